@@ -1,0 +1,470 @@
+//! Connection commands: PING, ECHO, SELECT, QUIT, RESET, HELLO, AUTH and
+//! the CLIENT family (Redis's `networking.c` and `server.c` user side).
+
+use super::{Args, Ctx};
+use crate::client::{Client, ReplyMode};
+
+/// `PING [message]`
+pub fn ping(ctx: &mut Ctx, args: &Args) {
+    match args.len() {
+        1 => ctx.reply.simple(b"PONG"),
+        2 => ctx.reply.bulk(&args[1]),
+        _ => ctx.reply.error(b"ERR wrong number of arguments for 'ping' command"),
+    }
+}
+
+/// `ECHO message`
+pub fn echo(ctx: &mut Ctx, args: &Args) {
+    ctx.reply.bulk(&args[1]);
+}
+
+/// `SELECT index`
+pub fn select(ctx: &mut Ctx, args: &Args) {
+    let Some(n) = crate::util::number::parse_i64(&args[1]).filter(|&n| i32::try_from(n).is_ok()) else {
+        ctx.reply.not_integer();
+        return;
+    };
+    if n < 0 || n as usize >= ctx.st.dbs.len() {
+        ctx.reply.error(b"ERR DB index is out of range");
+        return;
+    }
+    ctx.db = n as usize;
+    ctx.client().db = n as usize;
+    ctx.reply.ok();
+}
+
+/// `QUIT`
+pub fn quit(ctx: &mut Ctx, _args: &Args) {
+    ctx.reply.ok();
+    ctx.client().close_after_reply = true;
+}
+
+/// `RESET`: back to a fresh connection's state (Redis's
+/// `clearClientConnectionState`).
+pub fn reset(ctx: &mut Ctx, _args: &Args) {
+    let needs_auth = ctx.st.config.requirepass.is_some();
+    ctx.db = 0;
+    ctx.reply.set_resp3(false);
+    let c = ctx.client();
+    c.db = 0;
+    c.name = None;
+    c.authenticated = !needs_auth;
+    c.parser.set_unauthenticated(needs_auth);
+    c.reply_mode = ReplyMode::On;
+    c.no_evict = false;
+    c.no_touch = false;
+    ctx.reply.simple(b"RESET");
+}
+
+/// Checks a password against `requirepass` for user `user`.
+fn check_auth(ctx: &mut Ctx, user: &[u8], pass: &[u8]) -> bool {
+    let ok = user == b"default"
+        && match &ctx.st.config.requirepass {
+            None => true,
+            Some(required) => constant_time_eq(required, pass),
+        };
+    if ok {
+        let c = ctx.client();
+        c.authenticated = true;
+        c.parser.set_unauthenticated(false);
+    } else {
+        ctx.reply.error(b"WRONGPASS invalid username-password pair or user is disabled.");
+    }
+    ok
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// `AUTH [username] password`
+pub fn auth(ctx: &mut Ctx, args: &Args) {
+    if args.len() > 3 {
+        ctx.reply.syntax_error();
+        return;
+    }
+    let (user, pass): (&[u8], &[u8]) = if args.len() == 2 {
+        if ctx.st.config.requirepass.is_none() {
+            ctx.reply.error(b"ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?");
+            return;
+        }
+        (b"default", &args[1])
+    } else {
+        (&args[1], &args[2])
+    };
+    if check_auth(ctx, user, pass) {
+        ctx.reply.ok();
+    }
+}
+
+/// Redis's `validateClientName`: no spaces, newlines or special characters.
+fn valid_name(name: &[u8]) -> bool {
+    name.iter().all(|&c| (b'!'..=b'~').contains(&c))
+}
+
+/// `HELLO [protover [AUTH username password] [SETNAME clientname]]`
+pub fn hello(ctx: &mut Ctx, args: &Args) {
+    let mut ver = None;
+    if args.len() >= 2 {
+        let Some(v) = crate::util::number::parse_i64(&args[1]) else {
+            ctx.reply.error(b"ERR Protocol version is not an integer or out of range");
+            return;
+        };
+        if !(2..=3).contains(&v) {
+            ctx.reply.error(b"NOPROTO unsupported protocol version");
+            return;
+        }
+        ver = Some(v);
+    }
+    let mut credentials = None;
+    let mut name = None;
+    let mut j = 2;
+    while j < args.len() {
+        let more = args.len() - 1 - j;
+        if args.is(j, "auth") && more >= 2 {
+            credentials = Some((args.get(j + 1), args.get(j + 2)));
+            j += 2;
+        } else if args.is(j, "setname") && more >= 1 {
+            let n = args.get(j + 1);
+            if !valid_name(n) {
+                ctx.reply.error(b"ERR Client names cannot contain spaces, newlines or special characters.");
+                return;
+            }
+            name = Some(n);
+            j += 1;
+        } else {
+            ctx.reply.error_fmt(format_args!("ERR Syntax error in HELLO option '{}'", String::from_utf8_lossy(&args[j])));
+            return;
+        }
+        j += 1;
+    }
+    if let Some((user, pass)) = credentials {
+        if !check_auth(ctx, user, pass) {
+            return;
+        }
+    }
+    if !ctx.client().authenticated {
+        ctx.reply.error(b"NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time");
+        return;
+    }
+    if let Some(n) = name {
+        ctx.client().name = (!n.is_empty()).then(|| n.into());
+    }
+    if let Some(v) = ver {
+        ctx.reply.set_resp3(v == 3);
+    }
+    let id = ctx.client().id;
+    ctx.reply.map(7);
+    ctx.reply.bulk(b"server");
+    ctx.reply.bulk(b"redis");
+    ctx.reply.bulk(b"version");
+    ctx.reply.bulk(crate::REDIS_VERSION.as_bytes());
+    ctx.reply.bulk(b"proto");
+    ctx.reply.int(if ctx.reply.resp3() { 3 } else { 2 });
+    ctx.reply.bulk(b"id");
+    ctx.reply.int(id as i64);
+    ctx.reply.bulk(b"mode");
+    ctx.reply.bulk(b"standalone");
+    ctx.reply.bulk(b"role");
+    ctx.reply.bulk(b"master");
+    ctx.reply.bulk(b"modules");
+    ctx.reply.array(0);
+}
+
+// ---- CLIENT --------------------------------------------------------------------------
+
+/// `CLIENT ID`
+pub fn client_id(ctx: &mut Ctx, _args: &Args) {
+    let id = ctx.client().id;
+    ctx.reply.int(id as i64);
+}
+
+/// `CLIENT GETNAME`
+pub fn client_getname(ctx: &mut Ctx, _args: &Args) {
+    let name = ctx.clients[ctx.me].name.clone();
+    ctx.reply.bulk_or_null(name.as_deref());
+}
+
+/// `CLIENT SETNAME name`
+pub fn client_setname(ctx: &mut Ctx, args: &Args) {
+    let name = &args[2];
+    if !valid_name(name) {
+        ctx.reply.error(b"ERR Client names cannot contain spaces, newlines or special characters.");
+        return;
+    }
+    ctx.client().name = (!name.is_empty()).then(|| name.into());
+    ctx.reply.ok();
+}
+
+/// `CLIENT SETINFO LIB-NAME|LIB-VER value`
+pub fn client_setinfo(ctx: &mut Ctx, args: &Args) {
+    let value = &args[3];
+    let field = if args.is(2, "lib-name") {
+        "lib-name"
+    } else if args.is(2, "lib-ver") {
+        "lib-ver"
+    } else {
+        ctx.reply.error_fmt(format_args!("ERR Unrecognized option '{}'", String::from_utf8_lossy(&args[2])));
+        return;
+    };
+    if !valid_name(value) {
+        ctx.reply.error_fmt(format_args!("ERR {field} cannot contain spaces, newlines or special characters."));
+        return;
+    }
+    let stored = (!value.is_empty()).then(|| value.into());
+    let c = ctx.client();
+    if field == "lib-name" {
+        c.lib_name = stored;
+    } else {
+        c.lib_ver = stored;
+    }
+    ctx.reply.ok();
+}
+
+/// `CLIENT INFO`
+pub fn client_info(ctx: &mut Ctx, _args: &Args) {
+    let now = ctx.now;
+    let mut line = ctx.clients[ctx.me].info_line(now, Some(ctx.reply));
+    line.push('\n');
+    ctx.reply.verbatim(b"txt", line.as_bytes());
+}
+
+/// `CLIENT LIST [TYPE normal|master|replica|pubsub] [ID client-id ...]`
+pub fn client_list(ctx: &mut Ctx, args: &Args) {
+    let mut ids: Option<Vec<u64>> = None;
+    let mut only_normal = true;
+    if args.len() == 4 && args.is(2, "type") {
+        if args.is(3, "normal") {
+        } else if args.is(3, "master") || args.is(3, "replica") || args.is(3, "slave") || args.is(3, "pubsub") {
+            only_normal = false;
+        } else {
+            ctx.reply.error_fmt(format_args!("ERR Unknown client type '{}'", String::from_utf8_lossy(&args[3])));
+            return;
+        }
+    } else if args.len() > 3 && args.is(2, "id") {
+        let mut list = Vec::new();
+        for a in args.iter().skip(3) {
+            match crate::util::number::parse_i64(a).filter(|&n| n > 0) {
+                Some(n) => list.push(n as u64),
+                None => {
+                    ctx.reply.error(b"ERR Invalid client ID");
+                    return;
+                }
+            }
+        }
+        ids = Some(list);
+    } else if args.len() != 2 {
+        ctx.reply.syntax_error();
+        return;
+    }
+    let now = ctx.now;
+    let mut text = String::new();
+    if only_normal {
+        let mut clients: Vec<(usize, &Client)> = ctx.clients.iter().collect();
+        clients.sort_by_key(|(_, c)| c.id);
+        for (token, c) in clients {
+            if ids.as_ref().is_some_and(|list| !list.contains(&c.id)) {
+                continue;
+            }
+            let own = (token == ctx.me).then_some(&*ctx.reply);
+            text.push_str(&c.info_line(now, own));
+            text.push('\n');
+        }
+    }
+    ctx.reply.verbatim(b"txt", text.as_bytes());
+}
+
+/// `CLIENT KILL ip:port` or `CLIENT KILL <filter> <value> ...`
+pub fn client_kill(ctx: &mut Ctx, args: &Args) {
+    let old_form = args.len() == 3;
+    let mut addr: Option<&[u8]> = None;
+    let mut laddr: Option<&[u8]> = None;
+    let mut id: Option<u64> = None;
+    let mut user: Option<&[u8]> = None;
+    let mut kind_ok = true;
+    let mut skipme = true;
+    if old_form {
+        addr = Some(args.get(2));
+        skipme = false;
+    } else {
+        if args.len() % 2 != 0 {
+            ctx.reply.syntax_error();
+            return;
+        }
+        let mut i = 2;
+        while i + 1 < args.len() {
+            let v = args.get(i + 1);
+            if args.is(i, "id") {
+                match crate::util::number::parse_i64(v).filter(|&n| n > 0) {
+                    Some(n) => id = Some(n as u64),
+                    None => {
+                        ctx.reply.error(b"ERR client-id should be greater than 0");
+                        return;
+                    }
+                }
+            } else if args.is(i, "type") {
+                if v.eq_ignore_ascii_case(b"normal") {
+                    kind_ok = true;
+                } else if [&b"master"[..], b"replica", b"slave", b"pubsub"].iter().any(|t| v.eq_ignore_ascii_case(t)) {
+                    kind_ok = false;
+                } else {
+                    ctx.reply.error_fmt(format_args!("ERR Unknown client type '{}'", String::from_utf8_lossy(v)));
+                    return;
+                }
+            } else if args.is(i, "addr") {
+                addr = Some(v);
+            } else if args.is(i, "laddr") {
+                laddr = Some(v);
+            } else if args.is(i, "user") {
+                if v != b"default" {
+                    ctx.reply.error_fmt(format_args!("ERR No such user '{}'", String::from_utf8_lossy(v)));
+                    return;
+                }
+                user = Some(v);
+            } else if args.is(i, "skipme") {
+                if v.eq_ignore_ascii_case(b"yes") {
+                    skipme = true;
+                } else if v.eq_ignore_ascii_case(b"no") {
+                    skipme = false;
+                } else {
+                    ctx.reply.syntax_error();
+                    return;
+                }
+            } else {
+                ctx.reply.syntax_error();
+                return;
+            }
+            i += 2;
+        }
+    }
+    let _ = user;
+    let me = ctx.me;
+    let mut killed = Vec::new();
+    for (token, c) in ctx.clients.iter() {
+        let matches = kind_ok
+            && addr.is_none_or(|a| a == c.addr.to_string().as_bytes())
+            && laddr.is_none_or(|a| a == c.laddr.to_string().as_bytes())
+            && id.is_none_or(|i| i == c.id)
+            && !(skipme && token == me);
+        if matches {
+            killed.push(token);
+        }
+    }
+    for &t in &killed {
+        if t == me {
+            ctx.clients[t].close_after_reply = true;
+        } else {
+            ctx.st.kill(t);
+        }
+    }
+    if old_form {
+        if killed.is_empty() {
+            ctx.reply.error(b"ERR No such client");
+        } else {
+            ctx.reply.ok();
+        }
+    } else {
+        ctx.reply.int(killed.len() as i64);
+    }
+}
+
+/// `CLIENT REPLY ON|OFF|SKIP`
+pub fn client_reply(ctx: &mut Ctx, args: &Args) {
+    let c = &mut ctx.clients[ctx.me];
+    if args.is(2, "on") {
+        c.reply_mode = ReplyMode::On;
+        ctx.reply.ok();
+    } else if args.is(2, "off") {
+        c.reply_mode = ReplyMode::Off;
+    } else if args.is(2, "skip") {
+        if c.reply_mode != ReplyMode::Off {
+            c.reply_mode = ReplyMode::SkipNext;
+        }
+    } else {
+        ctx.reply.syntax_error();
+    }
+}
+
+/// Parses ON|OFF for CLIENT NO-EVICT / NO-TOUCH.
+fn on_off(ctx: &mut Ctx, args: &Args) -> Option<bool> {
+    if args.is(2, "on") {
+        Some(true)
+    } else if args.is(2, "off") {
+        Some(false)
+    } else {
+        ctx.reply.syntax_error();
+        None
+    }
+}
+
+/// `CLIENT NO-EVICT ON|OFF`
+pub fn client_no_evict(ctx: &mut Ctx, args: &Args) {
+    if let Some(on) = on_off(ctx, args) {
+        ctx.client().no_evict = on;
+        ctx.reply.ok();
+    }
+}
+
+/// `CLIENT NO-TOUCH ON|OFF`
+pub fn client_no_touch(ctx: &mut Ctx, args: &Args) {
+    if let Some(on) = on_off(ctx, args) {
+        ctx.client().no_touch = on;
+        ctx.reply.ok();
+    }
+}
+
+/// `CLIENT CACHING YES|NO`: only meaningful with tracking, which is not
+/// built yet, so it answers as Redis does for a client not tracking.
+pub fn client_caching(ctx: &mut Ctx, _args: &Args) {
+    ctx.reply.error(b"ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled");
+}
+
+/// `CLIENT HELP`
+pub fn client_help(ctx: &mut Ctx, _args: &Args) {
+    super::server::reply_help(
+        ctx,
+        "CLIENT",
+        &[
+            "CACHING (YES|NO)",
+            "    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.",
+            "GETNAME",
+            "    Return the name of the current connection.",
+            "ID",
+            "    Return the ID of the current connection.",
+            "INFO",
+            "    Return information about the current client connection.",
+            "KILL <ip:port>",
+            "    Kill connection made from <ip:port>.",
+            "KILL <option> <value> [<option> <value> [...]]",
+            "    Kill connections. Options are:",
+            "    * ADDR (<ip:port>|<unixsocket>:0)",
+            "      Kill connections made from the specified address",
+            "    * LADDR (<ip:port>|<unixsocket>:0)",
+            "      Kill connections made to specified local address",
+            "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+            "      Kill connections by type.",
+            "    * USER <username>",
+            "      Kill connections authenticated by <username>.",
+            "    * SKIPME (YES|NO)",
+            "      Skip killing current connection (default: yes).",
+            "    * ID <client-id>",
+            "      Kill connections by client id.",
+            "LIST [options ...]",
+            "    Return information about client connections. Options:",
+            "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+            "      Return clients of specified type.",
+            "NO-EVICT (ON|OFF)",
+            "    Protect current client connection from eviction.",
+            "NO-TOUCH (ON|OFF)",
+            "    Will not touch LRU/LFU stats when this mode is on.",
+            "REPLY (ON|OFF|SKIP)",
+            "    Control the replies sent to the current connection.",
+            "SETNAME <name>",
+            "    Assign the name <name> to the current connection.",
+            "SETINFO <option> <value>",
+            "    Set client meta attr. Options are:",
+            "    * LIB-NAME: the client lib name.",
+            "    * LIB-VER: the client lib version.",
+        ],
+    );
+}

@@ -1,0 +1,491 @@
+//! Keyspace commands (Redis's `db.c` and `object.c` user side): deletion,
+//! existence, iteration (KEYS, SCAN, RANDOMKEY), renaming and copying
+//! between keys and databases, whole-database operations and OBJECT.
+
+use super::{Args, Ctx, arg_i64};
+use crate::db::Db;
+use crate::util::glob::string_match;
+
+/// The shared body of DEL and UNLINK: deletes each key, replies the count.
+fn del_generic(ctx: &mut Ctx, args: &Args) {
+    let now = ctx.now;
+    let mut deleted = 0;
+    for key in args.iter().skip(1) {
+        if ctx.db().delete(key, now) {
+            deleted += 1;
+        }
+    }
+    ctx.dirty(deleted as u64);
+    ctx.reply.int(deleted);
+}
+
+/// `DEL key [key ...]`
+pub fn del(ctx: &mut Ctx, args: &Args) {
+    del_generic(ctx, args);
+}
+
+/// `UNLINK key [key ...]`
+pub fn unlink(ctx: &mut Ctx, args: &Args) {
+    del_generic(ctx, args);
+}
+
+/// The shared body of EXISTS and TOUCH: counts the keys present (repeats
+/// count again); TOUCH also updates their access time.
+fn count_existing(ctx: &mut Ctx, args: &Args, touch: bool) {
+    let now = ctx.now;
+    let touch = touch && !ctx.clients[ctx.me].no_touch;
+    let mut n = 0;
+    for key in args.iter().skip(1) {
+        if ctx.db().lookup_touch(key, now, touch).is_some() {
+            n += 1;
+        }
+    }
+    ctx.reply.int(n);
+}
+
+/// `EXISTS key [key ...]`
+pub fn exists(ctx: &mut Ctx, args: &Args) {
+    count_existing(ctx, args, false);
+}
+
+/// `TOUCH key [key ...]`
+pub fn touch(ctx: &mut Ctx, args: &Args) {
+    count_existing(ctx, args, true);
+}
+
+/// `TYPE key`
+pub fn type_(ctx: &mut Ctx, args: &Args) {
+    let now = ctx.now;
+    let name = match ctx.db().lookup_touch(&args[1], now, false) {
+        Some(id) => ctx.db().kind(id).name(),
+        None => "none",
+    };
+    ctx.reply.simple(name.as_bytes());
+}
+
+/// `KEYS pattern`
+pub fn keys(ctx: &mut Ctx, args: &Args) {
+    let pattern = &args[1];
+    let all = pattern == b"*";
+    let now = ctx.now;
+    let db = &ctx.st.dbs[ctx.db];
+    let at = ctx.reply.begin_deferred();
+    let mut n = 0;
+    for id in db.ids() {
+        let key = db.key(id);
+        if (all || string_match(pattern, key, false)) && !db.is_expired(id, now) {
+            ctx.reply.bulk(key);
+            n += 1;
+        }
+    }
+    ctx.reply.end_array(at, n);
+}
+
+/// Parses a SCAN cursor as Redis does (`strtoul`, rejecting leading space,
+/// trailing bytes and overflow).
+pub fn parse_cursor(arg: &[u8]) -> Option<u64> {
+    let (neg, digits) = match arg.first() {
+        Some(b'-') => (true, &arg[1..]),
+        Some(b'+') => (false, &arg[1..]),
+        Some(c) if c.is_ascii_whitespace() => return None,
+        _ => (false, arg),
+    };
+    if digits.is_empty() {
+        return if arg.is_empty() { Some(0) } else { None };
+    }
+    let mut v: u64 = 0;
+    for &c in digits {
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        v = v.checked_mul(10)?.checked_add((c - b'0') as u64)?;
+    }
+    Some(if neg { v.wrapping_neg() } else { v })
+}
+
+/// `SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]`
+pub fn scan(ctx: &mut Ctx, args: &Args) {
+    let Some(mut cursor) = parse_cursor(&args[1]) else {
+        ctx.reply.error(b"ERR invalid cursor");
+        return;
+    };
+    let mut count = 10i64;
+    let mut pattern: Option<&[u8]> = None;
+    let mut kind: Option<&[u8]> = None;
+    let mut i = 2;
+    while i < args.len() {
+        let more = i + 1 < args.len();
+        if args.is(i, "count") && more {
+            let Some(n) = arg_i64(ctx.reply, &args[i + 1]) else { return };
+            if n < 1 {
+                ctx.reply.syntax_error();
+                return;
+            }
+            count = n;
+        } else if args.is(i, "match") && more {
+            pattern = Some(args.get(i + 1)).filter(|p| *p != b"*");
+        } else if args.is(i, "type") && more {
+            kind = Some(args.get(i + 1));
+        } else {
+            ctx.reply.syntax_error();
+            return;
+        }
+        i += 2;
+    }
+    let now = ctx.now;
+    let db = &ctx.st.dbs[ctx.db];
+    let mut found: Vec<u32> = Vec::new();
+    let mut iterations = count.saturating_mul(10);
+    loop {
+        cursor = db.scan_step(cursor, |id, _| found.push(id));
+        iterations -= 1;
+        if cursor == 0 || iterations <= 0 || found.len() as i64 >= count {
+            break;
+        }
+    }
+    let mut expired = Vec::new();
+    found.retain(|&id| {
+        if db.is_expired(id, now) {
+            expired.push(db.key(id).to_vec());
+            return false;
+        }
+        pattern.is_none_or(|p| string_match(p, db.key(id), false))
+            && kind.is_none_or(|k| k.eq_ignore_ascii_case(db.kind(id).name().as_bytes()))
+    });
+    ctx.reply.array(2);
+    let mut digits = [0u8; 20];
+    let len = format_u64(&mut digits, cursor);
+    ctx.reply.bulk(&digits[..len]);
+    ctx.reply.array(found.len());
+    for &id in &found {
+        ctx.reply.bulk(db.key(id));
+    }
+    // Expired keys met on the way are deleted, as Redis's scan does.
+    for key in expired {
+        ctx.st.dbs[ctx.db].lookup(&key, now);
+    }
+}
+
+fn format_u64(buf: &mut [u8; 20], mut v: u64) -> usize {
+    let mut tmp = [0u8; 20];
+    let mut n = 0;
+    loop {
+        tmp[n] = b'0' + (v % 10) as u8;
+        n += 1;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    for i in 0..n {
+        buf[i] = tmp[n - 1 - i];
+    }
+    n
+}
+
+/// `RANDOMKEY`
+pub fn randomkey(ctx: &mut Ctx, _args: &Args) {
+    let now = ctx.now;
+    loop {
+        let db = &ctx.st.dbs[ctx.db];
+        let rng = &mut ctx.st.rng;
+        let Some(id) = db.random(|| rng.next_u64()) else {
+            ctx.reply.null();
+            return;
+        };
+        if db.is_expired(id, now) {
+            let key = db.key(id).to_vec();
+            ctx.st.dbs[ctx.db].lookup(&key, now);
+            continue;
+        }
+        let key = db.key(id).to_vec();
+        ctx.reply.bulk(&key);
+        return;
+    }
+}
+
+/// Moves the value (and TTL) of node `id` in database `from` to `key` in
+/// database `to`, which must not exist there; removes the source unless
+/// `keep_source` (COPY).
+fn transfer(dbs: &mut [Db], from: usize, id: u32, to: usize, key: &[u8], keep_source: bool) {
+    let ttl = dbs[from].expire_at(id);
+    let node_copy = crate::db::dict::Node {
+        next: 0,
+        meta: dbs[from].node(id).meta,
+        data: dbs[from].node(id).data.clone(),
+    };
+    if !keep_source {
+        dbs[from].remove_id(id);
+    }
+    let new = dbs[to].insert_node(key, &node_copy);
+    if let Some(at) = ttl {
+        dbs[to].set_expire(new, at);
+    }
+}
+
+/// The shared body of RENAME and RENAMENX.
+fn rename_generic(ctx: &mut Ctx, args: &Args, nx: bool) {
+    let (src, dst) = (&args[1], &args[2]);
+    let Some(id) = ctx.lookup_write(src) else {
+        ctx.reply.error(b"ERR no such key");
+        return;
+    };
+    if src == dst {
+        if nx { ctx.reply.int(0) } else { ctx.reply.ok() }
+        return;
+    }
+    if let Some(existing) = ctx.lookup_write(dst) {
+        if nx {
+            ctx.reply.int(0);
+            return;
+        }
+        ctx.db().remove_id(existing);
+    }
+    // The source handle may have moved if removing `dst` shrank nothing;
+    // node handles are stable, so `id` is still valid.
+    let db = ctx.db;
+    transfer(&mut ctx.st.dbs, db, id, db, dst, false);
+    ctx.dirty(1);
+    if nx { ctx.reply.int(1) } else { ctx.reply.ok() }
+}
+
+/// `RENAME key newkey`
+pub fn rename(ctx: &mut Ctx, args: &Args) {
+    rename_generic(ctx, args, false);
+}
+
+/// `RENAMENX key newkey`
+pub fn renamenx(ctx: &mut Ctx, args: &Args) {
+    rename_generic(ctx, args, true);
+}
+
+/// Parses a database index argument; None if it is not an int or out of range.
+fn db_index(ctx: &Ctx, arg: &[u8]) -> Option<usize> {
+    crate::util::number::parse_i64(arg)
+        .filter(|&n| n >= 0 && (n as usize) < ctx.st.dbs.len())
+        .map(|n| n as usize)
+}
+
+/// `COPY source destination [DB destination-db] [REPLACE]`
+pub fn copy(ctx: &mut Ctx, args: &Args) {
+    let mut replace = false;
+    let mut dst_db = ctx.db;
+    let mut j = 3;
+    while j < args.len() {
+        if args.is(j, "replace") {
+            replace = true;
+        } else if args.is(j, "db") && j + 1 < args.len() {
+            match db_index(ctx, &args[j + 1]) {
+                Some(n) => dst_db = n,
+                None => {
+                    ctx.reply.error(b"ERR DB index is out of range");
+                    return;
+                }
+            }
+            j += 1;
+        } else {
+            ctx.reply.syntax_error();
+            return;
+        }
+        j += 1;
+    }
+    let (src, dst) = (&args[1], &args[2]);
+    if dst_db == ctx.db && src == dst {
+        ctx.reply.error(b"ERR source and destination objects are the same");
+        return;
+    }
+    let Some(id) = ctx.lookup_read(src) else {
+        ctx.reply.int(0);
+        return;
+    };
+    let now = ctx.now;
+    if let Some(existing) = ctx.st.dbs[dst_db].lookup(dst, now) {
+        if !replace {
+            ctx.reply.int(0);
+            return;
+        }
+        ctx.st.dbs[dst_db].remove_id(existing);
+    }
+    let db = ctx.db;
+    transfer(&mut ctx.st.dbs, db, id, dst_db, dst, true);
+    ctx.dirty(1);
+    ctx.reply.int(1);
+}
+
+/// `MOVE key db`
+pub fn move_(ctx: &mut Ctx, args: &Args) {
+    let Some(n) = crate::util::number::parse_i64(&args[2]).filter(|&n| i32::try_from(n).is_ok()) else {
+        ctx.reply.not_integer();
+        return;
+    };
+    if n < 0 || n as usize >= ctx.st.dbs.len() {
+        ctx.reply.error(b"ERR DB index is out of range");
+        return;
+    }
+    let dst_db = n as usize;
+    if dst_db == ctx.db {
+        ctx.reply.error(b"ERR source and destination objects are the same");
+        return;
+    }
+    let Some(id) = ctx.lookup_write(&args[1]) else {
+        ctx.reply.int(0);
+        return;
+    };
+    let now = ctx.now;
+    if ctx.st.dbs[dst_db].lookup(&args[1], now).is_some() {
+        ctx.reply.int(0);
+        return;
+    }
+    let db = ctx.db;
+    transfer(&mut ctx.st.dbs, db, id, dst_db, &args[1], false);
+    ctx.dirty(1);
+    ctx.reply.int(1);
+}
+
+/// `SWAPDB index1 index2`
+pub fn swapdb(ctx: &mut Ctx, args: &Args) {
+    let parse = |arg: &[u8]| crate::util::number::parse_i64(arg).filter(|&n| i32::try_from(n).is_ok());
+    let Some(a) = parse(&args[1]) else {
+        ctx.reply.error(b"ERR invalid first DB index");
+        return;
+    };
+    let Some(b) = parse(&args[2]) else {
+        ctx.reply.error(b"ERR invalid second DB index");
+        return;
+    };
+    let n = ctx.st.dbs.len() as i64;
+    if a < 0 || a >= n || b < 0 || b >= n {
+        ctx.reply.error(b"ERR DB index is out of range");
+        return;
+    }
+    ctx.st.dbs.swap(a as usize, b as usize);
+    ctx.dirty(1);
+    ctx.reply.ok();
+}
+
+/// `DBSIZE`
+pub fn dbsize(ctx: &mut Ctx, _args: &Args) {
+    let n = ctx.db().len();
+    ctx.reply.int(n as i64);
+}
+
+/// Parses FLUSHDB/FLUSHALL's optional ASYNC|SYNC; Some(async) or a syntax error.
+fn flush_mode(ctx: &mut Ctx, args: &Args) -> Option<bool> {
+    match args.len() {
+        1 => Some(ctx.st.config.lazyfree_user_flush),
+        2 if args.is(1, "async") => Some(true),
+        2 if args.is(1, "sync") => Some(false),
+        _ => {
+            ctx.reply.syntax_error();
+            None
+        }
+    }
+}
+
+/// Drops the tables of `dicts`, on a background thread when `lazy`, so a
+/// huge keyspace does not stall the loop (the memory is owned, nothing is
+/// shared with the loop).
+fn free_dicts(dicts: Vec<crate::db::dict::Dict>, lazy: bool) {
+    let big = dicts.iter().map(|d| d.len()).sum::<usize>() > 64;
+    if lazy && big {
+        let _ = std::thread::Builder::new().name("lazyfree".into()).spawn(move || drop(dicts));
+    }
+}
+
+/// `FLUSHDB [ASYNC|SYNC]`
+pub fn flushdb(ctx: &mut Ctx, args: &Args) {
+    let Some(lazy) = flush_mode(ctx, args) else { return };
+    let n = ctx.db().len();
+    let dict = ctx.db().flush();
+    free_dicts(vec![dict], lazy);
+    ctx.dirty(n as u64);
+    ctx.reply.ok();
+}
+
+/// `FLUSHALL [ASYNC|SYNC]`
+pub fn flushall(ctx: &mut Ctx, args: &Args) {
+    let Some(lazy) = flush_mode(ctx, args) else { return };
+    let n: usize = ctx.st.dbs.iter().map(Db::len).sum();
+    let dicts = ctx.st.dbs.iter_mut().map(Db::flush).collect();
+    free_dicts(dicts, lazy);
+    ctx.dirty(n as u64 + 1);
+    ctx.reply.ok();
+}
+
+// ---- OBJECT ---------------------------------------------------------------------------
+
+/// Looks `args[2]` up without touching it; replies null when absent.
+fn object_lookup(ctx: &mut Ctx, args: &Args) -> Option<u32> {
+    let now = ctx.now;
+    let found = ctx.db().lookup_touch(&args[2], now, false);
+    if found.is_none() {
+        ctx.reply.null();
+    }
+    found
+}
+
+fn lfu_policy(ctx: &Ctx) -> bool {
+    ctx.st.config.value("maxmemory-policy").ends_with(b"-lfu")
+}
+
+/// `OBJECT ENCODING key`
+pub fn object_encoding(ctx: &mut Ctx, args: &Args) {
+    if let Some(id) = object_lookup(ctx, args) {
+        let enc = ctx.db().encoding(id);
+        ctx.reply.bulk(enc.as_bytes());
+    }
+}
+
+/// `OBJECT REFCOUNT key`: shared small integers report INT_MAX, as in Redis.
+pub fn object_refcount(ctx: &mut Ctx, args: &Args) {
+    if let Some(id) = object_lookup(ctx, args) {
+        let shared = matches!(ctx.db().value(id), crate::db::Value::Int(n) if (0..10000).contains(&n));
+        ctx.reply.int(if shared { i32::MAX as i64 } else { 1 });
+    }
+}
+
+/// `OBJECT IDLETIME key`
+pub fn object_idletime(ctx: &mut Ctx, args: &Args) {
+    let Some(id) = object_lookup(ctx, args) else { return };
+    if lfu_policy(ctx) {
+        ctx.reply.error(b"ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.");
+        return;
+    }
+    let now = ctx.now;
+    let idle = ctx.db().idle_seconds(id, now);
+    ctx.reply.int(idle as i64);
+}
+
+/// `OBJECT FREQ key`
+pub fn object_freq(ctx: &mut Ctx, args: &Args) {
+    if object_lookup(ctx, args).is_none() {
+        return;
+    }
+    if !lfu_policy(ctx) {
+        ctx.reply.error(b"ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.");
+        return;
+    }
+    ctx.reply.error(b"ERR LFU access frequency tracking is not supported yet by loopkv");
+}
+
+/// `OBJECT HELP`
+pub fn object_help(ctx: &mut Ctx, _args: &Args) {
+    super::server::reply_help(
+        ctx,
+        "OBJECT",
+        &[
+            "ENCODING <key>",
+            "    Return the kind of internal representation used in order to store the value",
+            "    associated with a <key>.",
+            "FREQ <key>",
+            "    Return the access frequency index of the <key>. The returned integer is",
+            "    proportional to the logarithm of the recent access frequency of the key.",
+            "IDLETIME <key>",
+            "    Return the idle time of the <key>, that is the approximated number of",
+            "    seconds elapsed since the last access to the key.",
+            "REFCOUNT <key>",
+            "    Return the number of references of the value associated with the specified",
+            "    <key>.",
+        ],
+    );
+}

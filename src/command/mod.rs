@@ -1,0 +1,266 @@
+//! Command dispatch: the context a handler runs in, the zero-copy argument
+//! view, and `execute`, which looks a command up in the table, checks its
+//! arity, authentication and subcommand once, centrally, runs the handler
+//! and keeps the statistics. Handlers live in one file per family.
+
+pub mod connection;
+pub mod expire;
+pub mod keys;
+pub mod server;
+pub mod string;
+pub mod table;
+
+use std::ops::{Index, Range};
+use std::time::Instant;
+
+use slab::Slab;
+
+use crate::client::{Client, ReplyMode};
+use crate::db::Db;
+use crate::resp::reply::Reply;
+use crate::server::State;
+use crate::server::state::SlowEntry;
+use table::{CommandDef, flags};
+
+/// A command's arguments: ranges into the frame the parser read, so no
+/// argument is copied before the handler runs. `args[0]` is the name.
+#[derive(Clone, Copy)]
+pub struct Args<'a> {
+    frame: &'a [u8],
+    spans: &'a [Range<usize>],
+}
+
+impl<'a> Args<'a> {
+    pub fn new(frame: &'a [u8], spans: &'a [Range<usize>]) -> Args<'a> {
+        Args { frame, spans }
+    }
+
+    pub fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.spans.is_empty()
+    }
+
+    /// Argument `i` with the frame's lifetime.
+    pub fn get(&self, i: usize) -> &'a [u8] {
+        &self.frame[self.spans[i].clone()]
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &'a [u8]> + '_ {
+        self.spans.iter().map(|r| &self.frame[r.clone()])
+    }
+
+    /// True if argument `i` equals `word`, ignoring ASCII case.
+    pub fn is(&self, i: usize, word: &str) -> bool {
+        self.get(i).eq_ignore_ascii_case(word.as_bytes())
+    }
+}
+
+impl Index<usize> for Args<'_> {
+    type Output = [u8];
+    fn index(&self, i: usize) -> &[u8] {
+        self.get(i)
+    }
+}
+
+/// What a handler can reach: the server state, every client, its own reply
+/// buffer and the time the command started.
+pub struct Ctx<'a> {
+    pub st: &'a mut State,
+    pub clients: &'a mut Slab<Client>,
+    /// Token of the client running the command.
+    pub me: usize,
+    pub reply: &'a mut Reply,
+    /// Milliseconds since the epoch, read once per command.
+    pub now: u64,
+    /// The client's selected database.
+    pub db: usize,
+}
+
+impl Ctx<'_> {
+    pub fn client(&mut self) -> &mut Client {
+        &mut self.clients[self.me]
+    }
+
+    pub fn db(&mut self) -> &mut Db {
+        &mut self.st.dbs[self.db]
+    }
+
+    /// Looks a key up for reading, counting a keyspace hit or miss and
+    /// touching its LRU clock (unless the client set NO-TOUCH).
+    pub fn lookup_read(&mut self, key: &[u8]) -> Option<u32> {
+        let touch = !self.clients[self.me].no_touch;
+        let now = self.now;
+        let found = self.st.dbs[self.db].lookup_touch(key, now, touch);
+        if found.is_some() {
+            self.st.stats.keyspace_hits += 1;
+        } else {
+            self.st.stats.keyspace_misses += 1;
+        }
+        found
+    }
+
+    /// Looks a key up for writing (expired keys are deleted first).
+    pub fn lookup_write(&mut self, key: &[u8]) -> Option<u32> {
+        let now = self.now;
+        self.st.dbs[self.db].lookup_touch(key, now, true)
+    }
+
+    /// Counts one change to the dataset.
+    pub fn dirty(&mut self, n: u64) {
+        self.st.dirty += n;
+    }
+}
+
+/// The unknown-command error, quoting the first arguments as Redis does.
+fn unknown_command(reply: &mut Reply, args: &Args) {
+    let mut msg = b"ERR unknown command '".to_vec();
+    let name = args.get(0);
+    msg.extend_from_slice(&name[..name.len().min(128)]);
+    msg.extend_from_slice(b"', with args beginning with: ");
+    let mut budget = 128usize;
+    for arg in args.iter().skip(1) {
+        if budget == 0 {
+            break;
+        }
+        let take = arg.len().min(budget);
+        msg.push(b'\'');
+        msg.extend_from_slice(&arg[..take]);
+        msg.extend_from_slice(b"' ");
+        budget -= take;
+    }
+    reply.error(&msg);
+}
+
+/// Resolves the command (and subcommand) named by `args`, replying with
+/// Redis's error if there is none or the arity is wrong.
+fn resolve(ctx: &mut Ctx, args: &Args) -> Result<(&'static CommandDef, usize), ()> {
+    let table = ctx.st.commands;
+    let Some(idx) = table.lookup(args.get(0)) else {
+        unknown_command(ctx.reply, args);
+        return Err(());
+    };
+    let mut def = table.def(idx);
+    let mut idx = idx;
+    if !def.subcommands.is_empty() && args.len() >= 2 {
+        match table.lookup_sub(idx, args.get(1)) {
+            Some(sub) => {
+                idx = sub;
+                def = table.def(sub);
+            }
+            None => {
+                ctx.reply.error_fmt(format_args!(
+                    "ERR unknown subcommand '{}'. Try {} HELP.",
+                    String::from_utf8_lossy(&args.get(1)[..args.get(1).len().min(128)]),
+                    def.name.to_ascii_uppercase()
+                ));
+                ctx.st.cmdstats[idx].rejected += 1;
+                return Err(());
+            }
+        }
+    }
+    let n = args.len() as i32;
+    if (def.arity > 0 && n != def.arity) || n < -def.arity {
+        ctx.reply.error_fmt(format_args!(
+            "ERR wrong number of arguments for '{}' command",
+            table.full_name(idx)
+        ));
+        ctx.st.cmdstats[idx].rejected += 1;
+        return Err(());
+    }
+    Ok((def, idx))
+}
+
+/// Runs one command from `args` for client `ctx.me`.
+pub fn execute(ctx: &mut Ctx, args: &Args) {
+    let mark = ctx.reply.mark();
+    ctx.st.stats.total_commands += 1;
+    if let Ok((def, idx)) = resolve(ctx, args) {
+        let c = &mut ctx.clients[ctx.me];
+        c.last_cmd = ctx.st.commands.full_name(idx);
+        if !c.authenticated && def.flags & flags::NO_AUTH == 0 {
+            ctx.reply.error(b"NOAUTH Authentication required.");
+            ctx.st.cmdstats[idx].rejected += 1;
+        } else {
+            let start = Instant::now();
+            (def.handler)(ctx, args);
+            let micros = start.elapsed().as_micros() as u64;
+            let stat = &mut ctx.st.cmdstats[idx];
+            stat.calls += 1;
+            stat.usec += micros;
+            if ctx.reply.has_errors() {
+                stat.failed += 1;
+            }
+            let bucket = (64 - micros.max(1).saturating_sub(1).leading_zeros()).min(39) as usize;
+            ctx.st.histograms[idx][bucket] += 1;
+            if def.flags & flags::SKIP_SLOWLOG == 0 {
+                slowlog_push(ctx, args, micros);
+            }
+            ctx.st.latency_sample("command", micros / 1000);
+        }
+    }
+    if ctx.reply.has_errors() {
+        for code in ctx.reply.take_errors() {
+            ctx.st.stats.total_error_replies += 1;
+            *ctx.st.errorstats.entry(code).or_insert(0) += 1;
+        }
+    }
+    // CLIENT REPLY: the mode after the command decides whether its reply
+    // is sent; SKIP lasts for exactly one more command.
+    let c = &mut ctx.clients[ctx.me];
+    if matches!(c.reply_mode, ReplyMode::Off | ReplyMode::Skip) {
+        ctx.reply.truncate(mark);
+    }
+    c.reply_mode = match c.reply_mode {
+        ReplyMode::Skip => ReplyMode::On,
+        ReplyMode::SkipNext => ReplyMode::Skip,
+        mode => mode,
+    };
+}
+
+fn slowlog_push(ctx: &mut Ctx, args: &Args, micros: u64) {
+    let threshold = ctx.st.config.slowlog_slower_than;
+    if threshold < 0 || (micros as i64) < threshold || ctx.st.config.slowlog_max_len == 0 {
+        return;
+    }
+    // Redis keeps at most 32 arguments of at most 128 bytes each.
+    let mut kept: Vec<Vec<u8>> = Vec::new();
+    for (i, a) in args.iter().enumerate() {
+        if i == 31 && args.len() > 32 {
+            kept.push(format!("... ({} more arguments)", args.len() - 31).into_bytes());
+            break;
+        }
+        if a.len() > 128 {
+            let mut v = a[..128].to_vec();
+            v.extend_from_slice(format!("... ({} more bytes)", a.len() - 128).as_bytes());
+            kept.push(v);
+        } else {
+            kept.push(a.to_vec());
+        }
+    }
+    let c = &ctx.clients[ctx.me];
+    let entry = SlowEntry {
+        id: ctx.st.slowlog_next_id,
+        time_secs: ctx.now / 1000,
+        micros,
+        args: kept,
+        addr: c.addr.to_string(),
+        name: c.name.as_deref().unwrap_or_default().to_vec(),
+    };
+    ctx.st.slowlog_next_id += 1;
+    ctx.st.slowlog.push_front(entry);
+    ctx.st.slowlog.truncate(ctx.st.config.slowlog_max_len);
+}
+
+// ---- argument parsing helpers shared by handlers -----------------------------
+
+/// Parses an integer argument, replying Redis's error if it is not one.
+pub fn arg_i64(reply: &mut Reply, arg: &[u8]) -> Option<i64> {
+    let n = crate::util::number::parse_i64(arg);
+    if n.is_none() {
+        reply.not_integer();
+    }
+    n
+}

@@ -1,0 +1,1082 @@
+//! Server commands: INFO, CONFIG, COMMAND, TIME, LASTSAVE, SHUTDOWN,
+//! MEMORY, LATENCY, SLOWLOG, DEBUG and FUNCTION (Redis's `server.c`,
+//! `config.c`, `debug.c`, `latency.c`, `slowlog.c` user side).
+
+use std::fmt::Write as _;
+
+use super::table::{CommandDef, flags};
+use super::{Args, Ctx, arg_i64};
+use crate::config::{Config, Enable};
+use crate::server::state::{CmdStat, Stats};
+
+/// Writes a HELP reply: a header line, `lines`, and the standard HELP
+/// entry, each as a status reply (Redis's `addReplyHelp`).
+pub fn reply_help(ctx: &mut Ctx, command: &str, lines: &[&str]) {
+    ctx.reply.array(lines.len() + 3);
+    let header = format!("{command} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:");
+    ctx.reply.simple(header.as_bytes());
+    for line in lines {
+        ctx.reply.simple(line.as_bytes());
+    }
+    ctx.reply.simple(b"HELP");
+    ctx.reply.simple(b"    Print this help.");
+}
+
+// ---- INFO ------------------------------------------------------------------------------
+
+const DEFAULT_SECTIONS: &[&str] = &["server", "clients", "memory", "persistence", "stats", "replication", "cpu", "errorstats", "keyspace"];
+const ALL_SECTIONS: &[&str] = &[
+    "server",
+    "clients",
+    "memory",
+    "persistence",
+    "stats",
+    "replication",
+    "cpu",
+    "commandstats",
+    "errorstats",
+    "keyspace",
+];
+
+/// Resident set size in bytes, from /proc (0 where unavailable).
+pub fn rss_bytes() -> u64 {
+    std::fs::read_to_string("/proc/self/statm")
+        .ok()
+        .and_then(|s| s.split_whitespace().nth(1).and_then(|p| p.parse::<u64>().ok()))
+        .map(|pages| pages * 4096)
+        .unwrap_or(0)
+}
+
+/// (user, system, children user, children system) CPU seconds, from /proc.
+fn cpu_times() -> [f64; 4] {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after = stat.rsplit_once(')').map(|(_, rest)| rest).unwrap_or("");
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let tick = |i: usize| fields.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0) / 100.0;
+    // After the command name: state is field 0, utime 11, stime 12, cutime 13, cstime 14.
+    [tick(11), tick(12), tick(13), tick(14)]
+}
+
+fn human_bytes(n: u64) -> String {
+    let n = n as f64;
+    if n < 1024.0 {
+        format!("{n}B")
+    } else if n < 1024.0 * 1024.0 {
+        format!("{:.2}K", n / 1024.0)
+    } else if n < 1024.0 * 1024.0 * 1024.0 {
+        format!("{:.2}M", n / (1024.0 * 1024.0))
+    } else {
+        format!("{:.2}G", n / (1024.0 * 1024.0 * 1024.0))
+    }
+}
+
+fn info_section(ctx: &Ctx, name: &str, out: &mut String) {
+    let st = &*ctx.st;
+    let now = ctx.now;
+    let uptime = now.saturating_sub(st.started_ms) / 1000;
+    match name {
+        "server" => {
+            let exe = std::env::current_exe().map(|p| p.display().to_string()).unwrap_or_default();
+            let config_file = st.config.file.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
+            let _ = write!(
+                out,
+                "# Server\r\nredis_version:{}\r\nloopkv_version:{}\r\nredis_mode:standalone\r\nos:{} {}\r\narch_bits:{}\r\nmultiplexing_api:{}\r\nprocess_id:{}\r\nprocess_supervised:no\r\nrun_id:{}\r\ntcp_port:{}\r\nserver_time_usec:{}\r\nuptime_in_seconds:{}\r\nuptime_in_days:{}\r\nhz:{}\r\nconfigured_hz:{}\r\nlru_clock:{}\r\nexecutable:{}\r\nconfig_file:{}\r\nio_threads_active:0\r\n",
+                crate::REDIS_VERSION,
+                env!("CARGO_PKG_VERSION"),
+                std::env::consts::OS,
+                std::env::consts::ARCH,
+                usize::BITS,
+                if cfg!(target_os = "linux") { "epoll" } else { "kqueue" },
+                std::process::id(),
+                st.run_id,
+                st.port,
+                now * 1000,
+                uptime,
+                uptime / 86400,
+                st.config.hz,
+                st.config.hz,
+                crate::db::lru_clock(now),
+                exe,
+                config_file,
+            );
+        }
+        "clients" => {
+            let _ = write!(
+                out,
+                "# Clients\r\nconnected_clients:{}\r\ncluster_connections:0\r\nmaxclients:{}\r\nblocked_clients:0\r\ntracking_clients:0\r\nclients_in_timeout_table:0\r\n",
+                ctx.clients.len(),
+                st.config.maxclients,
+            );
+        }
+        "memory" => {
+            let rss = rss_bytes();
+            let _ = write!(
+                out,
+                "# Memory\r\nused_memory_rss:{rss}\r\nused_memory_rss_human:{}\r\nmaxmemory:0\r\nmaxmemory_human:0B\r\nmaxmemory_policy:{}\r\nmem_allocator:libc\r\nlazyfree_pending_objects:0\r\n",
+                human_bytes(rss),
+                String::from_utf8_lossy(st.config.value("maxmemory-policy")),
+            );
+        }
+        "persistence" => {
+            let _ = write!(
+                out,
+                "# Persistence\r\nloading:0\r\nasync_loading:0\r\nrdb_changes_since_last_save:{}\r\nrdb_bgsave_in_progress:0\r\nrdb_last_save_time:{}\r\naof_enabled:0\r\naof_rewrite_in_progress:0\r\n",
+                st.dirty, st.lastsave_secs,
+            );
+        }
+        "stats" => {
+            let s: &Stats = &st.stats;
+            let _ = write!(
+                out,
+                "# Stats\r\ntotal_connections_received:{}\r\ntotal_commands_processed:{}\r\ntotal_net_input_bytes:{}\r\ntotal_net_output_bytes:{}\r\nrejected_connections:{}\r\nexpired_keys:{}\r\nevicted_keys:0\r\nkeyspace_hits:{}\r\nkeyspace_misses:{}\r\npubsub_channels:0\r\npubsub_patterns:0\r\npubsubshard_channels:0\r\ntotal_error_replies:{}\r\nclient_query_buffer_limit_disconnections:{}\r\n",
+                s.total_connections,
+                s.total_commands,
+                s.net_input_bytes,
+                s.net_output_bytes,
+                s.rejected_connections,
+                st.expired_keys(),
+                s.keyspace_hits,
+                s.keyspace_misses,
+                s.total_error_replies,
+                s.client_qbuf_limit_disconnections,
+            );
+        }
+        "replication" => {
+            let _ = write!(
+                out,
+                "# Replication\r\nrole:master\r\nconnected_slaves:0\r\nmaster_failover_state:no-failover\r\nmaster_repl_offset:0\r\nsecond_repl_offset:-1\r\nrepl_backlog_active:0\r\n"
+            );
+        }
+        "cpu" => {
+            let [u, s, cu, cs] = cpu_times();
+            let _ = write!(
+                out,
+                "# CPU\r\nused_cpu_sys:{s:.6}\r\nused_cpu_user:{u:.6}\r\nused_cpu_sys_children:{cs:.6}\r\nused_cpu_user_children:{cu:.6}\r\n"
+            );
+        }
+        "commandstats" => {
+            out.push_str("# Commandstats\r\n");
+            let table = st.commands;
+            for idx in 0..table.len() {
+                let CmdStat { calls, usec, rejected, failed } = st.cmdstats[idx];
+                if calls == 0 && rejected == 0 && failed == 0 {
+                    continue;
+                }
+                let per = if calls > 0 { usec as f64 / calls as f64 } else { 0.0 };
+                let _ = write!(
+                    out,
+                    "cmdstat_{}:calls={calls},usec={usec},usec_per_call={per:.2},rejected_calls={rejected},failed_calls={failed}\r\n",
+                    table.full_name(idx)
+                );
+            }
+        }
+        "errorstats" => {
+            out.push_str("# Errorstats\r\n");
+            let mut errors: Vec<_> = st.errorstats.iter().collect();
+            errors.sort();
+            for (code, count) in errors {
+                let _ = write!(out, "errorstat_{}:count={count}\r\n", String::from_utf8_lossy(code));
+            }
+        }
+        "keyspace" => {
+            out.push_str("# Keyspace\r\n");
+            for (i, db) in st.dbs.iter().enumerate() {
+                if !db.is_empty() {
+                    let _ = write!(out, "db{i}:keys={},expires={},avg_ttl=0\r\n", db.len(), db.expires_len());
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `INFO [section [section ...]]`
+pub fn info(ctx: &mut Ctx, args: &Args) {
+    let mut wanted: Vec<&str> = Vec::new();
+    if args.len() == 1 {
+        wanted.extend(DEFAULT_SECTIONS);
+    }
+    for arg in args.iter().skip(1) {
+        let lower = String::from_utf8_lossy(arg).to_ascii_lowercase();
+        match lower.as_str() {
+            "default" => wanted.extend(DEFAULT_SECTIONS),
+            "all" | "everything" => wanted.extend(ALL_SECTIONS),
+            other => {
+                if let Some(s) = ALL_SECTIONS.iter().find(|s| **s == other) {
+                    wanted.push(s);
+                }
+            }
+        }
+    }
+    let mut out = String::new();
+    let mut first = true;
+    for section in ALL_SECTIONS {
+        if !wanted.contains(section) {
+            continue;
+        }
+        if !first {
+            out.push_str("\r\n");
+        }
+        first = false;
+        info_section(ctx, section, &mut out);
+    }
+    ctx.reply.verbatim(b"txt", out.as_bytes());
+}
+
+// ---- CONFIG ------------------------------------------------------------------------------
+
+/// `CONFIG GET parameter [parameter ...]`
+pub fn config_get(ctx: &mut Ctx, args: &Args) {
+    let mut pairs: Vec<(&'static str, Vec<u8>)> = Vec::new();
+    for pattern in args.iter().skip(2) {
+        for (name, value) in ctx.st.config.get(pattern) {
+            if !pairs.iter().any(|(n, _)| *n == name) {
+                pairs.push((name, value.to_vec()));
+            }
+        }
+    }
+    ctx.reply.map(pairs.len());
+    for (name, value) in pairs {
+        ctx.reply.bulk(name.as_bytes());
+        ctx.reply.bulk(&value);
+    }
+}
+
+/// `CONFIG SET parameter value [parameter value ...]`: all or nothing.
+pub fn config_set(ctx: &mut Ctx, args: &Args) {
+    if args.len() % 2 != 0 {
+        ctx.reply.error(b"ERR wrong number of arguments for 'config|set' command");
+        return;
+    }
+    let mut next: Config = ctx.st.config.clone();
+    let mut seen: Vec<&'static str> = Vec::new();
+    for j in (2..args.len()).step_by(2) {
+        let name = &args[j];
+        let Some(canonical) = Config::canonical_name(name) else {
+            ctx.reply.error_fmt(format_args!(
+                "ERR Unknown option or number of arguments for CONFIG SET - '{}'",
+                String::from_utf8_lossy(name)
+            ));
+            return;
+        };
+        if seen.contains(&canonical) {
+            ctx.reply.error_fmt(format_args!("ERR Duplicate parameter - {}", String::from_utf8_lossy(name)));
+            return;
+        }
+        seen.push(canonical);
+        if let Err(e) = next.set(name, &args[j + 1]) {
+            ctx.reply.error_fmt(format_args!(
+                "ERR CONFIG SET failed (possibly related to argument '{}') - {}",
+                String::from_utf8_lossy(name),
+                e.message
+            ));
+            return;
+        }
+    }
+    if next.loglevel() != ctx.st.config.loglevel() {
+        log::set_max_level(next.loglevel());
+    }
+    ctx.st.config = next;
+    ctx.reply.ok();
+}
+
+/// `CONFIG RESETSTAT`
+pub fn config_resetstat(ctx: &mut Ctx, _args: &Args) {
+    ctx.st.stats = Stats::default();
+    ctx.st.cmdstats.iter_mut().for_each(|s| *s = CmdStat::default());
+    ctx.st.errorstats.clear();
+    for db in &mut ctx.st.dbs {
+        db.expired = 0;
+    }
+    ctx.reply.ok();
+}
+
+/// `CONFIG REWRITE`
+pub fn config_rewrite(ctx: &mut Ctx, _args: &Args) {
+    match ctx.st.config.rewrite() {
+        Ok(()) => ctx.reply.ok(),
+        Err(e) => ctx.reply.error_fmt(format_args!("ERR {e}")),
+    }
+}
+
+/// `CONFIG HELP`
+pub fn config_help(ctx: &mut Ctx, _args: &Args) {
+    reply_help(
+        ctx,
+        "CONFIG",
+        &[
+            "GET <pattern>",
+            "    Return parameters matching the glob-like <pattern> and their values.",
+            "SET <directive> <value>",
+            "    Set the configuration <directive> to <value>.",
+            "RESETSTAT",
+            "    Reset statistics reported by the INFO command.",
+            "REWRITE",
+            "    Rewrite the configuration file.",
+        ],
+    );
+}
+
+// ---- COMMAND -----------------------------------------------------------------------------
+
+fn flag_names(def: &CommandDef) -> Vec<&'static str> {
+    let mut names: Vec<&'static str> = flags::NAMES.iter().filter(|(f, _)| def.flags & f != 0).map(|(_, n)| *n).collect();
+    if def.keys.0 == 0 && def.subcommands.is_empty() && ["sort", "eval"].contains(&def.name) {
+        names.push("movablekeys");
+    }
+    names
+}
+
+/// One command's COMMAND INFO entry.
+fn command_info_entry(ctx: &mut Ctx, idx: usize) {
+    let table = ctx.st.commands;
+    let def = table.def(idx);
+    ctx.reply.array(10);
+    ctx.reply.bulk(table.full_name(idx).as_bytes());
+    ctx.reply.int(def.arity as i64);
+    let names = flag_names(def);
+    ctx.reply.set(names.len());
+    for n in names {
+        ctx.reply.simple(n.as_bytes());
+    }
+    let (first, last, step) = def.keys;
+    ctx.reply.int(first as i64);
+    ctx.reply.int(last as i64);
+    ctx.reply.int(step as i64);
+    let cats = def.acl_categories();
+    ctx.reply.set(cats.len());
+    for c in cats {
+        ctx.reply.simple(c.as_bytes());
+    }
+    ctx.reply.set(0);
+    if first == 0 {
+        ctx.reply.array(0);
+    } else {
+        let access: &[&str] = if def.flags & flags::WRITE != 0 { &["RW", "UPDATE"] } else { &["RO", "ACCESS"] };
+        ctx.reply.array(1);
+        ctx.reply.map(3);
+        ctx.reply.bulk(b"flags");
+        ctx.reply.set(access.len());
+        for a in access {
+            ctx.reply.simple(a.as_bytes());
+        }
+        ctx.reply.bulk(b"begin_search");
+        ctx.reply.map(2);
+        ctx.reply.bulk(b"type");
+        ctx.reply.bulk(b"index");
+        ctx.reply.bulk(b"spec");
+        ctx.reply.map(1);
+        ctx.reply.bulk(b"index");
+        ctx.reply.int(first as i64);
+        ctx.reply.bulk(b"find_keys");
+        ctx.reply.map(2);
+        ctx.reply.bulk(b"type");
+        ctx.reply.bulk(b"range");
+        ctx.reply.bulk(b"spec");
+        ctx.reply.map(3);
+        ctx.reply.bulk(b"lastkey");
+        ctx.reply.int(if last < 0 { last as i64 } else { (last - first) as i64 });
+        ctx.reply.bulk(b"keystep");
+        ctx.reply.int(step as i64);
+        ctx.reply.bulk(b"limit");
+        ctx.reply.int(0);
+    }
+    let subs: Vec<usize> = table.subcommands(idx).collect();
+    ctx.reply.array(subs.len());
+    for s in subs {
+        command_info_entry(ctx, s);
+    }
+}
+
+/// `COMMAND`
+pub fn command(ctx: &mut Ctx, _args: &Args) {
+    let top = ctx.st.commands.top().to_vec();
+    ctx.reply.array(top.len());
+    for idx in top {
+        command_info_entry(ctx, idx);
+    }
+}
+
+/// `COMMAND INFO [command-name ...]`
+pub fn command_info(ctx: &mut Ctx, args: &Args) {
+    if args.len() == 2 {
+        return command(ctx, args);
+    }
+    ctx.reply.array(args.len() - 2);
+    for name in args.iter().skip(2) {
+        match ctx.st.commands.lookup_full(name) {
+            Some(idx) => command_info_entry(ctx, idx),
+            None => ctx.reply.null_array(),
+        }
+    }
+}
+
+/// `COMMAND COUNT`
+pub fn command_count(ctx: &mut Ctx, _args: &Args) {
+    let n = ctx.st.commands.top().len();
+    ctx.reply.int(n as i64);
+}
+
+/// `COMMAND LIST [FILTERBY MODULE name|ACLCAT category|PATTERN pattern]`
+pub fn command_list(ctx: &mut Ctx, args: &Args) {
+    let table = ctx.st.commands;
+    let filter: Option<(String, Vec<u8>)> = match args.len() {
+        2 => None,
+        5 if args.is(2, "filterby") => Some((String::from_utf8_lossy(&args[3]).to_ascii_lowercase(), args[4].to_vec())),
+        _ => {
+            ctx.reply.syntax_error();
+            return;
+        }
+    };
+    let mut names = Vec::new();
+    for &idx in table.top() {
+        for i in std::iter::once(idx).chain(table.subcommands(idx)) {
+            let def = table.def(i);
+            let name = table.full_name(i);
+            let keep = match &filter {
+                None => true,
+                Some((kind, value)) => match kind.as_str() {
+                    "module" => false,
+                    "aclcat" => {
+                        let wanted = String::from_utf8_lossy(value).to_ascii_lowercase();
+                        def.acl_categories().iter().any(|c| c[1..] == wanted)
+                    }
+                    "pattern" => crate::util::glob::string_match(value, name.as_bytes(), true),
+                    _ => {
+                        ctx.reply.syntax_error();
+                        return;
+                    }
+                },
+            };
+            if keep {
+                names.push(name);
+            }
+        }
+    }
+    ctx.reply.array(names.len());
+    for n in names {
+        ctx.reply.bulk(n.as_bytes());
+    }
+}
+
+fn command_docs_entry(ctx: &mut Ctx, idx: usize) {
+    let table = ctx.st.commands;
+    let def = table.def(idx);
+    let subs: Vec<usize> = table.subcommands(idx).collect();
+    let mut fields = 4;
+    if def.deprecated.is_some() {
+        fields += 3;
+    }
+    if !subs.is_empty() {
+        fields += 1;
+    }
+    ctx.reply.map(fields);
+    ctx.reply.bulk(b"summary");
+    ctx.reply.bulk(def.summary.as_bytes());
+    ctx.reply.bulk(b"since");
+    ctx.reply.bulk(def.since.as_bytes());
+    ctx.reply.bulk(b"group");
+    ctx.reply.bulk(def.group.as_bytes());
+    ctx.reply.bulk(b"complexity");
+    ctx.reply.bulk(def.complexity.as_bytes());
+    if let Some((since, replaced_by)) = def.deprecated {
+        ctx.reply.bulk(b"doc_flags");
+        ctx.reply.set(1);
+        ctx.reply.simple(b"deprecated");
+        ctx.reply.bulk(b"deprecated_since");
+        ctx.reply.bulk(since.as_bytes());
+        ctx.reply.bulk(b"replaced_by");
+        ctx.reply.bulk(replaced_by.as_bytes());
+    }
+    if !subs.is_empty() {
+        ctx.reply.bulk(b"subcommands");
+        ctx.reply.map(subs.len());
+        for s in subs {
+            ctx.reply.bulk(table.full_name(s).as_bytes());
+            command_docs_entry(ctx, s);
+        }
+    }
+}
+
+/// `COMMAND DOCS [command-name ...]`
+pub fn command_docs(ctx: &mut Ctx, args: &Args) {
+    let table = ctx.st.commands;
+    let list: Vec<usize> = if args.len() == 2 {
+        table.top().to_vec()
+    } else {
+        args.iter().skip(2).filter_map(|n| table.lookup_full(n)).collect()
+    };
+    ctx.reply.map(list.len());
+    for idx in list {
+        ctx.reply.bulk(table.full_name(idx).as_bytes());
+        command_docs_entry(ctx, idx);
+    }
+}
+
+/// Key arguments of `args` (a whole command line) by the table's key range.
+fn keys_of(ctx: &mut Ctx, args: &Args) -> Option<Vec<usize>> {
+    let table = ctx.st.commands;
+    let Some(mut idx) = table.lookup(&args[2]) else {
+        ctx.reply.error(b"ERR Invalid command specified");
+        return None;
+    };
+    if !table.def(idx).subcommands.is_empty() && args.len() > 3 {
+        if let Some(sub) = table.lookup_sub(idx, &args[3]) {
+            idx = sub;
+        }
+    }
+    let def = table.def(idx);
+    let n = (args.len() - 2) as i32;
+    if (def.arity > 0 && n != def.arity) || n < -def.arity {
+        ctx.reply.error(b"ERR Invalid number of arguments specified for command");
+        return None;
+    }
+    let (first, last, step) = def.keys;
+    if first == 0 {
+        ctx.reply.error(b"ERR The command has no key arguments");
+        return None;
+    }
+    let last = if last < 0 { n + last } else { last.min(n - 1) };
+    let mut keys = Vec::new();
+    let mut i = first;
+    while i <= last {
+        keys.push(i as usize + 2);
+        i += step.max(1);
+    }
+    Some(keys)
+}
+
+/// `COMMAND GETKEYS command [arg ...]`
+pub fn command_getkeys(ctx: &mut Ctx, args: &Args) {
+    if let Some(keys) = keys_of(ctx, args) {
+        ctx.reply.array(keys.len());
+        for k in keys {
+            ctx.reply.bulk(&args[k]);
+        }
+    }
+}
+
+/// `COMMAND GETKEYSANDFLAGS command [arg ...]`
+pub fn command_getkeysandflags(ctx: &mut Ctx, args: &Args) {
+    let Some(keys) = keys_of(ctx, args) else { return };
+    let write = ctx.st.commands.lookup(&args[2]).is_some_and(|i| ctx.st.commands.def(i).flags & flags::WRITE != 0);
+    let access: &[&[u8]] = if write { &[b"RW", b"UPDATE"] } else { &[b"RO", b"ACCESS"] };
+    ctx.reply.array(keys.len());
+    for k in keys {
+        ctx.reply.array(2);
+        ctx.reply.bulk(&args[k]);
+        ctx.reply.set(access.len());
+        for a in access {
+            ctx.reply.simple(a);
+        }
+    }
+}
+
+/// `COMMAND HELP`
+pub fn command_help(ctx: &mut Ctx, _args: &Args) {
+    reply_help(
+        ctx,
+        "COMMAND",
+        &[
+            "(no subcommand)",
+            "    Return details about all Redis commands.",
+            "COUNT",
+            "    Return the total number of commands in this Redis server.",
+            "LIST",
+            "    Return a list of all commands in this Redis server.",
+            "INFO [<command-name> ...]",
+            "    Return details about multiple Redis commands.",
+            "    If no command names are given, documentation details for all",
+            "    commands are returned.",
+            "DOCS [<command-name> ...]",
+            "    Return documentation details about multiple Redis commands.",
+            "    If no command names are given, documentation details for all",
+            "    commands are returned.",
+            "GETKEYS <full-command>",
+            "    Return the keys from a full Redis command.",
+            "GETKEYSANDFLAGS <full-command>",
+            "    Return the keys and the access flags from a full Redis command.",
+        ],
+    );
+}
+
+// ---- small server commands ------------------------------------------------------------
+
+/// `TIME`
+pub fn time(ctx: &mut Ctx, _args: &Args) {
+    let d = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    ctx.reply.array(2);
+    ctx.reply.bulk_i64(d.as_secs() as i64);
+    ctx.reply.bulk_i64(d.subsec_micros() as i64);
+}
+
+/// `LASTSAVE`
+pub fn lastsave(ctx: &mut Ctx, _args: &Args) {
+    let t = ctx.st.lastsave_secs;
+    ctx.reply.int(t as i64);
+}
+
+/// `SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]`
+pub fn shutdown(ctx: &mut Ctx, args: &Args) {
+    let mut save = false;
+    for j in 1..args.len() {
+        if args.is(j, "nosave") {
+            save = false;
+        } else if args.is(j, "save") {
+            save = true;
+        } else if args.is(j, "now") || args.is(j, "force") {
+        } else if args.is(j, "abort") && args.len() == 2 {
+            ctx.reply.error(b"ERR No shutdown in progress.");
+            return;
+        } else {
+            ctx.reply.syntax_error();
+            return;
+        }
+    }
+    if save {
+        log::warn!("SHUTDOWN SAVE refused: persistence is not supported yet by loopkv");
+        ctx.reply.error(b"ERR Errors trying to SHUTDOWN. Check logs.");
+        return;
+    }
+    ctx.st.shutdown_requested = true;
+}
+
+// ---- MEMORY --------------------------------------------------------------------------------
+
+/// `MEMORY USAGE key [SAMPLES count]`: bytes the key takes (its table
+/// node, bucket share and allocation, rounded as malloc does).
+pub fn memory_usage(ctx: &mut Ctx, args: &Args) {
+    if args.len() == 5 && args.is(3, "samples") {
+        if arg_i64(ctx.reply, &args[4]).is_none() {
+            return;
+        }
+    } else if args.len() != 3 {
+        ctx.reply.syntax_error();
+        return;
+    }
+    let now = ctx.now;
+    let Some(id) = ctx.db().lookup_touch(&args[2], now, false) else {
+        ctx.reply.null();
+        return;
+    };
+    let db = ctx.db();
+    let data = db.node(id).data.capacity();
+    let alloc = (data + 8).div_ceil(16).max(2) * 16;
+    let mut bytes = std::mem::size_of::<crate::db::dict::Node>() + 4 + alloc;
+    if db.expire_at(id).is_some() {
+        bytes += 40;
+    }
+    ctx.reply.int(bytes as i64);
+}
+
+/// `MEMORY MALLOC-STATS`
+pub fn memory_malloc_stats(ctx: &mut Ctx, _args: &Args) {
+    ctx.reply.verbatim(b"txt", b"Stats not supported for the current allocator");
+}
+
+/// `MEMORY PURGE`
+pub fn memory_purge(ctx: &mut Ctx, _args: &Args) {
+    ctx.reply.ok();
+}
+
+/// `MEMORY HELP`
+pub fn memory_help(ctx: &mut Ctx, _args: &Args) {
+    reply_help(
+        ctx,
+        "MEMORY",
+        &[
+            "MALLOC-STATS",
+            "    Return internal statistics report from the memory allocator.",
+            "PURGE",
+            "    Attempt to purge dirty pages for reclamation by the allocator.",
+            "USAGE <key> [SAMPLES <count>]",
+            "    Return memory in bytes used by <key> and its value. Nested values are",
+            "    sampled up to <count> times (default: 5, 0 means sample all).",
+        ],
+    );
+}
+
+// ---- LATENCY ---------------------------------------------------------------------------------
+
+/// `LATENCY LATEST`
+pub fn latency_latest(ctx: &mut Ctx, _args: &Args) {
+    let mut events: Vec<(&'static str, (u64, u64), u64)> = ctx
+        .st
+        .latency
+        .iter()
+        .filter_map(|(name, e)| e.samples.last().map(|&last| (*name, last, e.max)))
+        .collect();
+    events.sort();
+    ctx.reply.array(events.len());
+    for (name, (ts, ms), max) in events {
+        ctx.reply.array(4);
+        ctx.reply.bulk(name.as_bytes());
+        ctx.reply.int(ts as i64);
+        ctx.reply.int(ms as i64);
+        ctx.reply.int(max as i64);
+    }
+}
+
+/// `LATENCY HISTORY event`
+pub fn latency_history(ctx: &mut Ctx, args: &Args) {
+    let name = String::from_utf8_lossy(&args[2]).into_owned();
+    let samples = ctx.st.latency.get(name.as_str()).map(|e| e.samples.clone()).unwrap_or_default();
+    ctx.reply.array(samples.len());
+    for (ts, ms) in samples {
+        ctx.reply.array(2);
+        ctx.reply.int(ts as i64);
+        ctx.reply.int(ms as i64);
+    }
+}
+
+/// `LATENCY RESET [event ...]`
+pub fn latency_reset(ctx: &mut Ctx, args: &Args) {
+    let n = if args.len() == 2 {
+        let n = ctx.st.latency.len();
+        ctx.st.latency.clear();
+        n
+    } else {
+        let mut n = 0;
+        for name in args.iter().skip(2) {
+            let name = String::from_utf8_lossy(name);
+            if ctx.st.latency.remove(name.as_ref()).is_some() {
+                n += 1;
+            }
+        }
+        n
+    };
+    ctx.reply.int(n as i64);
+}
+
+/// `LATENCY HISTOGRAM [command ...]`: per-command call counts by latency,
+/// cumulative at power-of-two microsecond boundaries.
+pub fn latency_histogram(ctx: &mut Ctx, args: &Args) {
+    let table = ctx.st.commands;
+    let wanted: Vec<usize> = if args.len() == 2 {
+        (0..table.len()).collect()
+    } else {
+        args.iter().skip(2).filter_map(|n| table.lookup_full(n)).collect()
+    };
+    let list: Vec<usize> = wanted.into_iter().filter(|&i| ctx.st.cmdstats[i].calls > 0).collect();
+    ctx.reply.map(list.len());
+    for idx in list {
+        let stat = ctx.st.cmdstats[idx];
+        let hist = ctx.st.histograms.get(idx).copied().unwrap_or([0; 40]);
+        ctx.reply.bulk(table.full_name(idx).as_bytes());
+        ctx.reply.map(2);
+        ctx.reply.bulk(b"calls");
+        ctx.reply.int(stat.calls as i64);
+        ctx.reply.bulk(b"histogram_usec");
+        let mut points = Vec::new();
+        let mut cumulative = 0;
+        for (bucket, &count) in hist.iter().enumerate() {
+            if count > 0 {
+                cumulative += count;
+                points.push((1u64 << bucket, cumulative));
+            }
+        }
+        ctx.reply.map(points.len());
+        for (us, count) in points {
+            ctx.reply.int(us as i64);
+            ctx.reply.int(count as i64);
+        }
+    }
+}
+
+/// `LATENCY HELP`
+pub fn latency_help(ctx: &mut Ctx, _args: &Args) {
+    reply_help(
+        ctx,
+        "LATENCY",
+        &[
+            "HISTORY <event>",
+            "    Return time-latency samples for the <event> class.",
+            "LATEST",
+            "    Return the latest latency samples for all events.",
+            "RESET [<event> ...]",
+            "    Reset latency data of one or more <event> classes.",
+            "    (default: reset all data for all event classes)",
+            "HISTOGRAM [COMMAND ...]",
+            "    Return a cumulative distribution of latencies in the format of a histogram for the specified command names.",
+            "    If no commands are specified then all histograms are replied.",
+        ],
+    );
+}
+
+// ---- SLOWLOG ---------------------------------------------------------------------------------
+
+/// `SLOWLOG GET [count]`
+pub fn slowlog_get(ctx: &mut Ctx, args: &Args) {
+    let mut count = 10i64;
+    if args.len() == 3 {
+        match crate::util::number::parse_i64(&args[2]).filter(|&n| n >= -1) {
+            Some(-1) => count = i64::MAX,
+            Some(n) => count = n,
+            None => {
+                ctx.reply.error(b"ERR count should be greater than or equal to -1");
+                return;
+            }
+        }
+    } else if args.len() > 3 {
+        ctx.reply.syntax_error();
+        return;
+    }
+    let entries: Vec<_> = ctx.st.slowlog.iter().take(count.min(usize::MAX as i64) as usize).cloned().collect();
+    ctx.reply.array(entries.len());
+    for e in entries {
+        ctx.reply.array(6);
+        ctx.reply.int(e.id as i64);
+        ctx.reply.int(e.time_secs as i64);
+        ctx.reply.int(e.micros as i64);
+        ctx.reply.array(e.args.len());
+        for a in &e.args {
+            ctx.reply.bulk(a);
+        }
+        ctx.reply.bulk(e.addr.as_bytes());
+        ctx.reply.bulk(&e.name);
+    }
+}
+
+/// `SLOWLOG LEN`
+pub fn slowlog_len(ctx: &mut Ctx, _args: &Args) {
+    let n = ctx.st.slowlog.len();
+    ctx.reply.int(n as i64);
+}
+
+/// `SLOWLOG RESET`
+pub fn slowlog_reset(ctx: &mut Ctx, _args: &Args) {
+    ctx.st.slowlog.clear();
+    ctx.reply.ok();
+}
+
+/// `SLOWLOG HELP`
+pub fn slowlog_help(ctx: &mut Ctx, _args: &Args) {
+    reply_help(
+        ctx,
+        "SLOWLOG",
+        &[
+            "GET [<count>]",
+            "    Return top <count> entries from the slowlog (default: 10, -1 mean all).",
+            "    Entries are made of:",
+            "    id, timestamp, time in microseconds, arguments array, client IP and port,",
+            "    client name",
+            "LEN",
+            "    Return the length of the slowlog.",
+            "RESET",
+            "    Reset the slowlog.",
+        ],
+    );
+}
+
+// ---- FUNCTION ----------------------------------------------------------------------------------
+
+/// `FUNCTION LIST [LIBRARYNAME pattern] [WITHCODE]`: no libraries exist.
+pub fn function_list(ctx: &mut Ctx, args: &Args) {
+    let mut j = 2;
+    while j < args.len() {
+        if args.is(j, "withcode") {
+            j += 1;
+        } else if args.is(j, "libraryname") && j + 1 < args.len() {
+            j += 2;
+        } else {
+            ctx.reply.error(b"ERR Unknown argument");
+            return;
+        }
+    }
+    ctx.reply.array(0);
+}
+
+/// `FUNCTION FLUSH [ASYNC|SYNC]`
+pub fn function_flush(ctx: &mut Ctx, args: &Args) {
+    if args.len() == 3 && !(args.is(2, "async") || args.is(2, "sync")) {
+        ctx.reply.error(b"ERR FUNCTION FLUSH only supports SYNC|ASYNC option");
+        return;
+    }
+    if args.len() > 3 {
+        ctx.reply.error(b"ERR FUNCTION FLUSH only supports SYNC|ASYNC option");
+        return;
+    }
+    ctx.reply.ok();
+}
+
+/// `FUNCTION HELP`
+pub fn function_help(ctx: &mut Ctx, _args: &Args) {
+    reply_help(
+        ctx,
+        "FUNCTION",
+        &[
+            "FLUSH [ASYNC|SYNC]",
+            "    Delete all the libraries.",
+            "    When called without the optional mode argument, the behavior is determined by the",
+            "    lazyfree-lazy-user-flush configuration directive. Valid modes are:",
+            "    * ASYNC: Asynchronously flush the libraries.",
+            "    * SYNC: Synchronously flush the libraries.",
+            "LIST [WITHCODE] [LIBRARYNAME <PATTERN>]",
+            "    Return general information on all the libraries:",
+            "    * Library name",
+            "    * The engine used to run the Library",
+            "    * Library description",
+            "    * Functions list",
+            "    * Whether the library code should be included in the output",
+            "    You can pass an optional LIBRARYNAME argument with a pattern to filter the libraries.",
+        ],
+    );
+}
+
+// ---- DEBUG ----------------------------------------------------------------------------------------
+
+/// True if the client may run a protected command (DEBUG) under `setting`.
+pub fn protected_allowed(setting: Enable, peer: std::net::SocketAddr) -> bool {
+    match setting {
+        Enable::Yes => true,
+        Enable::Local => peer.ip().is_loopback(),
+        Enable::No => false,
+    }
+}
+
+/// `DEBUG <subcommand> ...`
+pub fn debug(ctx: &mut Ctx, args: &Args) {
+    let peer = ctx.clients[ctx.me].addr;
+    if !protected_allowed(ctx.st.config.enable_debug, peer) {
+        ctx.reply.error(b"ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.");
+        return;
+    }
+    let sub = String::from_utf8_lossy(&args[1]).to_ascii_lowercase();
+    match (sub.as_str(), args.len()) {
+        ("help", 2) => reply_help(
+            ctx,
+            "DEBUG",
+            &[
+                "ERROR <string>",
+                "    Return a Redis protocol error with <string> as message. Useful for clients",
+                "    unit tests to simulate Redis errors.",
+                "LOG <message>",
+                "    Write <message> to the server log.",
+                "OBJECT <key>",
+                "    Show low level info about the <key> and associated value.",
+                "PROTOCOL <type>",
+                "    Reply with a test value of the specified type. <type> can be: string,",
+                "    integer, double, bignum, null, array, set, map, attrib, push, verbatim,",
+                "    true, false.",
+                "SET-ACTIVE-EXPIRE <0|1>",
+                "    Setting it to 0 disables expiring keys in background when they are not",
+                "    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",
+                "    default.",
+                "SLEEP <seconds>",
+                "    Stop the server for <seconds>. Decimals allowed.",
+                "STRINGMATCH-TEST",
+                "    Run a fuzz tester against the stringmatchlen() function.",
+            ],
+        ),
+        ("log", 3) => {
+            log::warn!("DEBUG LOG: {}", String::from_utf8_lossy(&args[2]));
+            ctx.reply.ok();
+        }
+        ("error", 3) => ctx.reply.error(&args[2]),
+        ("sleep", 3) => {
+            let secs = crate::util::number::parse_f64(&args[2]).unwrap_or(0.0);
+            if secs > 0.0 && secs.is_finite() {
+                std::thread::sleep(std::time::Duration::from_secs_f64(secs.min(3600.0)));
+            }
+            ctx.reply.ok();
+        }
+        ("set-active-expire", 3) => {
+            ctx.st.active_expire = crate::util::number::parse_i64(&args[2]).unwrap_or(0) != 0;
+            ctx.reply.ok();
+        }
+        ("stringmatch-test", 2) => {
+            let _ = crate::util::glob::string_match_fuzz_test(crate::util::glob::STRINGMATCH_FUZZ_CYCLES, ctx.now);
+            ctx.reply.simple(b"Apparently Redis did not crash: test passed");
+        }
+        ("object", 3) => debug_object(ctx, args),
+        ("protocol", 3) => debug_protocol(ctx, args),
+        _ => ctx.reply.error_fmt(format_args!(
+            "ERR unknown subcommand or wrong number of arguments for '{}'. Try DEBUG HELP.",
+            String::from_utf8_lossy(&args[1])
+        )),
+    }
+}
+
+fn debug_object(ctx: &mut Ctx, args: &Args) {
+    let now = ctx.now;
+    let Some(id) = ctx.db().lookup_touch(&args[2], now, false) else {
+        ctx.reply.error(b"ERR no such key");
+        return;
+    };
+    let db = ctx.db();
+    let enc = db.encoding(id);
+    let len = db.value(id).len();
+    let idle = db.idle_seconds(id, now);
+    let lru = db.node(id).meta >> 8;
+    let shared = matches!(db.value(id), crate::db::Value::Int(n) if (0..10000).contains(&n));
+    let text = format!(
+        "Value at:0x{:x} refcount:{} encoding:{enc} serializedlength:{} lru:{lru} lru_seconds_idle:{idle}",
+        id as u64 * 32 + 0x7f00_0000_0000,
+        if shared { i32::MAX as i64 } else { 1 },
+        rdb_string_len(&db.value(id), len),
+    );
+    ctx.reply.simple(text.as_bytes());
+}
+
+/// Length of a string in RDB's encoding, without compression (Redis only
+/// compresses strings longer than 20 bytes when that saves space).
+fn rdb_string_len(value: &crate::db::Value, len: usize) -> usize {
+    if let crate::db::Value::Int(n) = value {
+        return match n {
+            -128..=127 => 2,
+            -32768..=32767 => 3,
+            -2147483648..=2147483647 => 5,
+            _ => 1 + len.min(20) + 0,
+        };
+    }
+    let header = if len < 64 {
+        1
+    } else if len < 16384 {
+        2
+    } else if len <= u32::MAX as usize {
+        5
+    } else {
+        9
+    };
+    header + len
+}
+
+fn debug_protocol(ctx: &mut Ctx, args: &Args) {
+    let kind = String::from_utf8_lossy(&args[2]).to_ascii_lowercase();
+    let r = &mut *ctx.reply;
+    match kind.as_str() {
+        "string" => r.bulk(b"Hello World"),
+        "integer" => r.int(12345),
+        "double" => r.double(3.141),
+        "bignum" => r.big_number(b"1234567999999999999999999999999999999"),
+        "null" => r.null(),
+        "array" => {
+            r.array(3);
+            for i in 0..3 {
+                r.int(i);
+            }
+        }
+        "set" => {
+            r.set(3);
+            for i in 0..3 {
+                r.int(i);
+            }
+        }
+        "map" => {
+            r.map(3);
+            for i in 0..3 {
+                r.int(i);
+                r.bool(i == 1);
+            }
+        }
+        "push" => {
+            r.push(2);
+            r.bulk(b"server-cpu-usage");
+            r.int(42);
+        }
+        "verbatim" => r.verbatim(b"txt", b"This is a verbatim\nstring"),
+        "true" => r.bool(true),
+        "false" => r.bool(false),
+        _ => r.error(b"ERR Wrong protocol type name. Please use one of the following: string|integer|double|bignum|null|array|set|map|attrib|push|verbatim|true|false"),
+    }
+}

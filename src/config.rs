@@ -1,0 +1,572 @@
+//! Every tunable, with Redis's names, defaults and value syntax: the
+//! directive table behind the config file, `--name value` arguments,
+//! CONFIG GET / SET / REWRITE.
+//!
+//! Values are kept in Redis's canonical text form (`yes`/`no`, memory sizes
+//! in bytes, enums lower-case), which is what CONFIG GET returns; the typed
+//! fields the server reads on its hot paths are refreshed on every change.
+//!
+//! A directive that belongs to a feature loopkv does not have yet is only
+//! accepted with a value that asks for nothing (`save ""`, `appendonly no`);
+//! anything else is refused with a "not supported yet" message rather than
+//! silently ignored.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use crate::util::glob::string_match;
+use crate::util::splitargs::split_args;
+
+/// How a directive's value is read and written.
+#[derive(Debug, Clone, Copy)]
+enum Kind {
+    Bool,
+    Int { min: i64, max: i64 },
+    /// A size with an optional unit (`1gb`, `512mb`, `100k`), stored in bytes.
+    Memory { max: i64 },
+    Str,
+    Enum(&'static [&'static str]),
+    /// One or more space-separated words (bind, save).
+    Words,
+}
+
+struct Directive {
+    name: &'static str,
+    alias: Option<&'static str>,
+    kind: Kind,
+    default: &'static str,
+    /// Can be changed with CONFIG SET.
+    mutable: bool,
+    /// For features not built yet: the only values accepted.
+    only: Option<&'static [&'static str]>,
+}
+
+const fn d(name: &'static str, kind: Kind, default: &'static str) -> Directive {
+    Directive { name, alias: None, kind, default, mutable: true, only: None }
+}
+
+const fn fixed(name: &'static str, kind: Kind, default: &'static str) -> Directive {
+    Directive { name, alias: None, kind, default, mutable: false, only: None }
+}
+
+const fn only(name: &'static str, kind: Kind, default: &'static str, allowed: &'static [&'static str]) -> Directive {
+    Directive { name, alias: None, kind, default, mutable: true, only: Some(allowed) }
+}
+
+const fn int(min: i64, max: i64) -> Kind {
+    Kind::Int { min, max }
+}
+
+const LOGLEVELS: &[&str] = &["debug", "verbose", "notice", "warning", "nothing"];
+const DEBUG_ENABLE: &[&str] = &["no", "yes", "local"];
+const POLICIES: &[&str] = &[
+    "volatile-lru",
+    "volatile-lfu",
+    "volatile-random",
+    "volatile-ttl",
+    "allkeys-lru",
+    "allkeys-lfu",
+    "allkeys-random",
+    "noeviction",
+];
+const FSYNC: &[&str] = &["always", "everysec", "no"];
+const I32: i64 = i32::MAX as i64;
+
+/// The directive table, in the order CONFIG REWRITE writes it.
+static DIRECTIVES: &[Directive] = &[
+    fixed("port", int(0, 65535), "6379"),
+    fixed("bind", Kind::Words, "127.0.0.1 -::1"),
+    d("protected-mode", Kind::Bool, "yes"),
+    fixed("tcp-backlog", int(0, I32), "511"),
+    d("timeout", int(0, I32), "0"),
+    d("tcp-keepalive", int(0, I32), "300"),
+    fixed("databases", int(1, I32), "16"),
+    Directive { mutable: false, ..only("daemonize", Kind::Bool, "no", &["no"]) },
+    fixed("pidfile", Kind::Str, ""),
+    d("loglevel", Kind::Enum(LOGLEVELS), "notice"),
+    fixed("logfile", Kind::Str, ""),
+    d("requirepass", Kind::Str, ""),
+    d("maxclients", int(1, I32), "10000"),
+    d("proto-max-bulk-len", Kind::Memory { max: i64::MAX }, "536870912"),
+    d("client-query-buffer-limit", Kind::Memory { max: i64::MAX }, "1073741824"),
+    fixed("enable-debug-command", Kind::Enum(DEBUG_ENABLE), "no"),
+    fixed("enable-protected-configs", Kind::Enum(DEBUG_ENABLE), "no"),
+    fixed("enable-module-command", Kind::Enum(DEBUG_ENABLE), "no"),
+    d("hz", int(1, 500), "10"),
+    d("dynamic-hz", Kind::Bool, "yes"),
+    d("slowlog-log-slower-than", int(-1, i64::MAX), "10000"),
+    d("slowlog-max-len", int(0, i64::MAX), "128"),
+    d("latency-monitor-threshold", int(0, i64::MAX), "0"),
+    d("latency-tracking", Kind::Bool, "yes"),
+    d("latency-tracking-info-percentiles", Kind::Words, "50 99 99.9"),
+    fixed("dir", Kind::Str, ""),
+    d("always-show-logo", Kind::Bool, "no"),
+    d("set-proc-title", Kind::Bool, "yes"),
+    d("proc-title-template", Kind::Str, "{title} {listen-addr} {server-mode}"),
+    d("lazyfree-lazy-eviction", Kind::Bool, "no"),
+    d("lazyfree-lazy-expire", Kind::Bool, "no"),
+    d("lazyfree-lazy-server-del", Kind::Bool, "no"),
+    d("lazyfree-lazy-user-del", Kind::Bool, "no"),
+    d("lazyfree-lazy-user-flush", Kind::Bool, "no"),
+    d("active-expire-effort", int(1, 10), "1"),
+    // Memory limits and eviction: not built yet.
+    only("maxmemory", Kind::Memory { max: i64::MAX }, "0", &["0"]),
+    d("maxmemory-policy", Kind::Enum(POLICIES), "noeviction"),
+    d("maxmemory-samples", int(1, 64), "5"),
+    // Persistence: not built yet; only "off" values are accepted.
+    only("save", Kind::Words, "", &[""]),
+    only("appendonly", Kind::Bool, "no", &["no"]),
+    d("appendfilename", Kind::Str, "appendonly.aof"),
+    d("appenddirname", Kind::Str, "appendonlydir"),
+    d("appendfsync", Kind::Enum(FSYNC), "everysec"),
+    d("dbfilename", Kind::Str, "dump.rdb"),
+    d("rdbcompression", Kind::Bool, "yes"),
+    d("rdbchecksum", Kind::Bool, "yes"),
+    d("stop-writes-on-bgsave-error", Kind::Bool, "yes"),
+    // Replication, cluster, modules, threads, notifications: not built yet.
+    only("replicaof", Kind::Words, "", &[""]),
+    only("cluster-enabled", Kind::Bool, "no", &["no"]),
+    only("io-threads", int(1, 128), "1", &["1"]),
+    only("notify-keyspace-events", Kind::Str, "", &[""]),
+    only("supervised", Kind::Enum(&["upstart", "systemd", "auto", "no"]), "no", &["no", "auto"]),
+];
+
+/// Where `debug` and similar commands may be used from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Enable {
+    No,
+    Yes,
+    Local,
+}
+
+/// A configuration problem: what went wrong, for the directive named.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    pub message: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+fn err(message: impl Into<String>) -> ConfigError {
+    ConfigError { message: message.into() }
+}
+
+/// The server's configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Canonical value of every directive, indexed like `DIRECTIVES`.
+    values: Vec<Vec<u8>>,
+    /// The config file it was loaded from (for CONFIG REWRITE).
+    pub file: Option<PathBuf>,
+    // Typed copies for hot paths; refreshed by `refresh`.
+    pub port: u16,
+    pub bind: Vec<String>,
+    pub databases: usize,
+    pub requirepass: Option<Vec<u8>>,
+    pub maxclients: usize,
+    pub timeout_secs: u64,
+    pub tcp_keepalive: u64,
+    pub proto_max_bulk_len: i64,
+    pub client_query_buffer_limit: usize,
+    pub enable_debug: Enable,
+    pub hz: u64,
+    pub slowlog_slower_than: i64,
+    pub slowlog_max_len: usize,
+    pub latency_threshold_ms: u64,
+    pub active_expire_effort: usize,
+    pub lazyfree_user_del: bool,
+    pub lazyfree_user_flush: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        let mut config = Config {
+            values: DIRECTIVES.iter().map(|d| d.default.as_bytes().to_vec()).collect(),
+            file: None,
+            port: 6379,
+            bind: Vec::new(),
+            databases: 16,
+            requirepass: None,
+            maxclients: 10000,
+            timeout_secs: 0,
+            tcp_keepalive: 300,
+            proto_max_bulk_len: 512 * 1024 * 1024,
+            client_query_buffer_limit: 1024 * 1024 * 1024,
+            enable_debug: Enable::No,
+            hz: 10,
+            slowlog_slower_than: 10000,
+            slowlog_max_len: 128,
+            latency_threshold_ms: 0,
+            active_expire_effort: 1,
+            lazyfree_user_del: false,
+            lazyfree_user_flush: false,
+        };
+        config.refresh();
+        config
+    }
+}
+
+/// Parses a memory value as Redis's `memtoull`: digits with an optional
+/// unit (b, k, kb, m, mb, g, gb; case-insensitive).
+pub fn parse_memory(text: &[u8]) -> Option<i64> {
+    let lower = text.to_ascii_lowercase();
+    let digits_end = lower.iter().position(|c| !c.is_ascii_digit()).unwrap_or(lower.len());
+    let (digits, unit) = lower.split_at(digits_end);
+    let mul: i64 = match unit {
+        b"" | b"b" => 1,
+        b"k" => 1000,
+        b"kb" => 1024,
+        b"m" => 1000 * 1000,
+        b"mb" => 1024 * 1024,
+        b"g" => 1000 * 1000 * 1000,
+        b"gb" => 1024 * 1024 * 1024,
+        _ => return None,
+    };
+    if digits.is_empty() {
+        return None;
+    }
+    let n: i64 = std::str::from_utf8(digits).ok()?.parse().ok()?;
+    n.checked_mul(mul)
+}
+
+fn find(name: &[u8]) -> Option<usize> {
+    DIRECTIVES.iter().position(|d| {
+        d.name.as_bytes().eq_ignore_ascii_case(name)
+            || d.alias.is_some_and(|a| a.as_bytes().eq_ignore_ascii_case(name))
+    })
+}
+
+/// Checks `args` against directive `d` and returns the canonical value.
+fn canonical(d: &Directive, args: &[Vec<u8>]) -> Result<Vec<u8>, ConfigError> {
+    let value = match d.kind {
+        Kind::Words => args.join(&b' '),
+        _ if args.len() != 1 => return Err(err("wrong number of arguments")),
+        Kind::Bool => match args[0].to_ascii_lowercase().as_slice() {
+            b"yes" => b"yes".to_vec(),
+            b"no" => b"no".to_vec(),
+            _ => return Err(err("argument must be 'yes' or 'no'")),
+        },
+        Kind::Int { min, max } => {
+            let n = crate::util::number::parse_i64(&args[0])
+                .ok_or_else(|| err("argument couldn't be parsed into an integer"))?;
+            if n < min || n > max {
+                return Err(err(format!("argument must be between {min} and {max} inclusive")));
+            }
+            n.to_string().into_bytes()
+        }
+        Kind::Memory { max } => {
+            let n = parse_memory(&args[0]).ok_or_else(|| err("argument must be a memory value"))?;
+            if n > max {
+                return Err(err(format!("argument must be between 0 and {max} inclusive")));
+            }
+            n.to_string().into_bytes()
+        }
+        Kind::Str => args[0].clone(),
+        Kind::Enum(names) => {
+            let lower = args[0].to_ascii_lowercase();
+            if !names.iter().any(|n| n.as_bytes() == lower.as_slice()) {
+                return Err(err(format!("argument(s) must be one of the following: {}", names.join(", "))));
+            }
+            lower
+        }
+    };
+    if let Some(allowed) = d.only {
+        if !allowed.iter().any(|a| a.as_bytes() == value.as_slice()) {
+            return Err(err(format!(
+                "'{} {}' is not supported yet by loopkv (accepted: {})",
+                d.name,
+                String::from_utf8_lossy(&value),
+                allowed.iter().map(|a| format!("\"{a}\"")).collect::<Vec<_>>().join(", ")
+            )));
+        }
+    }
+    Ok(value)
+}
+
+impl Config {
+    /// Sets directive `name` from its arguments, as a config file line or a
+    /// `--name value` argument would. Immutable directives are allowed here.
+    pub fn apply(&mut self, name: &[u8], args: &[Vec<u8>]) -> Result<(), ConfigError> {
+        let Some(i) = find(name) else {
+            return Err(err("Bad directive or wrong number of arguments"));
+        };
+        self.values[i] = canonical(&DIRECTIVES[i], args)?;
+        self.refresh();
+        Ok(())
+    }
+
+    /// CONFIG SET of one directive. Errors are the text after Redis's
+    /// `CONFIG SET failed (possibly related to argument '...') - `.
+    pub fn set(&mut self, name: &[u8], value: &[u8]) -> Result<(), ConfigError> {
+        let Some(i) = find(name) else {
+            return Err(err("Unknown option"));
+        };
+        let d = &DIRECTIVES[i];
+        if !d.mutable {
+            return Err(err("can't set immutable config"));
+        }
+        let args: Vec<Vec<u8>> = match d.kind {
+            Kind::Words => split_args(value).ok_or_else(|| err("unbalanced quotes"))?,
+            _ => vec![value.to_vec()],
+        };
+        self.values[i] = canonical(d, &args)?;
+        self.refresh();
+        Ok(())
+    }
+
+    /// The canonical name of directive `name` (aliases resolved), if known.
+    pub fn canonical_name(name: &[u8]) -> Option<&'static str> {
+        find(name).map(|i| DIRECTIVES[i].name)
+    }
+
+    /// (name, value) of every directive matching the glob `pattern`.
+    pub fn get(&self, pattern: &[u8]) -> Vec<(&'static str, &[u8])> {
+        DIRECTIVES
+            .iter()
+            .zip(&self.values)
+            .filter(|(d, _)| string_match(pattern, d.name.as_bytes(), true))
+            .map(|(d, v)| (d.name, v.as_slice()))
+            .collect()
+    }
+
+    /// Current value of directive `name` (which must exist).
+    pub fn value(&self, name: &str) -> &[u8] {
+        find(name.as_bytes()).map(|i| self.values[i].as_slice()).unwrap_or(b"")
+    }
+
+    fn int(&self, name: &str) -> i64 {
+        crate::util::number::parse_i64(self.value(name)).unwrap_or(0)
+    }
+
+    fn refresh(&mut self) {
+        self.port = self.int("port") as u16;
+        self.bind = String::from_utf8_lossy(self.value("bind"))
+            .split_whitespace()
+            .map(str::to_string)
+            .collect();
+        self.databases = self.int("databases") as usize;
+        let pass = self.value("requirepass");
+        self.requirepass = (!pass.is_empty()).then(|| pass.to_vec());
+        self.maxclients = self.int("maxclients") as usize;
+        self.timeout_secs = self.int("timeout") as u64;
+        self.tcp_keepalive = self.int("tcp-keepalive") as u64;
+        self.proto_max_bulk_len = self.int("proto-max-bulk-len");
+        self.client_query_buffer_limit = self.int("client-query-buffer-limit") as usize;
+        self.enable_debug = match self.value("enable-debug-command") {
+            b"yes" => Enable::Yes,
+            b"local" => Enable::Local,
+            _ => Enable::No,
+        };
+        self.hz = self.int("hz") as u64;
+        self.slowlog_slower_than = self.int("slowlog-log-slower-than");
+        self.slowlog_max_len = self.int("slowlog-max-len") as usize;
+        self.latency_threshold_ms = self.int("latency-monitor-threshold") as u64;
+        self.active_expire_effort = self.int("active-expire-effort") as usize;
+        self.lazyfree_user_del = self.value("lazyfree-lazy-user-del") == b"yes";
+        self.lazyfree_user_flush = self.value("lazyfree-lazy-user-flush") == b"yes";
+    }
+
+    pub fn loglevel(&self) -> log::LevelFilter {
+        match self.value("loglevel") {
+            b"debug" => log::LevelFilter::Trace,
+            b"verbose" => log::LevelFilter::Debug,
+            b"notice" => log::LevelFilter::Info,
+            b"warning" => log::LevelFilter::Warn,
+            _ => log::LevelFilter::Off,
+        }
+    }
+
+    /// Loads configuration text (redis.conf syntax) on top of this config.
+    /// `origin` names the source in error messages; `include` directives are
+    /// resolved relative to the working directory, as Redis does.
+    pub fn load_text(&mut self, text: &[u8], origin: &str, depth: usize) -> Result<(), StartupError> {
+        for (n, raw) in text.split(|&c| c == b'\n').enumerate() {
+            let line = raw.trim_ascii();
+            if line.is_empty() || line[0] == b'#' {
+                continue;
+            }
+            let fail = |reason: String| StartupError {
+                origin: origin.to_string(),
+                line: n + 1,
+                text: String::from_utf8_lossy(line).into_owned(),
+                reason,
+            };
+            let Some(words) = split_args(line) else {
+                return Err(fail("Unbalanced quotes in configuration line".into()));
+            };
+            let Some((name, args)) = words.split_first() else {
+                continue;
+            };
+            if name.eq_ignore_ascii_case(b"include") {
+                if args.len() != 1 || depth > 16 {
+                    return Err(fail("Bad directive or wrong number of arguments".into()));
+                }
+                let path = String::from_utf8_lossy(&args[0]).into_owned();
+                let included = std::fs::read(&path)
+                    .map_err(|e| fail(format!("Fatal error, can't open config file '{path}': {e}")))?;
+                self.load_text(&included, &path, depth + 1)?;
+                continue;
+            }
+            self.apply(name, args).map_err(|e| fail(e.message))?;
+        }
+        Ok(())
+    }
+
+    /// Loads a config file.
+    pub fn load_file(&mut self, path: &Path) -> Result<(), StartupError> {
+        let text = std::fs::read(path).map_err(|e| StartupError {
+            origin: path.display().to_string(),
+            line: 0,
+            text: String::new(),
+            reason: format!("Fatal error, can't open config file '{}': {e}", path.display()),
+        })?;
+        self.file = Some(path.to_path_buf());
+        self.load_text(&text, &path.display().to_string(), 0)
+    }
+
+    /// Writes the current configuration back to its file (CONFIG REWRITE):
+    /// lines of known directives are replaced in place, directives that
+    /// differ from their default and have no line are appended, comments
+    /// and unknown lines are kept.
+    pub fn rewrite(&self) -> Result<(), String> {
+        let Some(path) = &self.file else {
+            return Err("The server is running without a config file".into());
+        };
+        let old = std::fs::read(path).unwrap_or_default();
+        let mut written = vec![false; DIRECTIVES.len()];
+        let mut out = Vec::new();
+        for raw in old.split(|&c| c == b'\n') {
+            let line = raw.trim_ascii();
+            let name = split_args(line).and_then(|w| w.first().cloned());
+            match name.and_then(|n| find(&n)).filter(|_| !line.starts_with(b"#")) {
+                Some(i) if !written[i] => {
+                    written[i] = true;
+                    self.write_line(&mut out, i);
+                }
+                Some(_) => {}
+                None => {
+                    out.extend_from_slice(raw);
+                    out.push(b'\n');
+                }
+            }
+        }
+        while out.ends_with(b"\n\n") {
+            out.pop();
+        }
+        for (i, d) in DIRECTIVES.iter().enumerate() {
+            if !written[i] && self.values[i] != d.default.as_bytes() {
+                self.write_line(&mut out, i);
+            }
+        }
+        std::fs::write(path, out).map_err(|e| format!("Rewriting config file: {e}"))
+    }
+
+    fn write_line(&self, out: &mut Vec<u8>, i: usize) {
+        let d = &DIRECTIVES[i];
+        out.extend_from_slice(d.name.as_bytes());
+        let value = &self.values[i];
+        let words: Vec<&[u8]> = match d.kind {
+            Kind::Words if !value.is_empty() => value.split(|&c| c == b' ').collect(),
+            _ => vec![value.as_slice()],
+        };
+        for w in words {
+            out.push(b' ');
+            let plain = !w.is_empty() && w.iter().all(|c| c.is_ascii_graphic() && !b"\"'\\".contains(c));
+            if plain {
+                out.extend_from_slice(w);
+            } else {
+                out.push(b'"');
+                for &c in w {
+                    match c {
+                        b'"' | b'\\' => out.extend_from_slice(&[b'\\', c]),
+                        c if c.is_ascii_graphic() || c == b' ' => out.push(c),
+                        c => out.extend_from_slice(format!("\\x{c:02x}").as_bytes()),
+                    }
+                }
+                out.push(b'"');
+            }
+        }
+        out.push(b'\n');
+    }
+}
+
+/// A start-up configuration error, printed as Redis prints it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StartupError {
+    pub origin: String,
+    pub line: usize,
+    pub text: String,
+    pub reason: String,
+}
+
+impl fmt::Display for StartupError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "\n*** FATAL CONFIG FILE ERROR (loopkv {}) ***", env!("CARGO_PKG_VERSION"))?;
+        if self.line == 0 {
+            return write!(f, "{}", self.reason);
+        }
+        writeln!(f, "Reading the configuration file, at line {} of {}", self.line, self.origin)?;
+        writeln!(f, ">>> '{}'", self.text)?;
+        write!(f, "{}", self.reason)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_and_get() {
+        let c = Config::default();
+        assert_eq!(c.port, 6379);
+        assert_eq!(c.databases, 16);
+        assert_eq!(c.get(b"maxmemory"), vec![("maxmemory", &b"0"[..])]);
+        assert_eq!(c.get(b"save"), vec![("save", &b""[..])]);
+        let names: Vec<_> = c.get(b"lazyfree-*").into_iter().map(|(n, _)| n).collect();
+        assert_eq!(names.len(), 5);
+    }
+
+    #[test]
+    fn file_syntax() {
+        let mut c = Config::default();
+        c.load_text(b"# comment\nport 7000\n  timeout \"30\"\nrequirepass 'se cret'\nclient-query-buffer-limit 1mb\n", "t", 0)
+            .unwrap();
+        assert_eq!(c.port, 7000);
+        assert_eq!(c.timeout_secs, 30);
+        assert_eq!(c.requirepass.as_deref(), Some(&b"se cret"[..]));
+        assert_eq!(c.client_query_buffer_limit, 1024 * 1024);
+    }
+
+    #[test]
+    fn errors_name_the_line() {
+        let mut c = Config::default();
+        let e = c.load_text(b"port 1\nbogus 1\n", "f.conf", 0).unwrap_err();
+        assert_eq!(e.line, 2);
+        assert_eq!(e.reason, "Bad directive or wrong number of arguments");
+        let e = c.load_text(b"port abc\n", "f.conf", 0).unwrap_err();
+        assert_eq!(e.reason, "argument couldn't be parsed into an integer");
+        let e = c.load_text(b"appendonly yes\n", "f.conf", 0).unwrap_err();
+        assert!(e.reason.contains("not supported yet"), "{}", e.reason);
+        let e = c.load_text(b"save 900 1\n", "f.conf", 0).unwrap_err();
+        assert!(e.reason.contains("not supported yet"), "{}", e.reason);
+        c.load_text(b"save \"\"\nappendonly no\n", "f.conf", 0).unwrap();
+    }
+
+    #[test]
+    fn set_checks_values() {
+        let mut c = Config::default();
+        c.set(b"timeout", b"5").unwrap();
+        assert_eq!(c.timeout_secs, 5);
+        assert_eq!(c.set(b"timeout", b"x").unwrap_err().message, "argument couldn't be parsed into an integer");
+        assert_eq!(c.set(b"port", b"1").unwrap_err().message, "can't set immutable config");
+        assert_eq!(c.set(b"maxmemory-policy", b"ALLKEYS-LRU"), Ok(()));
+        assert_eq!(c.value("maxmemory-policy"), b"allkeys-lru");
+        assert_eq!(parse_memory(b"1GB"), Some(1 << 30));
+        assert_eq!(parse_memory(b"10k"), Some(10_000));
+        assert_eq!(parse_memory(b"x"), None);
+    }
+}

@@ -1,0 +1,454 @@
+//! The keyspace: one [`Db`] per logical database, each owning its own hash
+//! table, its expires index and its own expiry timer wheel, so SWAPDB swaps
+//! them whole and nothing leaks between databases.
+//!
+//! Keys and values are bytes. A string value is stored in one of Redis's
+//! three encodings: `int` (a canonical 64-bit integer kept as 8 bytes),
+//! `embstr` (up to 44 bytes) or `raw`; OBJECT ENCODING reports which.
+//!
+//! Expiry is exact at read time: every lookup checks the key's deadline
+//! against `now` (the lazy check) and deletes it if passed. The timer wheel
+//! deletes keys whose deadline passes without a read (active expiry), a
+//! bounded number per call.
+//!
+//! Invariants: a node has `HAS_EXPIRE` in its meta iff `expires` holds its
+//! handle, and then the wheel holds exactly one live timer for it.
+
+pub mod dict;
+
+use hashbrown::HashMap;
+
+use crate::expiry::{TimerId, Wheel};
+use crate::util::number::parse_i64;
+use dict::{Dict, Node};
+
+// ---- node metadata bits ------------------------------------------------------
+
+const ENC_MASK: u32 = 0b11;
+const ENC_INT: u32 = 0;
+const ENC_EMBSTR: u32 = 1;
+const ENC_RAW: u32 = 2;
+const HAS_EXPIRE: u32 = 1 << 2;
+const LRU_SHIFT: u32 = 8;
+/// Redis's LRU clock: 24 bits of seconds.
+const LRU_MAX: u64 = (1 << 24) - 1;
+
+/// Longest string stored as `embstr` (Redis's `OBJ_ENCODING_EMBSTR_SIZE_LIMIT`).
+const EMBSTR_MAX: usize = 44;
+
+/// A string value as stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Value<'a> {
+    Int(i64),
+    Str(&'a [u8]),
+}
+
+impl Value<'_> {
+    /// The value's bytes, formatting an integer into `scratch`.
+    pub fn bytes<'b>(&'b self, scratch: &'b mut [u8; 20]) -> &'b [u8] {
+        match self {
+            Value::Int(n) => {
+                let len = crate::util::number::format_i64(scratch, *n);
+                &scratch[..len]
+            }
+            Value::Str(s) => s,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        match self {
+            Value::Int(n) => crate::util::number::format_i64(&mut [0; 20], *n),
+            Value::Str(s) => s.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// How a new string value is encoded, mirroring where Redis calls
+/// `tryObjectEncoding` (SET, MSET, ...), `createStringObject` (INCRBYFLOAT)
+/// or builds a raw sds (APPEND, SETRANGE).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    /// Integer if canonical, else embstr or raw by length.
+    Auto,
+    /// embstr or raw by length.
+    Bytes,
+    Raw,
+}
+
+/// The type of a stored value, as TYPE names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    String,
+}
+
+impl Kind {
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::String => "string",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Expire {
+    at: u64,
+    timer: TimerId,
+}
+
+/// Seconds clock for LRU idle times, 24 bits as in Redis.
+pub fn lru_clock(now_ms: u64) -> u32 {
+    ((now_ms / 1000) & LRU_MAX) as u32
+}
+
+#[derive(Debug)]
+pub struct Db {
+    dict: Dict,
+    expires: HashMap<u32, Expire>,
+    wheel: Wheel<u32>,
+    /// Reused buffer for timers fired by the wheel.
+    fired: Vec<(TimerId, u32)>,
+    /// Keys deleted because their TTL passed (lazily or actively).
+    pub expired: u64,
+}
+
+impl Db {
+    pub fn new(now: u64) -> Db {
+        Db {
+            dict: Dict::new(),
+            expires: HashMap::new(),
+            wheel: Wheel::new(now),
+            fired: Vec::new(),
+            expired: 0,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.dict.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.dict.is_empty()
+    }
+
+    /// Number of keys with a TTL.
+    pub fn expires_len(&self) -> usize {
+        self.expires.len()
+    }
+
+    /// Finds `key`, deleting it first if its TTL has passed (the lazy check).
+    pub fn lookup(&mut self, key: &[u8], now: u64) -> Option<u32> {
+        let id = self.dict.find(key)?;
+        if self.dict.node(id).meta & HAS_EXPIRE != 0
+            && self.expires.get(&id).is_some_and(|e| e.at <= now)
+        {
+            self.remove_id(id);
+            self.expired += 1;
+            return None;
+        }
+        Some(id)
+    }
+
+    /// Like `lookup`, and records the access for OBJECT IDLETIME unless
+    /// `touch` is false (CLIENT NO-TOUCH, OBJECT).
+    pub fn lookup_touch(&mut self, key: &[u8], now: u64, touch: bool) -> Option<u32> {
+        let id = self.lookup(key, now)?;
+        if touch {
+            let node = self.dict.node_mut(id);
+            node.meta = (node.meta & ((1 << LRU_SHIFT) - 1)) | (lru_clock(now) << LRU_SHIFT);
+        }
+        Some(id)
+    }
+
+    pub fn exists(&mut self, key: &[u8], now: u64) -> bool {
+        self.lookup(key, now).is_some()
+    }
+
+    pub fn node(&self, id: u32) -> &Node {
+        self.dict.node(id)
+    }
+
+    pub fn key(&self, id: u32) -> &[u8] {
+        self.dict.node(id).key()
+    }
+
+    pub fn kind(&self, _id: u32) -> Kind {
+        Kind::String
+    }
+
+    /// The string value of node `id`.
+    pub fn value(&self, id: u32) -> Value<'_> {
+        let node = self.dict.node(id);
+        if node.meta & ENC_MASK == ENC_INT {
+            let v = node.value();
+            let mut raw = [0u8; 8];
+            raw.copy_from_slice(&v[..8]);
+            Value::Int(i64::from_le_bytes(raw))
+        } else {
+            Value::Str(node.value())
+        }
+    }
+
+    /// OBJECT ENCODING's name for node `id`.
+    pub fn encoding(&self, id: u32) -> &'static str {
+        match self.dict.node(id).meta & ENC_MASK {
+            ENC_INT => "int",
+            ENC_EMBSTR => "embstr",
+            _ => "raw",
+        }
+    }
+
+    /// Seconds since the key was last accessed (OBJECT IDLETIME).
+    pub fn idle_seconds(&self, id: u32, now: u64) -> u64 {
+        let lru = (self.dict.node(id).meta >> LRU_SHIFT) as u64;
+        let clock = lru_clock(now) as u64;
+        if clock >= lru { clock - lru } else { clock + (LRU_MAX - lru) }
+    }
+
+    fn encode_value(value: &[u8], enc: Encoding) -> (u32, Option<[u8; 8]>) {
+        if enc == Encoding::Auto && value.len() <= 20 {
+            if let Some(n) = parse_i64(value) {
+                return (ENC_INT, Some(n.to_le_bytes()));
+            }
+        }
+        if enc != Encoding::Raw && value.len() <= EMBSTR_MAX {
+            (ENC_EMBSTR, None)
+        } else {
+            (ENC_RAW, None)
+        }
+    }
+
+    /// Stores a string under `key`, replacing any value. The TTL is cleared
+    /// unless `keep_ttl`. Returns the node handle.
+    pub fn set(&mut self, key: &[u8], value: &[u8], enc: Encoding, keep_ttl: bool, now: u64) -> u32 {
+        let (encoding, int) = Db::encode_value(value, enc);
+        let stored: &[u8] = match &int {
+            Some(bytes) => bytes,
+            None => value,
+        };
+        let lru = lru_clock(now) << LRU_SHIFT;
+        match self.dict.find(key) {
+            Some(id) => {
+                if !keep_ttl {
+                    self.clear_expire(id);
+                }
+                let node = self.dict.node_mut(id);
+                let at = node.value_offset();
+                node.data.truncate(at);
+                node.data.extend_from_slice(stored);
+                node.data.shrink_to_fit();
+                node.meta = (node.meta & HAS_EXPIRE) | encoding | lru;
+                id
+            }
+            None => self.dict.insert_new(dict::encode(key, stored), encoding | lru),
+        }
+    }
+
+    /// Stores an integer under `key` (INCR and friends), keeping the TTL.
+    pub fn set_int(&mut self, key: &[u8], n: i64, now: u64) -> u32 {
+        let mut digits = [0u8; 20];
+        let len = crate::util::number::format_i64(&mut digits, n);
+        self.set(key, &digits[..len], Encoding::Auto, true, now)
+    }
+
+    /// Gives mutable access to the bytes of a string value, converting it to
+    /// the raw encoding first (APPEND, SETRANGE). `f` may resize the value.
+    pub fn with_raw_value<R>(&mut self, id: u32, f: impl FnOnce(&mut Vec<u8>, usize) -> R) -> R {
+        if let Value::Int(n) = self.value(id) {
+            let mut digits = [0u8; 20];
+            let len = crate::util::number::format_i64(&mut digits, n);
+            let node = self.dict.node_mut(id);
+            let at = node.value_offset();
+            node.data.truncate(at);
+            node.data.extend_from_slice(&digits[..len]);
+        }
+        let node = self.dict.node_mut(id);
+        node.meta = (node.meta & !ENC_MASK) | ENC_RAW;
+        let at = node.value_offset();
+        f(&mut node.data, at)
+    }
+
+    /// Deletes `key`; true if it existed (and had not expired).
+    pub fn delete(&mut self, key: &[u8], now: u64) -> bool {
+        match self.lookup(key, now) {
+            Some(id) => {
+                self.remove_id(id);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Removes node `id` and its TTL; returns the removed node.
+    pub fn remove_id(&mut self, id: u32) -> Node {
+        self.clear_expire(id);
+        self.dict.remove(id)
+    }
+
+    /// Re-inserts a node taken out of another database or under another
+    /// name (RENAME, MOVE, COPY), keeping its encoding and LRU.
+    pub fn insert_node(&mut self, key: &[u8], value_of: &Node) -> u32 {
+        let data = dict::encode(key, value_of.value());
+        self.dict.insert_new(data, value_of.meta & !HAS_EXPIRE)
+    }
+
+    // ---- TTLs ---------------------------------------------------------------------
+
+    /// The absolute deadline (ms) of node `id`, if it has one.
+    pub fn expire_at(&self, id: u32) -> Option<u64> {
+        if self.dict.node(id).meta & HAS_EXPIRE == 0 {
+            return None;
+        }
+        self.expires.get(&id).map(|e| e.at)
+    }
+
+    /// Sets node `id` to expire at `at` ms, replacing any TTL.
+    pub fn set_expire(&mut self, id: u32, at: u64) {
+        if let Some(old) = self.expires.get(&id) {
+            self.wheel.cancel(old.timer);
+        }
+        let timer = self.wheel.insert(at, id);
+        self.expires.insert(id, Expire { at, timer });
+        self.dict.node_mut(id).meta |= HAS_EXPIRE;
+    }
+
+    /// Removes node `id`'s TTL; true if it had one.
+    pub fn clear_expire(&mut self, id: u32) -> bool {
+        if self.dict.node(id).meta & HAS_EXPIRE == 0 {
+            return false;
+        }
+        self.dict.node_mut(id).meta &= !HAS_EXPIRE;
+        match self.expires.remove(&id) {
+            Some(e) => {
+                self.wheel.cancel(e.timer);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Active expiry: deletes keys whose deadline is `<= now`, at most
+    /// `budget` timers per call. Returns (keys deleted, more work pending).
+    pub fn expire_due(&mut self, now: u64, budget: usize) -> (usize, bool) {
+        let mut fired = std::mem::take(&mut self.fired);
+        fired.clear();
+        let more = self.wheel.poll(now, budget, &mut fired);
+        let mut deleted = 0;
+        for &(timer, id) in &fired {
+            match self.expires.get(&id) {
+                Some(e) if e.timer == timer && e.at <= now => {
+                    // The timer has fired: forget it before removing the node.
+                    self.expires.remove(&id);
+                    self.dict.node_mut(id).meta &= !HAS_EXPIRE;
+                    self.dict.remove(id);
+                    self.expired += 1;
+                    deleted += 1;
+                }
+                Some(e) if e.timer == timer => {
+                    // Fired early (cannot happen with an exact wheel): re-arm.
+                    let at = e.at;
+                    let timer = self.wheel.insert(at, id);
+                    self.expires.insert(id, Expire { at, timer });
+                }
+                _ => {}
+            }
+        }
+        self.fired = fired;
+        (deleted, more)
+    }
+
+    /// The earliest time active expiry may have work, for the poll timeout.
+    pub fn next_deadline(&self) -> Option<u64> {
+        self.wheel.next_deadline()
+    }
+
+    // ---- whole-keyspace operations ---------------------------------------------
+
+    /// Drops every key.
+    pub fn flush(&mut self) -> Dict {
+        self.expires = HashMap::new();
+        self.wheel.clear();
+        std::mem::take(&mut self.dict)
+    }
+
+    /// One SCAN step over the table; see [`Dict::scan_step`].
+    pub fn scan_step(&self, cursor: u64, f: impl FnMut(u32, &Node)) -> u64 {
+        self.dict.scan_step(cursor, f)
+    }
+
+    pub fn ids(&self) -> impl Iterator<Item = u32> + '_ {
+        self.dict.ids()
+    }
+
+    pub fn random(&self, rand: impl FnMut() -> u64) -> Option<u32> {
+        self.dict.random(rand)
+    }
+
+    /// True if node `id`'s TTL has passed (it will be deleted on next access).
+    pub fn is_expired(&self, id: u32, now: u64) -> bool {
+        self.expire_at(id).is_some_and(|at| at <= now)
+    }
+
+    /// Heap bytes of the table structure, for INFO memory estimates.
+    pub fn overhead(&self) -> usize {
+        self.dict.overhead() + self.expires.capacity() * 24
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encodings() {
+        let mut db = Db::new(0);
+        let id = db.set(b"a", b"123", Encoding::Auto, false, 0);
+        assert_eq!(db.encoding(id), "int");
+        assert_eq!(db.value(id), Value::Int(123));
+        let id = db.set(b"a", b"0123", Encoding::Auto, false, 0);
+        assert_eq!(db.encoding(id), "embstr");
+        assert_eq!(db.value(id), Value::Str(b"0123"));
+        let long = vec![b'x'; 45];
+        let id = db.set(b"a", &long, Encoding::Auto, false, 0);
+        assert_eq!(db.encoding(id), "raw");
+        let id = db.set(b"a", b"5", Encoding::Bytes, false, 0);
+        assert_eq!(db.encoding(id), "embstr");
+        db.with_raw_value(id, |data, _| data.push(b'6'));
+        assert_eq!(db.encoding(id), "raw");
+        assert_eq!(db.value(id), Value::Str(b"56"));
+    }
+
+    #[test]
+    fn lazy_and_active_expiry() {
+        let mut db = Db::new(0);
+        let a = db.set(b"a", b"1", Encoding::Auto, false, 0);
+        db.set_expire(a, 100);
+        let b = db.set(b"b", b"1", Encoding::Auto, false, 0);
+        db.set_expire(b, 200);
+        assert!(db.lookup(b"a", 99).is_some());
+        assert!(db.lookup(b"a", 100).is_none());
+        assert_eq!(db.expired, 1);
+        assert_eq!(db.expire_due(150, 100), (0, false));
+        assert_eq!(db.len(), 1);
+        assert_eq!(db.expire_due(200, 100), (1, false));
+        assert_eq!(db.len(), 0);
+        assert_eq!(db.expires_len(), 0);
+        assert_eq!(db.expired, 2);
+    }
+
+    #[test]
+    fn overwrite_clears_or_keeps_ttl() {
+        let mut db = Db::new(0);
+        let id = db.set(b"k", b"v", Encoding::Auto, false, 0);
+        db.set_expire(id, 1000);
+        let id = db.set(b"k", b"w", Encoding::Auto, true, 0);
+        assert_eq!(db.expire_at(id), Some(1000));
+        let id = db.set(b"k", b"x", Encoding::Auto, false, 0);
+        assert_eq!(db.expire_at(id), None);
+        assert_eq!(db.expire_due(2000, 10), (0, false));
+        assert_eq!(db.len(), 1);
+    }
+}

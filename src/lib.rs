@@ -1,0 +1,47 @@
+//! loopkv: a single-threaded, Redis-compatible key-value server.
+//!
+//! One mio event loop owns every connection and the whole keyspace, with no
+//! locks. Requests are parsed in place from each connection's read buffer
+//! by a resumable RESP parser, dispatched through a data-driven command
+//! table, and answered into a per-connection output buffer that is written
+//! once per loop iteration. A hierarchical timer wheel drives active key
+//! expiry; a lazy check on every access keeps expiry exact.
+//!
+//! # Layout
+//! - [`config`]: every tunable, with Redis's names, defaults and file syntax.
+//! - [`server`]: the event loop, listeners, scheduling of clients.
+//! - [`client`]: one connection's buffers, session state and flags.
+//! - [`resp`]: the zero-copy parser and the RESP2/RESP3 reply writers.
+//! - [`command`]: the command table, dispatch, one module per family.
+//! - [`db`]: databases, the keyspace hash table, value encodings.
+//! - [`expiry`]: the hierarchical timer wheel.
+//! - [`util`]: Redis's glob matcher, argument splitting, number formats.
+//!
+//! # Embedding
+//! ```no_run
+//! let mut config = loopkv::Config::default();
+//! config.apply(b"port", &[b"0".to_vec()]).unwrap();
+//! let server = loopkv::Server::bind(config).unwrap();
+//! println!("listening on {}", server.local_addr());
+//! let handle = server.spawn().unwrap();
+//! // ... talk to it with any Redis client ...
+//! handle.shutdown().unwrap();
+//! ```
+
+#![forbid(unsafe_code)]
+
+pub mod client;
+pub mod command;
+pub mod config;
+pub mod db;
+pub mod expiry;
+pub mod resp;
+pub mod server;
+pub mod util;
+
+pub use config::Config;
+pub use server::{Server, ServerHandle};
+
+/// The Redis release whose behaviour loopkv reproduces; reported as
+/// `redis_version` so clients enable the right features.
+pub const REDIS_VERSION: &str = "7.0.15";

@@ -1,0 +1,190 @@
+//! The `loopkv` binary: started as redis-server is — `loopkv [config-file]
+//! [--directive value ...]` — it builds a `Config`, sets up logging and
+//! runs the server on this thread until SHUTDOWN.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+
+use loopkv::config::StartupError;
+use loopkv::{Config, Server};
+
+fn usage() -> String {
+    format!(
+        "Usage: loopkv [/path/to/redis.conf] [options]\n       \
+         loopkv - (read config from stdin)\n       \
+         loopkv -v or --version\n       \
+         loopkv -h or --help\n\n\
+         Examples:\n       \
+         loopkv (run the server with default config)\n       \
+         loopkv /etc/redis/6379.conf\n       \
+         loopkv --port 7777\n       \
+         loopkv --port 7777 --bind 127.0.0.1 ::1 --save \"\"\n       \
+         loopkv /etc/myredis.conf --loglevel verbose\n\n\
+         Every --name value is the configuration directive of the same name.\n\
+         loopkv {} (Redis {} compatible)\n",
+        env!("CARGO_PKG_VERSION"),
+        loopkv::REDIS_VERSION
+    )
+}
+
+/// Splits `--name v1 v2 --other v3` into (name, values) pairs.
+fn options(args: &[String]) -> Result<Vec<(String, Vec<Vec<u8>>)>, String> {
+    let mut out: Vec<(String, Vec<Vec<u8>>)> = Vec::new();
+    for arg in args {
+        if let Some(name) = arg.strip_prefix("--") {
+            out.push((name.to_string(), Vec::new()));
+        } else if let Some((_, values)) = out.last_mut() {
+            values.push(arg.as_bytes().to_vec());
+        } else {
+            return Err(format!("Unexpected argument '{arg}'"));
+        }
+    }
+    Ok(out)
+}
+
+fn load(args: &[String]) -> Result<Config, StartupError> {
+    let mut config = Config::default();
+    let mut rest = args;
+    if let Some(first) = args.first() {
+        if first == "-" {
+            let mut text = Vec::new();
+            let _ = std::io::Read::read_to_end(&mut std::io::stdin(), &mut text);
+            config.load_text(&text, "stdin", 0)?;
+            rest = &args[1..];
+        } else if !first.starts_with("--") {
+            config.load_file(Path::new(first))?;
+            rest = &args[1..];
+        }
+    }
+    let opts = options(rest).map_err(|reason| StartupError { origin: "the command line".into(), line: 0, text: String::new(), reason })?;
+    for (i, (name, values)) in opts.iter().enumerate() {
+        config.apply(name.as_bytes(), values).map_err(|e| StartupError {
+            origin: "the command line".into(),
+            line: i + 1,
+            text: format!("{name} {}", values.iter().map(|v| String::from_utf8_lossy(v)).collect::<Vec<_>>().join(" ")),
+            reason: e.message,
+        })?;
+    }
+    Ok(config)
+}
+
+/// Civil date from days since the epoch (Howard Hinnant's algorithm).
+fn civil(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+/// Logging in Redis's format: `pid:M 26 Nov 2026 19:40:01.123 * message`.
+fn init_logging(config: &Config) -> Result<(), String> {
+    let mut builder = env_logger::Builder::new();
+    builder.filter_level(config.loglevel());
+    if std::env::var_os("RUST_LOG").is_some() {
+        builder.parse_default_env();
+    }
+    let pid = std::process::id();
+    builder.format(move |buf, record| {
+        const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+        let ms = loopkv::server::now_ms();
+        let (secs, millis) = ((ms / 1000) as i64, ms % 1000);
+        let (y, m, d) = civil(secs.div_euclid(86_400));
+        let tod = secs.rem_euclid(86_400);
+        let mark = match record.level() {
+            log::Level::Error | log::Level::Warn => '#',
+            log::Level::Info => '*',
+            log::Level::Debug => '-',
+            log::Level::Trace => '.',
+        };
+        writeln!(
+            buf,
+            "{pid}:M {d:02} {} {y} {:02}:{:02}:{:02}.{millis:03} {mark} {}",
+            MONTHS[(m - 1) as usize],
+            tod / 3600,
+            tod / 60 % 60,
+            tod % 60,
+            record.args()
+        )
+    });
+    let logfile = String::from_utf8_lossy(config.value("logfile")).into_owned();
+    if !logfile.is_empty() {
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&logfile)
+            .map_err(|e| format!("Can't open the log file: {e}"))?;
+        builder.target(env_logger::Target::Pipe(Box::new(file)));
+    }
+    builder.try_init().map_err(|e| e.to_string())
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("-h" | "--help") => {
+            print!("{}", usage());
+            return ExitCode::SUCCESS;
+        }
+        Some("-v" | "--version") => {
+            println!("loopkv v={} (Redis {} compatible)", env!("CARGO_PKG_VERSION"), loopkv::REDIS_VERSION);
+            return ExitCode::SUCCESS;
+        }
+        _ => {}
+    }
+    let config = match load(&args) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(1);
+        }
+    };
+    if let Err(e) = init_logging(&config) {
+        eprintln!("{e}");
+        return ExitCode::from(1);
+    }
+    let dir = String::from_utf8_lossy(config.value("dir")).into_owned();
+    if !dir.is_empty() {
+        if let Err(e) = std::env::set_current_dir(&dir) {
+            log::error!("Can't chdir to '{dir}': {e}");
+            return ExitCode::from(1);
+        }
+    }
+    let pidfile = String::from_utf8_lossy(config.value("pidfile")).into_owned();
+    let port = config.port;
+    let server = match Server::bind(config) {
+        Ok(s) => s,
+        Err(e) => {
+            log::error!("{e}");
+            return ExitCode::from(1);
+        }
+    };
+    if !pidfile.is_empty() {
+        if let Err(e) = std::fs::write(&pidfile, format!("{}\n", std::process::id())) {
+            log::warn!("Failed to write PID file: {e}");
+        }
+    }
+    log::info!(
+        "loopkv {} (Redis {} compatible) starting, port={}, pid={}",
+        env!("CARGO_PKG_VERSION"),
+        loopkv::REDIS_VERSION,
+        if port == 0 { server.local_addr().port() } else { port },
+        std::process::id()
+    );
+    let result = server.run();
+    if !pidfile.is_empty() {
+        let _ = std::fs::remove_file(&pidfile);
+    }
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            log::error!("{e}");
+            ExitCode::from(1)
+        }
+    }
+}

@@ -1,0 +1,85 @@
+//! Turning a client's buffered bytes into executed commands: parse every
+//! complete frame, run it, and stop early when the client must not go on
+//! (protocol error, QUIT, output above the high-water mark).
+
+use log::warn;
+use slab::Slab;
+
+use super::{OUTPUT_HIGH_WATER, State, now_ms};
+use crate::client::Client;
+use crate::command::{self, Args, Ctx};
+use crate::resp::parse::Status;
+
+/// What the loop should do with the client after `process_input`.
+pub enum Outcome {
+    /// Read more when the socket has bytes.
+    Continue,
+    /// Output is above the high-water mark: wait for it to drain.
+    Paused,
+    /// Close now (nothing useful can be sent).
+    Close,
+}
+
+/// Executes every complete command buffered for client `token`. The read
+/// buffer and reply buffer are moved out of the client while commands run
+/// (a pointer swap, no copy), so handlers can see every client, their own
+/// included, while arguments borrow the read buffer.
+pub fn process_input(st: &mut State, clients: &mut Slab<Client>, token: usize) -> Outcome {
+    let Some(c) = clients.get_mut(token) else { return Outcome::Close };
+    if c.close_after_reply || c.close_asap {
+        return Outcome::Continue;
+    }
+    let mut rbuf = std::mem::take(&mut c.rbuf);
+    let mut reply = std::mem::take(&mut c.reply);
+    let mut parser = std::mem::replace(&mut c.parser, crate::resp::parse::Parser::new(0));
+    let (mut rpos, rlen) = (c.rpos, c.rlen);
+    let mut db = c.db;
+    let mut outcome = Outcome::Continue;
+    let mut ran = false;
+    loop {
+        if reply.pending() > OUTPUT_HIGH_WATER {
+            clients[token].output_paused = true;
+            outcome = Outcome::Paused;
+            break;
+        }
+        match parser.parse(&mut rbuf[rpos..rlen]) {
+            Ok(Status::Incomplete) => break,
+            Ok(Status::Empty { len }) => rpos += len,
+            Ok(Status::Command { len }) => {
+                let frame = &rbuf[rpos..rpos + len];
+                let args = Args::new(frame, parser.args());
+                let now = now_ms();
+                let mut ctx = Ctx { st: &mut *st, clients: &mut *clients, me: token, reply: &mut reply, now, db };
+                command::execute(&mut ctx, &args);
+                db = ctx.db;
+                rpos += len;
+                ran = true;
+                let c = &clients[token];
+                if c.close_after_reply || c.close_asap {
+                    break;
+                }
+            }
+            Err(e) => {
+                let c = &mut clients[token];
+                warn!("Protocol error ({e}) from client: id={} addr={}", c.id, c.addr);
+                reply.error(e.to_string().as_bytes());
+                for code in reply.take_errors() {
+                    st.stats.total_error_replies += 1;
+                    *st.errorstats.entry(code).or_insert(0) += 1;
+                }
+                c.close_after_reply = true;
+                break;
+            }
+        }
+    }
+    let c = &mut clients[token];
+    c.rbuf = rbuf;
+    c.reply = reply;
+    c.parser = parser;
+    c.rpos = rpos;
+    c.rlen = rlen;
+    if ran {
+        c.last_interaction_ms = now_ms();
+    }
+    outcome
+}

@@ -1,0 +1,518 @@
+//! The event loop: one mio `Poll` owns the listeners, every connection (in
+//! a `Slab`, whose key is the mio `Token`) and the keyspace.
+//!
+//! One iteration: wait for readiness (the timeout is the next timer-wheel
+//! deadline, or zero when work is queued); read and execute every complete
+//! command of each readable client (pipelining); run active expiry and the
+//! once-per-`1/hz` cron; then, before sleeping, write each client's pending
+//! output with one `write` call, registering WRITABLE interest only if bytes
+//! remain; finally close the clients marked for closing (at the end, because
+//! slab keys are reused at once).
+//!
+//! Fairness and back-pressure: readiness is edge-triggered, so whenever a
+//! client is left before its socket reported WouldBlock (read budget spent,
+//! output above the high-water mark) that is remembered in the client
+//! (`readable`, `output_paused`) and it is queued again; nothing waits for an
+//! edge that will not come.
+
+mod exec;
+pub mod state;
+
+use std::io::{self, ErrorKind, Read, Write};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use log::{debug, info, warn};
+use mio::net::{TcpListener, TcpStream};
+use mio::{Events, Interest, Poll, Token, Waker};
+use slab::Slab;
+
+use crate::client::Client;
+use crate::config::Config;
+pub use state::State;
+
+/// Tokens at and above this are not clients.
+const LISTENER_BASE: usize = usize::MAX / 2;
+const WAKER: Token = Token(usize::MAX - 1);
+
+/// Bytes read per `read` call at least (a large bulk reserves more).
+const READ_CHUNK: usize = 16 * 1024;
+/// Reads per client per iteration before others get their turn.
+const MAX_READS_PER_EVENT: usize = 16;
+/// Bytes written per client per iteration (Redis's NET_MAX_WRITES_PER_EVENT).
+const MAX_WRITE_PER_EVENT: usize = 64 * 1024;
+/// Pending output above which a client's commands stop executing until it drains.
+pub const OUTPUT_HIGH_WATER: usize = 4 * 1024 * 1024;
+/// Timers fired per iteration at most; the rest wait for the next iteration.
+const EXPIRE_BUDGET: usize = 2000;
+
+/// Milliseconds since the Unix epoch.
+pub fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(0)
+}
+
+/// A bound server, ready to run on this thread or on its own.
+pub struct Server {
+    poll: Poll,
+    listeners: Vec<TcpListener>,
+    clients: Slab<Client>,
+    state: State,
+    waker: Arc<Waker>,
+    stop: Arc<AtomicBool>,
+    /// Clients with work to do this iteration.
+    ready: Vec<usize>,
+    /// Clients with output to write before sleeping.
+    writes: Vec<usize>,
+    /// Clients to close at the end of the iteration.
+    closing: Vec<usize>,
+}
+
+/// Handle to a server running on its own thread.
+pub struct ServerHandle {
+    addr: SocketAddr,
+    waker: Arc<Waker>,
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<io::Result<()>>>,
+}
+
+impl ServerHandle {
+    /// The first listening address.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Stops the loop, closes every socket and waits for the thread.
+    pub fn shutdown(mut self) -> io::Result<()> {
+        self.stop_and_join()
+    }
+
+    fn stop_and_join(&mut self) -> io::Result<()> {
+        self.stop.store(true, Ordering::SeqCst);
+        self.waker.wake()?;
+        match self.thread.take() {
+            Some(t) => t.join().unwrap_or_else(|_| Err(io::Error::other("server thread panicked"))),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for ServerHandle {
+    fn drop(&mut self) {
+        let _ = self.stop_and_join();
+    }
+}
+
+fn bind_one(addr: &str, port: u16) -> io::Result<TcpListener> {
+    let ip: std::net::IpAddr = addr
+        .parse()
+        .map_err(|_| io::Error::new(ErrorKind::InvalidInput, format!("Invalid bind address '{addr}'")))?;
+    TcpListener::bind(SocketAddr::new(ip, port))
+}
+
+impl Server {
+    /// Binds every `bind` address of `config` (an address written `-addr`
+    /// is optional: skipped if it cannot be bound, as in Redis).
+    pub fn bind(config: Config) -> io::Result<Server> {
+        let poll = Poll::new()?;
+        let waker = Arc::new(Waker::new(poll.registry(), WAKER)?);
+        let mut listeners = Vec::new();
+        let mut port = config.port;
+        for spec in &config.bind {
+            let (optional, addr) = match spec.strip_prefix('-') {
+                Some(a) => (true, a),
+                None => (false, spec.as_str()),
+            };
+            match bind_one(addr, port) {
+                Ok(l) => {
+                    // Port 0: every address shares the port of the first.
+                    port = l.local_addr()?.port();
+                    listeners.push(l);
+                }
+                Err(e) if optional => debug!("skipping optional bind address {addr}: {e}"),
+                Err(e) => {
+                    return Err(io::Error::new(e.kind(), format!("Could not create server TCP listening socket {addr}:{port}: {e}")));
+                }
+            }
+        }
+        if listeners.is_empty() {
+            return Err(io::Error::new(ErrorKind::AddrNotAvailable, "Failed listening on any bind address"));
+        }
+        for (i, l) in listeners.iter_mut().enumerate() {
+            poll.registry().register(l, Token(LISTENER_BASE + i), Interest::READABLE)?;
+        }
+        let state = State::new(config, port);
+        Ok(Server {
+            poll,
+            listeners,
+            clients: Slab::new(),
+            state,
+            waker,
+            stop: Arc::new(AtomicBool::new(false)),
+            ready: Vec::new(),
+            writes: Vec::new(),
+            closing: Vec::new(),
+        })
+    }
+
+    /// The first listening address.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listeners[0].local_addr().unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], 0)))
+    }
+
+    /// Every listening address.
+    pub fn local_addrs(&self) -> Vec<SocketAddr> {
+        self.listeners.iter().filter_map(|l| l.local_addr().ok()).collect()
+    }
+
+    /// Runs the loop on a new thread.
+    pub fn spawn(self) -> io::Result<ServerHandle> {
+        let addr = self.local_addr();
+        let waker = self.waker.clone();
+        let stop = self.stop.clone();
+        let thread = std::thread::Builder::new().name("loopkv".into()).spawn(move || self.run())?;
+        Ok(ServerHandle { addr, waker, stop, thread: Some(thread) })
+    }
+
+    /// Runs the loop on this thread until SHUTDOWN or a handle's `shutdown()`.
+    pub fn run(mut self) -> io::Result<()> {
+        info!("Ready to accept connections tcp");
+        let mut events = Events::with_capacity(1024);
+        let mut next_cron = now_ms();
+        loop {
+            let now = now_ms();
+            let timeout = if !self.ready.is_empty() || !self.writes.is_empty() {
+                Duration::ZERO
+            } else {
+                let wake_at = self.state.next_deadline().unwrap_or(u64::MAX).min(next_cron);
+                Duration::from_millis(wake_at.saturating_sub(now).min(1000))
+            };
+            match self.poll.poll(&mut events, Some(timeout)) {
+                Ok(()) => {}
+                Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+            for event in events.iter() {
+                match event.token() {
+                    WAKER => {}
+                    Token(t) if t >= LISTENER_BASE => self.accept(t - LISTENER_BASE),
+                    Token(t) => {
+                        let Some(c) = self.clients.get_mut(t) else { continue };
+                        if event.is_readable() || event.is_read_closed() || event.is_error() {
+                            c.readable = true;
+                            if !c.queued {
+                                c.queued = true;
+                                self.ready.push(t);
+                            }
+                        }
+                        if event.is_writable() && !c.write_queued {
+                            c.write_queued = true;
+                            self.writes.push(t);
+                        }
+                    }
+                }
+            }
+            if self.stop.load(Ordering::SeqCst) {
+                break;
+            }
+            self.serve_ready();
+            let now = now_ms();
+            self.state.active_expire(now, EXPIRE_BUDGET);
+            if now >= next_cron {
+                self.cron(now);
+                next_cron = now + 1000 / self.state.config.hz.max(1);
+            }
+            self.flush_writes();
+            self.close_marked();
+            if self.state.shutdown_requested {
+                info!("User requested shutdown...");
+                info!("loopkv is now ready to exit, bye bye...");
+                break;
+            }
+        }
+        for mut c in self.clients.drain() {
+            let _ = self.poll.registry().deregister(&mut c.stream);
+        }
+        Ok(())
+    }
+
+    fn accept(&mut self, which: usize) {
+        loop {
+            let (stream, addr) = match self.listeners[which].accept() {
+                Ok(pair) => pair,
+                Err(e) if e.kind() == ErrorKind::WouldBlock => return,
+                Err(e) if e.kind() == ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    warn!("Accepting client connection: {e}");
+                    return;
+                }
+            };
+            self.admit(stream, addr);
+        }
+    }
+
+    fn admit(&mut self, mut stream: TcpStream, addr: SocketAddr) {
+        self.state.stats.total_connections += 1;
+        if self.clients.len() >= self.state.config.maxclients {
+            self.state.stats.rejected_connections += 1;
+            let _ = stream.write(b"-ERR max number of clients reached\r\n");
+            warn!("Error registering fd event for the new client: max number of clients reached ({addr})");
+            return;
+        }
+        let _ = stream.set_nodelay(true);
+        if self.state.config.tcp_keepalive > 0 {
+            let sock = socket2::SockRef::from(&stream);
+            let secs = Duration::from_secs(self.state.config.tcp_keepalive);
+            let _ = sock.set_tcp_keepalive(&socket2::TcpKeepalive::new().with_time(secs).with_interval(secs / 3));
+        }
+        let laddr = stream.local_addr().unwrap_or(addr);
+        let now = now_ms();
+        let id = self.state.next_client_id();
+        let entry = self.clients.vacant_entry();
+        let token = entry.key();
+        if let Err(e) = self.poll.registry().register(&mut stream, Token(token), Interest::READABLE) {
+            warn!("Registering client {addr}: {e}");
+            return;
+        }
+        let mut client = Client::new(id, stream, addr, laddr, self.state.config.proto_max_bulk_len, now);
+        client.authenticated = self.state.config.requirepass.is_none();
+        client.parser.set_unauthenticated(!client.authenticated);
+        entry.insert(client);
+        debug!("Accepted {addr}");
+        // Data may already be waiting: edge-triggered readiness was armed at
+        // registration, so read once now rather than wait.
+        let c = &mut self.clients[token];
+        c.readable = true;
+        c.queued = true;
+        self.ready.push(token);
+    }
+
+    /// Reads and executes for every queued client, once each.
+    fn serve_ready(&mut self) {
+        let batch = std::mem::take(&mut self.ready);
+        for &token in &batch {
+            if let Some(c) = self.clients.get_mut(token) {
+                c.queued = false;
+            }
+            self.serve(token);
+        }
+        let mut batch = batch;
+        batch.clear();
+        // Keep the allocation if nothing was queued meanwhile.
+        if self.ready.is_empty() {
+            self.ready = batch;
+        }
+    }
+
+    /// Executes buffered commands, then reads more while the socket has
+    /// bytes and the read budget lasts. Re-queues the client if it stopped
+    /// before WouldBlock.
+    fn serve(&mut self, token: usize) {
+        if !self.run_commands(token) {
+            return;
+        }
+        for _ in 0..MAX_READS_PER_EVENT {
+            let Some(c) = self.clients.get_mut(token) else { return };
+            if !c.readable || c.close_asap || c.close_after_reply {
+                return;
+            }
+            match read_some(c) {
+                Ok(0) => {
+                    debug!("Client closed connection {}", c.addr);
+                    self.mark_close(token);
+                    return;
+                }
+                Ok(n) => {
+                    c.net_in += n as u64;
+                    self.state.stats.net_input_bytes += n as u64;
+                    let limit = self.state.config.client_query_buffer_limit;
+                    if c.query_len() > limit {
+                        warn!("Closing client that reached max query buffer length: addr={} qbuf={}", c.addr, c.query_len());
+                        self.state.stats.client_qbuf_limit_disconnections += 1;
+                        self.mark_close(token);
+                        return;
+                    }
+                    if !self.run_commands(token) {
+                        return;
+                    }
+                }
+                Err(e) if e.kind() == ErrorKind::WouldBlock => {
+                    c.readable = false;
+                    return;
+                }
+                Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                Err(e) => {
+                    debug!("Reading from client {}: {e}", c.addr);
+                    self.mark_close(token);
+                    return;
+                }
+            }
+        }
+        // Budget spent with the socket still readable: come back next iteration.
+        self.queue(token);
+    }
+
+    fn queue(&mut self, token: usize) {
+        if let Some(c) = self.clients.get_mut(token) {
+            if !c.queued {
+                c.queued = true;
+                self.ready.push(token);
+            }
+        }
+    }
+
+    /// Executes the complete commands in the client's buffer. Returns false
+    /// if the client must not read more now (closing, or output paused).
+    fn run_commands(&mut self, token: usize) -> bool {
+        let outcome = exec::process_input(&mut self.state, &mut self.clients, token);
+        for t in self.state.take_kills() {
+            self.mark_close(t);
+        }
+        let Some(c) = self.clients.get_mut(token) else { return false };
+        if c.reply.pending() > 0 && !c.write_queued {
+            c.write_queued = true;
+            self.writes.push(token);
+        }
+        match outcome {
+            exec::Outcome::Continue => true,
+            exec::Outcome::Paused => false,
+            exec::Outcome::Close => {
+                self.mark_close(token);
+                false
+            }
+        }
+    }
+
+    /// Writes pending output of every client that has some.
+    fn flush_writes(&mut self) {
+        let batch = std::mem::take(&mut self.writes);
+        for &token in &batch {
+            self.write_client(token);
+        }
+        let mut batch = batch;
+        batch.clear();
+        if self.writes.is_empty() {
+            self.writes = batch;
+        }
+    }
+
+    fn write_client(&mut self, token: usize) {
+        let Some(c) = self.clients.get_mut(token) else { return };
+        c.write_queued = false;
+        if c.close_asap {
+            return;
+        }
+        let mut written = 0;
+        let mut blocked = false;
+        while c.reply.pending() > 0 && written < MAX_WRITE_PER_EVENT {
+            match c.stream.write(c.reply.unsent()) {
+                Ok(0) => {
+                    self.mark_close(token);
+                    return;
+                }
+                Ok(n) => {
+                    c.reply.advance(n);
+                    written += n;
+                }
+                Err(e) if e.kind() == ErrorKind::WouldBlock => {
+                    blocked = true;
+                    break;
+                }
+                Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                Err(e) => {
+                    debug!("Writing to client {}: {e}", c.addr);
+                    self.mark_close(token);
+                    return;
+                }
+            }
+        }
+        c.net_out += written as u64;
+        self.state.stats.net_output_bytes += written as u64;
+        let pending = c.reply.pending();
+        if pending == 0 {
+            if c.close_after_reply {
+                self.mark_close(token);
+                return;
+            }
+            if c.want_write {
+                c.want_write = false;
+                let _ = self.poll.registry().reregister(&mut c.stream, Token(token), Interest::READABLE);
+            }
+        } else if blocked {
+            if !c.want_write {
+                c.want_write = true;
+                let _ = self
+                    .poll
+                    .registry()
+                    .reregister(&mut c.stream, Token(token), Interest::READABLE | Interest::WRITABLE);
+            }
+        } else {
+            // Per-event cap reached with the socket still writable.
+            c.write_queued = true;
+            self.writes.push(token);
+        }
+        if c.output_paused && pending < OUTPUT_HIGH_WATER / 2 {
+            c.output_paused = false;
+            self.queue(token);
+        }
+    }
+
+    fn mark_close(&mut self, token: usize) {
+        if let Some(c) = self.clients.get_mut(token) {
+            if !c.close_asap {
+                c.close_asap = true;
+                self.closing.push(token);
+            }
+        }
+    }
+
+    fn close_marked(&mut self) {
+        for token in std::mem::take(&mut self.closing) {
+            if self.clients.contains(token) {
+                let mut c = self.clients.remove(token);
+                let _ = self.poll.registry().deregister(&mut c.stream);
+                debug!("Closed client {}", c.addr);
+            }
+        }
+    }
+
+    /// Periodic work: idle timeouts, statistics.
+    fn cron(&mut self, now: u64) {
+        let timeout = self.state.config.timeout_secs;
+        if timeout > 0 {
+            let idle: Vec<usize> = self
+                .clients
+                .iter()
+                .filter(|(_, c)| now.saturating_sub(c.last_interaction_ms) / 1000 > timeout)
+                .map(|(t, _)| t)
+                .collect();
+            for t in idle {
+                debug!("Closing idle client {}", self.clients[t].addr);
+                self.mark_close(t);
+            }
+            self.close_marked();
+        }
+        self.state.cron(now, self.clients.len());
+    }
+}
+
+/// One `read` into the client's buffer, growing it for a large bulk.
+/// The buffer is kept initialised up to its length (`rlen` marks the
+/// filled part), so reads need no zero-filling.
+fn read_some(c: &mut Client) -> io::Result<usize> {
+    c.compact();
+    if c.rbuf.len() - c.rlen < READ_CHUNK {
+        // Room for the rest of a large bulk at once, else grow by half.
+        let want = c.parser.bytes_wanted();
+        let target = c.rlen + want.max(READ_CHUNK);
+        c.rbuf.resize(target.max(c.rbuf.len() + c.rbuf.len() / 2), 0);
+    }
+    let n = c.stream.read(&mut c.rbuf[c.rlen..])?;
+    c.rlen += n;
+    Ok(n)
+}

@@ -1,0 +1,210 @@
+//! Server-wide state that commands read and change: the databases, the
+//! configuration, statistics, the command table's per-command counters,
+//! the slow log and latency monitor, and requests commands make of the
+//! event loop (close these clients, shut down).
+
+use hashbrown::HashMap;
+
+use crate::command::table::{self, Table};
+use crate::config::Config;
+use crate::db::Db;
+
+/// INFO stats counters.
+#[derive(Debug, Default, Clone)]
+pub struct Stats {
+    pub total_connections: u64,
+    pub rejected_connections: u64,
+    pub total_commands: u64,
+    pub net_input_bytes: u64,
+    pub net_output_bytes: u64,
+    pub keyspace_hits: u64,
+    pub keyspace_misses: u64,
+    pub expired_keys_active: u64,
+    pub client_qbuf_limit_disconnections: u64,
+    pub total_error_replies: u64,
+    pub unexpected_error_replies: u64,
+    pub total_reads_processed: u64,
+    pub total_writes_processed: u64,
+}
+
+/// Per-command counters for INFO commandstats.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct CmdStat {
+    pub calls: u64,
+    pub usec: u64,
+    pub rejected: u64,
+    pub failed: u64,
+}
+
+/// One SLOWLOG entry.
+#[derive(Debug, Clone)]
+pub struct SlowEntry {
+    pub id: u64,
+    pub time_secs: u64,
+    pub micros: u64,
+    pub args: Vec<Vec<u8>>,
+    pub addr: String,
+    pub name: Vec<u8>,
+}
+
+/// The latency monitor's record for one event.
+#[derive(Debug, Clone, Default)]
+pub struct LatencyEvent {
+    /// (unix seconds, latency ms), newest last, at most 160 samples.
+    pub samples: Vec<(u64, u64)>,
+    pub max: u64,
+}
+
+pub struct State {
+    pub config: Config,
+    pub dbs: Vec<Db>,
+    pub stats: Stats,
+    pub commands: &'static Table,
+    pub cmdstats: Vec<CmdStat>,
+    /// Per-command call counts by latency: bucket i holds calls that took
+    /// at most 2^i microseconds (and more than 2^(i-1)).
+    pub histograms: Vec<[u64; 40]>,
+    pub errorstats: HashMap<Box<[u8]>, u64>,
+    /// The port actually bound (differs from config when it was 0).
+    pub port: u16,
+    pub started_ms: u64,
+    pub run_id: String,
+    pub shutdown_requested: bool,
+    /// Active expiry on (DEBUG SET-ACTIVE-EXPIRE).
+    pub active_expire: bool,
+    pub slowlog: std::collections::VecDeque<SlowEntry>,
+    pub slowlog_next_id: u64,
+    pub latency: HashMap<&'static str, LatencyEvent>,
+    /// Changes since the last save (INFO rdb_changes_since_last_save).
+    pub dirty: u64,
+    pub lastsave_secs: u64,
+    pub connected_clients: usize,
+    next_client_id: u64,
+    kills: Vec<usize>,
+    pub rng: Rng,
+}
+
+impl State {
+    pub fn new(config: Config, port: u16) -> State {
+        let now = super::now_ms();
+        let commands = table::get();
+        let mut rng = now ^ ((std::process::id() as u64) << 32) ^ 0x9E37_79B9_7F4A_7C15;
+        let mut run_id = String::with_capacity(40);
+        for _ in 0..40 {
+            rng = xorshift(rng);
+            run_id.push(char::from(b"0123456789abcdef"[(rng >> 60) as usize]));
+        }
+        State {
+            dbs: (0..config.databases).map(|_| Db::new(now)).collect(),
+            config,
+            stats: Stats::default(),
+            commands,
+            cmdstats: vec![CmdStat::default(); commands.len()],
+            histograms: vec![[0; 40]; commands.len()],
+            errorstats: HashMap::new(),
+            port,
+            started_ms: now,
+            run_id,
+            shutdown_requested: false,
+            active_expire: true,
+            slowlog: Default::default(),
+            slowlog_next_id: 0,
+            latency: HashMap::new(),
+            dirty: 0,
+            lastsave_secs: now / 1000,
+            connected_clients: 0,
+            next_client_id: 1,
+            kills: Vec::new(),
+            rng: Rng(rng),
+        }
+    }
+
+    pub fn next_client_id(&mut self) -> u64 {
+        let id = self.next_client_id;
+        self.next_client_id += 1;
+        id
+    }
+
+    /// A pseudo-random number (xorshift64; not for secrets).
+    pub fn random(&mut self) -> u64 {
+        self.rng.next_u64()
+    }
+
+    /// Asks the loop to close the client at `token` after this command.
+    pub fn kill(&mut self, token: usize) {
+        self.kills.push(token);
+    }
+
+    pub fn take_kills(&mut self) -> Vec<usize> {
+        if self.kills.is_empty() { Vec::new() } else { std::mem::take(&mut self.kills) }
+    }
+
+    /// Keys expired so far, in all databases.
+    pub fn expired_keys(&self) -> u64 {
+        self.dbs.iter().map(|d| d.expired).sum()
+    }
+
+    /// Earliest timer deadline over all databases.
+    pub fn next_deadline(&self) -> Option<u64> {
+        if !self.active_expire {
+            return None;
+        }
+        self.dbs.iter().filter_map(Db::next_deadline).min()
+    }
+
+    /// Runs active expiry on every database within `budget` timers.
+    pub fn active_expire(&mut self, now: u64, budget: usize) {
+        if !self.active_expire {
+            return;
+        }
+        let mut left = budget;
+        for db in &mut self.dbs {
+            if left == 0 {
+                break;
+            }
+            let (deleted, _) = db.expire_due(now, left);
+            self.stats.expired_keys_active += deleted as u64;
+            left -= deleted.min(left);
+        }
+    }
+
+    pub fn cron(&mut self, _now: u64, clients: usize) {
+        self.connected_clients = clients;
+    }
+
+    /// Records a latency sample for `event` if it passes the threshold.
+    pub fn latency_sample(&mut self, event: &'static str, ms: u64) {
+        let threshold = self.config.latency_threshold_ms;
+        if threshold == 0 || ms < threshold {
+            return;
+        }
+        let now = super::now_ms() / 1000;
+        let e = self.latency.entry(event).or_default();
+        match e.samples.last_mut() {
+            Some(last) if last.0 == now => last.1 = last.1.max(ms),
+            _ => e.samples.push((now, ms)),
+        }
+        if e.samples.len() > 160 {
+            e.samples.remove(0);
+        }
+        e.max = e.max.max(ms);
+    }
+}
+
+/// A small pseudo-random generator (xorshift64; not for secrets).
+#[derive(Debug, Clone)]
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = xorshift(self.0);
+        self.0
+    }
+}
+
+fn xorshift(mut x: u64) -> u64 {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    x
+}

@@ -1,0 +1,5 @@
+//! Byte-level helpers ported from Redis's `util.c` and `sds.c`.
+
+pub mod glob;
+pub mod number;
+pub mod splitargs;
