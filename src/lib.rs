@@ -35,6 +35,7 @@ pub mod command;
 pub mod config;
 pub mod db;
 pub mod expiry;
+pub mod fuzzing;
 pub mod resp;
 pub mod server;
 pub mod util;

@@ -411,9 +411,34 @@ pub fn get() -> &'static Table {
     TABLE.get_or_init(Table::build)
 }
 
-/// Every top-level command name, for the README's generated list.
-pub fn names() -> Vec<&'static str> {
-    COMMANDS.iter().map(|c| c.name).collect()
+/// The README's list of supported commands, generated from the table so
+/// the two cannot drift (tests/readme.rs checks it).
+pub fn markdown_list() -> String {
+    let mut groups: Vec<&str> = Vec::new();
+    for c in COMMANDS {
+        if !groups.contains(&c.group) {
+            groups.push(c.group);
+        }
+    }
+    let mut out = String::new();
+    for group in groups {
+        let mut entries: Vec<String> = COMMANDS
+            .iter()
+            .filter(|c| c.group == group)
+            .map(|c| {
+                let name = c.name.to_ascii_uppercase();
+                if c.subcommands.is_empty() {
+                    format!("`{name}`")
+                } else {
+                    let subs: Vec<String> = c.subcommands.iter().map(|s| s.name.to_ascii_uppercase()).collect();
+                    format!("`{name}` ({})", subs.join(", "))
+                }
+            })
+            .collect();
+        entries.sort();
+        out.push_str(&format!("- **{group}**: {}\n", entries.join(", ")));
+    }
+    out
 }
 
 #[cfg(test)]

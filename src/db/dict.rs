@@ -75,13 +75,22 @@ fn write_varint(out: &mut Vec<u8>, mut n: usize) {
     out.push(n as u8);
 }
 
-/// Builds a node's `data` from a key and a value.
+fn varint_len(mut n: usize) -> usize {
+    let mut len = 1;
+    while n >= 0x80 {
+        n >>= 7;
+        len += 1;
+    }
+    len
+}
+
+/// Builds a node's `data` from a key and a value, in one exact-size
+/// allocation (a shrinking realloc would leave malloc's chunk larger).
 pub fn encode(key: &[u8], value: &[u8]) -> Vec<u8> {
-    let mut data = Vec::with_capacity(5 + key.len() + value.len());
+    let mut data = Vec::with_capacity(varint_len(key.len()) + key.len() + value.len());
     write_varint(&mut data, key.len());
     data.extend_from_slice(key);
     data.extend_from_slice(value);
-    data.shrink_to_fit();
     data
 }
 

@@ -237,9 +237,17 @@ impl Db {
                 }
                 let node = self.dict.node_mut(id);
                 let at = node.value_offset();
-                node.data.truncate(at);
-                node.data.extend_from_slice(stored);
-                node.data.shrink_to_fit();
+                let len = at + stored.len();
+                if len <= node.data.capacity() && node.data.capacity() - len < 16 {
+                    // Same size class: overwrite in place, no allocation.
+                    node.data.truncate(at);
+                    node.data.extend_from_slice(stored);
+                } else {
+                    let mut data = Vec::with_capacity(len);
+                    data.extend_from_slice(&node.data[..at]);
+                    data.extend_from_slice(stored);
+                    node.data = data;
+                }
                 node.meta = (node.meta & HAS_EXPIRE) | encoding | lru;
                 id
             }

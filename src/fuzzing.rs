@@ -1,0 +1,336 @@
+//! Invariant checks shared by the cargo-fuzz targets in `fuzz/` and the
+//! stable replay test `tests/fuzz_corpus.rs`.
+//!
+//! Each `check_*` function takes arbitrary bytes, drives one entry point with
+//! them and panics (with a message naming the broken invariant) if the entry
+//! point misbehaves. Living in the library lets `cargo test` on stable replay
+//! the fuzz corpora through exactly the checks the fuzzer runs.
+
+use crate::resp::parse::{INLINE_MAX, Parser, ProtocolError, Status};
+use crate::util::glob::string_match;
+
+/* ---------------------------------------------------------------------------
+ * Request parser
+ * ------------------------------------------------------------------------- */
+
+/// Redis's default `proto-max-bulk-len`.
+const DEFAULT_MAX_BULK: i64 = 512 * 1024 * 1024;
+
+/// Inputs up to this size are also fed one byte at a time (every possible
+/// resume point); larger ones only at sampled split points, to keep each
+/// fuzz iteration fast.
+const BYTEWISE_MAX: usize = 4096;
+
+/// Inputs up to this size have every prefix parsed on its own; larger ones
+/// only sampled prefixes.
+const ALL_PREFIXES_MAX: usize = 256;
+
+/// Inputs up to this size are split at every point; larger ones at sampled
+/// points.
+const ALL_SPLITS_MAX: usize = 64;
+
+/// One thing the parser reported, with the argument bytes copied out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Event {
+    Command { len: usize, args: Vec<Vec<u8>> },
+    Empty { len: usize },
+}
+
+/// Everything a connection would see when fed some bytes.
+#[derive(Debug, PartialEq, Eq)]
+struct Run {
+    events: Vec<Event>,
+    /// `None`: the remaining bytes are an incomplete frame.
+    error: Option<ProtocolError>,
+    /// Bytes consumed by the reported events.
+    consumed: usize,
+}
+
+/// A parser configuration to check: `proto-max-bulk-len` and whether the
+/// client is still unauthenticated.
+#[derive(Debug, Clone, Copy)]
+struct Config {
+    max_bulk: i64,
+    unauthenticated: bool,
+}
+
+const CONFIGS: [Config; 2] = [
+    Config {
+        max_bulk: DEFAULT_MAX_BULK,
+        unauthenticated: false,
+    },
+    Config {
+        max_bulk: 16,
+        unauthenticated: true,
+    },
+];
+
+/// Feeds `data` to the request parser and panics if an invariant breaks:
+///
+/// * no panic, and every `Status` makes progress (`len > 0`);
+/// * a reported `len` never exceeds the unconsumed bytes;
+/// * a command has at least one argument and every argument range lies
+///   within its frame;
+/// * once all bytes are consumed the parser is between frames;
+/// * feeding the input in two pieces (resuming on the grown buffer), or one
+///   byte at a time, reports the same events, error and consumed length as
+///   feeding it whole;
+/// * a fresh parse of any prefix reports a prefix of those events, and an
+///   error only if the whole input ends in that same error there.
+///
+/// The split and prefix checks are skipped for inputs above `INLINE_MAX`:
+/// there the "too big" limits legitimately depend on how much was buffered
+/// when the parser looked (Redis behaves the same way).
+pub fn check_parser_invariants(data: &[u8]) {
+    for config in CONFIGS {
+        check_parser_config(data, config);
+    }
+}
+
+fn check_parser_config(data: &[u8], config: Config) {
+    let n = data.len();
+    let whole = feed(data, &[n], config);
+    if n > INLINE_MAX {
+        return;
+    }
+
+    for cut in split_points(data, ALL_SPLITS_MAX) {
+        let split = feed(data, &[cut, n], config);
+        assert_eq!(
+            split, whole,
+            "{config:?}: split at {cut} differs from whole"
+        );
+    }
+    if n <= BYTEWISE_MAX {
+        let cuts: Vec<usize> = (1..=n).collect();
+        let bytewise = feed(data, &cuts, config);
+        assert_eq!(
+            bytewise, whole,
+            "{config:?}: byte-at-a-time differs from whole"
+        );
+    }
+
+    let prefixes: Vec<usize> = if n <= ALL_PREFIXES_MAX {
+        (0..n).collect()
+    } else {
+        split_points(data, 0)
+    };
+    for cut in prefixes {
+        let part = feed(&data[..cut], &[cut], config);
+        assert!(
+            part.events.len() <= whole.events.len()
+                && part.events[..] == whole.events[..part.events.len()],
+            "{config:?}: prefix of {cut} bytes reports events the whole input does not"
+        );
+        if let Some(err) = part.error {
+            assert!(
+                whole.error == Some(err) && whole.events.len() == part.events.len(),
+                "{config:?}: prefix of {cut} bytes fails with {err:?}, whole input gives {:?}",
+                whole.error
+            );
+        }
+    }
+}
+
+/// Split points in `1..n`: all of them when `n <= all_max`, otherwise the
+/// edges, the middle and a few derived from a hash of the input, so the
+/// fuzzer reaches different points by changing the bytes.
+fn split_points(data: &[u8], all_max: usize) -> Vec<usize> {
+    let n = data.len();
+    if n < 2 {
+        return Vec::new();
+    }
+    if n <= all_max {
+        return (1..n).collect();
+    }
+    let mut hash = fnv1a(data);
+    let mut points = vec![1, n / 2, n - 1];
+    for _ in 0..3 {
+        points.push(1 + (hash % (n as u64 - 1)) as usize);
+        hash = hash.rotate_left(21).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+    points.sort_unstable();
+    points.dedup();
+    points
+}
+
+fn fnv1a(data: &[u8]) -> u64 {
+    data.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// Feeds `data` to one parser as a connection would receive it: the buffer
+/// grows to each length in `ends` (increasing, the last one `data.len()`),
+/// and after each read every complete frame is parsed and consumed. Checks
+/// the per-status invariants on the way.
+fn feed(data: &[u8], ends: &[usize], config: Config) -> Run {
+    let mut parser = Parser::new(config.max_bulk);
+    parser.set_unauthenticated(config.unauthenticated);
+    let mut buf = Vec::with_capacity(data.len());
+    let mut at = 0;
+    let mut events = Vec::new();
+    for &end in ends {
+        buf.extend_from_slice(&data[buf.len()..end]);
+        loop {
+            let available = buf.len() - at;
+            let status = match parser.parse(&mut buf[at..]) {
+                Ok(status) => status,
+                Err(error) => {
+                    return Run {
+                        events,
+                        error: Some(error),
+                        consumed: at,
+                    };
+                }
+            };
+            match status {
+                Status::Incomplete => {
+                    let _ = parser.bytes_wanted();
+                    break;
+                }
+                Status::Empty { len } => {
+                    assert!(len > 0, "Empty with len 0 at offset {at}");
+                    assert!(
+                        len <= available,
+                        "Empty len {len} > {available} bytes buffered"
+                    );
+                    events.push(Event::Empty { len });
+                    at += len;
+                }
+                Status::Command { len } => {
+                    assert!(len > 0, "Command with len 0 at offset {at}");
+                    assert!(
+                        len <= available,
+                        "Command len {len} > {available} bytes buffered"
+                    );
+                    let frame = &buf[at..at + len];
+                    let ranges = parser.args();
+                    assert!(
+                        !ranges.is_empty(),
+                        "Command without arguments at offset {at}"
+                    );
+                    let args = ranges
+                        .iter()
+                        .map(|r| {
+                            assert!(
+                                r.start <= r.end && r.end <= len,
+                                "argument range {r:?} outside frame of {len} bytes"
+                            );
+                            frame[r.clone()].to_vec()
+                        })
+                        .collect();
+                    events.push(Event::Command { len, args });
+                    at += len;
+                }
+            }
+        }
+    }
+    if at == buf.len() {
+        assert!(!parser.in_frame(), "parser mid-frame with no bytes left");
+    }
+    Run {
+        events,
+        error: None,
+        consumed: at,
+    }
+}
+
+/* ---------------------------------------------------------------------------
+ * Glob matcher
+ * ------------------------------------------------------------------------- */
+
+/// Splits `data` into a pattern (its length is the first byte) and a subject
+/// (the rest), then checks `string_match` with `nocase` off and on:
+///
+/// * no panic;
+/// * for patterns without `[` or `\` (only `*`, `?` and literals), the result
+///   equals a simple reference matcher's;
+/// * the subject, with every byte escaped as `\c`, or as the set `[\c]`,
+///   matches itself.
+pub fn check_glob_invariants(data: &[u8]) {
+    let Some((&plen, rest)) = data.split_first() else {
+        return;
+    };
+    let (pattern, string) = rest.split_at(usize::from(plen).min(rest.len()));
+    for nocase in [false, true] {
+        let got = string_match(pattern, string, nocase);
+        if !pattern.iter().any(|&b| b == b'[' || b == b'\\') {
+            let want = reference_match(pattern, string, nocase);
+            assert_eq!(
+                got, want,
+                "string_match({pattern:?}, {string:?}, nocase={nocase}) = {got}, reference says {want}"
+            );
+        }
+        let escaped: Vec<u8> = string.iter().flat_map(|&c| [b'\\', c]).collect();
+        assert!(
+            string_match(&escaped, string, nocase),
+            "escaped subject {string:?} does not match itself (nocase={nocase})"
+        );
+        let sets: Vec<u8> = string
+            .iter()
+            .flat_map(|&c| [b'[', b'\\', c, b']'])
+            .collect();
+        assert!(
+            string_match(&sets, string, nocase),
+            "subject {string:?} as one-byte sets does not match itself (nocase={nocase})"
+        );
+    }
+}
+
+/// Glob matching for patterns made of `*`, `?` and literal bytes, by dynamic
+/// programming over subject positions. It reproduces the one quirk of
+/// Redis's matcher that applies to such patterns: an empty subject is only
+/// matched by an empty pattern (`*` does not match ""). Case folding under
+/// `nocase` is ASCII only, as glibc `tolower()` in the C locale.
+fn reference_match(pattern: &[u8], string: &[u8], nocase: bool) -> bool {
+    if string.is_empty() {
+        return pattern.is_empty();
+    }
+    let same = |a: u8, b: u8| {
+        if nocase {
+            a.eq_ignore_ascii_case(&b)
+        } else {
+            a == b
+        }
+    };
+    let n = string.len();
+    // reach[j]: the pattern bytes seen so far can match string[..j].
+    let mut reach = vec![false; n + 1];
+    reach[0] = true;
+    let mut next = vec![false; n + 1];
+    for &pc in pattern {
+        next[0] = pc == b'*' && reach[0];
+        for j in 1..=n {
+            next[j] = match pc {
+                b'*' => next[j - 1] || reach[j],
+                b'?' => reach[j - 1],
+                c => reach[j - 1] && same(c, string[j - 1]),
+            };
+        }
+        std::mem::swap(&mut reach, &mut next);
+    }
+    reach[n]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reference_matcher_basics() {
+        assert!(reference_match(b"h*o", b"hello", false));
+        assert!(reference_match(b"h?llo", b"HALLO", true));
+        assert!(!reference_match(b"h?llo", b"HALLO", false));
+        assert!(!reference_match(b"*", b"", false));
+        assert!(reference_match(b"", b"", false));
+        assert!(reference_match(b"**a", b"a", false));
+        assert!(!reference_match(b"?*?", b"a", false));
+    }
+
+    #[test]
+    fn checks_accept_known_good_inputs() {
+        check_parser_invariants(b"*1\r\n$4\r\nPING\r\nSET \"a b\" c\r\n*0\r\n");
+        check_glob_invariants(b"\x03h*ohello");
+    }
+}
