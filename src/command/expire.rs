@@ -104,7 +104,7 @@ pub fn pexpireat(ctx: &mut Ctx, args: &Args) {
 /// key, -1 without a TTL, else the TTL (relative unless `absolute`).
 fn ttl_generic(ctx: &mut Ctx, key: &[u8], millis: bool, absolute: bool) {
     let now = ctx.now;
-    let Some(id) = ctx.db().lookup_touch(key, now, false) else {
+    let Some(id) = super::keys::lookup_read_notouch(ctx, key) else {
         ctx.reply.int(-2);
         return;
     };

@@ -29,16 +29,27 @@ pub fn unlink(ctx: &mut Ctx, args: &Args) {
     del_generic(ctx, args);
 }
 
+/// Looks `key` up for reading without updating its access time (Redis's
+/// `LOOKUP_NOTOUCH`: EXISTS, TYPE, TTL, OBJECT), still counting a keyspace
+/// hit or miss.
+pub fn lookup_read_notouch(ctx: &mut Ctx, key: &[u8]) -> Option<u32> {
+    let now = ctx.now;
+    let found = ctx.st.dbs[ctx.db].lookup_touch(key, now, false);
+    if found.is_some() {
+        ctx.st.stats.keyspace_hits += 1;
+    } else {
+        ctx.st.stats.keyspace_misses += 1;
+    }
+    found
+}
+
 /// The shared body of EXISTS and TOUCH: counts the keys present (repeats
 /// count again); TOUCH also updates their access time.
 fn count_existing(ctx: &mut Ctx, args: &Args, touch: bool) {
-    let now = ctx.now;
-    let touch = touch && !ctx.clients[ctx.me].no_touch;
     let mut n = 0;
     for key in args.iter().skip(1) {
-        if ctx.db().lookup_touch(key, now, touch).is_some() {
-            n += 1;
-        }
+        let found = if touch { ctx.lookup_read(key) } else { lookup_read_notouch(ctx, key) };
+        n += found.is_some() as i64;
     }
     ctx.reply.int(n);
 }
@@ -55,8 +66,7 @@ pub fn touch(ctx: &mut Ctx, args: &Args) {
 
 /// `TYPE key`
 pub fn type_(ctx: &mut Ctx, args: &Args) {
-    let now = ctx.now;
-    let name = match ctx.db().lookup_touch(&args[1], now, false) {
+    let name = match lookup_read_notouch(ctx, &args[1]) {
         Some(id) => ctx.db().kind(id).name(),
         None => "none",
     };
@@ -259,11 +269,19 @@ pub fn renamenx(ctx: &mut Ctx, args: &Args) {
     rename_generic(ctx, args, true);
 }
 
-/// Parses a database index argument; None if it is not an int or out of range.
-fn db_index(ctx: &Ctx, arg: &[u8]) -> Option<usize> {
-    crate::util::number::parse_i64(arg)
-        .filter(|&n| n >= 0 && (n as usize) < ctx.st.dbs.len())
-        .map(|n| n as usize)
+/// Parses a database index as Redis's `getIntFromObjectOrReply` and
+/// `selectDb` do (COPY, MOVE), replying their errors.
+fn db_index(ctx: &mut Ctx, arg: &[u8]) -> Option<usize> {
+    let n = arg_i64(ctx.reply, arg)?;
+    if i32::try_from(n).is_err() {
+        ctx.reply.error(b"ERR value is out of range, value must between -2147483648 and 2147483647");
+        return None;
+    }
+    if n < 0 || n as usize >= ctx.st.dbs.len() {
+        ctx.reply.error(b"ERR DB index is out of range");
+        return None;
+    }
+    Some(n as usize)
 }
 
 /// `COPY source destination [DB destination-db] [REPLACE]`
@@ -275,13 +293,8 @@ pub fn copy(ctx: &mut Ctx, args: &Args) {
         if args.is(j, "replace") {
             replace = true;
         } else if args.is(j, "db") && j + 1 < args.len() {
-            match db_index(ctx, &args[j + 1]) {
-                Some(n) => dst_db = n,
-                None => {
-                    ctx.reply.error(b"ERR DB index is out of range");
-                    return;
-                }
-            }
+            let Some(n) = db_index(ctx, &args[j + 1]) else { return };
+            dst_db = n;
             j += 1;
         } else {
             ctx.reply.syntax_error();
@@ -314,15 +327,7 @@ pub fn copy(ctx: &mut Ctx, args: &Args) {
 
 /// `MOVE key db`
 pub fn move_(ctx: &mut Ctx, args: &Args) {
-    let Some(n) = crate::util::number::parse_i64(&args[2]).filter(|&n| i32::try_from(n).is_ok()) else {
-        ctx.reply.not_integer();
-        return;
-    };
-    if n < 0 || n as usize >= ctx.st.dbs.len() {
-        ctx.reply.error(b"ERR DB index is out of range");
-        return;
-    }
-    let dst_db = n as usize;
+    let Some(dst_db) = db_index(ctx, &args[2]) else { return };
     if dst_db == ctx.db {
         ctx.reply.error(b"ERR source and destination objects are the same");
         return;
@@ -416,8 +421,7 @@ pub fn flushall(ctx: &mut Ctx, args: &Args) {
 
 /// Looks `args[2]` up without touching it; replies null when absent.
 fn object_lookup(ctx: &mut Ctx, args: &Args) -> Option<u32> {
-    let now = ctx.now;
-    let found = ctx.db().lookup_touch(&args[2], now, false);
+    let found = lookup_read_notouch(ctx, &args[2]);
     if found.is_none() {
         ctx.reply.null();
     }

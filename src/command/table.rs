@@ -422,9 +422,10 @@ pub fn markdown_list() -> String {
     }
     let mut out = String::new();
     for group in groups {
-        let mut entries: Vec<String> = COMMANDS
-            .iter()
-            .filter(|c| c.group == group)
+        let mut defs: Vec<&CommandDef> = COMMANDS.iter().filter(|c| c.group == group).collect();
+        defs.sort_by_key(|c| c.name);
+        let entries: Vec<String> = defs
+            .into_iter()
             .map(|c| {
                 let name = c.name.to_ascii_uppercase();
                 if c.subcommands.is_empty() {
@@ -435,7 +436,6 @@ pub fn markdown_list() -> String {
                 }
             })
             .collect();
-        entries.sort();
         out.push_str(&format!("- **{group}**: {}\n", entries.join(", ")));
     }
     out

@@ -501,7 +501,8 @@ impl Server {
     }
 }
 
-/// One `read` into the client's buffer, growing it for a large bulk.
+/// One `read` into the client's buffer, growing it for a large bulk;
+/// clears `readable` when the read shows the socket is drained.
 /// The buffer is kept initialised up to its length (`rlen` marks the
 /// filled part), so reads need no zero-filling.
 fn read_some(c: &mut Client) -> io::Result<usize> {
@@ -512,7 +513,14 @@ fn read_some(c: &mut Client) -> io::Result<usize> {
         let target = c.rlen + want.max(READ_CHUNK);
         c.rbuf.resize(target.max(c.rbuf.len() + c.rbuf.len() / 2), 0);
     }
+    let space = c.rbuf.len() - c.rlen;
     let n = c.stream.read(&mut c.rbuf[c.rlen..])?;
     c.rlen += n;
+    if n > 0 && n < space {
+        // A short read took everything the socket held; bytes that arrive
+        // later raise a new edge (epoll wakes on every arrival), so there is
+        // no need to spend a syscall on the WouldBlock read.
+        c.readable = false;
+    }
     Ok(n)
 }

@@ -516,6 +516,12 @@ fn shift_round(x: u128, shift: i64, sticky: bool) -> (u128, bool) {
 // Correctly rounds the exact positive value (x + f) * 2^b (x != 0, f in
 // [0, 1) and non-zero iff `sticky`) into format `f`.
 fn round_binary(x: u128, b: i64, sticky: bool, f: FloatFormat) -> Conv {
+    round_binary_tiny(x, b, sticky, f, x)
+}
+
+// `round_binary`, but glibc's after-rounding tininess test (which decides
+// ERANGE for subnormal results) looks at `tiny_x` instead of `x`.
+fn round_binary_tiny(x: u128, b: i64, sticky: bool, f: FloatFormat, tiny_x: u128) -> Conv {
     if x == 0 {
         return Conv::Zero { erange: sticky };
     }
@@ -541,7 +547,7 @@ fn round_binary(x: u128, b: i64, sticky: bool, f: FloatFormat) -> Conv {
     // to full precision with an unbounded exponent is still below normal.
     let tiny = tb < min_normal_top && {
         let ulp_u = tb - (prec - 1);
-        let (m2, _) = shift_round(x, ulp_u - b, sticky);
+        let (m2, _) = shift_round(tiny_x, ulp_u - b, sticky);
         ulp_u + i64::from(127 - m2.leading_zeros()) < min_normal_top
     };
     Conv::Finite { mant: mant as u64, exp: ulp, erange: tiny && inexact }
@@ -774,6 +780,18 @@ fn hex_to_conv(int: &[u8], frac: &[u8], exp: i64, f: FloatFormat) -> Conv {
         return Conv::Zero { erange: false };
     }
     let b = sat_i64(i128::from(exp) - 4 * frac.len() as i128 + 4 * i128::from(dropped));
+    // glibc quirk (strtod_l.c, hex input, result below the normal range):
+    // `round_and_return` shifts the mantissa right for the subnormal and
+    // takes its new round bit from the mantissa, but folds into the sticky
+    // bits only the bits *below* the incoming round bit, so significant bit
+    // number prec+1 is ignored. E.g. 0x1.00000000000018p-1023 becomes
+    // 0x0.8p-1022 instead of the correctly rounded 0x0.8000000000001p-1022.
+    let xbits = i64::from(128 - x.leading_zeros());
+    let prec = i64::from(f.prec);
+    if xbits > prec && b + xbits - 1 < f.min_e + prec - 1 {
+        let lost = 1u128 << (xbits - 1 - prec);
+        return round_binary_tiny(x & !lost, b, sticky, f, x);
+    }
     round_binary(x, b, sticky, f)
 }
 
