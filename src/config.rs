@@ -165,6 +165,7 @@ pub struct Config {
     // Typed copies for hot paths; refreshed by `refresh`.
     pub port: u16,
     pub bind: Vec<String>,
+    pub protected_mode: bool,
     pub databases: usize,
     pub requirepass: Option<Vec<u8>>,
     pub maxclients: usize,
@@ -189,6 +190,7 @@ impl Default for Config {
             file: None,
             port: 6379,
             bind: Vec::new(),
+            protected_mode: true,
             databases: 16,
             requirepass: None,
             maxclients: 10000,
@@ -348,6 +350,7 @@ impl Config {
             .split_whitespace()
             .map(str::to_string)
             .collect();
+        self.protected_mode = self.value("protected-mode") == b"yes";
         self.databases = self.int("databases") as usize;
         let pass = self.value("requirepass");
         self.requirepass = (!pass.is_empty()).then(|| pass.to_vec());

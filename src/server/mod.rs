@@ -49,6 +49,27 @@ pub const OUTPUT_HIGH_WATER: usize = 4 * 1024 * 1024;
 /// Timers fired per iteration at most; the rest wait for the next iteration.
 const EXPIRE_BUDGET: usize = 2000;
 
+/// Redis's reply to a non-loopback client in protected mode.
+const PROTECTED_MODE_DENIED: &[u8] = b"-DENIED Redis is running in protected mode because protected \
+mode is enabled and no password is set for the default user. \
+In this mode connections are only accepted from the loopback interface. \
+If you want to connect from external computers to Redis you \
+may adopt one of the following solutions: \
+1) Just disable protected mode sending the command \
+'CONFIG SET protected-mode no' from the loopback interface \
+by connecting to Redis from the same host the server is \
+running, however MAKE SURE Redis is not publicly accessible \
+from internet if you do so. Use CONFIG REWRITE to make this \
+change permanent. \
+2) Alternatively you can just disable the protected mode by \
+editing the Redis configuration file, and setting the protected \
+mode option to 'no', and then restarting the server. \
+3) If you started the server manually just for testing, restart \
+it with the '--protected-mode no' option. \
+4) Setup a an authentication password for the default user. \
+NOTE: You only need to do one of the above things in order for \
+the server to start accepting connections from the outside.\r\n";
+
 /// Milliseconds since the Unix epoch.
 pub fn now_ms() -> u64 {
     std::time::SystemTime::now()
@@ -257,13 +278,20 @@ impl Server {
     }
 
     fn admit(&mut self, mut stream: TcpStream, addr: SocketAddr) {
-        self.state.stats.total_connections += 1;
         if self.clients.len() >= self.state.config.maxclients {
             self.state.stats.rejected_connections += 1;
             let _ = stream.write(b"-ERR max number of clients reached\r\n");
             warn!("Error registering fd event for the new client: max number of clients reached ({addr})");
             return;
         }
+        let config = &self.state.config;
+        if config.protected_mode && config.requirepass.is_none() && !addr.ip().is_loopback() {
+            self.state.stats.rejected_connections += 1;
+            let _ = stream.write(PROTECTED_MODE_DENIED);
+            warn!("Refused connection from {addr}: protected mode is on and no password is set");
+            return;
+        }
+        self.state.stats.total_connections += 1;
         let _ = stream.set_nodelay(true);
         if self.state.config.tcp_keepalive > 0 {
             let sock = socket2::SockRef::from(&stream);

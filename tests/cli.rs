@@ -1,0 +1,107 @@
+//! The `loopkv` binary: arguments and config files as redis-server takes
+//! them, start-up errors, and SHUTDOWN ending the process.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Command, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_loopkv");
+
+fn run(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(BIN).args(args).output().expect("run loopkv");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn version_and_help() {
+    let (code, out, _) = run(&["--version"]);
+    assert_eq!(code, 0);
+    assert!(out.starts_with("loopkv v="), "{out}");
+    let (code, out, _) = run(&["--help"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("Usage: loopkv [/path/to/redis.conf] [options]"), "{out}");
+}
+
+#[test]
+fn bad_arguments_stop_startup_with_exit_1() {
+    let (code, _, err) = run(&["--port", "abc"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("*** FATAL CONFIG FILE ERROR"), "{err}");
+    assert!(err.contains(">>> 'port abc'"), "{err}");
+    assert!(err.contains("argument couldn't be parsed into an integer"), "{err}");
+
+    let (code, _, err) = run(&["--no-such-directive", "1"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("Bad directive or wrong number of arguments"), "{err}");
+
+    let (code, _, err) = run(&["--appendonly", "yes"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("not supported yet"), "{err}");
+
+    let (code, _, err) = run(&["/nonexistent/loopkv.conf"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("can't open config file"), "{err}");
+}
+
+#[test]
+fn config_file_errors_name_file_and_line() {
+    let dir = std::env::temp_dir().join(format!("loopkv-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("bad.conf");
+    std::fs::write(&path, "# comment\nport 7000\nmaxclients -5\n").unwrap();
+    let (code, _, err) = run(&[path.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(err.contains("at line 3"), "{err}");
+    assert!(err.contains(">>> 'maxclients -5'"), "{err}");
+    assert!(err.contains("argument must be between 1 and 2147483647 inclusive"), "{err}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// Reads one RESP reply line-wise (enough for simple, integer and bulk replies).
+fn reply(stream: &mut TcpStream) -> String {
+    let mut buf = vec![0u8; 4096];
+    let n = stream.read(&mut buf).unwrap();
+    String::from_utf8_lossy(&buf[..n]).into_owned()
+}
+
+#[test]
+fn config_file_with_include_then_shutdown() {
+    let dir = std::env::temp_dir().join(format!("loopkv-cli-inc-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let included = dir.join("extra.conf");
+    std::fs::write(&included, "requirepass \"s3cret word\"\n").unwrap();
+    let main = dir.join("main.conf");
+    std::fs::write(&main, format!("bind 127.0.0.1\nport 0\nsave \"\"\ninclude {}\n", included.display())).unwrap();
+    let mut child = Command::new(BIN)
+        .arg(main.to_str().unwrap())
+        .args(["--timeout", "30"])
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let port: u16 = loop {
+        let line = lines.next().expect("a start-up line").unwrap();
+        if let Some(rest) = line.split("port=").nth(1) {
+            break rest.split(',').next().unwrap().parse().unwrap();
+        }
+    };
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.write_all(b"PING\r\n").unwrap();
+    assert_eq!(reply(&mut s), "-NOAUTH Authentication required.\r\n");
+    s.write_all(b"AUTH \"s3cret word\"\r\n").unwrap();
+    assert_eq!(reply(&mut s), "+OK\r\n");
+    s.write_all(b"CONFIG GET timeout\r\n").unwrap();
+    assert_eq!(reply(&mut s), "*2\r\n$7\r\ntimeout\r\n$2\r\n30\r\n");
+    s.write_all(b"SHUTDOWN\r\n").unwrap();
+    let mut rest = Vec::new();
+    let _ = s.read_to_end(&mut rest);
+    assert!(rest.is_empty(), "SHUTDOWN sends no reply");
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0));
+    std::fs::remove_dir_all(&dir).ok();
+}
