@@ -509,8 +509,17 @@ impl Server {
         }
     }
 
-    /// Periodic work: idle timeouts, statistics.
+    /// Periodic work: idle timeouts, giving back idle clients' buffers,
+    /// statistics.
     fn cron(&mut self, now: u64) {
+        for (_, c) in self.clients.iter_mut() {
+            // As Redis's clientsCronResizeQueryBuffer: an idle client keeps no buffer.
+            if c.query_len() == 0 && !c.rbuf.is_empty() && now.saturating_sub(c.last_interaction_ms) > 2000 {
+                c.rbuf = Vec::new();
+                c.rpos = 0;
+                c.rlen = 0;
+            }
+        }
         let timeout = self.state.config.timeout_secs;
         if timeout > 0 {
             let idle: Vec<usize> = self
@@ -536,8 +545,10 @@ impl Server {
 fn read_some(c: &mut Client) -> io::Result<usize> {
     c.compact();
     if c.rbuf.len() - c.rlen < READ_CHUNK {
-        // Room for the rest of a large bulk at once, else grow by half.
-        let want = c.parser.bytes_wanted();
+        // Room for the rest of a large bulk, but never more than doubling
+        // what has arrived: a client announcing a huge bulk and sending
+        // nothing must not make the server commit that memory.
+        let want = c.parser.bytes_wanted().min(c.rlen.max(READ_CHUNK));
         let target = c.rlen + want.max(READ_CHUNK);
         c.rbuf.resize(target.max(c.rbuf.len() + c.rbuf.len() / 2), 0);
     }
