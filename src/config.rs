@@ -23,7 +23,7 @@ enum Kind {
     Bool,
     Int { min: i64, max: i64 },
     /// A size with an optional unit (`1gb`, `512mb`, `100k`), stored in bytes.
-    Memory { max: i64 },
+    Memory { min: i64, max: i64 },
     Str,
     Enum(&'static [&'static str]),
     /// One or more space-separated words (bind, save).
@@ -86,13 +86,13 @@ static DIRECTIVES: &[Directive] = &[
     d("loglevel", Kind::Enum(LOGLEVELS), "notice"),
     fixed("logfile", Kind::Str, ""),
     d("requirepass", Kind::Str, ""),
-    d("maxclients", int(1, I32), "10000"),
-    d("proto-max-bulk-len", Kind::Memory { max: i64::MAX }, "536870912"),
-    d("client-query-buffer-limit", Kind::Memory { max: i64::MAX }, "1073741824"),
+    d("maxclients", int(1, u32::MAX as i64), "10000"),
+    d("proto-max-bulk-len", Kind::Memory { min: 1024 * 1024, max: i64::MAX }, "536870912"),
+    d("client-query-buffer-limit", Kind::Memory { min: 1024 * 1024, max: i64::MAX }, "1073741824"),
     fixed("enable-debug-command", Kind::Enum(DEBUG_ENABLE), "no"),
     fixed("enable-protected-configs", Kind::Enum(DEBUG_ENABLE), "no"),
     fixed("enable-module-command", Kind::Enum(DEBUG_ENABLE), "no"),
-    d("hz", int(1, 500), "10"),
+    d("hz", int(0, I32), "10"),
     d("dynamic-hz", Kind::Bool, "yes"),
     d("slowlog-log-slower-than", int(-1, i64::MAX), "10000"),
     d("slowlog-max-len", int(0, i64::MAX), "128"),
@@ -110,9 +110,11 @@ static DIRECTIVES: &[Directive] = &[
     d("lazyfree-lazy-user-flush", Kind::Bool, "no"),
     d("active-expire-effort", int(1, 10), "1"),
     // Memory limits and eviction: not built yet.
-    only("maxmemory", Kind::Memory { max: i64::MAX }, "0", &["0"]),
+    only("maxmemory", Kind::Memory { min: 0, max: i64::MAX }, "0", &["0"]),
     d("maxmemory-policy", Kind::Enum(POLICIES), "noeviction"),
     d("maxmemory-samples", int(1, 64), "5"),
+    d("lfu-log-factor", int(0, I32), "10"),
+    d("lfu-decay-time", int(0, I32), "1"),
     // Persistence: not built yet; only "off" values are accepted.
     only("save", Kind::Words, "", &[""]),
     only("appendonly", Kind::Bool, "no", &["no"]),
@@ -181,6 +183,8 @@ pub struct Config {
     pub active_expire_effort: usize,
     pub lazyfree_user_del: bool,
     pub lazyfree_user_flush: bool,
+    /// Set when `maxmemory-policy` is an LFU policy.
+    pub lfu: Option<crate::db::Lfu>,
 }
 
 impl Default for Config {
@@ -206,6 +210,7 @@ impl Default for Config {
             active_expire_effort: 1,
             lazyfree_user_del: false,
             lazyfree_user_flush: false,
+            lfu: None,
         };
         config.refresh();
         config
@@ -260,10 +265,10 @@ fn canonical(d: &Directive, args: &[Vec<u8>]) -> Result<Vec<u8>, ConfigError> {
             }
             n.to_string().into_bytes()
         }
-        Kind::Memory { max } => {
+        Kind::Memory { min, max } => {
             let n = parse_memory(&args[0]).ok_or_else(|| err("argument must be a memory value"))?;
-            if n > max {
-                return Err(err(format!("argument must be between 0 and {max} inclusive")));
+            if n < min || n > max {
+                return Err(err(format!("argument must be between {min} and {max} inclusive")));
             }
             n.to_string().into_bytes()
         }
@@ -364,13 +369,18 @@ impl Config {
             b"local" => Enable::Local,
             _ => Enable::No,
         };
-        self.hz = self.int("hz") as u64;
+        // Redis clamps hz to 1..=500 when using it.
+        self.hz = self.int("hz").clamp(1, 500) as u64;
         self.slowlog_slower_than = self.int("slowlog-log-slower-than");
         self.slowlog_max_len = self.int("slowlog-max-len") as usize;
         self.latency_threshold_ms = self.int("latency-monitor-threshold") as u64;
         self.active_expire_effort = self.int("active-expire-effort") as usize;
         self.lazyfree_user_del = self.value("lazyfree-lazy-user-del") == b"yes";
         self.lazyfree_user_flush = self.value("lazyfree-lazy-user-flush") == b"yes";
+        self.lfu = self.value("maxmemory-policy").ends_with(b"-lfu").then(|| crate::db::Lfu {
+            log_factor: self.int("lfu-log-factor") as u32,
+            decay_minutes: self.int("lfu-decay-time") as u32,
+        });
     }
 
     pub fn loglevel(&self) -> log::LevelFilter {

@@ -57,7 +57,7 @@ fn config_file_errors_name_file_and_line() {
     assert_eq!(code, 1);
     assert!(err.contains("at line 3"), "{err}");
     assert!(err.contains(">>> 'maxclients -5'"), "{err}");
-    assert!(err.contains("argument must be between 1 and 2147483647 inclusive"), "{err}");
+    assert!(err.contains("argument must be between 1 and 4294967295 inclusive"), "{err}");
     std::fs::remove_dir_all(&dir).ok();
 }
 

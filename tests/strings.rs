@@ -18,13 +18,6 @@ fn setup() -> (common::Handle, Conn) {
     (handle, Conn::connect(addr))
 }
 
-/// Asserts `TTL key` is within `lo..=hi` (never an exact timing).
-#[track_caller]
-fn assert_ttl(c: &mut Conn, key: &str, lo: i64, hi: i64) {
-    let ttl = c.int(&format!("TTL {key}"));
-    assert!((lo..=hi).contains(&ttl), "TTL {key} = {ttl}, expected {lo}..={hi}");
-}
-
 // ---- SET ----------------------------------------------------------------------------
 
 #[test]
@@ -50,7 +43,7 @@ fn set_nx_xx_get() {
     c.t("SET foo bar GET GET", b"$3\r\nbar\r\n");
     c.t("SET foo bar KEEPTTL KEEPTTL", OK);
     c.t("SET foo x EX 10 EX 10", OK);
-    assert_ttl(&mut c, "foo", 9, 10);
+    c.assert_ttl("foo", 10);
 }
 
 #[test]
@@ -87,8 +80,14 @@ fn set_invalid_combinations() {
         c.t(line, SYNTAX);
     }
     c.t("GET foo", b"$3\r\nbar\r\n");
-    c.t("SET", b"-ERR wrong number of arguments for 'set' command\r\n");
-    c.t("SET foo", b"-ERR wrong number of arguments for 'set' command\r\n");
+    c.t(
+        "SET",
+        b"-ERR wrong number of arguments for 'set' command\r\n",
+    );
+    c.t(
+        "SET foo",
+        b"-ERR wrong number of arguments for 'set' command\r\n",
+    );
 }
 
 #[test]
@@ -128,9 +127,9 @@ fn set_expire_argument_errors() {
 fn set_with_expire() {
     let (_h, mut c) = setup();
     c.t("SET foo bar EX 100", OK);
-    assert_ttl(&mut c, "foo", 99, 100);
+    c.assert_ttl("foo", 100);
     c.t("SET foo bar PX 100000", OK);
-    assert_ttl(&mut c, "foo", 99, 100);
+    c.assert_ttl("foo", 100);
     c.t("SET foo bar EXAT 4102444800", OK);
     c.t("EXPIRETIME foo", b":4102444800\r\n");
     c.t("SET foo bar PXAT 4102444800123", OK);
@@ -138,13 +137,13 @@ fn set_with_expire() {
     c.t("SET foo bar2 KEEPTTL GET", b"$3\r\nbar\r\n");
     c.t("PEXPIRETIME foo", b":4102444800123\r\n");
     c.t("SET foo bar3 GET EX 100", b"$4\r\nbar2\r\n");
-    assert_ttl(&mut c, "foo", 99, 100);
+    c.assert_ttl("foo", 100);
     // An absolute time in the past stores nothing visible.
     c.t("SET past v PXAT 1", OK);
     c.t("EXISTS past", b":0\r\n");
     // NX with a TTL on an existing key changes nothing.
     c.t("SET foo other NX EX 5", NIL);
-    assert_ttl(&mut c, "foo", 99, 100);
+    c.assert_ttl("foo", 100);
 }
 
 #[test]
@@ -153,22 +152,37 @@ fn setnx_setex_psetex() {
     c.t("SETNX foo x", b":1\r\n");
     c.t("SETNX foo y", b":0\r\n");
     c.t("GET foo", b"$1\r\nx\r\n");
-    c.t("SETEX foo 0 v", b"-ERR invalid expire time in 'setex' command\r\n");
-    c.t("SETEX foo -1 v", b"-ERR invalid expire time in 'setex' command\r\n");
+    c.t(
+        "SETEX foo 0 v",
+        b"-ERR invalid expire time in 'setex' command\r\n",
+    );
+    c.t(
+        "SETEX foo -1 v",
+        b"-ERR invalid expire time in 'setex' command\r\n",
+    );
     c.t("SETEX foo abc v", NOT_INT);
     c.t("GET foo", b"$1\r\nx\r\n");
     c.t("SETEX foo 100 v", OK);
-    assert_ttl(&mut c, "foo", 99, 100);
+    c.assert_ttl("foo", 100);
     c.t("GET foo", b"$1\r\nv\r\n");
-    c.t("PSETEX foo 0 v", b"-ERR invalid expire time in 'psetex' command\r\n");
+    c.t(
+        "PSETEX foo 0 v",
+        b"-ERR invalid expire time in 'psetex' command\r\n",
+    );
     c.t("PSETEX foo 1.5 v", NOT_INT);
     c.t("PSETEX foo 100000 w", OK);
-    assert_ttl(&mut c, "foo", 99, 100);
+    c.assert_ttl("foo", 100);
     // SETNX on a key with a TTL keeps the TTL.
     c.t("SETNX foo z", b":0\r\n");
-    assert_ttl(&mut c, "foo", 99, 100);
-    c.t("SETEX foo 10", b"-ERR wrong number of arguments for 'setex' command\r\n");
-    c.t("SETNX foo", b"-ERR wrong number of arguments for 'setnx' command\r\n");
+    c.assert_ttl("foo", 100);
+    c.t(
+        "SETEX foo 10",
+        b"-ERR wrong number of arguments for 'setex' command\r\n",
+    );
+    c.t(
+        "SETNX foo",
+        b"-ERR wrong number of arguments for 'setnx' command\r\n",
+    );
 }
 
 // ---- GET family ------------------------------------------------------------------------
@@ -194,11 +208,11 @@ fn getex() {
     c.t("GETEX foo", b"$3\r\nbar\r\n");
     c.t("TTL foo", b":-1\r\n");
     c.t("GETEX foo EX 100", b"$3\r\nbar\r\n");
-    assert_ttl(&mut c, "foo", 99, 100);
+    c.assert_ttl("foo", 100);
     c.t("GETEX foo PERSIST", b"$3\r\nbar\r\n");
     c.t("TTL foo", b":-1\r\n");
     c.t("GETEX foo PX 100000", b"$3\r\nbar\r\n");
-    assert_ttl(&mut c, "foo", 99, 100);
+    c.assert_ttl("foo", 100);
     c.t("GETEX foo EXAT 4102444800", b"$3\r\nbar\r\n");
     c.t("EXPIRETIME foo", b":4102444800\r\n");
     c.t("GETEX foo PXAT 4102444800123", b"$3\r\nbar\r\n");
@@ -245,7 +259,10 @@ fn getex_errors() {
         c.t(line, invalid);
     }
     c.t("GETEX foo EX abc", NOT_INT);
-    c.t("GETEX", b"-ERR wrong number of arguments for 'getex' command\r\n");
+    c.t(
+        "GETEX",
+        b"-ERR wrong number of arguments for 'getex' command\r\n",
+    );
     c.t("TTL foo", b":-1\r\n");
 }
 
@@ -253,15 +270,30 @@ fn getex_errors() {
 fn mget_mset_msetnx() {
     let (_h, mut c) = setup();
     c.t("MSET a 1 b 2", OK);
-    c.t("MSET a 1 b", b"-ERR wrong number of arguments for 'mset' command\r\n");
-    c.t("MSET a", b"-ERR wrong number of arguments for 'mset' command\r\n");
-    c.t("MSETNX a 1 b", b"-ERR wrong number of arguments for 'msetnx' command\r\n");
+    c.t(
+        "MSET a 1 b",
+        b"-ERR wrong number of arguments for 'mset' command\r\n",
+    );
+    c.t(
+        "MSET a",
+        b"-ERR wrong number of arguments for 'mset' command\r\n",
+    );
+    c.t(
+        "MSETNX a 1 b",
+        b"-ERR wrong number of arguments for 'msetnx' command\r\n",
+    );
     c.t("MSETNX c 1 d 2", b":1\r\n");
     c.t("MSETNX c 1 e 2", b":0\r\n");
     c.t("EXISTS e", b":0\r\n");
-    c.t("MGET a b c d nosuch", b"*5\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n1\r\n$1\r\n2\r\n$-1\r\n");
+    c.t(
+        "MGET a b c d nosuch",
+        b"*5\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n1\r\n$1\r\n2\r\n$-1\r\n",
+    );
     c.t("MGET nosuch", b"*1\r\n$-1\r\n");
-    c.t("MGET", b"-ERR wrong number of arguments for 'mget' command\r\n");
+    c.t(
+        "MGET",
+        b"-ERR wrong number of arguments for 'mget' command\r\n",
+    );
     // The last value for a repeated key wins.
     c.t("MSET x 1 x 2", OK);
     c.t("GET x", b"$1\r\n2\r\n");
@@ -271,12 +303,32 @@ fn mget_mset_msetnx() {
 fn mget_mset_via_redis_crate() {
     let (_h, addr) = start();
     let mut con = redis_conn(addr);
-    let () = redis::cmd("MSET").arg("a").arg("1").arg("b").arg(&b"\xff\x00"[..]).query(&mut con).unwrap();
-    let got: Vec<Option<Vec<u8>>> = redis::cmd("MGET").arg("a").arg("nosuch").arg("b").query(&mut con).unwrap();
-    assert_eq!(got, vec![Some(b"1".to_vec()), None, Some(b"\xff\x00".to_vec())]);
-    let err = redis::cmd("MSET").arg("a").query::<()>(&mut con).unwrap_err();
+    let () = redis::cmd("MSET")
+        .arg("a")
+        .arg("1")
+        .arg("b")
+        .arg(&b"\xff\x00"[..])
+        .query(&mut con)
+        .unwrap();
+    let got: Vec<Option<Vec<u8>>> = redis::cmd("MGET")
+        .arg("a")
+        .arg("nosuch")
+        .arg("b")
+        .query(&mut con)
+        .unwrap();
+    assert_eq!(
+        got,
+        vec![Some(b"1".to_vec()), None, Some(b"\xff\x00".to_vec())]
+    );
+    let err = redis::cmd("MSET")
+        .arg("a")
+        .query::<()>(&mut con)
+        .unwrap_err();
     assert_eq!(err.code(), Some("ERR"));
-    assert_eq!(err.detail(), Some("wrong number of arguments for 'mset' command"));
+    assert_eq!(
+        err.detail(),
+        Some("wrong number of arguments for 'mset' command")
+    );
 }
 
 // ---- APPEND, STRLEN, GETRANGE, SETRANGE -----------------------------------------
@@ -333,7 +385,10 @@ fn getrange_substr() {
     c.t("GETRANGE e 0 -1", b"$0\r\n\r\n");
     c.t("GETRANGE e 0 0", b"$0\r\n\r\n");
     c.t("GETRANGE e -1 -1", b"$0\r\n\r\n");
-    c.t("GETRANGE mykey 0", b"-ERR wrong number of arguments for 'getrange' command\r\n");
+    c.t(
+        "GETRANGE mykey 0",
+        b"-ERR wrong number of arguments for 'getrange' command\r\n",
+    );
 }
 
 #[test]
@@ -354,7 +409,10 @@ fn setrange() {
     c.t("SETRANGE nosuch 0 \"\"", b":0\r\n");
     c.t("SETRANGE nosuch 10 \"\"", b":0\r\n");
     c.t("EXISTS nosuch", b":0\r\n");
-    c.t("SETRANGE nosuch -1 \"\"", b"-ERR offset is out of range\r\n");
+    c.t(
+        "SETRANGE nosuch -1 \"\"",
+        b"-ERR offset is out of range\r\n",
+    );
     c.t("SET n 123", OK);
     c.t("SETRANGE n 1 x", b":3\r\n");
     c.t("GET n", b"$3\r\n1x3\r\n");
@@ -398,7 +456,10 @@ fn incr_decr() {
     c.t("GET n", b"$2\r\n12\r\n");
     c.t("SET big 17179869184", OK);
     c.t("INCRBY big 17179869184", b":34359738368\r\n");
-    c.t("INCRBY", b"-ERR wrong number of arguments for 'incrby' command\r\n");
+    c.t(
+        "INCRBY",
+        b"-ERR wrong number of arguments for 'incrby' command\r\n",
+    );
 }
 
 #[test]
@@ -414,13 +475,19 @@ fn incr_overflow_and_bad_increments() {
     c.t("INCRBY n +1", NOT_INT);
     c.t("INCRBY n 01", NOT_INT);
     c.t("INCRBY n 9223372036854775807", overflow);
-    c.t("DECRBY n -9223372036854775808", b"-ERR decrement would overflow\r\n");
+    c.t(
+        "DECRBY n -9223372036854775808",
+        b"-ERR decrement would overflow\r\n",
+    );
     c.t("SET n 9223372036854775807", OK);
     c.t("INCR n", overflow);
     c.t("SET n -9223372036854775808", OK);
     c.t("DECR n", overflow);
     c.t("DECRBY n 1", overflow);
-    c.t("DECRBY n -9223372036854775808", b"-ERR decrement would overflow\r\n");
+    c.t(
+        "DECRBY n -9223372036854775808",
+        b"-ERR decrement would overflow\r\n",
+    );
     c.t("INCRBY n 9223372036854775807", b":-1\r\n");
     c.t("GET n", b"$2\r\n-1\r\n");
 }
@@ -428,14 +495,29 @@ fn incr_overflow_and_bad_increments() {
 #[test]
 fn incr_non_integer_values() {
     let (_h, mut c) = setup();
-    for value in ["1 ", " 1", "01", "+1", "-0", "", "abc", "1.0", "1e3", "0x10", "99999999999999999999"] {
+    for value in [
+        "1 ",
+        " 1",
+        "01",
+        "+1",
+        "-0",
+        "",
+        "abc",
+        "1.0",
+        "1e3",
+        "0x10",
+        "99999999999999999999",
+    ] {
         c.check(&["SET", "n", value], OK);
         for cmd in ["INCR", "DECR"] {
             c.check(&[cmd, "n"], NOT_INT);
         }
         c.check(&["INCRBY", "n", "1"], NOT_INT);
         c.check(&["DECRBY", "n", "1"], NOT_INT);
-        c.check(&["GET", "n"], format!("${}\r\n{value}\r\n", value.len()).as_bytes());
+        c.check(
+            &["GET", "n"],
+            format!("${}\r\n{value}\r\n", value.len()).as_bytes(),
+        );
     }
 }
 
@@ -446,7 +528,10 @@ fn incrbyfloat() {
     c.t("INCRBYFLOAT f 0.1", b"$4\r\n10.6\r\n");
     // Long double arithmetic shows its binary rounding past 17 digits.
     c.t("INCRBYFLOAT f 3.0e3", b"$22\r\n3010.60000000000000009\r\n");
-    c.t("INCRBYFLOAT f -5.0e3", b"$23\r\n-1989.39999999999999991\r\n");
+    c.t(
+        "INCRBYFLOAT f -5.0e3",
+        b"$23\r\n-1989.39999999999999991\r\n",
+    );
     c.t("GET f", b"$23\r\n-1989.39999999999999991\r\n");
     c.t("INCRBYFLOAT g 3.0e3", b"$4\r\n3000\r\n");
     c.t("SET f 5.0e3", OK);
@@ -457,7 +542,10 @@ fn incrbyfloat() {
     c.t("INCRBYFLOAT newf4 1.23e-10", b"$14\r\n0.000000000123\r\n");
     c.t("SET f 1", OK);
     c.t("INCRBYFLOAT f 1", b"$1\r\n2\r\n");
-    c.t("INCRBYFLOAT f 12345678901234567890123456789012345678901234567", b"$47\r\n12345678901234567889989712775525437900960301056\r\n");
+    c.t(
+        "INCRBYFLOAT f 12345678901234567890123456789012345678901234567",
+        b"$47\r\n12345678901234567889989712775525437900960301056\r\n",
+    );
 }
 
 #[test]
@@ -490,13 +578,31 @@ fn incrbyfloat_errors() {
 fn incrbyfloat_via_redis_crate() {
     let (_h, addr) = start();
     let mut con = redis_conn(addr);
-    let () = redis::cmd("SET").arg("f").arg("10.5").query(&mut con).unwrap();
-    let v: String = redis::cmd("INCRBYFLOAT").arg("f").arg("0.1").query(&mut con).unwrap();
+    let () = redis::cmd("SET")
+        .arg("f")
+        .arg("10.5")
+        .query(&mut con)
+        .unwrap();
+    let v: String = redis::cmd("INCRBYFLOAT")
+        .arg("f")
+        .arg("0.1")
+        .query(&mut con)
+        .unwrap();
     assert_eq!(v, "10.6");
-    let n: i64 = redis::cmd("INCRBY").arg("n").arg(41).query(&mut con).unwrap();
+    let n: i64 = redis::cmd("INCRBY")
+        .arg("n")
+        .arg(41)
+        .query(&mut con)
+        .unwrap();
     assert_eq!(n, 41);
-    let err = redis::cmd("INCR").arg("f").query::<i64>(&mut con).unwrap_err();
-    assert_eq!(err.detail(), Some("value is not an integer or out of range"));
+    let err = redis::cmd("INCR")
+        .arg("f")
+        .query::<i64>(&mut con)
+        .unwrap_err();
+    assert_eq!(
+        err.detail(),
+        Some("value is not an integer or out of range")
+    );
 }
 
 // ---- LCS --------------------------------------------------------------------------------
@@ -516,7 +622,10 @@ fn lcs() {
     c.t("LCS nosuch nosuch2 LEN", b":0\r\n");
     c.t("MSET n1 12345 n2 2345", OK);
     c.t("LCS n1 n2", b"$4\r\n2345\r\n");
-    c.t("MSET a1 ACCGGTCGAGTGCGCGGAAGCCGGCCGAA a2 GTCGTTCGGAATGCCGTTGCTCTGTAAA", OK);
+    c.t(
+        "MSET a1 ACCGGTCGAGTGCGCGGAAGCCGGCCGAA a2 GTCGTTCGGAATGCCGTTGCTCTGTAAA",
+        OK,
+    );
     c.t("LCS a1 a2", b"$20\r\nGTCGTCGGAAGCCGGCCGAA\r\n");
     c.t("LCS a1 a2 LEN", b":20\r\n");
 }
@@ -542,8 +651,14 @@ fn lcs_idx() {
         "LCS key1 key1 IDX WITHMATCHLEN",
         b"*4\r\n$7\r\nmatches\r\n*1\r\n*3\r\n*2\r\n:0\r\n:7\r\n*2\r\n:0\r\n:7\r\n:8\r\n$3\r\nlen\r\n:8\r\n",
     );
-    c.t("LCS nosuch nosuch2 IDX", b"*4\r\n$7\r\nmatches\r\n*0\r\n$3\r\nlen\r\n:0\r\n");
-    c.t("MSET a1 ACCGGTCGAGTGCGCGGAAGCCGGCCGAA a2 GTCGTTCGGAATGCCGTTGCTCTGTAAA", OK);
+    c.t(
+        "LCS nosuch nosuch2 IDX",
+        b"*4\r\n$7\r\nmatches\r\n*0\r\n$3\r\nlen\r\n:0\r\n",
+    );
+    c.t(
+        "MSET a1 ACCGGTCGAGTGCGCGGAAGCCGGCCGAA a2 GTCGTTCGGAATGCCGTTGCTCTGTAAA",
+        OK,
+    );
     c.t(
         "LCS a1 a2 IDX MINMATCHLEN 3 WITHMATCHLEN",
         b"*4\r\n$7\r\nmatches\r\n*3\r\n*3\r\n*2\r\n:19\r\n:22\r\n*2\r\n:12\r\n:15\r\n:4\r\n*3\r\n*2\r\n:14\r\n:18\r\n*2\r\n:6\r\n:10\r\n:5\r\n*3\r\n*2\r\n:4\r\n:6\r\n*2\r\n:0\r\n:2\r\n:3\r\n$3\r\nlen\r\n:20\r\n",
@@ -565,7 +680,10 @@ fn lcs_errors() {
     c.t("LCS key1 key2 IDX MINMATCHLEN", SYNTAX);
     c.t("LCS key1 key2 IDX MINMATCHLEN abc", NOT_INT);
     c.t("LCS key1 key2 foo", SYNTAX);
-    c.t("LCS key1", b"-ERR wrong number of arguments for 'lcs' command\r\n");
+    c.t(
+        "LCS key1",
+        b"-ERR wrong number of arguments for 'lcs' command\r\n",
+    );
 }
 
 #[test]
@@ -573,8 +691,21 @@ fn lcs_idx_via_redis_crate() {
     use redis::Value::{Array, BulkString, Int};
     let (_h, addr) = start();
     let mut con = redis_conn(addr);
-    let () = redis::cmd("MSET").arg("a").arg("ohmytext").arg("b").arg("mynewtext").query(&mut con).unwrap();
-    let got: redis::Value = redis::cmd("LCS").arg("a").arg("b").arg("IDX").arg("MINMATCHLEN").arg(4).query(&mut con).unwrap();
+    let () = redis::cmd("MSET")
+        .arg("a")
+        .arg("ohmytext")
+        .arg("b")
+        .arg("mynewtext")
+        .query(&mut con)
+        .unwrap();
+    let got: redis::Value = redis::cmd("LCS")
+        .arg("a")
+        .arg("b")
+        .arg("IDX")
+        .arg("MINMATCHLEN")
+        .arg(4)
+        .query(&mut con)
+        .unwrap();
     let range = |x, y| Array(vec![Int(x), Int(y)]);
     let expected = Array(vec![
         BulkString(b"matches".to_vec()),
@@ -591,7 +722,11 @@ fn lcs_idx_via_redis_crate() {
 fn object_encoding_transitions() {
     let (_h, mut c) = setup();
     let enc = |c: &mut Conn, key: &str| c.call(&["OBJECT", "ENCODING", key]);
-    let (int, embstr, raw) = (&b"$3\r\nint\r\n"[..], &b"$6\r\nembstr\r\n"[..], &b"$3\r\nraw\r\n"[..]);
+    let (int, embstr, raw) = (
+        &b"$3\r\nint\r\n"[..],
+        &b"$6\r\nembstr\r\n"[..],
+        &b"$3\r\nraw\r\n"[..],
+    );
     for (value, expected) in [
         ("123", int),
         ("-123", int),
@@ -655,7 +790,10 @@ fn object_encoding_other_writers() {
     c.t("SETEX se 100 77", OK);
     c.t("OBJECT ENCODING se", int);
     c.t("SET f 1", OK);
-    c.t("INCRBYFLOAT f 12345678901234567890123456789012345678901234567", b"$47\r\n12345678901234567889989712775525437900960301056\r\n");
+    c.t(
+        "INCRBYFLOAT f 12345678901234567890123456789012345678901234567",
+        b"$47\r\n12345678901234567889989712775525437900960301056\r\n",
+    );
     c.t("OBJECT ENCODING f", raw);
 }
 
@@ -691,19 +829,45 @@ fn object_refcount_idletime_freq() {
 #[test]
 fn object_arity_and_unknown_subcommand() {
     let (_h, mut c) = setup();
-    c.t("OBJECT", b"-ERR wrong number of arguments for 'object' command\r\n");
-    c.t("OBJECT foo", b"-ERR unknown subcommand 'foo'. Try OBJECT HELP.\r\n");
-    c.t("OBJECT foo bar", b"-ERR unknown subcommand 'foo'. Try OBJECT HELP.\r\n");
-    c.t("OBJECT ENCODING", b"-ERR wrong number of arguments for 'object|encoding' command\r\n");
-    c.t("OBJECT ENCODING a b", b"-ERR wrong number of arguments for 'object|encoding' command\r\n");
-    c.t("OBJECT REFCOUNT", b"-ERR wrong number of arguments for 'object|refcount' command\r\n");
-    c.t("OBJECT FREQ", b"-ERR wrong number of arguments for 'object|freq' command\r\n");
-    c.t("OBJECT IDLETIME", b"-ERR wrong number of arguments for 'object|idletime' command\r\n");
-    c.t("OBJECT HELP x", b"-ERR wrong number of arguments for 'object|help' command\r\n");
+    c.t(
+        "OBJECT",
+        b"-ERR wrong number of arguments for 'object' command\r\n",
+    );
+    c.t(
+        "OBJECT foo",
+        b"-ERR unknown subcommand 'foo'. Try OBJECT HELP.\r\n",
+    );
+    c.t(
+        "OBJECT foo bar",
+        b"-ERR unknown subcommand 'foo'. Try OBJECT HELP.\r\n",
+    );
+    c.t(
+        "OBJECT ENCODING",
+        b"-ERR wrong number of arguments for 'object|encoding' command\r\n",
+    );
+    c.t(
+        "OBJECT ENCODING a b",
+        b"-ERR wrong number of arguments for 'object|encoding' command\r\n",
+    );
+    c.t(
+        "OBJECT REFCOUNT",
+        b"-ERR wrong number of arguments for 'object|refcount' command\r\n",
+    );
+    c.t(
+        "OBJECT FREQ",
+        b"-ERR wrong number of arguments for 'object|freq' command\r\n",
+    );
+    c.t(
+        "OBJECT IDLETIME",
+        b"-ERR wrong number of arguments for 'object|idletime' command\r\n",
+    );
+    c.t(
+        "OBJECT HELP x",
+        b"-ERR wrong number of arguments for 'object|help' command\r\n",
+    );
 }
 
 #[test]
-#[ignore = "src/command/server.rs reply_help ends with 'Print this help.'; Redis says 'Prints this help.'"]
 fn object_help() {
     let (_h, mut c) = setup();
     c.t(
@@ -725,4 +889,24 @@ fn pipelined_raw_commands() {
     c.raw(&request, b"+OK\r\n:2\r\n:2\r\n$2\r\n2x\r\n");
     c.send_raw(b"*2\r\n$6\r\nSTRLEN\r\n$1\r\nk\r\n");
     assert_eq!(c.read_len(4), b":2\r\n");
+}
+
+#[test]
+fn object_freq_under_lfu() {
+    let (_h, mut c) = setup();
+    c.t("CONFIG SET maxmemory-policy allkeys-lfu", OK);
+    c.t("SET k v", OK);
+    c.t("OBJECT FREQ k", b":5\r\n");
+    c.t("GET k", b"$1\r\nv\r\n");
+    c.t("OBJECT FREQ k", b":6\r\n");
+}
+
+#[test]
+fn object_refcount_after_copy() {
+    let (_h, mut c) = setup();
+    c.t("SET s 100", OK);
+    c.t("COPY s s2", b":1\r\n");
+    c.t("OBJECT REFCOUNT s", b":2147483647\r\n");
+    c.t("OBJECT REFCOUNT s2", b":1\r\n");
+    c.t("OBJECT ENCODING s2", b"$3\r\nint\r\n");
 }

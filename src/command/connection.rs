@@ -20,10 +20,15 @@ pub fn echo(ctx: &mut Ctx, args: &Args) {
 
 /// `SELECT index`
 pub fn select(ctx: &mut Ctx, args: &Args) {
-    let Some(n) = crate::util::number::parse_i64(&args[1]).filter(|&n| i32::try_from(n).is_ok()) else {
+    // Redis's getIntFromObjectOrReply: two distinct errors.
+    let Some(n) = crate::util::number::parse_i64(&args[1]) else {
         ctx.reply.not_integer();
         return;
     };
+    if i32::try_from(n).is_err() {
+        ctx.reply.error(b"ERR value is out of range, value must between -2147483648 and 2147483647");
+        return;
+    }
     if n < 0 || n as usize >= ctx.st.dbs.len() {
         ctx.reply.error(b"ERR DB index is out of range");
         return;
@@ -221,10 +226,24 @@ pub fn client_setinfo(ctx: &mut Ctx, args: &Args) {
     ctx.reply.ok();
 }
 
+/// Runs `f` with the calling client's read-buffer positions zeroed. While
+/// a command runs, its client's read buffer is lent to the executor
+/// (`server::exec`) and is empty, so the saved positions would not match
+/// it; `Client::info_line` must not see that state.
+fn with_own_buffer_detached<T>(ctx: &mut Ctx, f: impl FnOnce(&mut Ctx) -> T) -> T {
+    let me = ctx.me;
+    let saved = (ctx.clients[me].rpos, ctx.clients[me].rlen);
+    ctx.clients[me].rpos = 0;
+    ctx.clients[me].rlen = 0;
+    let out = f(ctx);
+    (ctx.clients[me].rpos, ctx.clients[me].rlen) = saved;
+    out
+}
+
 /// `CLIENT INFO`
 pub fn client_info(ctx: &mut Ctx, _args: &Args) {
     let now = ctx.now;
-    let mut line = ctx.clients[ctx.me].info_line(now, Some(ctx.reply));
+    let mut line = with_own_buffer_detached(ctx, |ctx| ctx.clients[ctx.me].info_line(now, Some(ctx.reply)));
     line.push('\n');
     ctx.reply.verbatim(b"txt", line.as_bytes());
 }
@@ -244,8 +263,9 @@ pub fn client_list(ctx: &mut Ctx, args: &Args) {
     } else if args.len() > 3 && args.is(2, "id") {
         let mut list = Vec::new();
         for a in args.iter().skip(3) {
-            match crate::util::number::parse_i64(a).filter(|&n| n > 0) {
-                Some(n) => list.push(n as u64),
+            // Any integer is accepted; ids that match no client list nothing.
+            match crate::util::number::parse_i64(a) {
+                Some(n) => list.extend(u64::try_from(n).ok()),
                 None => {
                     ctx.reply.error(b"ERR Invalid client ID");
                     return;
@@ -258,19 +278,22 @@ pub fn client_list(ctx: &mut Ctx, args: &Args) {
         return;
     }
     let now = ctx.now;
-    let mut text = String::new();
-    if only_normal {
-        let mut clients: Vec<(usize, &Client)> = ctx.clients.iter().collect();
-        clients.sort_by_key(|(_, c)| c.id);
-        for (token, c) in clients {
-            if ids.as_ref().is_some_and(|list| !list.contains(&c.id)) {
-                continue;
+    let text = with_own_buffer_detached(ctx, |ctx| {
+        let mut text = String::new();
+        if only_normal {
+            let mut clients: Vec<(usize, &Client)> = ctx.clients.iter().collect();
+            clients.sort_by_key(|(_, c)| c.id);
+            for (token, c) in clients {
+                if ids.as_ref().is_some_and(|list| !list.contains(&c.id)) {
+                    continue;
+                }
+                let own = (token == ctx.me).then_some(&*ctx.reply);
+                text.push_str(&c.info_line(now, own));
+                text.push('\n');
             }
-            let own = (token == ctx.me).then_some(&*ctx.reply);
-            text.push_str(&c.info_line(now, own));
-            text.push('\n');
         }
-    }
+        text
+    });
     ctx.reply.verbatim(b"txt", text.as_bytes());
 }
 

@@ -22,17 +22,22 @@ fn parse_flags(ctx: &mut Ctx, args: &Args) -> Option<ExpireFlags> {
             _ if args.is(j, "gt") => f.gt = true,
             _ if args.is(j, "lt") => f.lt = true,
             _ => {
-                ctx.reply.error_fmt(format_args!("ERR Unsupported option {}", String::from_utf8_lossy(&args[j])));
+                ctx.reply.error_fmt(format_args!(
+                    "ERR Unsupported option {}",
+                    String::from_utf8_lossy(&args[j])
+                ));
                 return None;
             }
         }
     }
     if f.nx && (f.xx || f.gt || f.lt) {
-        ctx.reply.error(b"ERR NX and XX, GT or LT options at the same time are not compatible");
+        ctx.reply
+            .error(b"ERR NX and XX, GT or LT options at the same time are not compatible");
         return None;
     }
     if f.gt && f.lt {
-        ctx.reply.error(b"ERR GT and LT options at the same time are not compatible");
+        ctx.reply
+            .error(b"ERR GT and LT options at the same time are not compatible");
         return None;
     }
     Some(f)
@@ -42,10 +47,17 @@ fn parse_flags(ctx: &mut Ctx, args: &Args) -> Option<ExpireFlags> {
 /// (`expireGenericCommand`): `base` is added to the argument after
 /// converting seconds to ms when `seconds`.
 fn expire_generic(ctx: &mut Ctx, args: &Args, base: i64, seconds: bool) {
-    let Some(flags) = parse_flags(ctx, args) else { return };
-    let Some(mut when) = arg_i64(ctx.reply, &args[2]) else { return };
+    let Some(flags) = parse_flags(ctx, args) else {
+        return;
+    };
+    let Some(mut when) = arg_i64(ctx.reply, &args[2]) else {
+        return;
+    };
     let name = ctx.clients[ctx.me].last_cmd;
-    let invalid = |ctx: &mut Ctx| ctx.reply.error_fmt(format_args!("ERR invalid expire time in '{name}' command"));
+    let invalid = |ctx: &mut Ctx| {
+        ctx.reply
+            .error_fmt(format_args!("ERR invalid expire time in '{name}' command"))
+    };
     if seconds {
         match when.checked_mul(1000) {
             Some(ms) => when = ms,
@@ -112,7 +124,11 @@ fn ttl_generic(ctx: &mut Ctx, key: &[u8], millis: bool, absolute: bool) {
         ctx.reply.int(-1);
         return;
     };
-    let ttl = if absolute { at as i64 } else { (at as i64 - now as i64).max(0) };
+    let ttl = if absolute {
+        at as i64
+    } else {
+        (at as i64 - now as i64).max(0)
+    };
     ctx.reply.int(if millis { ttl } else { (ttl + 500) / 1000 });
 }
 

@@ -48,7 +48,11 @@ pub fn lookup_read_notouch(ctx: &mut Ctx, key: &[u8]) -> Option<u32> {
 fn count_existing(ctx: &mut Ctx, args: &Args, touch: bool) {
     let mut n = 0;
     for key in args.iter().skip(1) {
-        let found = if touch { ctx.lookup_read(key) } else { lookup_read_notouch(ctx, key) };
+        let found = if touch {
+            ctx.lookup_read(key)
+        } else {
+            lookup_read_notouch(ctx, key)
+        };
         n += found.is_some() as i64;
     }
     ctx.reply.int(n);
@@ -126,7 +130,9 @@ pub fn scan(ctx: &mut Ctx, args: &Args) {
     while i < args.len() {
         let more = i + 1 < args.len();
         if args.is(i, "count") && more {
-            let Some(n) = arg_i64(ctx.reply, &args[i + 1]) else { return };
+            let Some(n) = arg_i64(ctx.reply, &args[i + 1]) else {
+                return;
+            };
             if n < 1 {
                 ctx.reply.syntax_error();
                 return;
@@ -142,37 +148,46 @@ pub fn scan(ctx: &mut Ctx, args: &Args) {
         }
         i += 2;
     }
-    let now = ctx.now;
+    // Keys are copied out: filtering may delete some, which frees handles.
     let db = &ctx.st.dbs[ctx.db];
-    let mut found: Vec<u32> = Vec::new();
+    let mut found: Vec<Vec<u8>> = Vec::new();
     let mut iterations = count.saturating_mul(10);
     loop {
-        cursor = db.scan_step(cursor, |id, _| found.push(id));
+        cursor = db.scan_step(cursor, |_, node| found.push(node.key().to_vec()));
         iterations -= 1;
         if cursor == 0 || iterations <= 0 || found.len() as i64 >= count {
             break;
         }
     }
-    let mut expired = Vec::new();
-    found.retain(|&id| {
-        if db.is_expired(id, now) {
-            expired.push(db.key(id).to_vec());
-            return false;
-        }
-        pattern.is_none_or(|p| string_match(p, db.key(id), false))
-            && kind.is_none_or(|k| k.eq_ignore_ascii_case(db.kind(id).name().as_bytes()))
-    });
+    found.retain(|key| scan_keep(ctx, key, pattern, kind));
     ctx.reply.array(2);
     let mut digits = [0u8; 20];
     let len = format_u64(&mut digits, cursor);
     ctx.reply.bulk(&digits[..len]);
     ctx.reply.array(found.len());
-    for &id in &found {
-        ctx.reply.bulk(db.key(id));
+    for key in &found {
+        ctx.reply.bulk(key);
     }
-    // Expired keys met on the way are deleted, as Redis's scan does.
-    for key in expired {
-        ctx.st.dbs[ctx.db].lookup(&key, now);
+}
+
+/// SCAN's filter, in Redis's order: the pattern first (a key it rejects is
+/// left alone even if expired); then, with TYPE, a read lookup that counts a
+/// keyspace hit or miss and deletes an expired key, whose type is then
+/// "none" (so `TYPE none` lists expired keys, as in Redis); without TYPE,
+/// an expired key is deleted and left out.
+fn scan_keep(ctx: &mut Ctx, key: &[u8], pattern: Option<&[u8]>, kind: Option<&[u8]>) -> bool {
+    if pattern.is_some_and(|p| !string_match(p, key, false)) {
+        return false;
+    }
+    match kind {
+        Some(kind) => {
+            let name = lookup_read_notouch(ctx, key).map_or("none", |id| ctx.db().kind(id).name());
+            kind.eq_ignore_ascii_case(name.as_bytes())
+        }
+        None => {
+            let now = ctx.now;
+            ctx.db().lookup(key, now).is_some()
+        }
     }
 }
 
@@ -214,25 +229,6 @@ pub fn randomkey(ctx: &mut Ctx, _args: &Args) {
     }
 }
 
-/// Moves the value (and TTL) of node `id` in database `from` to `key` in
-/// database `to`, which must not exist there; removes the source unless
-/// `keep_source` (COPY).
-fn transfer(dbs: &mut [Db], from: usize, id: u32, to: usize, key: &[u8], keep_source: bool) {
-    let ttl = dbs[from].expire_at(id);
-    let node_copy = crate::db::dict::Node {
-        next: 0,
-        meta: dbs[from].node(id).meta,
-        data: dbs[from].node(id).data.clone(),
-    };
-    if !keep_source {
-        dbs[from].remove_id(id);
-    }
-    let new = dbs[to].insert_node(key, &node_copy);
-    if let Some(at) = ttl {
-        dbs[to].set_expire(new, at);
-    }
-}
-
 /// The shared body of RENAME and RENAMENX.
 fn rename_generic(ctx: &mut Ctx, args: &Args, nx: bool) {
     let (src, dst) = (&args[1], &args[2]);
@@ -241,7 +237,11 @@ fn rename_generic(ctx: &mut Ctx, args: &Args, nx: bool) {
         return;
     };
     if src == dst {
-        if nx { ctx.reply.int(0) } else { ctx.reply.ok() }
+        if nx {
+            ctx.reply.int(0)
+        } else {
+            ctx.reply.ok()
+        }
         return;
     }
     if let Some(existing) = ctx.lookup_write(dst) {
@@ -254,7 +254,7 @@ fn rename_generic(ctx: &mut Ctx, args: &Args, nx: bool) {
     // The source handle may have moved if removing `dst` shrank nothing;
     // node handles are stable, so `id` is still valid.
     let db = ctx.db;
-    transfer(&mut ctx.st.dbs, db, id, db, dst, false);
+    Db::transfer(&mut ctx.st.dbs, db, id, db, dst, false);
     ctx.dirty(1);
     if nx { ctx.reply.int(1) } else { ctx.reply.ok() }
 }
@@ -274,7 +274,8 @@ pub fn renamenx(ctx: &mut Ctx, args: &Args) {
 fn db_index(ctx: &mut Ctx, arg: &[u8]) -> Option<usize> {
     let n = arg_i64(ctx.reply, arg)?;
     if i32::try_from(n).is_err() {
-        ctx.reply.error(b"ERR value is out of range, value must between -2147483648 and 2147483647");
+        ctx.reply
+            .error(b"ERR value is out of range, value must between -2147483648 and 2147483647");
         return None;
     }
     if n < 0 || n as usize >= ctx.st.dbs.len() {
@@ -293,7 +294,9 @@ pub fn copy(ctx: &mut Ctx, args: &Args) {
         if args.is(j, "replace") {
             replace = true;
         } else if args.is(j, "db") && j + 1 < args.len() {
-            let Some(n) = db_index(ctx, &args[j + 1]) else { return };
+            let Some(n) = db_index(ctx, &args[j + 1]) else {
+                return;
+            };
             dst_db = n;
             j += 1;
         } else {
@@ -304,7 +307,8 @@ pub fn copy(ctx: &mut Ctx, args: &Args) {
     }
     let (src, dst) = (&args[1], &args[2]);
     if dst_db == ctx.db && src == dst {
-        ctx.reply.error(b"ERR source and destination objects are the same");
+        ctx.reply
+            .error(b"ERR source and destination objects are the same");
         return;
     }
     let Some(id) = ctx.lookup_read(src) else {
@@ -320,16 +324,19 @@ pub fn copy(ctx: &mut Ctx, args: &Args) {
         ctx.st.dbs[dst_db].remove_id(existing);
     }
     let db = ctx.db;
-    transfer(&mut ctx.st.dbs, db, id, dst_db, dst, true);
+    Db::transfer(&mut ctx.st.dbs, db, id, dst_db, dst, true);
     ctx.dirty(1);
     ctx.reply.int(1);
 }
 
 /// `MOVE key db`
 pub fn move_(ctx: &mut Ctx, args: &Args) {
-    let Some(dst_db) = db_index(ctx, &args[2]) else { return };
+    let Some(dst_db) = db_index(ctx, &args[2]) else {
+        return;
+    };
     if dst_db == ctx.db {
-        ctx.reply.error(b"ERR source and destination objects are the same");
+        ctx.reply
+            .error(b"ERR source and destination objects are the same");
         return;
     }
     let Some(id) = ctx.lookup_write(&args[1]) else {
@@ -342,14 +349,15 @@ pub fn move_(ctx: &mut Ctx, args: &Args) {
         return;
     }
     let db = ctx.db;
-    transfer(&mut ctx.st.dbs, db, id, dst_db, &args[1], false);
+    Db::transfer(&mut ctx.st.dbs, db, id, dst_db, &args[1], false);
     ctx.dirty(1);
     ctx.reply.int(1);
 }
 
 /// `SWAPDB index1 index2`
 pub fn swapdb(ctx: &mut Ctx, args: &Args) {
-    let parse = |arg: &[u8]| crate::util::number::parse_i64(arg).filter(|&n| i32::try_from(n).is_ok());
+    let parse =
+        |arg: &[u8]| crate::util::number::parse_i64(arg).filter(|&n| i32::try_from(n).is_ok());
     let Some(a) = parse(&args[1]) else {
         ctx.reply.error(b"ERR invalid first DB index");
         return;
@@ -393,13 +401,17 @@ fn flush_mode(ctx: &mut Ctx, args: &Args) -> Option<bool> {
 fn free_dicts(dicts: Vec<crate::db::dict::Dict>, lazy: bool) {
     let big = dicts.iter().map(|d| d.len()).sum::<usize>() > 64;
     if lazy && big {
-        let _ = std::thread::Builder::new().name("lazyfree".into()).spawn(move || drop(dicts));
+        let _ = std::thread::Builder::new()
+            .name("lazyfree".into())
+            .spawn(move || drop(dicts));
     }
 }
 
 /// `FLUSHDB [ASYNC|SYNC]`
 pub fn flushdb(ctx: &mut Ctx, args: &Args) {
-    let Some(lazy) = flush_mode(ctx, args) else { return };
+    let Some(lazy) = flush_mode(ctx, args) else {
+        return;
+    };
     let n = ctx.db().len();
     let dict = ctx.db().flush();
     free_dicts(vec![dict], lazy);
@@ -409,7 +421,9 @@ pub fn flushdb(ctx: &mut Ctx, args: &Args) {
 
 /// `FLUSHALL [ASYNC|SYNC]`
 pub fn flushall(ctx: &mut Ctx, args: &Args) {
-    let Some(lazy) = flush_mode(ctx, args) else { return };
+    let Some(lazy) = flush_mode(ctx, args) else {
+        return;
+    };
     let n: usize = ctx.st.dbs.iter().map(Db::len).sum();
     let dicts = ctx.st.dbs.iter_mut().map(Db::flush).collect();
     free_dicts(dicts, lazy);
@@ -443,14 +457,16 @@ pub fn object_encoding(ctx: &mut Ctx, args: &Args) {
 /// `OBJECT REFCOUNT key`: shared small integers report INT_MAX, as in Redis.
 pub fn object_refcount(ctx: &mut Ctx, args: &Args) {
     if let Some(id) = object_lookup(ctx, args) {
-        let shared = matches!(ctx.db().value(id), crate::db::Value::Int(n) if (0..10000).contains(&n));
+        let shared = ctx.db().is_shared(id);
         ctx.reply.int(if shared { i32::MAX as i64 } else { 1 });
     }
 }
 
 /// `OBJECT IDLETIME key`
 pub fn object_idletime(ctx: &mut Ctx, args: &Args) {
-    let Some(id) = object_lookup(ctx, args) else { return };
+    let Some(id) = object_lookup(ctx, args) else {
+        return;
+    };
     if lfu_policy(ctx) {
         ctx.reply.error(b"ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.");
         return;
@@ -462,14 +478,14 @@ pub fn object_idletime(ctx: &mut Ctx, args: &Args) {
 
 /// `OBJECT FREQ key`
 pub fn object_freq(ctx: &mut Ctx, args: &Args) {
-    if object_lookup(ctx, args).is_none() {
-        return;
-    }
+    let Some(id) = object_lookup(ctx, args) else { return };
     if !lfu_policy(ctx) {
         ctx.reply.error(b"ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.");
         return;
     }
-    ctx.reply.error(b"ERR LFU access frequency tracking is not supported yet by loopkv");
+    let now = ctx.now;
+    let freq = ctx.db().lfu_counter(id, now);
+    ctx.reply.int(freq as i64);
 }
 
 /// `OBJECT HELP`

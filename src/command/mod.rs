@@ -84,8 +84,12 @@ impl Ctx<'_> {
         &mut self.clients[self.me]
     }
 
+    /// The selected database, with its access-clock mode synced to the
+    /// current `maxmemory-policy`.
     pub fn db(&mut self) -> &mut Db {
-        &mut self.st.dbs[self.db]
+        let db = &mut self.st.dbs[self.db];
+        db.lfu = self.st.config.lfu;
+        db
     }
 
     /// Looks a key up for reading, counting a keyspace hit or miss and
@@ -93,7 +97,7 @@ impl Ctx<'_> {
     pub fn lookup_read(&mut self, key: &[u8]) -> Option<u32> {
         let touch = !self.clients[self.me].no_touch;
         let now = self.now;
-        let found = self.st.dbs[self.db].lookup_touch(key, now, touch);
+        let found = self.db().lookup_touch(key, now, touch);
         if found.is_some() {
             self.st.stats.keyspace_hits += 1;
         } else {
@@ -105,7 +109,7 @@ impl Ctx<'_> {
     /// Looks a key up for writing (expired keys are deleted first).
     pub fn lookup_write(&mut self, key: &[u8]) -> Option<u32> {
         let now = self.now;
-        self.st.dbs[self.db].lookup_touch(key, now, true)
+        self.db().lookup_touch(key, now, true)
     }
 
     /// Counts one change to the dataset.

@@ -19,7 +19,16 @@ pub fn reply_help(ctx: &mut Ctx, command: &str, lines: &[&str]) {
         ctx.reply.simple(line.as_bytes());
     }
     ctx.reply.simple(b"HELP");
-    ctx.reply.simple(b"    Print this help.");
+    ctx.reply.simple(b"    Prints this help.");
+}
+
+/// Redis's `addReplySubcommandSyntaxError`.
+fn subcommand_syntax_error(ctx: &mut Ctx, args: &Args) {
+    ctx.reply.error_fmt(format_args!(
+        "ERR unknown subcommand or wrong number of arguments for '{}'. Try {} HELP.",
+        String::from_utf8_lossy(&args[1][..args[1].len().min(128)]),
+        String::from_utf8_lossy(&args[0]).to_ascii_uppercase()
+    ));
 }
 
 // ---- INFO ------------------------------------------------------------------------------
@@ -225,52 +234,79 @@ pub fn info(ctx: &mut Ctx, args: &Args) {
 
 // ---- CONFIG ------------------------------------------------------------------------------
 
-/// `CONFIG GET parameter [parameter ...]`
+/// `CONFIG GET parameter [parameter ...]`: a plain name is looked up and
+/// answered under the name as given; a glob pattern (`*`, `?`, `[`) matches
+/// every directive. Each directive appears once. Redis answers in the
+/// order of a hash table, so no order is promised.
 pub fn config_get(ctx: &mut Ctx, args: &Args) {
-    let mut pairs: Vec<(&'static str, Vec<u8>)> = Vec::new();
+    let mut pairs: Vec<(Vec<u8>, &'static str, Vec<u8>)> = Vec::new();
+    let seen = |pairs: &[(Vec<u8>, &'static str, Vec<u8>)], name: &[u8], canonical: &str| {
+        pairs.iter().any(|(n, c, _)| *c == canonical || n.eq_ignore_ascii_case(name))
+    };
     for pattern in args.iter().skip(2) {
+        if !pattern.iter().any(|c| matches!(c, b'*' | b'?' | b'[')) {
+            if let Some(canonical) = Config::canonical_name(pattern) {
+                if !seen(&pairs, pattern, canonical) {
+                    pairs.push((pattern.to_vec(), canonical, ctx.st.config.value(canonical).to_vec()));
+                }
+            }
+            continue;
+        }
         for (name, value) in ctx.st.config.get(pattern) {
-            if !pairs.iter().any(|(n, _)| *n == name) {
-                pairs.push((name, value.to_vec()));
+            if !seen(&pairs, name.as_bytes(), name) {
+                pairs.push((name.as_bytes().to_vec(), name, value.to_vec()));
             }
         }
     }
     ctx.reply.map(pairs.len());
-    for (name, value) in pairs {
-        ctx.reply.bulk(name.as_bytes());
+    for (name, _, value) in pairs {
+        ctx.reply.bulk(&name);
         ctx.reply.bulk(&value);
     }
 }
 
 /// `CONFIG SET parameter value [parameter value ...]`: all or nothing.
+/// As in Redis, the names are checked first (an unknown name wins over
+/// every other error, then immutable and duplicate names, reported as
+/// typed), then the values in order (reported under the canonical name).
 pub fn config_set(ctx: &mut Ctx, args: &Args) {
     if args.len() % 2 != 0 {
-        ctx.reply.error(b"ERR wrong number of arguments for 'config|set' command");
+        ctx.reply.syntax_error();
         return;
     }
-    let mut next: Config = ctx.st.config.clone();
+    let failed = |ctx: &mut Ctx, name: &[u8], why: &str| {
+        ctx.reply.error_fmt(format_args!(
+            "ERR CONFIG SET failed (possibly related to argument '{}') - {why}",
+            String::from_utf8_lossy(name)
+        ));
+    };
+    let pairs: Vec<(&[u8], &[u8])> = (2..args.len()).step_by(2).map(|j| (args.get(j), args.get(j + 1))).collect();
+    if let Some((name, _)) = pairs.iter().find(|(name, _)| Config::canonical_name(name).is_none()) {
+        ctx.reply.error_fmt(format_args!(
+            "ERR Unknown option or number of arguments for CONFIG SET - '{}'",
+            String::from_utf8_lossy(name)
+        ));
+        return;
+    }
     let mut seen: Vec<&'static str> = Vec::new();
-    for j in (2..args.len()).step_by(2) {
-        let name = &args[j];
-        let Some(canonical) = Config::canonical_name(name) else {
-            ctx.reply.error_fmt(format_args!(
-                "ERR Unknown option or number of arguments for CONFIG SET - '{}'",
-                String::from_utf8_lossy(name)
-            ));
-            return;
-        };
+    for &(name, value) in &pairs {
+        let canonical = Config::canonical_name(name).unwrap_or_default();
+        // Mutability is only known to `Config::set`: probe a scratch copy.
+        if let Err(e) = ctx.st.config.clone().set(name, value) {
+            if e.message == IMMUTABLE {
+                return failed(ctx, name, IMMUTABLE);
+            }
+        }
         if seen.contains(&canonical) {
-            ctx.reply.error_fmt(format_args!("ERR Duplicate parameter - {}", String::from_utf8_lossy(name)));
-            return;
+            return failed(ctx, name, "duplicate parameter");
         }
         seen.push(canonical);
-        if let Err(e) = next.set(name, &args[j + 1]) {
-            ctx.reply.error_fmt(format_args!(
-                "ERR CONFIG SET failed (possibly related to argument '{}') - {}",
-                String::from_utf8_lossy(name),
-                e.message
-            ));
-            return;
+    }
+    let mut next: Config = ctx.st.config.clone();
+    for &(name, value) in &pairs {
+        if let Err(e) = next.set(name, value) {
+            let canonical = Config::canonical_name(name).unwrap_or_default();
+            return failed(ctx, canonical.as_bytes(), &e.message);
         }
     }
     if next.loglevel() != ctx.st.config.loglevel() {
@@ -279,6 +315,9 @@ pub fn config_set(ctx: &mut Ctx, args: &Args) {
     ctx.st.config = next;
     ctx.reply.ok();
 }
+
+/// `Config::set`'s message for a directive that cannot change at run time.
+const IMMUTABLE: &str = "can't set immutable config";
 
 /// `CONFIG RESETSTAT`
 pub fn config_resetstat(ctx: &mut Ctx, _args: &Args) {
@@ -327,6 +366,84 @@ fn flag_names(def: &CommandDef) -> Vec<&'static str> {
     names
 }
 
+/// One key specification (Redis 7.0's `key_specs`): where the keys start
+/// (`index`), where they end (`lastkey`: relative to `index` if >= 0, to
+/// the end if negative), the step, and the access flags.
+struct KeySpec {
+    flags: &'static [&'static str],
+    index: i32,
+    lastkey: i32,
+    keystep: i32,
+}
+
+const fn spec(flags: &'static [&'static str], index: i32, lastkey: i32, keystep: i32) -> KeySpec {
+    KeySpec { flags, index, lastkey, keystep }
+}
+
+const RO: &[&str] = &["RO"];
+const RO_ACCESS: &[&str] = &["RO", "access"];
+const RW_ACCESS_UPDATE: &[&str] = &["RW", "access", "update"];
+const RW_ACCESS_DELETE: &[&str] = &["RW", "access", "delete"];
+const RW_UPDATE: &[&str] = &["RW", "update"];
+const OW_UPDATE: &[&str] = &["OW", "update"];
+const OW_INSERT: &[&str] = &["OW", "insert"];
+const RM_DELETE: &[&str] = &["RM", "delete"];
+
+/// Key specifications of every command that takes keys, as Redis 7.0.15
+/// reports them in COMMAND INFO. (This belongs with the command table;
+/// it lives here until the table carries key specs.)
+static KEY_SPECS: &[(&str, &[KeySpec])] = &[
+    ("append", &[spec(&["RW", "insert"], 1, 0, 1)]),
+    ("copy", &[spec(RO_ACCESS, 1, 0, 1), spec(OW_UPDATE, 2, 0, 1)]),
+    ("decr", &[spec(RW_ACCESS_UPDATE, 1, 0, 1)]),
+    ("decrby", &[spec(RW_ACCESS_UPDATE, 1, 0, 1)]),
+    ("del", &[spec(RM_DELETE, 1, -1, 1)]),
+    ("exists", &[spec(RO, 1, -1, 1)]),
+    ("expire", &[spec(RW_UPDATE, 1, 0, 1)]),
+    ("expireat", &[spec(RW_UPDATE, 1, 0, 1)]),
+    ("expiretime", &[spec(RO_ACCESS, 1, 0, 1)]),
+    ("get", &[spec(RO_ACCESS, 1, 0, 1)]),
+    ("getdel", &[spec(RW_ACCESS_DELETE, 1, 0, 1)]),
+    ("getex", &[spec(RW_ACCESS_UPDATE, 1, 0, 1)]),
+    ("getrange", &[spec(RO_ACCESS, 1, 0, 1)]),
+    ("getset", &[spec(RW_ACCESS_UPDATE, 1, 0, 1)]),
+    ("incr", &[spec(RW_ACCESS_UPDATE, 1, 0, 1)]),
+    ("incrby", &[spec(RW_ACCESS_UPDATE, 1, 0, 1)]),
+    ("incrbyfloat", &[spec(RW_ACCESS_UPDATE, 1, 0, 1)]),
+    ("lcs", &[spec(RO_ACCESS, 1, 1, 1)]),
+    ("memory|usage", &[spec(RO, 2, 0, 1)]),
+    ("mget", &[spec(RO_ACCESS, 1, -1, 1)]),
+    ("move", &[spec(RW_ACCESS_UPDATE, 1, 0, 1)]),
+    ("mset", &[spec(OW_UPDATE, 1, -1, 2)]),
+    ("msetnx", &[spec(OW_INSERT, 1, -1, 2)]),
+    ("object|encoding", &[spec(RO, 2, 0, 1)]),
+    ("object|freq", &[spec(RO, 2, 0, 1)]),
+    ("object|idletime", &[spec(RO, 2, 0, 1)]),
+    ("object|refcount", &[spec(RO, 2, 0, 1)]),
+    ("persist", &[spec(RW_UPDATE, 1, 0, 1)]),
+    ("pexpire", &[spec(RW_UPDATE, 1, 0, 1)]),
+    ("pexpireat", &[spec(RW_UPDATE, 1, 0, 1)]),
+    ("pexpiretime", &[spec(RO_ACCESS, 1, 0, 1)]),
+    ("psetex", &[spec(OW_UPDATE, 1, 0, 1)]),
+    ("pttl", &[spec(RO_ACCESS, 1, 0, 1)]),
+    ("rename", &[spec(RW_ACCESS_DELETE, 1, 0, 1), spec(OW_UPDATE, 2, 0, 1)]),
+    ("renamenx", &[spec(RW_ACCESS_DELETE, 1, 0, 1), spec(OW_INSERT, 2, 0, 1)]),
+    ("set", &[spec(&["RW", "access", "update", "variable_flags"], 1, 0, 1)]),
+    ("setex", &[spec(OW_UPDATE, 1, 0, 1)]),
+    ("setnx", &[spec(OW_INSERT, 1, 0, 1)]),
+    ("setrange", &[spec(RW_UPDATE, 1, 0, 1)]),
+    ("strlen", &[spec(RO, 1, 0, 1)]),
+    ("substr", &[spec(RO_ACCESS, 1, 0, 1)]),
+    ("touch", &[spec(RO, 1, -1, 1)]),
+    ("ttl", &[spec(RO_ACCESS, 1, 0, 1)]),
+    ("type", &[spec(RO, 1, 0, 1)]),
+    ("unlink", &[spec(RM_DELETE, 1, -1, 1)]),
+];
+
+fn key_specs(full_name: &str) -> &'static [KeySpec] {
+    KEY_SPECS.iter().find(|(n, _)| *n == full_name).map_or(&[], |(_, specs)| specs)
+}
+
 /// One command's COMMAND INFO entry.
 fn command_info_entry(ctx: &mut Ctx, idx: usize) {
     let table = ctx.st.commands;
@@ -349,16 +466,14 @@ fn command_info_entry(ctx: &mut Ctx, idx: usize) {
         ctx.reply.simple(c.as_bytes());
     }
     ctx.reply.set(0);
-    if first == 0 {
-        ctx.reply.array(0);
-    } else {
-        let access: &[&str] = if def.flags & flags::WRITE != 0 { &["RW", "UPDATE"] } else { &["RO", "ACCESS"] };
-        ctx.reply.array(1);
+    let specs = key_specs(table.full_name(idx));
+    ctx.reply.array(specs.len());
+    for spec in specs {
         ctx.reply.map(3);
         ctx.reply.bulk(b"flags");
-        ctx.reply.set(access.len());
-        for a in access {
-            ctx.reply.simple(a.as_bytes());
+        ctx.reply.set(spec.flags.len());
+        for f in spec.flags {
+            ctx.reply.simple(f.as_bytes());
         }
         ctx.reply.bulk(b"begin_search");
         ctx.reply.map(2);
@@ -367,7 +482,7 @@ fn command_info_entry(ctx: &mut Ctx, idx: usize) {
         ctx.reply.bulk(b"spec");
         ctx.reply.map(1);
         ctx.reply.bulk(b"index");
-        ctx.reply.int(first as i64);
+        ctx.reply.int(spec.index as i64);
         ctx.reply.bulk(b"find_keys");
         ctx.reply.map(2);
         ctx.reply.bulk(b"type");
@@ -375,9 +490,9 @@ fn command_info_entry(ctx: &mut Ctx, idx: usize) {
         ctx.reply.bulk(b"spec");
         ctx.reply.map(3);
         ctx.reply.bulk(b"lastkey");
-        ctx.reply.int(if last < 0 { last as i64 } else { (last - first) as i64 });
+        ctx.reply.int(spec.lastkey as i64);
         ctx.reply.bulk(b"keystep");
-        ctx.reply.int(step as i64);
+        ctx.reply.int(spec.keystep as i64);
         ctx.reply.bulk(b"limit");
         ctx.reply.int(0);
     }
@@ -513,35 +628,50 @@ pub fn command_docs(ctx: &mut Ctx, args: &Args) {
     }
 }
 
-/// Key arguments of `args` (a whole command line) by the table's key range.
-fn keys_of(ctx: &mut Ctx, args: &Args) -> Option<Vec<usize>> {
+/// Key arguments of the command line `args[2..]` with their access flags,
+/// found through the key specs as Redis's `getKeysFromCommandWithSpecs`
+/// does; replies Redis's error and returns None when there are none.
+fn keys_of(ctx: &mut Ctx, args: &Args) -> Option<Vec<(usize, &'static [&'static str])>> {
     let table = ctx.st.commands;
-    let Some(mut idx) = table.lookup(&args[2]) else {
+    let mut idx = table.lookup(&args[2]);
+    if let Some(parent) = idx {
+        if !table.def(parent).subcommands.is_empty() && args.len() > 3 {
+            idx = table.lookup_sub(parent, &args[3]);
+        }
+    }
+    let Some(idx) = idx else {
         ctx.reply.error(b"ERR Invalid command specified");
         return None;
     };
-    if !table.def(idx).subcommands.is_empty() && args.len() > 3 {
-        if let Some(sub) = table.lookup_sub(idx, &args[3]) {
-            idx = sub;
-        }
-    }
     let def = table.def(idx);
-    let n = (args.len() - 2) as i32;
-    if (def.arity > 0 && n != def.arity) || n < -def.arity {
-        ctx.reply.error(b"ERR Invalid number of arguments specified for command");
-        return None;
-    }
-    let (first, last, step) = def.keys;
-    if first == 0 {
+    let name = table.full_name(idx);
+    if key_specs(name).is_empty() {
         ctx.reply.error(b"ERR The command has no key arguments");
         return None;
     }
-    let last = if last < 0 { n + last } else { last.min(n - 1) };
+    let argc = (args.len() - 2) as i32;
+    if (def.arity > 0 && argc != def.arity) || argc < -def.arity {
+        ctx.reply.error(b"ERR Invalid number of arguments specified for command");
+        return None;
+    }
     let mut keys = Vec::new();
-    let mut i = first;
-    while i <= last {
-        keys.push(i as usize + 2);
-        i += step.max(1);
+    for spec in key_specs(name) {
+        let last = if spec.lastkey >= 0 { spec.index + spec.lastkey } else { argc + spec.lastkey };
+        let mut i = spec.index;
+        while i <= last.min(argc - 1) {
+            keys.push((i as usize + 2, spec.flags));
+            i += spec.keystep;
+        }
+    }
+    // SET's flags depend on GET (Redis's `setGetKeys`).
+    if name == "set" {
+        let get = args.iter().skip(5).any(|a| a.eq_ignore_ascii_case(b"get"));
+        let flags: &'static [&'static str] = if get { RW_ACCESS_UPDATE } else { OW_UPDATE };
+        keys.iter_mut().for_each(|k| k.1 = flags);
+    }
+    if keys.is_empty() {
+        ctx.reply.error(b"ERR Invalid arguments specified for command");
+        return None;
     }
     Some(keys)
 }
@@ -550,7 +680,7 @@ fn keys_of(ctx: &mut Ctx, args: &Args) -> Option<Vec<usize>> {
 pub fn command_getkeys(ctx: &mut Ctx, args: &Args) {
     if let Some(keys) = keys_of(ctx, args) {
         ctx.reply.array(keys.len());
-        for k in keys {
+        for (k, _) in keys {
             ctx.reply.bulk(&args[k]);
         }
     }
@@ -559,15 +689,13 @@ pub fn command_getkeys(ctx: &mut Ctx, args: &Args) {
 /// `COMMAND GETKEYSANDFLAGS command [arg ...]`
 pub fn command_getkeysandflags(ctx: &mut Ctx, args: &Args) {
     let Some(keys) = keys_of(ctx, args) else { return };
-    let write = ctx.st.commands.lookup(&args[2]).is_some_and(|i| ctx.st.commands.def(i).flags & flags::WRITE != 0);
-    let access: &[&[u8]] = if write { &[b"RW", b"UPDATE"] } else { &[b"RO", b"ACCESS"] };
     ctx.reply.array(keys.len());
-    for k in keys {
+    for (k, key_flags) in keys {
         ctx.reply.array(2);
         ctx.reply.bulk(&args[k]);
-        ctx.reply.set(access.len());
-        for a in access {
-            ctx.reply.simple(a);
+        ctx.reply.set(key_flags.len());
+        for f in key_flags {
+            ctx.reply.simple(f.as_bytes());
         }
     }
 }
@@ -646,13 +774,21 @@ pub fn shutdown(ctx: &mut Ctx, args: &Args) {
 /// `MEMORY USAGE key [SAMPLES count]`: bytes the key takes (its table
 /// node, bucket share and allocation, rounded as malloc does).
 pub fn memory_usage(ctx: &mut Ctx, args: &Args) {
-    if args.len() == 5 && args.is(3, "samples") {
-        if arg_i64(ctx.reply, &args[4]).is_none() {
+    let mut j = 3;
+    while j < args.len() {
+        if !(args.is(j, "samples") && j + 1 < args.len()) {
+            ctx.reply.syntax_error();
             return;
         }
-    } else if args.len() != 3 {
-        ctx.reply.syntax_error();
-        return;
+        match arg_i64(ctx.reply, &args[j + 1]) {
+            None => return,
+            Some(n) if n < 0 => {
+                ctx.reply.syntax_error();
+                return;
+            }
+            Some(_) => {}
+        }
+        j += 2;
     }
     let now = ctx.now;
     let Some(id) = ctx.db().lookup_touch(&args[2], now, false) else {
@@ -818,7 +954,7 @@ pub fn slowlog_get(ctx: &mut Ctx, args: &Args) {
             }
         }
     } else if args.len() > 3 {
-        ctx.reply.syntax_error();
+        subcommand_syntax_error(ctx, args);
         return;
     }
     let entries: Vec<_> = ctx.st.slowlog.iter().take(count.min(usize::MAX as i64) as usize).cloned().collect();
@@ -872,31 +1008,36 @@ pub fn slowlog_help(ctx: &mut Ctx, _args: &Args) {
 
 /// `FUNCTION LIST [LIBRARYNAME pattern] [WITHCODE]`: no libraries exist.
 pub fn function_list(ctx: &mut Ctx, args: &Args) {
+    let (mut with_code, mut library) = (false, false);
     let mut j = 2;
     while j < args.len() {
-        if args.is(j, "withcode") {
+        if !with_code && args.is(j, "withcode") {
+            with_code = true;
+        } else if !library && args.is(j, "libraryname") {
+            if j + 1 >= args.len() {
+                ctx.reply.error(b"ERR library name argument was not given");
+                return;
+            }
+            library = true;
             j += 1;
-        } else if args.is(j, "libraryname") && j + 1 < args.len() {
-            j += 2;
         } else {
-            ctx.reply.error(b"ERR Unknown argument");
+            ctx.reply.error_fmt(format_args!("ERR Unknown argument {}", String::from_utf8_lossy(&args[j])));
             return;
         }
+        j += 1;
     }
     ctx.reply.array(0);
 }
 
 /// `FUNCTION FLUSH [ASYNC|SYNC]`
 pub fn function_flush(ctx: &mut Ctx, args: &Args) {
-    if args.len() == 3 && !(args.is(2, "async") || args.is(2, "sync")) {
-        ctx.reply.error(b"ERR FUNCTION FLUSH only supports SYNC|ASYNC option");
-        return;
-    }
     if args.len() > 3 {
+        subcommand_syntax_error(ctx, args);
+    } else if args.len() == 3 && !(args.is(2, "async") || args.is(2, "sync")) {
         ctx.reply.error(b"ERR FUNCTION FLUSH only supports SYNC|ASYNC option");
-        return;
+    } else {
+        ctx.reply.ok();
     }
-    ctx.reply.ok();
 }
 
 /// `FUNCTION HELP`
@@ -1008,7 +1149,7 @@ fn debug_object(ctx: &mut Ctx, args: &Args) {
     let len = db.value(id).len();
     let idle = db.idle_seconds(id, now);
     let lru = db.node(id).meta >> 8;
-    let shared = matches!(db.value(id), crate::db::Value::Int(n) if (0..10000).contains(&n));
+    let shared = db.is_shared(id);
     let text = format!(
         "Value at:0x{:x} refcount:{} encoding:{enc} serializedlength:{} lru:{lru} lru_seconds_idle:{idle}",
         id as u64 * 32 + 0x7f00_0000_0000,
@@ -1069,10 +1210,27 @@ fn debug_protocol(ctx: &mut Ctx, args: &Args) {
                 r.bool(i == 1);
             }
         }
+        "attrib" => {
+            // Attributes exist only in RESP3; the real reply follows.
+            if r.resp3() {
+                r.raw(b"|1\r\n");
+                r.bulk(b"key-popularity");
+                r.array(2);
+                r.bulk(b"key:123");
+                r.int(90);
+            }
+            r.bulk(b"Some real reply following the attribute");
+        }
         "push" => {
+            if !r.resp3() {
+                r.error(b"ERR RESP2 is not supported by this command");
+                return;
+            }
             r.push(2);
             r.bulk(b"server-cpu-usage");
             r.int(42);
+            // A push is not a reply: a normal one follows for the caller.
+            r.bulk(b"Some real reply following the push reply");
         }
         "verbatim" => r.verbatim(b"txt", b"This is a verbatim\nstring"),
         "true" => r.bool(true),

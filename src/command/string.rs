@@ -4,11 +4,11 @@
 
 use super::{Args, Ctx, arg_i64};
 use crate::db::{Encoding, Kind, Value};
-use crate::util::number::{LongDouble, format_i64};
+use crate::util::number::LongDouble;
 
-/// Writes a string value as a bulk reply.
-fn reply_value(ctx: &mut Ctx, value: Value) {
-    match value {
+/// Replies the string value of node `id` in the current database as a bulk.
+fn reply_value(ctx: &mut Ctx, id: u32) {
+    match ctx.st.dbs[ctx.db].value(id) {
         Value::Int(n) => ctx.reply.bulk_i64(n),
         Value::Str(s) => ctx.reply.bulk(s),
     }
@@ -16,7 +16,7 @@ fn reply_value(ctx: &mut Ctx, value: Value) {
 
 /// Looks up `key` for reading and checks it holds a string. `Err` means a
 /// WRONGTYPE error was replied.
-pub fn lookup_string(ctx: &mut Ctx, key: &[u8]) -> Result<Option<u32>, ()> {
+pub(crate) fn lookup_string(ctx: &mut Ctx, key: &[u8]) -> Result<Option<u32>, ()> {
     match ctx.lookup_read(key) {
         Some(id) if ctx.db().kind(id) != Kind::String => {
             ctx.reply.wrong_type();
@@ -40,14 +40,7 @@ fn lookup_string_write(ctx: &mut Ctx, key: &[u8]) -> Result<Option<u32>, ()> {
 /// Replies the string at `key` (null if absent). Err on WRONGTYPE.
 fn get_generic(ctx: &mut Ctx, key: &[u8]) -> Result<(), ()> {
     match lookup_string(ctx, key)? {
-        Some(id) => {
-            let db = ctx.db;
-            let value = ctx.st.dbs[db].value(id);
-            match value {
-                Value::Int(n) => ctx.reply.bulk_i64(n),
-                Value::Str(s) => ctx.reply.bulk(s),
-            }
-        }
+        Some(id) => reply_value(ctx, id),
         None => ctx.reply.null(),
     }
     Ok(())
@@ -57,7 +50,8 @@ fn get_generic(ctx: &mut Ctx, key: &[u8]) -> Result<(), ()> {
 fn check_string_length(ctx: &mut Ctx, size: u64, append: u64) -> bool {
     let total = size.saturating_add(append);
     if total > ctx.st.config.proto_max_bulk_len as u64 {
-        ctx.reply.error(b"ERR string exceeds maximum allowed size (proto-max-bulk-len)");
+        ctx.reply
+            .error(b"ERR string exceeds maximum allowed size (proto-max-bulk-len)");
         return false;
     }
     true
@@ -91,12 +85,19 @@ enum Cmd {
 
 /// Parses SET/GETEX options from `args[from..]`; replies a syntax error on
 /// anything Redis rejects.
-fn parse_set_opts<'a>(ctx: &mut Ctx, args: &Args<'a>, from: usize, cmd: Cmd) -> Option<SetOpts<'a>> {
+fn parse_set_opts<'a>(
+    ctx: &mut Ctx,
+    args: &Args<'a>,
+    from: usize,
+    cmd: Cmd,
+) -> Option<SetOpts<'a>> {
     let mut o = SetOpts::default();
     let mut j = from;
     while j < args.len() {
         let next = (j + 1 < args.len()).then(|| args.get(j + 1));
-        let has_ttl = |o: &SetOpts, except: (Unit, bool)| o.expire.is_some_and(|(_, u, abs)| (u, abs) != except);
+        let has_ttl = |o: &SetOpts, except: (Unit, bool)| {
+            o.expire.is_some_and(|(_, u, abs)| (u, abs) != except)
+        };
         let is_set = cmd == Cmd::Set;
         if args.is(j, "nx") && !o.xx && is_set {
             o.nx = true;
@@ -108,11 +109,16 @@ fn parse_set_opts<'a>(ctx: &mut Ctx, args: &Args<'a>, from: usize, cmd: Cmd) -> 
             o.keepttl = true;
         } else if args.is(j, "persist") && !is_set && o.expire.is_none() && !o.keepttl {
             o.persist = true;
-        } else if let Some((unit, abs)) = [("ex", Unit::Seconds, false), ("px", Unit::Millis, false), ("exat", Unit::Seconds, true), ("pxat", Unit::Millis, true)]
-            .iter()
-            .find(|(w, _, _)| args.is(j, w))
-            .map(|&(_, u, a)| (u, a))
-            .filter(|&kind| !o.keepttl && !o.persist && !has_ttl(&o, kind) && next.is_some())
+        } else if let Some((unit, abs)) = [
+            ("ex", Unit::Seconds, false),
+            ("px", Unit::Millis, false),
+            ("exat", Unit::Seconds, true),
+            ("pxat", Unit::Millis, true),
+        ]
+        .iter()
+        .find(|(w, _, _)| args.is(j, w))
+        .map(|&(_, u, a)| (u, a))
+        .filter(|&kind| !o.keepttl && !o.persist && !has_ttl(&o, kind) && next.is_some())
         {
             o.expire = Some((args.get(j + 1), unit, abs));
             j += 1;
@@ -148,7 +154,8 @@ fn expire_ms(ctx: &mut Ctx, arg: &[u8], unit: Unit, absolute: bool) -> Option<i6
 
 fn invalid_expire(ctx: &mut Ctx) {
     let name = ctx.clients[ctx.me].last_cmd;
-    ctx.reply.error_fmt(format_args!("ERR invalid expire time in '{name}' command"));
+    ctx.reply
+        .error_fmt(format_args!("ERR invalid expire time in '{name}' command"));
 }
 
 /// The shared body of SET, SETNX, SETEX, PSETEX (`setGenericCommand`).
@@ -198,19 +205,28 @@ pub fn set(ctx: &mut Ctx, args: &Args) {
 
 /// `SETNX key value`
 pub fn setnx(ctx: &mut Ctx, args: &Args) {
-    let o = SetOpts { nx: true, ..Default::default() };
+    let o = SetOpts {
+        nx: true,
+        ..Default::default()
+    };
     set_generic(ctx, &args[1], &args[2], &o, Some((1, 0)));
 }
 
 /// `SETEX key seconds value`
 pub fn setex(ctx: &mut Ctx, args: &Args) {
-    let o = SetOpts { expire: Some((args.get(2), Unit::Seconds, false)), ..Default::default() };
+    let o = SetOpts {
+        expire: Some((args.get(2), Unit::Seconds, false)),
+        ..Default::default()
+    };
     set_generic(ctx, &args[1], &args[3], &o, None);
 }
 
 /// `PSETEX key milliseconds value`
 pub fn psetex(ctx: &mut Ctx, args: &Args) {
-    let o = SetOpts { expire: Some((args.get(2), Unit::Millis, false)), ..Default::default() };
+    let o = SetOpts {
+        expire: Some((args.get(2), Unit::Millis, false)),
+        ..Default::default()
+    };
     set_generic(ctx, &args[1], &args[3], &o, None);
 }
 
@@ -233,11 +249,12 @@ pub fn getset(ctx: &mut Ctx, args: &Args) {
 
 /// `GETDEL key`
 pub fn getdel(ctx: &mut Ctx, args: &Args) {
-    let Ok(found) = lookup_string(ctx, &args[1]) else { return };
+    let Ok(found) = lookup_string(ctx, &args[1]) else {
+        return;
+    };
     match found {
         Some(id) => {
-            let db = ctx.db;
-            reply_value_of(ctx, db, id);
+            reply_value(ctx, id);
             ctx.db().remove_id(id);
             ctx.dirty(1);
         }
@@ -245,18 +262,14 @@ pub fn getdel(ctx: &mut Ctx, args: &Args) {
     }
 }
 
-fn reply_value_of(ctx: &mut Ctx, db: usize, id: u32) {
-    let value = ctx.st.dbs[db].value(id);
-    match value {
-        Value::Int(n) => ctx.reply.bulk_i64(n),
-        Value::Str(s) => ctx.reply.bulk(s),
-    }
-}
-
 /// `GETEX key [EX s|PX ms|EXAT ts|PXAT ts|PERSIST]`
 pub fn getex(ctx: &mut Ctx, args: &Args) {
-    let Some(o) = parse_set_opts(ctx, args, 2, Cmd::Get) else { return };
-    let Ok(found) = lookup_string(ctx, &args[1]) else { return };
+    let Some(o) = parse_set_opts(ctx, args, 2, Cmd::Get) else {
+        return;
+    };
+    let Ok(found) = lookup_string(ctx, &args[1]) else {
+        return;
+    };
     let Some(id) = found else {
         ctx.reply.null();
         return;
@@ -268,8 +281,7 @@ pub fn getex(ctx: &mut Ctx, args: &Args) {
             None => return,
         }
     }
-    let db = ctx.db;
-    reply_value_of(ctx, db, id);
+    reply_value(ctx, id);
     let now = ctx.now;
     match at {
         Some((ms, true)) if ms <= now => {
@@ -280,12 +292,11 @@ pub fn getex(ctx: &mut Ctx, args: &Args) {
             ctx.db().set_expire(id, ms);
             ctx.dirty(1);
         }
-        None if o.persist => {
-            if ctx.db().clear_expire(id) {
+        None => {
+            if o.persist && ctx.db().clear_expire(id) {
                 ctx.dirty(1);
             }
         }
-        None => {}
     }
 }
 
@@ -294,10 +305,7 @@ pub fn mget(ctx: &mut Ctx, args: &Args) {
     ctx.reply.array(args.len() - 1);
     for key in args.iter().skip(1) {
         match ctx.lookup_read(key) {
-            Some(id) if ctx.db().kind(id) == Kind::String => {
-                let db = ctx.db;
-                reply_value_of(ctx, db, id);
-            }
+            Some(id) if ctx.db().kind(id) == Kind::String => reply_value(ctx, id),
             _ => ctx.reply.null(),
         }
     }
@@ -305,13 +313,17 @@ pub fn mget(ctx: &mut Ctx, args: &Args) {
 
 /// The shared body of MSET and MSETNX.
 fn mset_generic(ctx: &mut Ctx, args: &Args, nx: bool) {
-    if args.len() % 2 == 0 {
+    if args.len().is_multiple_of(2) {
         let name = if nx { "msetnx" } else { "mset" };
-        ctx.reply.error_fmt(format_args!("ERR wrong number of arguments for '{name}' command"));
+        ctx.reply.error_fmt(format_args!(
+            "ERR wrong number of arguments for '{name}' command"
+        ));
         return;
     }
     if nx {
-        let any = (1..args.len()).step_by(2).any(|j| ctx.lookup_write(&args[j]).is_some());
+        let any = (1..args.len())
+            .step_by(2)
+            .any(|j| ctx.lookup_write(&args[j]).is_some());
         if any {
             ctx.reply.int(0);
             return;
@@ -319,7 +331,8 @@ fn mset_generic(ctx: &mut Ctx, args: &Args, nx: bool) {
     }
     let now = ctx.now;
     for j in (1..args.len()).step_by(2) {
-        ctx.db().set(&args[j], &args[j + 1], Encoding::Auto, false, now);
+        ctx.db()
+            .set(&args[j], &args[j + 1], Encoding::Auto, false, now);
     }
     ctx.dirty((args.len() / 2) as u64);
     if nx {
@@ -343,7 +356,9 @@ pub fn msetnx(ctx: &mut Ctx, args: &Args) {
 
 /// `APPEND key value`
 pub fn append(ctx: &mut Ctx, args: &Args) {
-    let Ok(found) = lookup_string_write(ctx, &args[1]) else { return };
+    let Ok(found) = lookup_string_write(ctx, &args[1]) else {
+        return;
+    };
     let now = ctx.now;
     let total = match found {
         None => {
@@ -368,16 +383,24 @@ pub fn append(ctx: &mut Ctx, args: &Args) {
 
 /// `STRLEN key`
 pub fn strlen(ctx: &mut Ctx, args: &Args) {
-    let Ok(found) = lookup_string(ctx, &args[1]) else { return };
+    let Ok(found) = lookup_string(ctx, &args[1]) else {
+        return;
+    };
     let len = found.map(|id| ctx.db().value(id).len()).unwrap_or(0);
     ctx.reply.int(len as i64);
 }
 
 /// `GETRANGE key start end` (also SUBSTR)
 pub fn getrange(ctx: &mut Ctx, args: &Args) {
-    let Some(mut start) = arg_i64(ctx.reply, &args[2]) else { return };
-    let Some(mut end) = arg_i64(ctx.reply, &args[3]) else { return };
-    let Ok(found) = lookup_string(ctx, &args[1]) else { return };
+    let Some(mut start) = arg_i64(ctx.reply, &args[2]) else {
+        return;
+    };
+    let Some(mut end) = arg_i64(ctx.reply, &args[3]) else {
+        return;
+    };
+    let Ok(found) = lookup_string(ctx, &args[1]) else {
+        return;
+    };
     let Some(id) = found else {
         ctx.reply.bulk(b"");
         return;
@@ -411,13 +434,17 @@ pub fn getrange(ctx: &mut Ctx, args: &Args) {
 
 /// `SETRANGE key offset value`
 pub fn setrange(ctx: &mut Ctx, args: &Args) {
-    let Some(offset) = arg_i64(ctx.reply, &args[2]) else { return };
+    let Some(offset) = arg_i64(ctx.reply, &args[2]) else {
+        return;
+    };
     if offset < 0 {
         ctx.reply.error(b"ERR offset is out of range");
         return;
     }
     let value = &args[3];
-    let Ok(found) = lookup_string_write(ctx, &args[1]) else { return };
+    let Ok(found) = lookup_string_write(ctx, &args[1]) else {
+        return;
+    };
     let now = ctx.now;
     let id = match found {
         None => {
@@ -459,7 +486,9 @@ pub fn setrange(ctx: &mut Ctx, args: &Args) {
 
 /// The shared body of INCR, DECR, INCRBY, DECRBY (`incrDecrCommand`).
 fn incr_generic(ctx: &mut Ctx, key: &[u8], by: i64) {
-    let Ok(found) = lookup_string_write(ctx, key) else { return };
+    let Ok(found) = lookup_string_write(ctx, key) else {
+        return;
+    };
     let old = match found {
         None => 0,
         Some(id) => match ctx.db().value(id) {
@@ -474,7 +503,8 @@ fn incr_generic(ctx: &mut Ctx, key: &[u8], by: i64) {
         },
     };
     let Some(new) = old.checked_add(by) else {
-        ctx.reply.error(b"ERR increment or decrement would overflow");
+        ctx.reply
+            .error(b"ERR increment or decrement would overflow");
         return;
     };
     let now = ctx.now;
@@ -502,7 +532,9 @@ pub fn incrby(ctx: &mut Ctx, args: &Args) {
 
 /// `DECRBY key decrement`
 pub fn decrby(ctx: &mut Ctx, args: &Args) {
-    let Some(by) = arg_i64(ctx.reply, &args[2]) else { return };
+    let Some(by) = arg_i64(ctx.reply, &args[2]) else {
+        return;
+    };
     if by == i64::MIN {
         ctx.reply.error(b"ERR decrement would overflow");
         return;
@@ -512,7 +544,9 @@ pub fn decrby(ctx: &mut Ctx, args: &Args) {
 
 /// `INCRBYFLOAT key increment`, in x87 long double precision as Redis.
 pub fn incrbyfloat(ctx: &mut Ctx, args: &Args) {
-    let Ok(found) = lookup_string_write(ctx, &args[1]) else { return };
+    let Ok(found) = lookup_string_write(ctx, &args[1]) else {
+        return;
+    };
     let current = match found {
         None => Some(LongDouble::from_i64(0)),
         Some(id) => match ctx.db().value(id) {
@@ -526,7 +560,8 @@ pub fn incrbyfloat(ctx: &mut Ctx, args: &Args) {
     };
     let sum = current.add(incr);
     if !sum.is_finite() {
-        ctx.reply.error(b"ERR increment would produce NaN or Infinity");
+        ctx.reply
+            .error(b"ERR increment would produce NaN or Infinity");
         return;
     }
     let mut text = Vec::with_capacity(32);
@@ -545,9 +580,18 @@ pub fn lcs(ctx: &mut Ctx, args: &Args) {
     let b = ctx.lookup_read(&args[2]);
     let db = ctx.db;
     let (mut sa, mut sb) = ([0u8; 20], [0u8; 20]);
-    let (va, vb) = (a.map(|id| ctx.st.dbs[db].value(id)), b.map(|id| ctx.st.dbs[db].value(id)));
-    let a: Vec<u8> = va.as_ref().map(|v| v.bytes(&mut sa).to_vec()).unwrap_or_default();
-    let b: Vec<u8> = vb.as_ref().map(|v| v.bytes(&mut sb).to_vec()).unwrap_or_default();
+    let (va, vb) = (
+        a.map(|id| ctx.st.dbs[db].value(id)),
+        b.map(|id| ctx.st.dbs[db].value(id)),
+    );
+    let a: Vec<u8> = va
+        .as_ref()
+        .map(|v| v.bytes(&mut sa).to_vec())
+        .unwrap_or_default();
+    let b: Vec<u8> = vb
+        .as_ref()
+        .map(|v| v.bytes(&mut sb).to_vec())
+        .unwrap_or_default();
     let (mut getidx, mut getlen, mut withmatchlen, mut minmatchlen) = (false, false, false, 0i64);
     let mut j = 3;
     while j < args.len() {
@@ -558,7 +602,9 @@ pub fn lcs(ctx: &mut Ctx, args: &Args) {
         } else if args.is(j, "withmatchlen") {
             withmatchlen = true;
         } else if args.is(j, "minmatchlen") && j + 1 < args.len() {
-            let Some(n) = arg_i64(ctx.reply, &args[j + 1]) else { return };
+            let Some(n) = arg_i64(ctx.reply, &args[j + 1]) else {
+                return;
+            };
             minmatchlen = n.max(0);
             j += 1;
         } else {
@@ -568,7 +614,8 @@ pub fn lcs(ctx: &mut Ctx, args: &Args) {
         j += 1;
     }
     if getidx && getlen {
-        ctx.reply.error(b"ERR If you want both the length and indexes, please just use IDX.");
+        ctx.reply
+            .error(b"ERR If you want both the length and indexes, please just use IDX.");
         return;
     }
     if a.len() >= u32::MAX as usize - 1 || b.len() >= u32::MAX as usize - 1 {
@@ -578,7 +625,8 @@ pub fn lcs(ctx: &mut Ctx, args: &Args) {
     let (alen, blen) = (a.len(), b.len());
     let cells = (alen as u64 + 1) * (blen as u64 + 1);
     if cells.saturating_mul(4) > ctx.st.config.proto_max_bulk_len as u64 {
-        ctx.reply.error(b"ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len");
+        ctx.reply
+            .error(b"ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len");
         return;
     }
     let w = blen + 1;
@@ -659,10 +707,4 @@ pub fn lcs(ctx: &mut Ctx, args: &Args) {
     }
     ctx.reply.bulk(b"len");
     ctx.reply.int(total as i64);
-}
-
-#[allow(dead_code)]
-fn unused(_: &mut Ctx) {
-    let _ = format_i64;
-    let _ = reply_value;
 }

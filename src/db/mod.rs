@@ -29,6 +29,13 @@ const ENC_INT: u32 = 0;
 const ENC_EMBSTR: u32 = 1;
 const ENC_RAW: u32 = 2;
 const HAS_EXPIRE: u32 = 1 << 2;
+/// The value is one of Redis's shared integers 0..9999 (OBJECT REFCOUNT
+/// reports INT_MAX for those); a copy is never shared.
+const SHARED: u32 = 1 << 3;
+/// Redis's `OBJ_SHARED_INTEGERS`.
+const SHARED_INTEGERS: i64 = 10000;
+/// LFU: initial counter of a new key (Redis's `LFU_INIT_VAL`).
+const LFU_INIT: u32 = 5;
 const LRU_SHIFT: u32 = 8;
 /// Redis's LRU clock: 24 bits of seconds.
 const LRU_MAX: u64 = (1 << 24) - 1;
@@ -99,6 +106,11 @@ struct Expire {
     timer: TimerId,
 }
 
+/// Minutes clock for LFU decay, 16 bits as in Redis.
+pub fn lfu_minutes(now_ms: u64) -> u32 {
+    ((now_ms / 60_000) & 65535) as u32
+}
+
 /// Seconds clock for LRU idle times, 24 bits as in Redis.
 pub fn lru_clock(now_ms: u64) -> u32 {
     ((now_ms / 1000) & LRU_MAX) as u32
@@ -113,6 +125,17 @@ pub struct Db {
     fired: Vec<(TimerId, u32)>,
     /// Keys deleted because their TTL passed (lazily or actively).
     pub expired: u64,
+    /// The access clock holds LFU (minutes, counter) instead of LRU
+    /// seconds: set from `maxmemory-policy` before each use.
+    pub lfu: Option<Lfu>,
+    rng: u64,
+}
+
+/// LFU parameters (`lfu-log-factor`, `lfu-decay-time`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Lfu {
+    pub log_factor: u32,
+    pub decay_minutes: u32,
 }
 
 impl Db {
@@ -123,6 +146,8 @@ impl Db {
             wheel: Wheel::new(now),
             fired: Vec::new(),
             expired: 0,
+            lfu: None,
+            rng: now | 1,
         }
     }
 
@@ -152,15 +177,58 @@ impl Db {
         Some(id)
     }
 
-    /// Like `lookup`, and records the access for OBJECT IDLETIME unless
-    /// `touch` is false (CLIENT NO-TOUCH, OBJECT).
+    /// Like `lookup`, and records the access (LRU clock, or the LFU
+    /// counter under an LFU policy) unless `touch` is false (CLIENT
+    /// NO-TOUCH, OBJECT, TTL).
     pub fn lookup_touch(&mut self, key: &[u8], now: u64, touch: bool) -> Option<u32> {
         let id = self.lookup(key, now)?;
         if touch {
+            let clock = match self.lfu {
+                None => lru_clock(now),
+                Some(lfu) => {
+                    let counter = self.lfu_counter(id, now);
+                    let counter = self.lfu_log_incr(counter, lfu.log_factor);
+                    lfu_minutes(now) << 8 | counter
+                }
+            };
             let node = self.dict.node_mut(id);
-            node.meta = (node.meta & ((1 << LRU_SHIFT) - 1)) | (lru_clock(now) << LRU_SHIFT);
+            node.meta = (node.meta & ((1 << LRU_SHIFT) - 1)) | (clock << LRU_SHIFT);
         }
         Some(id)
+    }
+
+    /// The access clock a new key starts with.
+    fn new_clock(&self, now: u64) -> u32 {
+        match self.lfu {
+            None => lru_clock(now) << LRU_SHIFT,
+            Some(_) => (lfu_minutes(now) << 8 | LFU_INIT) << LRU_SHIFT,
+        }
+    }
+
+    /// The key's LFU counter after decay (Redis's `LFUDecrAndReturn`),
+    /// which OBJECT FREQ reports.
+    pub fn lfu_counter(&self, id: u32, now: u64) -> u32 {
+        let clock = self.dict.node(id).meta >> LRU_SHIFT;
+        let (ldt, counter) = (clock >> 8, clock & 255);
+        let decay = self.lfu.map(|l| l.decay_minutes).unwrap_or(1);
+        let minutes = lfu_minutes(now);
+        let elapsed = if minutes >= ldt { minutes - ldt } else { 65535 - ldt + minutes };
+        let periods = if decay > 0 { elapsed / decay } else { 0 };
+        counter.saturating_sub(periods)
+    }
+
+    /// Redis's `LFULogIncr`: the counter grows with probability
+    /// 1 / ((counter - 5) * log_factor + 1).
+    fn lfu_log_incr(&mut self, counter: u32, log_factor: u32) -> u32 {
+        if counter >= 255 {
+            return 255;
+        }
+        self.rng ^= self.rng << 13;
+        self.rng ^= self.rng >> 7;
+        self.rng ^= self.rng << 17;
+        let r = (self.rng >> 11) as f64 / (1u64 << 53) as f64;
+        let base = counter.saturating_sub(LFU_INIT) as f64;
+        if r < 1.0 / (base * log_factor as f64 + 1.0) { counter + 1 } else { counter }
     }
 
     pub fn exists(&mut self, key: &[u8], now: u64) -> bool {
@@ -211,7 +279,8 @@ impl Db {
     fn encode_value(value: &[u8], enc: Encoding) -> (u32, Option<[u8; 8]>) {
         if enc == Encoding::Auto && value.len() <= 20 {
             if let Some(n) = parse_i64(value) {
-                return (ENC_INT, Some(n.to_le_bytes()));
+                let shared = if (0..SHARED_INTEGERS).contains(&n) { SHARED } else { 0 };
+                return (ENC_INT | shared, Some(n.to_le_bytes()));
             }
         }
         if enc != Encoding::Raw && value.len() <= EMBSTR_MAX {
@@ -229,7 +298,7 @@ impl Db {
             Some(bytes) => bytes,
             None => value,
         };
-        let lru = lru_clock(now) << LRU_SHIFT;
+        let clock = self.new_clock(now);
         match self.dict.find(key) {
             Some(id) => {
                 if !keep_ttl {
@@ -248,10 +317,10 @@ impl Db {
                     data.extend_from_slice(stored);
                     node.data = data;
                 }
-                node.meta = (node.meta & HAS_EXPIRE) | encoding | lru;
+                node.meta = (node.meta & HAS_EXPIRE) | encoding | clock;
                 id
             }
-            None => self.dict.insert_new(dict::encode(key, stored), encoding | lru),
+            None => self.dict.insert_new(dict::encode(key, stored), encoding | clock),
         }
     }
 
@@ -274,7 +343,7 @@ impl Db {
             node.data.extend_from_slice(&digits[..len]);
         }
         let node = self.dict.node_mut(id);
-        node.meta = (node.meta & !ENC_MASK) | ENC_RAW;
+        node.meta = (node.meta & !(ENC_MASK | SHARED)) | ENC_RAW;
         let at = node.value_offset();
         f(&mut node.data, at)
     }
@@ -296,11 +365,31 @@ impl Db {
         self.dict.remove(id)
     }
 
-    /// Re-inserts a node taken out of another database or under another
-    /// name (RENAME, MOVE, COPY), keeping its encoding and LRU.
-    pub fn insert_node(&mut self, key: &[u8], value_of: &Node) -> u32 {
-        let data = dict::encode(key, value_of.value());
-        self.dict.insert_new(data, value_of.meta & !HAS_EXPIRE)
+    /// Moves or copies the value (and TTL) of node `id` of `dbs[from]` to
+    /// `key` in `dbs[to]`, where it must not exist (RENAME, MOVE, COPY).
+    /// A move keeps the value's encoding, sharing and access clock, as
+    /// Redis moves the object itself; a copy is a new, unshared object.
+    pub fn transfer(dbs: &mut [Db], from: usize, id: u32, to: usize, key: &[u8], copy: bool) -> u32 {
+        let src = &dbs[from];
+        let ttl = src.expire_at(id);
+        let node = src.dict.node(id);
+        let data = dict::encode(key, node.value());
+        let mut meta = node.meta & !HAS_EXPIRE;
+        if copy {
+            meta = (meta & !SHARED & ((1 << LRU_SHIFT) - 1)) | dbs[to].new_clock(crate::server::now_ms());
+        } else {
+            dbs[from].remove_id(id);
+        }
+        let new = dbs[to].dict.insert_new(data, meta);
+        if let Some(at) = ttl {
+            dbs[to].set_expire(new, at);
+        }
+        new
+    }
+
+    /// True for one of Redis's shared integer objects (OBJECT REFCOUNT).
+    pub fn is_shared(&self, id: u32) -> bool {
+        self.dict.node(id).meta & SHARED != 0
     }
 
     // ---- TTLs ---------------------------------------------------------------------

@@ -154,6 +154,18 @@ pub fn write_i64(out: &mut Vec<u8>, v: i64) {
     write_u64(out, v.unsigned_abs());
 }
 
+/// Writes the decimal text of `v` into `buf` (20 bytes fit `i64::MIN`) and
+/// returns its length: the allocation-free form of `write_i64`.
+pub fn format_i64(buf: &mut [u8; 20], v: i64) -> usize {
+    let mut digits = [0u8; 20];
+    let start = fmt_u64(&mut digits, v.unsigned_abs());
+    let sign = usize::from(v < 0);
+    buf[0] = b'-';
+    let len = 20 - start;
+    buf[sign..sign + len].copy_from_slice(&digits[start..]);
+    sign + len
+}
+
 // Appends the decimal text of a u128.
 fn write_u128(out: &mut Vec<u8>, v: u128) {
     let mut buf = [0u8; 40];
@@ -186,7 +198,9 @@ struct Big {
 
 impl Big {
     fn from_u64(v: u64) -> Big {
-        let mut b = Big { l: vec![v as u32, (v >> 32) as u32] };
+        let mut b = Big {
+            l: vec![v as u32, (v >> 32) as u32],
+        };
         b.trim();
         b
     }
@@ -323,7 +337,7 @@ impl Big {
     }
 
     // Decimal digit values (0..=9), most significant first; [0] for zero.
-    fn to_decimal(mut self) -> Vec<u8> {
+    fn into_decimal(mut self) -> Vec<u8> {
         if self.is_zero() {
             return vec![0];
         }
@@ -363,7 +377,11 @@ impl Big {
             return true;
         }
         let r = (n % 32) as u32;
-        r != 0 && self.l.get(full).is_some_and(|&x| x & ((1u32 << r) - 1) != 0)
+        r != 0
+            && self
+                .l
+                .get(full)
+                .is_some_and(|&x| x & ((1u32 << r) - 1) != 0)
     }
 
     // (x, b, sticky): the top 128 bits x, so that self = (x + f) * 2^b with
@@ -371,11 +389,17 @@ impl Big {
     fn top128(&self) -> (u128, i64, bool) {
         let len = self.bit_len();
         if len <= 128 {
-            let x = self.l.iter().rev().fold(0u128, |x, &limb| (x << 32) | u128::from(limb));
+            let x = self
+                .l
+                .iter()
+                .rev()
+                .fold(0u128, |x, &limb| (x << 32) | u128::from(limb));
             (x, 0, false)
         } else {
             let sh = len - 128;
-            let x = (0..128u64).rev().fold(0u128, |x, j| (x << 1) | u128::from(self.bit(sh + j)));
+            let x = (0..128u64)
+                .rev()
+                .fold(0u128, |x, j| (x << 1) | u128::from(self.bit(sh + j)));
             (x, sh as i64, self.any_below(sh))
         }
     }
@@ -472,10 +496,20 @@ struct FloatFormat {
     max_m: i64,
 }
 
-const F64_FMT: FloatFormat =
-    FloatFormat { prec: 53, min_e: -1074, max_top: 1023, min_m: -326, max_m: 311 };
-const X87_FMT: FloatFormat =
-    FloatFormat { prec: 64, min_e: -16445, max_top: 16383, min_m: -4953, max_m: 4935 };
+const F64_FMT: FloatFormat = FloatFormat {
+    prec: 53,
+    min_e: -1074,
+    max_top: 1023,
+    min_m: -326,
+    max_m: 311,
+};
+const X87_FMT: FloatFormat = FloatFormat {
+    prec: 64,
+    min_e: -16445,
+    max_top: 16383,
+    min_m: -4953,
+    max_m: 4935,
+};
 
 /// Result of converting an exact magnitude into a binary format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -550,7 +584,11 @@ fn round_binary_tiny(x: u128, b: i64, sticky: bool, f: FloatFormat, tiny_x: u128
         let (m2, _) = shift_round(tiny_x, ulp_u - b, sticky);
         ulp_u + i64::from(127 - m2.leading_zeros()) < min_normal_top
     };
-    Conv::Finite { mant: mant as u64, exp: ulp, erange: tiny && inexact }
+    Conv::Finite {
+        mant: mant as u64,
+        exp: ulp,
+        erange: tiny && inexact,
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -562,7 +600,8 @@ fn is_c_space(c: u8) -> bool {
 }
 
 fn starts_with_ci(s: &[u8], pat: &[u8]) -> bool {
-    s.get(..pat.len()).is_some_and(|p| p.eq_ignore_ascii_case(pat))
+    s.get(..pat.len())
+        .is_some_and(|p| p.eq_ignore_ascii_case(pat))
 }
 
 fn count_while(s: &[u8], f: impl Fn(u8) -> bool) -> usize {
@@ -606,8 +645,16 @@ enum Body<'a> {
     Inf,
     Nan,
     /// int.frac * 10^exp (decimal digits) or * 2^exp (hex digits).
-    Dec { int: &'a [u8], frac: &'a [u8], exp: i64 },
-    Hex { int: &'a [u8], frac: &'a [u8], exp: i64 },
+    Dec {
+        int: &'a [u8],
+        frac: &'a [u8],
+        exp: i64,
+    },
+    Hex {
+        int: &'a [u8],
+        frac: &'a [u8],
+        exp: i64,
+    },
 }
 
 struct Scan<'a> {
@@ -620,7 +667,13 @@ struct Scan<'a> {
 // `digits [. digits] [exp]` with at least one digit; returns
 // (int, frac, exponent, bytes consumed).
 fn scan_mantissa(s: &[u8], hex: bool) -> Option<(&[u8], &[u8], i64, usize)> {
-    let is_digit = move |c: u8| if hex { c.is_ascii_hexdigit() } else { c.is_ascii_digit() };
+    let is_digit = move |c: u8| {
+        if hex {
+            c.is_ascii_hexdigit()
+        } else {
+            c.is_ascii_digit()
+        }
+    };
     let ni = count_while(s, is_digit);
     let int = &s[..ni];
     let mut j = ni;
@@ -638,11 +691,11 @@ fn scan_mantissa(s: &[u8], hex: bool) -> Option<(&[u8], &[u8], i64, usize)> {
     }
     let mut exp = 0;
     let marker = if hex { b'p' } else { b'e' };
-    if s.get(j).is_some_and(|&c| c | 0x20 == marker) {
-        if let Some((e, n)) = scan_exponent(&s[j + 1..]) {
-            exp = e;
-            j += 1 + n;
-        }
+    if s.get(j).is_some_and(|&c| c | 0x20 == marker)
+        && let Some((e, n)) = scan_exponent(&s[j + 1..])
+    {
+        exp = e;
+        j += 1 + n;
     }
     Some((int, frac, exp, j))
 }
@@ -652,16 +705,20 @@ fn scan_mantissa(s: &[u8], hex: bool) -> Option<(&[u8], &[u8], i64, usize)> {
 fn scan(s: &[u8]) -> Option<Scan<'_>> {
     let mut i = count_while(s, is_c_space);
     let mut neg = false;
-    if let Some(&c) = s.get(i) {
-        if c == b'+' || c == b'-' {
-            neg = c == b'-';
-            i += 1;
-        }
+    if let Some(&c) = s.get(i)
+        && (c == b'+' || c == b'-')
+    {
+        neg = c == b'-';
+        i += 1;
     }
     let r = &s[i..];
     if starts_with_ci(r, b"inf") {
         let len = if starts_with_ci(r, b"infinity") { 8 } else { 3 };
-        return Some(Scan { neg, body: Body::Inf, end: i + len });
+        return Some(Scan {
+            neg,
+            body: Body::Inf,
+            end: i + len,
+        });
     }
     if starts_with_ci(r, b"nan") {
         let mut len = 3;
@@ -671,15 +728,29 @@ fn scan(s: &[u8]) -> Option<Scan<'_>> {
                 len = 5 + n;
             }
         }
-        return Some(Scan { neg, body: Body::Nan, end: i + len });
+        return Some(Scan {
+            neg,
+            body: Body::Nan,
+            end: i + len,
+        });
     }
-    if r.len() >= 2 && r[0] == b'0' && r[1] | 0x20 == b'x' {
-        if let Some((int, frac, exp, len)) = scan_mantissa(&r[2..], true) {
-            return Some(Scan { neg, body: Body::Hex { int, frac, exp }, end: i + 2 + len });
-        }
+    if r.len() >= 2
+        && r[0] == b'0'
+        && r[1] | 0x20 == b'x'
+        && let Some((int, frac, exp, len)) = scan_mantissa(&r[2..], true)
+    {
+        return Some(Scan {
+            neg,
+            body: Body::Hex { int, frac, exp },
+            end: i + 2 + len,
+        });
     }
     let (int, frac, exp, len) = scan_mantissa(r, false)?;
-    Some(Scan { neg, body: Body::Dec { int, frac, exp }, end: i + len })
+    Some(Scan {
+        neg,
+        body: Body::Dec { int, frac, exp },
+        end: i + len,
+    })
 }
 
 fn sat_i64(v: i128) -> i64 {
@@ -698,7 +769,12 @@ struct DecSig<'a> {
 
 impl DecSig<'_> {
     fn digits(&self) -> impl Iterator<Item = u8> + '_ {
-        self.int.iter().chain(self.frac).skip(self.first).take(self.n).copied()
+        self.int
+            .iter()
+            .chain(self.frac)
+            .skip(self.first)
+            .take(self.n)
+            .copied()
     }
 
     // Decimal magnitude m: value in [10^(m-1), 10^m).
@@ -711,10 +787,21 @@ impl DecSig<'_> {
 fn dec_sig<'a>(int: &'a [u8], frac: &'a [u8], exp: i64) -> Option<DecSig<'a>> {
     let total = int.len() + frac.len();
     let first = int.iter().chain(frac).position(|&c| c != b'0')?;
-    let trailing = int.iter().chain(frac).rev().position(|&c| c != b'0').unwrap_or(0);
+    let trailing = int
+        .iter()
+        .chain(frac)
+        .rev()
+        .position(|&c| c != b'0')
+        .unwrap_or(0);
     let n = total - first - trailing;
     let q = sat_i64(i128::from(exp) - frac.len() as i128 + trailing as i128);
-    Some(DecSig { int, frac, first, n, q })
+    Some(DecSig {
+        int,
+        frac,
+        first,
+        n,
+        q,
+    })
 }
 
 // Exact decimal -> binary conversion with bignums.
@@ -728,7 +815,9 @@ fn dec_to_conv_exact(sig: &DecSig<'_>, f: FloatFormat) -> Conv {
     }
     // Fast paths: up to 19 digits (fits a u64) scaled by at most 10^19.
     if sig.n <= 19 && (-19..=19).contains(&sig.q) {
-        let d = sig.digits().fold(0u64, |acc, c| acc * 10 + u64::from(c - b'0'));
+        let d = sig
+            .digits()
+            .fold(0u64, |acc, c| acc * 10 + u64::from(c - b'0'));
         return if sig.q >= 0 {
             round_binary(u128::from(d) * 10u128.pow(sig.q as u32), 0, false, f)
         } else {
@@ -867,7 +956,9 @@ fn dec_to_f64(int: &[u8], frac: &[u8], exp: i64) -> (f64, bool) {
         let digits = &tmp[start..];
         buf[len..len + digits.len()].copy_from_slice(digits);
         len += digits.len();
-        std::str::from_utf8(&buf[..len]).ok().and_then(|t| t.parse::<f64>().ok())
+        std::str::from_utf8(&buf[..len])
+            .ok()
+            .and_then(|t| t.parse::<f64>().ok())
     };
     match fast {
         Some(r) if r.is_infinite() => (r, true),
@@ -885,7 +976,11 @@ fn dec_to_f64(int: &[u8], frac: &[u8], exp: i64) -> (f64, bool) {
 /// valid prefix with correct rounding (subnormals included).
 pub fn strtod(s: &[u8]) -> Strtod {
     let Some(sc) = scan(s) else {
-        return Strtod { value: 0.0, consumed: 0, erange: false };
+        return Strtod {
+            value: 0.0,
+            consumed: 0,
+            erange: false,
+        };
     };
     let (mag, erange) = match sc.body {
         Body::Inf => (f64::INFINITY, false),
@@ -894,7 +989,11 @@ pub fn strtod(s: &[u8]) -> Strtod {
         Body::Hex { int, frac, exp } => conv_to_f64(hex_to_conv(int, frac, exp, F64_FMT)),
     };
     let value = if sc.neg { -mag } else { mag };
-    Strtod { value, consumed: sc.end, erange }
+    Strtod {
+        value,
+        consumed: sc.end,
+        erange,
+    }
 }
 
 /// Mirrors `string2d()` (and so `getDoubleFromObject`): the whole of `s`
@@ -934,7 +1033,14 @@ struct Collector {
 
 impl Collector {
     fn new(want: usize) -> Collector {
-        Collector { d: [0; 40], len: 0, want: want.min(39), round: 0, have_round: false, sticky: false }
+        Collector {
+            d: [0; 40],
+            len: 0,
+            want: want.min(39),
+            round: 0,
+            have_round: false,
+            sticky: false,
+        }
     }
 
     fn push(&mut self, v: u8) {
@@ -989,7 +1095,7 @@ fn sig_digits(m: u64, e: i64, n: usize, out: &mut [u8; 40]) -> i64 {
         } else {
             let mut b = Big::from_u64(m);
             b.shl(e as u64);
-            let ds = b.to_decimal();
+            let ds = b.into_decimal();
             x = ds.len() as i64 - 1;
             ds.iter().for_each(|&d| col.push(d));
         }
@@ -1102,7 +1208,11 @@ fn write_g17(out: &mut Vec<u8>, v: f64) {
     }
     let be = (bits >> 52) as i64;
     let frac = bits & ((1u64 << 52) - 1);
-    let (m, e) = if be == 0 { (frac, -1074) } else { (frac | (1u64 << 52), be - 1075) };
+    let (m, e) = if be == 0 {
+        (frac, -1074)
+    } else {
+        (frac | (1u64 << 52), be - 1075)
+    };
     let mut digits = [0u8; 40];
     let x = sig_digits(m, e, 17, &mut digits);
     format_g(out, &digits[..17], x);
@@ -1167,21 +1277,42 @@ pub struct LongDouble {
 
 impl LongDouble {
     /// Positive zero.
-    pub const ZERO: LongDouble = LongDouble { neg: false, class: Class::Zero, mant: 0, exp: 0 };
+    pub const ZERO: LongDouble = LongDouble {
+        neg: false,
+        class: Class::Zero,
+        mant: 0,
+        exp: 0,
+    };
 
-    const NAN: LongDouble = LongDouble { neg: false, class: Class::Nan, mant: 0, exp: 0 };
+    const NAN: LongDouble = LongDouble {
+        neg: false,
+        class: Class::Nan,
+        mant: 0,
+        exp: 0,
+    };
 
     fn inf(neg: bool) -> LongDouble {
-        LongDouble { neg, class: Class::Inf, mant: 0, exp: 0 }
+        LongDouble {
+            neg,
+            class: Class::Inf,
+            mant: 0,
+            exp: 0,
+        }
     }
 
     fn from_conv(neg: bool, c: Conv) -> LongDouble {
         match c {
-            Conv::Zero { .. } => LongDouble { neg, ..LongDouble::ZERO },
+            Conv::Zero { .. } => LongDouble {
+                neg,
+                ..LongDouble::ZERO
+            },
             Conv::Overflow => LongDouble::inf(neg),
-            Conv::Finite { mant, exp, .. } => {
-                LongDouble { neg, class: Class::Finite, mant, exp: exp as i32 }
-            }
+            Conv::Finite { mant, exp, .. } => LongDouble {
+                neg,
+                class: Class::Finite,
+                mant,
+                exp: exp as i32,
+            },
         }
     }
 
@@ -1193,7 +1324,12 @@ impl LongDouble {
         }
         let m = v.unsigned_abs();
         let lz = m.leading_zeros();
-        LongDouble { neg: v < 0, class: Class::Finite, mant: m << lz, exp: -(lz as i32) }
+        LongDouble {
+            neg: v < 0,
+            class: Class::Finite,
+            mant: m << lz,
+            exp: -(lz as i32),
+        }
     }
 
     /// Mirrors `string2ld()` (Redis 7.0.15): `s` must be 1..=5119 bytes, must
@@ -1276,12 +1412,21 @@ impl LongDouble {
             (Inf, Inf) if self.neg != other.neg => return LongDouble::NAN,
             (Inf, _) => return self,
             (_, Inf) => return other,
-            (Zero, Zero) => return LongDouble { neg: self.neg && other.neg, ..LongDouble::ZERO },
+            (Zero, Zero) => {
+                return LongDouble {
+                    neg: self.neg && other.neg,
+                    ..LongDouble::ZERO
+                };
+            }
             (Zero, _) => return other,
             (_, Zero) => return self,
             (Finite, Finite) => {}
         }
-        let (a, b) = if self.mag_cmp(&other) == Ordering::Less { (other, self) } else { (self, other) };
+        let (a, b) = if self.mag_cmp(&other) == Ordering::Less {
+            (other, self)
+        } else {
+            (self, other)
+        };
         let d = (i64::from(a.exp) - i64::from(b.exp)) as u32;
         let xa = u128::from(a.mant) << 62;
         let xb_full = u128::from(b.mant) << 62;
@@ -1336,7 +1481,7 @@ impl LongDouble {
             } else {
                 let mut b = Big::from_u64(self.mant);
                 b.shl(self.exp as u64);
-                push_digits(out, &b.to_decimal());
+                push_digits(out, &b.into_decimal());
             }
         } else {
             let k = self.exp.unsigned_abs();
@@ -1413,9 +1558,27 @@ mod tests {
             assert_eq!(parse_long(s.as_bytes()), Some(v), "{s}");
         }
         let bad = [
-            "", "+1", " 1", "1 ", "01", "-0", "-", "00", "-01", "9223372036854775808",
-            "-9223372036854775809", "18446744073709551616", "99999999999999999999",
-            "1a", "a1", "1.0", "1e3", "0x10", "\u{0}", "1\u{0}", "--1",
+            "",
+            "+1",
+            " 1",
+            "1 ",
+            "01",
+            "-0",
+            "-",
+            "00",
+            "-01",
+            "9223372036854775808",
+            "-9223372036854775809",
+            "18446744073709551616",
+            "99999999999999999999",
+            "1a",
+            "a1",
+            "1.0",
+            "1e3",
+            "0x10",
+            "\u{0}",
+            "1\u{0}",
+            "--1",
             "000000000000000000001",
         ];
         for s in bad {
@@ -1425,7 +1588,20 @@ mod tests {
 
     #[test]
     fn write_integers() {
-        for v in [0, 1, -1, 9, 10, -10, 99, 100, 12345, i64::MAX, i64::MIN, 1 << 40] {
+        for v in [
+            0,
+            1,
+            -1,
+            9,
+            10,
+            -10,
+            99,
+            100,
+            12345,
+            i64::MAX,
+            i64::MIN,
+            1 << 40,
+        ] {
             let mut out = Vec::new();
             write_i64(&mut out, v);
             assert_eq!(out, v.to_string().as_bytes());
@@ -1448,6 +1624,9 @@ mod tests {
             assert_eq!(out, v.to_string().as_bytes());
             assert_eq!(i64_len(v), out.len());
             assert_eq!(parse_i64(&out), Some(v));
+            let mut buf = [0u8; 20];
+            let n = format_i64(&mut buf, v);
+            assert_eq!(&buf[..n], &out[..]);
         }
     }
 
@@ -1486,9 +1665,36 @@ mod tests {
         }
         assert!(parse_f64(b"-0").unwrap().is_sign_negative());
         let bad = [
-            "", " 1", "1 ", "\t1", "nan", "-nan", "NaN(123)", "1e", "1e+", "e1", ".", "-", "+",
-            "0x", "0x.", "0xp1", "0x1p", "1x", "infin", "infinit", "1e309", "-1e309",
-            "1e-400", "0x1p-1080", "0x1p1024", "1\u{0}", "1,5", "1..2", "--1", "+-1",
+            "",
+            " 1",
+            "1 ",
+            "\t1",
+            "nan",
+            "-nan",
+            "NaN(123)",
+            "1e",
+            "1e+",
+            "e1",
+            ".",
+            "-",
+            "+",
+            "0x",
+            "0x.",
+            "0xp1",
+            "0x1p",
+            "1x",
+            "infin",
+            "infinit",
+            "1e309",
+            "-1e309",
+            "1e-400",
+            "0x1p-1080",
+            "0x1p1024",
+            "1\u{0}",
+            "1,5",
+            "1..2",
+            "--1",
+            "+-1",
             "2.4703282292062327e-324",
         ];
         for s in bad {
@@ -1586,13 +1792,18 @@ mod tests {
         let mut out = Vec::new();
         a.add(b).write_human(&mut out);
         assert_eq!(out, b"10.6");
-        for s in ["", " 1", "1 ", "nan", "1e5000", "-1e5000", "1e-5000", "abc", "1\u{0}", "\u{0}"] {
+        for s in [
+            "", " 1", "1 ", "nan", "1e5000", "-1e5000", "1e-5000", "abc", "1\u{0}", "\u{0}",
+        ] {
             assert!(LongDouble::parse(s.as_bytes()).is_none(), "{s:?}");
         }
         assert!(LongDouble::parse(&vec![b'1'; MAX_LONG_DOUBLE_CHARS]).is_none());
         let mut long = b"0.".to_vec();
         long.resize(MAX_LONG_DOUBLE_CHARS - 1, b'3');
-        assert_eq!(LongDouble::parse(&long).map(|v| v.to_x87_bits()), Some((0x3ffd, 0xaaaa_aaaa_aaaa_aaab)));
+        assert_eq!(
+            LongDouble::parse(&long).map(|v| v.to_x87_bits()),
+            Some((0x3ffd, 0xaaaa_aaaa_aaaa_aaab))
+        );
         long.push(b'3');
         assert!(LongDouble::parse(&long).is_none());
         let inf = LongDouble::parse(b"inf").unwrap();
@@ -1605,10 +1816,1093 @@ mod tests {
         let nz = LongDouble::parse(b"-0").unwrap();
         assert!(nz.add(nz).is_sign_negative());
         assert!(!nz.add(LongDouble::ZERO).is_sign_negative());
-        assert!(!a.add(LongDouble::parse(b"-10.5").unwrap()).is_sign_negative());
-        assert_eq!(LongDouble::from_i64(i64::MIN).to_x87_bits(), (0xc03e, 1 << 63));
+        assert!(
+            !a.add(LongDouble::parse(b"-10.5").unwrap())
+                .is_sign_negative()
+        );
+        assert_eq!(
+            LongDouble::from_i64(i64::MIN).to_x87_bits(),
+            (0xc03e, 1 << 63)
+        );
         assert_eq!(LongDouble::from_i64(0).to_x87_bits(), (0, 0));
     }
+
+    fn x87_hex(v: &LongDouble) -> String {
+        if v.is_nan() {
+            return "nan".into();
+        }
+        let (e, m) = v.to_x87_bits();
+        format!("{e:04x}{m:016x}")
+    }
+
+    // `want` is the exact text, or "LONG:<len>:<first 20>:<last 20>".
+    fn check_text(got: &str, want: &str, ctx: &str) {
+        if let Some(rest) = want.strip_prefix("LONG:") {
+            let mut it = rest.splitn(3, ':');
+            let len: usize = it.next().unwrap().parse().unwrap();
+            assert_eq!(got.len(), len, "{ctx}");
+            assert!(got.starts_with(it.next().unwrap()), "{ctx}");
+            assert!(got.ends_with(it.next().unwrap()), "{ctx}");
+        } else {
+            assert_eq!(got, want, "{ctx}");
+        }
+    }
+
+    #[test]
+    fn incrbyfloat_table_from_glibc() {
+        for &(a, b, bits, human) in ADD_CASES {
+            let (pa, pb) = (
+                LongDouble::parse(a.as_bytes()),
+                LongDouble::parse(b.as_bytes()),
+            );
+            let (Some(pa), Some(pb)) = (pa, pb) else {
+                assert_eq!(human, "BAD", "{a} + {b}");
+                continue;
+            };
+            let sum = pa.add(pb);
+            assert_eq!(x87_hex(&sum), bits, "{a} + {b}");
+            // Addition is commutative, including the sign of zero.
+            assert_eq!(x87_hex(&pb.add(pa)), bits, "{b} + {a}");
+            if human == "ERR" {
+                assert!(!sum.is_finite(), "{a} + {b}");
+            } else {
+                assert!(sum.is_finite(), "{a} + {b}");
+                let mut out = Vec::new();
+                sum.write_human(&mut out);
+                check_text(
+                    std::str::from_utf8(&out).unwrap(),
+                    human,
+                    &format!("{a} + {b}"),
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn string2ld_table_from_glibc() {
+        for &(s, bits, human) in LD_CASES {
+            let got = LongDouble::parse(s.as_bytes());
+            if bits.is_empty() {
+                assert!(got.is_none(), "{s:?}");
+                continue;
+            }
+            let v = got.unwrap_or_else(|| panic!("{s:?} rejected"));
+            assert_eq!(x87_hex(&v), bits, "{s:?}");
+            let mut out = Vec::new();
+            v.write_human(&mut out);
+            check_text(std::str::from_utf8(&out).unwrap(), human, s);
+        }
+    }
+
+    #[test]
+    fn string2d_table_from_glibc() {
+        for &(s, bits) in D_CASES {
+            let got = parse_f64(s.as_bytes()).map(|v| format!("{:016x}", v.to_bits()));
+            assert_eq!(got.as_deref().unwrap_or(""), bits, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn g17_table_from_glibc() {
+        for &(bits, text) in G17_CASES {
+            let v = f64::from_bits(bits);
+            assert_eq!(g17(v), text, "{bits:016x}");
+            let mut out = Vec::new();
+            write_d2string(&mut out, v);
+            assert_eq!(out, text.as_bytes(), "{bits:016x}");
+        }
+    }
+
+    #[test]
+    fn g17_round_trips() {
+        // %.17g always round-trips through strtod.
+        let mut x = 0x0123_4567_89ab_cdefu64;
+        for _ in 0..20_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let v = f64::from_bits(x);
+            if !v.is_finite() {
+                continue;
+            }
+            let mut out = Vec::new();
+            write_double(&mut out, v);
+            assert_eq!(
+                parse_f64(&out).map(f64::to_bits),
+                Some(v.to_bits()),
+                "{v:e}"
+            );
+        }
+    }
+
+    // (a, b, x87 bits of a+b, ld2string(a+b, LD_STR_HUMAN) or ERR) from glibc/x87.
+    const ADD_CASES: &[(&str, &str, &str, &str)] = &[
+        ("10.5", "0.1", "4002a99999999999999a", "10.6"),
+        ("0.1", "0.2", "3ffd999999999999999a", "0.3"),
+        ("3.0e3", "0", "400abb80000000000000", "3000"),
+        ("-0", "-0", "80000000000000000000", "0"),
+        ("0", "-0", "00000000000000000000", "0"),
+        ("10.5", "-10.5", "00000000000000000000", "0"),
+        (
+            "1e4000",
+            "1",
+            "73e6d1ba8323fe558c61",
+            "LONG:4000:99999999999999999999:06648276349901340672",
+        ),
+        (
+            "1e400",
+            "1e-400",
+            "452fda763fc8cb9ff9e6",
+            "LONG:401:10000000000000000000:43732497430221946880",
+        ),
+        ("5.0e-4931", "5.0e-4931", "0005edf240a7ec18e59d", "0"),
+        ("5.0e-4931", "-5.0e-4931", "00000000000000000000", "0"),
+        ("inf", "-inf", "nan", "ERR"),
+        ("inf", "1", "7fff8000000000000000", "ERR"),
+        ("-inf", "-inf", "ffff8000000000000000", "ERR"),
+        (
+            "1.18973149535723176502e4932",
+            "1.18973149535723176502e4932",
+            "7fff8000000000000000",
+            "ERR",
+        ),
+        (
+            "1.18973149535723176502e4932",
+            "-1e4932",
+            "7ffca34d355a8e0424c8",
+            "LONG:4932:18973149535723176501:81133973020103147520",
+        ),
+        (
+            "1e17",
+            "0.5",
+            "4037b1a2bc2ec5000040",
+            "100000000000000000.5",
+        ),
+        (
+            "1e17",
+            "0.3",
+            "4037b1a2bc2ec5000026",
+            "100000000000000000.296875",
+        ),
+        (
+            "18446744073709551615",
+            "1",
+            "403f8000000000000000",
+            "18446744073709551616",
+        ),
+        (
+            "9223372036854775807",
+            "1",
+            "403e8000000000000000",
+            "9223372036854775808",
+        ),
+        (
+            "-9223372036854775808",
+            "-1",
+            "c03e8000000000000001",
+            "-9223372036854775809",
+        ),
+        (
+            "0.000003814697265625",
+            "0",
+            "3fed8000000000000000",
+            "0.00000381469726562",
+        ),
+        (
+            "0.000000000000000005",
+            "0.000000000000000005",
+            "3fc6b877aa3236a4b449",
+            "0.00000000000000001",
+        ),
+        (
+            "0.000000000000000015",
+            "0",
+            "3fc78a59bfa5a8fb8737",
+            "0.00000000000000002",
+        ),
+        (
+            "0.000000000000000025",
+            "0",
+            "3fc7e69594bec44de15b",
+            "0.00000000000000002",
+        ),
+        (
+            "-0.000000000000000025",
+            "0",
+            "bfc7e69594bec44de15b",
+            "-0.00000000000000002",
+        ),
+        ("-1e-18", "0", "bfc39392ee8e921d5d07", "0"),
+        (
+            "1e-17",
+            "1e-17",
+            "3fc7b877aa3236a4b449",
+            "0.00000000000000002",
+        ),
+        ("123.456", "-123.455", "3ff583126e978d500000", "0.001"),
+        ("0x1p-16445", "0x1p-16445", "00000000000000000002", "0"),
+        ("0x1p-16445", "-0x1p-16445", "00000000000000000000", "0"),
+        (
+            "0x1.fffffffffffffffep-16383",
+            "0x1p-16445",
+            "00018000000000000001",
+            "0",
+        ),
+        (
+            "0x1p64",
+            "-0x1p-1",
+            "403f8000000000000000",
+            "18446744073709551616",
+        ),
+        (
+            "0x1p64",
+            "0x1p0",
+            "403f8000000000000000",
+            "18446744073709551616",
+        ),
+        (
+            "0x1.0000000000000001p0",
+            "-0x1p-64",
+            "3ffeffffffffffffffff",
+            "1",
+        ),
+        ("1", "0x1p-64", "3fff8000000000000000", "1"),
+        ("1", "0x1p-65", "3fff8000000000000000", "1"),
+        ("1", "0x1.0000000000001p-64", "3fff8000000000000001", "1"),
+        ("1.5", "2.25", "4000f000000000000000", "3.75"),
+        (
+            "99999999999999999999",
+            "0.1",
+            "4041ad78ebc5ac620000",
+            "100000000000000000000",
+        ),
+        ("1e20", "-1e20", "00000000000000000000", "0"),
+        ("0.1", "1e-30", "3ffbcccccccccccccccd", "0.1"),
+        ("-0.1", "-0.2", "bffd999999999999999a", "-0.3"),
+        (
+            "3.14159265358979323846264338327950288",
+            "2.71828182845904523536028747135266250",
+            "4001bb84177d62120668",
+            "5.85987448204883847",
+        ),
+        ("1e-4951", "0", "", "BAD"),
+        ("0x1.8p-16446", "0", "00000000000000000001", "0"),
+        ("4.5", "0", "40019000000000000000", "4.5"),
+        ("0.5", "0.25", "3ffec000000000000000", "0.75"),
+        ("7", "-7.00000000000000000001", "00000000000000000000", "0"),
+        (
+            "1e308",
+            "1e308",
+            "43ff8e679c2f5e44ff8f",
+            "LONG:309:19999999999999999999:56510092687857156096",
+        ),
+        (
+            "1.7976931348623157e308",
+            "1.7976931348623157e308",
+            "43fffffffffffffff7ac",
+            "LONG:309:35953862697246313999:53604933726679072768",
+        ),
+        (
+            "-580412.332146",
+            "113194.197369935632729518",
+            "c011e422445015e497b7",
+            "-467218.13477606436728706",
+        ),
+        ("1.5e0", "7e-9", "3fffc000000f084a6b22", "1.500000007"),
+        (
+            "170110.6",
+            "-572676.817839705232",
+            "c011c490c6f88af937bd",
+            "-402566.21783970523202356",
+        ),
+        (
+            "0.3e16",
+            "-2.25e4",
+            "4032aa87bee53281c000",
+            "2999999999977500",
+        ),
+        ("1.5e-46", "1.5e-39", "3f7e82ab1f0338bac6ae", "0"),
+        (
+            "718968.16124906528630",
+            "343086.7486257",
+            "401381a537476c6bc2e2",
+            "1062054.90987476528630395",
+        ),
+        (
+            "0x1.4d3334955d46af78p-7865",
+            "0x1.b52901a6ccaccdb2p-7888",
+            "2146a6999bffd7a4fe89",
+            "0",
+        ),
+        (
+            "0x1.ce79793a67c9e2edp7999",
+            "-0x1.29af48d9d59ce6cap7974",
+            "5f3ee73cbc52c812bb01",
+            "LONG:2409:15695788564008023603:19394081434188644352",
+        ),
+        (
+            "398928.432463656018",
+            "115157.0842873",
+            "4011fb04b089394d08c5",
+            "514085.51675095601800081",
+        ),
+        (
+            "785624.78899430141900",
+            "-125964.5899431662",
+            "4012a10cc32f503e3ff5",
+            "659660.1990511352190083",
+        ),
+        (
+            "-309918.27668",
+            "499555.543479",
+            "4010b93151133c1ce6c0",
+            "189637.26679899999999179",
+        ),
+        (
+            "0x1.5ff527e03af2a080p8632",
+            "-0x1.d8541c11a795e1d7p8608",
+            "61b7affa9303f36b476c",
+            "LONG:2599:42576795149322047918:78957625554955665408",
+        ),
+        (
+            "-639632.451838258",
+            "-829160.2228",
+            "c013b34bc565a8be35ec",
+            "-1468792.67463825799995902",
+        ),
+        (
+            "592123.62539992505634212",
+            "41356.03613979122754590",
+            "40129aa87a95aaab671c",
+            "633479.66153971628386898",
+        ),
+        ("1.5e-22", "-2.25e-44", "3fb6b556c0608c396185", "0"),
+        (
+            "0x1.993fd21b5aaa1c87p2274",
+            "0x1.09cd75d167853d00p2249",
+            "48e1cc9fe95020b2829e",
+            "LONG:685:55713203102934112543:37636217905413619712",
+        ),
+        (
+            "999354.404296",
+            "-687847.0",
+            "4011981a6ceffe2a3cea",
+            "311507.404295999999988",
+        ),
+        (
+            "0.3e-51",
+            "-2.25e15",
+            "c031ffcb9e57d4000000",
+            "-2250000000000000",
+        ),
+        (
+            "-88440.79158",
+            "-664710.97316932",
+            "c012b7dffc3c69c8709d",
+            "-753151.76474932000002127",
+        ),
+        (
+            "548017.24288813",
+            "-495625.36688134595731006",
+            "400ecca7e041fb088998",
+            "52391.87600678404268706",
+        ),
+        (
+            "-602331.42",
+            "-437489.098435125",
+            "c012fddcc84b82a12f90",
+            "-1039820.51843512499999633",
+        ),
+        (
+            "460863.8437005329",
+            "-835752.0556382100233",
+            "c011b70d06c83186011d",
+            "-374888.21193767712330214",
+        ),
+        (
+            "-463299.061",
+            "378851.15768684551483",
+            "c00fa4eff39fc3f447bc",
+            "-84447.90331315448517557",
+        ),
+        (
+            "-930311.45914499",
+            "-490174.7780941",
+            "c013ad6631e5dd9ba710",
+            "-1420486.23723909000000276",
+        ),
+        (
+            "1.5e34",
+            "1.5e-24",
+            "4070b8e3a78112e814d5",
+            "14999999999999999999905897266544640",
+        ),
+        (
+            "975199.658398146319477",
+            "-290136.009",
+            "4012a7407a63ef4f8868",
+            "685063.64939814631952686",
+        ),
+        (
+            "-727999.36990015331064",
+            "-615892.42614",
+            "c013a40c9e5e4a4cc62d",
+            "-1343891.79604015331062783",
+        ),
+        (
+            "0x1.c32898583128fc49p10990",
+            "-0x1.69e885e946a47b27p10935",
+            "6aede1944c2c18947cba",
+            "LONG:3309:36791000452631471376:94162928391830896640",
+        ),
+        (
+            "123456789.987654321e-60",
+            "7e32",
+            "406c8a0cf7f326029eea",
+            "699999999999999999986226039881728",
+        ),
+        (
+            "0.3e14",
+            "1.5e-59",
+            "402bda475abf00000000",
+            "30000000000000",
+        ),
+        (
+            "-107121.110313431244283",
+            "-813359.5034",
+            "c012e0ba09d1c52cc4f6",
+            "-920480.61371343124426403",
+        ),
+        (
+            "56829.74",
+            "5628.953520583389672958",
+            "400ef3fab18a90a0c2f0",
+            "62458.69352058338967026",
+        ),
+        (
+            "86099.400995226018584528",
+            "-310238.8405",
+            "c010dae2dc20d8a1abe8",
+            "-224139.43950477398141174",
+        ),
+        (
+            "333184.021766",
+            "819327.865964135214105659",
+            "40138cafff1a1241d358",
+            "1152511.88773013521404209",
+        ),
+        (
+            "-739482.4622240888",
+            "-450005.36882",
+            "c01391337ea5fa717771",
+            "-1189487.83104408880001301",
+        ),
+        (
+            "-89391.1507371743802",
+            "-48450.582",
+            "c010869c6ee52a7621b0",
+            "-137841.73273717438019048",
+        ),
+        (
+            "0x1.12060e6ef06174d5p6838",
+            "0x1.e9019117cbf49b41p6796",
+            "5ab589030737786dda9c",
+            "LONG:2059:29693298494614276321:50985136003308584960",
+        ),
+        (
+            "7e8",
+            "-2.25e25",
+            "c05394e47b8d681713e6",
+            "-22499999999999999299551232",
+        ),
+        (
+            "419042.284716649",
+            "-363889.0820432028344565",
+            "400ed77133e2682f0c70",
+            "55153.20267344616553373",
+        ),
+        (
+            "854350.520287747",
+            "320868.25929086892",
+            "40138f75963c93b6a04c",
+            "1175218.77957861591994515",
+        ),
+        ("0.3e-33", "-0.3e-45", "3f8fc7625ae3c6b83665", "0"),
+        ("0.3e-18", "0.3e8", "4017e4e1c00000000000", "30000000"),
+        (
+            "-547991.133",
+            "666681.2363512001763",
+            "400fe7d10d3a9cb46138",
+            "118690.10335120017629151",
+        ),
+        (
+            "7e-4",
+            "7e4",
+            "400f88b80016f0068db9",
+            "70000.00070000000000192",
+        ),
+        (
+            "-617282.696542927952777278",
+            "21711.8797170731",
+            "c01291672d11b7fcd1ec",
+            "-595570.81682585485282289",
+        ),
+        (
+            "-975677.6503218680129",
+            "561816.2340500",
+            "c011ca14ad5219616b86",
+            "-413861.41627186801287053",
+        ),
+        (
+            "1.5e-36",
+            "-2.25e17",
+            "c038c7d713b49da00000",
+            "-225000000000000000",
+        ),
+        (
+            "0x1.05e8fbbba790e351p-2463",
+            "0x1.c9ba5fa9ff0f082ap-2476",
+            "366082fba4c752706de4",
+            "0",
+        ),
+        (
+            "0x1.db05bbba8a8c5792p-14595",
+            "0x1.f2263bca77148c50p-14638",
+            "06fced82dddd45654e2d",
+            "0",
+        ),
+        (
+            "-209282.722900204",
+            "-258573.2024594353034619",
+            "c011e471fd9c8bd17b18",
+            "-467855.92535963930345133",
+        ),
+        (
+            "174022.093576",
+            "-245367.93368",
+            "c00f8b58eb8887229e90",
+            "-71345.84010399999999663",
+        ),
+        (
+            "-126890.7348035",
+            "-20470.1802034",
+            "c0108fe83a8f7919c751",
+            "-147360.91500689999999452",
+        ),
+        (
+            "0x1.0225072322208bb5p12218",
+            "-0x1.c1d5f6ea2b599166p12213",
+            "6fb8f416576bd0c5bf29",
+            "LONG:3678:92000924140577034118:77525729324132466688",
+        ),
+        (
+            "7e35",
+            "-2.25e18",
+            "407686d0aa23731e8f12",
+            "699999999999999997787343521818083328",
+        ),
+        (
+            "-433943.631027123226194133",
+            "747215.80979794948728785",
+            "401198f705b87d9888a6",
+            "313272.17877082626108631",
+        ),
+        (
+            "0x1.73422574d909c5b1p14896",
+            "0x1.68b44fbe5ab76887p14832",
+            "7a2fb9a112ba6c84e2d9",
+            "LONG:4485:20148917347432479167:64028326398893490176",
+        ),
+        (
+            "0.3e29",
+            "-0.3e-44",
+            "405dc1ded63574de0e46",
+            "29999999999999999999194693632",
+        ),
+        (
+            "359007.723940874",
+            "-963084.062984812689",
+            "c012937ac56cb9564939",
+            "-604076.33904393868903071",
+        ),
+        (
+            "123456789.987654321e-13",
+            "-2.25e-41",
+            "3feecf20499ca79cb495",
+            "0.00001234567899877",
+        ),
+        (
+            "0x1.f3d9cf02eb7ba303p-9698",
+            "0x1.7967f196ce815622p-9746",
+            "1a1df9ece78175be8e36",
+            "0",
+        ),
+    ];
+    // (input, x87 bits or "" if string2ld rejects it, human text) from glibc.
+    const LD_CASES: &[(&str, &str, &str)] = &[
+        ("0", "00000000000000000000", "0"),
+        ("-0", "80000000000000000000", "0"),
+        ("+0", "00000000000000000000", "0"),
+        ("1", "3fff8000000000000000", "1"),
+        ("10.5", "4002a800000000000000", "10.5"),
+        ("0.1", "3ffbcccccccccccccccd", "0.1"),
+        ("-0.1", "bffbcccccccccccccccd", "-0.1"),
+        ("3.0e3", "400abb80000000000000", "3000"),
+        (
+            "1e4000",
+            "73e6d1ba8323fe558c61",
+            "LONG:4000:99999999999999999999:06648276349901340672",
+        ),
+        (
+            "-1e4000",
+            "f3e6d1ba8323fe558c61",
+            "LONG:4001:-9999999999999999999:06648276349901340672",
+        ),
+        ("5.0e-4931", "0004edf240a7ec18e59d", "0"),
+        ("3.6e-4951", "00000000000000000001", "0"),
+        ("1.8e-4951", "", ""),
+        ("1.83e-4951", "00000000000000000001", "0"),
+        ("1e-4951", "", ""),
+        ("1e-5000", "", ""),
+        ("1e5000", "", ""),
+        (
+            "1.18973149535723176502e4932",
+            "7ffeffffffffffffffff",
+            "LONG:4933:11897314953572317650:19552086811989770240",
+        ),
+        ("1.18973149535723176509e4932", "", ""),
+        ("3.3621031431120935063e-4932", "00018000000000000000", "0"),
+        ("inf", "7fff8000000000000000", "inf"),
+        ("-inf", "ffff8000000000000000", "-inf"),
+        ("+Infinity", "7fff8000000000000000", "inf"),
+        ("nan", "", ""),
+        ("-nan", "", ""),
+        ("nan(1)", "", ""),
+        (" 1", "", ""),
+        ("1 ", "", ""),
+        ("1\0", "", ""),
+        ("\0", "", ""),
+        ("", "", ""),
+        (".5", "3ffe8000000000000000", "0.5"),
+        ("5.", "4001a000000000000000", "5"),
+        (".", "", ""),
+        (" ", "", ""),
+        ("1e", "", ""),
+        ("1e+", "", ""),
+        ("0x", "", ""),
+        ("0x1p", "", ""),
+        ("0x1.8p1", "4000c000000000000000", "3"),
+        ("0X.8P-1", "3ffd8000000000000000", "0.25"),
+        ("0x1p-16445", "00000000000000000001", "0"),
+        ("0x1p-16446", "", ""),
+        ("0x1.8p-16446", "00000000000000000001", "0"),
+        ("0x1.0000000000000001p-16446", "", ""),
+        ("0x1.ffffffffffffffffp16383", "", ""),
+        (
+            "0x1.fffffffffffffffe8p16383",
+            "7ffeffffffffffffffff",
+            "LONG:4933:11897314953572317650:19552086811989770240",
+        ),
+        ("0x1.144dA96eEb063D89p-16385", "00001144da96eeb063d8", "0"),
+        ("0x1.144dA96eEb063D8ap-16385", "00001144da96eeb063d9", "0"),
+        (
+            "18446744073709551617",
+            "403f8000000000000000",
+            "18446744073709551616",
+        ),
+        (
+            "18446744073709551616.5",
+            "403f8000000000000000",
+            "18446744073709551616",
+        ),
+        (
+            "36893488147419103233",
+            "40408000000000000000",
+            "36893488147419103232",
+        ),
+        (
+            "1.00000000000000000002710505431213761085018632002174854278564453125",
+            "3fff8000000000000000",
+            "1",
+        ),
+        (
+            "1.000000000000000000027105054312137610850186320021748542785644531250000000001",
+            "3fff8000000000000000",
+            "1",
+        ),
+        (
+            "0.000003814697265625",
+            "3fed8000000000000000",
+            "0.00000381469726562",
+        ),
+        ("1e-20", "3fbcbce5086492111aeb", "0"),
+        (
+            "123456789012345678901234567890",
+            "405fc77487fb61b9f077",
+            "123456789012345678899921813504",
+        ),
+        (
+            "-9223372036854775808",
+            "c03e8000000000000000",
+            "-9223372036854775808",
+        ),
+        ("0e-99999", "00000000000000000000", "0"),
+        ("0x0p99999", "00000000000000000000", "0"),
+        (
+            "00000.00000e99999999999999999999",
+            "00000000000000000000",
+            "0",
+        ),
+        ("1e99999999999999999999", "", ""),
+        ("1e-99999999999999999999", "", ""),
+        ("infinity", "7fff8000000000000000", "inf"),
+        ("infin", "", ""),
+        ("1,5", "", ""),
+        ("--1", "", ""),
+        ("+-1", "", ""),
+        (
+            "692396411157238116.8473859e2113",
+            "5ba5b4d2e12fb796e4a9",
+            "LONG:2131:69239641115723811684:61698587224394694656",
+        ),
+        (
+            "-723267.456519803788076e3747",
+            "f0b1d41ee2d7a35b9f72",
+            "LONG:3754:-7232674565198037880:72149864919534141440",
+        ),
+        (
+            "1796703.1386223e170",
+            "4248b59c0f9700c0de51",
+            "LONG:177:17967031386222999999:38489365746314903552",
+        ),
+        (
+            "-519970368620585345137.759620198e-4237",
+            "8948e00bdc26352fb8f6",
+            "0",
+        ),
+        (
+            "-47007224650349799.603917823275178179e-2578",
+            "9ec2af3accc4c5385cb1",
+            "0",
+        ),
+        (
+            "26334220445736794.870e1102",
+            "4e829ef6930703debdb7",
+            "LONG:1119:26334220445736794870:16892144365118423040",
+        ),
+        (
+            "250026805866531592921.8e809",
+            "4ac29314e6e67faa50d7",
+            "LONG:830:25002680586653159293:38183468865262977024",
+        ),
+        (
+            "-54.21304181e2200",
+            "dc91803607690882e895",
+            "LONG:2203:-5421304181000000000:96663610603669028864",
+        ),
+        (
+            "8173225158.61397258e4635",
+            "7c4585e59781acffa39b",
+            "LONG:4645:81732251586139725799:85171855838293262336",
+        ),
+        (
+            "-1902901358783967.37954e2397",
+            "df4cab1bb75355231038",
+            "LONG:2414:-1902901358783967379:01731480620849168384",
+        ),
+        (
+            "9.5e1495",
+            "5368b8e0c16f8a272a17",
+            "LONG:1496:94999999999999999999:73656600588877561856",
+        ),
+        (
+            "-44129015.593236230900506745e-1805",
+            "a8ac9f3c23d50e6afa3b",
+            "0",
+        ),
+        ("39431500119906.38919e-868", "34e8d46d77bb0e5de300", "0"),
+        (
+            "-962463746745799.3782539864784445e-1633",
+            "ab0085e998181f0a2a58",
+            "0",
+        ),
+        (
+            "-414046.937162617973008798930e-3206",
+            "9677bc70adca372bfa0d",
+            "0",
+        ),
+        ("78394345961.172e-1620", "2b1dcb2a8e509976fd2d", "0"),
+        (
+            "028883524205541138546.35464819615907815226e2674",
+            "62f2b2d999a63d4a1071",
+            "LONG:2694:28883524205541138547:15984902161058234368",
+        ),
+        ("-627.657963974119274e-2187", "a3a796dcd282ffb77c0b", "0"),
+        (
+            "-610940019006649561.27167320704010620e1573",
+            "d4a3b21e973a142fd62c",
+            "LONG:1592:-6109400190066495612:32949324914694815744",
+        ),
+        ("33584918400.2590779827e-3369", "146aa7e2f492de1e9cb9", "0"),
+        (
+            "64.17635e382",
+            "44f9fc903e786f8f3c92",
+            "LONG:384:64176349999999999998:96198929792399048704",
+        ),
+        (
+            "439600.8189599002544251126e-477",
+            "39e191a07e010888d946",
+            "0",
+        ),
+        (
+            "347802826450682866.312468689135e1622",
+            "5545ad7477684012de6f",
+            "LONG:1640:34780282645068286630:57608169163730190336",
+        ),
+        ("4339.997860884301e-1971", "2677bd203ee593078fbc", "0"),
+        (
+            "50534637302613753.65863220474193408363e-3610",
+            "115ea0a42ff5b958c6cd",
+            "0",
+        ),
+        (
+            "-8721387.63e4296",
+            "f7d5855d197a343b08aa",
+            "LONG:4304:-8721387630000000000:72255644020177371136",
+        ),
+        ("-711255077536.7661481e-2786", "9bffb283e935334d3d3c", "0"),
+        ("925.9505128330e-4282", "0878a421199e07a80151", "0"),
+        (
+            "-9626793441013779.506604506734650245e1593",
+            "d4dff3710cbc0e9f6810",
+            "LONG:1610:-9626793441013779506:51749521259650613248",
+        ),
+        (
+            "-36715.7285572020953e1653",
+            "d5819ed1fec0c249a8a9",
+            "LONG:1659:-3671572855720209530:96018390674619498496",
+        ),
+        (
+            "1541042494.17994368020572e-3156",
+            "1729b70ffc4f50846fd4",
+            "0",
+        ),
+        ("70.2948101558234291e-660", "3774caa4dd2cef350c90", "0"),
+        ("-0380821503160815607.41e-4154", "8a528a639b5b18495d90", "0"),
+        ("-7335.280483e-2071", "a52c8bd50554b46ae23f", "0"),
+        (
+            "-78019583356631085152.5854990230395389e4050",
+            "f4ceed157feb73fc29a9",
+            "LONG:4071:-7801958335663108515:84352472390006996992",
+        ),
+        (
+            "367485474678549334960.467027368378456e2196",
+            "5cc29a615fd5efd961b8",
+            "LONG:2217:36748547467854933495:10604513167850602496",
+        ),
+        ("-232868798271.87419e-3961", "8cbec27d1b995dbc6a79", "0"),
+        (
+            "-68789719241982545303.6395e278",
+            "c3dca84b2e4dcc08743b",
+            "LONG:299:-6878971924198254530:37584013753321521152",
+        ),
+        (
+            "-8291166542065304530.287952172e4150",
+            "f617e6616642eed23aa2",
+            "LONG:4170:-8291166542065304530:51865620553238839296",
+        ),
+        (
+            "6612.171278484889665631278e4343",
+            "7866e2b28d5b3cf1f7d3",
+            "LONG:4347:66121712784848896657:28749665228250152960",
+        ),
+    ];
+    // (input, f64 bits or "" if string2d rejects it) from glibc strtod.
+    const D_CASES: &[(&str, &str)] = &[
+        ("0", "0000000000000000"),
+        ("-0", "8000000000000000"),
+        ("1", "3ff0000000000000"),
+        ("0.1", "3fb999999999999a"),
+        ("-1.5", "bff8000000000000"),
+        ("+1.5", "3ff8000000000000"),
+        (".5", "3fe0000000000000"),
+        ("5.", "4014000000000000"),
+        ("1e3", "408f400000000000"),
+        ("1E+3", "408f400000000000"),
+        ("inf", "7ff0000000000000"),
+        ("-inf", "fff0000000000000"),
+        ("+inf", "7ff0000000000000"),
+        ("INFINITY", "7ff0000000000000"),
+        ("infinit", ""),
+        ("nan", ""),
+        ("-nan", ""),
+        ("NaN(abc)", ""),
+        (" 1", ""),
+        ("1 ", ""),
+        ("\t1", ""),
+        ("", ""),
+        ("1\0", ""),
+        ("0x10", "4030000000000000"),
+        ("0X1P-2", "3fd0000000000000"),
+        ("0x.8", "3fe0000000000000"),
+        ("0x1.", "3ff0000000000000"),
+        ("-0x1.8p1", "c008000000000000"),
+        ("0x", ""),
+        ("0x.", ""),
+        ("0xp1", ""),
+        ("0x1p", ""),
+        ("1e", ""),
+        ("1e+", ""),
+        ("e1", ""),
+        (".", ""),
+        ("0e-99999", "0000000000000000"),
+        ("0x0p99999999999999999999", "0000000000000000"),
+        ("1e308", "7fe1ccf385ebc8a0"),
+        ("1e309", ""),
+        ("-1e309", ""),
+        ("1.7976931348623157e308", "7fefffffffffffff"),
+        ("1.7976931348623158e308", "7fefffffffffffff"),
+        ("1.797693134862315807e308", "7fefffffffffffff"),
+        ("2.2250738585072014e-308", "0010000000000000"),
+        ("2.2250738585072011e-308", "000fffffffffffff"),
+        ("4.9406564584124654e-324", "0000000000000001"),
+        ("2.4703282292062327e-324", ""),
+        ("2.4703282292062328e-324", "0000000000000001"),
+        ("1e-400", ""),
+        ("4e-320", "0000000000001fa0"),
+        ("0x1p-1074", "0000000000000001"),
+        ("0x1p-1075", ""),
+        ("0x1.0000000000001p-1075", "0000000000000001"),
+        ("0x1p1024", ""),
+        ("0x1.fffffffffffff8p1023", ""),
+        ("0x1.fffffffffffff7ffffp1023", "7fefffffffffffff"),
+        ("0x1.00000000000018p-1023", "0008000000000000"),
+        ("0x1.0000000000001cp-1023", "0008000000000001"),
+        ("0x1.00000000000018p-1030", "0000100000000000"),
+        ("9007199254740993", "4340000000000000"),
+        ("9007199254740993.0000000000001", "4340000000000001"),
+        (
+            "1.00000000000000011102230246251565404236316680908203125",
+            "3ff0000000000000",
+        ),
+        (
+            "1.00000000000000011102230246251565404236316680908203125001",
+            "3ff0000000000001",
+        ),
+        ("1e23", "44b52d02c7e14af6"),
+        ("8.98846567431158e307", "7fe0000000000000"),
+        ("123456789012345678901234567890e-10", "43e56a95319d63e1"),
+        ("89354724.8775043e-215", "14f25c2e120e505d"),
+        ("-2613.68408371221893e-199", "9753899d556d8cd3"),
+        ("-9507845727.9249e114", "d9acc400551ce501"),
+        ("8123748848396073.e244", "75e52268f6c6570e"),
+        ("00.736e292", "7c8799e0cfd920ed"),
+        ("-111.79e299", "fe70b1568434edd2"),
+        ("-745684967.000846917e265", "f8cb91794dc9fde9"),
+        ("0891368.995e36", "48a476feffcb3498"),
+        ("-1202151996584589.706421e-186", "9c729542809fd375"),
+        ("6.8e-249", "0c6857d3537caa70"),
+        ("-7131186953531.5542629926803610e10", "c4ae33a5fcb7c897"),
+        ("-40317416.01299e242", "f3c205078db22867"),
+        ("011590609624301.e43", "4b92e876e5179b70"),
+        ("776.5372170e-289", "0487a61447901912"),
+        ("-959314.6925834103787001e288", "fcf80868fbe07921"),
+        ("791494202.9792737340942046e186", "6865af5fc266cf14"),
+        ("-617279.157673e-287", "858caf3c81eff0ef"),
+        ("-33589.36783e-330", ""),
+        ("4811268.0818518184619e-9", "3f73b4faf1057f69"),
+        ("875441608329.510086008962054760e-312", "01a2c2c801da759a"),
+        ("-3315521088.33486278e-145", "a3ced897f58d756b"),
+        ("8959977580737610800.364089143225356e56", "4f7fb1de3f3d69aa"),
+        ("-5378540776.521649506965e-4", "c12069fc27c2064a"),
+        ("-4974351013.0966766e141", "df38506a406c4b72"),
+        ("-287732096229.1938894469000599e-123", "a8c6249c65346b5e"),
+        ("-39356518116296.41158124e-165", "a0807d7a22477024"),
+        ("-9792869138899.7349077703506827e267", "fa11438211172bc8"),
+        ("579843212113059692.1198284522e202", "6d906d13101495a4"),
+        (
+            "-4716408274040871442.50806209034531e-17",
+            "c0479500a9c9f25e",
+        ),
+        ("-4219.8522997641883959e-156", "a04c4a1ba90f004f"),
+    ];
+    // (f64 bits, printf("%.17g")) from glibc.
+    const G17_CASES: &[(u64, &str)] = &[
+        (0x3fb999999999999a, "0.10000000000000001"),
+        (0x3fc999999999999a, "0.20000000000000001"),
+        (0x3fd3333333333333, "0.29999999999999999"),
+        (0x3fd5555555555555, "0.33333333333333331"),
+        (0x3fe5555555555555, "0.66666666666666663"),
+        (0x3ff0000000000000, "1"),
+        (0xbff0000000000000, "-1"),
+        (0x4341c37937e08000, "10000000000000000"),
+        (0x4376345785d8a000, "1e+17"),
+        (0x419d6f3454800000, "123456789.125"),
+        (0x3f1a36e2eb1c432d, "0.0001"),
+        (0x3ee4f8b588e368f1, "1.0000000000000001e-05"),
+        (0x3fe0000000000000, "0.5"),
+        (0x7fe1ccf385ebc8a0, "1e+308"),
+        (0x0000000000000001, "4.9406564584124654e-324"),
+        (0x0010000000000000, "2.2250738585072014e-308"),
+        (0x7fefffffffffffff, "1.7976931348623157e+308"),
+        (0x3e60000000000000, "2.9802322387695312e-08"),
+        (0x3e68000000000000, "4.4703483581542969e-08"),
+        (0x43e0000000000000, "9.2233720368547758e+18"),
+        (0x43f0000000000000, "1.8446744073709552e+19"),
+        (0x4340000000000001, "9007199254740994"),
+        (0x4340000000000000, "9007199254740992"),
+        (0x43e56a95319d63e1, "1.2345678901234567e+19"),
+        (0x4480f0cf064dd592, "1e+22"),
+        (0x44b52d02c7e14af6, "9.9999999999999992e+22"),
+        (0x400921f9f01b866e, "3.1415899999999999"),
+        (0x4004000000000000, "2.5"),
+        (0xc004000000000000, "-2.5"),
+        (0x3f201f31f46ed246, "0.00012300000000000001"),
+        (0x4059000000000000, "100"),
+        (0x430c6bf526340000, "1000000000000000"),
+        (0x4330000000000000, "4503599627370496"),
+        (0x4376345785d8a000, "1e+17"),
+        (0xb02fd5be949ffc11, "-1.3746595077584633e-76"),
+        (0xa5336f286257aa11, "-1.7523012211332855e-129"),
+        (0x32185c93b7571755, "2.2590576003997725e-67"),
+        (0xd2f642658bfae8a5, "-4.534312116587538e+91"),
+        (0x638eb51fb8829bc0, "3.7084482812507603e+171"),
+        (0x6566f7b3ad793357, "2.9782610390974043e+180"),
+        (0xaeed1d4ea48fd125, "-1.1989477511357874e-82"),
+        (0x8b33f2855aab10eb, "-1.0627933458189083e-254"),
+        (0x3582ee050b9bdd49, "6.3243508110292173e-51"),
+        (0x941e7e6ab8eadee9, "-9.0580525521106934e-212"),
+        (0x28234df896a703f4, "2.4496943522430355e-115"),
+        (0x231166032c1fa42a, "9.1313181857839766e-140"),
+        (0xde3846960812d754, "-7.5782714944466325e+145"),
+        (0xc259c531690e611d, "-442730128441.5174"),
+        (0xb818f8c4cff6ed4a, "-1.8346346700438809e-38"),
+        (0x415a3e9702cf7ba8, "6879836.0439137593"),
+        (0x34dd3f15dc8100ad, "4.7710460728491171e-54"),
+        (0xf81536f1ce5fcb0c, "-2.8018928783694316e+270"),
+        (0xf3979ac6a28f5337, "-6.6016570631226242e+248"),
+        (0xfd1432a5ba385835, "-3.2249332665345626e+294"),
+        (0x437c0d0fd5499179, "1.2633057603099637e+17"),
+        (0x2854b5adfb6650eb, "2.1023991420001383e-114"),
+        (0x93769b686a9b8b17, "-6.5579368502555886e-215"),
+        (0xb8ed59a2a58143a5, "-1.7664471787691942e-34"),
+        (0x4d7cce921cc0393a, "1.8960765280301633e+65"),
+        (0x6663127f0d0295aa, "1.6207995503816872e+185"),
+        (0x39b7318af07a5d67, "1.1435291343450567e-30"),
+        (0x5ae9ff472440e698, "9.0101988919839902e+129"),
+        (0xafa3820cb4f6a8f9, "-3.2905162377515968e-79"),
+        (0x0908cb19afe97c4b, "3.8445828780006698e-265"),
+        (0x9f1ace213aa6a8f6, "-7.626429527852547e-159"),
+        (0x48e429e139c758ec, "1.4051973375857445e+43"),
+        (0xe641555df82cb65a, "-3.6825847467797932e+184"),
+        (0xf540b345d55e57f1, "-6.2688832804880089e+256"),
+        (0x384f2148deb35f36, "1.8296580242160886e-37"),
+        (0x5e04f8225c15cf72, "8.182600201035787e+144"),
+        (0x6a44e53836e89a33, "8.1891258012202477e+203"),
+        (0x5fc00da1930dbae4, "1.6815535010860866e+153"),
+        (0x3c37e63c42d1bc9b, "1.2955867395669571e-18"),
+        (0xfa548185d5309e37, "-1.8611262182351962e+281"),
+    ];
 
     #[test]
     fn never_panics_on_random_bytes() {
@@ -1625,7 +2919,11 @@ mod tests {
             let s: Vec<u8> = (0..len)
                 .map(|_| {
                     let r = next();
-                    if r % 7 == 0 { (r >> 8) as u8 } else { alphabet[(r >> 8) as usize % alphabet.len()] }
+                    if r % 7 == 0 {
+                        (r >> 8) as u8
+                    } else {
+                        alphabet[(r >> 8) as usize % alphabet.len()]
+                    }
                 })
                 .collect();
             let _ = parse_i64(&s);
@@ -1642,16 +2940,4 @@ mod tests {
             }
         }
     }
-}
-
-/// Writes the decimal text of `v` into `buf` (20 bytes fit `i64::MIN`) and
-/// returns its length: the allocation-free form of `write_i64`.
-pub fn format_i64(buf: &mut [u8; 20], v: i64) -> usize {
-    let mut digits = [0u8; 20];
-    let start = fmt_u64(&mut digits, v.unsigned_abs());
-    let sign = usize::from(v < 0);
-    buf[0] = b'-';
-    let len = 20 - start;
-    buf[sign..sign + len].copy_from_slice(&digits[start..]);
-    sign + len
 }

@@ -47,7 +47,9 @@ pub fn start_with(directives: &[(&str, &str)]) -> (Handle, SocketAddr) {
     config.apply(b"port", &[b"0".to_vec()]).unwrap();
     config.apply(b"bind", &[b"127.0.0.1".to_vec()]).unwrap();
     for (name, value) in directives {
-        config.apply(name.as_bytes(), &[value.as_bytes().to_vec()]).unwrap();
+        config
+            .apply(name.as_bytes(), &[value.as_bytes().to_vec()])
+            .unwrap();
     }
     let server = loopkv::Server::bind(config).unwrap();
     let addr = server.local_addr();
@@ -65,16 +67,32 @@ fn start_real_redis(directives: &[(&str, &str)]) -> (Handle, SocketAddr) {
         .find(|&p| TcpListener::bind(("127.0.0.1", p)).is_ok())
         .expect("no free port");
     let mut cmd = Command::new("redis-server");
-    cmd.args(["--port", &port.to_string(), "--save", "", "--appendonly", "no", "--bind", "127.0.0.1"]);
+    cmd.args([
+        "--port",
+        &port.to_string(),
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+        "--bind",
+        "127.0.0.1",
+    ]);
     for (name, value) in directives {
         cmd.arg(format!("--{name}")).arg(value);
     }
-    let child = cmd.stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect("redis-server");
+    let child = cmd
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("redis-server");
     let handle = Handle::Real(child);
     let addr = SocketAddr::from(([127, 0, 0, 1], port));
     let deadline = Instant::now() + Duration::from_secs(5);
     while TcpStream::connect(addr).is_err() {
-        assert!(Instant::now() < deadline, "redis-server did not start on {port}");
+        assert!(
+            Instant::now() < deadline,
+            "redis-server did not start on {port}"
+        );
         std::thread::sleep(Duration::from_millis(10));
     }
     (handle, addr)
@@ -82,7 +100,10 @@ fn start_real_redis(directives: &[(&str, &str)]) -> (Handle, SocketAddr) {
 
 /// A `redis` crate connection to `addr`.
 pub fn redis_conn(addr: SocketAddr) -> redis::Connection {
-    redis::Client::open(format!("redis://{addr}")).unwrap().get_connection().unwrap()
+    redis::Client::open(format!("redis://{addr}"))
+        .unwrap()
+        .get_connection()
+        .unwrap()
 }
 
 /// Encodes a command as a RESP array of bulk strings.
@@ -99,7 +120,9 @@ pub fn encode<A: AsRef<[u8]>>(args: &[A]) -> Vec<u8> {
 
 /// Splits a command line on spaces; `""` stands for an empty argument.
 fn words(line: &str) -> Vec<&str> {
-    line.split_ascii_whitespace().map(|w| if w == "\"\"" { "" } else { w }).collect()
+    line.split_ascii_whitespace()
+        .map(|w| if w == "\"\"" { "" } else { w })
+        .collect()
 }
 
 /// Bytes shown with escapes, for assertion messages.
@@ -125,14 +148,22 @@ pub fn reply_len(buf: &[u8]) -> Option<usize> {
         }
         b'*' | b'~' | b'>' | b'%' | b'|' => {
             let n = number();
-            let items = if matches!(buf[0], b'%' | b'|') { n * 2 } else { n.max(0) };
+            let items = if matches!(buf[0], b'%' | b'|') {
+                n * 2
+            } else {
+                n.max(0)
+            };
             let mut at = header;
             for _ in 0..items {
                 at += reply_len(&buf[at..])?;
             }
             Some(at)
         }
-        other => panic!("not a RESP reply type: {:?} in {}", other as char, show(buf)),
+        other => panic!(
+            "not a RESP reply type: {:?} in {}",
+            other as char,
+            show(buf)
+        ),
     }
 }
 
@@ -140,7 +171,8 @@ pub fn reply_len(buf: &[u8]) -> Option<usize> {
 fn count_replies(mut bytes: &[u8]) -> usize {
     let mut n = 0;
     while !bytes.is_empty() {
-        let len = reply_len(bytes).unwrap_or_else(|| panic!("incomplete expected reply: {}", show(bytes)));
+        let len = reply_len(bytes)
+            .unwrap_or_else(|| panic!("incomplete expected reply: {}", show(bytes)));
         bytes = &bytes[len..];
         n += 1;
     }
@@ -159,7 +191,10 @@ impl Conn {
         let stream = TcpStream::connect(addr).unwrap();
         stream.set_read_timeout(Some(READ_TIMEOUT)).unwrap();
         stream.set_nodelay(true).unwrap();
-        Conn { stream, buf: Vec::new() }
+        Conn {
+            stream,
+            buf: Vec::new(),
+        }
     }
 
     pub fn send_raw(&mut self, bytes: &[u8]) {
@@ -183,11 +218,11 @@ impl Conn {
         let mut at = 0;
         for _ in 0..n {
             loop {
-                if at < self.buf.len() {
-                    if let Some(len) = reply_len(&self.buf[at..]) {
-                        at += len;
-                        break;
-                    }
+                if at < self.buf.len()
+                    && let Some(len) = reply_len(&self.buf[at..])
+                {
+                    at += len;
+                    break;
                 }
                 self.fill();
             }
@@ -243,6 +278,19 @@ impl Conn {
         }
     }
 
+    /// Asserts `TTL key` replies `ttl` for a negative `ttl` (-1, -2), else
+    /// at most `ttl` and no more than 5 s less: never an exact timing.
+    #[track_caller]
+    pub fn assert_ttl(&mut self, key: &str, ttl: i64) {
+        let got = self.int(&format!("TTL {key}"));
+        let ok = if ttl < 0 {
+            got == ttl
+        } else {
+            (ttl - 5..=ttl).contains(&got)
+        };
+        assert!(ok, "TTL {key} = {got}, expected {ttl}");
+    }
+
     /// The elements of a flat array reply of bulk strings, sorted.
     #[track_caller]
     pub fn sorted_bulks(&mut self, line: &str) -> Vec<Vec<u8>> {
@@ -268,13 +316,19 @@ impl Conn {
 pub fn parse_bulk_array(reply: &[u8]) -> Vec<Vec<u8>> {
     assert_eq!(reply[0], b'*', "not an array: {}", show(reply));
     let end = reply.windows(2).position(|w| w == b"\r\n").unwrap();
-    let n: usize = std::str::from_utf8(&reply[1..end]).unwrap().parse().unwrap();
+    let n: usize = std::str::from_utf8(&reply[1..end])
+        .unwrap()
+        .parse()
+        .unwrap();
     let mut at = end + 2;
     let mut items = Vec::with_capacity(n);
     for _ in 0..n {
         assert_eq!(reply[at], b'$', "not a bulk string: {}", show(&reply[at..]));
         let end = at + reply[at..].windows(2).position(|w| w == b"\r\n").unwrap();
-        let len: usize = std::str::from_utf8(&reply[at + 1..end]).unwrap().parse().unwrap();
+        let len: usize = std::str::from_utf8(&reply[at + 1..end])
+            .unwrap()
+            .parse()
+            .unwrap();
         items.push(reply[end + 2..end + 2 + len].to_vec());
         at = end + 2 + len + 2;
     }
