@@ -132,14 +132,23 @@ impl Client {
 
     /// The `flags=` field of CLIENT LIST.
     pub fn flags_text(&self) -> &'static str {
-        if self.close_after_reply || self.close_asap { "A" } else { "N" }
+        if self.close_after_reply || self.close_asap {
+            "A"
+        } else {
+            "N"
+        }
     }
 
     /// One line of CLIENT LIST / CLIENT INFO, without the newline. `taken`
     /// is the client's reply buffer while a command of its own runs.
     pub fn info_line(&self, now: u64, taken: Option<&Reply>) -> String {
         let reply = taken.unwrap_or(&self.reply);
-        let lossy = |b: &Option<Box<[u8]>>| b.as_deref().map(String::from_utf8_lossy).unwrap_or_default().into_owned();
+        let lossy = |b: &Option<Box<[u8]>>| {
+            b.as_deref()
+                .map(String::from_utf8_lossy)
+                .unwrap_or_default()
+                .into_owned()
+        };
         format!(
             "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub=0 psub=0 ssub=0 multi=-1 qbuf={} qbuf-free={} argv-mem={} multi-mem=0 rbs={} rbp={} obl=0 oll=0 omem={} tot-mem={} events=r cmd={} user=default redir=-1 resp={} lib-name={} lib-ver={}",
             self.id,

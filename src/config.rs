@@ -21,9 +21,15 @@ use crate::util::splitargs::split_args;
 #[derive(Debug, Clone, Copy)]
 enum Kind {
     Bool,
-    Int { min: i64, max: i64 },
+    Int {
+        min: i64,
+        max: i64,
+    },
     /// A size with an optional unit (`1gb`, `512mb`, `100k`), stored in bytes.
-    Memory { min: i64, max: i64 },
+    Memory {
+        min: i64,
+        max: i64,
+    },
     Str,
     Enum(&'static [&'static str]),
     /// One or more space-separated words (bind, save).
@@ -42,15 +48,36 @@ struct Directive {
 }
 
 const fn d(name: &'static str, kind: Kind, default: &'static str) -> Directive {
-    Directive { name, alias: None, kind, default, mutable: true, only: None }
+    Directive {
+        name,
+        alias: None,
+        kind,
+        default,
+        mutable: true,
+        only: None,
+    }
 }
 
 const fn fixed(name: &'static str, kind: Kind, default: &'static str) -> Directive {
-    Directive { name, alias: None, kind, default, mutable: false, only: None }
+    Directive {
+        name,
+        alias: None,
+        kind,
+        default,
+        mutable: false,
+        only: None,
+    }
 }
 
 const fn only(name: &'static str, kind: Kind, default: &'static str, allowed: &'static [&'static str]) -> Directive {
-    Directive { name, alias: None, kind, default, mutable: true, only: Some(allowed) }
+    Directive {
+        name,
+        alias: None,
+        kind,
+        default,
+        mutable: true,
+        only: Some(allowed),
+    }
 }
 
 const fn int(min: i64, max: i64) -> Kind {
@@ -81,14 +108,31 @@ static DIRECTIVES: &[Directive] = &[
     d("timeout", int(0, I32), "0"),
     d("tcp-keepalive", int(0, I32), "300"),
     fixed("databases", int(1, I32), "16"),
-    Directive { mutable: false, ..only("daemonize", Kind::Bool, "no", &["no"]) },
+    Directive {
+        mutable: false,
+        ..only("daemonize", Kind::Bool, "no", &["no"])
+    },
     fixed("pidfile", Kind::Str, ""),
     d("loglevel", Kind::Enum(LOGLEVELS), "notice"),
     fixed("logfile", Kind::Str, ""),
     d("requirepass", Kind::Str, ""),
     d("maxclients", int(1, u32::MAX as i64), "10000"),
-    d("proto-max-bulk-len", Kind::Memory { min: 1024 * 1024, max: i64::MAX }, "536870912"),
-    d("client-query-buffer-limit", Kind::Memory { min: 1024 * 1024, max: i64::MAX }, "1073741824"),
+    d(
+        "proto-max-bulk-len",
+        Kind::Memory {
+            min: 1024 * 1024,
+            max: i64::MAX,
+        },
+        "536870912",
+    ),
+    d(
+        "client-query-buffer-limit",
+        Kind::Memory {
+            min: 1024 * 1024,
+            max: i64::MAX,
+        },
+        "1073741824",
+    ),
     fixed("enable-debug-command", Kind::Enum(DEBUG_ENABLE), "no"),
     fixed("enable-protected-configs", Kind::Enum(DEBUG_ENABLE), "no"),
     fixed("enable-module-command", Kind::Enum(DEBUG_ENABLE), "no"),
@@ -130,7 +174,12 @@ static DIRECTIVES: &[Directive] = &[
     only("cluster-enabled", Kind::Bool, "no", &["no"]),
     only("io-threads", int(1, 128), "1", &["1"]),
     only("notify-keyspace-events", Kind::Str, "", &[""]),
-    only("supervised", Kind::Enum(&["upstart", "systemd", "auto", "no"]), "no", &["no", "auto"]),
+    only(
+        "supervised",
+        Kind::Enum(&["upstart", "systemd", "auto", "no"]),
+        "no",
+        &["no", "auto"],
+    ),
 ];
 
 /// Where `debug` and similar commands may be used from.
@@ -154,7 +203,9 @@ impl fmt::Display for ConfigError {
 }
 
 fn err(message: impl Into<String>) -> ConfigError {
-    ConfigError { message: message.into() }
+    ConfigError {
+        message: message.into(),
+    }
 }
 
 /// The server's configuration.
@@ -242,8 +293,7 @@ pub fn parse_memory(text: &[u8]) -> Option<i64> {
 
 fn find(name: &[u8]) -> Option<usize> {
     DIRECTIVES.iter().position(|d| {
-        d.name.as_bytes().eq_ignore_ascii_case(name)
-            || d.alias.is_some_and(|a| a.as_bytes().eq_ignore_ascii_case(name))
+        d.name.as_bytes().eq_ignore_ascii_case(name) || d.alias.is_some_and(|a| a.as_bytes().eq_ignore_ascii_case(name))
     })
 }
 
@@ -276,20 +326,27 @@ fn canonical(d: &Directive, args: &[Vec<u8>]) -> Result<Vec<u8>, ConfigError> {
         Kind::Enum(names) => {
             let lower = args[0].to_ascii_lowercase();
             if !names.iter().any(|n| n.as_bytes() == lower.as_slice()) {
-                return Err(err(format!("argument(s) must be one of the following: {}", names.join(", "))));
+                return Err(err(format!(
+                    "argument(s) must be one of the following: {}",
+                    names.join(", ")
+                )));
             }
             lower
         }
     };
-    if let Some(allowed) = d.only {
-        if !allowed.iter().any(|a| a.as_bytes() == value.as_slice()) {
-            return Err(err(format!(
-                "'{} {}' is not supported yet by loopkv (accepted: {})",
-                d.name,
-                String::from_utf8_lossy(&value),
-                allowed.iter().map(|a| format!("\"{a}\"")).collect::<Vec<_>>().join(", ")
-            )));
-        }
+    if let Some(allowed) = d.only
+        && !allowed.iter().any(|a| a.as_bytes() == value.as_slice())
+    {
+        return Err(err(format!(
+            "'{} {}' is not supported yet by loopkv (accepted: {})",
+            d.name,
+            String::from_utf8_lossy(&value),
+            allowed
+                .iter()
+                .map(|a| format!("\"{a}\""))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
     }
     Ok(value)
 }
@@ -377,10 +434,13 @@ impl Config {
         self.active_expire_effort = self.int("active-expire-effort") as usize;
         self.lazyfree_user_del = self.value("lazyfree-lazy-user-del") == b"yes";
         self.lazyfree_user_flush = self.value("lazyfree-lazy-user-flush") == b"yes";
-        self.lfu = self.value("maxmemory-policy").ends_with(b"-lfu").then(|| crate::db::Lfu {
-            log_factor: self.int("lfu-log-factor") as u32,
-            decay_minutes: self.int("lfu-decay-time") as u32,
-        });
+        self.lfu = self
+            .value("maxmemory-policy")
+            .ends_with(b"-lfu")
+            .then(|| crate::db::Lfu {
+                log_factor: self.int("lfu-log-factor") as u32,
+                decay_minutes: self.int("lfu-decay-time") as u32,
+            });
     }
 
     pub fn loglevel(&self) -> log::LevelFilter {
@@ -518,11 +578,19 @@ pub struct StartupError {
 
 impl fmt::Display for StartupError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "\n*** FATAL CONFIG FILE ERROR (loopkv {}) ***", env!("CARGO_PKG_VERSION"))?;
+        writeln!(
+            f,
+            "\n*** FATAL CONFIG FILE ERROR (loopkv {}) ***",
+            env!("CARGO_PKG_VERSION")
+        )?;
         if self.line == 0 {
             return write!(f, "{}", self.reason);
         }
-        writeln!(f, "Reading the configuration file, at line {} of {}", self.line, self.origin)?;
+        writeln!(
+            f,
+            "Reading the configuration file, at line {} of {}",
+            self.line, self.origin
+        )?;
         writeln!(f, ">>> '{}'", self.text)?;
         write!(f, "{}", self.reason)
     }
@@ -546,8 +614,12 @@ mod tests {
     #[test]
     fn file_syntax() {
         let mut c = Config::default();
-        c.load_text(b"# comment\nport 7000\n  timeout \"30\"\nrequirepass 'se cret'\nclient-query-buffer-limit 1mb\n", "t", 0)
-            .unwrap();
+        c.load_text(
+            b"# comment\nport 7000\n  timeout \"30\"\nrequirepass 'se cret'\nclient-query-buffer-limit 1mb\n",
+            "t",
+            0,
+        )
+        .unwrap();
         assert_eq!(c.port, 7000);
         assert_eq!(c.timeout_secs, 30);
         assert_eq!(c.requirepass.as_deref(), Some(&b"se cret"[..]));
@@ -574,7 +646,10 @@ mod tests {
         let mut c = Config::default();
         c.set(b"timeout", b"5").unwrap();
         assert_eq!(c.timeout_secs, 5);
-        assert_eq!(c.set(b"timeout", b"x").unwrap_err().message, "argument couldn't be parsed into an integer");
+        assert_eq!(
+            c.set(b"timeout", b"x").unwrap_err().message,
+            "argument couldn't be parsed into an integer"
+        );
         assert_eq!(c.set(b"port", b"1").unwrap_err().message, "can't set immutable config");
         assert_eq!(c.set(b"maxmemory-policy", b"ALLKEYS-LRU"), Ok(()));
         assert_eq!(c.value("maxmemory-policy"), b"allkeys-lru");

@@ -193,9 +193,7 @@ impl<T: Copy> Wheel<T> {
             elapsed: now_ms,
             occupied: [0; NUM_LEVELS],
             overflow_min: u64::MAX,
-            links: (0..NUM_SENTINELS)
-                .map(|s| Link { prev: s, next: s })
-                .collect(),
+            links: (0..NUM_SENTINELS).map(|s| Link { prev: s, next: s }).collect(),
             entries: Vec::new(),
             free_head: NIL,
             len: 0,
@@ -258,8 +256,7 @@ impl<T: Copy> Wheel<T> {
 
     /// The deadline of a live timer, `None` if `id` is not live.
     pub fn deadline(&self, id: TimerId) -> Option<u64> {
-        self.live_index(id)
-            .map(|index| self.entries[index as usize].deadline)
+        self.live_index(id).map(|index| self.entries[index as usize].deadline)
     }
 
     /// Drops every timer (all ids become dead) and keeps the current time.
@@ -370,25 +367,21 @@ impl<T: Copy> Wheel<T> {
     /// the lowest occupied level matters and the distance never wraps past
     /// the end of the level's rotation, so `at > elapsed`.
     fn next_expiration(&self) -> Option<Expiration> {
-        let wheel = self
-            .occupied
-            .iter()
-            .position(|&bits| bits != 0)
-            .map(|level| {
-                let shift = LEVEL_BITS * level as u32;
-                let cursor = (self.elapsed >> shift) & SLOT_MASK;
-                let rotated = self.occupied[level].rotate_right(((cursor + 1) & SLOT_MASK) as u32);
-                let distance = u64::from(rotated.trailing_zeros()) + 1;
-                debug_assert!(cursor + distance < SLOTS as u64, "slot behind the cursor");
-                let slot_start = self.elapsed >> shift << shift;
-                Expiration {
-                    at: slot_start.saturating_add(distance << shift),
-                    source: Source::Slot {
-                        level,
-                        slot: ((cursor + distance) & SLOT_MASK) as usize,
-                    },
-                }
-            });
+        let wheel = self.occupied.iter().position(|&bits| bits != 0).map(|level| {
+            let shift = LEVEL_BITS * level as u32;
+            let cursor = (self.elapsed >> shift) & SLOT_MASK;
+            let rotated = self.occupied[level].rotate_right(((cursor + 1) & SLOT_MASK) as u32);
+            let distance = u64::from(rotated.trailing_zeros()) + 1;
+            debug_assert!(cursor + distance < SLOTS as u64, "slot behind the cursor");
+            let slot_start = self.elapsed >> shift << shift;
+            Expiration {
+                at: slot_start.saturating_add(distance << shift),
+                source: Source::Slot {
+                    level,
+                    slot: ((cursor + distance) & SLOT_MASK) as usize,
+                },
+            }
+        });
         let overflow = (!self.list_is_empty(OVERFLOW_LIST)).then_some(Expiration {
             at: self.overflow_min & !(WHEEL_RANGE - 1),
             source: Source::Overflow,
@@ -486,10 +479,7 @@ impl<T: Copy> Wheel<T> {
                 level: LABEL_FREE,
                 slot: 0,
             });
-            self.links.push(Link {
-                prev: NIL,
-                next: NIL,
-            });
+            self.links.push(Link { prev: NIL, next: NIL });
             index
         }
     }
@@ -514,10 +504,7 @@ impl<T: Copy> Wheel<T> {
     /// Appends unlinked `node` to `list`.
     fn push_back(&mut self, list: u32, node: u32) {
         let tail = self.links[list as usize].prev;
-        self.links[node as usize] = Link {
-            prev: tail,
-            next: list,
-        };
+        self.links[node as usize] = Link { prev: tail, next: list };
         self.links[tail as usize].next = node;
         self.links[list as usize].prev = node;
     }
@@ -553,10 +540,7 @@ impl<T: Copy> Wheel<T> {
         self.links[first as usize].prev = tail;
         self.links[last as usize].next = to;
         self.links[to as usize].prev = last;
-        self.links[from as usize] = Link {
-            prev: from,
-            next: from,
-        };
+        self.links[from as usize] = Link { prev: from, next: from };
     }
 }
 
@@ -587,10 +571,7 @@ impl<T: Copy> Wheel<T> {
                 assert_eq!(nodes.is_empty(), self.occupied[level] & (1 << slot) == 0);
                 for node in nodes {
                     let entry = self.entries[entry_of(node) as usize];
-                    assert_eq!(
-                        (usize::from(entry.level), usize::from(entry.slot)),
-                        (level, slot)
-                    );
+                    assert_eq!((usize::from(entry.level), usize::from(entry.slot)), (level, slot));
                     assert!(entry.deadline > self.elapsed);
                     assert!(entry.deadline ^ self.elapsed < WHEEL_RANGE);
                     assert_eq!(level_for(self.elapsed, entry.deadline), level);
@@ -638,26 +619,12 @@ mod tests {
 
     const UNLIMITED: usize = usize::MAX;
     const YEAR: u64 = 365 * 24 * 3600 * 1000;
-    const PRECISION_OFFSETS: [u64; 10] = [
-        1,
-        63,
-        64,
-        65,
-        4095,
-        4096,
-        262_143,
-        1 << 24,
-        1 << 36,
-        u64::MAX / 2,
-    ];
+    const PRECISION_OFFSETS: [u64; 10] = [1, 63, 64, 65, 4095, 4096, 262_143, 1 << 24, 1 << 36, u64::MAX / 2];
 
     /// Polls at `now` with an unlimited budget; returns the fired payloads.
     fn fire(wheel: &mut Wheel<u64>, now: u64) -> Vec<u64> {
         let mut fired = Vec::new();
-        assert!(
-            !wheel.poll(now, UNLIMITED, &mut fired),
-            "unlimited poll must finish"
-        );
+        assert!(!wheel.poll(now, UNLIMITED, &mut fired), "unlimited poll must finish");
         fired.into_iter().map(|(_, value)| value).collect()
     }
 
@@ -690,21 +657,7 @@ mod tests {
     #[test]
     fn fires_in_deadline_order() {
         let mut wheel = Wheel::new(0);
-        let deadlines = [
-            500,
-            3,
-            70_000,
-            64,
-            1,
-            4096,
-            65,
-            10_000_000,
-            2,
-            63,
-            1 << 37,
-            262_143,
-            3,
-        ];
+        let deadlines = [500, 3, 70_000, 64, 1, 4096, 65, 10_000_000, 2, 63, 1 << 37, 262_143, 3];
         for deadline in deadlines {
             wheel.insert(deadline, deadline);
         }
@@ -734,18 +687,11 @@ mod tests {
                 assert_eq!(wheel.deadline(id), Some(deadline));
                 let next = wheel.next_deadline().unwrap();
                 assert!(next > base && next <= deadline);
-                assert!(
-                    fire(&mut wheel, deadline - 1).is_empty(),
-                    "early: {base} + {offset}"
-                );
+                assert!(fire(&mut wheel, deadline - 1).is_empty(), "early: {base} + {offset}");
                 assert_eq!(wheel.now(), deadline - 1);
                 assert_eq!(wheel.next_deadline(), Some(deadline));
                 wheel.check_invariants();
-                assert_eq!(
-                    fire(&mut wheel, deadline),
-                    vec![offset],
-                    "late: {base} + {offset}"
-                );
+                assert_eq!(fire(&mut wheel, deadline), vec![offset], "late: {base} + {offset}");
                 assert!(wheel.is_empty());
                 assert_eq!(wheel.deadline(id), None);
                 assert_eq!(wheel.cancel(id), None);
@@ -781,10 +727,7 @@ mod tests {
                     }
                 }
                 // One wakeup per level at most, plus one for the overflow list.
-                assert!(
-                    wakeups <= NUM_LEVELS + 1,
-                    "{wakeups} wakeups for {base} + {offset}"
-                );
+                assert!(wakeups <= NUM_LEVELS + 1, "{wakeups} wakeups for {base} + {offset}");
             }
         }
     }
@@ -836,10 +779,7 @@ mod tests {
         // All in level-3 slot 1 (start 262144), then together in level 2.
         let ids: Vec<_> = (0..20).map(|i| wheel.insert(300_000 + i, i)).collect();
         let mut fired = Vec::new();
-        assert!(
-            wheel.poll(300_000, 5, &mut fired),
-            "budget spent on the cascade"
-        );
+        assert!(wheel.poll(300_000, 5, &mut fired), "budget spent on the cascade");
         assert!(fired.is_empty());
         assert_eq!(wheel.next_deadline(), Some(262_144));
         wheel.check_invariants();
@@ -1008,10 +948,7 @@ mod tests {
     fn clear_drops_everything_and_keeps_time() {
         let mut wheel = Wheel::new(100);
         let mut ids = vec![wheel.insert(50, 0)]; // due
-        for (i, offset) in [1u64, 100, 5000, 1 << 20, 1 << 30, 1 << 40]
-            .into_iter()
-            .enumerate()
-        {
+        for (i, offset) in [1u64, 100, 5000, 1 << 20, 1 << 30, 1 << 40].into_iter().enumerate() {
             ids.push(wheel.insert(100 + offset, i as u64 + 1));
         }
         for i in 0..30 {
@@ -1140,10 +1077,7 @@ mod tests {
             for &(id, seq) in &fired {
                 let (model_id, deadline) = live.remove(&seq).expect("fired twice or after cancel");
                 assert_eq!(model_id, id);
-                assert!(
-                    deadline <= effective,
-                    "fired early: {deadline} > {effective}"
-                );
+                assert!(deadline <= effective, "fired early: {deadline} > {effective}");
                 if deadline > prev {
                     assert!(deadline >= last, "out of order");
                     last = deadline;
@@ -1153,10 +1087,7 @@ mod tests {
             }
             total_fired += fired.len();
             if let Some(&(min_deadline, _)) = by_deadline.first() {
-                assert!(
-                    min_deadline > effective,
-                    "missed a due timer at step {step}"
-                );
+                assert!(min_deadline > effective, "missed a due timer at step {step}");
                 let next = wheel.next_deadline().expect("live timers but no deadline");
                 assert!(next > effective && next <= min_deadline);
             } else {

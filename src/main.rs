@@ -57,12 +57,24 @@ fn load(args: &[String]) -> Result<Config, StartupError> {
             rest = &args[1..];
         }
     }
-    let opts = options(rest).map_err(|reason| StartupError { origin: "the command line".into(), line: 0, text: String::new(), reason })?;
+    let opts = options(rest).map_err(|reason| StartupError {
+        origin: "the command line".into(),
+        line: 0,
+        text: String::new(),
+        reason,
+    })?;
     for (i, (name, values)) in opts.iter().enumerate() {
         config.apply(name.as_bytes(), values).map_err(|e| StartupError {
             origin: "the command line".into(),
             line: i + 1,
-            text: format!("{name} {}", values.iter().map(|v| String::from_utf8_lossy(v)).collect::<Vec<_>>().join(" ")),
+            text: format!(
+                "{name} {}",
+                values
+                    .iter()
+                    .map(|v| String::from_utf8_lossy(v))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            ),
             reason: e.message,
         })?;
     }
@@ -91,7 +103,9 @@ fn init_logging(config: &Config) -> Result<(), String> {
     }
     let pid = std::process::id();
     builder.format(move |buf, record| {
-        const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+        const MONTHS: [&str; 12] = [
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+        ];
         let ms = loopkv::server::now_ms();
         let (secs, millis) = ((ms / 1000) as i64, ms % 1000);
         let (y, m, d) = civil(secs.div_euclid(86_400));
@@ -132,7 +146,11 @@ fn main() -> ExitCode {
             return ExitCode::SUCCESS;
         }
         Some("-v" | "--version") => {
-            println!("loopkv v={} (Redis {} compatible)", env!("CARGO_PKG_VERSION"), loopkv::REDIS_VERSION);
+            println!(
+                "loopkv v={} (Redis {} compatible)",
+                env!("CARGO_PKG_VERSION"),
+                loopkv::REDIS_VERSION
+            );
             return ExitCode::SUCCESS;
         }
         _ => {}

@@ -57,7 +57,10 @@ fn config_file_errors_name_file_and_line() {
     assert_eq!(code, 1);
     assert!(err.contains("at line 3"), "{err}");
     assert!(err.contains(">>> 'maxclients -5'"), "{err}");
-    assert!(err.contains("argument must be between 1 and 4294967295 inclusive"), "{err}");
+    assert!(
+        err.contains("argument must be between 1 and 4294967295 inclusive"),
+        "{err}"
+    );
     std::fs::remove_dir_all(&dir).ok();
 }
 
@@ -75,7 +78,11 @@ fn config_file_with_include_then_shutdown() {
     let included = dir.join("extra.conf");
     std::fs::write(&included, "requirepass \"s3cret word\"\n").unwrap();
     let main = dir.join("main.conf");
-    std::fs::write(&main, format!("bind 127.0.0.1\nport 0\nsave \"\"\ninclude {}\n", included.display())).unwrap();
+    std::fs::write(
+        &main,
+        format!("bind 127.0.0.1\nport 0\nsave \"\"\ninclude {}\n", included.display()),
+    )
+    .unwrap();
     let mut child = Command::new(BIN)
         .arg(main.to_str().unwrap())
         .args(["--timeout", "30"])

@@ -307,8 +307,7 @@ pub fn copy(ctx: &mut Ctx, args: &Args) {
     }
     let (src, dst) = (&args[1], &args[2]);
     if dst_db == ctx.db && src == dst {
-        ctx.reply
-            .error(b"ERR source and destination objects are the same");
+        ctx.reply.error(b"ERR source and destination objects are the same");
         return;
     }
     let Some(id) = ctx.lookup_read(src) else {
@@ -335,8 +334,7 @@ pub fn move_(ctx: &mut Ctx, args: &Args) {
         return;
     };
     if dst_db == ctx.db {
-        ctx.reply
-            .error(b"ERR source and destination objects are the same");
+        ctx.reply.error(b"ERR source and destination objects are the same");
         return;
     }
     let Some(id) = ctx.lookup_write(&args[1]) else {
@@ -356,8 +354,7 @@ pub fn move_(ctx: &mut Ctx, args: &Args) {
 
 /// `SWAPDB index1 index2`
 pub fn swapdb(ctx: &mut Ctx, args: &Args) {
-    let parse =
-        |arg: &[u8]| crate::util::number::parse_i64(arg).filter(|&n| i32::try_from(n).is_ok());
+    let parse = |arg: &[u8]| crate::util::number::parse_i64(arg).filter(|&n| i32::try_from(n).is_ok());
     let Some(a) = parse(&args[1]) else {
         ctx.reply.error(b"ERR invalid first DB index");
         return;

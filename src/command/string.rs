@@ -85,19 +85,12 @@ enum Cmd {
 
 /// Parses SET/GETEX options from `args[from..]`; replies a syntax error on
 /// anything Redis rejects.
-fn parse_set_opts<'a>(
-    ctx: &mut Ctx,
-    args: &Args<'a>,
-    from: usize,
-    cmd: Cmd,
-) -> Option<SetOpts<'a>> {
+fn parse_set_opts<'a>(ctx: &mut Ctx, args: &Args<'a>, from: usize, cmd: Cmd) -> Option<SetOpts<'a>> {
     let mut o = SetOpts::default();
     let mut j = from;
     while j < args.len() {
         let next = (j + 1 < args.len()).then(|| args.get(j + 1));
-        let has_ttl = |o: &SetOpts, except: (Unit, bool)| {
-            o.expire.is_some_and(|(_, u, abs)| (u, abs) != except)
-        };
+        let has_ttl = |o: &SetOpts, except: (Unit, bool)| o.expire.is_some_and(|(_, u, abs)| (u, abs) != except);
         let is_set = cmd == Cmd::Set;
         if args.is(j, "nx") && !o.xx && is_set {
             o.nx = true;
@@ -315,15 +308,12 @@ pub fn mget(ctx: &mut Ctx, args: &Args) {
 fn mset_generic(ctx: &mut Ctx, args: &Args, nx: bool) {
     if args.len().is_multiple_of(2) {
         let name = if nx { "msetnx" } else { "mset" };
-        ctx.reply.error_fmt(format_args!(
-            "ERR wrong number of arguments for '{name}' command"
-        ));
+        ctx.reply
+            .error_fmt(format_args!("ERR wrong number of arguments for '{name}' command"));
         return;
     }
     if nx {
-        let any = (1..args.len())
-            .step_by(2)
-            .any(|j| ctx.lookup_write(&args[j]).is_some());
+        let any = (1..args.len()).step_by(2).any(|j| ctx.lookup_write(&args[j]).is_some());
         if any {
             ctx.reply.int(0);
             return;
@@ -331,8 +321,7 @@ fn mset_generic(ctx: &mut Ctx, args: &Args, nx: bool) {
     }
     let now = ctx.now;
     for j in (1..args.len()).step_by(2) {
-        ctx.db()
-            .set(&args[j], &args[j + 1], Encoding::Auto, false, now);
+        ctx.db().set(&args[j], &args[j + 1], Encoding::Auto, false, now);
     }
     ctx.dirty((args.len() / 2) as u64);
     if nx {
@@ -503,8 +492,7 @@ fn incr_generic(ctx: &mut Ctx, key: &[u8], by: i64) {
         },
     };
     let Some(new) = old.checked_add(by) else {
-        ctx.reply
-            .error(b"ERR increment or decrement would overflow");
+        ctx.reply.error(b"ERR increment or decrement would overflow");
         return;
     };
     let now = ctx.now;
@@ -560,8 +548,7 @@ pub fn incrbyfloat(ctx: &mut Ctx, args: &Args) {
     };
     let sum = current.add(incr);
     if !sum.is_finite() {
-        ctx.reply
-            .error(b"ERR increment would produce NaN or Infinity");
+        ctx.reply.error(b"ERR increment would produce NaN or Infinity");
         return;
     }
     let mut text = Vec::with_capacity(32);
@@ -584,14 +571,8 @@ pub fn lcs(ctx: &mut Ctx, args: &Args) {
         a.map(|id| ctx.st.dbs[db].value(id)),
         b.map(|id| ctx.st.dbs[db].value(id)),
     );
-    let a: Vec<u8> = va
-        .as_ref()
-        .map(|v| v.bytes(&mut sa).to_vec())
-        .unwrap_or_default();
-    let b: Vec<u8> = vb
-        .as_ref()
-        .map(|v| v.bytes(&mut sb).to_vec())
-        .unwrap_or_default();
+    let a: Vec<u8> = va.as_ref().map(|v| v.bytes(&mut sa).to_vec()).unwrap_or_default();
+    let b: Vec<u8> = vb.as_ref().map(|v| v.bytes(&mut sb).to_vec()).unwrap_or_default();
     let (mut getidx, mut getlen, mut withmatchlen, mut minmatchlen) = (false, false, false, 0i64);
     let mut j = 3;
     while j < args.len() {

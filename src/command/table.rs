@@ -83,7 +83,9 @@ pub struct CommandDef {
 
 impl std::fmt::Debug for Args<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_list().entries(self.iter().map(String::from_utf8_lossy)).finish()
+        f.debug_list()
+            .entries(self.iter().map(String::from_utf8_lossy))
+            .finish()
     }
 }
 
@@ -127,7 +129,9 @@ impl CommandDef {
 }
 
 /// A command definition with the common defaults; fields are overridden
-/// with struct-update syntax in the table below.
+/// with struct-update syntax in the table below. (One positional argument
+/// per column keeps each table row on one line.)
+#[allow(clippy::too_many_arguments)]
 const fn c(
     name: &'static str,
     arity: i32,
@@ -161,6 +165,7 @@ fn container(_: &mut Ctx, _: &Args) {}
 
 const O1: &str = "O(1)";
 
+#[rustfmt::skip]
 static CLIENT_SUBS: &[CommandDef] = &[
     c("caching", 3, NOSCRIPT | LOADING | STALE, NOKEYS, "connection", "6.0.0", "Instructs the server whether to track the keys in the next request.", O1, conn::client_caching),
     c("getname", 2, NOSCRIPT | LOADING | STALE, NOKEYS, "connection", "2.6.9", "Returns the name of the connection.", O1, conn::client_getname),
@@ -176,6 +181,7 @@ static CLIENT_SUBS: &[CommandDef] = &[
     c("setname", 3, NOSCRIPT | LOADING | STALE, NOKEYS, "connection", "2.6.9", "Sets the connection name.", O1, conn::client_setname),
 ];
 
+#[rustfmt::skip]
 static OBJECT_SUBS: &[CommandDef] = &[
     c("encoding", 3, READONLY, (2, 2, 1), "generic", "2.2.3", "Returns the internal encoding of a Redis object.", O1, keys::object_encoding),
     c("freq", 3, READONLY, (2, 2, 1), "generic", "4.0.0", "Returns the logarithmic access frequency counter of a Redis object.", O1, keys::object_freq),
@@ -184,6 +190,7 @@ static OBJECT_SUBS: &[CommandDef] = &[
     c("refcount", 3, READONLY, (2, 2, 1), "generic", "2.2.3", "Returns the reference count of a value of a key.", O1, keys::object_refcount),
 ];
 
+#[rustfmt::skip]
 static CONFIG_SUBS: &[CommandDef] = &[
     c("get", -3, ADMIN | NOSCRIPT | LOADING | STALE, NOKEYS, "server", "2.0.0", "Returns the effective values of configuration parameters.", "O(N) when N is the number of configuration parameters provided", srv::config_get),
     c("help", 2, LOADING | STALE, NOKEYS, "server", "5.0.0", "Returns helpful text about the different subcommands.", O1, srv::config_help),
@@ -192,6 +199,7 @@ static CONFIG_SUBS: &[CommandDef] = &[
     c("set", -4, ADMIN | NOSCRIPT | LOADING | STALE, NOKEYS, "server", "2.0.0", "Sets configuration parameters in-flight.", "O(N) when N is the number of configuration parameters provided", srv::config_set),
 ];
 
+#[rustfmt::skip]
 static COMMAND_SUBS: &[CommandDef] = &[
     c("count", 2, LOADING | STALE, NOKEYS, "server", "2.8.13", "Returns a count of commands.", O1, srv::command_count),
     c("docs", -2, LOADING | STALE, NOKEYS, "server", "7.0.0", "Returns documentary information about one, multiple or all commands.", "O(N) where N is the number of commands to look up", srv::command_docs),
@@ -202,6 +210,7 @@ static COMMAND_SUBS: &[CommandDef] = &[
     c("list", -2, LOADING | STALE, NOKEYS, "server", "7.0.0", "Returns a list of command names.", "O(N) where N is the total number of Redis commands", srv::command_list),
 ];
 
+#[rustfmt::skip]
 static MEMORY_SUBS: &[CommandDef] = &[
     c("help", 2, LOADING | STALE, NOKEYS, "server", "4.0.0", "Returns helpful text about the different subcommands.", O1, srv::memory_help),
     c("malloc-stats", 2, 0, NOKEYS, "server", "4.0.0", "Returns the allocator statistics.", "Depends on how much memory is allocated, could be slow", srv::memory_malloc_stats),
@@ -209,6 +218,7 @@ static MEMORY_SUBS: &[CommandDef] = &[
     c("usage", -3, READONLY, (2, 2, 1), "server", "4.0.0", "Estimates the memory usage of a key.", "O(N) where N is the number of samples.", srv::memory_usage),
 ];
 
+#[rustfmt::skip]
 static LATENCY_SUBS: &[CommandDef] = &[
     c("help", 2, LOADING | STALE, NOKEYS, "server", "2.8.13", "Returns helpful text about the different subcommands.", O1, srv::latency_help),
     c("histogram", -2, ADMIN | NOSCRIPT | LOADING | STALE, NOKEYS, "server", "7.0.0", "Returns the cumulative distribution of latencies of a subset or all commands.", "O(N) where N is the number of commands with latency information being retrieved.", srv::latency_histogram),
@@ -217,6 +227,7 @@ static LATENCY_SUBS: &[CommandDef] = &[
     c("reset", -2, ADMIN | NOSCRIPT | LOADING | STALE, NOKEYS, "server", "2.8.13", "Resets the latency data for one or more events.", O1, srv::latency_reset),
 ];
 
+#[rustfmt::skip]
 static SLOWLOG_SUBS: &[CommandDef] = &[
     c("get", -2, ADMIN | LOADING | STALE, NOKEYS, "server", "2.2.12", "Returns the slow log's entries.", "O(N) where N is the number of entries returned", srv::slowlog_get),
     c("help", 2, LOADING | STALE, NOKEYS, "server", "6.2.0", "Show helpful text about the different subcommands", O1, srv::slowlog_help),
@@ -224,6 +235,7 @@ static SLOWLOG_SUBS: &[CommandDef] = &[
     c("reset", 2, ADMIN | LOADING | STALE, NOKEYS, "server", "2.2.12", "Clears all entries from the slow log.", "O(N) where N is the number of entries in the slowlog", srv::slowlog_reset),
 ];
 
+#[rustfmt::skip]
 static FUNCTION_SUBS: &[CommandDef] = &[
     c("flush", -2, WRITE | NOSCRIPT, NOKEYS, "scripting", "7.0.0", "Deletes all libraries and functions.", "O(N) where N is the number of functions deleted", srv::function_flush),
     c("help", 2, LOADING | STALE, NOKEYS, "scripting", "7.0.0", "Returns helpful text about the different subcommands.", O1, srv::function_help),
@@ -232,6 +244,7 @@ static FUNCTION_SUBS: &[CommandDef] = &[
 
 const CONN: u32 = NOSCRIPT | LOADING | STALE;
 
+#[rustfmt::skip]
 static COMMANDS: &[CommandDef] = &[
     // ---- connection -------------------------------------------------------------
     c("auth", -2, NOSCRIPT | LOADING | STALE | SKIP_MONITOR | SKIP_SLOWLOG | FAST | NO_AUTH | ALLOW_BUSY, NOKEYS, "connection", "1.0.0", "Authenticates the connection.", "O(N) where N is the number of passwords defined for the user", conn::auth),
@@ -336,7 +349,8 @@ impl Table {
             t.top.push(idx);
             for sub in def.subcommands {
                 t.defs.push(sub);
-                t.full_names.push(Box::leak(format!("{}|{}", def.name, sub.name).into_boxed_str()));
+                t.full_names
+                    .push(Box::leak(format!("{}|{}", def.name, sub.name).into_boxed_str()));
             }
         }
         t
@@ -368,7 +382,8 @@ impl Table {
 
     /// Index of subcommand `name` of command `parent`.
     pub fn lookup_sub(&self, parent: usize, name: &[u8]) -> Option<usize> {
-        self.subcommands(parent).find(|&i| self.defs[i].name.as_bytes().eq_ignore_ascii_case(name))
+        self.subcommands(parent)
+            .find(|&i| self.defs[i].name.as_bytes().eq_ignore_ascii_case(name))
     }
 
     /// Subcommand indexes of `parent`.

@@ -167,9 +167,7 @@ impl Db {
     /// Finds `key`, deleting it first if its TTL has passed (the lazy check).
     pub fn lookup(&mut self, key: &[u8], now: u64) -> Option<u32> {
         let id = self.dict.find(key)?;
-        if self.dict.node(id).meta & HAS_EXPIRE != 0
-            && self.expires.get(&id).is_some_and(|e| e.at <= now)
-        {
+        if self.dict.node(id).meta & HAS_EXPIRE != 0 && self.expires.get(&id).is_some_and(|e| e.at <= now) {
             self.remove_id(id);
             self.expired += 1;
             return None;
@@ -212,8 +210,12 @@ impl Db {
         let (ldt, counter) = (clock >> 8, clock & 255);
         let decay = self.lfu.map(|l| l.decay_minutes).unwrap_or(1);
         let minutes = lfu_minutes(now);
-        let elapsed = if minutes >= ldt { minutes - ldt } else { 65535 - ldt + minutes };
-        let periods = if decay > 0 { elapsed / decay } else { 0 };
+        let elapsed = if minutes >= ldt {
+            minutes - ldt
+        } else {
+            65535 - ldt + minutes
+        };
+        let periods = elapsed.checked_div(decay).unwrap_or(0);
         counter.saturating_sub(periods)
     }
 
@@ -228,7 +230,11 @@ impl Db {
         self.rng ^= self.rng << 17;
         let r = (self.rng >> 11) as f64 / (1u64 << 53) as f64;
         let base = counter.saturating_sub(LFU_INIT) as f64;
-        if r < 1.0 / (base * log_factor as f64 + 1.0) { counter + 1 } else { counter }
+        if r < 1.0 / (base * log_factor as f64 + 1.0) {
+            counter + 1
+        } else {
+            counter
+        }
     }
 
     pub fn exists(&mut self, key: &[u8], now: u64) -> bool {
@@ -273,15 +279,20 @@ impl Db {
     pub fn idle_seconds(&self, id: u32, now: u64) -> u64 {
         let lru = (self.dict.node(id).meta >> LRU_SHIFT) as u64;
         let clock = lru_clock(now) as u64;
-        if clock >= lru { clock - lru } else { clock + (LRU_MAX - lru) }
+        if clock >= lru {
+            clock - lru
+        } else {
+            clock + (LRU_MAX - lru)
+        }
     }
 
     fn encode_value(value: &[u8], enc: Encoding) -> (u32, Option<[u8; 8]>) {
-        if enc == Encoding::Auto && value.len() <= 20 {
-            if let Some(n) = parse_i64(value) {
-                let shared = if (0..SHARED_INTEGERS).contains(&n) { SHARED } else { 0 };
-                return (ENC_INT | shared, Some(n.to_le_bytes()));
-            }
+        if enc == Encoding::Auto
+            && value.len() <= 20
+            && let Some(n) = parse_i64(value)
+        {
+            let shared = if (0..SHARED_INTEGERS).contains(&n) { SHARED } else { 0 };
+            return (ENC_INT | shared, Some(n.to_le_bytes()));
         }
         if enc != Encoding::Raw && value.len() <= EMBSTR_MAX {
             (ENC_EMBSTR, None)

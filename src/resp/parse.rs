@@ -56,9 +56,7 @@ impl fmt::Display for ProtocolError {
             ProtocolError::TooBigBulkCount => f.write_str("too big bulk count string"),
             ProtocolError::TooBigInline => f.write_str("too big inline request"),
             ProtocolError::UnbalancedQuotes => f.write_str("unbalanced quotes in request"),
-            ProtocolError::UnauthenticatedMultibulkLength => {
-                f.write_str("unauthenticated multibulk length")
-            }
+            ProtocolError::UnauthenticatedMultibulkLength => f.write_str("unauthenticated multibulk length"),
             ProtocolError::UnauthenticatedBulkLength => f.write_str("unauthenticated bulk length"),
         }
     }
@@ -168,11 +166,7 @@ impl Parser {
             }
             return Ok(Status::Incomplete);
         };
-        let end = if nl > 0 && buf[nl - 1] == b'\r' {
-            nl - 1
-        } else {
-            nl
-        };
+        let end = if nl > 0 && buf[nl - 1] == b'\r' { nl - 1 } else { nl };
         if !split_args_in_place(&mut buf[..end], &mut self.args) {
             return Err(ProtocolError::UnbalancedQuotes);
         }
@@ -374,7 +368,10 @@ mod tests {
         long.extend(vec![b'1'; INLINE_MAX + 1]);
         assert_eq!(err(&long), "ERR Protocol error: too big mbulk count string");
         let mut p = Parser::new(10);
-        assert_eq!(p.parse(&mut b"*1\r\n$11\r\n".to_vec()), Err(ProtocolError::InvalidBulkLength));
+        assert_eq!(
+            p.parse(&mut b"*1\r\n$11\r\n".to_vec()),
+            Err(ProtocolError::InvalidBulkLength)
+        );
     }
 
     #[test]

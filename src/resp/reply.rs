@@ -327,12 +327,18 @@ mod tests {
         assert_eq!(both(|r| r.bool(true)), (":1\r\n".into(), "#t\r\n".into()));
         assert_eq!(both(|r| r.bool(false)), (":0\r\n".into(), "#f\r\n".into()));
         assert_eq!(both(|r| r.double(1.5)), ("$3\r\n1.5\r\n".into(), ",1.5\r\n".into()));
-        assert_eq!(both(|r| r.double(f64::INFINITY)), ("$3\r\ninf\r\n".into(), ",inf\r\n".into()));
+        assert_eq!(
+            both(|r| r.double(f64::INFINITY)),
+            ("$3\r\ninf\r\n".into(), ",inf\r\n".into())
+        );
         assert_eq!(
             both(|r| r.verbatim(b"txt", b"hi")),
             ("$2\r\nhi\r\n".into(), "=6\r\ntxt:hi\r\n".into())
         );
-        assert_eq!(both(|r| r.big_number(b"123")), ("$3\r\n123\r\n".into(), "(123\r\n".into()));
+        assert_eq!(
+            both(|r| r.big_number(b"123")),
+            ("$3\r\n123\r\n".into(), "(123\r\n".into())
+        );
         assert_eq!(both(|r| r.int(-42)), (":-42\r\n".into(), ":-42\r\n".into()));
         assert_eq!(both(|r| r.bulk(b"")), ("$0\r\n\r\n".into(), "$0\r\n\r\n".into()));
         assert_eq!(both(|r| r.bulk_i64(-7)), ("$2\r\n-7\r\n".into(), "$2\r\n-7\r\n".into()));
@@ -349,7 +355,10 @@ mod tests {
             r.bulk(b"a");
             r.end_map(at, 1);
         };
-        assert_eq!(both(deferred), ("+x\r\n*2\r\n$1\r\na\r\n".into(), "+x\r\n%1\r\n$1\r\na\r\n".into()));
+        assert_eq!(
+            both(deferred),
+            ("+x\r\n*2\r\n$1\r\na\r\n".into(), "+x\r\n%1\r\n$1\r\na\r\n".into())
+        );
     }
 
     #[test]

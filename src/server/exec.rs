@@ -25,7 +25,9 @@ pub enum Outcome {
 /// (a pointer swap, no copy), so handlers can see every client, their own
 /// included, while arguments borrow the read buffer.
 pub fn process_input(st: &mut State, clients: &mut Slab<Client>, token: usize) -> Outcome {
-    let Some(c) = clients.get_mut(token) else { return Outcome::Close };
+    let Some(c) = clients.get_mut(token) else {
+        return Outcome::Close;
+    };
     if c.close_after_reply || c.close_asap {
         return Outcome::Continue;
     }
@@ -49,7 +51,14 @@ pub fn process_input(st: &mut State, clients: &mut Slab<Client>, token: usize) -
                 let frame = &rbuf[rpos..rpos + len];
                 let args = Args::new(frame, parser.args());
                 let now = now_ms();
-                let mut ctx = Ctx { st: &mut *st, clients: &mut *clients, me: token, reply: &mut reply, now, db };
+                let mut ctx = Ctx {
+                    st: &mut *st,
+                    clients: &mut *clients,
+                    me: token,
+                    reply: &mut reply,
+                    now,
+                    db,
+                };
                 command::execute(&mut ctx, &args);
                 db = ctx.db;
                 rpos += len;

@@ -117,7 +117,9 @@ impl ServerHandle {
         self.stop.store(true, Ordering::SeqCst);
         self.waker.wake()?;
         match self.thread.take() {
-            Some(t) => t.join().unwrap_or_else(|_| Err(io::Error::other("server thread panicked"))),
+            Some(t) => t
+                .join()
+                .unwrap_or_else(|_| Err(io::Error::other("server thread panicked"))),
             None => Ok(()),
         }
     }
@@ -157,15 +159,22 @@ impl Server {
                 }
                 Err(e) if optional => debug!("skipping optional bind address {addr}: {e}"),
                 Err(e) => {
-                    return Err(io::Error::new(e.kind(), format!("Could not create server TCP listening socket {addr}:{port}: {e}")));
+                    return Err(io::Error::new(
+                        e.kind(),
+                        format!("Could not create server TCP listening socket {addr}:{port}: {e}"),
+                    ));
                 }
             }
         }
         if listeners.is_empty() {
-            return Err(io::Error::new(ErrorKind::AddrNotAvailable, "Failed listening on any bind address"));
+            return Err(io::Error::new(
+                ErrorKind::AddrNotAvailable,
+                "Failed listening on any bind address",
+            ));
         }
         for (i, l) in listeners.iter_mut().enumerate() {
-            poll.registry().register(l, Token(LISTENER_BASE + i), Interest::READABLE)?;
+            poll.registry()
+                .register(l, Token(LISTENER_BASE + i), Interest::READABLE)?;
         }
         let state = State::new(config, port);
         Ok(Server {
@@ -183,7 +192,9 @@ impl Server {
 
     /// The first listening address.
     pub fn local_addr(&self) -> SocketAddr {
-        self.listeners[0].local_addr().unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], 0)))
+        self.listeners[0]
+            .local_addr()
+            .unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], 0)))
     }
 
     /// Every listening address.
@@ -196,8 +207,15 @@ impl Server {
         let addr = self.local_addr();
         let waker = self.waker.clone();
         let stop = self.stop.clone();
-        let thread = std::thread::Builder::new().name("loopkv".into()).spawn(move || self.run())?;
-        Ok(ServerHandle { addr, waker, stop, thread: Some(thread) })
+        let thread = std::thread::Builder::new()
+            .name("loopkv".into())
+            .spawn(move || self.run())?;
+        Ok(ServerHandle {
+            addr,
+            waker,
+            stop,
+            thread: Some(thread),
+        })
     }
 
     /// Runs the loop on this thread until SHUTDOWN or a handle's `shutdown()`.
@@ -303,7 +321,11 @@ impl Server {
         let id = self.state.next_client_id();
         let entry = self.clients.vacant_entry();
         let token = entry.key();
-        if let Err(e) = self.poll.registry().register(&mut stream, Token(token), Interest::READABLE) {
+        if let Err(e) = self
+            .poll
+            .registry()
+            .register(&mut stream, Token(token), Interest::READABLE)
+        {
             warn!("Registering client {addr}: {e}");
             return;
         }
@@ -360,7 +382,11 @@ impl Server {
                     self.state.stats.net_input_bytes += n as u64;
                     let limit = self.state.config.client_query_buffer_limit;
                     if c.query_len() > limit {
-                        warn!("Closing client that reached max query buffer length: addr={} qbuf={}", c.addr, c.query_len());
+                        warn!(
+                            "Closing client that reached max query buffer length: addr={} qbuf={}",
+                            c.addr,
+                            c.query_len()
+                        );
                         self.state.stats.client_qbuf_limit_disconnections += 1;
                         self.mark_close(token);
                         return;
@@ -386,11 +412,11 @@ impl Server {
     }
 
     fn queue(&mut self, token: usize) {
-        if let Some(c) = self.clients.get_mut(token) {
-            if !c.queued {
-                c.queued = true;
-                self.ready.push(token);
-            }
+        if let Some(c) = self.clients.get_mut(token)
+            && !c.queued
+        {
+            c.queued = true;
+            self.ready.push(token);
         }
     }
 
@@ -401,7 +427,9 @@ impl Server {
         for t in self.state.take_kills() {
             self.mark_close(t);
         }
-        let Some(c) = self.clients.get_mut(token) else { return false };
+        let Some(c) = self.clients.get_mut(token) else {
+            return false;
+        };
         if c.reply.pending() > 0 && !c.write_queued {
             c.write_queued = true;
             self.writes.push(token);
@@ -469,15 +497,19 @@ impl Server {
             }
             if c.want_write {
                 c.want_write = false;
-                let _ = self.poll.registry().reregister(&mut c.stream, Token(token), Interest::READABLE);
+                let _ = self
+                    .poll
+                    .registry()
+                    .reregister(&mut c.stream, Token(token), Interest::READABLE);
             }
         } else if blocked {
             if !c.want_write {
                 c.want_write = true;
-                let _ = self
-                    .poll
-                    .registry()
-                    .reregister(&mut c.stream, Token(token), Interest::READABLE | Interest::WRITABLE);
+                let _ = self.poll.registry().reregister(
+                    &mut c.stream,
+                    Token(token),
+                    Interest::READABLE | Interest::WRITABLE,
+                );
             }
         } else {
             // Per-event cap reached with the socket still writable.
@@ -491,11 +523,11 @@ impl Server {
     }
 
     fn mark_close(&mut self, token: usize) {
-        if let Some(c) = self.clients.get_mut(token) {
-            if !c.close_asap {
-                c.close_asap = true;
-                self.closing.push(token);
-            }
+        if let Some(c) = self.clients.get_mut(token)
+            && !c.close_asap
+        {
+            c.close_asap = true;
+            self.closing.push(token);
         }
     }
 

@@ -136,7 +136,11 @@ impl State {
     }
 
     pub fn take_kills(&mut self) -> Vec<usize> {
-        if self.kills.is_empty() { Vec::new() } else { std::mem::take(&mut self.kills) }
+        if self.kills.is_empty() {
+            Vec::new()
+        } else {
+            std::mem::take(&mut self.kills)
+        }
     }
 
     /// Keys expired so far, in all databases.
