@@ -7,7 +7,7 @@
 //! |---|---|---|
 //! | [`parse_i64`] | `string2ll` (util.c) | `getLongLongFromObject` (object.c): INCR, INCRBY, SETRANGE offsets, ... |
 //! | [`parse_long`] | `string2l` (util.c) | `getLongFromObject` |
-//! | [`write_i64`], [`write_u64`], [`i64_len`], [`u64_len`] | `ll2string`, `ull2string`, `sdigits10`, `digits10` | integer replies, INCR results |
+//! | [`write_i64`], [`write_u64`], [`format_i64`], [`i64_len`], [`u64_len`] | `ll2string`, `ull2string`, `sdigits10`, `digits10` | integer replies, INCR results |
 //! | [`strtod`] | glibc `strtod` (whole C-string semantics) | building block |
 //! | [`parse_f64`] | `string2d` (util.c) | `getDoubleFromObject` (object.c): ZADD, ZINCRBY, ... |
 //! | [`write_double`] | `addReplyDouble` (networking.c): `"%.17g"`, `inf`/`-inf` | ZSCORE, ZINCRBY, WITHSCORES |
@@ -35,6 +35,11 @@
 //!
 //! (HINCRBYFLOAT replies "ERR hash value is not a float" for a bad stored
 //! field value instead; the increment check and the formatting are the same.)
+//!
+//! glibc's `strtod`/`strtold` are reproduced including one rounding quirk:
+//! a hexadecimal input whose value falls below the normal range ignores its
+//! (precision+1)-th significant bit when rounding to a subnormal (see
+//! `hex_to_conv`). Decimal inputs are always correctly rounded, as in glibc.
 //!
 //! Everything is computed exactly (a small `Vec<u32>` bignum is used where
 //! `u128` is not enough), so results are correctly rounded like glibc's,
@@ -377,11 +382,7 @@ impl Big {
             return true;
         }
         let r = (n % 32) as u32;
-        r != 0
-            && self
-                .l
-                .get(full)
-                .is_some_and(|&x| x & ((1u32 << r) - 1) != 0)
+        r != 0 && self.l.get(full).is_some_and(|&x| x & ((1u32 << r) - 1) != 0)
     }
 
     // (x, b, sticky): the top 128 bits x, so that self = (x + f) * 2^b with
@@ -389,11 +390,7 @@ impl Big {
     fn top128(&self) -> (u128, i64, bool) {
         let len = self.bit_len();
         if len <= 128 {
-            let x = self
-                .l
-                .iter()
-                .rev()
-                .fold(0u128, |x, &limb| (x << 32) | u128::from(limb));
+            let x = self.l.iter().rev().fold(0u128, |x, &limb| (x << 32) | u128::from(limb));
             (x, 0, false)
         } else {
             let sh = len - 128;
@@ -600,8 +597,7 @@ fn is_c_space(c: u8) -> bool {
 }
 
 fn starts_with_ci(s: &[u8], pat: &[u8]) -> bool {
-    s.get(..pat.len())
-        .is_some_and(|p| p.eq_ignore_ascii_case(pat))
+    s.get(..pat.len()).is_some_and(|p| p.eq_ignore_ascii_case(pat))
 }
 
 fn count_while(s: &[u8], f: impl Fn(u8) -> bool) -> usize {
@@ -668,11 +664,7 @@ struct Scan<'a> {
 // (int, frac, exponent, bytes consumed).
 fn scan_mantissa(s: &[u8], hex: bool) -> Option<(&[u8], &[u8], i64, usize)> {
     let is_digit = move |c: u8| {
-        if hex {
-            c.is_ascii_hexdigit()
-        } else {
-            c.is_ascii_digit()
-        }
+        if hex { c.is_ascii_hexdigit() } else { c.is_ascii_digit() }
     };
     let ni = count_while(s, is_digit);
     let int = &s[..ni];
@@ -769,12 +761,7 @@ struct DecSig<'a> {
 
 impl DecSig<'_> {
     fn digits(&self) -> impl Iterator<Item = u8> + '_ {
-        self.int
-            .iter()
-            .chain(self.frac)
-            .skip(self.first)
-            .take(self.n)
-            .copied()
+        self.int.iter().chain(self.frac).skip(self.first).take(self.n).copied()
     }
 
     // Decimal magnitude m: value in [10^(m-1), 10^m).
@@ -787,21 +774,10 @@ impl DecSig<'_> {
 fn dec_sig<'a>(int: &'a [u8], frac: &'a [u8], exp: i64) -> Option<DecSig<'a>> {
     let total = int.len() + frac.len();
     let first = int.iter().chain(frac).position(|&c| c != b'0')?;
-    let trailing = int
-        .iter()
-        .chain(frac)
-        .rev()
-        .position(|&c| c != b'0')
-        .unwrap_or(0);
+    let trailing = int.iter().chain(frac).rev().position(|&c| c != b'0').unwrap_or(0);
     let n = total - first - trailing;
     let q = sat_i64(i128::from(exp) - frac.len() as i128 + trailing as i128);
-    Some(DecSig {
-        int,
-        frac,
-        first,
-        n,
-        q,
-    })
+    Some(DecSig { int, frac, first, n, q })
 }
 
 // Exact decimal -> binary conversion with bignums.
@@ -815,9 +791,7 @@ fn dec_to_conv_exact(sig: &DecSig<'_>, f: FloatFormat) -> Conv {
     }
     // Fast paths: up to 19 digits (fits a u64) scaled by at most 10^19.
     if sig.n <= 19 && (-19..=19).contains(&sig.q) {
-        let d = sig
-            .digits()
-            .fold(0u64, |acc, c| acc * 10 + u64::from(c - b'0'));
+        let d = sig.digits().fold(0u64, |acc, c| acc * 10 + u64::from(c - b'0'));
         return if sig.q >= 0 {
             round_binary(u128::from(d) * 10u128.pow(sig.q as u32), 0, false, f)
         } else {
@@ -1007,10 +981,7 @@ pub fn parse_f64(s: &[u8]) -> Option<f64> {
         return None;
     }
     let r = strtod(s);
-    if r.consumed != s.len()
-        || (r.erange && (r.value.is_infinite() || r.value == 0.0))
-        || r.value.is_nan()
-    {
+    if r.consumed != s.len() || (r.erange && (r.value.is_infinite() || r.value == 0.0)) || r.value.is_nan() {
         return None;
     }
     Some(r.value)
@@ -1242,8 +1213,7 @@ pub fn write_d2string(out: &mut Vec<u8>, v: f64) {
         out.extend_from_slice(if v < 0.0 { b"-inf" } else { b"inf" });
     } else if v == 0.0 {
         out.extend_from_slice(if v.is_sign_negative() { b"-0" } else { b"0" });
-    } else if v > -4_503_599_627_370_495.0 && v < 4_503_599_627_370_496.0 && v == (v as i64) as f64
-    {
+    } else if v > -4_503_599_627_370_495.0 && v < 4_503_599_627_370_496.0 && v == (v as i64) as f64 {
         write_i64(out, v as i64);
     } else {
         write_g17(out, v);
@@ -1588,20 +1558,7 @@ mod tests {
 
     #[test]
     fn write_integers() {
-        for v in [
-            0,
-            1,
-            -1,
-            9,
-            10,
-            -10,
-            99,
-            100,
-            12345,
-            i64::MAX,
-            i64::MIN,
-            1 << 40,
-        ] {
+        for v in [0, 1, -1, 9, 10, -10, 99, 100, 12345, i64::MAX, i64::MIN, 1 << 40] {
             let mut out = Vec::new();
             write_i64(&mut out, v);
             assert_eq!(out, v.to_string().as_bytes());
@@ -1816,14 +1773,8 @@ mod tests {
         let nz = LongDouble::parse(b"-0").unwrap();
         assert!(nz.add(nz).is_sign_negative());
         assert!(!nz.add(LongDouble::ZERO).is_sign_negative());
-        assert!(
-            !a.add(LongDouble::parse(b"-10.5").unwrap())
-                .is_sign_negative()
-        );
-        assert_eq!(
-            LongDouble::from_i64(i64::MIN).to_x87_bits(),
-            (0xc03e, 1 << 63)
-        );
+        assert!(!a.add(LongDouble::parse(b"-10.5").unwrap()).is_sign_negative());
+        assert_eq!(LongDouble::from_i64(i64::MIN).to_x87_bits(), (0xc03e, 1 << 63));
         assert_eq!(LongDouble::from_i64(0).to_x87_bits(), (0, 0));
     }
 
@@ -1851,10 +1802,7 @@ mod tests {
     #[test]
     fn incrbyfloat_table_from_glibc() {
         for &(a, b, bits, human) in ADD_CASES {
-            let (pa, pb) = (
-                LongDouble::parse(a.as_bytes()),
-                LongDouble::parse(b.as_bytes()),
-            );
+            let (pa, pb) = (LongDouble::parse(a.as_bytes()), LongDouble::parse(b.as_bytes()));
             let (Some(pa), Some(pb)) = (pa, pb) else {
                 assert_eq!(human, "BAD", "{a} + {b}");
                 continue;
@@ -1869,11 +1817,7 @@ mod tests {
                 assert!(sum.is_finite(), "{a} + {b}");
                 let mut out = Vec::new();
                 sum.write_human(&mut out);
-                check_text(
-                    std::str::from_utf8(&out).unwrap(),
-                    human,
-                    &format!("{a} + {b}"),
-                );
+                check_text(std::str::from_utf8(&out).unwrap(), human, &format!("{a} + {b}"));
             }
         }
     }
@@ -1927,11 +1871,7 @@ mod tests {
             }
             let mut out = Vec::new();
             write_double(&mut out, v);
-            assert_eq!(
-                parse_f64(&out).map(f64::to_bits),
-                Some(v.to_bits()),
-                "{v:e}"
-            );
+            assert_eq!(parse_f64(&out).map(f64::to_bits), Some(v.to_bits()), "{v:e}");
         }
     }
 
@@ -1972,18 +1912,8 @@ mod tests {
             "7ffca34d355a8e0424c8",
             "LONG:4932:18973149535723176501:81133973020103147520",
         ),
-        (
-            "1e17",
-            "0.5",
-            "4037b1a2bc2ec5000040",
-            "100000000000000000.5",
-        ),
-        (
-            "1e17",
-            "0.3",
-            "4037b1a2bc2ec5000026",
-            "100000000000000000.296875",
-        ),
+        ("1e17", "0.5", "4037b1a2bc2ec5000040", "100000000000000000.5"),
+        ("1e17", "0.3", "4037b1a2bc2ec5000026", "100000000000000000.296875"),
         (
             "18446744073709551615",
             "1",
@@ -2033,39 +1963,14 @@ mod tests {
             "-0.00000000000000002",
         ),
         ("-1e-18", "0", "bfc39392ee8e921d5d07", "0"),
-        (
-            "1e-17",
-            "1e-17",
-            "3fc7b877aa3236a4b449",
-            "0.00000000000000002",
-        ),
+        ("1e-17", "1e-17", "3fc7b877aa3236a4b449", "0.00000000000000002"),
         ("123.456", "-123.455", "3ff583126e978d500000", "0.001"),
         ("0x1p-16445", "0x1p-16445", "00000000000000000002", "0"),
         ("0x1p-16445", "-0x1p-16445", "00000000000000000000", "0"),
-        (
-            "0x1.fffffffffffffffep-16383",
-            "0x1p-16445",
-            "00018000000000000001",
-            "0",
-        ),
-        (
-            "0x1p64",
-            "-0x1p-1",
-            "403f8000000000000000",
-            "18446744073709551616",
-        ),
-        (
-            "0x1p64",
-            "0x1p0",
-            "403f8000000000000000",
-            "18446744073709551616",
-        ),
-        (
-            "0x1.0000000000000001p0",
-            "-0x1p-64",
-            "3ffeffffffffffffffff",
-            "1",
-        ),
+        ("0x1.fffffffffffffffep-16383", "0x1p-16445", "00018000000000000001", "0"),
+        ("0x1p64", "-0x1p-1", "403f8000000000000000", "18446744073709551616"),
+        ("0x1p64", "0x1p0", "403f8000000000000000", "18446744073709551616"),
+        ("0x1.0000000000000001p0", "-0x1p-64", "3ffeffffffffffffffff", "1"),
         ("1", "0x1p-64", "3fff8000000000000000", "1"),
         ("1", "0x1p-65", "3fff8000000000000000", "1"),
         ("1", "0x1.0000000000001p-64", "3fff8000000000000001", "1"),
@@ -2115,12 +2020,7 @@ mod tests {
             "c011c490c6f88af937bd",
             "-402566.21783970523202356",
         ),
-        (
-            "0.3e16",
-            "-2.25e4",
-            "4032aa87bee53281c000",
-            "2999999999977500",
-        ),
+        ("0.3e16", "-2.25e4", "4032aa87bee53281c000", "2999999999977500"),
         ("1.5e-46", "1.5e-39", "3f7e82ab1f0338bac6ae", "0"),
         (
             "718968.16124906528630",
@@ -2189,12 +2089,7 @@ mod tests {
             "4011981a6ceffe2a3cea",
             "311507.404295999999988",
         ),
-        (
-            "0.3e-51",
-            "-2.25e15",
-            "c031ffcb9e57d4000000",
-            "-2250000000000000",
-        ),
+        ("0.3e-51", "-2.25e15", "c031ffcb9e57d4000000", "-2250000000000000"),
         (
             "-88440.79158",
             "-664710.97316932",
@@ -2261,12 +2156,7 @@ mod tests {
             "406c8a0cf7f326029eea",
             "699999999999999999986226039881728",
         ),
-        (
-            "0.3e14",
-            "1.5e-59",
-            "402bda475abf00000000",
-            "30000000000000",
-        ),
+        ("0.3e14", "1.5e-59", "402bda475abf00000000", "30000000000000"),
         (
             "-107121.110313431244283",
             "-813359.5034",
@@ -2309,12 +2199,7 @@ mod tests {
             "5ab589030737786dda9c",
             "LONG:2059:29693298494614276321:50985136003308584960",
         ),
-        (
-            "7e8",
-            "-2.25e25",
-            "c05394e47b8d681713e6",
-            "-22499999999999999299551232",
-        ),
+        ("7e8", "-2.25e25", "c05394e47b8d681713e6", "-22499999999999999299551232"),
         (
             "419042.284716649",
             "-363889.0820432028344565",
@@ -2335,12 +2220,7 @@ mod tests {
             "400fe7d10d3a9cb46138",
             "118690.10335120017629151",
         ),
-        (
-            "7e-4",
-            "7e4",
-            "400f88b80016f0068db9",
-            "70000.00070000000000192",
-        ),
+        ("7e-4", "7e4", "400f88b80016f0068db9", "70000.00070000000000192"),
         (
             "-617282.696542927952777278",
             "21711.8797170731",
@@ -2353,12 +2233,7 @@ mod tests {
             "c011ca14ad5219616b86",
             "-413861.41627186801287053",
         ),
-        (
-            "1.5e-36",
-            "-2.25e17",
-            "c038c7d713b49da00000",
-            "-225000000000000000",
-        ),
+        ("1.5e-36", "-2.25e17", "c038c7d713b49da00000", "-225000000000000000"),
         (
             "0x1.05e8fbbba790e351p-2463",
             "0x1.c9ba5fa9ff0f082ap-2476",
@@ -2505,21 +2380,9 @@ mod tests {
         ),
         ("0x1.144dA96eEb063D89p-16385", "00001144da96eeb063d8", "0"),
         ("0x1.144dA96eEb063D8ap-16385", "00001144da96eeb063d9", "0"),
-        (
-            "18446744073709551617",
-            "403f8000000000000000",
-            "18446744073709551616",
-        ),
-        (
-            "18446744073709551616.5",
-            "403f8000000000000000",
-            "18446744073709551616",
-        ),
-        (
-            "36893488147419103233",
-            "40408000000000000000",
-            "36893488147419103232",
-        ),
+        ("18446744073709551617", "403f8000000000000000", "18446744073709551616"),
+        ("18446744073709551616.5", "403f8000000000000000", "18446744073709551616"),
+        ("36893488147419103233", "40408000000000000000", "36893488147419103232"),
         (
             "1.00000000000000000002710505431213761085018632002174854278564453125",
             "3fff8000000000000000",
@@ -2530,29 +2393,17 @@ mod tests {
             "3fff8000000000000000",
             "1",
         ),
-        (
-            "0.000003814697265625",
-            "3fed8000000000000000",
-            "0.00000381469726562",
-        ),
+        ("0.000003814697265625", "3fed8000000000000000", "0.00000381469726562"),
         ("1e-20", "3fbcbce5086492111aeb", "0"),
         (
             "123456789012345678901234567890",
             "405fc77487fb61b9f077",
             "123456789012345678899921813504",
         ),
-        (
-            "-9223372036854775808",
-            "c03e8000000000000000",
-            "-9223372036854775808",
-        ),
+        ("-9223372036854775808", "c03e8000000000000000", "-9223372036854775808"),
         ("0e-99999", "00000000000000000000", "0"),
         ("0x0p99999", "00000000000000000000", "0"),
-        (
-            "00000.00000e99999999999999999999",
-            "00000000000000000000",
-            "0",
-        ),
+        ("00000.00000e99999999999999999999", "00000000000000000000", "0"),
         ("1e99999999999999999999", "", ""),
         ("1e-99999999999999999999", "", ""),
         ("infinity", "7fff8000000000000000", "inf"),
@@ -2575,11 +2426,7 @@ mod tests {
             "4248b59c0f9700c0de51",
             "LONG:177:17967031386222999999:38489365746314903552",
         ),
-        (
-            "-519970368620585345137.759620198e-4237",
-            "8948e00bdc26352fb8f6",
-            "0",
-        ),
+        ("-519970368620585345137.759620198e-4237", "8948e00bdc26352fb8f6", "0"),
         (
             "-47007224650349799.603917823275178179e-2578",
             "9ec2af3accc4c5385cb1",
@@ -2615,22 +2462,10 @@ mod tests {
             "5368b8e0c16f8a272a17",
             "LONG:1496:94999999999999999999:73656600588877561856",
         ),
-        (
-            "-44129015.593236230900506745e-1805",
-            "a8ac9f3c23d50e6afa3b",
-            "0",
-        ),
+        ("-44129015.593236230900506745e-1805", "a8ac9f3c23d50e6afa3b", "0"),
         ("39431500119906.38919e-868", "34e8d46d77bb0e5de300", "0"),
-        (
-            "-962463746745799.3782539864784445e-1633",
-            "ab0085e998181f0a2a58",
-            "0",
-        ),
-        (
-            "-414046.937162617973008798930e-3206",
-            "9677bc70adca372bfa0d",
-            "0",
-        ),
+        ("-962463746745799.3782539864784445e-1633", "ab0085e998181f0a2a58", "0"),
+        ("-414046.937162617973008798930e-3206", "9677bc70adca372bfa0d", "0"),
         ("78394345961.172e-1620", "2b1dcb2a8e509976fd2d", "0"),
         (
             "028883524205541138546.35464819615907815226e2674",
@@ -2649,11 +2484,7 @@ mod tests {
             "44f9fc903e786f8f3c92",
             "LONG:384:64176349999999999998:96198929792399048704",
         ),
-        (
-            "439600.8189599002544251126e-477",
-            "39e191a07e010888d946",
-            "0",
-        ),
+        ("439600.8189599002544251126e-477", "39e191a07e010888d946", "0"),
         (
             "347802826450682866.312468689135e1622",
             "5545ad7477684012de6f",
@@ -2682,11 +2513,7 @@ mod tests {
             "d5819ed1fec0c249a8a9",
             "LONG:1659:-3671572855720209530:96018390674619498496",
         ),
-        (
-            "1541042494.17994368020572e-3156",
-            "1729b70ffc4f50846fd4",
-            "0",
-        ),
+        ("1541042494.17994368020572e-3156", "1729b70ffc4f50846fd4", "0"),
         ("70.2948101558234291e-660", "3774caa4dd2cef350c90", "0"),
         ("-0380821503160815607.41e-4154", "8a528a639b5b18495d90", "0"),
         ("-7335.280483e-2071", "a52c8bd50554b46ae23f", "0"),
@@ -2820,10 +2647,7 @@ mod tests {
         ("-39356518116296.41158124e-165", "a0807d7a22477024"),
         ("-9792869138899.7349077703506827e267", "fa11438211172bc8"),
         ("579843212113059692.1198284522e202", "6d906d13101495a4"),
-        (
-            "-4716408274040871442.50806209034531e-17",
-            "c0479500a9c9f25e",
-        ),
+        ("-4716408274040871442.50806209034531e-17", "c0479500a9c9f25e"),
         ("-4219.8522997641883959e-156", "a04c4a1ba90f004f"),
     ];
     // (f64 bits, printf("%.17g")) from glibc.
