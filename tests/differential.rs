@@ -175,11 +175,19 @@ impl Pair {
     /// Starts both servers, or returns None (after saying so) when
     /// redis-server is not available.
     fn start(label: &'static str) -> Option<Pair> {
+        Pair::start_with(label, &[])
+    }
+
+    /// Both servers with the same extra directives.
+    fn start_with(label: &'static str, extra: &[(&str, &str)]) -> Option<Pair> {
         if !redis_or_skip(label) {
             return None;
         }
-        let redis = Redis::start();
-        let lk = Loopkv::start_debug();
+        let args: Vec<String> = extra.iter().flat_map(|(k, v)| [format!("--{k}"), v.to_string()]).collect();
+        let redis = Redis::start_with(&args.iter().map(String::as_str).collect::<Vec<_>>());
+        let mut lk_extra = vec![("enable-debug-command", "yes")];
+        lk_extra.extend_from_slice(extra);
+        let lk = Loopkv::start(&lk_extra);
         let rc = redis.conn();
         let lc = lk.conn();
         Some(Pair { label, redis, lk, rc, lc, mismatches: Vec::new(), compared: 0 })
@@ -198,15 +206,6 @@ impl Pair {
     /// Sends raw bytes to both, reads one reply from each and compares
     /// them after `norm`. Returns the two raw replies when both came.
     fn raw(&mut self, shown: &str, bytes: &[u8], norm: Norm) -> Option<(Vec<u8>, Vec<u8>)> {
-        let t0 = std::time::Instant::now();
-        let out = self.raw_inner(shown, bytes, norm);
-        if t0.elapsed() > Duration::from_millis(500) {
-            eprintln!("SLOW {:?} {shown}", t0.elapsed());
-        }
-        out
-    }
-
-    fn raw_inner(&mut self, shown: &str, bytes: &[u8], norm: Norm) -> Option<(Vec<u8>, Vec<u8>)> {
         let r = self.rc.stream.write_all_and(bytes).and_then(|_| self.rc.read_reply());
         let l = self.lc.stream.write_all_and(bytes).and_then(|_| self.lc.read_reply());
         match (r, l) {
@@ -424,11 +423,13 @@ fn protocol_errors() {
         p.rc.set_timeout(Duration::from_secs(3));
         p.lc.set_timeout(Duration::from_secs(3));
         let Some((r, l)) = p.raw(name, &payload, Norm::Exact) else { continue };
-        if r.first() == Some(&b'-') || l.first() == Some(&b'-') {
-            let t0 = std::time::Instant::now();
+        let protocol_error = |reply: &[u8]| reply.starts_with(b"-ERR Protocol error");
+        if !protocol_error(&r) && !protocol_error(&l) {
+            // Still open on both: the next command is answered.
+            p.raw(&format!("{name} (then PING)"), &encode(&[b"PING"]), Norm::Exact);
+        } else {
             let (rclosed, rextra) = p.rc.closed();
             let (lclosed, lextra) = p.lc.closed();
-            eprintln!("CLOSED {name} {:?}", t0.elapsed());
             if (rclosed, &rextra) != (lclosed, &lextra) {
                 let fmt = |c: bool, x: &[u8]| format!("closed={c} then {}", esc(x));
                 p.mismatch(&format!("{name} (after the error)"), &fmt(rclosed, &rextra), &fmt(lclosed, &lextra));
@@ -439,6 +440,48 @@ fn protocol_errors() {
     p.reconnect();
     p.raw("inline set", b"SET x \"hello world\"\r\nGET x\r\n", Norm::Exact);
     p.raw("inline get", b"", Norm::Exact);
+    p.finish();
+}
+
+// ---- requirepass ----------------------------------------------------------------------------
+
+/// NOAUTH before AUTH, AUTH and HELLO AUTH flows, the unauthenticated
+/// protocol limits, and RESET dropping authentication.
+#[test]
+fn requirepass() {
+    let Some(mut p) = Pair::start_with("requirepass", &[("requirepass", "s3cret")]) else { return };
+    p.script(include_str!("diff/auth.txt"));
+    // Unauthenticated clients may not send large multibulk headers or bulks.
+    for (name, payload) in [
+        ("unauthenticated multibulk length", &b"*11\r\n"[..]),
+        ("unauthenticated bulk length", b"*1\r\n$16385\r\n"),
+        ("unauthenticated multibulk 10 ok", b"*10\r\n$4\r\nPING\r\n$1\r\na\r\n$1\r\na\r\n$1\r\na\r\n$1\r\na\r\n$1\r\na\r\n$1\r\na\r\n$1\r\na\r\n$1\r\na\r\n$1\r\na\r\n"),
+    ] {
+        p.reconnect();
+        if let Some((r, _)) = p.raw(name, payload, Norm::Exact) {
+            if r.starts_with(b"-ERR Protocol error") {
+                let (rc, lc) = (p.rc.closed().0, p.lc.closed().0);
+                if rc != lc {
+                    p.mismatch(&format!("{name} (closed)"), &rc.to_string(), &lc.to_string());
+                }
+            }
+        }
+    }
+    p.finish();
+}
+
+/// The unauthenticated limits are 10 arguments and 16384-byte bulks, and
+/// they end with AUTH.
+#[test]
+#[ignore = "src/resp/parse.rs:245 limits bulks to 10 bytes, not 16384; src/server/exec.rs:37 loses the parser change AUTH makes"]
+fn requirepass_limits_blocked() {
+    let Some(mut p) = Pair::start_with("requirepass-limits", &[("requirepass", "s3cret")]) else { return };
+    p.cmd("NOSUCHCOMMAND");
+    p.cmd("ECHO 0123456789abcdef");
+    p.reconnect();
+    p.cmd("AUTH s3cret");
+    p.cmd(&format!("ECHO {}", "x".repeat(20000)));
+    p.cmd("x x x x x x x x x x x x");
     p.finish();
 }
 

@@ -96,7 +96,11 @@ pub fn encode(key: &[u8], value: &[u8]) -> Vec<u8> {
 
 #[derive(Debug)]
 pub struct Dict {
-    buckets: Vec<u32>,
+    /// `tables[0]` is the live table; while rehashing, `tables[1]` is the
+    /// table being filled and buckets of `tables[0]` below `rehash_at` are
+    /// already moved (empty).
+    tables: [Vec<u32>; 2],
+    rehash_at: Option<usize>,
     nodes: Vec<Node>,
     free: u32,
     len: usize,
@@ -109,10 +113,15 @@ impl Default for Dict {
     }
 }
 
+/// Buckets moved per insert or delete while rehashing (Redis moves one,
+/// visiting at most ten empty ones).
+const REHASH_STEP: usize = 1;
+
 impl Dict {
     pub fn new() -> Dict {
         Dict {
-            buckets: Vec::new(),
+            tables: [Vec::new(), Vec::new()],
+            rehash_at: None,
             nodes: Vec::new(),
             free: NIL,
             len: 0,
@@ -128,17 +137,17 @@ impl Dict {
         self.len == 0
     }
 
-    /// Number of buckets (the SCAN cursor space).
+    /// Number of buckets of the live table.
     pub fn buckets(&self) -> usize {
-        self.buckets.len()
+        self.tables[0].len()
+    }
+
+    pub fn is_rehashing(&self) -> bool {
+        self.rehash_at.is_some()
     }
 
     fn hash(&self, key: &[u8]) -> u64 {
         self.hasher.hash_one(key)
-    }
-
-    fn bucket_of(&self, key: &[u8]) -> usize {
-        (self.hash(key) as usize) & (self.buckets.len() - 1)
     }
 
     pub fn node(&self, id: u32) -> &Node {
@@ -149,33 +158,59 @@ impl Dict {
         &mut self.nodes[id as usize]
     }
 
+    /// The (table, bucket) chains that may hold a key of hash `h`: table 0
+    /// unless that bucket was already moved, and table 1 while rehashing.
+    fn chains(&self, h: u64) -> [Option<(usize, usize)>; 2] {
+        let mut out = [None, None];
+        if self.tables[0].is_empty() {
+            return out;
+        }
+        let b0 = (h as usize) & (self.tables[0].len() - 1);
+        if self.rehash_at.is_none_or(|at| b0 >= at) {
+            out[0] = Some((0, b0));
+        }
+        if self.rehash_at.is_some() {
+            out[1] = Some((1, (h as usize) & (self.tables[1].len() - 1)));
+        }
+        out
+    }
+
     /// The node holding `key`, if any.
     pub fn find(&self, key: &[u8]) -> Option<u32> {
         if self.len == 0 {
             return None;
         }
-        let mut at = self.buckets[self.bucket_of(key)];
-        while at != NIL {
-            let node = &self.nodes[at as usize];
-            if node.key() == key {
-                return Some(at);
+        for (t, b) in self.chains(self.hash(key)).into_iter().flatten() {
+            let mut at = self.tables[t][b];
+            while at != NIL {
+                let node = &self.nodes[at as usize];
+                if node.key() == key {
+                    return Some(at);
+                }
+                at = node.next;
             }
-            at = node.next;
         }
         None
     }
 
     /// Adds a node for a key known to be absent; returns its handle.
     pub fn insert_new(&mut self, data: Vec<u8>, meta: u32) -> u32 {
-        if self.len >= self.buckets.len() {
-            self.resize((self.buckets.len() * 2).max(MIN_BUCKETS));
+        if self.tables[0].is_empty() {
+            self.tables[0] = vec![NIL; MIN_BUCKETS];
+        } else if self.rehash_at.is_some() {
+            self.rehash_step(REHASH_STEP);
+        } else if self.len >= self.tables[0].len() {
+            self.start_rehash(self.tables[0].len() * 2);
         }
-        let bucket = {
+        let h = {
             let (len, hdr) = read_varint(&data);
-            self.bucket_of(&data[hdr..hdr + len])
+            self.hash(&data[hdr..hdr + len])
         };
+        // New keys go to the table being filled while rehashing.
+        let t = usize::from(self.rehash_at.is_some());
+        let bucket = (h as usize) & (self.tables[t].len() - 1);
         let node = Node {
-            next: self.buckets[bucket],
+            next: self.tables[t][bucket],
             meta,
             data,
         };
@@ -188,23 +223,25 @@ impl Dict {
             self.nodes.push(node);
             (self.nodes.len() - 1) as u32
         };
-        self.buckets[bucket] = id;
+        self.tables[t][bucket] = id;
         self.len += 1;
         id
     }
 
     /// Unlinks node `id` and returns its contents; the handle becomes free.
     pub fn remove(&mut self, id: u32) -> Node {
-        let bucket = self.bucket_of(self.nodes[id as usize].key());
+        let h = self.hash(self.nodes[id as usize].key());
         let next = self.nodes[id as usize].next;
-        if self.buckets[bucket] == id {
-            self.buckets[bucket] = next;
-        } else {
-            let mut at = self.buckets[bucket];
+        'search: for (t, b) in self.chains(h).into_iter().flatten() {
+            if self.tables[t][b] == id {
+                self.tables[t][b] = next;
+                break;
+            }
+            let mut at = self.tables[t][b];
             while at != NIL {
                 if self.nodes[at as usize].next == id {
                     self.nodes[at as usize].next = next;
-                    break;
+                    break 'search;
                 }
                 at = self.nodes[at as usize].next;
             }
@@ -221,71 +258,136 @@ impl Dict {
         self.len -= 1;
         if self.len == 0 {
             self.clear();
-        } else if self.buckets.len() > MIN_BUCKETS && self.len * 8 < self.buckets.len() {
-            self.resize(self.buckets.len() / 2);
+        } else if self.rehash_at.is_some() {
+            self.rehash_step(REHASH_STEP);
+        } else if self.tables[0].len() > MIN_BUCKETS && self.len * 8 < self.tables[0].len() {
+            self.start_rehash(self.len.next_power_of_two().max(MIN_BUCKETS));
         }
         old
     }
 
     /// Drops every key and gives the memory back.
     pub fn clear(&mut self) {
-        self.buckets = Vec::new();
+        self.tables = [Vec::new(), Vec::new()];
+        self.rehash_at = None;
         self.nodes = Vec::new();
         self.free = NIL;
         self.len = 0;
     }
 
-    /// Rebuilds the chains over `size` buckets (a power of two). Nodes stay
-    /// where they are, so handles survive.
-    fn resize(&mut self, size: usize) {
-        let mut buckets = vec![NIL; size];
-        let mask = size - 1;
-        for b in 0..self.buckets.len() {
-            let mut at = self.buckets[b];
-            while at != NIL {
-                let next = self.nodes[at as usize].next;
-                let target = (self.hash(self.nodes[at as usize].key()) as usize) & mask;
-                self.nodes[at as usize].next = buckets[target];
-                buckets[target] = at;
-                at = next;
-            }
-        }
-        self.buckets = buckets;
+    fn start_rehash(&mut self, size: usize) {
+        self.tables[1] = vec![NIL; size];
+        self.rehash_at = Some(0);
     }
 
-    /// Calls `f` with each node of the bucket at `cursor`, then returns the
-    /// next cursor (0 when the iteration is complete). Cursors advance in
-    /// reverse-binary order, so a key present from the first call to the
-    /// last is visited even if the table is resized in between (Redis's
-    /// `dictScan` argument; a shrink may return a key twice).
+    /// Moves up to `buckets` non-empty buckets (visiting at most ten times
+    /// as many empty ones) from the old table to the new one. Nodes stay
+    /// where they are, so handles survive. Returns true while rehashing
+    /// is not finished.
+    pub fn rehash_step(&mut self, buckets: usize) -> bool {
+        if self.rehash_at.is_none()
+            && self.len > 0
+            && self.tables[0].len() > MIN_BUCKETS
+            && self.len * 8 < self.tables[0].len()
+        {
+            // A table left sparse by deletions shrinks from the cron too.
+            self.start_rehash(self.len.next_power_of_two().max(MIN_BUCKETS));
+        }
+        let Some(mut at) = self.rehash_at else { return false };
+        let mask = self.tables[1].len() - 1;
+        let mut empty_visits = buckets * 10;
+        let mut left = buckets;
+        while left > 0 && at < self.tables[0].len() {
+            let mut node = self.tables[0][at];
+            if node == NIL {
+                at += 1;
+                empty_visits -= 1;
+                if empty_visits == 0 {
+                    break;
+                }
+                continue;
+            }
+            while node != NIL {
+                let next = self.nodes[node as usize].next;
+                let b = (self.hash(self.nodes[node as usize].key()) as usize) & mask;
+                self.nodes[node as usize].next = self.tables[1][b];
+                self.tables[1][b] = node;
+                node = next;
+            }
+            self.tables[0][at] = NIL;
+            at += 1;
+            left -= 1;
+        }
+        if at >= self.tables[0].len() {
+            self.tables[0] = std::mem::take(&mut self.tables[1]);
+            self.rehash_at = None;
+            false
+        } else {
+            self.rehash_at = Some(at);
+            true
+        }
+    }
+
+    /// Calls `f` with each node of the buckets at `cursor`, then returns
+    /// the next cursor (0 when the iteration is complete). Cursors advance
+    /// in reverse-binary order, so a key present from the first call to the
+    /// last is visited even if the table is resized or rehashing in between
+    /// (Redis's `dictScan`; a key may be returned twice).
     pub fn scan_step(&self, cursor: u64, mut f: impl FnMut(u32, &Node)) -> u64 {
-        if self.buckets.is_empty() {
+        if self.tables[0].is_empty() {
             return 0;
         }
-        let mask = (self.buckets.len() - 1) as u64;
-        let mut at = self.buckets[(cursor & mask) as usize];
-        while at != NIL {
-            let node = &self.nodes[at as usize];
-            f(at, node);
-            at = node.next;
+        let mut emit = |table: &Vec<u32>, b: usize| {
+            let mut at = table[b];
+            while at != NIL {
+                let node = &self.nodes[at as usize];
+                f(at, node);
+                at = node.next;
+            }
+        };
+        let mut v = cursor;
+        if self.rehash_at.is_none() {
+            let m0 = (self.tables[0].len() - 1) as u64;
+            emit(&self.tables[0], (v & m0) as usize);
+            return next_cursor(v, m0);
         }
-        // Increment the reversed cursor over the unmasked bits.
-        let mut v = cursor | !mask;
-        v = v.reverse_bits();
-        v = v.wrapping_add(1);
-        v.reverse_bits()
+        // Walk the smaller table's bucket, then every bucket of the larger
+        // table that it expands to.
+        let (small, large) = if self.tables[0].len() <= self.tables[1].len() {
+            (&self.tables[0], &self.tables[1])
+        } else {
+            (&self.tables[1], &self.tables[0])
+        };
+        let (m0, m1) = ((small.len() - 1) as u64, (large.len() - 1) as u64);
+        emit(small, (v & m0) as usize);
+        loop {
+            emit(large, (v & m1) as usize);
+            v = next_cursor(v, m1);
+            if v & (m0 ^ m1) == 0 {
+                break;
+            }
+        }
+        v
     }
 
-    /// Node handles of one bucket chosen with `rand`, retried until a non-empty
-    /// bucket is found, then a random node of its chain (Redis's
-    /// `dictGetFairRandomKey` approximation). None when empty.
+    /// A random node: a random non-empty bucket, then a random node of its
+    /// chain (Redis's `dictGetFairRandomKey` approximation). None when empty.
     pub fn random(&self, mut rand: impl FnMut() -> u64) -> Option<u32> {
         if self.len == 0 {
             return None;
         }
-        let mask = (self.buckets.len() - 1) as u64;
+        let moved = self.rehash_at.unwrap_or(0);
+        let (n0, n1) = (self.tables[0].len(), self.tables[1].len());
         loop {
-            let head = self.buckets[(rand() & mask) as usize];
+            let pick = (rand() % (n0 + n1) as u64) as usize;
+            let head = if pick < n0 {
+                if pick < moved {
+                    continue;
+                }
+                self.tables[0][pick]
+            } else {
+                self.tables[1][pick - n0]
+            };
             if head == NIL {
                 continue;
             }
@@ -295,19 +397,19 @@ impl Dict {
                 chain += 1;
                 at = self.nodes[at as usize].next;
             }
-            let mut pick = rand() % chain;
+            let mut skip = rand() % chain;
             let mut at = head;
-            while pick > 0 {
+            while skip > 0 {
                 at = self.nodes[at as usize].next;
-                pick -= 1;
+                skip -= 1;
             }
             return Some(at);
         }
     }
 
-    /// Every live node handle, in bucket order.
+    /// Every live node handle.
     pub fn ids(&self) -> impl Iterator<Item = u32> + '_ {
-        self.buckets.iter().flat_map(move |&head| {
+        self.tables.iter().flatten().flat_map(move |&head| {
             let mut at = head;
             std::iter::from_fn(move || {
                 if at == NIL {
@@ -322,8 +424,16 @@ impl Dict {
 
     /// Approximate heap bytes used by the table structure (not the values).
     pub fn overhead(&self) -> usize {
-        self.buckets.capacity() * 4 + self.nodes.capacity() * std::mem::size_of::<Node>()
+        (self.tables[0].capacity() + self.tables[1].capacity()) * 4
+            + self.nodes.capacity() * std::mem::size_of::<Node>()
     }
+}
+
+/// Increments the reversed cursor over the bits of `mask` (Redis's scan
+/// cursor step).
+fn next_cursor(cursor: u64, mask: u64) -> u64 {
+    let v = (cursor | !mask).reverse_bits().wrapping_add(1);
+    v.reverse_bits()
 }
 
 #[cfg(test)]
@@ -354,7 +464,11 @@ mod tests {
         assert_eq!(d.len(), 10);
         assert!(d.find(&key(5)).is_none());
         assert!(d.find(&key(995)).is_some());
-        assert!(d.buckets() < 1024);
+        // The cron finishes a shrink in progress, then starts the next one.
+        for _ in 0..3 {
+            while d.rehash_step(100) {}
+        }
+        assert_eq!(d.buckets(), 16);
     }
 
     #[test]
@@ -389,6 +503,48 @@ mod tests {
         }
         for i in 0..100 {
             assert!(seen.contains(&key(i)), "missed key {i}");
+        }
+    }
+
+    #[test]
+    fn lookups_work_during_rehash_and_scan_sees_everything() {
+        let mut d = Dict::new();
+        let mut live = HashSet::new();
+        for i in 0..5000u32 {
+            d.insert_new(encode(&key(i), b"v"), 0);
+            live.insert(key(i));
+            if i % 3 == 0 {
+                let id = d.find(&key(i / 2)).unwrap();
+                d.remove(id);
+                live.remove(&key(i / 2));
+            }
+            if d.is_rehashing() {
+                for k in live.iter().take(20) {
+                    assert!(d.find(k).is_some(), "lost a key while rehashing");
+                }
+            }
+        }
+        assert_eq!(d.len(), live.len());
+        // A full SCAN started mid-rehash returns every live key.
+        while !d.is_rehashing() {
+            d.insert_new(encode(&key(100_000 + d.len() as u32), b"v"), 0);
+        }
+        let all: HashSet<Vec<u8>> = d.ids().map(|id| d.node(id).key().to_vec()).collect();
+        let mut seen = HashSet::new();
+        let mut cursor = 0;
+        loop {
+            cursor = d.scan_step(cursor, |_, n| {
+                seen.insert(n.key().to_vec());
+            });
+            if cursor == 0 {
+                break;
+            }
+        }
+        assert!(all.is_subset(&seen));
+        while d.rehash_step(100) {}
+        assert!(!d.is_rehashing());
+        for k in &all {
+            assert!(d.find(k).is_some());
         }
     }
 

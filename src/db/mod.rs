@@ -468,6 +468,12 @@ impl Db {
         (deleted, more)
     }
 
+    /// Active rehashing: moves up to `buckets` buckets of a table being
+    /// resized. Returns true while there is more to move.
+    pub fn rehash_step(&mut self, buckets: usize) -> bool {
+        self.dict.rehash_step(buckets)
+    }
+
     /// The earliest time active expiry may have work, for the poll timeout.
     pub fn next_deadline(&self) -> Option<u64> {
         self.wheel.next_deadline()

@@ -174,6 +174,17 @@ impl State {
 
     pub fn cron(&mut self, _now: u64, clients: usize) {
         self.connected_clients = clients;
+        // Active rehashing, as Redis's `activerehashing`: at most about a
+        // millisecond per call, so a table being resized finishes even
+        // when no commands touch it.
+        let start = std::time::Instant::now();
+        for db in &mut self.dbs {
+            while db.rehash_step(100) {
+                if start.elapsed() >= std::time::Duration::from_millis(1) {
+                    return;
+                }
+            }
+        }
     }
 
     /// Records a latency sample for `event` if it passes the threshold.
