@@ -4,6 +4,7 @@
 //! and keeps the statistics. Handlers live in one file per family.
 
 pub mod connection;
+pub mod docs;
 pub mod expire;
 pub mod keys;
 pub mod server;

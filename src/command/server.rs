@@ -33,7 +33,21 @@ fn subcommand_syntax_error(ctx: &mut Ctx, args: &Args) {
 
 // ---- INFO ------------------------------------------------------------------------------
 
-const DEFAULT_SECTIONS: &[&str] = &["server", "clients", "memory", "persistence", "stats", "replication", "cpu", "errorstats", "keyspace"];
+/// Sections of `INFO` / `INFO default`, in Redis's order.
+const DEFAULT_SECTIONS: &[&str] = &[
+    "server",
+    "clients",
+    "memory",
+    "persistence",
+    "stats",
+    "replication",
+    "cpu",
+    "modules",
+    "errorstats",
+    "cluster",
+    "keyspace",
+];
+/// Sections of `INFO all` / `INFO everything`, in Redis's order.
 const ALL_SECTIONS: &[&str] = &[
     "server",
     "clients",
@@ -42,8 +56,11 @@ const ALL_SECTIONS: &[&str] = &[
     "stats",
     "replication",
     "cpu",
+    "modules",
     "commandstats",
     "errorstats",
+    "latencystats",
+    "cluster",
     "keyspace",
 ];
 
@@ -56,9 +73,21 @@ pub fn rss_bytes() -> u64 {
         .unwrap_or(0)
 }
 
-/// (user, system, children user, children system) CPU seconds, from /proc.
-fn cpu_times() -> [f64; 4] {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+/// Physical memory of the machine, from /proc (0 where unavailable).
+fn total_system_memory() -> u64 {
+    let meminfo = std::fs::read_to_string("/proc/meminfo").unwrap_or_default();
+    meminfo
+        .lines()
+        .find_map(|l| l.strip_prefix("MemTotal:"))
+        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .map_or(0, |kb| kb * 1024)
+}
+
+/// (user, system, children user, children system) CPU seconds of the
+/// process (`/proc/self/stat`) or of the calling thread, which runs the
+/// event loop (`/proc/thread-self/stat`).
+fn cpu_times(path: &str) -> [f64; 4] {
+    let stat = std::fs::read_to_string(path).unwrap_or_default();
     let after = stat.rsplit_once(')').map(|(_, rest)| rest).unwrap_or("");
     let fields: Vec<&str> = after.split_whitespace().collect();
     let tick = |i: usize| fields.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0) / 100.0;
@@ -66,105 +95,297 @@ fn cpu_times() -> [f64; 4] {
     [tick(11), tick(12), tick(13), tick(14)]
 }
 
-fn human_bytes(n: u64) -> String {
-    let n = n as f64;
-    if n < 1024.0 {
-        format!("{n}B")
-    } else if n < 1024.0 * 1024.0 {
-        format!("{:.2}K", n / 1024.0)
-    } else if n < 1024.0 * 1024.0 * 1024.0 {
-        format!("{:.2}M", n / (1024.0 * 1024.0))
-    } else {
-        format!("{:.2}G", n / (1024.0 * 1024.0 * 1024.0))
+/// `uname -s -r -m`, as Redis prints it in the `os` field.
+fn os_name() -> String {
+    let read = |p: &str| std::fs::read_to_string(p).map(|s| s.trim().to_string()).ok();
+    match (read("/proc/sys/kernel/ostype"), read("/proc/sys/kernel/osrelease")) {
+        (Some(kind), Some(release)) => format!("{kind} {release} {}", std::env::consts::ARCH),
+        _ => format!("{} {}", std::env::consts::OS, std::env::consts::ARCH),
     }
 }
 
+/// Redis's `bytesToHuman`.
+fn human_bytes(n: u64) -> String {
+    const UNITS: [(f64, &str); 5] = [
+        (1024.0, "K"),
+        (1024.0 * 1024.0, "M"),
+        (1024.0 * 1024.0 * 1024.0, "G"),
+        (1024.0 * 1024.0 * 1024.0 * 1024.0, "T"),
+        (1024.0 * 1024.0 * 1024.0 * 1024.0 * 1024.0, "P"),
+    ];
+    if n < 1024 {
+        return format!("{n}B");
+    }
+    let n = n as f64;
+    let (div, unit) = UNITS.iter().rev().find(|(d, _)| n >= *d).copied().unwrap_or(UNITS[0]);
+    format!("{:.2}{unit}", n / div)
+}
+
+/// Highest memory use seen by INFO, process-wide (like the process's RSS,
+/// which it follows).
+static PEAK_MEMORY: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// Writes `name:value` lines.
+struct Fields<'a>(&'a mut String);
+
+impl Fields<'_> {
+    fn f(&mut self, name: &str, value: impl std::fmt::Display) {
+        let _ = write!(self.0, "{name}:{value}\r\n");
+    }
+}
+
+/// Latency percentile (in µs) from the power-of-two histogram: the upper
+/// bound of the bucket holding the `p`th percentile call.
+fn histogram_percentile(hist: &[u64; 40], calls: u64, p: f64) -> f64 {
+    let rank = ((p / 100.0) * calls as f64).ceil().max(1.0) as u64;
+    let mut seen = 0;
+    for (bucket, &count) in hist.iter().enumerate() {
+        seen += count;
+        if seen >= rank {
+            return (1u64 << bucket) as f64;
+        }
+    }
+    0.0
+}
+
+/// Appends one INFO section, fields named and ordered as in Redis 7.0.
+/// Fields for features loopkv does not have carry their idle values.
+/// loopkv has no allocator statistics: memory figures come from the
+/// process's resident set size and the keyspace's own estimate.
 fn info_section(ctx: &Ctx, name: &str, out: &mut String) {
     let st = &*ctx.st;
     let now = ctx.now;
     let uptime = now.saturating_sub(st.started_ms) / 1000;
+    let title = |out: &mut String, t: &str| {
+        let _ = write!(out, "# {t}\r\n");
+    };
+    let mut o = Fields(out);
     match name {
         "server" => {
-            let exe = std::env::current_exe().map(|p| p.display().to_string()).unwrap_or_default();
-            let config_file = st.config.file.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
-            let _ = write!(
-                out,
-                "# Server\r\nredis_version:{}\r\nloopkv_version:{}\r\nredis_mode:standalone\r\nos:{} {}\r\narch_bits:{}\r\nmultiplexing_api:{}\r\nprocess_id:{}\r\nprocess_supervised:no\r\nrun_id:{}\r\ntcp_port:{}\r\nserver_time_usec:{}\r\nuptime_in_seconds:{}\r\nuptime_in_days:{}\r\nhz:{}\r\nconfigured_hz:{}\r\nlru_clock:{}\r\nexecutable:{}\r\nconfig_file:{}\r\nio_threads_active:0\r\n",
-                crate::REDIS_VERSION,
-                env!("CARGO_PKG_VERSION"),
-                std::env::consts::OS,
-                std::env::consts::ARCH,
-                usize::BITS,
-                if cfg!(target_os = "linux") { "epoll" } else { "kqueue" },
-                std::process::id(),
-                st.run_id,
-                st.port,
-                now * 1000,
-                uptime,
-                uptime / 86400,
-                st.config.hz,
-                st.config.hz,
-                crate::db::lru_clock(now),
-                exe,
-                config_file,
-            );
+            title(o.0, "Server");
+            o.f("redis_version", crate::REDIS_VERSION);
+            o.f("redis_git_sha1", "00000000");
+            o.f("redis_git_dirty", 0);
+            o.f("redis_build_id", "0");
+            o.f("loopkv_version", env!("CARGO_PKG_VERSION"));
+            o.f("redis_mode", "standalone");
+            o.f("os", os_name());
+            o.f("arch_bits", usize::BITS);
+            o.f("monotonic_clock", "POSIX clock_gettime");
+            o.f("multiplexing_api", if cfg!(target_os = "linux") { "epoll" } else { "kqueue" });
+            o.f("atomicvar_api", "c11-builtin");
+            o.f("gcc_version", "0.0.0");
+            o.f("process_id", std::process::id());
+            o.f("process_supervised", "no");
+            o.f("run_id", &st.run_id);
+            o.f("tcp_port", st.port);
+            o.f("server_time_usec", now * 1000);
+            o.f("uptime_in_seconds", uptime);
+            o.f("uptime_in_days", uptime / 86400);
+            o.f("hz", st.config.hz);
+            o.f("configured_hz", st.config.hz);
+            o.f("lru_clock", crate::db::lru_clock(now));
+            o.f("executable", std::env::current_exe().map(|p| p.display().to_string()).unwrap_or_default());
+            o.f("config_file", st.config.file.as_ref().map(|p| p.display().to_string()).unwrap_or_default());
+            o.f("io_threads_active", 0);
         }
         "clients" => {
-            let _ = write!(
-                out,
-                "# Clients\r\nconnected_clients:{}\r\ncluster_connections:0\r\nmaxclients:{}\r\nblocked_clients:0\r\ntracking_clients:0\r\nclients_in_timeout_table:0\r\n",
-                ctx.clients.len(),
-                st.config.maxclients,
-            );
+            title(o.0, "Clients");
+            let max_in = ctx.clients.iter().map(|(_, c)| c.query_len()).max().unwrap_or(0);
+            let max_out = ctx.clients.iter().map(|(_, c)| c.reply.pending()).max().unwrap_or(0);
+            o.f("connected_clients", ctx.clients.len());
+            o.f("cluster_connections", 0);
+            o.f("maxclients", st.config.maxclients);
+            o.f("client_recent_max_input_buffer", max_in);
+            o.f("client_recent_max_output_buffer", max_out);
+            o.f("blocked_clients", 0);
+            o.f("tracking_clients", 0);
+            o.f("clients_in_timeout_table", 0);
         }
         "memory" => {
+            title(o.0, "Memory");
             let rss = rss_bytes();
-            let _ = write!(
-                out,
-                "# Memory\r\nused_memory_rss:{rss}\r\nused_memory_rss_human:{}\r\nmaxmemory:0\r\nmaxmemory_human:0B\r\nmaxmemory_policy:{}\r\nmem_allocator:libc\r\nlazyfree_pending_objects:0\r\n",
-                human_bytes(rss),
-                String::from_utf8_lossy(st.config.value("maxmemory-policy")),
-            );
+            let used = rss;
+            let peak = PEAK_MEMORY.fetch_max(used, std::sync::atomic::Ordering::Relaxed).max(used);
+            let clients: usize = ctx.clients.iter().map(|(_, c)| c.rbuf.capacity() + c.reply.capacity()).sum();
+            let overhead = (st.dbs.iter().map(crate::db::Db::overhead).sum::<usize>() + clients) as u64;
+            let dataset = used.saturating_sub(overhead);
+            let perc = |part: u64, whole: u64| if whole == 0 { 0.0 } else { part as f64 * 100.0 / whole as f64 };
+            let system = total_system_memory();
+            o.f("used_memory", used);
+            o.f("used_memory_human", human_bytes(used));
+            o.f("used_memory_rss", rss);
+            o.f("used_memory_rss_human", human_bytes(rss));
+            o.f("used_memory_peak", peak);
+            o.f("used_memory_peak_human", human_bytes(peak));
+            o.f("used_memory_peak_perc", format!("{:.2}%", perc(used, peak)));
+            o.f("used_memory_overhead", overhead);
+            o.f("used_memory_startup", 0);
+            o.f("used_memory_dataset", dataset);
+            o.f("used_memory_dataset_perc", format!("{:.2}%", perc(dataset, used)));
+            o.f("total_system_memory", system);
+            o.f("total_system_memory_human", human_bytes(system));
+            for field in ["used_memory_lua", "used_memory_vm_eval"] {
+                o.f(field, 0);
+            }
+            o.f("used_memory_lua_human", "0B");
+            for field in [
+                "used_memory_scripts_eval",
+                "number_of_cached_scripts",
+                "number_of_functions",
+                "number_of_libraries",
+                "used_memory_vm_functions",
+                "used_memory_vm_total",
+            ] {
+                o.f(field, 0);
+            }
+            o.f("used_memory_vm_total_human", "0B");
+            o.f("used_memory_functions", 0);
+            o.f("used_memory_scripts", 0);
+            o.f("used_memory_scripts_human", "0B");
+            o.f("maxmemory", 0);
+            o.f("maxmemory_human", "0B");
+            o.f("maxmemory_policy", String::from_utf8_lossy(st.config.value("maxmemory-policy")));
+            o.f("mem_fragmentation_ratio", "1.00");
+            o.f("mem_fragmentation_bytes", 0);
+            for field in [
+                "mem_not_counted_for_evict",
+                "mem_replication_backlog",
+                "mem_total_replication_buffers",
+                "mem_clients_slaves",
+            ] {
+                o.f(field, 0);
+            }
+            o.f("mem_clients_normal", clients);
+            o.f("mem_cluster_links", 0);
+            o.f("mem_aof_buffer", 0);
+            o.f("mem_allocator", "libc");
+            o.f("active_defrag_running", 0);
+            o.f("lazyfree_pending_objects", 0);
+            o.f("lazyfreed_objects", 0);
         }
         "persistence" => {
-            let _ = write!(
-                out,
-                "# Persistence\r\nloading:0\r\nasync_loading:0\r\nrdb_changes_since_last_save:{}\r\nrdb_bgsave_in_progress:0\r\nrdb_last_save_time:{}\r\naof_enabled:0\r\naof_rewrite_in_progress:0\r\n",
-                st.dirty, st.lastsave_secs,
-            );
+            title(o.0, "Persistence");
+            for field in ["loading", "async_loading", "current_cow_peak", "current_cow_size", "current_cow_size_age"] {
+                o.f(field, 0);
+            }
+            o.f("current_fork_perc", "0.00");
+            o.f("current_save_keys_processed", 0);
+            o.f("current_save_keys_total", 0);
+            o.f("rdb_changes_since_last_save", st.dirty);
+            o.f("rdb_bgsave_in_progress", 0);
+            o.f("rdb_last_save_time", st.lastsave_secs);
+            o.f("rdb_last_bgsave_status", "ok");
+            o.f("rdb_last_bgsave_time_sec", -1);
+            o.f("rdb_current_bgsave_time_sec", -1);
+            for field in ["rdb_saves", "rdb_last_cow_size", "rdb_last_load_keys_expired", "rdb_last_load_keys_loaded"] {
+                o.f(field, 0);
+            }
+            for field in ["aof_enabled", "aof_rewrite_in_progress", "aof_rewrite_scheduled"] {
+                o.f(field, 0);
+            }
+            o.f("aof_last_rewrite_time_sec", -1);
+            o.f("aof_current_rewrite_time_sec", -1);
+            o.f("aof_last_bgrewrite_status", "ok");
+            o.f("aof_rewrites", 0);
+            o.f("aof_rewrites_consecutive_failures", 0);
+            o.f("aof_last_write_status", "ok");
+            for field in ["aof_last_cow_size", "module_fork_in_progress", "module_fork_last_cow_size"] {
+                o.f(field, 0);
+            }
         }
         "stats" => {
+            title(o.0, "Stats");
             let s: &Stats = &st.stats;
-            let _ = write!(
-                out,
-                "# Stats\r\ntotal_connections_received:{}\r\ntotal_commands_processed:{}\r\ntotal_net_input_bytes:{}\r\ntotal_net_output_bytes:{}\r\nrejected_connections:{}\r\nexpired_keys:{}\r\nevicted_keys:0\r\nkeyspace_hits:{}\r\nkeyspace_misses:{}\r\npubsub_channels:0\r\npubsub_patterns:0\r\npubsubshard_channels:0\r\ntotal_error_replies:{}\r\nclient_query_buffer_limit_disconnections:{}\r\n",
-                s.total_connections,
-                s.total_commands,
-                s.net_input_bytes,
-                s.net_output_bytes,
-                s.rejected_connections,
-                st.expired_keys(),
-                s.keyspace_hits,
-                s.keyspace_misses,
-                s.total_error_replies,
-                s.client_qbuf_limit_disconnections,
-            );
+            o.f("total_connections_received", s.total_connections);
+            o.f("total_commands_processed", s.total_commands);
+            o.f("instantaneous_ops_per_sec", 0);
+            o.f("total_net_input_bytes", s.net_input_bytes);
+            o.f("total_net_output_bytes", s.net_output_bytes);
+            o.f("total_net_repl_input_bytes", 0);
+            o.f("total_net_repl_output_bytes", 0);
+            for field in [
+                "instantaneous_input_kbps",
+                "instantaneous_output_kbps",
+                "instantaneous_input_repl_kbps",
+                "instantaneous_output_repl_kbps",
+            ] {
+                o.f(field, "0.00");
+            }
+            o.f("rejected_connections", s.rejected_connections);
+            for field in ["sync_full", "sync_partial_ok", "sync_partial_err"] {
+                o.f(field, 0);
+            }
+            o.f("expired_keys", st.expired_keys());
+            o.f("expired_stale_perc", "0.00");
+            o.f("expired_time_cap_reached_count", 0);
+            o.f("expire_cycle_cpu_milliseconds", 0);
+            for field in ["evicted_keys", "evicted_clients", "total_eviction_exceeded_time", "current_eviction_exceeded_time"] {
+                o.f(field, 0);
+            }
+            o.f("keyspace_hits", s.keyspace_hits);
+            o.f("keyspace_misses", s.keyspace_misses);
+            for field in [
+                "pubsub_channels",
+                "pubsub_patterns",
+                "pubsubshard_channels",
+                "latest_fork_usec",
+                "total_forks",
+                "migrate_cached_sockets",
+                "slave_expires_tracked_keys",
+                "active_defrag_hits",
+                "active_defrag_misses",
+                "active_defrag_key_hits",
+                "active_defrag_key_misses",
+                "total_active_defrag_time",
+                "current_active_defrag_time",
+                "tracking_total_keys",
+                "tracking_total_items",
+                "tracking_total_prefixes",
+            ] {
+                o.f(field, 0);
+            }
+            o.f("unexpected_error_replies", s.unexpected_error_replies);
+            o.f("total_error_replies", s.total_error_replies);
+            o.f("dump_payload_sanitizations", 0);
+            o.f("total_reads_processed", s.total_reads_processed);
+            o.f("total_writes_processed", s.total_writes_processed);
+            for field in ["io_threaded_reads_processed", "io_threaded_writes_processed", "reply_buffer_shrinks", "reply_buffer_expands"] {
+                o.f(field, 0);
+            }
+            // loopkv's own: clients closed for passing client-query-buffer-limit.
+            o.f("client_query_buffer_limit_disconnections", s.client_qbuf_limit_disconnections);
         }
         "replication" => {
-            let _ = write!(
-                out,
-                "# Replication\r\nrole:master\r\nconnected_slaves:0\r\nmaster_failover_state:no-failover\r\nmaster_repl_offset:0\r\nsecond_repl_offset:-1\r\nrepl_backlog_active:0\r\n"
-            );
+            title(o.0, "Replication");
+            // A replication id of its own, derived from the run id.
+            let replid: String = st.run_id.chars().rev().collect();
+            o.f("role", "master");
+            o.f("connected_slaves", 0);
+            o.f("master_failover_state", "no-failover");
+            o.f("master_replid", replid);
+            o.f("master_replid2", "0".repeat(40));
+            o.f("master_repl_offset", 0);
+            o.f("second_repl_offset", -1);
+            o.f("repl_backlog_active", 0);
+            o.f("repl_backlog_size", 1048576);
+            o.f("repl_backlog_first_byte_offset", 0);
+            o.f("repl_backlog_histlen", 0);
         }
         "cpu" => {
-            let [u, s, cu, cs] = cpu_times();
-            let _ = write!(
-                out,
-                "# CPU\r\nused_cpu_sys:{s:.6}\r\nused_cpu_user:{u:.6}\r\nused_cpu_sys_children:{cs:.6}\r\nused_cpu_user_children:{cu:.6}\r\n"
-            );
+            title(o.0, "CPU");
+            let [u, s, cu, cs] = cpu_times("/proc/self/stat");
+            let [tu, ts, _, _] = cpu_times("/proc/thread-self/stat");
+            o.f("used_cpu_sys", format!("{s:.6}"));
+            o.f("used_cpu_user", format!("{u:.6}"));
+            o.f("used_cpu_sys_children", format!("{cs:.6}"));
+            o.f("used_cpu_user_children", format!("{cu:.6}"));
+            o.f("used_cpu_sys_main_thread", format!("{ts:.6}"));
+            o.f("used_cpu_user_main_thread", format!("{tu:.6}"));
         }
+        "modules" => title(o.0, "Modules"),
         "commandstats" => {
-            out.push_str("# Commandstats\r\n");
+            title(o.0, "Commandstats");
             let table = st.commands;
             for idx in 0..table.len() {
                 let CmdStat { calls, usec, rejected, failed } = st.cmdstats[idx];
@@ -172,26 +393,52 @@ fn info_section(ctx: &Ctx, name: &str, out: &mut String) {
                     continue;
                 }
                 let per = if calls > 0 { usec as f64 / calls as f64 } else { 0.0 };
-                let _ = write!(
-                    out,
-                    "cmdstat_{}:calls={calls},usec={usec},usec_per_call={per:.2},rejected_calls={rejected},failed_calls={failed}\r\n",
-                    table.full_name(idx)
+                o.f(
+                    &format!("cmdstat_{}", table.full_name(idx)),
+                    format!("calls={calls},usec={usec},usec_per_call={per:.2},rejected_calls={rejected},failed_calls={failed}"),
                 );
             }
         }
         "errorstats" => {
-            out.push_str("# Errorstats\r\n");
+            title(o.0, "Errorstats");
             let mut errors: Vec<_> = st.errorstats.iter().collect();
             errors.sort();
             for (code, count) in errors {
-                let _ = write!(out, "errorstat_{}:count={count}\r\n", String::from_utf8_lossy(code));
+                o.f(&format!("errorstat_{}", String::from_utf8_lossy(code)), format!("count={count}"));
             }
         }
+        "latencystats" => {
+            title(o.0, "Latencystats");
+            if st.config.value("latency-tracking") != b"yes" {
+                return;
+            }
+            let percentiles: Vec<f64> = String::from_utf8_lossy(st.config.value("latency-tracking-info-percentiles"))
+                .split_whitespace()
+                .filter_map(|p| p.parse().ok())
+                .collect();
+            let table = st.commands;
+            for idx in 0..table.len() {
+                let calls = st.cmdstats[idx].calls;
+                if calls == 0 {
+                    continue;
+                }
+                let hist = &st.histograms[idx];
+                let values: Vec<String> = percentiles
+                    .iter()
+                    .map(|&p| format!("p{p}={:.3}", histogram_percentile(hist, calls, p)))
+                    .collect();
+                o.f(&format!("latency_percentiles_usec_{}", table.full_name(idx)), values.join(","));
+            }
+        }
+        "cluster" => {
+            title(o.0, "Cluster");
+            o.f("cluster_enabled", 0);
+        }
         "keyspace" => {
-            out.push_str("# Keyspace\r\n");
+            title(o.0, "Keyspace");
             for (i, db) in st.dbs.iter().enumerate() {
                 if !db.is_empty() {
-                    let _ = write!(out, "db{i}:keys={},expires={},avg_ttl=0\r\n", db.len(), db.expires_len());
+                    o.f(&format!("db{i}"), format!("keys={},expires={},avg_ttl=0", db.len(), db.expires_len()));
                 }
             }
         }
@@ -199,7 +446,9 @@ fn info_section(ctx: &Ctx, name: &str, out: &mut String) {
     }
 }
 
-/// `INFO [section [section ...]]`
+/// `INFO [section [section ...]]`: the named sections (any case; `default`,
+/// `all` and `everything` name groups; unknown names add nothing), each
+/// once, in Redis's order, separated by blank lines.
 pub fn info(ctx: &mut Ctx, args: &Args) {
     let mut wanted: Vec<&str> = Vec::new();
     if args.len() == 1 {
@@ -771,8 +1020,9 @@ pub fn shutdown(ctx: &mut Ctx, args: &Args) {
 
 // ---- MEMORY --------------------------------------------------------------------------------
 
-/// `MEMORY USAGE key [SAMPLES count]`: bytes the key takes (its table
-/// node, bucket share and allocation, rounded as malloc does).
+/// `MEMORY USAGE key [SAMPLES count]`: the bytes Redis 7.0 would report
+/// for the key: its value object, key string and hash table entry, each
+/// allocation rounded to a jemalloc size class.
 pub fn memory_usage(ctx: &mut Ctx, args: &Args) {
     let mut j = 3;
     while j < args.len() {
@@ -796,13 +1046,45 @@ pub fn memory_usage(ctx: &mut Ctx, args: &Args) {
         return;
     };
     let db = ctx.db();
-    let data = db.node(id).data.capacity();
-    let alloc = (data + 8).div_ceil(16).max(2) * 16;
-    let mut bytes = std::mem::size_of::<crate::db::dict::Node>() + 4 + alloc;
-    if db.expire_at(id).is_some() {
-        bytes += 40;
-    }
+    let key_len = db.key(id).len();
+    let value_len = db.value(id).len();
+    let value = match db.encoding(id) {
+        "int" => ROBJ_SIZE,
+        "embstr" => jemalloc_size(ROBJ_SIZE + 3 + value_len + 1),
+        _ => ROBJ_SIZE + jemalloc_size(sds_header(value_len) + value_len + 1),
+    };
+    let bytes = value + jemalloc_size(sds_header(key_len) + key_len + 1) + DICT_ENTRY_SIZE;
     ctx.reply.int(bytes as i64);
+}
+
+/// Redis's `robj` and `dictEntry` sizes on 64-bit builds.
+const ROBJ_SIZE: usize = 16;
+const DICT_ENTRY_SIZE: usize = 24;
+
+/// Header bytes of an sds string of `len` bytes (`sdsReqType`).
+fn sds_header(len: usize) -> usize {
+    match len {
+        0 => 3,
+        1..32 => 1,
+        32..256 => 3,
+        256..65536 => 5,
+        _ if len as u64 <= u32::MAX as u64 => 9,
+        _ => 17,
+    }
+}
+
+/// The jemalloc size class serving an allocation of `n` bytes, which is
+/// what Redis's `zmalloc_size` reports: 8, then multiples of 16 up to 128,
+/// then four classes per doubling (160, 192, 224, 256, 320, ...).
+fn jemalloc_size(n: usize) -> usize {
+    if n <= 8 {
+        return 8;
+    }
+    if n <= 128 {
+        return n.div_ceil(16) * 16;
+    }
+    let step = 1usize << ((usize::BITS - 1 - (n - 1).leading_zeros()) - 2);
+    n.div_ceil(step) * step
 }
 
 /// `MEMORY MALLOC-STATS`
@@ -957,7 +1239,7 @@ pub fn slowlog_get(ctx: &mut Ctx, args: &Args) {
         subcommand_syntax_error(ctx, args);
         return;
     }
-    let entries: Vec<_> = ctx.st.slowlog.iter().take(count.min(usize::MAX as i64) as usize).cloned().collect();
+    let entries: Vec<_> = ctx.st.slowlog.iter().take(usize::try_from(count).unwrap_or(usize::MAX)).cloned().collect();
     ctx.reply.array(entries.len());
     for e in entries {
         ctx.reply.array(6);

@@ -203,8 +203,8 @@ static CONFIG_SUBS: &[CommandDef] = &[
 static COMMAND_SUBS: &[CommandDef] = &[
     c("count", 2, LOADING | STALE, NOKEYS, "server", "2.8.13", "Returns a count of commands.", O1, srv::command_count),
     c("docs", -2, LOADING | STALE, NOKEYS, "server", "7.0.0", "Returns documentary information about one, multiple or all commands.", "O(N) where N is the number of commands to look up", srv::command_docs),
-    c("getkeys", -3, LOADING | STALE, NOKEYS, "server", "2.8.13", "Extracts the key names from an arbitrary command.", "O(N) where N is the number of arguments to the command", srv::command_getkeys),
-    c("getkeysandflags", -3, LOADING | STALE, NOKEYS, "server", "7.0.0", "Extracts the key names and access flags for an arbitrary command.", "O(N) where N is the number of arguments to the command", srv::command_getkeysandflags),
+    c("getkeys", -4, LOADING | STALE, NOKEYS, "server", "2.8.13", "Extracts the key names from an arbitrary command.", "O(N) where N is the number of arguments to the command", srv::command_getkeys),
+    c("getkeysandflags", -4, LOADING | STALE, NOKEYS, "server", "7.0.0", "Extracts the key names and access flags for an arbitrary command.", "O(N) where N is the number of arguments to the command", srv::command_getkeysandflags),
     c("help", 2, LOADING | STALE, NOKEYS, "server", "5.0.0", "Returns helpful text about the different subcommands.", O1, srv::command_help),
     c("info", -2, LOADING | STALE, NOKEYS, "server", "2.8.13", "Returns information about one, multiple or all commands.", "O(N) where N is the number of commands to look up", srv::command_info),
     c("list", -2, LOADING | STALE, NOKEYS, "server", "7.0.0", "Returns a list of command names.", "O(N) where N is the total number of Redis commands", srv::command_list),

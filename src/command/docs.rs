@@ -1,0 +1,2973 @@
+//! What COMMAND DOCS and COMMAND INFO report about each command, as Redis
+//! 7.0.15 reports it: summary, history and the full argument tree (which
+//! redis-cli turns into its argument hints), and arity, flags, ACL
+//! categories, tips and key specs.
+//!
+//! The first half of this file is written by hand: the types and the reply
+//! writers, which follow server.c's `addReplyCommandDocs` and
+//! `addReplyCommandInfo` field for field, in RESP2 and RESP3. The second
+//! half, one `Doc` per command and subcommand of the command table, is
+//! generated from Redis's `src/commands/*.json` by
+//! `scripts/gen_command_docs.py`, which also derives the flags, ACL
+//! categories and legacy key range as Redis does at start-up. After adding
+//! a command to `table.rs`, regenerate with
+//! `python3 scripts/gen_command_docs.py /path/to/redis-7.0.15`
+//! (it rewrites only the text below the marker line) and run
+//! `cargo test --test command_docs`, which compares every reply with a real
+//! redis-server.
+//!
+//! Containers list only the subcommands loopkv implements, sorted by name
+//! (Redis lists its own in hash-table order).
+
+use crate::resp::reply::Reply;
+
+// ---- types -------------------------------------------------------------------------
+
+/// One command or subcommand.
+#[derive(Debug)]
+pub struct Doc {
+    /// `name` or `container|name`, lower case.
+    pub name: &'static str,
+    pub summary: &'static str,
+    pub since: &'static str,
+    pub group: &'static str,
+    pub complexity: Option<&'static str>,
+    /// `deprecated`, `syscmd`.
+    pub doc_flags: &'static [&'static str],
+    pub deprecated_since: Option<&'static str>,
+    pub replaced_by: Option<&'static str>,
+    /// (version, change), oldest first.
+    pub history: &'static [(&'static str, &'static str)],
+    pub arity: i32,
+    /// COMMAND INFO flags in Redis's order: hidden ones (sentinel,
+    /// may_replicate, protected, ...) left out, `movablekeys` derived from
+    /// the key specs.
+    pub flags: &'static [&'static str],
+    /// ACL categories with their `@`, declared and implied, in Redis's order.
+    pub acl_categories: &'static [&'static str],
+    /// COMMAND INFO's first key, last key (negative: from the end) and step,
+    /// derived from the key specs; zeros when they do not form one range.
+    pub legacy_keys: (i32, i32, i32),
+    pub tips: &'static [&'static str],
+    pub key_specs: &'static [KeySpec],
+    pub arguments: &'static [Arg],
+    /// The subcommands loopkv implements, sorted by name.
+    pub subcommands: &'static [&'static Doc],
+}
+
+impl Doc {
+    /// Every field empty; generated entries fill in what they have.
+    const EMPTY: Doc = Doc {
+        name: "",
+        summary: "",
+        since: "",
+        group: "",
+        complexity: None,
+        doc_flags: &[],
+        deprecated_since: None,
+        replaced_by: None,
+        history: &[],
+        arity: 0,
+        flags: &[],
+        acl_categories: &[],
+        legacy_keys: (0, 0, 0),
+        tips: &[],
+        key_specs: &[],
+        arguments: &[],
+        subcommands: &[],
+    };
+}
+
+/// One argument; `oneof` and `block` arguments nest others.
+#[derive(Debug, Clone, Copy)]
+pub struct Arg {
+    /// Lower case.
+    pub name: &'static str,
+    pub kind: ArgType,
+    /// The key spec describing this key argument.
+    pub key_spec_index: Option<u32>,
+    /// The literal word before the value (upper case), e.g. `EX`.
+    pub token: Option<&'static str>,
+    pub summary: Option<&'static str>,
+    pub since: Option<&'static str>,
+    pub deprecated_since: Option<&'static str>,
+    pub optional: bool,
+    pub multiple: bool,
+    /// Each repetition repeats the token too.
+    pub multiple_token: bool,
+    pub args: &'static [Arg],
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArgType {
+    String,
+    Integer,
+    Double,
+    Key,
+    Pattern,
+    UnixTime,
+    PureToken,
+    OneOf,
+    Block,
+}
+
+impl ArgType {
+    /// The name in replies (server.c `ARG_TYPE_STR`).
+    pub fn name(self) -> &'static str {
+        match self {
+            ArgType::String => "string",
+            ArgType::Integer => "integer",
+            ArgType::Double => "double",
+            ArgType::Key => "key",
+            ArgType::Pattern => "pattern",
+            ArgType::UnixTime => "unix-time",
+            ArgType::PureToken => "pure-token",
+            ArgType::OneOf => "oneof",
+            ArgType::Block => "block",
+        }
+    }
+}
+
+/// Where a command's keys are: where the search begins, then how the keys
+/// are found from there.
+#[derive(Debug, Clone, Copy)]
+pub struct KeySpec {
+    pub notes: Option<&'static str>,
+    /// Access flags in Redis's order: `RO`/`RW`/`OW`/`RM`, then `access`,
+    /// `update`, `insert`, `delete`, `not_key`, `incomplete`, `variable_flags`.
+    pub flags: &'static [&'static str],
+    pub begin_search: BeginSearch,
+    pub find_keys: FindKeys,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub enum BeginSearch {
+    Unknown,
+    /// At argument `pos` (the command name is 0).
+    Index(i32),
+    /// After the first `keyword` found from `startfrom` (negative: from the
+    /// end, searching backwards).
+    Keyword {
+        keyword: &'static str,
+        startfrom: i32,
+    },
+}
+
+#[derive(Debug, Clone, Copy)]
+pub enum FindKeys {
+    Unknown,
+    /// Keys up to `lastkey` (relative to the begin; negative: from the end)
+    /// every `keystep` arguments; `limit` > 1 limits it to 1/limit of the rest.
+    Range {
+        lastkey: i32,
+        keystep: i32,
+        limit: i32,
+    },
+    /// The argument at `keynumidx` (relative to the begin) counts the keys,
+    /// which start at `firstkey` (relative too).
+    Keynum {
+        keynumidx: i32,
+        firstkey: i32,
+        keystep: i32,
+    },
+}
+
+// ---- lookup ------------------------------------------------------------------------
+
+/// Every top-level command, sorted by name.
+pub fn all() -> &'static [&'static Doc] {
+    COMMANDS
+}
+
+/// The docs of `name` or `container|name` (any case).
+pub fn lookup(full_name: &str) -> Option<&'static Doc> {
+    let (name, sub) = match full_name.split_once('|') {
+        Some((name, sub)) => (name, Some(sub)),
+        None => (full_name, None),
+    };
+    let find = |docs: &'static [&'static Doc], name: &str| {
+        let lower = name.bytes().map(|b| b.to_ascii_lowercase());
+        docs.binary_search_by(|d| d.name.bytes().cmp(lower.clone()))
+            .ok()
+            .map(|i| docs[i])
+    };
+    let doc = find(COMMANDS, name)?;
+    match sub {
+        None => Some(doc),
+        Some(_) => find(doc.subcommands, full_name),
+    }
+}
+
+// ---- replies by name ----------------------------------------------------------------
+//
+// Each writes one part of a reply for the command `full_name` and returns
+// false, writing nothing, when there are no docs for it.
+
+/// The value of `full_name` in COMMAND DOCS' map (including the
+/// `subcommands` map of a container).
+pub fn reply_docs(reply: &mut Reply, full_name: &str) -> bool {
+    lookup(full_name).map(|d| d.write_docs(reply)).is_some()
+}
+
+/// The whole ten-element COMMAND INFO entry, subcommands included.
+pub fn reply_info(reply: &mut Reply, full_name: &str) -> bool {
+    lookup(full_name).map(|d| d.write_info(reply)).is_some()
+}
+
+/// COMMAND INFO's flags (element 3).
+pub fn reply_flags(reply: &mut Reply, full_name: &str) -> bool {
+    lookup(full_name).map(|d| status_set(reply, d.flags)).is_some()
+}
+
+/// COMMAND INFO's ACL categories (element 7).
+pub fn reply_acl_categories(reply: &mut Reply, full_name: &str) -> bool {
+    lookup(full_name).map(|d| status_set(reply, d.acl_categories)).is_some()
+}
+
+/// COMMAND INFO's tips (element 8).
+pub fn reply_tips(reply: &mut Reply, full_name: &str) -> bool {
+    lookup(full_name).map(|d| d.write_tips(reply)).is_some()
+}
+
+/// COMMAND INFO's key specs (element 9).
+pub fn reply_key_specs(reply: &mut Reply, full_name: &str) -> bool {
+    lookup(full_name).map(|d| d.write_key_specs(reply)).is_some()
+}
+
+// ---- reply writers --------------------------------------------------------------------
+
+impl Doc {
+    /// server.c `addReplyCommandDocs`.
+    pub fn write_docs(&self, reply: &mut Reply) {
+        let present = [
+            self.complexity.is_some(),
+            !self.doc_flags.is_empty(),
+            self.deprecated_since.is_some(),
+            self.replaced_by.is_some(),
+            !self.history.is_empty(),
+            !self.arguments.is_empty(),
+            !self.subcommands.is_empty(),
+        ];
+        // summary, since and group are always there.
+        reply.map(3 + present.iter().filter(|&&p| p).count());
+        reply.bulk(b"summary");
+        reply.bulk(self.summary.as_bytes());
+        reply.bulk(b"since");
+        reply.bulk(self.since.as_bytes());
+        reply.bulk(b"group");
+        reply.bulk(self.group.as_bytes());
+        if let Some(complexity) = self.complexity {
+            reply.bulk(b"complexity");
+            reply.bulk(complexity.as_bytes());
+        }
+        if !self.doc_flags.is_empty() {
+            reply.bulk(b"doc_flags");
+            status_set(reply, self.doc_flags);
+        }
+        if let Some(since) = self.deprecated_since {
+            reply.bulk(b"deprecated_since");
+            reply.bulk(since.as_bytes());
+        }
+        if let Some(replaced_by) = self.replaced_by {
+            reply.bulk(b"replaced_by");
+            reply.bulk(replaced_by.as_bytes());
+        }
+        if !self.history.is_empty() {
+            reply.bulk(b"history");
+            reply.set(self.history.len());
+            for (since, change) in self.history {
+                reply.array(2);
+                reply.bulk(since.as_bytes());
+                reply.bulk(change.as_bytes());
+            }
+        }
+        if !self.arguments.is_empty() {
+            reply.bulk(b"arguments");
+            write_args(reply, self.arguments);
+        }
+        if !self.subcommands.is_empty() {
+            reply.bulk(b"subcommands");
+            reply.map(self.subcommands.len());
+            for sub in self.subcommands {
+                reply.bulk(sub.name.as_bytes());
+                sub.write_docs(reply);
+            }
+        }
+    }
+
+    /// server.c `addReplyCommandInfo`.
+    pub fn write_info(&self, reply: &mut Reply) {
+        let (first, last, step) = self.legacy_keys;
+        reply.array(10);
+        reply.bulk(self.name.as_bytes());
+        reply.int(self.arity as i64);
+        status_set(reply, self.flags);
+        reply.int(first as i64);
+        reply.int(last as i64);
+        reply.int(step as i64);
+        status_set(reply, self.acl_categories);
+        self.write_tips(reply);
+        self.write_key_specs(reply);
+        if self.subcommands.is_empty() {
+            reply.set(0);
+        } else {
+            reply.array(self.subcommands.len());
+            for sub in self.subcommands {
+                sub.write_info(reply);
+            }
+        }
+    }
+
+    /// server.c `addReplyCommandTips`.
+    pub fn write_tips(&self, reply: &mut Reply) {
+        reply.set(self.tips.len());
+        for tip in self.tips {
+            reply.bulk(tip.as_bytes());
+        }
+    }
+
+    /// server.c `addReplyCommandKeySpecs`.
+    pub fn write_key_specs(&self, reply: &mut Reply) {
+        reply.set(self.key_specs.len());
+        for spec in self.key_specs {
+            reply.map(3 + spec.notes.is_some() as usize);
+            if let Some(notes) = spec.notes {
+                reply.bulk(b"notes");
+                reply.bulk(notes.as_bytes());
+            }
+            reply.bulk(b"flags");
+            status_set(reply, spec.flags);
+            reply.bulk(b"begin_search");
+            match spec.begin_search {
+                BeginSearch::Unknown => typed_spec(reply, "unknown", &[]),
+                BeginSearch::Index(pos) => typed_spec(reply, "index", &[("index", pos)]),
+                BeginSearch::Keyword { keyword, startfrom } => {
+                    reply.map(2);
+                    reply.bulk(b"type");
+                    reply.bulk(b"keyword");
+                    reply.bulk(b"spec");
+                    reply.map(2);
+                    reply.bulk(b"keyword");
+                    reply.bulk(keyword.as_bytes());
+                    reply.bulk(b"startfrom");
+                    reply.int(startfrom as i64);
+                }
+            }
+            reply.bulk(b"find_keys");
+            match spec.find_keys {
+                FindKeys::Unknown => typed_spec(reply, "unknown", &[]),
+                FindKeys::Range {
+                    lastkey,
+                    keystep,
+                    limit,
+                } => typed_spec(
+                    reply,
+                    "range",
+                    &[("lastkey", lastkey), ("keystep", keystep), ("limit", limit)],
+                ),
+                FindKeys::Keynum {
+                    keynumidx,
+                    firstkey,
+                    keystep,
+                } => typed_spec(
+                    reply,
+                    "keynum",
+                    &[("keynumidx", keynumidx), ("firstkey", firstkey), ("keystep", keystep)],
+                ),
+            }
+        }
+    }
+}
+
+/// server.c `addReplyCommandArgList`.
+fn write_args(reply: &mut Reply, args: &[Arg]) {
+    reply.array(args.len());
+    for arg in args {
+        let nested = matches!(arg.kind, ArgType::OneOf | ArgType::Block);
+        let has_flags = arg.optional || arg.multiple || arg.multiple_token;
+        let present = [
+            arg.key_spec_index.is_some(),
+            arg.token.is_some(),
+            arg.summary.is_some(),
+            arg.since.is_some(),
+            arg.deprecated_since.is_some(),
+            has_flags,
+            nested,
+        ];
+        // name and type are always there.
+        reply.map(2 + present.iter().filter(|&&p| p).count());
+        reply.bulk(b"name");
+        reply.bulk(arg.name.as_bytes());
+        reply.bulk(b"type");
+        reply.bulk(arg.kind.name().as_bytes());
+        if let Some(index) = arg.key_spec_index {
+            reply.bulk(b"key_spec_index");
+            reply.int(index as i64);
+        }
+        let strings = [
+            ("token", arg.token),
+            ("summary", arg.summary),
+            ("since", arg.since),
+            ("deprecated_since", arg.deprecated_since),
+        ];
+        for (field, value) in strings {
+            if let Some(value) = value {
+                reply.bulk(field.as_bytes());
+                reply.bulk(value.as_bytes());
+            }
+        }
+        if has_flags {
+            let flags = [
+                (arg.optional, "optional"),
+                (arg.multiple, "multiple"),
+                (arg.multiple_token, "multiple_token"),
+            ];
+            reply.bulk(b"flags");
+            reply.set(flags.iter().filter(|(on, _)| *on).count());
+            for (_, name) in flags.iter().filter(|(on, _)| *on) {
+                reply.simple(name.as_bytes());
+            }
+        }
+        if nested {
+            reply.bulk(b"arguments");
+            write_args(reply, arg.args);
+        }
+    }
+}
+
+/// A set of status replies (server.c `addReplyCommandFlags`).
+fn status_set(reply: &mut Reply, names: &[&str]) {
+    reply.set(names.len());
+    for name in names {
+        reply.simple(name.as_bytes());
+    }
+}
+
+/// `{type: kind, spec: {name: value, ...}}`, a key spec's begin_search or
+/// find_keys.
+fn typed_spec(reply: &mut Reply, kind: &str, fields: &[(&str, i32)]) {
+    reply.map(2);
+    reply.bulk(b"type");
+    reply.bulk(kind.as_bytes());
+    reply.bulk(b"spec");
+    reply.map(fields.len());
+    for (name, value) in fields {
+        reply.bulk(name.as_bytes());
+        reply.int(*value as i64);
+    }
+}
+
+// ---- builders the generated data uses -----------------------------------------------
+
+const fn arg(name: &'static str, kind: ArgType) -> Arg {
+    Arg {
+        name,
+        kind,
+        key_spec_index: None,
+        token: None,
+        summary: None,
+        since: None,
+        deprecated_since: None,
+        optional: false,
+        multiple: false,
+        multiple_token: false,
+        args: &[],
+    }
+}
+
+const fn string(name: &'static str) -> Arg {
+    arg(name, ArgType::String)
+}
+
+const fn integer(name: &'static str) -> Arg {
+    arg(name, ArgType::Integer)
+}
+
+const fn double(name: &'static str) -> Arg {
+    arg(name, ArgType::Double)
+}
+
+const fn key(name: &'static str) -> Arg {
+    arg(name, ArgType::Key)
+}
+
+const fn pattern(name: &'static str) -> Arg {
+    arg(name, ArgType::Pattern)
+}
+
+const fn unix_time(name: &'static str) -> Arg {
+    arg(name, ArgType::UnixTime)
+}
+
+const fn pure_token(name: &'static str) -> Arg {
+    arg(name, ArgType::PureToken)
+}
+
+const fn oneof(name: &'static str) -> Arg {
+    arg(name, ArgType::OneOf)
+}
+
+const fn block(name: &'static str) -> Arg {
+    arg(name, ArgType::Block)
+}
+
+impl Arg {
+    const fn key_spec(mut self, index: u32) -> Arg {
+        self.key_spec_index = Some(index);
+        self
+    }
+
+    const fn token(mut self, token: &'static str) -> Arg {
+        self.token = Some(token);
+        self
+    }
+
+    #[allow(dead_code)] // no command in the table has one yet
+    const fn summary(mut self, summary: &'static str) -> Arg {
+        self.summary = Some(summary);
+        self
+    }
+
+    const fn since(mut self, since: &'static str) -> Arg {
+        self.since = Some(since);
+        self
+    }
+
+    const fn deprecated_since(mut self, since: &'static str) -> Arg {
+        self.deprecated_since = Some(since);
+        self
+    }
+
+    const fn optional(mut self) -> Arg {
+        self.optional = true;
+        self
+    }
+
+    const fn multiple(mut self) -> Arg {
+        self.multiple = true;
+        self
+    }
+
+    #[allow(dead_code)] // no command in the table has one yet
+    const fn multiple_token(mut self) -> Arg {
+        self.multiple_token = true;
+        self
+    }
+
+    const fn args(mut self, args: &'static [Arg]) -> Arg {
+        self.args = args;
+        self
+    }
+}
+
+const fn spec(flags: &'static [&'static str], begin_search: BeginSearch, find_keys: FindKeys) -> KeySpec {
+    KeySpec {
+        notes: None,
+        flags,
+        begin_search,
+        find_keys,
+    }
+}
+
+const fn index(pos: i32) -> BeginSearch {
+    BeginSearch::Index(pos)
+}
+
+#[allow(dead_code)] // no command in the table has one yet
+const fn keyword(keyword: &'static str, startfrom: i32) -> BeginSearch {
+    BeginSearch::Keyword { keyword, startfrom }
+}
+
+const fn range(lastkey: i32, keystep: i32, limit: i32) -> FindKeys {
+    FindKeys::Range {
+        lastkey,
+        keystep,
+        limit,
+    }
+}
+
+#[allow(dead_code)] // no command in the table has one yet
+const fn keynum(keynumidx: i32, firstkey: i32, keystep: i32) -> FindKeys {
+    FindKeys::Keynum {
+        keynumidx,
+        firstkey,
+        keystep,
+    }
+}
+
+impl KeySpec {
+    const fn notes(mut self, notes: &'static str) -> KeySpec {
+        self.notes = Some(notes);
+        self
+    }
+}
+
+// ---- generated by scripts/gen_command_docs.py: do not edit below ----
+
+// ---- APPEND --------------------------------------------------------------------
+
+#[rustfmt::skip]
+static APPEND: Doc = Doc {
+    name: "append",
+    summary: "Append a value to a key",
+    since: "2.0.0",
+    group: "string",
+    complexity: Some("O(1). The amortized time complexity is O(1) assuming the appended value is small and the already present value is of any size, since the dynamic string library used by Redis will double the free space available on every reallocation."),
+    arity: 3,
+    flags: &["write", "denyoom", "fast"],
+    acl_categories: &["@write", "@string", "@fast"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RW", "insert"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        string("value"),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- AUTH ----------------------------------------------------------------------
+
+#[rustfmt::skip]
+static AUTH: Doc = Doc {
+    name: "auth",
+    summary: "Authenticate to the server",
+    since: "1.0.0",
+    group: "connection",
+    complexity: Some("O(N) where N is the number of passwords defined for the user"),
+    history: &[
+        ("6.0.0", "Added ACL style (username and password)."),
+    ],
+    arity: -2,
+    flags: &["noscript", "loading", "stale", "fast", "no_auth", "allow_busy"],
+    acl_categories: &["@fast", "@connection"],
+    arguments: &[
+        string("username").since("6.0.0").optional(),
+        string("password"),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- CLIENT --------------------------------------------------------------------
+
+#[rustfmt::skip]
+static CLIENT_CACHING: Doc = Doc {
+    name: "client|caching",
+    summary: "Instruct the server about tracking or not keys in the next request",
+    since: "6.0.0",
+    group: "connection",
+    complexity: Some("O(1)"),
+    arity: 3,
+    flags: &["noscript", "loading", "stale"],
+    acl_categories: &["@slow", "@connection"],
+    arguments: &[
+        oneof("mode").args(&[
+            pure_token("yes").token("YES"),
+            pure_token("no").token("NO"),
+        ]),
+    ],
+    ..Doc::EMPTY
+};
+
+#[rustfmt::skip]
+static CLIENT_GETNAME: Doc = Doc {
+    name: "client|getname",
+    summary: "Get the current connection name",
+    since: "2.6.9",
+    group: "connection",
+    complexity: Some("O(1)"),
+    arity: 2,
+    flags: &["noscript", "loading", "stale"],
+    acl_categories: &["@slow", "@connection"],
+    ..Doc::EMPTY
+};
+
+#[rustfmt::skip]
+static CLIENT_HELP: Doc = Doc {
+    name: "client|help",
+    summary: "Show helpful text about the different subcommands",
+    since: "5.0.0",
+    group: "connection",
+    complexity: Some("O(1)"),
+    arity: 2,
+    flags: &["loading", "stale"],
+    acl_categories: &["@slow", "@connection"],
+    ..Doc::EMPTY
+};
+
+#[rustfmt::skip]
+static CLIENT_ID: Doc = Doc {
+    name: "client|id",
+    summary: "Returns the client ID for the current connection",
+    since: "5.0.0",
+    group: "connection",
+    complexity: Some("O(1)"),
+    arity: 2,
+    flags: &["noscript", "loading", "stale"],
+    acl_categories: &["@slow", "@connection"],
+    ..Doc::EMPTY
+};
+
+#[rustfmt::skip]
+static CLIENT_INFO: Doc = Doc {
+    name: "client|info",
+    summary: "Returns information about the current client connection.",
+    since: "6.2.0",
+    group: "connection",
+    complexity: Some("O(1)"),
+    arity: 2,
+    flags: &["noscript", "loading", "stale"],
+    acl_categories: &["@slow", "@connection"],
+    tips: &["nondeterministic_output"],
+    ..Doc::EMPTY
+};
+
+#[rustfmt::skip]
+static CLIENT_KILL: Doc = Doc {
+    name: "client|kill",
+    summary: "Kill the connection of a client",
+    since: "2.4.0",
+    group: "connection",
+    complexity: Some("O(N) where N is the number of client connections"),
+    history: &[
+        ("2.8.12", "Added new filter format."),
+        ("2.8.12", "`ID` option."),
+        ("3.2.0", "Added `master` type in for `TYPE` option."),
+        ("5.0.0", "Replaced `slave` `TYPE` with `replica`. `slave` still supported for backward compatibility."),
+        ("6.2.0", "`LADDR` option."),
+    ],
+    arity: -3,
+    flags: &["admin", "noscript", "loading", "stale"],
+    acl_categories: &["@admin", "@slow", "@dangerous", "@connection"],
+    arguments: &[
+        oneof("filter").args(&[
+            string("ip:port").deprecated_since("2.8.12"),
+            oneof("new-format").multiple().args(&[
+                integer("client-id").token("ID").since("2.8.12").optional(),
+                oneof("normal_master_slave_pubsub").token("TYPE").since("2.8.12").optional().args(&[
+                    pure_token("normal").token("NORMAL"),
+                    pure_token("master").token("MASTER").since("3.2.0"),
+                    pure_token("slave").token("SLAVE"),
+                    pure_token("replica").token("REPLICA").since("5.0.0"),
+                    pure_token("pubsub").token("PUBSUB"),
+                ]),
+                string("username").token("USER").optional(),
+                string("ip:port").token("ADDR").optional(),
+                string("ip:port").token("LADDR").since("6.2.0").optional(),
+                string("yes/no").token("SKIPME").optional(),
+            ]),
+        ]),
+    ],
+    ..Doc::EMPTY
+};
+
+#[rustfmt::skip]
+static CLIENT_LIST: Doc = Doc {
+    name: "client|list",
+    summary: "Get the list of client connections",
+    since: "2.4.0",
+    group: "connection",
+    complexity: Some("O(N) where N is the number of client connections"),
+    history: &[
+        ("2.8.12", "Added unique client `id` field."),
+        ("5.0.0", "Added optional `TYPE` filter."),
+        ("6.0.0", "Added `user` field."),
+        ("6.2.0", "Added `argv-mem`, `tot-mem`, `laddr` and `redir` fields and the optional `ID` filter."),
+        ("7.0.0", "Added `resp`, `multi-mem`, `rbs` and `rbp` fields."),
+        ("7.0.3", "Added `ssub` field."),
+    ],
+    arity: -2,
+    flags: &["admin", "noscript", "loading", "stale"],
+    acl_categories: &["@admin", "@slow", "@dangerous", "@connection"],
+    tips: &["nondeterministic_output"],
+    arguments: &[
+        oneof("normal_master_replica_pubsub").token("TYPE").since("5.0.0").optional().args(&[
+            pure_token("normal").token("NORMAL"),
+            pure_token("master").token("MASTER"),
+            pure_token("replica").token("REPLICA"),
+            pure_token("pubsub").token("PUBSUB"),
+        ]),
+        block("id").token("ID").since("6.2.0").optional().args(&[
+            integer("client-id").multiple(),
+        ]),
+    ],
+    ..Doc::EMPTY
+};
+
+#[rustfmt::skip]
+static CLIENT_NO_EVICT: Doc = Doc {
+    name: "client|no-evict",
+    summary: "Set client eviction mode for the current connection",
+    since: "7.0.0",
+    group: "connection",
+    complexity: Some("O(1)"),
+    arity: 3,
+    flags: &["admin", "noscript", "loading", "stale"],
+    acl_categories: &["@admin", "@slow", "@dangerous", "@connection"],
+    arguments: &[
+        oneof("enabled").args(&[
+            pure_token("on").token("ON"),
+            pure_token("off").token("OFF"),
+        ]),
+    ],
+    ..Doc::EMPTY
+};
+
+#[rustfmt::skip]
+static CLIENT_NO_TOUCH: Doc = Doc {
+    name: "client|no-touch",
+    summary: "Controls whether commands sent by the client affect the LRU/LFU of accessed keys.",
+    since: "7.2.0",
+    group: "connection",
+    complexity: Some("O(1)"),
+    arity: 3,
+    flags: &["noscript", "loading", "stale"],
+    acl_categories: &["@slow", "@connection"],
+    arguments: &[
+        oneof("enabled").args(&[
+            pure_token("on").token("ON"),
+            pure_token("off").token("OFF"),
+        ]),
+    ],
+    ..Doc::EMPTY
+};
+
+#[rustfmt::skip]
+static CLIENT_REPLY: Doc = Doc {
+    name: "client|reply",
+    summary: "Instruct the server whether to reply to commands",
+    since: "3.2.0",
+    group: "connection",
+    complexity: Some("O(1)"),
+    arity: 3,
+    flags: &["noscript", "loading", "stale"],
+    acl_categories: &["@slow", "@connection"],
+    arguments: &[
+        oneof("on_off_skip").args(&[
+            pure_token("on").token("ON"),
+            pure_token("off").token("OFF"),
+            pure_token("skip").token("SKIP"),
+        ]),
+    ],
+    ..Doc::EMPTY
+};
+
+#[rustfmt::skip]
+static CLIENT_SETINFO: Doc = Doc {
+    name: "client|setinfo",
+    summary: "Sets information specific to the client or connection.",
+    since: "7.2.0",
+    group: "connection",
+    complexity: Some("O(1)"),
+    arity: 4,
+    flags: &["noscript", "loading", "stale"],
+    acl_categories: &["@slow", "@connection"],
+    arguments: &[
+        oneof("attr").args(&[
+            string("libname").token("LIB-NAME"),
+            string("libver").token("LIB-VER"),
+        ]),
+    ],
+    ..Doc::EMPTY
+};
+
+#[rustfmt::skip]
+static CLIENT_SETNAME: Doc = Doc {
+    name: "client|setname",
+    summary: "Set the current connection name",
+    since: "2.6.9",
+    group: "connection",
+    complexity: Some("O(1)"),
+    arity: 3,
+    flags: &["noscript", "loading", "stale"],
+    acl_categories: &["@slow", "@connection"],
+    arguments: &[
+        string("connection-name"),
+    ],
+    ..Doc::EMPTY
+};
+
+#[rustfmt::skip]
+static CLIENT: Doc = Doc {
+    name: "client",
+    summary: "A container for client connection commands",
+    since: "2.4.0",
+    group: "connection",
+    complexity: Some("Depends on subcommand."),
+    arity: -2,
+    flags: &[],
+    acl_categories: &["@slow"],
+    subcommands: &[&CLIENT_CACHING, &CLIENT_GETNAME, &CLIENT_HELP, &CLIENT_ID, &CLIENT_INFO, &CLIENT_KILL, &CLIENT_LIST, &CLIENT_NO_EVICT, &CLIENT_NO_TOUCH, &CLIENT_REPLY, &CLIENT_SETINFO, &CLIENT_SETNAME],
+    ..Doc::EMPTY
+};
+
+// ---- COMMAND -------------------------------------------------------------------
+
+#[rustfmt::skip]
+static COMMAND_COUNT: Doc = Doc {
+    name: "command|count",
+    summary: "Get total number of Redis commands",
+    since: "2.8.13",
+    group: "server",
+    complexity: Some("O(1)"),
+    arity: 2,
+    flags: &["loading", "stale"],
+    acl_categories: &["@slow", "@connection"],
+    ..Doc::EMPTY
+};
+
+#[rustfmt::skip]
+static COMMAND_DOCS: Doc = Doc {
+    name: "command|docs",
+    summary: "Get array of specific Redis command documentation",
+    since: "7.0.0",
+    group: "server",
+    complexity: Some("O(N) where N is the number of commands to look up"),
+    arity: -2,
+    flags: &["loading", "stale"],
+    acl_categories: &["@slow", "@connection"],
+    tips: &["nondeterministic_output_order"],
+    arguments: &[
+        string("command-name").optional().multiple(),
+    ],
+    ..Doc::EMPTY
+};
+
+#[rustfmt::skip]
+static COMMAND_GETKEYS: Doc = Doc {
+    name: "command|getkeys",
+    summary: "Extract keys given a full Redis command",
+    since: "2.8.13",
+    group: "server",
+    complexity: Some("O(N) where N is the number of arguments to the command"),
+    arity: -4,
+    flags: &["loading", "stale"],
+    acl_categories: &["@slow", "@connection"],
+    ..Doc::EMPTY
+};
+
+#[rustfmt::skip]
+static COMMAND_GETKEYSANDFLAGS: Doc = Doc {
+    name: "command|getkeysandflags",
+    summary: "Extract keys and access flags given a full Redis command",
+    since: "7.0.0",
+    group: "server",
+    complexity: Some("O(N) where N is the number of arguments to the command"),
+    arity: -4,
+    flags: &["loading", "stale"],
+    acl_categories: &["@slow", "@connection"],
+    ..Doc::EMPTY
+};
+
+#[rustfmt::skip]
+static COMMAND_HELP: Doc = Doc {
+    name: "command|help",
+    summary: "Show helpful text about the different subcommands",
+    since: "5.0.0",
+    group: "server",
+    complexity: Some("O(1)"),
+    arity: 2,
+    flags: &["loading", "stale"],
+    acl_categories: &["@slow", "@connection"],
+    ..Doc::EMPTY
+};
+
+#[rustfmt::skip]
+static COMMAND_INFO: Doc = Doc {
+    name: "command|info",
+    summary: "Get array of specific Redis command details, or all when no argument is given.",
+    since: "2.8.13",
+    group: "server",
+    complexity: Some("O(N) where N is the number of commands to look up"),
+    history: &[
+        ("7.0.0", "Allowed to be called with no argument to get info on all commands."),
+    ],
+    arity: -2,
+    flags: &["loading", "stale"],
+    acl_categories: &["@slow", "@connection"],
+    tips: &["nondeterministic_output_order"],
+    arguments: &[
+        string("command-name").optional().multiple(),
+    ],
+    ..Doc::EMPTY
+};
+
+#[rustfmt::skip]
+static COMMAND_LIST: Doc = Doc {
+    name: "command|list",
+    summary: "Get an array of Redis command names",
+    since: "7.0.0",
+    group: "server",
+    complexity: Some("O(N) where N is the total number of Redis commands"),
+    arity: -2,
+    flags: &["loading", "stale"],
+    acl_categories: &["@slow", "@connection"],
+    tips: &["nondeterministic_output_order"],
+    arguments: &[
+        oneof("filterby").token("FILTERBY").optional().args(&[
+            string("module-name").token("MODULE"),
+            string("category").token("ACLCAT"),
+            pattern("pattern").token("PATTERN"),
+        ]),
+    ],
+    ..Doc::EMPTY
+};
+
+#[rustfmt::skip]
+static COMMAND: Doc = Doc {
+    name: "command",
+    summary: "Get array of Redis command details",
+    since: "2.8.13",
+    group: "server",
+    complexity: Some("O(N) where N is the total number of Redis commands"),
+    arity: -1,
+    flags: &["loading", "stale"],
+    acl_categories: &["@slow", "@connection"],
+    tips: &["nondeterministic_output_order"],
+    subcommands: &[&COMMAND_COUNT, &COMMAND_DOCS, &COMMAND_GETKEYS, &COMMAND_GETKEYSANDFLAGS, &COMMAND_HELP, &COMMAND_INFO, &COMMAND_LIST],
+    ..Doc::EMPTY
+};
+
+// ---- CONFIG --------------------------------------------------------------------
+
+#[rustfmt::skip]
+static CONFIG_GET: Doc = Doc {
+    name: "config|get",
+    summary: "Get the values of configuration parameters",
+    since: "2.0.0",
+    group: "server",
+    complexity: Some("O(N) when N is the number of configuration parameters provided"),
+    history: &[
+        ("7.0.0", "Added the ability to pass multiple pattern parameters in one call"),
+    ],
+    arity: -3,
+    flags: &["admin", "noscript", "loading", "stale"],
+    acl_categories: &["@admin", "@slow", "@dangerous"],
+    arguments: &[
+        block("parameter").multiple().args(&[
+            string("parameter"),
+        ]),
+    ],
+    ..Doc::EMPTY
+};
+
+#[rustfmt::skip]
+static CONFIG_HELP: Doc = Doc {
+    name: "config|help",
+    summary: "Show helpful text about the different subcommands",
+    since: "5.0.0",
+    group: "server",
+    complexity: Some("O(1)"),
+    arity: 2,
+    flags: &["loading", "stale"],
+    acl_categories: &["@slow"],
+    ..Doc::EMPTY
+};
+
+#[rustfmt::skip]
+static CONFIG_RESETSTAT: Doc = Doc {
+    name: "config|resetstat",
+    summary: "Reset the stats returned by INFO",
+    since: "2.0.0",
+    group: "server",
+    complexity: Some("O(1)"),
+    arity: 2,
+    flags: &["admin", "noscript", "loading", "stale"],
+    acl_categories: &["@admin", "@slow", "@dangerous"],
+    ..Doc::EMPTY
+};
+
+#[rustfmt::skip]
+static CONFIG_REWRITE: Doc = Doc {
+    name: "config|rewrite",
+    summary: "Rewrite the configuration file with the in memory configuration",
+    since: "2.8.0",
+    group: "server",
+    complexity: Some("O(1)"),
+    arity: 2,
+    flags: &["admin", "noscript", "loading", "stale"],
+    acl_categories: &["@admin", "@slow", "@dangerous"],
+    ..Doc::EMPTY
+};
+
+#[rustfmt::skip]
+static CONFIG_SET: Doc = Doc {
+    name: "config|set",
+    summary: "Set configuration parameters to the given values",
+    since: "2.0.0",
+    group: "server",
+    complexity: Some("O(N) when N is the number of configuration parameters provided"),
+    history: &[
+        ("7.0.0", "Added the ability to set multiple parameters in one call."),
+    ],
+    arity: -4,
+    flags: &["admin", "noscript", "loading", "stale"],
+    acl_categories: &["@admin", "@slow", "@dangerous"],
+    tips: &["request_policy:all_nodes", "response_policy:all_succeeded"],
+    arguments: &[
+        block("parameter_value").multiple().args(&[
+            string("parameter"),
+            string("value"),
+        ]),
+    ],
+    ..Doc::EMPTY
+};
+
+#[rustfmt::skip]
+static CONFIG: Doc = Doc {
+    name: "config",
+    summary: "A container for server configuration commands",
+    since: "2.0.0",
+    group: "server",
+    complexity: Some("Depends on subcommand."),
+    arity: -2,
+    flags: &[],
+    acl_categories: &["@slow"],
+    subcommands: &[&CONFIG_GET, &CONFIG_HELP, &CONFIG_RESETSTAT, &CONFIG_REWRITE, &CONFIG_SET],
+    ..Doc::EMPTY
+};
+
+// ---- COPY ----------------------------------------------------------------------
+
+#[rustfmt::skip]
+static COPY: Doc = Doc {
+    name: "copy",
+    summary: "Copy a key",
+    since: "6.2.0",
+    group: "generic",
+    complexity: Some("O(N) worst case for collections, where N is the number of nested items. O(1) for string values."),
+    arity: -3,
+    flags: &["write", "denyoom"],
+    acl_categories: &["@keyspace", "@write", "@slow"],
+    legacy_keys: (1, 2, 1),
+    key_specs: &[
+        spec(&["RO", "access"], index(1), range(0, 1, 0)),
+        spec(&["OW", "update"], index(2), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("source").key_spec(0),
+        key("destination").key_spec(1),
+        integer("destination-db").token("DB").optional(),
+        pure_token("replace").token("REPLACE").optional(),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- DBSIZE --------------------------------------------------------------------
+
+#[rustfmt::skip]
+static DBSIZE: Doc = Doc {
+    name: "dbsize",
+    summary: "Return the number of keys in the selected database",
+    since: "1.0.0",
+    group: "server",
+    complexity: Some("O(1)"),
+    arity: 1,
+    flags: &["readonly", "fast"],
+    acl_categories: &["@keyspace", "@read", "@fast"],
+    tips: &["request_policy:all_shards", "response_policy:agg_sum"],
+    ..Doc::EMPTY
+};
+
+// ---- DEBUG ---------------------------------------------------------------------
+
+#[rustfmt::skip]
+static DEBUG: Doc = Doc {
+    name: "debug",
+    summary: "A container for debugging commands",
+    since: "1.0.0",
+    group: "server",
+    complexity: Some("Depends on subcommand."),
+    doc_flags: &["syscmd"],
+    arity: -2,
+    flags: &["admin", "noscript", "loading", "stale"],
+    acl_categories: &["@admin", "@slow", "@dangerous"],
+    ..Doc::EMPTY
+};
+
+// ---- DECR ----------------------------------------------------------------------
+
+#[rustfmt::skip]
+static DECR: Doc = Doc {
+    name: "decr",
+    summary: "Decrement the integer value of a key by one",
+    since: "1.0.0",
+    group: "string",
+    complexity: Some("O(1)"),
+    arity: 2,
+    flags: &["write", "denyoom", "fast"],
+    acl_categories: &["@write", "@string", "@fast"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RW", "access", "update"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- DECRBY --------------------------------------------------------------------
+
+#[rustfmt::skip]
+static DECRBY: Doc = Doc {
+    name: "decrby",
+    summary: "Decrement the integer value of a key by the given number",
+    since: "1.0.0",
+    group: "string",
+    complexity: Some("O(1)"),
+    arity: 3,
+    flags: &["write", "denyoom", "fast"],
+    acl_categories: &["@write", "@string", "@fast"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RW", "access", "update"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        integer("decrement"),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- DEL -----------------------------------------------------------------------
+
+#[rustfmt::skip]
+static DEL: Doc = Doc {
+    name: "del",
+    summary: "Delete a key",
+    since: "1.0.0",
+    group: "generic",
+    complexity: Some("O(N) where N is the number of keys that will be removed. When a key to remove holds a value other than a string, the individual complexity for this key is O(M) where M is the number of elements in the list, set, sorted set or hash. Removing a single key that holds a string value is O(1)."),
+    arity: -2,
+    flags: &["write"],
+    acl_categories: &["@keyspace", "@write", "@slow"],
+    legacy_keys: (1, -1, 1),
+    tips: &["request_policy:multi_shard", "response_policy:agg_sum"],
+    key_specs: &[
+        spec(&["RM", "delete"], index(1), range(-1, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0).multiple(),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- ECHO ----------------------------------------------------------------------
+
+#[rustfmt::skip]
+static ECHO: Doc = Doc {
+    name: "echo",
+    summary: "Echo the given string",
+    since: "1.0.0",
+    group: "connection",
+    complexity: Some("O(1)"),
+    arity: 2,
+    flags: &["loading", "stale", "fast"],
+    acl_categories: &["@fast", "@connection"],
+    arguments: &[
+        string("message"),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- EXISTS --------------------------------------------------------------------
+
+#[rustfmt::skip]
+static EXISTS: Doc = Doc {
+    name: "exists",
+    summary: "Determine if a key exists",
+    since: "1.0.0",
+    group: "generic",
+    complexity: Some("O(N) where N is the number of keys to check."),
+    history: &[
+        ("3.0.3", "Accepts multiple `key` arguments."),
+    ],
+    arity: -2,
+    flags: &["readonly", "fast"],
+    acl_categories: &["@keyspace", "@read", "@fast"],
+    legacy_keys: (1, -1, 1),
+    tips: &["request_policy:multi_shard", "response_policy:agg_sum"],
+    key_specs: &[
+        spec(&["RO"], index(1), range(-1, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0).multiple(),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- EXPIRE --------------------------------------------------------------------
+
+#[rustfmt::skip]
+static EXPIRE: Doc = Doc {
+    name: "expire",
+    summary: "Set a key's time to live in seconds",
+    since: "1.0.0",
+    group: "generic",
+    complexity: Some("O(1)"),
+    history: &[
+        ("7.0.0", "Added options: `NX`, `XX`, `GT` and `LT`."),
+    ],
+    arity: -3,
+    flags: &["write", "fast"],
+    acl_categories: &["@keyspace", "@write", "@fast"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RW", "update"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        integer("seconds"),
+        oneof("condition").since("7.0.0").optional().args(&[
+            pure_token("nx").token("NX"),
+            pure_token("xx").token("XX"),
+            pure_token("gt").token("GT"),
+            pure_token("lt").token("LT"),
+        ]),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- EXPIREAT ------------------------------------------------------------------
+
+#[rustfmt::skip]
+static EXPIREAT: Doc = Doc {
+    name: "expireat",
+    summary: "Set the expiration for a key as a UNIX timestamp",
+    since: "1.2.0",
+    group: "generic",
+    complexity: Some("O(1)"),
+    history: &[
+        ("7.0.0", "Added options: `NX`, `XX`, `GT` and `LT`."),
+    ],
+    arity: -3,
+    flags: &["write", "fast"],
+    acl_categories: &["@keyspace", "@write", "@fast"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RW", "update"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        unix_time("unix-time-seconds"),
+        oneof("condition").since("7.0.0").optional().args(&[
+            pure_token("nx").token("NX"),
+            pure_token("xx").token("XX"),
+            pure_token("gt").token("GT"),
+            pure_token("lt").token("LT"),
+        ]),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- EXPIRETIME ----------------------------------------------------------------
+
+#[rustfmt::skip]
+static EXPIRETIME: Doc = Doc {
+    name: "expiretime",
+    summary: "Get the expiration Unix timestamp for a key",
+    since: "7.0.0",
+    group: "generic",
+    complexity: Some("O(1)"),
+    arity: 2,
+    flags: &["readonly", "fast"],
+    acl_categories: &["@keyspace", "@read", "@fast"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RO", "access"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- FLUSHALL ------------------------------------------------------------------
+
+#[rustfmt::skip]
+static FLUSHALL: Doc = Doc {
+    name: "flushall",
+    summary: "Remove all keys from all databases",
+    since: "1.0.0",
+    group: "server",
+    complexity: Some("O(N) where N is the total number of keys in all databases"),
+    history: &[
+        ("4.0.0", "Added the `ASYNC` flushing mode modifier."),
+        ("6.2.0", "Added the `SYNC` flushing mode modifier."),
+    ],
+    arity: -1,
+    flags: &["write"],
+    acl_categories: &["@keyspace", "@write", "@slow", "@dangerous"],
+    tips: &["request_policy:all_shards", "response_policy:all_succeeded"],
+    arguments: &[
+        oneof("async").optional().args(&[
+            pure_token("async").token("ASYNC").since("4.0.0"),
+            pure_token("sync").token("SYNC").since("6.2.0"),
+        ]),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- FLUSHDB -------------------------------------------------------------------
+
+#[rustfmt::skip]
+static FLUSHDB: Doc = Doc {
+    name: "flushdb",
+    summary: "Remove all keys from the current database",
+    since: "1.0.0",
+    group: "server",
+    complexity: Some("O(N) where N is the number of keys in the selected database"),
+    history: &[
+        ("4.0.0", "Added the `ASYNC` flushing mode modifier."),
+        ("6.2.0", "Added the `SYNC` flushing mode modifier."),
+    ],
+    arity: -1,
+    flags: &["write"],
+    acl_categories: &["@keyspace", "@write", "@slow", "@dangerous"],
+    tips: &["request_policy:all_shards", "response_policy:all_succeeded"],
+    arguments: &[
+        oneof("async").optional().args(&[
+            pure_token("async").token("ASYNC").since("4.0.0"),
+            pure_token("sync").token("SYNC").since("6.2.0"),
+        ]),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- FUNCTION ------------------------------------------------------------------
+
+#[rustfmt::skip]
+static FUNCTION_FLUSH: Doc = Doc {
+    name: "function|flush",
+    summary: "Deleting all functions",
+    since: "7.0.0",
+    group: "scripting",
+    complexity: Some("O(N) where N is the number of functions deleted"),
+    arity: -2,
+    flags: &["write", "noscript"],
+    acl_categories: &["@write", "@slow", "@scripting"],
+    tips: &["request_policy:all_shards", "response_policy:all_succeeded"],
+    arguments: &[
+        oneof("async").optional().args(&[
+            pure_token("async").token("ASYNC"),
+            pure_token("sync").token("SYNC"),
+        ]),
+    ],
+    ..Doc::EMPTY
+};
+
+#[rustfmt::skip]
+static FUNCTION_HELP: Doc = Doc {
+    name: "function|help",
+    summary: "Show helpful text about the different subcommands",
+    since: "7.0.0",
+    group: "scripting",
+    complexity: Some("O(1)"),
+    arity: 2,
+    flags: &["loading", "stale"],
+    acl_categories: &["@slow", "@scripting"],
+    ..Doc::EMPTY
+};
+
+#[rustfmt::skip]
+static FUNCTION_LIST: Doc = Doc {
+    name: "function|list",
+    summary: "List information about all the functions",
+    since: "7.0.0",
+    group: "scripting",
+    complexity: Some("O(N) where N is the number of functions"),
+    arity: -2,
+    flags: &["noscript"],
+    acl_categories: &["@slow", "@scripting"],
+    tips: &["nondeterministic_output_order"],
+    arguments: &[
+        string("library-name-pattern").token("LIBRARYNAME").optional(),
+        pure_token("withcode").token("WITHCODE").optional(),
+    ],
+    ..Doc::EMPTY
+};
+
+#[rustfmt::skip]
+static FUNCTION: Doc = Doc {
+    name: "function",
+    summary: "A container for function commands",
+    since: "7.0.0",
+    group: "scripting",
+    complexity: Some("Depends on subcommand."),
+    arity: -2,
+    flags: &[],
+    acl_categories: &["@slow"],
+    subcommands: &[&FUNCTION_FLUSH, &FUNCTION_HELP, &FUNCTION_LIST],
+    ..Doc::EMPTY
+};
+
+// ---- GET -----------------------------------------------------------------------
+
+#[rustfmt::skip]
+static GET: Doc = Doc {
+    name: "get",
+    summary: "Get the value of a key",
+    since: "1.0.0",
+    group: "string",
+    complexity: Some("O(1)"),
+    arity: 2,
+    flags: &["readonly", "fast"],
+    acl_categories: &["@read", "@string", "@fast"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RO", "access"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- GETDEL --------------------------------------------------------------------
+
+#[rustfmt::skip]
+static GETDEL: Doc = Doc {
+    name: "getdel",
+    summary: "Get the value of a key and delete the key",
+    since: "6.2.0",
+    group: "string",
+    complexity: Some("O(1)"),
+    arity: 2,
+    flags: &["write", "fast"],
+    acl_categories: &["@write", "@string", "@fast"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RW", "access", "delete"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- GETEX ---------------------------------------------------------------------
+
+#[rustfmt::skip]
+static GETEX: Doc = Doc {
+    name: "getex",
+    summary: "Get the value of a key and optionally set its expiration",
+    since: "6.2.0",
+    group: "string",
+    complexity: Some("O(1)"),
+    arity: -2,
+    flags: &["write", "fast"],
+    acl_categories: &["@write", "@string", "@fast"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RW", "access", "update"], index(1), range(0, 1, 0)).notes("RW and UPDATE because it changes the TTL"),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        oneof("expiration").optional().args(&[
+            integer("seconds").token("EX"),
+            integer("milliseconds").token("PX"),
+            unix_time("unix-time-seconds").token("EXAT"),
+            unix_time("unix-time-milliseconds").token("PXAT"),
+            pure_token("persist").token("PERSIST"),
+        ]),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- GETRANGE ------------------------------------------------------------------
+
+#[rustfmt::skip]
+static GETRANGE: Doc = Doc {
+    name: "getrange",
+    summary: "Get a substring of the string stored at a key",
+    since: "2.4.0",
+    group: "string",
+    complexity: Some("O(N) where N is the length of the returned string. The complexity is ultimately determined by the returned length, but because creating a substring from an existing string is very cheap, it can be considered O(1) for small strings."),
+    arity: 4,
+    flags: &["readonly"],
+    acl_categories: &["@read", "@string", "@slow"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RO", "access"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        integer("start"),
+        integer("end"),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- GETSET --------------------------------------------------------------------
+
+#[rustfmt::skip]
+static GETSET: Doc = Doc {
+    name: "getset",
+    summary: "Set the string value of a key and return its old value",
+    since: "1.0.0",
+    group: "string",
+    complexity: Some("O(1)"),
+    doc_flags: &["deprecated"],
+    deprecated_since: Some("6.2.0"),
+    replaced_by: Some("`SET` with the `!GET` argument"),
+    arity: 3,
+    flags: &["write", "denyoom", "fast"],
+    acl_categories: &["@write", "@string", "@fast"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RW", "access", "update"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        string("value"),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- HELLO ---------------------------------------------------------------------
+
+#[rustfmt::skip]
+static HELLO: Doc = Doc {
+    name: "hello",
+    summary: "Handshake with Redis",
+    since: "6.0.0",
+    group: "connection",
+    complexity: Some("O(1)"),
+    history: &[
+        ("6.2.0", "`protover` made optional; when called without arguments the command reports the current connection's context."),
+    ],
+    arity: -1,
+    flags: &["noscript", "loading", "stale", "fast", "no_auth", "allow_busy"],
+    acl_categories: &["@fast", "@connection"],
+    arguments: &[
+        block("arguments").optional().args(&[
+            integer("protover"),
+            block("username_password").token("AUTH").optional().args(&[
+                string("username"),
+                string("password"),
+            ]),
+            string("clientname").token("SETNAME").optional(),
+        ]),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- INCR ----------------------------------------------------------------------
+
+#[rustfmt::skip]
+static INCR: Doc = Doc {
+    name: "incr",
+    summary: "Increment the integer value of a key by one",
+    since: "1.0.0",
+    group: "string",
+    complexity: Some("O(1)"),
+    arity: 2,
+    flags: &["write", "denyoom", "fast"],
+    acl_categories: &["@write", "@string", "@fast"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RW", "access", "update"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- INCRBY --------------------------------------------------------------------
+
+#[rustfmt::skip]
+static INCRBY: Doc = Doc {
+    name: "incrby",
+    summary: "Increment the integer value of a key by the given amount",
+    since: "1.0.0",
+    group: "string",
+    complexity: Some("O(1)"),
+    arity: 3,
+    flags: &["write", "denyoom", "fast"],
+    acl_categories: &["@write", "@string", "@fast"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RW", "access", "update"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        integer("increment"),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- INCRBYFLOAT ---------------------------------------------------------------
+
+#[rustfmt::skip]
+static INCRBYFLOAT: Doc = Doc {
+    name: "incrbyfloat",
+    summary: "Increment the float value of a key by the given amount",
+    since: "2.6.0",
+    group: "string",
+    complexity: Some("O(1)"),
+    arity: 3,
+    flags: &["write", "denyoom", "fast"],
+    acl_categories: &["@write", "@string", "@fast"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RW", "access", "update"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        double("increment"),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- INFO ----------------------------------------------------------------------
+
+#[rustfmt::skip]
+static INFO: Doc = Doc {
+    name: "info",
+    summary: "Get information and statistics about the server",
+    since: "1.0.0",
+    group: "server",
+    complexity: Some("O(1)"),
+    history: &[
+        ("7.0.0", "Added support for taking multiple section arguments."),
+    ],
+    arity: -1,
+    flags: &["loading", "stale"],
+    acl_categories: &["@slow", "@dangerous"],
+    tips: &["nondeterministic_output", "request_policy:all_shards", "response_policy:special"],
+    arguments: &[
+        string("section").optional().multiple(),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- KEYS ----------------------------------------------------------------------
+
+#[rustfmt::skip]
+static KEYS: Doc = Doc {
+    name: "keys",
+    summary: "Find all keys matching the given pattern",
+    since: "1.0.0",
+    group: "generic",
+    complexity: Some("O(N) with N being the number of keys in the database, under the assumption that the key names in the database and the given pattern have limited length."),
+    arity: 2,
+    flags: &["readonly"],
+    acl_categories: &["@keyspace", "@read", "@slow", "@dangerous"],
+    tips: &["request_policy:all_shards", "nondeterministic_output_order"],
+    arguments: &[
+        pattern("pattern"),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- LASTSAVE ------------------------------------------------------------------
+
+#[rustfmt::skip]
+static LASTSAVE: Doc = Doc {
+    name: "lastsave",
+    summary: "Get the UNIX time stamp of the last successful save to disk",
+    since: "1.0.0",
+    group: "server",
+    complexity: Some("O(1)"),
+    arity: 1,
+    flags: &["loading", "stale", "fast"],
+    acl_categories: &["@admin", "@fast", "@dangerous"],
+    tips: &["nondeterministic_output"],
+    ..Doc::EMPTY
+};
+
+// ---- LATENCY -------------------------------------------------------------------
+
+#[rustfmt::skip]
+static LATENCY_HELP: Doc = Doc {
+    name: "latency|help",
+    summary: "Show helpful text about the different subcommands.",
+    since: "2.8.13",
+    group: "server",
+    complexity: Some("O(1)"),
+    arity: 2,
+    flags: &["loading", "stale"],
+    acl_categories: &["@slow"],
+    ..Doc::EMPTY
+};
+
+#[rustfmt::skip]
+static LATENCY_HISTOGRAM: Doc = Doc {
+    name: "latency|histogram",
+    summary: "Return the cumulative distribution of latencies of a subset of commands or all.",
+    since: "7.0.0",
+    group: "server",
+    complexity: Some("O(N) where N is the number of commands with latency information being retrieved."),
+    arity: -2,
+    flags: &["admin", "noscript", "loading", "stale"],
+    acl_categories: &["@admin", "@slow", "@dangerous"],
+    tips: &["nondeterministic_output", "request_policy:all_nodes", "response_policy:special"],
+    arguments: &[
+        string("command").optional().multiple(),
+    ],
+    ..Doc::EMPTY
+};
+
+#[rustfmt::skip]
+static LATENCY_HISTORY: Doc = Doc {
+    name: "latency|history",
+    summary: "Return timestamp-latency samples for the event.",
+    since: "2.8.13",
+    group: "server",
+    complexity: Some("O(1)"),
+    arity: 3,
+    flags: &["admin", "noscript", "loading", "stale"],
+    acl_categories: &["@admin", "@slow", "@dangerous"],
+    tips: &["nondeterministic_output", "request_policy:all_nodes", "response_policy:special"],
+    arguments: &[
+        string("event"),
+    ],
+    ..Doc::EMPTY
+};
+
+#[rustfmt::skip]
+static LATENCY_LATEST: Doc = Doc {
+    name: "latency|latest",
+    summary: "Return the latest latency samples for all events.",
+    since: "2.8.13",
+    group: "server",
+    complexity: Some("O(1)"),
+    arity: 2,
+    flags: &["admin", "noscript", "loading", "stale"],
+    acl_categories: &["@admin", "@slow", "@dangerous"],
+    tips: &["nondeterministic_output", "request_policy:all_nodes", "response_policy:special"],
+    ..Doc::EMPTY
+};
+
+#[rustfmt::skip]
+static LATENCY_RESET: Doc = Doc {
+    name: "latency|reset",
+    summary: "Reset latency data for one or more events.",
+    since: "2.8.13",
+    group: "server",
+    complexity: Some("O(1)"),
+    arity: -2,
+    flags: &["admin", "noscript", "loading", "stale"],
+    acl_categories: &["@admin", "@slow", "@dangerous"],
+    tips: &["request_policy:all_nodes", "response_policy:all_succeeded"],
+    arguments: &[
+        string("event").optional().multiple(),
+    ],
+    ..Doc::EMPTY
+};
+
+#[rustfmt::skip]
+static LATENCY: Doc = Doc {
+    name: "latency",
+    summary: "A container for latency diagnostics commands",
+    since: "2.8.13",
+    group: "server",
+    complexity: Some("Depends on subcommand."),
+    arity: -2,
+    flags: &[],
+    acl_categories: &["@slow"],
+    subcommands: &[&LATENCY_HELP, &LATENCY_HISTOGRAM, &LATENCY_HISTORY, &LATENCY_LATEST, &LATENCY_RESET],
+    ..Doc::EMPTY
+};
+
+// ---- LCS -----------------------------------------------------------------------
+
+#[rustfmt::skip]
+static LCS: Doc = Doc {
+    name: "lcs",
+    summary: "Find longest common substring",
+    since: "7.0.0",
+    group: "string",
+    complexity: Some("O(N*M) where N and M are the lengths of s1 and s2, respectively"),
+    arity: -3,
+    flags: &["readonly"],
+    acl_categories: &["@read", "@string", "@slow"],
+    legacy_keys: (1, 2, 1),
+    key_specs: &[
+        spec(&["RO", "access"], index(1), range(1, 1, 0)),
+    ],
+    arguments: &[
+        key("key1").key_spec(0),
+        key("key2").key_spec(0),
+        pure_token("len").token("LEN").optional(),
+        pure_token("idx").token("IDX").optional(),
+        integer("len").token("MINMATCHLEN").optional(),
+        pure_token("withmatchlen").token("WITHMATCHLEN").optional(),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- MEMORY --------------------------------------------------------------------
+
+#[rustfmt::skip]
+static MEMORY_HELP: Doc = Doc {
+    name: "memory|help",
+    summary: "Show helpful text about the different subcommands",
+    since: "4.0.0",
+    group: "server",
+    complexity: Some("O(1)"),
+    arity: 2,
+    flags: &["loading", "stale"],
+    acl_categories: &["@slow"],
+    ..Doc::EMPTY
+};
+
+#[rustfmt::skip]
+static MEMORY_MALLOC_STATS: Doc = Doc {
+    name: "memory|malloc-stats",
+    summary: "Show allocator internal stats",
+    since: "4.0.0",
+    group: "server",
+    complexity: Some("Depends on how much memory is allocated, could be slow"),
+    arity: 2,
+    flags: &[],
+    acl_categories: &["@slow"],
+    tips: &["nondeterministic_output", "request_policy:all_shards", "response_policy:special"],
+    ..Doc::EMPTY
+};
+
+#[rustfmt::skip]
+static MEMORY_PURGE: Doc = Doc {
+    name: "memory|purge",
+    summary: "Ask the allocator to release memory",
+    since: "4.0.0",
+    group: "server",
+    complexity: Some("Depends on how much memory is allocated, could be slow"),
+    arity: 2,
+    flags: &[],
+    acl_categories: &["@slow"],
+    tips: &["request_policy:all_shards", "response_policy:all_succeeded"],
+    ..Doc::EMPTY
+};
+
+#[rustfmt::skip]
+static MEMORY_USAGE: Doc = Doc {
+    name: "memory|usage",
+    summary: "Estimate the memory usage of a key",
+    since: "4.0.0",
+    group: "server",
+    complexity: Some("O(N) where N is the number of samples."),
+    arity: -3,
+    flags: &["readonly"],
+    acl_categories: &["@read", "@slow"],
+    legacy_keys: (2, 2, 1),
+    key_specs: &[
+        spec(&["RO"], index(2), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        integer("count").token("SAMPLES").optional(),
+    ],
+    ..Doc::EMPTY
+};
+
+#[rustfmt::skip]
+static MEMORY: Doc = Doc {
+    name: "memory",
+    summary: "A container for memory diagnostics commands",
+    since: "4.0.0",
+    group: "server",
+    complexity: Some("Depends on subcommand."),
+    arity: -2,
+    flags: &[],
+    acl_categories: &["@slow"],
+    subcommands: &[&MEMORY_HELP, &MEMORY_MALLOC_STATS, &MEMORY_PURGE, &MEMORY_USAGE],
+    ..Doc::EMPTY
+};
+
+// ---- MGET ----------------------------------------------------------------------
+
+#[rustfmt::skip]
+static MGET: Doc = Doc {
+    name: "mget",
+    summary: "Get the values of all the given keys",
+    since: "1.0.0",
+    group: "string",
+    complexity: Some("O(N) where N is the number of keys to retrieve."),
+    arity: -2,
+    flags: &["readonly", "fast"],
+    acl_categories: &["@read", "@string", "@fast"],
+    legacy_keys: (1, -1, 1),
+    tips: &["request_policy:multi_shard"],
+    key_specs: &[
+        spec(&["RO", "access"], index(1), range(-1, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0).multiple(),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- MOVE ----------------------------------------------------------------------
+
+#[rustfmt::skip]
+static MOVE: Doc = Doc {
+    name: "move",
+    summary: "Move a key to another database",
+    since: "1.0.0",
+    group: "generic",
+    complexity: Some("O(1)"),
+    arity: 3,
+    flags: &["write", "fast"],
+    acl_categories: &["@keyspace", "@write", "@fast"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RW", "access", "update"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        integer("db"),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- MSET ----------------------------------------------------------------------
+
+#[rustfmt::skip]
+static MSET: Doc = Doc {
+    name: "mset",
+    summary: "Set multiple keys to multiple values",
+    since: "1.0.1",
+    group: "string",
+    complexity: Some("O(N) where N is the number of keys to set."),
+    arity: -3,
+    flags: &["write", "denyoom"],
+    acl_categories: &["@write", "@string", "@slow"],
+    legacy_keys: (1, -1, 2),
+    tips: &["request_policy:multi_shard", "response_policy:all_succeeded"],
+    key_specs: &[
+        spec(&["OW", "update"], index(1), range(-1, 2, 0)),
+    ],
+    arguments: &[
+        block("key_value").multiple().args(&[
+            key("key").key_spec(0),
+            string("value"),
+        ]),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- MSETNX --------------------------------------------------------------------
+
+#[rustfmt::skip]
+static MSETNX: Doc = Doc {
+    name: "msetnx",
+    summary: "Set multiple keys to multiple values, only if none of the keys exist",
+    since: "1.0.1",
+    group: "string",
+    complexity: Some("O(N) where N is the number of keys to set."),
+    arity: -3,
+    flags: &["write", "denyoom"],
+    acl_categories: &["@write", "@string", "@slow"],
+    legacy_keys: (1, -1, 2),
+    tips: &["request_policy:multi_shard", "response_policy:agg_min"],
+    key_specs: &[
+        spec(&["OW", "insert"], index(1), range(-1, 2, 0)),
+    ],
+    arguments: &[
+        block("key_value").multiple().args(&[
+            key("key").key_spec(0),
+            string("value"),
+        ]),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- OBJECT --------------------------------------------------------------------
+
+#[rustfmt::skip]
+static OBJECT_ENCODING: Doc = Doc {
+    name: "object|encoding",
+    summary: "Inspect the internal encoding of a Redis object",
+    since: "2.2.3",
+    group: "generic",
+    complexity: Some("O(1)"),
+    arity: 3,
+    flags: &["readonly"],
+    acl_categories: &["@keyspace", "@read", "@slow"],
+    legacy_keys: (2, 2, 1),
+    tips: &["nondeterministic_output"],
+    key_specs: &[
+        spec(&["RO"], index(2), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+    ],
+    ..Doc::EMPTY
+};
+
+#[rustfmt::skip]
+static OBJECT_FREQ: Doc = Doc {
+    name: "object|freq",
+    summary: "Get the logarithmic access frequency counter of a Redis object",
+    since: "4.0.0",
+    group: "generic",
+    complexity: Some("O(1)"),
+    arity: 3,
+    flags: &["readonly"],
+    acl_categories: &["@keyspace", "@read", "@slow"],
+    legacy_keys: (2, 2, 1),
+    tips: &["nondeterministic_output"],
+    key_specs: &[
+        spec(&["RO"], index(2), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+    ],
+    ..Doc::EMPTY
+};
+
+#[rustfmt::skip]
+static OBJECT_HELP: Doc = Doc {
+    name: "object|help",
+    summary: "Show helpful text about the different subcommands",
+    since: "6.2.0",
+    group: "generic",
+    complexity: Some("O(1)"),
+    arity: 2,
+    flags: &["loading", "stale"],
+    acl_categories: &["@keyspace", "@slow"],
+    ..Doc::EMPTY
+};
+
+#[rustfmt::skip]
+static OBJECT_IDLETIME: Doc = Doc {
+    name: "object|idletime",
+    summary: "Get the time since a Redis object was last accessed",
+    since: "2.2.3",
+    group: "generic",
+    complexity: Some("O(1)"),
+    arity: 3,
+    flags: &["readonly"],
+    acl_categories: &["@keyspace", "@read", "@slow"],
+    legacy_keys: (2, 2, 1),
+    tips: &["nondeterministic_output"],
+    key_specs: &[
+        spec(&["RO"], index(2), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+    ],
+    ..Doc::EMPTY
+};
+
+#[rustfmt::skip]
+static OBJECT_REFCOUNT: Doc = Doc {
+    name: "object|refcount",
+    summary: "Get the number of references to the value of the key",
+    since: "2.2.3",
+    group: "generic",
+    complexity: Some("O(1)"),
+    arity: 3,
+    flags: &["readonly"],
+    acl_categories: &["@keyspace", "@read", "@slow"],
+    legacy_keys: (2, 2, 1),
+    tips: &["nondeterministic_output"],
+    key_specs: &[
+        spec(&["RO"], index(2), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+    ],
+    ..Doc::EMPTY
+};
+
+#[rustfmt::skip]
+static OBJECT: Doc = Doc {
+    name: "object",
+    summary: "A container for object introspection commands",
+    since: "2.2.3",
+    group: "generic",
+    complexity: Some("Depends on subcommand."),
+    arity: -2,
+    flags: &[],
+    acl_categories: &["@slow"],
+    subcommands: &[&OBJECT_ENCODING, &OBJECT_FREQ, &OBJECT_HELP, &OBJECT_IDLETIME, &OBJECT_REFCOUNT],
+    ..Doc::EMPTY
+};
+
+// ---- PERSIST -------------------------------------------------------------------
+
+#[rustfmt::skip]
+static PERSIST: Doc = Doc {
+    name: "persist",
+    summary: "Remove the expiration from a key",
+    since: "2.2.0",
+    group: "generic",
+    complexity: Some("O(1)"),
+    arity: 2,
+    flags: &["write", "fast"],
+    acl_categories: &["@keyspace", "@write", "@fast"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RW", "update"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- PEXPIRE -------------------------------------------------------------------
+
+#[rustfmt::skip]
+static PEXPIRE: Doc = Doc {
+    name: "pexpire",
+    summary: "Set a key's time to live in milliseconds",
+    since: "2.6.0",
+    group: "generic",
+    complexity: Some("O(1)"),
+    history: &[
+        ("7.0.0", "Added options: `NX`, `XX`, `GT` and `LT`."),
+    ],
+    arity: -3,
+    flags: &["write", "fast"],
+    acl_categories: &["@keyspace", "@write", "@fast"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RW", "update"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        integer("milliseconds"),
+        oneof("condition").since("7.0.0").optional().args(&[
+            pure_token("nx").token("NX"),
+            pure_token("xx").token("XX"),
+            pure_token("gt").token("GT"),
+            pure_token("lt").token("LT"),
+        ]),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- PEXPIREAT -----------------------------------------------------------------
+
+#[rustfmt::skip]
+static PEXPIREAT: Doc = Doc {
+    name: "pexpireat",
+    summary: "Set the expiration for a key as a UNIX timestamp specified in milliseconds",
+    since: "2.6.0",
+    group: "generic",
+    complexity: Some("O(1)"),
+    history: &[
+        ("7.0.0", "Added options: `NX`, `XX`, `GT` and `LT`."),
+    ],
+    arity: -3,
+    flags: &["write", "fast"],
+    acl_categories: &["@keyspace", "@write", "@fast"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RW", "update"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        unix_time("unix-time-milliseconds"),
+        oneof("condition").since("7.0.0").optional().args(&[
+            pure_token("nx").token("NX"),
+            pure_token("xx").token("XX"),
+            pure_token("gt").token("GT"),
+            pure_token("lt").token("LT"),
+        ]),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- PEXPIRETIME ---------------------------------------------------------------
+
+#[rustfmt::skip]
+static PEXPIRETIME: Doc = Doc {
+    name: "pexpiretime",
+    summary: "Get the expiration Unix timestamp for a key in milliseconds",
+    since: "7.0.0",
+    group: "generic",
+    complexity: Some("O(1)"),
+    arity: 2,
+    flags: &["readonly", "fast"],
+    acl_categories: &["@keyspace", "@read", "@fast"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RO", "access"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- PING ----------------------------------------------------------------------
+
+#[rustfmt::skip]
+static PING: Doc = Doc {
+    name: "ping",
+    summary: "Ping the server",
+    since: "1.0.0",
+    group: "connection",
+    complexity: Some("O(1)"),
+    arity: -1,
+    flags: &["fast"],
+    acl_categories: &["@fast", "@connection"],
+    tips: &["request_policy:all_shards", "response_policy:all_succeeded"],
+    arguments: &[
+        string("message").optional(),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- PSETEX --------------------------------------------------------------------
+
+#[rustfmt::skip]
+static PSETEX: Doc = Doc {
+    name: "psetex",
+    summary: "Set the value and expiration in milliseconds of a key",
+    since: "2.6.0",
+    group: "string",
+    complexity: Some("O(1)"),
+    arity: 4,
+    flags: &["write", "denyoom"],
+    acl_categories: &["@write", "@string", "@slow"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["OW", "update"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        integer("milliseconds"),
+        string("value"),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- PTTL ----------------------------------------------------------------------
+
+#[rustfmt::skip]
+static PTTL: Doc = Doc {
+    name: "pttl",
+    summary: "Get the time to live for a key in milliseconds",
+    since: "2.6.0",
+    group: "generic",
+    complexity: Some("O(1)"),
+    history: &[
+        ("2.8.0", "Added the -2 reply."),
+    ],
+    arity: 2,
+    flags: &["readonly", "fast"],
+    acl_categories: &["@keyspace", "@read", "@fast"],
+    legacy_keys: (1, 1, 1),
+    tips: &["nondeterministic_output"],
+    key_specs: &[
+        spec(&["RO", "access"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- QUIT ----------------------------------------------------------------------
+
+#[rustfmt::skip]
+static QUIT: Doc = Doc {
+    name: "quit",
+    summary: "Close the connection",
+    since: "1.0.0",
+    group: "connection",
+    complexity: Some("O(1)"),
+    arity: -1,
+    flags: &["noscript", "loading", "stale", "fast", "no_auth", "allow_busy"],
+    acl_categories: &["@fast", "@connection"],
+    ..Doc::EMPTY
+};
+
+// ---- RANDOMKEY -----------------------------------------------------------------
+
+#[rustfmt::skip]
+static RANDOMKEY: Doc = Doc {
+    name: "randomkey",
+    summary: "Return a random key from the keyspace",
+    since: "1.0.0",
+    group: "generic",
+    complexity: Some("O(1)"),
+    arity: 1,
+    flags: &["readonly"],
+    acl_categories: &["@keyspace", "@read", "@slow"],
+    tips: &["request_policy:all_shards", "nondeterministic_output"],
+    ..Doc::EMPTY
+};
+
+// ---- RENAME --------------------------------------------------------------------
+
+#[rustfmt::skip]
+static RENAME: Doc = Doc {
+    name: "rename",
+    summary: "Rename a key",
+    since: "1.0.0",
+    group: "generic",
+    complexity: Some("O(1)"),
+    arity: 3,
+    flags: &["write"],
+    acl_categories: &["@keyspace", "@write", "@slow"],
+    legacy_keys: (1, 2, 1),
+    key_specs: &[
+        spec(&["RW", "access", "delete"], index(1), range(0, 1, 0)),
+        spec(&["OW", "update"], index(2), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        key("newkey").key_spec(1),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- RENAMENX ------------------------------------------------------------------
+
+#[rustfmt::skip]
+static RENAMENX: Doc = Doc {
+    name: "renamenx",
+    summary: "Rename a key, only if the new key does not exist",
+    since: "1.0.0",
+    group: "generic",
+    complexity: Some("O(1)"),
+    history: &[
+        ("3.2.0", "The command no longer returns an error when source and destination names are the same."),
+    ],
+    arity: 3,
+    flags: &["write", "fast"],
+    acl_categories: &["@keyspace", "@write", "@fast"],
+    legacy_keys: (1, 2, 1),
+    key_specs: &[
+        spec(&["RW", "access", "delete"], index(1), range(0, 1, 0)),
+        spec(&["OW", "insert"], index(2), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        key("newkey").key_spec(1),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- RESET ---------------------------------------------------------------------
+
+#[rustfmt::skip]
+static RESET: Doc = Doc {
+    name: "reset",
+    summary: "Reset the connection",
+    since: "6.2.0",
+    group: "connection",
+    complexity: Some("O(1)"),
+    arity: 1,
+    flags: &["noscript", "loading", "stale", "fast", "no_auth", "allow_busy"],
+    acl_categories: &["@fast", "@connection"],
+    ..Doc::EMPTY
+};
+
+// ---- SCAN ----------------------------------------------------------------------
+
+#[rustfmt::skip]
+static SCAN: Doc = Doc {
+    name: "scan",
+    summary: "Incrementally iterate the keys space",
+    since: "2.8.0",
+    group: "generic",
+    complexity: Some("O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection."),
+    history: &[
+        ("6.0.0", "Added the `TYPE` subcommand."),
+    ],
+    arity: -2,
+    flags: &["readonly"],
+    acl_categories: &["@keyspace", "@read", "@slow"],
+    tips: &["nondeterministic_output", "request_policy:special"],
+    arguments: &[
+        integer("cursor"),
+        pattern("pattern").token("MATCH").optional(),
+        integer("count").token("COUNT").optional(),
+        string("type").token("TYPE").since("6.0.0").optional(),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- SELECT --------------------------------------------------------------------
+
+#[rustfmt::skip]
+static SELECT: Doc = Doc {
+    name: "select",
+    summary: "Change the selected database for the current connection",
+    since: "1.0.0",
+    group: "connection",
+    complexity: Some("O(1)"),
+    arity: 2,
+    flags: &["loading", "stale", "fast"],
+    acl_categories: &["@fast", "@connection"],
+    arguments: &[
+        integer("index"),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- SET -----------------------------------------------------------------------
+
+#[rustfmt::skip]
+static SET: Doc = Doc {
+    name: "set",
+    summary: "Set the string value of a key",
+    since: "1.0.0",
+    group: "string",
+    complexity: Some("O(1)"),
+    history: &[
+        ("2.6.12", "Added the `EX`, `PX`, `NX` and `XX` options."),
+        ("6.0.0", "Added the `KEEPTTL` option."),
+        ("6.2.0", "Added the `GET`, `EXAT` and `PXAT` option."),
+        ("7.0.0", "Allowed the `NX` and `GET` options to be used together."),
+    ],
+    arity: -3,
+    flags: &["write", "denyoom"],
+    acl_categories: &["@write", "@string", "@slow"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RW", "access", "update", "variable_flags"], index(1), range(0, 1, 0)).notes("RW and ACCESS due to the optional `GET` argument"),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        string("value"),
+        oneof("condition").since("2.6.12").optional().args(&[
+            pure_token("nx").token("NX"),
+            pure_token("xx").token("XX"),
+        ]),
+        pure_token("get").token("GET").since("6.2.0").optional(),
+        oneof("expiration").optional().args(&[
+            integer("seconds").token("EX").since("2.6.12"),
+            integer("milliseconds").token("PX").since("2.6.12"),
+            unix_time("unix-time-seconds").token("EXAT").since("6.2.0"),
+            unix_time("unix-time-milliseconds").token("PXAT").since("6.2.0"),
+            pure_token("keepttl").token("KEEPTTL").since("6.0.0"),
+        ]),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- SETEX ---------------------------------------------------------------------
+
+#[rustfmt::skip]
+static SETEX: Doc = Doc {
+    name: "setex",
+    summary: "Set the value and expiration of a key",
+    since: "2.0.0",
+    group: "string",
+    complexity: Some("O(1)"),
+    arity: 4,
+    flags: &["write", "denyoom"],
+    acl_categories: &["@write", "@string", "@slow"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["OW", "update"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        integer("seconds"),
+        string("value"),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- SETNX ---------------------------------------------------------------------
+
+#[rustfmt::skip]
+static SETNX: Doc = Doc {
+    name: "setnx",
+    summary: "Set the value of a key, only if the key does not exist",
+    since: "1.0.0",
+    group: "string",
+    complexity: Some("O(1)"),
+    arity: 3,
+    flags: &["write", "denyoom", "fast"],
+    acl_categories: &["@write", "@string", "@fast"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["OW", "insert"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        string("value"),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- SETRANGE ------------------------------------------------------------------
+
+#[rustfmt::skip]
+static SETRANGE: Doc = Doc {
+    name: "setrange",
+    summary: "Overwrite part of a string at key starting at the specified offset",
+    since: "2.2.0",
+    group: "string",
+    complexity: Some("O(1), not counting the time taken to copy the new string in place. Usually, this string is very small so the amortized complexity is O(1). Otherwise, complexity is O(M) with M being the length of the value argument."),
+    arity: 4,
+    flags: &["write", "denyoom"],
+    acl_categories: &["@write", "@string", "@slow"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RW", "update"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        integer("offset"),
+        string("value"),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- SHUTDOWN ------------------------------------------------------------------
+
+#[rustfmt::skip]
+static SHUTDOWN: Doc = Doc {
+    name: "shutdown",
+    summary: "Synchronously save the dataset to disk and then shut down the server",
+    since: "1.0.0",
+    group: "server",
+    complexity: Some("O(N) when saving, where N is the total number of keys in all databases when saving data, otherwise O(1)"),
+    history: &[
+        ("7.0.0", "Added the `NOW`, `FORCE` and `ABORT` modifiers."),
+    ],
+    arity: -1,
+    flags: &["admin", "noscript", "loading", "stale", "no_multi", "allow_busy"],
+    acl_categories: &["@admin", "@slow", "@dangerous"],
+    arguments: &[
+        oneof("nosave_save").optional().args(&[
+            pure_token("nosave").token("NOSAVE"),
+            pure_token("save").token("SAVE"),
+        ]),
+        pure_token("now").token("NOW").since("7.0.0").optional(),
+        pure_token("force").token("FORCE").since("7.0.0").optional(),
+        pure_token("abort").token("ABORT").since("7.0.0").optional(),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- SLOWLOG -------------------------------------------------------------------
+
+#[rustfmt::skip]
+static SLOWLOG_GET: Doc = Doc {
+    name: "slowlog|get",
+    summary: "Get the slow log's entries",
+    since: "2.2.12",
+    group: "server",
+    complexity: Some("O(N) where N is the number of entries returned"),
+    history: &[
+        ("4.0.0", "Added client IP address, port and name to the reply."),
+    ],
+    arity: -2,
+    flags: &["admin", "loading", "stale"],
+    acl_categories: &["@admin", "@slow", "@dangerous"],
+    tips: &["request_policy:all_nodes", "nondeterministic_output"],
+    arguments: &[
+        integer("count").optional(),
+    ],
+    ..Doc::EMPTY
+};
+
+#[rustfmt::skip]
+static SLOWLOG_HELP: Doc = Doc {
+    name: "slowlog|help",
+    summary: "Show helpful text about the different subcommands",
+    since: "6.2.0",
+    group: "server",
+    complexity: Some("O(1)"),
+    arity: 2,
+    flags: &["loading", "stale"],
+    acl_categories: &["@slow"],
+    ..Doc::EMPTY
+};
+
+#[rustfmt::skip]
+static SLOWLOG_LEN: Doc = Doc {
+    name: "slowlog|len",
+    summary: "Get the slow log's length",
+    since: "2.2.12",
+    group: "server",
+    complexity: Some("O(1)"),
+    arity: 2,
+    flags: &["admin", "loading", "stale"],
+    acl_categories: &["@admin", "@slow", "@dangerous"],
+    tips: &["request_policy:all_nodes", "response_policy:agg_sum", "nondeterministic_output"],
+    ..Doc::EMPTY
+};
+
+#[rustfmt::skip]
+static SLOWLOG_RESET: Doc = Doc {
+    name: "slowlog|reset",
+    summary: "Clear all entries from the slow log",
+    since: "2.2.12",
+    group: "server",
+    complexity: Some("O(N) where N is the number of entries in the slowlog"),
+    arity: 2,
+    flags: &["admin", "loading", "stale"],
+    acl_categories: &["@admin", "@slow", "@dangerous"],
+    tips: &["request_policy:all_nodes", "response_policy:all_succeeded"],
+    ..Doc::EMPTY
+};
+
+#[rustfmt::skip]
+static SLOWLOG: Doc = Doc {
+    name: "slowlog",
+    summary: "A container for slow log commands",
+    since: "2.2.12",
+    group: "server",
+    complexity: Some("Depends on subcommand."),
+    arity: -2,
+    flags: &[],
+    acl_categories: &["@slow"],
+    subcommands: &[&SLOWLOG_GET, &SLOWLOG_HELP, &SLOWLOG_LEN, &SLOWLOG_RESET],
+    ..Doc::EMPTY
+};
+
+// ---- STRLEN --------------------------------------------------------------------
+
+#[rustfmt::skip]
+static STRLEN: Doc = Doc {
+    name: "strlen",
+    summary: "Get the length of the value stored in a key",
+    since: "2.2.0",
+    group: "string",
+    complexity: Some("O(1)"),
+    arity: 2,
+    flags: &["readonly", "fast"],
+    acl_categories: &["@read", "@string", "@fast"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RO"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- SUBSTR --------------------------------------------------------------------
+
+#[rustfmt::skip]
+static SUBSTR: Doc = Doc {
+    name: "substr",
+    summary: "Get a substring of the string stored at a key",
+    since: "1.0.0",
+    group: "string",
+    complexity: Some("O(N) where N is the length of the returned string. The complexity is ultimately determined by the returned length, but because creating a substring from an existing string is very cheap, it can be considered O(1) for small strings."),
+    doc_flags: &["deprecated"],
+    deprecated_since: Some("2.0.0"),
+    replaced_by: Some("`GETRANGE`"),
+    arity: 4,
+    flags: &["readonly"],
+    acl_categories: &["@read", "@string", "@slow"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RO", "access"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        integer("start"),
+        integer("end"),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- SWAPDB --------------------------------------------------------------------
+
+#[rustfmt::skip]
+static SWAPDB: Doc = Doc {
+    name: "swapdb",
+    summary: "Swaps two Redis databases",
+    since: "4.0.0",
+    group: "server",
+    complexity: Some("O(N) where N is the count of clients watching or blocking on keys from both databases."),
+    arity: 3,
+    flags: &["write", "fast"],
+    acl_categories: &["@keyspace", "@write", "@fast", "@dangerous"],
+    arguments: &[
+        integer("index1"),
+        integer("index2"),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- TIME ----------------------------------------------------------------------
+
+#[rustfmt::skip]
+static TIME: Doc = Doc {
+    name: "time",
+    summary: "Return the current server time",
+    since: "2.6.0",
+    group: "server",
+    complexity: Some("O(1)"),
+    arity: 1,
+    flags: &["loading", "stale", "fast"],
+    acl_categories: &["@fast"],
+    tips: &["nondeterministic_output"],
+    ..Doc::EMPTY
+};
+
+// ---- TOUCH ---------------------------------------------------------------------
+
+#[rustfmt::skip]
+static TOUCH: Doc = Doc {
+    name: "touch",
+    summary: "Alters the last access time of a key(s). Returns the number of existing keys specified.",
+    since: "3.2.1",
+    group: "generic",
+    complexity: Some("O(N) where N is the number of keys that will be touched."),
+    arity: -2,
+    flags: &["readonly", "fast"],
+    acl_categories: &["@keyspace", "@read", "@fast"],
+    legacy_keys: (1, -1, 1),
+    tips: &["request_policy:multi_shard", "response_policy:agg_sum"],
+    key_specs: &[
+        spec(&["RO"], index(1), range(-1, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0).multiple(),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- TTL -----------------------------------------------------------------------
+
+#[rustfmt::skip]
+static TTL: Doc = Doc {
+    name: "ttl",
+    summary: "Get the time to live for a key in seconds",
+    since: "1.0.0",
+    group: "generic",
+    complexity: Some("O(1)"),
+    history: &[
+        ("2.8.0", "Added the -2 reply."),
+    ],
+    arity: 2,
+    flags: &["readonly", "fast"],
+    acl_categories: &["@keyspace", "@read", "@fast"],
+    legacy_keys: (1, 1, 1),
+    tips: &["nondeterministic_output"],
+    key_specs: &[
+        spec(&["RO", "access"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- TYPE ----------------------------------------------------------------------
+
+#[rustfmt::skip]
+static TYPE: Doc = Doc {
+    name: "type",
+    summary: "Determine the type stored at key",
+    since: "1.0.0",
+    group: "generic",
+    complexity: Some("O(1)"),
+    arity: 2,
+    flags: &["readonly", "fast"],
+    acl_categories: &["@keyspace", "@read", "@fast"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RO"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- UNLINK --------------------------------------------------------------------
+
+#[rustfmt::skip]
+static UNLINK: Doc = Doc {
+    name: "unlink",
+    summary: "Delete a key asynchronously in another thread. Otherwise it is just as DEL, but non blocking.",
+    since: "4.0.0",
+    group: "generic",
+    complexity: Some("O(1) for each key removed regardless of its size. Then the command does O(N) work in a different thread in order to reclaim memory, where N is the number of allocations the deleted objects where composed of."),
+    arity: -2,
+    flags: &["write", "fast"],
+    acl_categories: &["@keyspace", "@write", "@fast"],
+    legacy_keys: (1, -1, 1),
+    tips: &["request_policy:multi_shard", "response_policy:agg_sum"],
+    key_specs: &[
+        spec(&["RM", "delete"], index(1), range(-1, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0).multiple(),
+    ],
+    ..Doc::EMPTY
+};
+
+/// Every top-level command, sorted by name for binary search.
+#[rustfmt::skip]
+static COMMANDS: &[&Doc] = &[
+    &APPEND,
+    &AUTH,
+    &CLIENT,
+    &COMMAND,
+    &CONFIG,
+    &COPY,
+    &DBSIZE,
+    &DEBUG,
+    &DECR,
+    &DECRBY,
+    &DEL,
+    &ECHO,
+    &EXISTS,
+    &EXPIRE,
+    &EXPIREAT,
+    &EXPIRETIME,
+    &FLUSHALL,
+    &FLUSHDB,
+    &FUNCTION,
+    &GET,
+    &GETDEL,
+    &GETEX,
+    &GETRANGE,
+    &GETSET,
+    &HELLO,
+    &INCR,
+    &INCRBY,
+    &INCRBYFLOAT,
+    &INFO,
+    &KEYS,
+    &LASTSAVE,
+    &LATENCY,
+    &LCS,
+    &MEMORY,
+    &MGET,
+    &MOVE,
+    &MSET,
+    &MSETNX,
+    &OBJECT,
+    &PERSIST,
+    &PEXPIRE,
+    &PEXPIREAT,
+    &PEXPIRETIME,
+    &PING,
+    &PSETEX,
+    &PTTL,
+    &QUIT,
+    &RANDOMKEY,
+    &RENAME,
+    &RENAMENX,
+    &RESET,
+    &SCAN,
+    &SELECT,
+    &SET,
+    &SETEX,
+    &SETNX,
+    &SETRANGE,
+    &SHUTDOWN,
+    &SLOWLOG,
+    &STRLEN,
+    &SUBSTR,
+    &SWAPDB,
+    &TIME,
+    &TOUCH,
+    &TTL,
+    &TYPE,
+    &UNLINK,
+];
