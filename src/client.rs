@@ -130,47 +130,55 @@ impl Client {
         }
     }
 
-    /// The `flags=` field of CLIENT LIST.
-    pub fn flags_text(&self) -> &'static str {
-        if self.close_after_reply || self.close_asap {
-            "A"
-        } else {
-            "N"
+    /// The `flags=` field of CLIENT LIST, in Redis's letters and order.
+    pub fn flags_text(&self) -> String {
+        let mut flags = String::new();
+        if self.close_after_reply {
+            flags.push('c');
         }
+        if self.close_asap {
+            flags.push('A');
+        }
+        if self.no_evict {
+            flags.push('e');
+        }
+        if flags.is_empty() {
+            flags.push('N');
+        }
+        flags
     }
 
-    /// One line of CLIENT LIST / CLIENT INFO, without the newline. `taken`
-    /// is the client's reply buffer while a command of its own runs.
+    /// One line of CLIENT LIST / CLIENT INFO (Redis 7.0's fields), without
+    /// the newline. `taken` is the client's reply buffer while a command
+    /// of its own runs (its read buffer is then taken out too). Output is
+    /// one buffer here: the first 16 KiB pending count as Redis's static
+    /// buffer (`obl`), the rest as its reply list (`oll`, `omem`).
     pub fn info_line(&self, now: u64, taken: Option<&Reply>) -> String {
+        const STATIC_BUF: usize = 16 * 1024;
         let reply = taken.unwrap_or(&self.reply);
-        let lossy = |b: &Option<Box<[u8]>>| {
-            b.as_deref()
-                .map(String::from_utf8_lossy)
-                .unwrap_or_default()
-                .into_owned()
-        };
+        let name = self.name.as_deref().map(String::from_utf8_lossy).unwrap_or_default();
+        let pending = reply.pending();
+        let (obl, omem) = (pending.min(STATIC_BUF), pending.saturating_sub(STATIC_BUF));
         format!(
-            "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub=0 psub=0 ssub=0 multi=-1 qbuf={} qbuf-free={} argv-mem={} multi-mem=0 rbs={} rbp={} obl=0 oll=0 omem={} tot-mem={} events=r cmd={} user=default redir=-1 resp={} lib-name={} lib-ver={}",
+            "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub=0 psub=0 ssub=0 multi=-1 qbuf={} qbuf-free={} argv-mem=0 multi-mem=0 rbs={} rbp={} obl={obl} oll={} omem={omem} tot-mem={} events={} cmd={} user=default redir=-1 resp={}",
             self.id,
             self.addr,
             self.laddr,
             fd_of(&self.stream),
-            lossy(&self.name),
+            name,
             now.saturating_sub(self.created_ms) / 1000,
             now.saturating_sub(self.last_interaction_ms) / 1000,
             self.flags_text(),
             self.db,
             self.query_len(),
-            self.rbuf.len() - self.rlen,
-            0,
-            self.rbuf.capacity(),
-            self.rbuf.capacity(),
-            reply.pending(),
-            self.rbuf.capacity() + reply.capacity() + std::mem::size_of::<Client>(),
+            self.rbuf.len().saturating_sub(self.rlen),
+            reply.capacity().min(STATIC_BUF),
+            reply.capacity().min(STATIC_BUF),
+            usize::from(omem > 0),
+            self.rbuf.len() + reply.capacity() + std::mem::size_of::<Client>(),
+            if self.want_write { "rw" } else { "r" },
             self.last_cmd,
             if reply.resp3() { 3 } else { 2 },
-            lossy(&self.lib_name),
-            lossy(&self.lib_ver),
         )
     }
 }

@@ -84,7 +84,7 @@ const fn int(min: i64, max: i64) -> Kind {
     Kind::Int { min, max }
 }
 
-const LOGLEVELS: &[&str] = &["debug", "verbose", "notice", "warning", "nothing"];
+const LOGLEVELS: &[&str] = &["debug", "verbose", "notice", "warning"];
 const DEBUG_ENABLE: &[&str] = &["no", "yes", "local"];
 const POLICIES: &[&str] = &[
     "volatile-lru",
@@ -426,8 +426,11 @@ impl Config {
             b"local" => Enable::Local,
             _ => Enable::No,
         };
-        // Redis clamps hz to 1..=500 when using it.
+        // Redis clamps hz to 1..=500, and CONFIG GET shows the clamped value.
         self.hz = self.int("hz").clamp(1, 500) as u64;
+        if let Some(i) = find(b"hz") {
+            self.values[i] = self.hz.to_string().into_bytes();
+        }
         self.slowlog_slower_than = self.int("slowlog-log-slower-than");
         self.slowlog_max_len = self.int("slowlog-max-len") as usize;
         self.latency_threshold_ms = self.int("latency-monitor-threshold") as u64;

@@ -96,18 +96,12 @@ fn check_parser_config(data: &[u8], config: Config) {
 
     for cut in split_points(data, ALL_SPLITS_MAX) {
         let split = feed(data, &[cut, n], config);
-        assert_eq!(
-            split, whole,
-            "{config:?}: split at {cut} differs from whole"
-        );
+        assert_eq!(split, whole, "{config:?}: split at {cut} differs from whole");
     }
     if n <= BYTEWISE_MAX {
         let cuts: Vec<usize> = (1..=n).collect();
         let bytewise = feed(data, &cuts, config);
-        assert_eq!(
-            bytewise, whole,
-            "{config:?}: byte-at-a-time differs from whole"
-        );
+        assert_eq!(bytewise, whole, "{config:?}: byte-at-a-time differs from whole");
     }
 
     let prefixes: Vec<usize> = if n <= ALL_PREFIXES_MAX {
@@ -118,8 +112,7 @@ fn check_parser_config(data: &[u8], config: Config) {
     for cut in prefixes {
         let part = feed(&data[..cut], &[cut], config);
         assert!(
-            part.events.len() <= whole.events.len()
-                && part.events[..] == whole.events[..part.events.len()],
+            part.events.len() <= whole.events.len() && part.events[..] == whole.events[..part.events.len()],
             "{config:?}: prefix of {cut} bytes reports events the whole input does not"
         );
         if let Some(err) = part.error {
@@ -191,25 +184,16 @@ fn feed(data: &[u8], ends: &[usize], config: Config) -> Run {
                 }
                 Status::Empty { len } => {
                     assert!(len > 0, "Empty with len 0 at offset {at}");
-                    assert!(
-                        len <= available,
-                        "Empty len {len} > {available} bytes buffered"
-                    );
+                    assert!(len <= available, "Empty len {len} > {available} bytes buffered");
                     events.push(Event::Empty { len });
                     at += len;
                 }
                 Status::Command { len } => {
                     assert!(len > 0, "Command with len 0 at offset {at}");
-                    assert!(
-                        len <= available,
-                        "Command len {len} > {available} bytes buffered"
-                    );
+                    assert!(len <= available, "Command len {len} > {available} bytes buffered");
                     let frame = &buf[at..at + len];
                     let ranges = parser.args();
-                    assert!(
-                        !ranges.is_empty(),
-                        "Command without arguments at offset {at}"
-                    );
+                    assert!(!ranges.is_empty(), "Command without arguments at offset {at}");
                     let args = ranges
                         .iter()
                         .map(|r| {
@@ -267,10 +251,7 @@ pub fn check_glob_invariants(data: &[u8]) {
             string_match(&escaped, string, nocase),
             "escaped subject {string:?} does not match itself (nocase={nocase})"
         );
-        let sets: Vec<u8> = string
-            .iter()
-            .flat_map(|&c| [b'[', b'\\', c, b']'])
-            .collect();
+        let sets: Vec<u8> = string.iter().flat_map(|&c| [b'[', b'\\', c, b']']).collect();
         assert!(
             string_match(&sets, string, nocase),
             "subject {string:?} as one-byte sets does not match itself (nocase={nocase})"
@@ -288,11 +269,7 @@ fn reference_match(pattern: &[u8], string: &[u8], nocase: bool) -> bool {
         return pattern.is_empty();
     }
     let same = |a: u8, b: u8| {
-        if nocase {
-            a.eq_ignore_ascii_case(&b)
-        } else {
-            a == b
-        }
+        if nocase { a.eq_ignore_ascii_case(&b) } else { a == b }
     };
     let n = string.len();
     // reach[j]: the pattern bytes seen so far can match string[..j].

@@ -16,6 +16,7 @@
 //! - [`db`]: databases, the keyspace hash table, value encodings.
 //! - [`expiry`]: the hierarchical timer wheel.
 //! - [`util`]: Redis's glob matcher, argument splitting, number formats.
+//! - [`memory`]: allocator accounting behind INFO's `used_memory`.
 //!
 //! # Embedding
 //! ```no_run
@@ -36,6 +37,7 @@ pub mod config;
 pub mod db;
 pub mod expiry;
 pub mod fuzzing;
+pub mod memory;
 pub mod resp;
 pub mod server;
 pub mod util;

@@ -2,12 +2,61 @@
 //! [--directive value ...]` — it builds a `Config`, sets up logging and
 //! runs the server on this thread until SHUTDOWN.
 
+use std::alloc::{GlobalAlloc, Layout, System};
 use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
 use loopkv::config::StartupError;
 use loopkv::{Config, Server};
+
+/// The system allocator, counting bytes in use for INFO's `used_memory`
+/// (Redis reports its allocator's figure; RSS alone would overstate it).
+/// One relaxed atomic add per allocation; the server is single-threaded,
+/// so it is uncontended.
+struct Counting;
+
+// SAFETY: every method forwards to `System` with the caller's arguments
+// unchanged, so `System`'s guarantees hold; the only addition is updating a
+// counter, which neither allocates nor touches the memory.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: the caller upholds `GlobalAlloc::alloc`'s contract.
+        let p = unsafe { System.alloc(layout) };
+        if !p.is_null() {
+            loopkv::memory::add(layout.size());
+        }
+        p
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: the caller upholds `GlobalAlloc::alloc_zeroed`'s contract.
+        let p = unsafe { System.alloc_zeroed(layout) };
+        if !p.is_null() {
+            loopkv::memory::add(layout.size());
+        }
+        p
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        loopkv::memory::sub(layout.size());
+        // SAFETY: `ptr` was allocated by this allocator with `layout`.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        // SAFETY: the caller upholds `GlobalAlloc::realloc`'s contract.
+        let p = unsafe { System.realloc(ptr, layout, new_size) };
+        if !p.is_null() {
+            loopkv::memory::sub(layout.size());
+            loopkv::memory::add(new_size);
+        }
+        p
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
 
 fn usage() -> String {
     format!(
@@ -28,9 +77,12 @@ fn usage() -> String {
     )
 }
 
+/// One `--name value ...` argument: the directive and its values.
+type Directive = (String, Vec<Vec<u8>>);
+
 /// Splits `--name v1 v2 --other v3` into (name, values) pairs.
-fn options(args: &[String]) -> Result<Vec<(String, Vec<Vec<u8>>)>, String> {
-    let mut out: Vec<(String, Vec<Vec<u8>>)> = Vec::new();
+fn options(args: &[String]) -> Result<Vec<Directive>, String> {
+    let mut out: Vec<Directive> = Vec::new();
     for arg in args {
         if let Some(name) = arg.strip_prefix("--") {
             out.push((name.to_string(), Vec::new()));
@@ -139,6 +191,7 @@ fn init_logging(config: &Config) -> Result<(), String> {
 }
 
 fn main() -> ExitCode {
+    loopkv::memory::TRACKING.store(true, std::sync::atomic::Ordering::Relaxed);
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("-h" | "--help") => {
@@ -167,11 +220,11 @@ fn main() -> ExitCode {
         return ExitCode::from(1);
     }
     let dir = String::from_utf8_lossy(config.value("dir")).into_owned();
-    if !dir.is_empty() {
-        if let Err(e) = std::env::set_current_dir(&dir) {
-            log::error!("Can't chdir to '{dir}': {e}");
-            return ExitCode::from(1);
-        }
+    if !dir.is_empty()
+        && let Err(e) = std::env::set_current_dir(&dir)
+    {
+        log::error!("Can't chdir to '{dir}': {e}");
+        return ExitCode::from(1);
     }
     let pidfile = String::from_utf8_lossy(config.value("pidfile")).into_owned();
     let port = config.port;
@@ -182,10 +235,10 @@ fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    if !pidfile.is_empty() {
-        if let Err(e) = std::fs::write(&pidfile, format!("{}\n", std::process::id())) {
-            log::warn!("Failed to write PID file: {e}");
-        }
+    if !pidfile.is_empty()
+        && let Err(e) = std::fs::write(&pidfile, format!("{}\n", std::process::id()))
+    {
+        log::warn!("Failed to write PID file: {e}");
     }
     log::info!(
         "loopkv {} (Redis {} compatible) starting, port={}, pid={}",

@@ -63,10 +63,7 @@ fn ttl_of_missing_and_persistent_keys() {
     for cmd in ["TTL", "PTTL", "EXPIRETIME", "PEXPIRETIME"] {
         c.check(&[cmd, "k"], b":-1\r\n");
     }
-    c.t(
-        "TTL",
-        b"-ERR wrong number of arguments for 'ttl' command\r\n",
-    );
+    c.t("TTL", b"-ERR wrong number of arguments for 'ttl' command\r\n");
     c.t(
         "PEXPIRETIME k k",
         b"-ERR wrong number of arguments for 'pexpiretime' command\r\n",
@@ -82,10 +79,7 @@ fn persist() {
     c.t("TTL k", b":-1\r\n");
     c.t("PERSIST k", b":0\r\n");
     c.t("GET k", b"$1\r\nv\r\n");
-    c.t(
-        "PERSIST",
-        b"-ERR wrong number of arguments for 'persist' command\r\n",
-    );
+    c.t("PERSIST", b"-ERR wrong number of arguments for 'persist' command\r\n");
 }
 
 #[test]
@@ -138,15 +132,7 @@ fn expire_flags_all_combinations() {
 fn expire_flag_errors() {
     let (_h, mut c) = setup();
     c.t("SET k v EX 100", OK);
-    for flags in [
-        "NX XX",
-        "XX NX",
-        "NX GT",
-        "NX LT",
-        "GT NX",
-        "LT NX",
-        "NX XX GT LT",
-    ] {
+    for flags in ["NX XX", "XX NX", "NX GT", "NX LT", "GT NX", "LT NX", "NX XX GT LT"] {
         for cmd in ["EXPIRE", "PEXPIRE", "EXPIREAT", "PEXPIREAT"] {
             c.t(&format!("{cmd} k 10 {flags}"), NX_AND);
         }
@@ -166,10 +152,7 @@ fn expire_flag_errors() {
     c.t("EXPIRE nosuch abc", NOT_INT);
     c.t("PEXPIRE k \"\"", NOT_INT);
     c.assert_ttl("k", 100);
-    c.t(
-        "EXPIRE k",
-        b"-ERR wrong number of arguments for 'expire' command\r\n",
-    );
+    c.t("EXPIRE k", b"-ERR wrong number of arguments for 'expire' command\r\n");
 }
 
 #[test]
@@ -186,10 +169,7 @@ fn expire_time_overflow() {
         ("EXPIREAT", "9223372036854775807"),
         ("EXPIREAT", "-9223372036854775808"),
     ] {
-        let expected = format!(
-            "-ERR invalid expire time in '{}' command\r\n",
-            cmd.to_lowercase()
-        );
+        let expected = format!("-ERR invalid expire time in '{}' command\r\n", cmd.to_lowercase());
         c.check(&[cmd, "k", arg], expected.as_bytes());
     }
     c.t("TTL k", b":-1\r\n");
@@ -335,11 +315,7 @@ fn short_ttls_expire_actively() {
     c.check(&mset, OK);
     for i in 0..100 {
         c.check(
-            &[
-                "PEXPIRE".to_string(),
-                format!("many:{i}"),
-                (20 + i % 40).to_string(),
-            ],
+            &["PEXPIRE".to_string(), format!("many:{i}"), (20 + i % 40).to_string()],
             b":1\r\n",
         );
     }
@@ -386,10 +362,7 @@ fn keys_in_another_database_expire_actively() {
     await_dbsize(&mut watcher, 1);
     await_dbsize(&mut c, 0);
     assert_eq!(c.info_field("stats", "expired_keys"), "21");
-    assert_eq!(
-        c.info_field("keyspace", "db3"),
-        "keys=1,expires=0,avg_ttl=0"
-    );
+    assert_eq!(c.info_field("keyspace", "db3"), "keys=1,expires=0,avg_ttl=0");
 }
 
 #[test]
@@ -416,13 +389,7 @@ fn expiry_follows_keys_moved_renamed_copied_and_swapped() {
 #[test]
 fn cleared_or_extended_ttls_are_not_expired_by_the_old_deadline() {
     let (_h, mut c) = setup();
-    for key in [
-        "persisted",
-        "extended",
-        "overwritten",
-        "getset",
-        "recreated",
-    ] {
+    for key in ["persisted", "extended", "overwritten", "getset", "recreated"] {
         c.check(&["SET", key, "v", "PX", "30"], OK);
     }
     c.t("PERSIST persisted", b":1\r\n");
@@ -435,10 +402,7 @@ fn cleared_or_extended_ttls_are_not_expired_by_the_old_deadline() {
     // have passed too.
     c.t("SET sentinel v PX 60", OK);
     await_dbsize(&mut c, 5);
-    c.t(
-        "EXISTS persisted extended overwritten getset recreated",
-        b":5\r\n",
-    );
+    c.t("EXISTS persisted extended overwritten getset recreated", b":5\r\n");
     c.assert_ttl("extended", 100);
     c.t("TTL recreated", b":-1\r\n");
     assert_eq!(c.info_field("stats", "expired_keys"), "1");
@@ -524,10 +488,7 @@ fn scan_deletes_only_expired_keys_it_would_return() {
     // With TYPE, an expired key is deleted by the type lookup and then has
     // type "none".
     c.t("CONFIG RESETSTAT", OK);
-    c.t(
-        "SCAN 0 TYPE none COUNT 100",
-        b"*2\r\n$1\r\n0\r\n*1\r\n$1\r\nd\r\n",
-    );
+    c.t("SCAN 0 TYPE none COUNT 100", b"*2\r\n$1\r\n0\r\n*1\r\n$1\r\nd\r\n");
     c.t("DBSIZE", b":1\r\n");
     assert_eq!(c.info_field("stats", "keyspace_hits"), "1");
     assert_eq!(c.info_field("stats", "keyspace_misses"), "1");

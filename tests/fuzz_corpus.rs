@@ -44,9 +44,7 @@ const TOKENS: &[&[u8]] = &[
 
 /// Corpus files of `fuzz/corpus/<name>`, sorted by file name.
 fn corpus(name: &str) -> Vec<(String, Vec<u8>)> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("fuzz/corpus")
-        .join(name);
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus").join(name);
     let mut files: Vec<(String, Vec<u8>)> = fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("reading {}: {e}", dir.display()))
         .map(|entry| entry.unwrap().path())
@@ -58,12 +56,7 @@ fn corpus(name: &str) -> Vec<(String, Vec<u8>)> {
         })
         .collect();
     files.sort();
-    assert!(
-        files.len() >= 20,
-        "only {} files in {}",
-        files.len(),
-        dir.display()
-    );
+    assert!(files.len() >= 20, "only {} files in {}", files.len(), dir.display());
     files
 }
 

@@ -14,8 +14,7 @@ const NIL: &[u8] = b"$-1\r\n";
 const SYNTAX: &[u8] = b"-ERR syntax error\r\n";
 const NOT_INT: &[u8] = b"-ERR value is not an integer or out of range\r\n";
 const DB_RANGE: &[u8] = b"-ERR DB index is out of range\r\n";
-const INT_RANGE: &[u8] =
-    b"-ERR value is out of range, value must between -2147483648 and 2147483647\r\n";
+const INT_RANGE: &[u8] = b"-ERR value is out of range, value must between -2147483648 and 2147483647\r\n";
 const SAME: &[u8] = b"-ERR source and destination objects are the same\r\n";
 
 fn setup() -> (common::Handle, Conn) {
@@ -43,18 +42,9 @@ fn del_unlink_exists() {
     c.t("EXISTS c", b":0\r\n");
     c.t("DEL d d d", b":1\r\n");
     c.t("DBSIZE", b":0\r\n");
-    c.t(
-        "DEL",
-        b"-ERR wrong number of arguments for 'del' command\r\n",
-    );
-    c.t(
-        "UNLINK",
-        b"-ERR wrong number of arguments for 'unlink' command\r\n",
-    );
-    c.t(
-        "EXISTS",
-        b"-ERR wrong number of arguments for 'exists' command\r\n",
-    );
+    c.t("DEL", b"-ERR wrong number of arguments for 'del' command\r\n");
+    c.t("UNLINK", b"-ERR wrong number of arguments for 'unlink' command\r\n");
+    c.t("EXISTS", b"-ERR wrong number of arguments for 'exists' command\r\n");
 }
 
 #[test]
@@ -68,14 +58,8 @@ fn touch_and_type() {
     c.t("SET \"\" empty", OK);
     c.t("TYPE \"\"", b"+string\r\n");
     c.t("EXISTS \"\"", b":1\r\n");
-    c.t(
-        "TOUCH",
-        b"-ERR wrong number of arguments for 'touch' command\r\n",
-    );
-    c.t(
-        "TYPE",
-        b"-ERR wrong number of arguments for 'type' command\r\n",
-    );
+    c.t("TOUCH", b"-ERR wrong number of arguments for 'touch' command\r\n");
+    c.t("TYPE", b"-ERR wrong number of arguments for 'type' command\r\n");
 }
 
 #[test]
@@ -129,15 +113,15 @@ fn keys_glob() {
     let (_h, mut c) = setup();
     c.check(
         &[
-            "MSET", "a", "1", "b", "2", "c", "3", "", "empty", "foo", "1", "foobar", "2", "fo",
-            "3", "f*o", "4", "f\\o", "5", "hello", "6", "hallo", "7", "hxllo", "8", "hllo", "9",
-            "heeeello", "10", "f?o", "11", "f[o", "12", "f]o", "13", "f-o", "14",
+            "MSET", "a", "1", "b", "2", "c", "3", "", "empty", "foo", "1", "foobar", "2", "fo", "3", "f*o", "4",
+            "f\\o", "5", "hello", "6", "hallo", "7", "hxllo", "8", "hllo", "9", "heeeello", "10", "f?o", "11", "f[o",
+            "12", "f]o", "13", "f-o", "14",
         ],
         OK,
     );
     let all = [
-        "a", "b", "c", "", "foo", "foobar", "fo", "f*o", "f\\o", "hello", "hallo", "hxllo", "hllo",
-        "heeeello", "f?o", "f[o", "f]o", "f-o",
+        "a", "b", "c", "", "foo", "foobar", "fo", "f*o", "f\\o", "hello", "hallo", "hxllo", "hllo", "heeeello", "f?o",
+        "f[o", "f]o", "f-o",
     ];
     for (pattern, expected) in [
         ("*", &all[..]),
@@ -171,8 +155,7 @@ fn keys_glob() {
         (
             "**o",
             &[
-                "foo", "fo", "f*o", "f\\o", "hello", "hallo", "hxllo", "hllo", "heeeello", "f?o",
-                "f[o", "f]o", "f-o",
+                "foo", "fo", "f*o", "f\\o", "hello", "hallo", "hxllo", "hllo", "heeeello", "f?o", "f[o", "f]o", "f-o",
             ],
         ),
         ("h*e*l*o", &["hello", "heeeello"]),
@@ -182,10 +165,7 @@ fn keys_glob() {
         got.sort();
         assert_eq!(got, bulks(expected), "KEYS {pattern:?}");
     }
-    c.t(
-        "KEYS",
-        b"-ERR wrong number of arguments for 'keys' command\r\n",
-    );
+    c.t("KEYS", b"-ERR wrong number of arguments for 'keys' command\r\n");
     c.t("FLUSHDB", OK);
     c.t("KEYS *", b"*0\r\n");
 }
@@ -194,14 +174,8 @@ fn keys_glob() {
 fn keys_binary() {
     let (_h, mut c) = setup();
     c.check(&[&b"SET"[..], b"k\x00\xff\r\n", b"v"], OK);
-    c.check(
-        &[&b"KEYS"[..], b"k\x00?\r*"],
-        b"*1\r\n$5\r\nk\x00\xff\r\n\r\n",
-    );
-    c.check(
-        &[&b"KEYS"[..], b"k[\x00]*"],
-        b"*1\r\n$5\r\nk\x00\xff\r\n\r\n",
-    );
+    c.check(&[&b"KEYS"[..], b"k\x00?\r*"], b"*1\r\n$5\r\nk\x00\xff\r\n\r\n");
+    c.check(&[&b"KEYS"[..], b"k[\x00]*"], b"*1\r\n$5\r\nk\x00\xff\r\n\r\n");
 }
 
 // ---- SCAN ---------------------------------------------------------------------------------
@@ -222,21 +196,10 @@ fn scan_cursor_parsing() {
     ] {
         c.check(&["SCAN", cursor], empty);
     }
-    for cursor in [
-        "abc",
-        " 0",
-        "0 ",
-        "18446744073709551616",
-        "1.5",
-        "0x10",
-        "-",
-    ] {
+    for cursor in ["abc", " 0", "0 ", "18446744073709551616", "1.5", "0x10", "-"] {
         c.check(&["SCAN", cursor], invalid);
     }
-    c.t(
-        "SCAN",
-        b"-ERR wrong number of arguments for 'scan' command\r\n",
-    );
+    c.t("SCAN", b"-ERR wrong number of arguments for 'scan' command\r\n");
 }
 
 #[test]
@@ -257,11 +220,7 @@ fn scan_options() {
     let scan_all = |c: &mut Conn, line: &str| {
         let got = c.call(&line.split(' ').collect::<Vec<_>>());
         // "*2\r\n$1\r\n0\r\n" then the keys: one call covers three keys.
-        assert!(
-            got.starts_with(b"*2\r\n$1\r\n0\r\n"),
-            "{line}: {}",
-            common::show(&got)
-        );
+        assert!(got.starts_with(b"*2\r\n$1\r\n0\r\n"), "{line}: {}", common::show(&got));
         let mut keys = parse_bulk_array(&got[11..]);
         keys.sort();
         keys
@@ -277,10 +236,7 @@ fn scan_options() {
     c.t("SCAN 0 TYPE list", empty);
     c.t("SCAN 0 TYPE foo", empty);
     c.t("SCAN 0 MATCH x* COUNT 100", empty);
-    c.t(
-        "SCAN 0 MATCH k* COUNT 100",
-        b"*2\r\n$1\r\n0\r\n*1\r\n$2\r\nk1\r\n",
-    );
+    c.t("SCAN 0 MATCH k* COUNT 100", b"*2\r\n$1\r\n0\r\n*1\r\n$2\r\nk1\r\n");
     // The last MATCH wins.
     c.t("SCAN 0 MATCH k* MATCH x* COUNT 100", empty);
 }
@@ -290,10 +246,7 @@ fn scan_step(c: &mut Conn, cursor: &str) -> (String, Vec<Vec<u8>>) {
     let got = c.call(&["SCAN", cursor, "COUNT", "10"]);
     assert!(got.starts_with(b"*2\r\n$"), "{}", common::show(&got));
     let header_end = got[4..].windows(2).position(|w| w == b"\r\n").unwrap() + 6;
-    let len: usize = std::str::from_utf8(&got[5..header_end - 2])
-        .unwrap()
-        .parse()
-        .unwrap();
+    let len: usize = std::str::from_utf8(&got[5..header_end - 2]).unwrap().parse().unwrap();
     let next = String::from_utf8(got[header_end..header_end + len].to_vec()).unwrap();
     (next, parse_bulk_array(&got[header_end + len + 2..]))
 }
@@ -317,10 +270,7 @@ fn scan_returns_every_key_present_throughout_while_the_table_grows() {
         calls += 1;
         assert!(calls < 100_000, "SCAN did not terminate");
         for _ in 0..5 {
-            c.check(
-                &["SET".to_string(), format!("new:{added}"), "v".to_string()],
-                OK,
-            );
+            c.check(&["SET".to_string(), format!("new:{added}"), "v".to_string()], OK);
             added += 1;
         }
         if next == "0" {
@@ -329,10 +279,7 @@ fn scan_returns_every_key_present_throughout_while_the_table_grows() {
         cursor = next;
     }
     for i in 0..1000 {
-        assert!(
-            seen.contains(format!("key:{i}").as_bytes()),
-            "key:{i} never returned"
-        );
+        assert!(seen.contains(format!("key:{i}").as_bytes()), "key:{i} never returned");
     }
     assert_eq!(c.int("DBSIZE"), 1000 + added);
 }
@@ -342,12 +289,7 @@ fn scan_returns_every_key_present_throughout_while_the_table_shrinks() {
     let (_h, mut c) = setup();
     let mut mset = vec!["MSET".to_string()];
     for i in 0..500 {
-        mset.extend([
-            format!("key:{i}"),
-            "v".to_string(),
-            format!("tmp:{i}"),
-            "v".to_string(),
-        ]);
+        mset.extend([format!("key:{i}"), "v".to_string(), format!("tmp:{i}"), "v".to_string()]);
     }
     for i in 500..2000 {
         mset.extend([format!("tmp:{i}"), "v".to_string()]);
@@ -371,10 +313,7 @@ fn scan_returns_every_key_present_throughout_while_the_table_shrinks() {
         cursor = next;
     }
     for i in 0..500 {
-        assert!(
-            seen.contains(format!("key:{i}").as_bytes()),
-            "key:{i} never returned"
-        );
+        assert!(seen.contains(format!("key:{i}").as_bytes()), "key:{i} never returned");
     }
 }
 
@@ -383,11 +322,7 @@ fn scan_full_iteration_via_redis_crate() {
     let (_h, addr) = start();
     let mut con = redis_conn(addr);
     for i in 0..300 {
-        let () = redis::cmd("SET")
-            .arg(format!("k{i}"))
-            .arg(i)
-            .query(&mut con)
-            .unwrap();
+        let () = redis::cmd("SET").arg(format!("k{i}")).arg(i).query(&mut con).unwrap();
     }
     let mut seen = HashSet::new();
     let mut cursor: u64 = 0;
@@ -432,10 +367,7 @@ fn randomkey_dbsize() {
         "RANDOMKEY x",
         b"-ERR wrong number of arguments for 'randomkey' command\r\n",
     );
-    c.t(
-        "DBSIZE x",
-        b"-ERR wrong number of arguments for 'dbsize' command\r\n",
-    );
+    c.t("DBSIZE x", b"-ERR wrong number of arguments for 'dbsize' command\r\n");
 }
 
 // ---- RENAME, RENAMENX ------------------------------------------------------------------
@@ -458,10 +390,7 @@ fn rename_renamenx() {
     c.t("GET newname", b"$1\r\n1\r\n");
     c.t("DBSIZE", b":1\r\n");
     c.t("OBJECT ENCODING newname", b"$3\r\nint\r\n");
-    c.t(
-        "RENAME foo",
-        b"-ERR wrong number of arguments for 'rename' command\r\n",
-    );
+    c.t("RENAME foo", b"-ERR wrong number of arguments for 'rename' command\r\n");
 }
 
 #[test]
@@ -532,10 +461,7 @@ fn copy_errors() {
     c.t("COPY src dst DB -2147483649", INT_RANGE);
     c.t("COPY src dst DB", SYNTAX);
     c.t("COPY src dst foo", SYNTAX);
-    c.t(
-        "COPY src",
-        b"-ERR wrong number of arguments for 'copy' command\r\n",
-    );
+    c.t("COPY src", b"-ERR wrong number of arguments for 'copy' command\r\n");
     c.t("DBSIZE", b":1\r\n");
 }
 
@@ -587,10 +513,7 @@ fn move_errors() {
     c.t("MOVE k 1.5", NOT_INT);
     c.t("MOVE k \"\"", NOT_INT);
     c.t("MOVE k 2147483648", INT_RANGE);
-    c.t(
-        "MOVE k",
-        b"-ERR wrong number of arguments for 'move' command\r\n",
-    );
+    c.t("MOVE k", b"-ERR wrong number of arguments for 'move' command\r\n");
     c.t("GET k", b"$1\r\nv\r\n");
 }
 
@@ -628,10 +551,7 @@ fn swapdb_errors() {
     c.t("SWAPDB 0 a", b"-ERR invalid second DB index\r\n");
     c.t("SWAPDB 2147483648 0", b"-ERR invalid first DB index\r\n");
     c.t("SWAPDB 0 1.5", b"-ERR invalid second DB index\r\n");
-    c.t(
-        "SWAPDB 0",
-        b"-ERR wrong number of arguments for 'swapdb' command\r\n",
-    );
+    c.t("SWAPDB 0", b"-ERR wrong number of arguments for 'swapdb' command\r\n");
 }
 
 // ---- FLUSHDB, FLUSHALL -------------------------------------------------------------------
@@ -664,10 +584,7 @@ fn flushdb_flushall() {
     c.t("DBSIZE", b":0\r\n");
     for mode in ["", "SYNC", "ASYNC", "async"] {
         fill(&mut c);
-        let args: Vec<&str> = ["FLUSHALL", mode]
-            .into_iter()
-            .filter(|a| !a.is_empty())
-            .collect();
+        let args: Vec<&str> = ["FLUSHALL", mode].into_iter().filter(|a| !a.is_empty()).collect();
         c.check(&args, OK);
         c.t("DBSIZE", b":0\r\n");
         c.t("SELECT 5", OK);

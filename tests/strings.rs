@@ -80,14 +80,8 @@ fn set_invalid_combinations() {
         c.t(line, SYNTAX);
     }
     c.t("GET foo", b"$3\r\nbar\r\n");
-    c.t(
-        "SET",
-        b"-ERR wrong number of arguments for 'set' command\r\n",
-    );
-    c.t(
-        "SET foo",
-        b"-ERR wrong number of arguments for 'set' command\r\n",
-    );
+    c.t("SET", b"-ERR wrong number of arguments for 'set' command\r\n");
+    c.t("SET foo", b"-ERR wrong number of arguments for 'set' command\r\n");
 }
 
 #[test]
@@ -152,23 +146,14 @@ fn setnx_setex_psetex() {
     c.t("SETNX foo x", b":1\r\n");
     c.t("SETNX foo y", b":0\r\n");
     c.t("GET foo", b"$1\r\nx\r\n");
-    c.t(
-        "SETEX foo 0 v",
-        b"-ERR invalid expire time in 'setex' command\r\n",
-    );
-    c.t(
-        "SETEX foo -1 v",
-        b"-ERR invalid expire time in 'setex' command\r\n",
-    );
+    c.t("SETEX foo 0 v", b"-ERR invalid expire time in 'setex' command\r\n");
+    c.t("SETEX foo -1 v", b"-ERR invalid expire time in 'setex' command\r\n");
     c.t("SETEX foo abc v", NOT_INT);
     c.t("GET foo", b"$1\r\nx\r\n");
     c.t("SETEX foo 100 v", OK);
     c.assert_ttl("foo", 100);
     c.t("GET foo", b"$1\r\nv\r\n");
-    c.t(
-        "PSETEX foo 0 v",
-        b"-ERR invalid expire time in 'psetex' command\r\n",
-    );
+    c.t("PSETEX foo 0 v", b"-ERR invalid expire time in 'psetex' command\r\n");
     c.t("PSETEX foo 1.5 v", NOT_INT);
     c.t("PSETEX foo 100000 w", OK);
     c.assert_ttl("foo", 100);
@@ -179,10 +164,7 @@ fn setnx_setex_psetex() {
         "SETEX foo 10",
         b"-ERR wrong number of arguments for 'setex' command\r\n",
     );
-    c.t(
-        "SETNX foo",
-        b"-ERR wrong number of arguments for 'setnx' command\r\n",
-    );
+    c.t("SETNX foo", b"-ERR wrong number of arguments for 'setnx' command\r\n");
 }
 
 // ---- GET family ------------------------------------------------------------------------
@@ -259,10 +241,7 @@ fn getex_errors() {
         c.t(line, invalid);
     }
     c.t("GETEX foo EX abc", NOT_INT);
-    c.t(
-        "GETEX",
-        b"-ERR wrong number of arguments for 'getex' command\r\n",
-    );
+    c.t("GETEX", b"-ERR wrong number of arguments for 'getex' command\r\n");
     c.t("TTL foo", b":-1\r\n");
 }
 
@@ -270,14 +249,8 @@ fn getex_errors() {
 fn mget_mset_msetnx() {
     let (_h, mut c) = setup();
     c.t("MSET a 1 b 2", OK);
-    c.t(
-        "MSET a 1 b",
-        b"-ERR wrong number of arguments for 'mset' command\r\n",
-    );
-    c.t(
-        "MSET a",
-        b"-ERR wrong number of arguments for 'mset' command\r\n",
-    );
+    c.t("MSET a 1 b", b"-ERR wrong number of arguments for 'mset' command\r\n");
+    c.t("MSET a", b"-ERR wrong number of arguments for 'mset' command\r\n");
     c.t(
         "MSETNX a 1 b",
         b"-ERR wrong number of arguments for 'msetnx' command\r\n",
@@ -290,10 +263,7 @@ fn mget_mset_msetnx() {
         b"*5\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n1\r\n$1\r\n2\r\n$-1\r\n",
     );
     c.t("MGET nosuch", b"*1\r\n$-1\r\n");
-    c.t(
-        "MGET",
-        b"-ERR wrong number of arguments for 'mget' command\r\n",
-    );
+    c.t("MGET", b"-ERR wrong number of arguments for 'mget' command\r\n");
     // The last value for a repeated key wins.
     c.t("MSET x 1 x 2", OK);
     c.t("GET x", b"$1\r\n2\r\n");
@@ -316,19 +286,10 @@ fn mget_mset_via_redis_crate() {
         .arg("b")
         .query(&mut con)
         .unwrap();
-    assert_eq!(
-        got,
-        vec![Some(b"1".to_vec()), None, Some(b"\xff\x00".to_vec())]
-    );
-    let err = redis::cmd("MSET")
-        .arg("a")
-        .query::<()>(&mut con)
-        .unwrap_err();
+    assert_eq!(got, vec![Some(b"1".to_vec()), None, Some(b"\xff\x00".to_vec())]);
+    let err = redis::cmd("MSET").arg("a").query::<()>(&mut con).unwrap_err();
     assert_eq!(err.code(), Some("ERR"));
-    assert_eq!(
-        err.detail(),
-        Some("wrong number of arguments for 'mset' command")
-    );
+    assert_eq!(err.detail(), Some("wrong number of arguments for 'mset' command"));
 }
 
 // ---- APPEND, STRLEN, GETRANGE, SETRANGE -----------------------------------------
@@ -409,10 +370,7 @@ fn setrange() {
     c.t("SETRANGE nosuch 0 \"\"", b":0\r\n");
     c.t("SETRANGE nosuch 10 \"\"", b":0\r\n");
     c.t("EXISTS nosuch", b":0\r\n");
-    c.t(
-        "SETRANGE nosuch -1 \"\"",
-        b"-ERR offset is out of range\r\n",
-    );
+    c.t("SETRANGE nosuch -1 \"\"", b"-ERR offset is out of range\r\n");
     c.t("SET n 123", OK);
     c.t("SETRANGE n 1 x", b":3\r\n");
     c.t("GET n", b"$3\r\n1x3\r\n");
@@ -456,10 +414,7 @@ fn incr_decr() {
     c.t("GET n", b"$2\r\n12\r\n");
     c.t("SET big 17179869184", OK);
     c.t("INCRBY big 17179869184", b":34359738368\r\n");
-    c.t(
-        "INCRBY",
-        b"-ERR wrong number of arguments for 'incrby' command\r\n",
-    );
+    c.t("INCRBY", b"-ERR wrong number of arguments for 'incrby' command\r\n");
 }
 
 #[test]
@@ -475,19 +430,13 @@ fn incr_overflow_and_bad_increments() {
     c.t("INCRBY n +1", NOT_INT);
     c.t("INCRBY n 01", NOT_INT);
     c.t("INCRBY n 9223372036854775807", overflow);
-    c.t(
-        "DECRBY n -9223372036854775808",
-        b"-ERR decrement would overflow\r\n",
-    );
+    c.t("DECRBY n -9223372036854775808", b"-ERR decrement would overflow\r\n");
     c.t("SET n 9223372036854775807", OK);
     c.t("INCR n", overflow);
     c.t("SET n -9223372036854775808", OK);
     c.t("DECR n", overflow);
     c.t("DECRBY n 1", overflow);
-    c.t(
-        "DECRBY n -9223372036854775808",
-        b"-ERR decrement would overflow\r\n",
-    );
+    c.t("DECRBY n -9223372036854775808", b"-ERR decrement would overflow\r\n");
     c.t("INCRBY n 9223372036854775807", b":-1\r\n");
     c.t("GET n", b"$2\r\n-1\r\n");
 }
@@ -514,10 +463,7 @@ fn incr_non_integer_values() {
         }
         c.check(&["INCRBY", "n", "1"], NOT_INT);
         c.check(&["DECRBY", "n", "1"], NOT_INT);
-        c.check(
-            &["GET", "n"],
-            format!("${}\r\n{value}\r\n", value.len()).as_bytes(),
-        );
+        c.check(&["GET", "n"], format!("${}\r\n{value}\r\n", value.len()).as_bytes());
     }
 }
 
@@ -528,10 +474,7 @@ fn incrbyfloat() {
     c.t("INCRBYFLOAT f 0.1", b"$4\r\n10.6\r\n");
     // Long double arithmetic shows its binary rounding past 17 digits.
     c.t("INCRBYFLOAT f 3.0e3", b"$22\r\n3010.60000000000000009\r\n");
-    c.t(
-        "INCRBYFLOAT f -5.0e3",
-        b"$23\r\n-1989.39999999999999991\r\n",
-    );
+    c.t("INCRBYFLOAT f -5.0e3", b"$23\r\n-1989.39999999999999991\r\n");
     c.t("GET f", b"$23\r\n-1989.39999999999999991\r\n");
     c.t("INCRBYFLOAT g 3.0e3", b"$4\r\n3000\r\n");
     c.t("SET f 5.0e3", OK);
@@ -578,31 +521,13 @@ fn incrbyfloat_errors() {
 fn incrbyfloat_via_redis_crate() {
     let (_h, addr) = start();
     let mut con = redis_conn(addr);
-    let () = redis::cmd("SET")
-        .arg("f")
-        .arg("10.5")
-        .query(&mut con)
-        .unwrap();
-    let v: String = redis::cmd("INCRBYFLOAT")
-        .arg("f")
-        .arg("0.1")
-        .query(&mut con)
-        .unwrap();
+    let () = redis::cmd("SET").arg("f").arg("10.5").query(&mut con).unwrap();
+    let v: String = redis::cmd("INCRBYFLOAT").arg("f").arg("0.1").query(&mut con).unwrap();
     assert_eq!(v, "10.6");
-    let n: i64 = redis::cmd("INCRBY")
-        .arg("n")
-        .arg(41)
-        .query(&mut con)
-        .unwrap();
+    let n: i64 = redis::cmd("INCRBY").arg("n").arg(41).query(&mut con).unwrap();
     assert_eq!(n, 41);
-    let err = redis::cmd("INCR")
-        .arg("f")
-        .query::<i64>(&mut con)
-        .unwrap_err();
-    assert_eq!(
-        err.detail(),
-        Some("value is not an integer or out of range")
-    );
+    let err = redis::cmd("INCR").arg("f").query::<i64>(&mut con).unwrap_err();
+    assert_eq!(err.detail(), Some("value is not an integer or out of range"));
 }
 
 // ---- LCS --------------------------------------------------------------------------------
@@ -638,7 +563,10 @@ fn lcs_idx() {
     c.t("LCS key1 key2 IDX", all);
     c.t("LCS key1 key2 IDX MINMATCHLEN 0", all);
     c.t("LCS key1 key2 IDX MINMATCHLEN -5", all);
-    c.t("LCS key1 key2 IDX MINMATCHLEN 4", b"*4\r\n$7\r\nmatches\r\n*1\r\n*2\r\n*2\r\n:4\r\n:7\r\n*2\r\n:5\r\n:8\r\n$3\r\nlen\r\n:6\r\n");
+    c.t(
+        "LCS key1 key2 IDX MINMATCHLEN 4",
+        b"*4\r\n$7\r\nmatches\r\n*1\r\n*2\r\n*2\r\n:4\r\n:7\r\n*2\r\n:5\r\n:8\r\n$3\r\nlen\r\n:6\r\n",
+    );
     c.t(
         "LCS key1 key2 IDX MINMATCHLEN 4 WITHMATCHLEN",
         b"*4\r\n$7\r\nmatches\r\n*1\r\n*3\r\n*2\r\n:4\r\n:7\r\n*2\r\n:5\r\n:8\r\n:4\r\n$3\r\nlen\r\n:6\r\n",
@@ -664,10 +592,16 @@ fn lcs_idx() {
         b"*4\r\n$7\r\nmatches\r\n*3\r\n*3\r\n*2\r\n:19\r\n:22\r\n*2\r\n:12\r\n:15\r\n:4\r\n*3\r\n*2\r\n:14\r\n:18\r\n*2\r\n:6\r\n:10\r\n:5\r\n*3\r\n*2\r\n:4\r\n:6\r\n*2\r\n:0\r\n:2\r\n:3\r\n$3\r\nlen\r\n:20\r\n",
     );
     c.t("MSET n1 12345 n2 2345", OK);
-    c.t("LCS n1 n2 IDX", b"*4\r\n$7\r\nmatches\r\n*1\r\n*2\r\n*2\r\n:1\r\n:4\r\n*2\r\n:0\r\n:3\r\n$3\r\nlen\r\n:4\r\n");
+    c.t(
+        "LCS n1 n2 IDX",
+        b"*4\r\n$7\r\nmatches\r\n*1\r\n*2\r\n*2\r\n:1\r\n:4\r\n*2\r\n:0\r\n:3\r\n$3\r\nlen\r\n:4\r\n",
+    );
     // RESP3 replies a map.
     c.call(&["HELLO", "3"]);
-    c.t("LCS key1 key2 IDX MINMATCHLEN 4", b"%2\r\n$7\r\nmatches\r\n*1\r\n*2\r\n*2\r\n:4\r\n:7\r\n*2\r\n:5\r\n:8\r\n$3\r\nlen\r\n:6\r\n");
+    c.t(
+        "LCS key1 key2 IDX MINMATCHLEN 4",
+        b"%2\r\n$7\r\nmatches\r\n*1\r\n*2\r\n*2\r\n:4\r\n:7\r\n*2\r\n:5\r\n:8\r\n$3\r\nlen\r\n:6\r\n",
+    );
 }
 
 #[test]
@@ -680,10 +614,7 @@ fn lcs_errors() {
     c.t("LCS key1 key2 IDX MINMATCHLEN", SYNTAX);
     c.t("LCS key1 key2 IDX MINMATCHLEN abc", NOT_INT);
     c.t("LCS key1 key2 foo", SYNTAX);
-    c.t(
-        "LCS key1",
-        b"-ERR wrong number of arguments for 'lcs' command\r\n",
-    );
+    c.t("LCS key1", b"-ERR wrong number of arguments for 'lcs' command\r\n");
 }
 
 #[test]
@@ -722,11 +653,7 @@ fn lcs_idx_via_redis_crate() {
 fn object_encoding_transitions() {
     let (_h, mut c) = setup();
     let enc = |c: &mut Conn, key: &str| c.call(&["OBJECT", "ENCODING", key]);
-    let (int, embstr, raw) = (
-        &b"$3\r\nint\r\n"[..],
-        &b"$6\r\nembstr\r\n"[..],
-        &b"$3\r\nraw\r\n"[..],
-    );
+    let (int, embstr, raw) = (&b"$3\r\nint\r\n"[..], &b"$6\r\nembstr\r\n"[..], &b"$3\r\nraw\r\n"[..]);
     for (value, expected) in [
         ("123", int),
         ("-123", int),
@@ -829,18 +756,9 @@ fn object_refcount_idletime_freq() {
 #[test]
 fn object_arity_and_unknown_subcommand() {
     let (_h, mut c) = setup();
-    c.t(
-        "OBJECT",
-        b"-ERR wrong number of arguments for 'object' command\r\n",
-    );
-    c.t(
-        "OBJECT foo",
-        b"-ERR unknown subcommand 'foo'. Try OBJECT HELP.\r\n",
-    );
-    c.t(
-        "OBJECT foo bar",
-        b"-ERR unknown subcommand 'foo'. Try OBJECT HELP.\r\n",
-    );
+    c.t("OBJECT", b"-ERR wrong number of arguments for 'object' command\r\n");
+    c.t("OBJECT foo", b"-ERR unknown subcommand 'foo'. Try OBJECT HELP.\r\n");
+    c.t("OBJECT foo bar", b"-ERR unknown subcommand 'foo'. Try OBJECT HELP.\r\n");
     c.t(
         "OBJECT ENCODING",
         b"-ERR wrong number of arguments for 'object|encoding' command\r\n",

@@ -26,7 +26,8 @@ pub fn select(ctx: &mut Ctx, args: &Args) {
         return;
     };
     if i32::try_from(n).is_err() {
-        ctx.reply.error(b"ERR value is out of range, value must between -2147483648 and 2147483647");
+        ctx.reply
+            .error(b"ERR value is out of range, value must between -2147483648 and 2147483647");
         return;
     }
     if n < 0 || n as usize >= ctx.st.dbs.len() {
@@ -73,7 +74,8 @@ fn check_auth(ctx: &mut Ctx, user: &[u8], pass: &[u8]) -> bool {
         c.authenticated = true;
         c.parser.set_unauthenticated(false);
     } else {
-        ctx.reply.error(b"WRONGPASS invalid username-password pair or user is disabled.");
+        ctx.reply
+            .error(b"WRONGPASS invalid username-password pair or user is disabled.");
     }
     ok
 }
@@ -112,7 +114,8 @@ pub fn hello(ctx: &mut Ctx, args: &Args) {
     let mut ver = None;
     if args.len() >= 2 {
         let Some(v) = crate::util::number::parse_i64(&args[1]) else {
-            ctx.reply.error(b"ERR Protocol version is not an integer or out of range");
+            ctx.reply
+                .error(b"ERR Protocol version is not an integer or out of range");
             return;
         };
         if !(2..=3).contains(&v) {
@@ -132,21 +135,25 @@ pub fn hello(ctx: &mut Ctx, args: &Args) {
         } else if args.is(j, "setname") && more >= 1 {
             let n = args.get(j + 1);
             if !valid_name(n) {
-                ctx.reply.error(b"ERR Client names cannot contain spaces, newlines or special characters.");
+                ctx.reply
+                    .error(b"ERR Client names cannot contain spaces, newlines or special characters.");
                 return;
             }
             name = Some(n);
             j += 1;
         } else {
-            ctx.reply.error_fmt(format_args!("ERR Syntax error in HELLO option '{}'", String::from_utf8_lossy(&args[j])));
+            ctx.reply.error_fmt(format_args!(
+                "ERR Syntax error in HELLO option '{}'",
+                String::from_utf8_lossy(&args[j])
+            ));
             return;
         }
         j += 1;
     }
-    if let Some((user, pass)) = credentials {
-        if !check_auth(ctx, user, pass) {
-            return;
-        }
+    if let Some((user, pass)) = credentials
+        && !check_auth(ctx, user, pass)
+    {
+        return;
     }
     if !ctx.client().authenticated {
         ctx.reply.error(b"NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time");
@@ -194,7 +201,8 @@ pub fn client_getname(ctx: &mut Ctx, _args: &Args) {
 pub fn client_setname(ctx: &mut Ctx, args: &Args) {
     let name = &args[2];
     if !valid_name(name) {
-        ctx.reply.error(b"ERR Client names cannot contain spaces, newlines or special characters.");
+        ctx.reply
+            .error(b"ERR Client names cannot contain spaces, newlines or special characters.");
         return;
     }
     ctx.client().name = (!name.is_empty()).then(|| name.into());
@@ -209,11 +217,16 @@ pub fn client_setinfo(ctx: &mut Ctx, args: &Args) {
     } else if args.is(2, "lib-ver") {
         "lib-ver"
     } else {
-        ctx.reply.error_fmt(format_args!("ERR Unrecognized option '{}'", String::from_utf8_lossy(&args[2])));
+        ctx.reply.error_fmt(format_args!(
+            "ERR Unrecognized option '{}'",
+            String::from_utf8_lossy(&args[2])
+        ));
         return;
     };
     if !valid_name(value) {
-        ctx.reply.error_fmt(format_args!("ERR {field} cannot contain spaces, newlines or special characters."));
+        ctx.reply.error_fmt(format_args!(
+            "ERR {field} cannot contain spaces, newlines or special characters."
+        ));
         return;
     }
     let stored = (!value.is_empty()).then(|| value.into());
@@ -257,7 +270,10 @@ pub fn client_list(ctx: &mut Ctx, args: &Args) {
         } else if args.is(3, "master") || args.is(3, "replica") || args.is(3, "slave") || args.is(3, "pubsub") {
             only_normal = false;
         } else {
-            ctx.reply.error_fmt(format_args!("ERR Unknown client type '{}'", String::from_utf8_lossy(&args[3])));
+            ctx.reply.error_fmt(format_args!(
+                "ERR Unknown client type '{}'",
+                String::from_utf8_lossy(&args[3])
+            ));
             return;
         }
     } else if args.len() > 3 && args.is(2, "id") {
@@ -310,7 +326,7 @@ pub fn client_kill(ctx: &mut Ctx, args: &Args) {
         addr = Some(args.get(2));
         skipme = false;
     } else {
-        if args.len() % 2 != 0 {
+        if !args.len().is_multiple_of(2) {
             ctx.reply.syntax_error();
             return;
         }
@@ -328,10 +344,14 @@ pub fn client_kill(ctx: &mut Ctx, args: &Args) {
             } else if args.is(i, "type") {
                 if v.eq_ignore_ascii_case(b"normal") {
                     kind_ok = true;
-                } else if [&b"master"[..], b"replica", b"slave", b"pubsub"].iter().any(|t| v.eq_ignore_ascii_case(t)) {
+                } else if [&b"master"[..], b"replica", b"slave", b"pubsub"]
+                    .iter()
+                    .any(|t| v.eq_ignore_ascii_case(t))
+                {
                     kind_ok = false;
                 } else {
-                    ctx.reply.error_fmt(format_args!("ERR Unknown client type '{}'", String::from_utf8_lossy(v)));
+                    ctx.reply
+                        .error_fmt(format_args!("ERR Unknown client type '{}'", String::from_utf8_lossy(v)));
                     return;
                 }
             } else if args.is(i, "addr") {
@@ -340,7 +360,8 @@ pub fn client_kill(ctx: &mut Ctx, args: &Args) {
                 laddr = Some(v);
             } else if args.is(i, "user") {
                 if v != b"default" {
-                    ctx.reply.error_fmt(format_args!("ERR No such user '{}'", String::from_utf8_lossy(v)));
+                    ctx.reply
+                        .error_fmt(format_args!("ERR No such user '{}'", String::from_utf8_lossy(v)));
                     return;
                 }
                 user = Some(v);
@@ -439,7 +460,9 @@ pub fn client_no_touch(ctx: &mut Ctx, args: &Args) {
 /// `CLIENT CACHING YES|NO`: only meaningful with tracking, which is not
 /// built yet, so it answers as Redis does for a client not tracking.
 pub fn client_caching(ctx: &mut Ctx, _args: &Args) {
-    ctx.reply.error(b"ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled");
+    ctx.reply.error(
+        b"ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled",
+    );
 }
 
 /// `CLIENT HELP`

@@ -119,23 +119,25 @@ impl Ctx<'_> {
     }
 }
 
-/// The unknown-command error, quoting the first arguments as Redis does.
+/// The unknown-command error, quoting the first arguments as Redis does:
+/// arguments are added while the list is under 128 bytes, each cut to
+/// what is left of the 128.
 fn unknown_command(reply: &mut Reply, args: &Args) {
-    let mut msg = b"ERR unknown command '".to_vec();
-    let name = args.get(0);
-    msg.extend_from_slice(&name[..name.len().min(128)]);
-    msg.extend_from_slice(b"', with args beginning with: ");
-    let mut budget = 128usize;
+    let mut quoted: Vec<u8> = Vec::new();
     for arg in args.iter().skip(1) {
-        if budget == 0 {
+        if quoted.len() >= 128 {
             break;
         }
-        let take = arg.len().min(budget);
-        msg.push(b'\'');
-        msg.extend_from_slice(&arg[..take]);
-        msg.extend_from_slice(b"' ");
-        budget -= take;
+        let take = arg.len().min(128 - quoted.len());
+        quoted.push(b'\'');
+        quoted.extend_from_slice(&arg[..take]);
+        quoted.extend_from_slice(b"' ");
     }
+    let name = args.get(0);
+    let mut msg = b"ERR unknown command '".to_vec();
+    msg.extend_from_slice(&name[..name.len().min(128)]);
+    msg.extend_from_slice(b"', with args beginning with: ");
+    msg.extend_from_slice(&quoted);
     reply.error(&msg);
 }
 

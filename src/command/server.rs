@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use super::table::{CommandDef, flags};
+use super::docs;
 use super::{Args, Ctx, arg_i64};
 use crate::config::{Config, Enable};
 use crate::server::state::{CmdStat, Stats};
@@ -121,10 +121,6 @@ fn human_bytes(n: u64) -> String {
     format!("{:.2}{unit}", n / div)
 }
 
-/// Highest memory use seen by INFO, process-wide (like the process's RSS,
-/// which it follows).
-static PEAK_MEMORY: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-
 /// Writes `name:value` lines.
 struct Fields<'a>(&'a mut String);
 
@@ -172,7 +168,10 @@ fn info_section(ctx: &Ctx, name: &str, out: &mut String) {
             o.f("os", os_name());
             o.f("arch_bits", usize::BITS);
             o.f("monotonic_clock", "POSIX clock_gettime");
-            o.f("multiplexing_api", if cfg!(target_os = "linux") { "epoll" } else { "kqueue" });
+            o.f(
+                "multiplexing_api",
+                if cfg!(target_os = "linux") { "epoll" } else { "kqueue" },
+            );
             o.f("atomicvar_api", "c11-builtin");
             o.f("gcc_version", "0.0.0");
             o.f("process_id", std::process::id());
@@ -185,8 +184,20 @@ fn info_section(ctx: &Ctx, name: &str, out: &mut String) {
             o.f("hz", st.config.hz);
             o.f("configured_hz", st.config.hz);
             o.f("lru_clock", crate::db::lru_clock(now));
-            o.f("executable", std::env::current_exe().map(|p| p.display().to_string()).unwrap_or_default());
-            o.f("config_file", st.config.file.as_ref().map(|p| p.display().to_string()).unwrap_or_default());
+            o.f(
+                "executable",
+                std::env::current_exe()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default(),
+            );
+            o.f(
+                "config_file",
+                st.config
+                    .file
+                    .as_ref()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default(),
+            );
             o.f("io_threads_active", 0);
         }
         "clients" => {
@@ -205,29 +216,48 @@ fn info_section(ctx: &Ctx, name: &str, out: &mut String) {
         "memory" => {
             title(o.0, "Memory");
             let rss = rss_bytes();
-            let used = rss;
-            let peak = PEAK_MEMORY.fetch_max(used, std::sync::atomic::Ordering::Relaxed).max(used);
-            let clients: usize = ctx.clients.iter().map(|(_, c)| c.rbuf.capacity() + c.reply.capacity()).sum();
-            let overhead = (st.dbs.iter().map(crate::db::Db::overhead).sum::<usize>() + clients) as u64;
-            let dataset = used.saturating_sub(overhead);
-            let perc = |part: u64, whole: u64| if whole == 0 { 0.0 } else { part as f64 * 100.0 / whole as f64 };
+            let clients: usize = ctx
+                .clients
+                .iter()
+                .map(|(_, c)| c.rbuf.capacity() + c.reply.capacity())
+                .sum();
+            // Allocator figures exist only with the binary's counting
+            // allocator; without it they are left out, not guessed.
+            if let Some(used) = crate::memory::used().map(|u| u as u64) {
+                let peak = st.memory_peak.max(used);
+                let overhead =
+                    (st.dbs.iter().map(crate::db::Db::overhead).sum::<usize>() + clients) as u64 + st.memory_startup;
+                let dataset = used.saturating_sub(overhead);
+                let perc = |part: u64, whole: u64| {
+                    if whole == 0 {
+                        0.0
+                    } else {
+                        part as f64 * 100.0 / whole as f64
+                    }
+                };
+                o.f("used_memory", used);
+                o.f("used_memory_human", human_bytes(used));
+                o.f("used_memory_rss", rss);
+                o.f("used_memory_rss_human", human_bytes(rss));
+                o.f("used_memory_peak", peak);
+                o.f("used_memory_peak_human", human_bytes(peak));
+                o.f("used_memory_peak_perc", format!("{:.2}%", perc(used, peak)));
+                o.f("used_memory_overhead", overhead);
+                o.f("used_memory_startup", st.memory_startup);
+                o.f("used_memory_dataset", dataset);
+                o.f(
+                    "used_memory_dataset_perc",
+                    format!("{:.2}%", perc(dataset, used.saturating_sub(st.memory_startup))),
+                );
+            } else {
+                o.f("used_memory_rss", rss);
+                o.f("used_memory_rss_human", human_bytes(rss));
+            }
             let system = total_system_memory();
-            o.f("used_memory", used);
-            o.f("used_memory_human", human_bytes(used));
-            o.f("used_memory_rss", rss);
-            o.f("used_memory_rss_human", human_bytes(rss));
-            o.f("used_memory_peak", peak);
-            o.f("used_memory_peak_human", human_bytes(peak));
-            o.f("used_memory_peak_perc", format!("{:.2}%", perc(used, peak)));
-            o.f("used_memory_overhead", overhead);
-            o.f("used_memory_startup", 0);
-            o.f("used_memory_dataset", dataset);
-            o.f("used_memory_dataset_perc", format!("{:.2}%", perc(dataset, used)));
             o.f("total_system_memory", system);
             o.f("total_system_memory_human", human_bytes(system));
-            for field in ["used_memory_lua", "used_memory_vm_eval"] {
-                o.f(field, 0);
-            }
+            o.f("used_memory_lua", 0);
+            o.f("used_memory_vm_eval", 0);
             o.f("used_memory_lua_human", "0B");
             for field in [
                 "used_memory_scripts_eval",
@@ -245,9 +275,14 @@ fn info_section(ctx: &Ctx, name: &str, out: &mut String) {
             o.f("used_memory_scripts_human", "0B");
             o.f("maxmemory", 0);
             o.f("maxmemory_human", "0B");
-            o.f("maxmemory_policy", String::from_utf8_lossy(st.config.value("maxmemory-policy")));
-            o.f("mem_fragmentation_ratio", "1.00");
-            o.f("mem_fragmentation_bytes", 0);
+            o.f(
+                "maxmemory_policy",
+                String::from_utf8_lossy(st.config.value("maxmemory-policy")),
+            );
+            if let Some(used) = crate::memory::used().filter(|&u| u > 0) {
+                o.f("mem_fragmentation_ratio", format!("{:.2}", rss as f64 / used as f64));
+                o.f("mem_fragmentation_bytes", rss as i64 - used as i64);
+            }
             for field in [
                 "mem_not_counted_for_evict",
                 "mem_replication_backlog",
@@ -266,7 +301,13 @@ fn info_section(ctx: &Ctx, name: &str, out: &mut String) {
         }
         "persistence" => {
             title(o.0, "Persistence");
-            for field in ["loading", "async_loading", "current_cow_peak", "current_cow_size", "current_cow_size_age"] {
+            for field in [
+                "loading",
+                "async_loading",
+                "current_cow_peak",
+                "current_cow_size",
+                "current_cow_size_age",
+            ] {
                 o.f(field, 0);
             }
             o.f("current_fork_perc", "0.00");
@@ -278,7 +319,12 @@ fn info_section(ctx: &Ctx, name: &str, out: &mut String) {
             o.f("rdb_last_bgsave_status", "ok");
             o.f("rdb_last_bgsave_time_sec", -1);
             o.f("rdb_current_bgsave_time_sec", -1);
-            for field in ["rdb_saves", "rdb_last_cow_size", "rdb_last_load_keys_expired", "rdb_last_load_keys_loaded"] {
+            for field in [
+                "rdb_saves",
+                "rdb_last_cow_size",
+                "rdb_last_load_keys_expired",
+                "rdb_last_load_keys_loaded",
+            ] {
                 o.f(field, 0);
             }
             for field in ["aof_enabled", "aof_rewrite_in_progress", "aof_rewrite_scheduled"] {
@@ -290,7 +336,11 @@ fn info_section(ctx: &Ctx, name: &str, out: &mut String) {
             o.f("aof_rewrites", 0);
             o.f("aof_rewrites_consecutive_failures", 0);
             o.f("aof_last_write_status", "ok");
-            for field in ["aof_last_cow_size", "module_fork_in_progress", "module_fork_last_cow_size"] {
+            for field in [
+                "aof_last_cow_size",
+                "module_fork_in_progress",
+                "module_fork_last_cow_size",
+            ] {
                 o.f(field, 0);
             }
         }
@@ -299,19 +349,21 @@ fn info_section(ctx: &Ctx, name: &str, out: &mut String) {
             let s: &Stats = &st.stats;
             o.f("total_connections_received", s.total_connections);
             o.f("total_commands_processed", s.total_commands);
-            o.f("instantaneous_ops_per_sec", 0);
+            o.f("instantaneous_ops_per_sec", st.instant[0].per_second() as u64);
             o.f("total_net_input_bytes", s.net_input_bytes);
             o.f("total_net_output_bytes", s.net_output_bytes);
             o.f("total_net_repl_input_bytes", 0);
             o.f("total_net_repl_output_bytes", 0);
-            for field in [
+            o.f(
                 "instantaneous_input_kbps",
+                format!("{:.2}", st.instant[1].per_second() / 1024.0),
+            );
+            o.f(
                 "instantaneous_output_kbps",
-                "instantaneous_input_repl_kbps",
-                "instantaneous_output_repl_kbps",
-            ] {
-                o.f(field, "0.00");
-            }
+                format!("{:.2}", st.instant[2].per_second() / 1024.0),
+            );
+            o.f("instantaneous_input_repl_kbps", "0.00");
+            o.f("instantaneous_output_repl_kbps", "0.00");
             o.f("rejected_connections", s.rejected_connections);
             for field in ["sync_full", "sync_partial_ok", "sync_partial_err"] {
                 o.f(field, 0);
@@ -320,7 +372,12 @@ fn info_section(ctx: &Ctx, name: &str, out: &mut String) {
             o.f("expired_stale_perc", "0.00");
             o.f("expired_time_cap_reached_count", 0);
             o.f("expire_cycle_cpu_milliseconds", 0);
-            for field in ["evicted_keys", "evicted_clients", "total_eviction_exceeded_time", "current_eviction_exceeded_time"] {
+            for field in [
+                "evicted_keys",
+                "evicted_clients",
+                "total_eviction_exceeded_time",
+                "current_eviction_exceeded_time",
+            ] {
                 o.f(field, 0);
             }
             o.f("keyspace_hits", s.keyspace_hits);
@@ -350,11 +407,19 @@ fn info_section(ctx: &Ctx, name: &str, out: &mut String) {
             o.f("dump_payload_sanitizations", 0);
             o.f("total_reads_processed", s.total_reads_processed);
             o.f("total_writes_processed", s.total_writes_processed);
-            for field in ["io_threaded_reads_processed", "io_threaded_writes_processed", "reply_buffer_shrinks", "reply_buffer_expands"] {
+            for field in [
+                "io_threaded_reads_processed",
+                "io_threaded_writes_processed",
+                "reply_buffer_shrinks",
+                "reply_buffer_expands",
+            ] {
                 o.f(field, 0);
             }
             // loopkv's own: clients closed for passing client-query-buffer-limit.
-            o.f("client_query_buffer_limit_disconnections", s.client_qbuf_limit_disconnections);
+            o.f(
+                "client_query_buffer_limit_disconnections",
+                s.client_qbuf_limit_disconnections,
+            );
         }
         "replication" => {
             title(o.0, "Replication");
@@ -388,7 +453,12 @@ fn info_section(ctx: &Ctx, name: &str, out: &mut String) {
             title(o.0, "Commandstats");
             let table = st.commands;
             for idx in 0..table.len() {
-                let CmdStat { calls, usec, rejected, failed } = st.cmdstats[idx];
+                let CmdStat {
+                    calls,
+                    usec,
+                    rejected,
+                    failed,
+                } = st.cmdstats[idx];
                 if calls == 0 && rejected == 0 && failed == 0 {
                     continue;
                 }
@@ -404,7 +474,10 @@ fn info_section(ctx: &Ctx, name: &str, out: &mut String) {
             let mut errors: Vec<_> = st.errorstats.iter().collect();
             errors.sort();
             for (code, count) in errors {
-                o.f(&format!("errorstat_{}", String::from_utf8_lossy(code)), format!("count={count}"));
+                o.f(
+                    &format!("errorstat_{}", String::from_utf8_lossy(code)),
+                    format!("count={count}"),
+                );
             }
         }
         "latencystats" => {
@@ -427,7 +500,10 @@ fn info_section(ctx: &Ctx, name: &str, out: &mut String) {
                     .iter()
                     .map(|&p| format!("p{p}={:.3}", histogram_percentile(hist, calls, p)))
                     .collect();
-                o.f(&format!("latency_percentiles_usec_{}", table.full_name(idx)), values.join(","));
+                o.f(
+                    &format!("latency_percentiles_usec_{}", table.full_name(idx)),
+                    values.join(","),
+                );
             }
         }
         "cluster" => {
@@ -438,7 +514,10 @@ fn info_section(ctx: &Ctx, name: &str, out: &mut String) {
             title(o.0, "Keyspace");
             for (i, db) in st.dbs.iter().enumerate() {
                 if !db.is_empty() {
-                    o.f(&format!("db{i}"), format!("keys={},expires={},avg_ttl=0", db.len(), db.expires_len()));
+                    o.f(
+                        &format!("db{i}"),
+                        format!("keys={},expires={},avg_ttl=0", db.len(), db.expires_len()),
+                    );
                 }
             }
         }
@@ -490,14 +569,16 @@ pub fn info(ctx: &mut Ctx, args: &Args) {
 pub fn config_get(ctx: &mut Ctx, args: &Args) {
     let mut pairs: Vec<(Vec<u8>, &'static str, Vec<u8>)> = Vec::new();
     let seen = |pairs: &[(Vec<u8>, &'static str, Vec<u8>)], name: &[u8], canonical: &str| {
-        pairs.iter().any(|(n, c, _)| *c == canonical || n.eq_ignore_ascii_case(name))
+        pairs
+            .iter()
+            .any(|(n, c, _)| *c == canonical || n.eq_ignore_ascii_case(name))
     };
     for pattern in args.iter().skip(2) {
         if !pattern.iter().any(|c| matches!(c, b'*' | b'?' | b'[')) {
-            if let Some(canonical) = Config::canonical_name(pattern) {
-                if !seen(&pairs, pattern, canonical) {
-                    pairs.push((pattern.to_vec(), canonical, ctx.st.config.value(canonical).to_vec()));
-                }
+            if let Some(canonical) = Config::canonical_name(pattern)
+                && !seen(&pairs, pattern, canonical)
+            {
+                pairs.push((pattern.to_vec(), canonical, ctx.st.config.value(canonical).to_vec()));
             }
             continue;
         }
@@ -519,7 +600,7 @@ pub fn config_get(ctx: &mut Ctx, args: &Args) {
 /// every other error, then immutable and duplicate names, reported as
 /// typed), then the values in order (reported under the canonical name).
 pub fn config_set(ctx: &mut Ctx, args: &Args) {
-    if args.len() % 2 != 0 {
+    if !args.len().is_multiple_of(2) {
         ctx.reply.syntax_error();
         return;
     }
@@ -529,7 +610,10 @@ pub fn config_set(ctx: &mut Ctx, args: &Args) {
             String::from_utf8_lossy(name)
         ));
     };
-    let pairs: Vec<(&[u8], &[u8])> = (2..args.len()).step_by(2).map(|j| (args.get(j), args.get(j + 1))).collect();
+    let pairs: Vec<(&[u8], &[u8])> = (2..args.len())
+        .step_by(2)
+        .map(|j| (args.get(j), args.get(j + 1)))
+        .collect();
     if let Some((name, _)) = pairs.iter().find(|(name, _)| Config::canonical_name(name).is_none()) {
         ctx.reply.error_fmt(format_args!(
             "ERR Unknown option or number of arguments for CONFIG SET - '{}'",
@@ -541,10 +625,10 @@ pub fn config_set(ctx: &mut Ctx, args: &Args) {
     for &(name, value) in &pairs {
         let canonical = Config::canonical_name(name).unwrap_or_default();
         // Mutability is only known to `Config::set`: probe a scratch copy.
-        if let Err(e) = ctx.st.config.clone().set(name, value) {
-            if e.message == IMMUTABLE {
-                return failed(ctx, name, IMMUTABLE);
-            }
+        if let Err(e) = ctx.st.config.clone().set(name, value)
+            && e.message == IMMUTABLE
+        {
+            return failed(ctx, name, IMMUTABLE);
         }
         if seen.contains(&canonical) {
             return failed(ctx, name, "duplicate parameter");
@@ -607,148 +691,11 @@ pub fn config_help(ctx: &mut Ctx, _args: &Args) {
 
 // ---- COMMAND -----------------------------------------------------------------------------
 
-fn flag_names(def: &CommandDef) -> Vec<&'static str> {
-    let mut names: Vec<&'static str> = flags::NAMES.iter().filter(|(f, _)| def.flags & f != 0).map(|(_, n)| *n).collect();
-    if def.keys.0 == 0 && def.subcommands.is_empty() && ["sort", "eval"].contains(&def.name) {
-        names.push("movablekeys");
-    }
-    names
-}
-
-/// One key specification (Redis 7.0's `key_specs`): where the keys start
-/// (`index`), where they end (`lastkey`: relative to `index` if >= 0, to
-/// the end if negative), the step, and the access flags.
-struct KeySpec {
-    flags: &'static [&'static str],
-    index: i32,
-    lastkey: i32,
-    keystep: i32,
-}
-
-const fn spec(flags: &'static [&'static str], index: i32, lastkey: i32, keystep: i32) -> KeySpec {
-    KeySpec { flags, index, lastkey, keystep }
-}
-
-const RO: &[&str] = &["RO"];
-const RO_ACCESS: &[&str] = &["RO", "access"];
-const RW_ACCESS_UPDATE: &[&str] = &["RW", "access", "update"];
-const RW_ACCESS_DELETE: &[&str] = &["RW", "access", "delete"];
-const RW_UPDATE: &[&str] = &["RW", "update"];
-const OW_UPDATE: &[&str] = &["OW", "update"];
-const OW_INSERT: &[&str] = &["OW", "insert"];
-const RM_DELETE: &[&str] = &["RM", "delete"];
-
-/// Key specifications of every command that takes keys, as Redis 7.0.15
-/// reports them in COMMAND INFO. (This belongs with the command table;
-/// it lives here until the table carries key specs.)
-static KEY_SPECS: &[(&str, &[KeySpec])] = &[
-    ("append", &[spec(&["RW", "insert"], 1, 0, 1)]),
-    ("copy", &[spec(RO_ACCESS, 1, 0, 1), spec(OW_UPDATE, 2, 0, 1)]),
-    ("decr", &[spec(RW_ACCESS_UPDATE, 1, 0, 1)]),
-    ("decrby", &[spec(RW_ACCESS_UPDATE, 1, 0, 1)]),
-    ("del", &[spec(RM_DELETE, 1, -1, 1)]),
-    ("exists", &[spec(RO, 1, -1, 1)]),
-    ("expire", &[spec(RW_UPDATE, 1, 0, 1)]),
-    ("expireat", &[spec(RW_UPDATE, 1, 0, 1)]),
-    ("expiretime", &[spec(RO_ACCESS, 1, 0, 1)]),
-    ("get", &[spec(RO_ACCESS, 1, 0, 1)]),
-    ("getdel", &[spec(RW_ACCESS_DELETE, 1, 0, 1)]),
-    ("getex", &[spec(RW_ACCESS_UPDATE, 1, 0, 1)]),
-    ("getrange", &[spec(RO_ACCESS, 1, 0, 1)]),
-    ("getset", &[spec(RW_ACCESS_UPDATE, 1, 0, 1)]),
-    ("incr", &[spec(RW_ACCESS_UPDATE, 1, 0, 1)]),
-    ("incrby", &[spec(RW_ACCESS_UPDATE, 1, 0, 1)]),
-    ("incrbyfloat", &[spec(RW_ACCESS_UPDATE, 1, 0, 1)]),
-    ("lcs", &[spec(RO_ACCESS, 1, 1, 1)]),
-    ("memory|usage", &[spec(RO, 2, 0, 1)]),
-    ("mget", &[spec(RO_ACCESS, 1, -1, 1)]),
-    ("move", &[spec(RW_ACCESS_UPDATE, 1, 0, 1)]),
-    ("mset", &[spec(OW_UPDATE, 1, -1, 2)]),
-    ("msetnx", &[spec(OW_INSERT, 1, -1, 2)]),
-    ("object|encoding", &[spec(RO, 2, 0, 1)]),
-    ("object|freq", &[spec(RO, 2, 0, 1)]),
-    ("object|idletime", &[spec(RO, 2, 0, 1)]),
-    ("object|refcount", &[spec(RO, 2, 0, 1)]),
-    ("persist", &[spec(RW_UPDATE, 1, 0, 1)]),
-    ("pexpire", &[spec(RW_UPDATE, 1, 0, 1)]),
-    ("pexpireat", &[spec(RW_UPDATE, 1, 0, 1)]),
-    ("pexpiretime", &[spec(RO_ACCESS, 1, 0, 1)]),
-    ("psetex", &[spec(OW_UPDATE, 1, 0, 1)]),
-    ("pttl", &[spec(RO_ACCESS, 1, 0, 1)]),
-    ("rename", &[spec(RW_ACCESS_DELETE, 1, 0, 1), spec(OW_UPDATE, 2, 0, 1)]),
-    ("renamenx", &[spec(RW_ACCESS_DELETE, 1, 0, 1), spec(OW_INSERT, 2, 0, 1)]),
-    ("set", &[spec(&["RW", "access", "update", "variable_flags"], 1, 0, 1)]),
-    ("setex", &[spec(OW_UPDATE, 1, 0, 1)]),
-    ("setnx", &[spec(OW_INSERT, 1, 0, 1)]),
-    ("setrange", &[spec(RW_UPDATE, 1, 0, 1)]),
-    ("strlen", &[spec(RO, 1, 0, 1)]),
-    ("substr", &[spec(RO_ACCESS, 1, 0, 1)]),
-    ("touch", &[spec(RO, 1, -1, 1)]),
-    ("ttl", &[spec(RO_ACCESS, 1, 0, 1)]),
-    ("type", &[spec(RO, 1, 0, 1)]),
-    ("unlink", &[spec(RM_DELETE, 1, -1, 1)]),
-];
-
-fn key_specs(full_name: &str) -> &'static [KeySpec] {
-    KEY_SPECS.iter().find(|(n, _)| *n == full_name).map_or(&[], |(_, specs)| specs)
-}
-
-/// One command's COMMAND INFO entry.
+/// One COMMAND INFO entry (subcommands included), from the docs data.
 fn command_info_entry(ctx: &mut Ctx, idx: usize) {
-    let table = ctx.st.commands;
-    let def = table.def(idx);
-    ctx.reply.array(10);
-    ctx.reply.bulk(table.full_name(idx).as_bytes());
-    ctx.reply.int(def.arity as i64);
-    let names = flag_names(def);
-    ctx.reply.set(names.len());
-    for n in names {
-        ctx.reply.simple(n.as_bytes());
-    }
-    let (first, last, step) = def.keys;
-    ctx.reply.int(first as i64);
-    ctx.reply.int(last as i64);
-    ctx.reply.int(step as i64);
-    let cats = def.acl_categories();
-    ctx.reply.set(cats.len());
-    for c in cats {
-        ctx.reply.simple(c.as_bytes());
-    }
-    ctx.reply.set(0);
-    let specs = key_specs(table.full_name(idx));
-    ctx.reply.array(specs.len());
-    for spec in specs {
-        ctx.reply.map(3);
-        ctx.reply.bulk(b"flags");
-        ctx.reply.set(spec.flags.len());
-        for f in spec.flags {
-            ctx.reply.simple(f.as_bytes());
-        }
-        ctx.reply.bulk(b"begin_search");
-        ctx.reply.map(2);
-        ctx.reply.bulk(b"type");
-        ctx.reply.bulk(b"index");
-        ctx.reply.bulk(b"spec");
-        ctx.reply.map(1);
-        ctx.reply.bulk(b"index");
-        ctx.reply.int(spec.index as i64);
-        ctx.reply.bulk(b"find_keys");
-        ctx.reply.map(2);
-        ctx.reply.bulk(b"type");
-        ctx.reply.bulk(b"range");
-        ctx.reply.bulk(b"spec");
-        ctx.reply.map(3);
-        ctx.reply.bulk(b"lastkey");
-        ctx.reply.int(spec.lastkey as i64);
-        ctx.reply.bulk(b"keystep");
-        ctx.reply.int(spec.keystep as i64);
-        ctx.reply.bulk(b"limit");
-        ctx.reply.int(0);
-    }
-    let subs: Vec<usize> = table.subcommands(idx).collect();
-    ctx.reply.array(subs.len());
-    for s in subs {
-        command_info_entry(ctx, s);
+    let name = ctx.st.commands.full_name(idx);
+    if !docs::reply_info(ctx.reply, name) {
+        ctx.reply.null();
     }
 }
 
@@ -770,7 +717,8 @@ pub fn command_info(ctx: &mut Ctx, args: &Args) {
     for name in args.iter().skip(2) {
         match ctx.st.commands.lookup_full(name) {
             Some(idx) => command_info_entry(ctx, idx),
-            None => ctx.reply.null_array(),
+            // Redis's addReplyNull: `$-1` in RESP2.
+            None => ctx.reply.null(),
         }
     }
 }
@@ -795,16 +743,16 @@ pub fn command_list(ctx: &mut Ctx, args: &Args) {
     let mut names = Vec::new();
     for &idx in table.top() {
         for i in std::iter::once(idx).chain(table.subcommands(idx)) {
-            let def = table.def(i);
             let name = table.full_name(i);
             let keep = match &filter {
                 None => true,
                 Some((kind, value)) => match kind.as_str() {
                     "module" => false,
-                    "aclcat" => {
-                        let wanted = String::from_utf8_lossy(value).to_ascii_lowercase();
-                        def.acl_categories().iter().any(|c| c[1..] == wanted)
-                    }
+                    "aclcat" => docs::lookup(name).is_some_and(|d| {
+                        d.acl_categories
+                            .iter()
+                            .any(|c| c.as_bytes()[1..].eq_ignore_ascii_case(value))
+                    }),
                     "pattern" => crate::util::glob::string_match(value, name.as_bytes(), true),
                     _ => {
                         ctx.reply.syntax_error();
@@ -823,46 +771,7 @@ pub fn command_list(ctx: &mut Ctx, args: &Args) {
     }
 }
 
-fn command_docs_entry(ctx: &mut Ctx, idx: usize) {
-    let table = ctx.st.commands;
-    let def = table.def(idx);
-    let subs: Vec<usize> = table.subcommands(idx).collect();
-    let mut fields = 4;
-    if def.deprecated.is_some() {
-        fields += 3;
-    }
-    if !subs.is_empty() {
-        fields += 1;
-    }
-    ctx.reply.map(fields);
-    ctx.reply.bulk(b"summary");
-    ctx.reply.bulk(def.summary.as_bytes());
-    ctx.reply.bulk(b"since");
-    ctx.reply.bulk(def.since.as_bytes());
-    ctx.reply.bulk(b"group");
-    ctx.reply.bulk(def.group.as_bytes());
-    ctx.reply.bulk(b"complexity");
-    ctx.reply.bulk(def.complexity.as_bytes());
-    if let Some((since, replaced_by)) = def.deprecated {
-        ctx.reply.bulk(b"doc_flags");
-        ctx.reply.set(1);
-        ctx.reply.simple(b"deprecated");
-        ctx.reply.bulk(b"deprecated_since");
-        ctx.reply.bulk(since.as_bytes());
-        ctx.reply.bulk(b"replaced_by");
-        ctx.reply.bulk(replaced_by.as_bytes());
-    }
-    if !subs.is_empty() {
-        ctx.reply.bulk(b"subcommands");
-        ctx.reply.map(subs.len());
-        for s in subs {
-            ctx.reply.bulk(table.full_name(s).as_bytes());
-            command_docs_entry(ctx, s);
-        }
-    }
-}
-
-/// `COMMAND DOCS [command-name ...]`
+/// `COMMAND DOCS [command-name ...]`: unknown names are left out.
 pub fn command_docs(ctx: &mut Ctx, args: &Args) {
     let table = ctx.st.commands;
     let list: Vec<usize> = if args.len() == 2 {
@@ -870,11 +779,48 @@ pub fn command_docs(ctx: &mut Ctx, args: &Args) {
     } else {
         args.iter().skip(2).filter_map(|n| table.lookup_full(n)).collect()
     };
-    ctx.reply.map(list.len());
-    for idx in list {
-        ctx.reply.bulk(table.full_name(idx).as_bytes());
-        command_docs_entry(ctx, idx);
+    let names: Vec<&str> = list
+        .into_iter()
+        .map(|i| table.full_name(i))
+        .filter(|n| docs::lookup(n).is_some())
+        .collect();
+    ctx.reply.map(names.len());
+    for name in names {
+        ctx.reply.bulk(name.as_bytes());
+        docs::reply_docs(ctx.reply, name);
     }
+}
+
+/// Positions (in the command line, name = 0) of the keys one key spec
+/// finds in a command of `argc` arguments, as Redis's
+/// `getKeysUsingKeySpecs`; None when the spec does not fit the arguments
+/// (or is of a kind no loopkv command has).
+fn spec_positions(spec: &docs::KeySpec, argc: i32) -> Option<Vec<i32>> {
+    let docs::BeginSearch::Index(first) = spec.begin_search else {
+        return None;
+    };
+    let (last, step) = match spec.find_keys {
+        docs::FindKeys::Range {
+            lastkey,
+            keystep,
+            limit,
+        } => {
+            let last = if lastkey >= 0 {
+                first + lastkey
+            } else if limit <= 1 {
+                argc + lastkey
+            } else {
+                first + ((argc - 1) - first) / limit + lastkey
+            };
+            (last, keystep)
+        }
+        // No loopkv command counts its keys in an argument yet.
+        docs::FindKeys::Keynum { .. } | docs::FindKeys::Unknown => return None,
+    };
+    if last >= argc || last < first || first >= argc || step < 1 {
+        return None;
+    }
+    Some((first..=last).step_by(step as usize).collect())
 }
 
 /// Key arguments of the command line `args[2..]` with their access flags,
@@ -883,10 +829,11 @@ pub fn command_docs(ctx: &mut Ctx, args: &Args) {
 fn keys_of(ctx: &mut Ctx, args: &Args) -> Option<Vec<(usize, &'static [&'static str])>> {
     let table = ctx.st.commands;
     let mut idx = table.lookup(&args[2]);
-    if let Some(parent) = idx {
-        if !table.def(parent).subcommands.is_empty() && args.len() > 3 {
-            idx = table.lookup_sub(parent, &args[3]);
-        }
+    if let Some(parent) = idx
+        && !table.def(parent).subcommands.is_empty()
+        && args.len() > 3
+    {
+        idx = table.lookup_sub(parent, &args[3]);
     }
     let Some(idx) = idx else {
         ctx.reply.error(b"ERR Invalid command specified");
@@ -894,28 +841,33 @@ fn keys_of(ctx: &mut Ctx, args: &Args) -> Option<Vec<(usize, &'static [&'static 
     };
     let def = table.def(idx);
     let name = table.full_name(idx);
-    if key_specs(name).is_empty() {
+    let specs = docs::lookup(name).map_or(&[][..], |d| d.key_specs);
+    if specs.is_empty() {
         ctx.reply.error(b"ERR The command has no key arguments");
         return None;
     }
     let argc = (args.len() - 2) as i32;
     if (def.arity > 0 && argc != def.arity) || argc < -def.arity {
-        ctx.reply.error(b"ERR Invalid number of arguments specified for command");
+        ctx.reply
+            .error(b"ERR Invalid number of arguments specified for command");
         return None;
     }
     let mut keys = Vec::new();
-    for spec in key_specs(name) {
-        let last = if spec.lastkey >= 0 { spec.index + spec.lastkey } else { argc + spec.lastkey };
-        let mut i = spec.index;
-        while i <= last.min(argc - 1) {
-            keys.push((i as usize + 2, spec.flags));
-            i += spec.keystep;
-        }
+    for spec in specs {
+        let Some(positions) = spec_positions(spec, argc) else {
+            ctx.reply.error(b"ERR Invalid arguments specified for command");
+            return None;
+        };
+        keys.extend(positions.into_iter().map(|i| (i as usize + 2, spec.flags)));
     }
     // SET's flags depend on GET (Redis's `setGetKeys`).
     if name == "set" {
         let get = args.iter().skip(5).any(|a| a.eq_ignore_ascii_case(b"get"));
-        let flags: &'static [&'static str] = if get { RW_ACCESS_UPDATE } else { OW_UPDATE };
+        let flags: &'static [&'static str] = if get {
+            &["RW", "access", "update"]
+        } else {
+            &["OW", "update"]
+        };
         keys.iter_mut().for_each(|k| k.1 = flags);
     }
     if keys.is_empty() {
@@ -981,7 +933,9 @@ pub fn command_help(ctx: &mut Ctx, _args: &Args) {
 
 /// `TIME`
 pub fn time(ctx: &mut Ctx, _args: &Args) {
-    let d = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    let d = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
     ctx.reply.array(2);
     ctx.reply.bulk_i64(d.as_secs() as i64);
     ctx.reply.bulk_i64(d.subsec_micros() as i64);
@@ -1089,7 +1043,8 @@ fn jemalloc_size(n: usize) -> usize {
 
 /// `MEMORY MALLOC-STATS`
 pub fn memory_malloc_stats(ctx: &mut Ctx, _args: &Args) {
-    ctx.reply.verbatim(b"txt", b"Stats not supported for the current allocator");
+    ctx.reply
+        .verbatim(b"txt", b"Stats not supported for the current allocator");
 }
 
 /// `MEMORY PURGE`
@@ -1138,7 +1093,12 @@ pub fn latency_latest(ctx: &mut Ctx, _args: &Args) {
 /// `LATENCY HISTORY event`
 pub fn latency_history(ctx: &mut Ctx, args: &Args) {
     let name = String::from_utf8_lossy(&args[2]).into_owned();
-    let samples = ctx.st.latency.get(name.as_str()).map(|e| e.samples.clone()).unwrap_or_default();
+    let samples = ctx
+        .st
+        .latency
+        .get(name.as_str())
+        .map(|e| e.samples.clone())
+        .unwrap_or_default();
     ctx.reply.array(samples.len());
     for (ts, ms) in samples {
         ctx.reply.array(2);
@@ -1239,7 +1199,13 @@ pub fn slowlog_get(ctx: &mut Ctx, args: &Args) {
         subcommand_syntax_error(ctx, args);
         return;
     }
-    let entries: Vec<_> = ctx.st.slowlog.iter().take(usize::try_from(count).unwrap_or(usize::MAX)).cloned().collect();
+    let entries: Vec<_> = ctx
+        .st
+        .slowlog
+        .iter()
+        .take(usize::try_from(count).unwrap_or(usize::MAX))
+        .cloned()
+        .collect();
     ctx.reply.array(entries.len());
     for e in entries {
         ctx.reply.array(6);
@@ -1303,7 +1269,10 @@ pub fn function_list(ctx: &mut Ctx, args: &Args) {
             library = true;
             j += 1;
         } else {
-            ctx.reply.error_fmt(format_args!("ERR Unknown argument {}", String::from_utf8_lossy(&args[j])));
+            ctx.reply.error_fmt(format_args!(
+                "ERR Unknown argument {}",
+                String::from_utf8_lossy(&args[j])
+            ));
             return;
         }
         j += 1;
@@ -1449,7 +1418,7 @@ fn rdb_string_len(value: &crate::db::Value, len: usize) -> usize {
             -128..=127 => 2,
             -32768..=32767 => 3,
             -2147483648..=2147483647 => 5,
-            _ => 1 + len.min(20) + 0,
+            _ => 1 + len.min(20),
         };
     }
     let header = if len < 64 {
@@ -1470,6 +1439,8 @@ fn debug_protocol(ctx: &mut Ctx, args: &Args) {
     match kind.as_str() {
         "string" => r.bulk(b"Hello World"),
         "integer" => r.int(12345),
+        // Redis's test value, not an approximation of pi.
+        #[allow(clippy::approx_constant)]
         "double" => r.double(3.141),
         "bignum" => r.big_number(b"1234567999999999999999999999999999999"),
         "null" => r.null(),

@@ -117,8 +117,9 @@ impl Parser {
         self.max_bulk = max_bulk;
     }
 
-    /// While set, multibulk counts and bulk lengths above 10 are refused,
-    /// as Redis does for a client that still has to authenticate.
+    /// While set, multibulk counts above 10 and bulk lengths above 16384
+    /// are refused, as Redis does for a client that still has to
+    /// authenticate.
     pub fn set_unauthenticated(&mut self, unauthenticated: bool) {
         self.unauthenticated = unauthenticated;
     }
@@ -242,7 +243,7 @@ impl Parser {
                     if !ok || n < 0 || n > self.max_bulk {
                         return Err(ProtocolError::InvalidBulkLength);
                     }
-                    if self.unauthenticated && n > 10 {
+                    if self.unauthenticated && n > 16384 {
                         return Err(ProtocolError::UnauthenticatedBulkLength);
                     }
                     self.want = Want::BulkBody {

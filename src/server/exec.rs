@@ -64,6 +64,8 @@ pub fn process_input(st: &mut State, clients: &mut Slab<Client>, token: usize) -
                 rpos += len;
                 ran = true;
                 let c = &clients[token];
+                // AUTH, HELLO and RESET change what the parser may accept.
+                parser.set_unauthenticated(!c.authenticated);
                 if c.close_after_reply || c.close_asap {
                     break;
                 }

@@ -380,6 +380,7 @@ impl Server {
                 Ok(n) => {
                     c.net_in += n as u64;
                     self.state.stats.net_input_bytes += n as u64;
+                    self.state.stats.total_reads_processed += 1;
                     let limit = self.state.config.client_query_buffer_limit;
                     if c.query_len() > limit {
                         warn!(
@@ -489,6 +490,7 @@ impl Server {
         }
         c.net_out += written as u64;
         self.state.stats.net_output_bytes += written as u64;
+        self.state.stats.total_writes_processed += 1;
         let pending = c.reply.pending();
         if pending == 0 {
             if c.close_after_reply {

@@ -55,6 +55,34 @@ pub struct LatencyEvent {
     pub max: u64,
 }
 
+/// An instantaneous rate, as Redis's `trackInstantaneousMetric`: the mean
+/// of the last 16 samples of (counter delta / time delta).
+#[derive(Debug, Clone, Default)]
+pub struct Instant {
+    last_ms: u64,
+    last_value: u64,
+    samples: [f64; 16],
+    next: usize,
+}
+
+impl Instant {
+    /// Records the counter's current `value` at `now_ms`.
+    pub fn track(&mut self, now_ms: u64, value: u64) {
+        if self.last_ms != 0 && now_ms > self.last_ms {
+            let rate = value.saturating_sub(self.last_value) as f64 * 1000.0 / (now_ms - self.last_ms) as f64;
+            self.samples[self.next] = rate;
+            self.next = (self.next + 1) % self.samples.len();
+        }
+        self.last_ms = now_ms;
+        self.last_value = value;
+    }
+
+    /// Per-second rate averaged over the samples.
+    pub fn per_second(&self) -> f64 {
+        self.samples.iter().sum::<f64>() / self.samples.len() as f64
+    }
+}
+
 pub struct State {
     pub config: Config,
     pub dbs: Vec<Db>,
@@ -79,6 +107,12 @@ pub struct State {
     pub dirty: u64,
     pub lastsave_secs: u64,
     pub connected_clients: usize,
+    /// Rates of commands, input bytes and output bytes (INFO instantaneous_*).
+    pub instant: [Instant; 3],
+    last_sample_ms: u64,
+    /// Allocator bytes in use when the server started, and the highest seen.
+    pub memory_startup: u64,
+    pub memory_peak: u64,
     next_client_id: u64,
     kills: Vec<usize>,
     pub rng: Rng,
@@ -113,6 +147,10 @@ impl State {
             dirty: 0,
             lastsave_secs: now / 1000,
             connected_clients: 0,
+            instant: Default::default(),
+            last_sample_ms: 0,
+            memory_startup: crate::memory::used().unwrap_or(0) as u64,
+            memory_peak: 0,
             next_client_id: 1,
             kills: Vec::new(),
             rng: Rng(rng),
@@ -172,8 +210,22 @@ impl State {
         }
     }
 
-    pub fn cron(&mut self, _now: u64, clients: usize) {
+    pub fn cron(&mut self, now: u64, clients: usize) {
         self.connected_clients = clients;
+        if now >= self.last_sample_ms + 100 {
+            self.last_sample_ms = now;
+            let counters = [
+                self.stats.total_commands,
+                self.stats.net_input_bytes,
+                self.stats.net_output_bytes,
+            ];
+            for (metric, value) in self.instant.iter_mut().zip(counters) {
+                metric.track(now, value);
+            }
+        }
+        if let Some(used) = crate::memory::used() {
+            self.memory_peak = self.memory_peak.max(used as u64);
+        }
         // Active rehashing, as Redis's `activerehashing`: at most about a
         // millisecond per call, so a table being resized finishes even
         // when no commands touch it.

@@ -108,13 +108,7 @@ fn same_byte(a: u8, b: u8, nocase: bool) -> bool {
 /// `patternLen`/`stringLen` (invariant: `p <= pattern.len()`,
 /// `s <= string.len()`). `skip_longer_matches` is shared by the whole
 /// recursion; `nesting` is the number of enclosing `*`.
-fn match_impl(
-    pattern: &[u8],
-    string: &[u8],
-    nocase: bool,
-    skip_longer_matches: &mut bool,
-    nesting: u32,
-) -> bool {
+fn match_impl(pattern: &[u8], string: &[u8], nocase: bool, skip_longer_matches: &mut bool, nesting: u32) -> bool {
     // Protection against abusive patterns.
     if nesting > MAX_NESTING {
         return false;
@@ -284,10 +278,7 @@ mod tests {
     #[test]
     fn keyspace_tcl_long_nested_loops() {
         let t = Instant::now();
-        assert!(!m(
-            b"a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*b",
-            &[b'a'; 40]
-        ));
+        assert!(!m(b"a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*b", &[b'a'; 40]));
         assert!(t.elapsed() < Duration::from_secs(1));
     }
 
@@ -321,15 +312,9 @@ mod tests {
         let p = b"*a".repeat(500);
         assert!(!m(&[p.as_slice(), b"b"].concat(), &[b'a'; 5000]));
         assert!(!m(&b"*?".repeat(2000), &[b'x'; 1999]));
-        assert!(!m(
-            &[b"*".repeat(100_000).as_slice(), b"x"].concat(),
-            &[b'y'; 10_000]
-        ));
+        assert!(!m(&[b"*".repeat(100_000).as_slice(), b"x"].concat(), &[b'y'; 10_000]));
         assert!(m(&b"*".repeat(100_000), b"anything"));
-        assert!(!mi(
-            &[b"A*".repeat(40).as_slice(), b"?b"].concat(),
-            &[b'a'; 3000]
-        ));
+        assert!(!mi(&[b"A*".repeat(40).as_slice(), b"?b"].concat(), &[b'a'; 3000]));
         assert!(t.elapsed() < Duration::from_secs(2));
     }
 

@@ -58,13 +58,7 @@ pub fn split_args_in_place(line: &mut [u8], out: &mut Vec<Range<usize>>) -> bool
     // Byte at `i` as the C code reads it (`*p`, `*(p+1)`, ...): 0 at or past
     // the end. Reads are always at or after the read cursor, which is never
     // behind the write cursor, so they only ever see original input bytes.
-    let at = |line: &[u8], i: usize| -> u8 {
-        if i < end {
-            line.get(i).copied().unwrap_or(0)
-        } else {
-            0
-        }
-    };
+    let at = |line: &[u8], i: usize| -> u8 { if i < end { line.get(i).copied().unwrap_or(0) } else { 0 } };
     let put = |line: &mut [u8], w: &mut usize, b: u8| {
         if let Some(slot) = line.get_mut(*w) {
             *slot = b;
@@ -186,19 +180,13 @@ mod tests {
     }
 
     fn ok(line: &[u8], want: &[&[u8]]) {
-        let got = split(line)
-            .unwrap_or_else(|| panic!("{:?} failed to split", line.escape_ascii().to_string()));
+        let got = split(line).unwrap_or_else(|| panic!("{:?} failed to split", line.escape_ascii().to_string()));
         let want: Vec<Vec<u8>> = want.iter().map(|a| a.to_vec()).collect();
         assert_eq!(got, want, "line {:?}", line.escape_ascii().to_string());
     }
 
     fn err(line: &[u8]) {
-        assert_eq!(
-            split(line),
-            None,
-            "line {:?}",
-            line.escape_ascii().to_string()
-        );
+        assert_eq!(split(line), None, "line {:?}", line.escape_ascii().to_string());
     }
 
     #[test]
@@ -242,10 +230,7 @@ mod tests {
         ok(b"\"\\q\"", &[b"q"]);
         ok(b"\"\\'\"", &[b"'"]);
         ok(b"\"a\\nb\\tc\"", &[b"a\nb\tc"]);
-        ok(
-            b"\"newline are supported\\n\"",
-            &[b"newline are supported\n"],
-        );
+        ok(b"\"newline are supported\\n\"", &[b"newline are supported\n"]);
     }
 
     #[test]

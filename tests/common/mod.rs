@@ -47,9 +47,7 @@ pub fn start_with(directives: &[(&str, &str)]) -> (Handle, SocketAddr) {
     config.apply(b"port", &[b"0".to_vec()]).unwrap();
     config.apply(b"bind", &[b"127.0.0.1".to_vec()]).unwrap();
     for (name, value) in directives {
-        config
-            .apply(name.as_bytes(), &[value.as_bytes().to_vec()])
-            .unwrap();
+        config.apply(name.as_bytes(), &[value.as_bytes().to_vec()]).unwrap();
     }
     let server = loopkv::Server::bind(config).unwrap();
     let addr = server.local_addr();
@@ -89,10 +87,7 @@ fn start_real_redis(directives: &[(&str, &str)]) -> (Handle, SocketAddr) {
     let addr = SocketAddr::from(([127, 0, 0, 1], port));
     let deadline = Instant::now() + Duration::from_secs(5);
     while TcpStream::connect(addr).is_err() {
-        assert!(
-            Instant::now() < deadline,
-            "redis-server did not start on {port}"
-        );
+        assert!(Instant::now() < deadline, "redis-server did not start on {port}");
         std::thread::sleep(Duration::from_millis(10));
     }
     (handle, addr)
@@ -148,22 +143,14 @@ pub fn reply_len(buf: &[u8]) -> Option<usize> {
         }
         b'*' | b'~' | b'>' | b'%' | b'|' => {
             let n = number();
-            let items = if matches!(buf[0], b'%' | b'|') {
-                n * 2
-            } else {
-                n.max(0)
-            };
+            let items = if matches!(buf[0], b'%' | b'|') { n * 2 } else { n.max(0) };
             let mut at = header;
             for _ in 0..items {
                 at += reply_len(&buf[at..])?;
             }
             Some(at)
         }
-        other => panic!(
-            "not a RESP reply type: {:?} in {}",
-            other as char,
-            show(buf)
-        ),
+        other => panic!("not a RESP reply type: {:?} in {}", other as char, show(buf)),
     }
 }
 
@@ -171,8 +158,7 @@ pub fn reply_len(buf: &[u8]) -> Option<usize> {
 fn count_replies(mut bytes: &[u8]) -> usize {
     let mut n = 0;
     while !bytes.is_empty() {
-        let len = reply_len(bytes)
-            .unwrap_or_else(|| panic!("incomplete expected reply: {}", show(bytes)));
+        let len = reply_len(bytes).unwrap_or_else(|| panic!("incomplete expected reply: {}", show(bytes)));
         bytes = &bytes[len..];
         n += 1;
     }
@@ -316,19 +302,13 @@ impl Conn {
 pub fn parse_bulk_array(reply: &[u8]) -> Vec<Vec<u8>> {
     assert_eq!(reply[0], b'*', "not an array: {}", show(reply));
     let end = reply.windows(2).position(|w| w == b"\r\n").unwrap();
-    let n: usize = std::str::from_utf8(&reply[1..end])
-        .unwrap()
-        .parse()
-        .unwrap();
+    let n: usize = std::str::from_utf8(&reply[1..end]).unwrap().parse().unwrap();
     let mut at = end + 2;
     let mut items = Vec::with_capacity(n);
     for _ in 0..n {
         assert_eq!(reply[at], b'$', "not a bulk string: {}", show(&reply[at..]));
         let end = at + reply[at..].windows(2).position(|w| w == b"\r\n").unwrap();
-        let len: usize = std::str::from_utf8(&reply[at + 1..end])
-            .unwrap()
-            .parse()
-            .unwrap();
+        let len: usize = std::str::from_utf8(&reply[at + 1..end]).unwrap().parse().unwrap();
         items.push(reply[end + 2..end + 2 + len].to_vec());
         at = end + 2 + len + 2;
     }

@@ -40,7 +40,10 @@ impl Loopkv {
         let server = loopkv::Server::bind(config).expect("bind loopkv");
         let addr = server.local_addr();
         let handle = server.spawn().expect("spawn loopkv");
-        Loopkv { addr, handle: Some(handle) }
+        Loopkv {
+            addr,
+            handle: Some(handle),
+        }
     }
 
     /// Loopkv with DEBUG enabled, as the differential tier runs it.
@@ -107,14 +110,31 @@ impl Redis {
         for _attempt in 0..5 {
             let port = free_port();
             let child = Command::new("redis-server")
-                .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
-                .args(["--enable-debug-command", "yes", "--dir", &std::env::temp_dir().display().to_string()])
+                .args([
+                    "--port",
+                    &port.to_string(),
+                    "--bind",
+                    "127.0.0.1",
+                    "--save",
+                    "",
+                    "--appendonly",
+                    "no",
+                ])
+                .args([
+                    "--enable-debug-command",
+                    "yes",
+                    "--dir",
+                    &std::env::temp_dir().display().to_string(),
+                ])
                 .args(extra)
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())
                 .spawn()
                 .expect("spawn redis-server");
-            let mut redis = Redis { addr: SocketAddr::from(([127, 0, 0, 1], port)), child };
+            let mut redis = Redis {
+                addr: SocketAddr::from(([127, 0, 0, 1], port)),
+                child,
+            };
             if redis.wait_ready() {
                 return redis;
             }
@@ -183,7 +203,10 @@ impl Conn {
     pub fn from_stream(stream: TcpStream) -> Conn {
         stream.set_read_timeout(Some(REPLY_TIMEOUT)).unwrap();
         let _ = stream.set_nodelay(true);
-        Conn { stream, buf: Vec::new() }
+        Conn {
+            stream,
+            buf: Vec::new(),
+        }
     }
 
     pub fn send_raw(&mut self, bytes: &[u8]) {
@@ -203,13 +226,19 @@ impl Conn {
                 Ok(Some(n)) => return Ok(self.buf.drain(..n).collect()),
                 Ok(None) => {}
                 Err(()) => {
-                    return Err(io::Error::new(io::ErrorKind::InvalidData, format!("malformed reply {}", esc(&self.buf))));
+                    return Err(io::Error::new(
+                        io::ErrorKind::InvalidData,
+                        format!("malformed reply {}", esc(&self.buf)),
+                    ));
                 }
             }
             let mut chunk = [0u8; 64 * 1024];
             let n = self.stream.read(&mut chunk)?;
             if n == 0 {
-                return Err(io::Error::new(io::ErrorKind::UnexpectedEof, format!("connection closed after {}", esc(&self.buf))));
+                return Err(io::Error::new(
+                    io::ErrorKind::UnexpectedEof,
+                    format!("connection closed after {}", esc(&self.buf)),
+                ));
             }
             self.buf.extend_from_slice(&chunk[..n]);
         }
@@ -278,7 +307,9 @@ fn line_end(buf: &[u8], from: usize) -> Option<usize> {
 }
 
 fn header_num(buf: &[u8], from: usize) -> Result<Option<(i64, usize)>, ()> {
-    let Some(end) = line_end(buf, from + 1) else { return Ok(None) };
+    let Some(end) = line_end(buf, from + 1) else {
+        return Ok(None);
+    };
     let text = std::str::from_utf8(&buf[from + 1..end]).map_err(|_| ())?;
     let n: i64 = text.parse().map_err(|_| ())?;
     Ok(Some((n, end + 2)))
@@ -290,7 +321,9 @@ fn reply_end(buf: &[u8], from: usize) -> Result<Option<usize>, ()> {
     match kind {
         b'+' | b'-' | b':' | b',' | b'#' | b'(' | b'_' => Ok(line_end(buf, from + 1).map(|e| e + 2)),
         b'$' | b'=' | b'!' => {
-            let Some((n, body)) = header_num(buf, from)? else { return Ok(None) };
+            let Some((n, body)) = header_num(buf, from)? else {
+                return Ok(None);
+            };
             if n < 0 {
                 return Ok(Some(body));
             }
@@ -298,7 +331,9 @@ fn reply_end(buf: &[u8], from: usize) -> Result<Option<usize>, ()> {
             Ok((buf.len() >= end).then_some(end))
         }
         b'*' | b'~' | b'>' | b'%' | b'|' => {
-            let Some((n, mut at)) = header_num(buf, from)? else { return Ok(None) };
+            let Some((n, mut at)) = header_num(buf, from)? else {
+                return Ok(None);
+            };
             if n < 0 {
                 return Ok(Some(at));
             }
@@ -390,7 +425,11 @@ impl V {
             }
             V::Agg(k, None) => out.extend_from_slice(&[*k, b'-', b'1', b'\r', b'\n']),
             V::Agg(k, Some(items)) => {
-                let n = if *k == b'%' || *k == b'|' { items.len() / 2 } else { items.len() };
+                let n = if *k == b'%' || *k == b'|' {
+                    items.len() / 2
+                } else {
+                    items.len()
+                };
                 out.push(*k);
                 out.extend_from_slice(format!("{n}\r\n").as_bytes());
                 for i in items {

@@ -1,0 +1,696 @@
+//! Server commands against an embedded loopkv, with exact replies where
+//! Redis 7.0.15's are deterministic: INFO, CONFIG, COMMAND, TIME,
+//! LASTSAVE, MEMORY, LATENCY, SLOWLOG, DEBUG, FUNCTION and SHUTDOWN.
+
+mod diff_support;
+
+use std::time::Duration;
+
+use diff_support::{Conn, Loopkv, V, esc};
+
+fn int_of(reply: &[u8]) -> i64 {
+    assert_eq!(reply[0], b':', "not an integer reply: {}", esc(reply));
+    std::str::from_utf8(&reply[1..reply.len() - 2])
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+fn text_of(reply: &[u8]) -> String {
+    String::from_utf8(V::parse(reply).text().to_vec()).unwrap()
+}
+
+/// `INFO <section>` as (field, value) pairs, without the title.
+fn info(c: &mut Conn, section: &str) -> Vec<(String, String)> {
+    text_of(&c.cmd_str(&format!("INFO {section}")))
+        .lines()
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|l| {
+            let (k, v) = l.split_once(':').unwrap_or_else(|| panic!("bad INFO line {l}"));
+            (k.to_string(), v.to_string())
+        })
+        .collect()
+}
+
+fn info_field(c: &mut Conn, section: &str, name: &str) -> String {
+    info(c, section)
+        .into_iter()
+        .find(|(k, _)| k == name)
+        .unwrap_or_else(|| panic!("no {name} in INFO {section}"))
+        .1
+}
+
+fn debug_server() -> Loopkv {
+    Loopkv::start_debug()
+}
+
+// ---- INFO -------------------------------------------------------------------------------
+
+#[test]
+fn info_sections_and_fields() {
+    let s = Loopkv::start(&[]);
+    let mut c = s.conn();
+    let titles = |text: &str| {
+        text.lines()
+            .filter(|l| l.starts_with('#'))
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    let default = text_of(&c.cmd_str("INFO"));
+    assert_eq!(
+        titles(&default),
+        [
+            "# Server",
+            "# Clients",
+            "# Memory",
+            "# Persistence",
+            "# Stats",
+            "# Replication",
+            "# CPU",
+            "# Modules",
+            "# Errorstats",
+            "# Cluster",
+            "# Keyspace"
+        ]
+    );
+    assert_eq!(titles(&text_of(&c.cmd_str("INFO default"))), titles(&default));
+    let all = text_of(&c.cmd_str("INFO all"));
+    assert_eq!(
+        titles(&all),
+        [
+            "# Server",
+            "# Clients",
+            "# Memory",
+            "# Persistence",
+            "# Stats",
+            "# Replication",
+            "# CPU",
+            "# Modules",
+            "# Commandstats",
+            "# Errorstats",
+            "# Latencystats",
+            "# Cluster",
+            "# Keyspace"
+        ]
+    );
+    assert_eq!(titles(&text_of(&c.cmd_str("INFO everything"))), titles(&all));
+    // Sections are joined by a blank line and the text ends with CRLF.
+    assert!(default.contains("\r\n\r\n# Clients\r\n") && default.ends_with("\r\n"));
+    // Several sections, any case, in Redis's order; unknown ones add nothing.
+    assert_eq!(
+        titles(&text_of(&c.cmd_str("INFO KEYSPACE nosuch server"))),
+        ["# Server", "# Keyspace"]
+    );
+    c.expect("INFO nosuch", b"$0\r\n\r\n");
+    assert_eq!(info_field(&mut c, "server", "redis_version"), "7.0.15");
+    assert_eq!(info_field(&mut c, "server", "redis_mode"), "standalone");
+    assert_eq!(info_field(&mut c, "server", "tcp_port"), s.addr.port().to_string());
+    assert_eq!(info_field(&mut c, "replication", "role"), "master");
+    assert_eq!(info_field(&mut c, "cluster", "cluster_enabled"), "0");
+    assert_eq!(info_field(&mut c, "clients", "connected_clients"), "1");
+    assert_eq!(info_field(&mut c, "clients", "maxclients"), "10000");
+    assert_eq!(info_field(&mut c, "persistence", "aof_enabled"), "0");
+    assert_eq!(info_field(&mut c, "memory", "maxmemory_policy"), "noeviction");
+    // Field names as Redis 7.0.15 has them, in its order (spot checks of
+    // each section's first fields).
+    let names = |c: &mut Conn, section: &str, n: usize| -> Vec<String> {
+        info(c, section).into_iter().map(|(k, _)| k).take(n).collect()
+    };
+    assert_eq!(
+        names(&mut c, "server", 4),
+        ["redis_version", "redis_git_sha1", "redis_git_dirty", "redis_build_id"]
+    );
+    assert_eq!(
+        names(&mut c, "clients", 4),
+        [
+            "connected_clients",
+            "cluster_connections",
+            "maxclients",
+            "client_recent_max_input_buffer"
+        ]
+    );
+    // Allocator figures (used_memory...) come only with the loopkv
+    // binary's counting allocator; an embedded server leaves them out.
+    assert_eq!(names(&mut c, "memory", 2), ["used_memory_rss", "used_memory_rss_human"]);
+    assert_eq!(
+        names(&mut c, "stats", 3),
+        [
+            "total_connections_received",
+            "total_commands_processed",
+            "instantaneous_ops_per_sec"
+        ]
+    );
+    assert_eq!(names(&mut c, "cpu", 2), ["used_cpu_sys", "used_cpu_user"]);
+}
+
+#[test]
+fn info_commandstats_errorstats_keyspace() {
+    let s = Loopkv::start(&[]);
+    let mut c = s.conn();
+    c.expect("SET a 1", b"+OK\r\n");
+    c.expect("SET b 2", b"+OK\r\n");
+    c.expect("GET a", b"$1\r\n1\r\n");
+    c.expect("INCR nosuch-but-fine", b":1\r\n");
+    c.expect("GET", b"-ERR wrong number of arguments for 'get' command\r\n");
+    c.expect("SET a", b"-ERR wrong number of arguments for 'set' command\r\n");
+    c.expect("INCR a x", b"-ERR wrong number of arguments for 'incr' command\r\n");
+    c.expect("SET s abc", b"+OK\r\n");
+    c.expect("INCR s", b"-ERR value is not an integer or out of range\r\n");
+    c.expect("CONFIG GET maxmemory", b"*2\r\n$9\r\nmaxmemory\r\n$1\r\n0\r\n");
+    c.expect("HELLO 9", b"-NOPROTO unsupported protocol version\r\n");
+    let stats = info(&mut c, "commandstats");
+    let stat = |name: &str| {
+        stats
+            .iter()
+            .find(|(k, _)| k == &format!("cmdstat_{name}"))
+            .unwrap_or_else(|| panic!("no cmdstat_{name}"))
+            .1
+            .clone()
+    };
+    let counts = |v: String| {
+        v.split(',')
+            .filter(|kv| !kv.starts_with("usec"))
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    assert_eq!(counts(stat("set")), "calls=3,rejected_calls=1,failed_calls=0");
+    assert_eq!(counts(stat("get")), "calls=1,rejected_calls=1,failed_calls=0");
+    assert_eq!(counts(stat("incr")), "calls=2,rejected_calls=1,failed_calls=1");
+    assert_eq!(counts(stat("config|get")), "calls=1,rejected_calls=0,failed_calls=0");
+    assert!(stat("set").starts_with("calls=3,usec="), "{}", stat("set"));
+    let errors = info(&mut c, "errorstats");
+    assert_eq!(
+        errors,
+        [
+            ("errorstat_ERR".to_string(), "count=4".to_string()),
+            ("errorstat_NOPROTO".to_string(), "count=1".to_string())
+        ]
+    );
+    assert_eq!(info_field(&mut c, "stats", "total_error_replies"), "5");
+    c.expect("SELECT 3", b"+OK\r\n");
+    c.expect("SET x y", b"+OK\r\n");
+    assert_eq!(
+        info(&mut c, "keyspace"),
+        [
+            ("db0".to_string(), "keys=4,expires=0,avg_ttl=0".to_string()),
+            ("db3".to_string(), "keys=1,expires=0,avg_ttl=0".to_string())
+        ]
+    );
+    c.expect("CONFIG RESETSTAT", b"+OK\r\n");
+    // Only RESETSTAT itself (counted when it finished) and INFO remain.
+    let left: Vec<String> = info(&mut c, "commandstats").into_iter().map(|(k, _)| k).collect();
+    assert!(
+        left.iter()
+            .all(|k| k == "cmdstat_config|resetstat" || k == "cmdstat_info"),
+        "{left:?}"
+    );
+    assert!(info(&mut c, "errorstats").is_empty());
+    assert_eq!(info_field(&mut c, "stats", "total_error_replies"), "0");
+}
+
+// ---- CONFIG --------------------------------------------------------------------------------
+
+fn pairs(reply: &[u8]) -> Vec<(String, String)> {
+    let v = V::parse(reply);
+    let mut out: Vec<(String, String)> = v
+        .items()
+        .chunks(2)
+        .map(|p| {
+            (
+                String::from_utf8_lossy(p[0].text()).into_owned(),
+                String::from_utf8_lossy(p[1].text()).into_owned(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn config_get_and_set() {
+    let s = Loopkv::start(&[]);
+    let mut c = s.conn();
+    c.expect("CONFIG GET timeout", b"*2\r\n$7\r\ntimeout\r\n$1\r\n0\r\n");
+    // A plain name is answered as typed.
+    c.expect("CONFIG GET TIMEOUT", b"*2\r\n$7\r\nTIMEOUT\r\n$1\r\n0\r\n");
+    c.expect("CONFIG GET nosuch", b"*0\r\n");
+    let p = pairs(&c.cmd_str("CONFIG GET maxmemory*"));
+    assert_eq!(
+        p,
+        [
+            ("maxmemory".into(), "0".into()),
+            ("maxmemory-policy".into(), "noeviction".into()),
+            ("maxmemory-samples".into(), "5".into())
+        ]
+    );
+    assert_eq!(
+        pairs(&c.cmd_str("CONFIG GET timeout hz timeout")),
+        [("hz".into(), "10".into()), ("timeout".into(), "0".into())]
+    );
+    c.expect("CONFIG SET timeout 100 hz 20", b"+OK\r\n");
+    assert_eq!(
+        pairs(&c.cmd_str("CONFIG GET timeout hz")),
+        [("hz".into(), "20".into()), ("timeout".into(), "100".into())]
+    );
+    c.expect("CONFIG SET timeout 0 hz 10", b"+OK\r\n");
+    c.expect(
+        "CONFIG SET timeout abc",
+        b"-ERR CONFIG SET failed (possibly related to argument 'timeout') - argument couldn't be parsed into an integer\r\n",
+    );
+    c.expect(
+        "CONFIG SET nosuch 1",
+        b"-ERR Unknown option or number of arguments for CONFIG SET - 'nosuch'\r\n",
+    );
+    c.expect("CONFIG SET timeout 1 hz", b"-ERR syntax error\r\n");
+    c.expect(
+        "CONFIG SET timeout 1 TIMEOUT 2",
+        b"-ERR CONFIG SET failed (possibly related to argument 'TIMEOUT') - duplicate parameter\r\n",
+    );
+    c.expect(
+        "CONFIG SET databases 3",
+        b"-ERR CONFIG SET failed (possibly related to argument 'databases') - can't set immutable config\r\n",
+    );
+    // All or nothing: a bad second value leaves the first unchanged.
+    c.expect(
+        "CONFIG SET timeout 5 hz abc",
+        b"-ERR CONFIG SET failed (possibly related to argument 'hz') - argument couldn't be parsed into an integer\r\n",
+    );
+    c.expect("CONFIG GET timeout", b"*2\r\n$7\r\ntimeout\r\n$1\r\n0\r\n");
+    c.expect("CONFIG SET maxmemory-policy ALLKEYS-LRU", b"+OK\r\n");
+    c.expect(
+        "CONFIG GET maxmemory-policy",
+        b"*2\r\n$16\r\nmaxmemory-policy\r\n$11\r\nallkeys-lru\r\n",
+    );
+    c.expect("CONFIG", b"-ERR wrong number of arguments for 'config' command\r\n");
+    c.expect(
+        "CONFIG GET",
+        b"-ERR wrong number of arguments for 'config|get' command\r\n",
+    );
+    c.expect("CONFIG FOO", b"-ERR unknown subcommand 'FOO'. Try CONFIG HELP.\r\n");
+}
+
+#[test]
+fn config_rewrite_updates_the_file() {
+    let dir = std::env::temp_dir().join(format!("loopkv-config-rewrite-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("loopkv.conf");
+    std::fs::write(&path, "# my settings\ntimeout 5\nhz 10\n").unwrap();
+    let mut config = loopkv::Config::default();
+    config.load_file(&path).unwrap();
+    config.apply(b"port", &[b"0".to_vec()]).unwrap();
+    config.apply(b"bind", &[b"127.0.0.1".to_vec()]).unwrap();
+    let s = Loopkv::start_with(config);
+    let mut c = s.conn();
+    c.expect("CONFIG GET timeout", b"*2\r\n$7\r\ntimeout\r\n$1\r\n5\r\n");
+    c.expect("CONFIG SET timeout 7 slowlog-max-len 64", b"+OK\r\n");
+    c.expect("CONFIG REWRITE", b"+OK\r\n");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines.contains(&"# my settings"), "comments kept: {text}");
+    assert!(lines.contains(&"timeout 7"), "changed in place: {text}");
+    assert!(lines.contains(&"slowlog-max-len 64"), "appended: {text}");
+    assert!(!lines.contains(&"timeout 5"), "{text}");
+    assert_eq!(
+        lines.iter().position(|l| *l == "timeout 7"),
+        Some(1),
+        "same line as before: {text}"
+    );
+    drop(c);
+    s.stop().unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    // Without a config file there is nothing to rewrite.
+    let s = Loopkv::start(&[]);
+    s.conn().expect(
+        "CONFIG REWRITE",
+        b"-ERR The server is running without a config file\r\n",
+    );
+}
+
+// ---- COMMAND ----------------------------------------------------------------------------------
+
+#[test]
+fn command_introspection() {
+    let s = Loopkv::start(&[]);
+    let mut c = s.conn();
+    let list = V::parse(&c.cmd_str("COMMAND LIST"));
+    let names: Vec<String> = list
+        .items()
+        .iter()
+        .map(|v| String::from_utf8_lossy(v.text()).into_owned())
+        .collect();
+    for name in ["get", "set", "config|get", "client|kill", "command|docs"] {
+        assert!(names.iter().any(|n| n == name), "{name} listed");
+    }
+    let top = names.iter().filter(|n| !n.contains('|')).count() as i64;
+    assert_eq!(int_of(&c.cmd_str("COMMAND COUNT")), top);
+    assert_eq!(V::parse(&c.cmd_str("COMMAND")).items().len() as i64, top);
+    let filtered = V::parse(&c.cmd_str("COMMAND LIST FILTERBY PATTERN get*"));
+    let mut got: Vec<String> = filtered
+        .items()
+        .iter()
+        .map(|v| String::from_utf8_lossy(v.text()).into_owned())
+        .collect();
+    got.sort();
+    assert_eq!(got, ["get", "getdel", "getex", "getrange", "getset"]);
+    // COMMAND INFO get, byte for byte as Redis 7.0.15.
+    c.expect(
+        "COMMAND INFO get",
+        b"*1\r\n*10\r\n$3\r\nget\r\n:2\r\n*2\r\n+readonly\r\n+fast\r\n:1\r\n:1\r\n:1\r\n*3\r\n+@read\r\n+@string\r\n+@fast\r\n*0\r\n*1\r\n*6\r\n$5\r\nflags\r\n*2\r\n+RO\r\n+access\r\n$12\r\nbegin_search\r\n*4\r\n$4\r\ntype\r\n$5\r\nindex\r\n$4\r\nspec\r\n*2\r\n$5\r\nindex\r\n:1\r\n$9\r\nfind_keys\r\n*4\r\n$4\r\ntype\r\n$5\r\nrange\r\n$4\r\nspec\r\n*6\r\n$7\r\nlastkey\r\n:0\r\n$7\r\nkeystep\r\n:1\r\n$5\r\nlimit\r\n:0\r\n*0\r\n",
+    );
+    c.expect("COMMAND INFO nosuch", b"*1\r\n$-1\r\n");
+    c.expect("COMMAND DOCS nosuch", b"*0\r\n");
+    let docs = V::parse(&c.cmd_str("COMMAND DOCS get"));
+    assert_eq!(docs.items()[0].text(), b"get");
+    let fields: Vec<&[u8]> = docs.items()[1].items().iter().step_by(2).map(V::text).collect();
+    assert_eq!(fields[..4], [&b"summary"[..], b"since", b"group", b"complexity"]);
+    // GETKEYS and GETKEYSANDFLAGS follow the key specs.
+    c.expect("COMMAND GETKEYS MSET a 1 b 2", b"*2\r\n$1\r\na\r\n$1\r\nb\r\n");
+    c.expect("COMMAND GETKEYS OBJECT ENCODING k", b"*1\r\n$1\r\nk\r\n");
+    c.expect("COMMAND GETKEYS PING x", b"-ERR The command has no key arguments\r\n");
+    c.expect(
+        "COMMAND GETKEYS GET a b",
+        b"-ERR Invalid number of arguments specified for command\r\n",
+    );
+    c.expect("COMMAND GETKEYS nosuch a", b"-ERR Invalid command specified\r\n");
+    c.expect(
+        "COMMAND GETKEYSANDFLAGS RENAME a b",
+        b"*2\r\n*2\r\n$1\r\na\r\n*3\r\n+RW\r\n+access\r\n+delete\r\n*2\r\n$1\r\nb\r\n*2\r\n+OW\r\n+update\r\n",
+    );
+    c.expect(
+        "COMMAND GETKEYSANDFLAGS SET k v GET",
+        b"*1\r\n*2\r\n$1\r\nk\r\n*3\r\n+RW\r\n+access\r\n+update\r\n",
+    );
+    c.expect(
+        "COMMAND GETKEYSANDFLAGS SET k v",
+        b"*1\r\n*2\r\n$1\r\nk\r\n*2\r\n+OW\r\n+update\r\n",
+    );
+    c.expect(
+        "COMMAND COUNT x",
+        b"-ERR wrong number of arguments for 'command|count' command\r\n",
+    );
+}
+
+// ---- TIME, LASTSAVE, MEMORY ----------------------------------------------------------------
+
+#[test]
+fn time_and_lastsave() {
+    let s = Loopkv::start(&[]);
+    let mut c = s.conn();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let time = V::parse(&c.cmd_str("TIME"));
+    let parts: Vec<i64> = time
+        .items()
+        .iter()
+        .map(|v| {
+            assert!(matches!(v, V::Blob(b'$', Some(_))), "bulk strings");
+            std::str::from_utf8(v.text()).unwrap().parse().unwrap()
+        })
+        .collect();
+    assert_eq!(parts.len(), 2);
+    assert!((parts[0] - now).abs() < 3600, "seconds since the epoch: {}", parts[0]);
+    assert!((0..1_000_000).contains(&parts[1]), "microseconds: {}", parts[1]);
+    // LASTSAVE is the start time until a save happens.
+    let lastsave = int_of(&c.cmd_str("LASTSAVE"));
+    assert!((lastsave - now).abs() < 3600, "{lastsave}");
+    assert_eq!(
+        info_field(&mut c, "persistence", "rdb_last_save_time"),
+        lastsave.to_string()
+    );
+    c.expect("TIME x", b"-ERR wrong number of arguments for 'time' command\r\n");
+}
+
+#[test]
+fn memory_usage_as_redis_reports_it() {
+    let s = Loopkv::start(&[]);
+    let mut c = s.conn();
+    for (value, want) in [
+        ("123".to_string(), 48),
+        ("hello".to_string(), 64),
+        ("y".repeat(50), 112),
+        ("1000000".to_string(), 48),
+        ("x".repeat(1000), 1072),
+    ] {
+        c.expect_args(&[b"SET", b"k", value.as_bytes()], b"+OK\r\n");
+        c.expect("MEMORY USAGE k", format!(":{want}\r\n").as_bytes());
+    }
+    c.expect("MEMORY USAGE k SAMPLES 0", b":1072\r\n");
+    c.expect("MEMORY USAGE nosuch", b"$-1\r\n");
+    c.expect("MEMORY USAGE k SAMPLES", b"-ERR syntax error\r\n");
+    c.expect("MEMORY USAGE k SAMPLES -1", b"-ERR syntax error\r\n");
+    c.expect(
+        "MEMORY USAGE k SAMPLES x",
+        b"-ERR value is not an integer or out of range\r\n",
+    );
+}
+
+// ---- LATENCY and SLOWLOG ----------------------------------------------------------------------
+
+#[test]
+fn latency_monitor() {
+    let s = debug_server();
+    let mut c = s.conn();
+    c.expect("LATENCY LATEST", b"*0\r\n");
+    c.expect("CONFIG SET latency-monitor-threshold 1", b"+OK\r\n");
+    c.expect("DEBUG SLEEP 0.01", b"+OK\r\n");
+    let latest = V::parse(&c.cmd_str("LATENCY LATEST"));
+    assert_eq!(latest.items().len(), 1);
+    let event = latest.items()[0].items();
+    assert_eq!(event[0].text(), b"command");
+    let ms = |v: &V| std::str::from_utf8(v.text()).unwrap().parse::<i64>().unwrap();
+    assert!(ms(&event[2]) >= 10, "latest sample in ms: {}", ms(&event[2]));
+    assert_eq!(ms(&event[2]), ms(&event[3]), "max so far");
+    // One sample per second at most: the sleep is in the history.
+    let history = V::parse(&c.cmd_str("LATENCY HISTORY command"));
+    assert!(
+        history.items().iter().any(|sample| ms(&sample.items()[1]) >= 10),
+        "history has the sleep"
+    );
+    c.expect("LATENCY HISTORY nosuch", b"*0\r\n");
+    c.expect("LATENCY RESET nosuch", b":0\r\n");
+    c.expect("LATENCY RESET", b":1\r\n");
+    c.expect("LATENCY LATEST", b"*0\r\n");
+    // The per-command histogram: calls and cumulative power-of-two buckets.
+    c.expect("SET k v", b"+OK\r\n");
+    c.expect("SET k v", b"+OK\r\n");
+    let hist = V::parse(&c.cmd_str("LATENCY HISTOGRAM set nosuch"));
+    let items = hist.items();
+    assert_eq!(items.len(), 2, "one command");
+    assert_eq!(items[0].text(), b"set");
+    let detail = items[1].items();
+    assert_eq!(detail[0].text(), b"calls");
+    assert_eq!(detail[1], V::Line(b':', b"2".to_vec()));
+    assert_eq!(detail[2].text(), b"histogram_usec");
+    let buckets = detail[3].items();
+    assert_eq!(
+        buckets.last().unwrap(),
+        &V::Line(b':', b"2".to_vec()),
+        "cumulative count ends at calls"
+    );
+    c.expect(
+        "LATENCY HISTORY",
+        b"-ERR wrong number of arguments for 'latency|history' command\r\n",
+    );
+}
+
+#[test]
+fn slowlog_records_commands() {
+    let s = Loopkv::start(&[]);
+    let mut c = s.conn();
+    c.expect("CONFIG SET slowlog-log-slower-than 0", b"+OK\r\n");
+    c.expect("SLOWLOG RESET", b"+OK\r\n");
+    c.expect("CLIENT SETNAME logger", b"+OK\r\n");
+    c.expect("SET key value", b"+OK\r\n");
+    let entries = V::parse(&c.cmd_str("SLOWLOG GET 2"));
+    assert_eq!(entries.items().len(), 2);
+    let newest = entries.items()[0].items();
+    assert_eq!(newest.len(), 6);
+    assert_eq!(
+        newest[3],
+        V::Agg(
+            b'*',
+            Some(vec![
+                V::Blob(b'$', Some(b"SET".to_vec())),
+                V::Blob(b'$', Some(b"key".to_vec())),
+                V::Blob(b'$', Some(b"value".to_vec()))
+            ])
+        )
+    );
+    assert_eq!(newest[4].text(), c.stream.local_addr().unwrap().to_string().as_bytes());
+    assert_eq!(newest[5].text(), b"logger");
+    let older = entries.items()[1].items();
+    let id = |v: &V| std::str::from_utf8(v.text()).unwrap().parse::<i64>().unwrap();
+    assert_eq!(id(&newest[0]), id(&older[0]) + 1, "ids grow by one");
+    assert_eq!(older[3].items()[0].text(), b"CLIENT");
+    // Each command is logged after it ran: RESET, SETNAME, SET, GET.
+    c.expect("SLOWLOG LEN", b":4\r\n");
+    // ... and LEN; -1 means all.
+    assert_eq!(V::parse(&c.cmd_str("SLOWLOG GET -1")).items().len(), 5);
+    c.expect("SLOWLOG GET 0", b"*0\r\n");
+    c.expect(
+        "SLOWLOG GET -2",
+        b"-ERR count should be greater than or equal to -1\r\n",
+    );
+    c.expect(
+        "SLOWLOG GET 1 2",
+        b"-ERR unknown subcommand or wrong number of arguments for 'GET'. Try SLOWLOG HELP.\r\n",
+    );
+    // Long arguments are cut at 128 bytes, long commands at 32 arguments.
+    c.expect("SLOWLOG RESET", b"+OK\r\n");
+    let long = vec![b'x'; 200];
+    c.expect_args(
+        &[b"ECHO", &long],
+        &[b"$200\r\n".to_vec(), long.clone(), b"\r\n".to_vec()].concat(),
+    );
+    let mut many: Vec<&[u8]> = vec![b"DEL"];
+    many.extend(std::iter::repeat_n(&b"k"[..], 40));
+    c.expect_args(&many, b":0\r\n");
+    let entries = V::parse(&c.cmd_str("SLOWLOG GET 2"));
+    let del = entries.items()[0].items()[3].items();
+    assert_eq!(del.len(), 32);
+    assert_eq!(del[31].text(), b"... (10 more arguments)");
+    let echo = entries.items()[1].items()[3].items();
+    assert_eq!(echo[1].text(), [&vec![b'x'; 128][..], b"... (72 more bytes)"].concat());
+    // Above the threshold nothing more is logged.
+    c.expect("CONFIG SET slowlog-log-slower-than 1000000", b"+OK\r\n");
+    c.expect("SLOWLOG RESET", b"+OK\r\n");
+    c.expect("PING", b"+PONG\r\n");
+    c.expect("SLOWLOG LEN", b":0\r\n");
+}
+
+// ---- DEBUG ----------------------------------------------------------------------------------
+
+#[test]
+fn debug_is_refused_by_default() {
+    let s = Loopkv::start(&[]);
+    let mut c = s.conn();
+    c.expect(
+        "DEBUG LOG hello",
+        b"-ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.\r\n",
+    );
+    // "local" allows loopback clients.
+    let s = Loopkv::start(&[("enable-debug-command", "local")]);
+    s.conn().expect("DEBUG LOG hello", b"+OK\r\n");
+}
+
+#[test]
+fn debug_subcommands() {
+    let s = debug_server();
+    let mut c = s.conn();
+    c.expect("DEBUG LOG hello", b"+OK\r\n");
+    c.expect_args(
+        &[b"DEBUG", b"ERROR", b"MYERR something failed"],
+        b"-MYERR something failed\r\n",
+    );
+    c.expect("DEBUG SLEEP 0", b"+OK\r\n");
+    c.expect("SET k hello", b"+OK\r\n");
+    let object = String::from_utf8(c.cmd_str("DEBUG OBJECT k")).unwrap();
+    assert!(object.starts_with("+Value at:0x"), "{object}");
+    assert!(
+        object.contains(" refcount:1 encoding:embstr serializedlength:6 lru:"),
+        "{object}"
+    );
+    assert!(object.ends_with(" lru_seconds_idle:0\r\n"), "{object}");
+    c.expect("DEBUG OBJECT nosuch", b"-ERR no such key\r\n");
+    c.expect("DEBUG PROTOCOL integer", b":12345\r\n");
+    c.expect("DEBUG PROTOCOL double", b"$5\r\n3.141\r\n");
+    c.expect(
+        "DEBUG PROTOCOL push",
+        b"-ERR RESP2 is not supported by this command\r\n",
+    );
+    c.cmd_str("HELLO 3");
+    c.expect("DEBUG PROTOCOL double", b",3.141\r\n");
+    c.expect("DEBUG PROTOCOL true", b"#t\r\n");
+    c.send(&[b"DEBUG", b"PROTOCOL", b"push"]);
+    assert_eq!(
+        esc(&c.read_reply().unwrap()),
+        esc(b">2\r\n$16\r\nserver-cpu-usage\r\n:42\r\n")
+    );
+    assert_eq!(
+        esc(&c.read_reply().unwrap()),
+        esc(b"$40\r\nSome real reply following the push reply\r\n")
+    );
+    c.expect(
+        "DEBUG PROTOCOL attrib",
+        b"|1\r\n$14\r\nkey-popularity\r\n*2\r\n$7\r\nkey:123\r\n:90\r\n$39\r\nSome real reply following the attribute\r\n",
+    );
+    c.expect(
+        "DEBUG NOSUCH",
+        b"-ERR unknown subcommand or wrong number of arguments for 'NOSUCH'. Try DEBUG HELP.\r\n",
+    );
+}
+
+/// With active expiry off, an expired key stays in the keyspace (DBSIZE
+/// counts it) until something touches it.
+#[test]
+fn debug_set_active_expire_keeps_expired_keys_until_accessed() {
+    let s = debug_server();
+    let mut c = s.conn();
+    c.expect("DEBUG SET-ACTIVE-EXPIRE 0", b"+OK\r\n");
+    c.expect("SET k v PX 30", b"+OK\r\n");
+    c.expect("SET other v", b"+OK\r\n");
+    std::thread::sleep(Duration::from_millis(200));
+    c.expect("DBSIZE", b":2\r\n");
+    c.expect("GET k", b"$-1\r\n");
+    c.expect("DBSIZE", b":1\r\n");
+    // Turned back on, expiry runs in the background again.
+    c.expect("DEBUG SET-ACTIVE-EXPIRE 1", b"+OK\r\n");
+    c.expect("SET k2 v PX 30", b"+OK\r\n");
+    let gone = diff_support::wait_until(Duration::from_secs(10), || c.cmd_str("DBSIZE") == b":1\r\n");
+    assert!(gone, "the key expired without being accessed");
+}
+
+// ---- FUNCTION ---------------------------------------------------------------------------------
+
+#[test]
+fn function_list_and_flush() {
+    let s = Loopkv::start(&[]);
+    let mut c = s.conn();
+    c.expect("FUNCTION LIST", b"*0\r\n");
+    c.expect("FUNCTION LIST WITHCODE LIBRARYNAME x*", b"*0\r\n");
+    c.expect(
+        "FUNCTION LIST LIBRARYNAME",
+        b"-ERR library name argument was not given\r\n",
+    );
+    c.expect("FUNCTION LIST FOO", b"-ERR Unknown argument FOO\r\n");
+    c.expect("FUNCTION FLUSH", b"+OK\r\n");
+    c.expect("FUNCTION FLUSH ASYNC", b"+OK\r\n");
+    c.expect("FUNCTION FLUSH sync", b"+OK\r\n");
+    c.expect(
+        "FUNCTION FLUSH FOO",
+        b"-ERR FUNCTION FLUSH only supports SYNC|ASYNC option\r\n",
+    );
+    c.expect(
+        "FUNCTION FLUSH a b",
+        b"-ERR unknown subcommand or wrong number of arguments for 'FLUSH'. Try FUNCTION HELP.\r\n",
+    );
+}
+
+// ---- SHUTDOWN ---------------------------------------------------------------------------------
+
+#[test]
+fn shutdown_stops_the_server() {
+    let s = Loopkv::start(&[]);
+    let mut c = s.conn();
+    c.expect("SHUTDOWN ABORT", b"-ERR No shutdown in progress.\r\n");
+    c.expect("SHUTDOWN FOO", b"-ERR syntax error\r\n");
+    let mut other = s.conn();
+    other.expect("PING", b"+PONG\r\n");
+    // SHUTDOWN does not reply: every connection is closed.
+    c.send(&[b"SHUTDOWN", b"NOSAVE"]);
+    assert_eq!(c.closed(), (true, Vec::new()));
+    assert!(other.closed().0);
+    // The server thread has ended; stopping it again is fine.
+    s.stop().unwrap();
+}
+
+#[test]
+fn handle_shutdown_closes_clients() {
+    let s = Loopkv::start(&[]);
+    let mut c = s.conn();
+    c.expect("SET k v", b"+OK\r\n");
+    s.stop().unwrap();
+    assert!(c.closed().0);
+}
