@@ -180,8 +180,11 @@ fn resolve(ctx: &mut Ctx, args: &Args) -> Result<(&'static CommandDef, usize), (
     Ok((def, idx))
 }
 
-/// Runs one command from `args` for client `ctx.me`.
-pub fn execute(ctx: &mut Ctx, args: &Args) {
+/// Runs one command from `args` for client `ctx.me`. `start` is when it
+/// began; returns when it ended, so a pipeline reads the clock once per
+/// command (the end of one is the start of the next).
+pub fn execute(ctx: &mut Ctx, args: &Args, start: Instant) -> Instant {
+    let mut end = start;
     let mark = ctx.reply.mark();
     ctx.st.stats.total_commands += 1;
     if let Ok((def, idx)) = resolve(ctx, args) {
@@ -191,9 +194,9 @@ pub fn execute(ctx: &mut Ctx, args: &Args) {
             ctx.reply.error(b"NOAUTH Authentication required.");
             ctx.st.cmdstats[idx].rejected += 1;
         } else {
-            let start = Instant::now();
             (def.handler)(ctx, args);
-            let micros = start.elapsed().as_micros() as u64;
+            end = Instant::now();
+            let micros = end.duration_since(start).as_micros() as u64;
             let stat = &mut ctx.st.cmdstats[idx];
             stat.calls += 1;
             stat.usec += micros;
@@ -225,6 +228,7 @@ pub fn execute(ctx: &mut Ctx, args: &Args) {
         ReplyMode::SkipNext => ReplyMode::Skip,
         mode => mode,
     };
+    end
 }
 
 fn slowlog_push(ctx: &mut Ctx, args: &Args, micros: u64) {

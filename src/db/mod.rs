@@ -441,6 +441,9 @@ impl Db {
     /// Active expiry: deletes keys whose deadline is `<= now`, at most
     /// `budget` timers per call. Returns (keys deleted, more work pending).
     pub fn expire_due(&mut self, now: u64, budget: usize) -> (usize, bool) {
+        if self.wheel.is_empty() {
+            return (0, false);
+        }
         let mut fired = std::mem::take(&mut self.fired);
         fired.clear();
         let more = self.wheel.poll(now, budget, &mut fired);
@@ -476,6 +479,9 @@ impl Db {
 
     /// The earliest time active expiry may have work, for the poll timeout.
     pub fn next_deadline(&self) -> Option<u64> {
+        if self.wheel.is_empty() {
+            return None;
+        }
         self.wheel.next_deadline()
     }
 

@@ -5,7 +5,7 @@
 use log::warn;
 use slab::Slab;
 
-use super::{OUTPUT_HIGH_WATER, State, now_ms};
+use super::{OUTPUT_HIGH_WATER, State};
 use crate::client::Client;
 use crate::command::{self, Args, Ctx};
 use crate::resp::parse::Status;
@@ -38,6 +38,7 @@ pub fn process_input(st: &mut State, clients: &mut Slab<Client>, token: usize) -
     let mut db = c.db;
     let mut outcome = Outcome::Continue;
     let mut ran = false;
+    let mut clock_at = std::time::Instant::now();
     loop {
         if reply.pending() > OUTPUT_HIGH_WATER {
             clients[token].output_paused = true;
@@ -50,7 +51,7 @@ pub fn process_input(st: &mut State, clients: &mut Slab<Client>, token: usize) -
             Ok(Status::Command { len }) => {
                 let frame = &rbuf[rpos..rpos + len];
                 let args = Args::new(frame, parser.args());
-                let now = now_ms();
+                let now = st.clock.ms(clock_at);
                 let mut ctx = Ctx {
                     st: &mut *st,
                     clients: &mut *clients,
@@ -59,7 +60,7 @@ pub fn process_input(st: &mut State, clients: &mut Slab<Client>, token: usize) -
                     now,
                     db,
                 };
-                command::execute(&mut ctx, &args);
+                clock_at = command::execute(&mut ctx, &args, clock_at);
                 db = ctx.db;
                 rpos += len;
                 ran = true;
@@ -90,7 +91,7 @@ pub fn process_input(st: &mut State, clients: &mut Slab<Client>, token: usize) -
     c.rpos = rpos;
     c.rlen = rlen;
     if ran {
-        c.last_interaction_ms = now_ms();
+        c.last_interaction_ms = st.clock.ms(clock_at);
     }
     outcome
 }

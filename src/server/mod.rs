@@ -70,6 +70,36 @@ it with the '--protected-mode no' option. \
 NOTE: You only need to do one of the above things in order for \
 the server to start accepting connections from the outside.\r\n";
 
+/// Wall-clock milliseconds derived from the monotonic clock, so a command
+/// needs one clock reading for both its duration and its `now`. The base is
+/// re-read from the wall clock by the cron, so a stepped system clock is
+/// followed within one cron period.
+#[derive(Debug, Clone, Copy)]
+pub struct Clock {
+    base_ms: u64,
+    base: std::time::Instant,
+}
+
+impl Clock {
+    pub fn new() -> Clock {
+        Clock {
+            base_ms: now_ms(),
+            base: std::time::Instant::now(),
+        }
+    }
+
+    /// Milliseconds since the epoch at monotonic time `at`.
+    pub fn ms(&self, at: std::time::Instant) -> u64 {
+        self.base_ms + at.saturating_duration_since(self.base).as_millis() as u64
+    }
+}
+
+impl Default for Clock {
+    fn default() -> Self {
+        Clock::new()
+    }
+}
+
 /// Milliseconds since the Unix epoch.
 pub fn now_ms() -> u64 {
     std::time::SystemTime::now()
@@ -224,10 +254,10 @@ impl Server {
         let mut events = Events::with_capacity(1024);
         let mut next_cron = now_ms();
         loop {
-            let now = now_ms();
             let timeout = if !self.ready.is_empty() || !self.writes.is_empty() {
                 Duration::ZERO
             } else {
+                let now = now_ms();
                 let wake_at = self.state.next_deadline().unwrap_or(u64::MAX).min(next_cron);
                 Duration::from_millis(wake_at.saturating_sub(now).min(1000))
             };

@@ -107,6 +107,8 @@ pub struct State {
     pub dirty: u64,
     pub lastsave_secs: u64,
     pub connected_clients: usize,
+    /// Wall-clock time from monotonic readings (see `Clock`).
+    pub clock: super::Clock,
     /// Rates of commands, input bytes and output bytes (INFO instantaneous_*).
     pub instant: [Instant; 3],
     last_sample_ms: u64,
@@ -147,6 +149,7 @@ impl State {
             dirty: 0,
             lastsave_secs: now / 1000,
             connected_clients: 0,
+            clock: super::Clock::new(),
             instant: Default::default(),
             last_sample_ms: 0,
             memory_startup: crate::memory::used().unwrap_or(0) as u64,
@@ -212,6 +215,7 @@ impl State {
 
     pub fn cron(&mut self, now: u64, clients: usize) {
         self.connected_clients = clients;
+        self.clock = super::Clock::new();
         if now >= self.last_sample_ms + 100 {
             self.last_sample_ms = now;
             let counters = [
