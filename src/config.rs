@@ -45,6 +45,8 @@ struct Directive {
     mutable: bool,
     /// For features not built yet: the only values accepted.
     only: Option<&'static [&'static str]>,
+    /// Extra validation of the canonical value.
+    check: Option<fn(&[u8]) -> Result<(), String>>,
 }
 
 const fn d(name: &'static str, kind: Kind, default: &'static str) -> Directive {
@@ -55,6 +57,7 @@ const fn d(name: &'static str, kind: Kind, default: &'static str) -> Directive {
         default,
         mutable: true,
         only: None,
+        check: None,
     }
 }
 
@@ -66,6 +69,7 @@ const fn fixed(name: &'static str, kind: Kind, default: &'static str) -> Directi
         default,
         mutable: false,
         only: None,
+        check: None,
     }
 }
 
@@ -77,6 +81,7 @@ const fn only(name: &'static str, kind: Kind, default: &'static str, allowed: &'
         default,
         mutable: true,
         only: Some(allowed),
+        check: None,
     }
 }
 
@@ -180,7 +185,107 @@ static DIRECTIVES: &[Directive] = &[
         "no",
         &["no", "auto"],
     ),
+    only(
+        "oom-score-adj",
+        Kind::Enum(&["no", "yes", "relative", "absolute"]),
+        "no",
+        &["no"],
+    ),
+    d("oom-score-adj-values", Kind::Words, "0 200 800"),
+    d("activerehashing", Kind::Bool, "yes"),
+    fixed("disable-thp", Kind::Bool, "yes"),
+    d("jemalloc-bg-thread", Kind::Bool, "yes"),
+    d("acllog-max-len", int(0, i64::MAX), "128"),
+    // Encoding thresholds of the collection types (issue 3); stored now so
+    // a stock redis.conf loads.
+    d("hash-max-listpack-entries", int(0, i64::MAX), "512"),
+    d("hash-max-listpack-value", Kind::Memory { min: 0, max: i64::MAX }, "64"),
+    d("zset-max-listpack-entries", int(0, i64::MAX), "128"),
+    d("zset-max-listpack-value", Kind::Memory { min: 0, max: i64::MAX }, "64"),
+    d("set-max-intset-entries", int(0, i64::MAX), "512"),
+    d("list-max-listpack-size", int(i32::MIN as i64, I32), "-2"),
+    d("list-compress-depth", int(0, I32), "0"),
+    d("hll-sparse-max-bytes", Kind::Memory { min: 0, max: i64::MAX }, "3000"),
+    d("stream-node-max-bytes", Kind::Memory { min: 0, max: i64::MAX }, "4096"),
+    d("stream-node-max-entries", int(0, i64::MAX), "100"),
+    // Output buffer limits per client class (enforced with pub/sub, issue
+    // 4); the normal class must stay unlimited until then.
+    Directive {
+        check: Some(check_output_limits),
+        ..d(
+            "client-output-buffer-limit",
+            Kind::Words,
+            "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60",
+        )
+    },
+    // Only meaningful with persistence or replication, which are refused
+    // unless off; stored so a stock redis.conf loads.
+    d("rdb-del-sync-files", Kind::Bool, "no"),
+    d("rdb-save-incremental-fsync", Kind::Bool, "yes"),
+    d("aof-rewrite-incremental-fsync", Kind::Bool, "yes"),
+    d("no-appendfsync-on-rewrite", Kind::Bool, "no"),
+    d("aof-load-truncated", Kind::Bool, "yes"),
+    d("aof-use-rdb-preamble", Kind::Bool, "yes"),
+    d("aof-timestamp-enabled", Kind::Bool, "no"),
+    d("auto-aof-rewrite-percentage", int(0, I32), "100"),
+    d(
+        "auto-aof-rewrite-min-size",
+        Kind::Memory { min: 0, max: i64::MAX },
+        "67108864",
+    ),
+    d("repl-disable-tcp-nodelay", Kind::Bool, "no"),
+    d("repl-diskless-sync", Kind::Bool, "yes"),
+    d("repl-diskless-sync-delay", int(0, I32), "5"),
+    d("repl-diskless-sync-max-replicas", int(0, I32), "0"),
+    d(
+        "repl-diskless-load",
+        Kind::Enum(&["disabled", "on-empty-db", "swapdb"]),
+        "disabled",
+    ),
+    Directive {
+        alias: Some("slave-lazy-flush"),
+        ..d("replica-lazy-flush", Kind::Bool, "no")
+    },
+    Directive {
+        alias: Some("slave-serve-stale-data"),
+        ..d("replica-serve-stale-data", Kind::Bool, "yes")
+    },
+    Directive {
+        alias: Some("slave-read-only"),
+        ..d("replica-read-only", Kind::Bool, "yes")
+    },
+    Directive {
+        alias: Some("slave-priority"),
+        ..d("replica-priority", int(0, I32), "100")
+    },
 ];
+
+/// `client-output-buffer-limit <class> <hard> <soft> <seconds> ...`: Redis's
+/// syntax; the normal class must stay unlimited until limits are enforced.
+fn check_output_limits(value: &[u8]) -> Result<(), String> {
+    let words: Vec<&[u8]> = value.split(|&c| c == b' ').filter(|w| !w.is_empty()).collect();
+    if words.is_empty() || words.len() % 4 != 0 {
+        return Err("Wrong number of arguments in buffer limit configuration.".into());
+    }
+    for group in words.chunks(4) {
+        let class = group[0].to_ascii_lowercase();
+        if !matches!(class.as_slice(), b"normal" | b"replica" | b"slave" | b"pubsub") {
+            return Err("Invalid client class specified in buffer limit configuration.".into());
+        }
+        let limits: Option<Vec<i64>> = group[1..3].iter().map(|w| parse_memory(w)).collect();
+        let seconds = crate::util::number::parse_i64(group[3]).filter(|&n| n >= 0);
+        let (Some(limits), Some(seconds)) = (limits, seconds) else {
+            return Err("Error in hard, soft or soft_seconds setting in buffer limit configuration.".into());
+        };
+        if class == b"normal" && (limits[0] != 0 || limits[1] != 0 || seconds != 0) {
+            return Err(
+                "output buffer limits for normal clients are not supported yet by loopkv (accepted: normal 0 0 0)"
+                    .into(),
+            );
+        }
+    }
+    Ok(())
+}
 
 /// Where `debug` and similar commands may be used from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -213,6 +318,9 @@ fn err(message: impl Into<String>) -> ConfigError {
 pub struct Config {
     /// Canonical value of every directive, indexed like `DIRECTIVES`.
     values: Vec<Vec<u8>>,
+    /// Where each directive was last set (origin, line, text), if from a file
+    /// or the command line.
+    origins: Vec<Option<(String, usize, String)>>,
     /// The config file it was loaded from (for CONFIG REWRITE).
     pub file: Option<PathBuf>,
     // Typed copies for hot paths; refreshed by `refresh`.
@@ -242,6 +350,7 @@ impl Default for Config {
     fn default() -> Self {
         let mut config = Config {
             values: DIRECTIVES.iter().map(|d| d.default.as_bytes().to_vec()).collect(),
+            origins: vec![None; DIRECTIVES.len()],
             file: None,
             port: 6379,
             bind: Vec::new(),
@@ -297,6 +406,25 @@ fn find(name: &[u8]) -> Option<usize> {
     })
 }
 
+/// Refuses a value of a feature not built yet (`only`).
+fn supported(d: &Directive, value: &[u8]) -> Result<(), ConfigError> {
+    if let Some(allowed) = d.only
+        && !allowed.iter().any(|a| a.as_bytes() == value)
+    {
+        return Err(err(format!(
+            "'{} {}' is not supported yet by loopkv (accepted: {})",
+            d.name,
+            String::from_utf8_lossy(value),
+            allowed
+                .iter()
+                .map(|a| format!("\"{a}\""))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    }
+    Ok(())
+}
+
 /// Checks `args` against directive `d` and returns the canonical value.
 fn canonical(d: &Directive, args: &[Vec<u8>]) -> Result<Vec<u8>, ConfigError> {
     let value = match d.kind {
@@ -334,19 +462,8 @@ fn canonical(d: &Directive, args: &[Vec<u8>]) -> Result<Vec<u8>, ConfigError> {
             lower
         }
     };
-    if let Some(allowed) = d.only
-        && !allowed.iter().any(|a| a.as_bytes() == value.as_slice())
-    {
-        return Err(err(format!(
-            "'{} {}' is not supported yet by loopkv (accepted: {})",
-            d.name,
-            String::from_utf8_lossy(&value),
-            allowed
-                .iter()
-                .map(|a| format!("\"{a}\""))
-                .collect::<Vec<_>>()
-                .join(", ")
-        )));
+    if let Some(check) = d.check {
+        check(&value).map_err(err)?;
     }
     Ok(value)
 }
@@ -354,11 +471,25 @@ fn canonical(d: &Directive, args: &[Vec<u8>]) -> Result<Vec<u8>, ConfigError> {
 impl Config {
     /// Sets directive `name` from its arguments, as a config file line or a
     /// `--name value` argument would. Immutable directives are allowed here.
+    /// Values of features not built yet are accepted here and refused by
+    /// `check_supported` once loading is complete.
     pub fn apply(&mut self, name: &[u8], args: &[Vec<u8>]) -> Result<(), ConfigError> {
+        self.apply_at(name, args, None)
+    }
+
+    /// `apply`, remembering where the setting came from (origin, line, text)
+    /// for start-up errors.
+    pub fn apply_at(
+        &mut self,
+        name: &[u8],
+        args: &[Vec<u8>],
+        at: Option<(String, usize, String)>,
+    ) -> Result<(), ConfigError> {
         let Some(i) = find(name) else {
             return Err(err("Bad directive or wrong number of arguments"));
         };
         self.values[i] = canonical(&DIRECTIVES[i], args)?;
+        self.origins[i] = at;
         self.refresh();
         Ok(())
     }
@@ -377,8 +508,28 @@ impl Config {
             Kind::Words => split_args(value).ok_or_else(|| err("unbalanced quotes"))?,
             _ => vec![value.to_vec()],
         };
-        self.values[i] = canonical(d, &args)?;
+        let value = canonical(d, &args)?;
+        supported(d, &value)?;
+        self.values[i] = value;
         self.refresh();
+        Ok(())
+    }
+
+    /// Refuses, at start-up, a final value that asks for a feature not built
+    /// yet. Checked once everything is loaded, so a later `--daemonize no`
+    /// overrides a config file's `daemonize yes` as it would in Redis.
+    pub fn check_supported(&self) -> Result<(), StartupError> {
+        for (i, d) in DIRECTIVES.iter().enumerate() {
+            if let Err(e) = supported(d, &self.values[i]) {
+                let (origin, line, text) = self.origins[i].clone().unwrap_or_default();
+                return Err(StartupError {
+                    origin,
+                    line,
+                    text,
+                    reason: e.message,
+                });
+            }
+        }
         Ok(())
     }
 
@@ -487,7 +638,8 @@ impl Config {
                 self.load_text(&included, &path, depth + 1)?;
                 continue;
             }
-            self.apply(name, args).map_err(|e| fail(e.message))?;
+            let at = (origin.to_string(), n + 1, String::from_utf8_lossy(line).into_owned());
+            self.apply_at(name, args, Some(at)).map_err(|e| fail(e.message))?;
         }
         Ok(())
     }
@@ -637,10 +789,16 @@ mod tests {
         assert_eq!(e.reason, "Bad directive or wrong number of arguments");
         let e = c.load_text(b"port abc\n", "f.conf", 0).unwrap_err();
         assert_eq!(e.reason, "argument couldn't be parsed into an integer");
-        let e = c.load_text(b"appendonly yes\n", "f.conf", 0).unwrap_err();
+        // Unsupported values are refused once loading is complete, naming
+        // where they were set; a later setting overrides an earlier one.
+        c.load_text(b"port 1\nappendonly yes\n", "f.conf", 0).unwrap();
+        let e = c.check_supported().unwrap_err();
         assert!(e.reason.contains("not supported yet"), "{}", e.reason);
-        let e = c.load_text(b"save 900 1\n", "f.conf", 0).unwrap_err();
-        assert!(e.reason.contains("not supported yet"), "{}", e.reason);
+        assert_eq!((e.line, e.text.as_str()), (2, "appendonly yes"));
+        c.load_text(b"save 900 1\n", "f.conf", 0).unwrap();
+        c.apply(b"appendonly", &[b"no".to_vec()]).unwrap();
+        let e = c.check_supported().unwrap_err();
+        assert!(e.reason.contains("'save 900 1' is not supported yet"), "{}", e.reason);
         c.load_text(b"save \"\"\nappendonly no\n", "f.conf", 0).unwrap();
     }
 

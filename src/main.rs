@@ -130,6 +130,7 @@ fn load(args: &[String]) -> Result<Config, StartupError> {
             reason: e.message,
         })?;
     }
+    config.check_supported()?;
     Ok(config)
 }
 

@@ -112,3 +112,48 @@ fn config_file_with_include_then_shutdown() {
     assert_eq!(status.code(), Some(0));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// Debian's stock /etc/redis/redis.conf loads (with `--daemonize no`, as
+/// daemonizing is not supported) when the redis-server package is installed.
+#[test]
+fn stock_redis_conf_loads() {
+    let stock = std::path::Path::new("/etc/redis/redis.conf");
+    if !stock.exists() {
+        eprintln!("stock redis.conf test NOT RUN: /etc/redis/redis.conf not found");
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("loopkv-cli-stock-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut child = Command::new(BIN)
+        .arg(stock)
+        .args([
+            "--daemonize",
+            "no",
+            "--port",
+            "0",
+            "--bind",
+            "127.0.0.1",
+            "--logfile",
+            "",
+            "--pidfile",
+            "",
+        ])
+        .args(["--dir", dir.to_str().unwrap()])
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let port: u16 = loop {
+        let line = lines.next().expect("a start-up line").unwrap();
+        if let Some(rest) = line.split("port=").nth(1) {
+            break rest.split(',').next().unwrap().parse().unwrap();
+        }
+    };
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.write_all(b"CONFIG GET tcp-keepalive\r\n").unwrap();
+    assert_eq!(reply(&mut s), "*2\r\n$13\r\ntcp-keepalive\r\n$3\r\n300\r\n");
+    s.write_all(b"SHUTDOWN\r\n").unwrap();
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+    std::fs::remove_dir_all(&dir).ok();
+}

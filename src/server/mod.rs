@@ -172,6 +172,9 @@ impl Server {
     /// Binds every `bind` address of `config` (an address written `-addr`
     /// is optional: skipped if it cannot be bound, as in Redis).
     pub fn bind(config: Config) -> io::Result<Server> {
+        config
+            .check_supported()
+            .map_err(|e| io::Error::new(ErrorKind::InvalidInput, e.reason))?;
         let poll = Poll::new()?;
         let waker = Arc::new(Waker::new(poll.registry(), WAKER)?);
         let mut listeners = Vec::new();

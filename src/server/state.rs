@@ -233,6 +233,9 @@ impl State {
         // Active rehashing, as Redis's `activerehashing`: at most about a
         // millisecond per call, so a table being resized finishes even
         // when no commands touch it.
+        if self.config.value("activerehashing") != b"yes" {
+            return;
+        }
         let start = std::time::Instant::now();
         for db in &mut self.dbs {
             while db.rehash_step(100) {
