@@ -36,6 +36,9 @@ enum Kind {
     Words,
 }
 
+/// A directive's extra validation: Err(message) refuses the value.
+type Check = fn(&[u8]) -> Result<(), String>;
+
 struct Directive {
     name: &'static str,
     alias: Option<&'static str>,
@@ -46,7 +49,7 @@ struct Directive {
     /// For features not built yet: the only values accepted.
     only: Option<&'static [&'static str]>,
     /// Extra validation of the canonical value.
-    check: Option<fn(&[u8]) -> Result<(), String>>,
+    check: Option<Check>,
 }
 
 const fn d(name: &'static str, kind: Kind, default: &'static str) -> Directive {
@@ -264,7 +267,7 @@ static DIRECTIVES: &[Directive] = &[
 /// syntax; the normal class must stay unlimited until limits are enforced.
 fn check_output_limits(value: &[u8]) -> Result<(), String> {
     let words: Vec<&[u8]> = value.split(|&c| c == b' ').filter(|w| !w.is_empty()).collect();
-    if words.is_empty() || words.len() % 4 != 0 {
+    if words.is_empty() || !words.len().is_multiple_of(4) {
         return Err("Wrong number of arguments in buffer limit configuration.".into());
     }
     for group in words.chunks(4) {
