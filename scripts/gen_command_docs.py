@@ -140,23 +140,32 @@ def opt(value):
 # ---- reading --------------------------------------------------------------------
 
 
+FAMILY_FILES = ["hash.rs", "list.rs", "set.rs", "zset.rs"]
+
+
 def loopkv_command_names(table_rs):
-    """(name, [subcommand names]) for every command in table.rs, table order."""
-    text = open(table_rs).read()
-    blocks = {}
-    for m in re.finditer(r"static (\w+): &\[CommandDef\] = &\[(.*?)\n\];", text, re.S):
-        blocks[m.group(1)] = m.group(2)
-    name_re = re.compile(r'(?<![A-Za-z0-9_])c\("([^"]+)"')
+    """(name, [subcommand names]) for every command in table.rs, then in each
+    data-type family's own `COMMANDS` table (src/command/{hash,list,...}.rs),
+    in table order."""
+    here = os.path.dirname(table_rs)
     result = []
-    for line in blocks["COMMANDS"].splitlines():
-        m = name_re.search(line)
-        if not m:
+    for path in [table_rs] + [os.path.join(here, f) for f in FAMILY_FILES]:
+        if not os.path.exists(path):
             continue
-        subs = []
-        s = re.search(r"subcommands: (\w+)", line)
-        if s:
-            subs = [n.group(1) for n in name_re.finditer(blocks[s.group(1)])]
-        result.append((m.group(1), subs))
+        text = open(path).read()
+        blocks = {}
+        for m in re.finditer(r"static (\w+): &\[CommandDef\] = &\[(.*?)\n?\];", text, re.S):
+            blocks[m.group(1)] = m.group(2)
+        name_re = re.compile(r'(?<![A-Za-z0-9_])c\("([^"]+)"')
+        for line in blocks.get("COMMANDS", "").splitlines():
+            m = name_re.search(line)
+            if not m:
+                continue
+            subs = []
+            sm = re.search(r"subcommands: (\w+)", line)
+            if sm:
+                subs = [n.group(1) for n in name_re.finditer(blocks[sm.group(1)])]
+            result.append((m.group(1), subs))
     return result
 
 

@@ -3,7 +3,8 @@
 //! between keys and databases, whole-database operations and OBJECT.
 
 use super::{Args, Ctx, arg_i64};
-use crate::db::Db;
+use crate::db::dict::Dict;
+use crate::db::{Db, Obj};
 use crate::util::glob::string_match;
 
 /// The shared body of DEL and UNLINK: deletes each key, replies the count.
@@ -392,15 +393,15 @@ fn flush_mode(ctx: &mut Ctx, args: &Args) -> Option<bool> {
     }
 }
 
-/// Drops the tables of `dicts`, on a background thread when `lazy`, so a
+/// Drops flushed databases, on a background thread when `lazy`, so a
 /// huge keyspace does not stall the loop (the memory is owned, nothing is
 /// shared with the loop).
-fn free_dicts(dicts: Vec<crate::db::dict::Dict>, lazy: bool) {
-    let big = dicts.iter().map(|d| d.len()).sum::<usize>() > 64;
+fn free_flushed(flushed: Vec<(Dict, slab::Slab<Obj>)>, lazy: bool) {
+    let big = flushed.iter().map(|(d, o)| d.len() + o.len()).sum::<usize>() > 64;
     if lazy && big {
         let _ = std::thread::Builder::new()
             .name("lazyfree".into())
-            .spawn(move || drop(dicts));
+            .spawn(move || drop(flushed));
     }
 }
 
@@ -411,7 +412,7 @@ pub fn flushdb(ctx: &mut Ctx, args: &Args) {
     };
     let n = ctx.db().len();
     let dict = ctx.db().flush();
-    free_dicts(vec![dict], lazy);
+    free_flushed(vec![dict], lazy);
     ctx.dirty(n as u64);
     ctx.reply.ok();
 }
@@ -422,8 +423,8 @@ pub fn flushall(ctx: &mut Ctx, args: &Args) {
         return;
     };
     let n: usize = ctx.st.dbs.iter().map(Db::len).sum();
-    let dicts = ctx.st.dbs.iter_mut().map(Db::flush).collect();
-    free_dicts(dicts, lazy);
+    let flushed = ctx.st.dbs.iter_mut().map(Db::flush).collect();
+    free_flushed(flushed, lazy);
     ctx.dirty(n as u64 + 1);
     ctx.reply.ok();
 }

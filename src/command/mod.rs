@@ -6,10 +6,14 @@
 pub mod connection;
 pub mod docs;
 pub mod expire;
+pub mod hash;
 pub mod keys;
+pub mod list;
 pub mod server;
+pub mod set;
 pub mod string;
 pub mod table;
+pub mod zset;
 
 use std::ops::{Index, Range};
 use std::time::Instant;

@@ -1000,45 +1000,23 @@ pub fn memory_usage(ctx: &mut Ctx, args: &Args) {
         return;
     };
     let db = ctx.db();
-    let key_len = db.key(id).len();
-    let value_len = db.value(id).len();
-    let value = match db.encoding(id) {
-        "int" => ROBJ_SIZE,
-        "embstr" => jemalloc_size(ROBJ_SIZE + 3 + value_len + 1),
-        _ => ROBJ_SIZE + jemalloc_size(sds_header(value_len) + value_len + 1),
-    };
-    let bytes = value + jemalloc_size(sds_header(key_len) + key_len + 1) + DICT_ENTRY_SIZE;
+    let node = db.node(id);
+    // loopkv's own layout: the table node, its share of the bucket array,
+    // the key+value allocation as malloc rounds it, the TTL entry, and a
+    // collection's own memory.
+    let mut bytes = std::mem::size_of::<crate::db::dict::Node>() + 4 + malloc_size(node.data.capacity());
+    if db.expire_at(id).is_some() {
+        bytes += 28;
+    }
+    if db.kind(id) != crate::db::Kind::String {
+        bytes += db.obj(id).mem_usage();
+    }
     ctx.reply.int(bytes as i64);
 }
 
-/// Redis's `robj` and `dictEntry` sizes on 64-bit builds.
-const ROBJ_SIZE: usize = 16;
-const DICT_ENTRY_SIZE: usize = 24;
-
-/// Header bytes of an sds string of `len` bytes (`sdsReqType`).
-fn sds_header(len: usize) -> usize {
-    match len {
-        0 => 3,
-        1..32 => 1,
-        32..256 => 3,
-        256..65536 => 5,
-        _ if len as u64 <= u32::MAX as u64 => 9,
-        _ => 17,
-    }
-}
-
-/// The jemalloc size class serving an allocation of `n` bytes, which is
-/// what Redis's `zmalloc_size` reports: 8, then multiples of 16 up to 128,
-/// then four classes per doubling (160, 192, 224, 256, 320, ...).
-fn jemalloc_size(n: usize) -> usize {
-    if n <= 8 {
-        return 8;
-    }
-    if n <= 128 {
-        return n.div_ceil(16) * 16;
-    }
-    let step = 1usize << ((usize::BITS - 1 - (n - 1).leading_zeros()) - 2);
-    n.div_ceil(step) * step
+/// The chunk glibc's malloc uses for a request of `n` bytes.
+fn malloc_size(n: usize) -> usize {
+    if n == 0 { 0 } else { ((n + 8 + 15) & !15).max(32) }
 }
 
 /// `MEMORY MALLOC-STATS`

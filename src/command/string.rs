@@ -565,6 +565,10 @@ pub fn incrbyfloat(ctx: &mut Ctx, args: &Args) {
 pub fn lcs(ctx: &mut Ctx, args: &Args) {
     let a = ctx.lookup_read(&args[1]);
     let b = ctx.lookup_read(&args[2]);
+    if [a, b].into_iter().flatten().any(|id| ctx.db().kind(id) != Kind::String) {
+        ctx.reply.error(b"ERR The specified keys must contain string values");
+        return;
+    }
     let db = ctx.db;
     let (mut sa, mut sb) = ([0u8; 20], [0u8; 20]);
     let (va, vb) = (

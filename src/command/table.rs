@@ -65,7 +65,7 @@ impl std::fmt::Debug for Args<'_> {
 
 /// A command without subcommands; containers set `subcommands` with
 /// struct-update syntax in the table below.
-const fn c(
+pub const fn c(
     name: &'static str,
     arity: i32,
     flags: u32,
@@ -84,8 +84,8 @@ const fn c(
     }
 }
 
-const NOKEYS: (i32, i32, i32) = (0, 0, 0);
-const KEY1: (i32, i32, i32) = (1, 1, 1);
+pub const NOKEYS: (i32, i32, i32) = (0, 0, 0);
+pub const KEY1: (i32, i32, i32) = (1, 1, 1);
 
 fn container(_: &mut Ctx, _: &Args) {}
 
@@ -265,7 +265,7 @@ impl Table {
             by_name: HashMap::new(),
             top: Vec::new(),
         };
-        for def in COMMANDS {
+        for def in all_commands() {
             let idx = t.defs.len();
             t.defs.push(def);
             t.full_names.push(def.name);
@@ -344,6 +344,20 @@ fn lowercase<'b>(name: &[u8], buf: &'b mut [u8; NAME_MAX]) -> Option<&'b [u8]> {
     Some(out)
 }
 
+/// Every top-level command: the core table, then each data type's own
+/// table (they live beside their handlers, one file per family).
+fn all_commands() -> impl Iterator<Item = &'static CommandDef> {
+    [
+        COMMANDS,
+        super::hash::COMMANDS,
+        super::list::COMMANDS,
+        super::set::COMMANDS,
+        super::zset::COMMANDS,
+    ]
+    .into_iter()
+    .flatten()
+}
+
 /// The process-wide command table.
 pub fn get() -> &'static Table {
     static TABLE: OnceLock<Table> = OnceLock::new();
@@ -354,14 +368,14 @@ pub fn get() -> &'static Table {
 /// the two cannot drift (tests/readme.rs checks it).
 pub fn markdown_list() -> String {
     let mut groups: Vec<&str> = Vec::new();
-    for c in COMMANDS {
+    for c in all_commands() {
         if !groups.contains(&c.group) {
             groups.push(c.group);
         }
     }
     let mut out = String::new();
     for group in groups {
-        let mut defs: Vec<&CommandDef> = COMMANDS.iter().filter(|c| c.group == group).collect();
+        let mut defs: Vec<&CommandDef> = all_commands().filter(|c| c.group == group).collect();
         defs.sort_by_key(|c| c.name);
         let entries: Vec<String> = defs
             .into_iter()

@@ -15,12 +15,18 @@
 //! handle, and then the wheel holds exactly one live timer for it.
 
 pub mod dict;
+pub mod hash;
+pub mod list;
+pub mod object;
+pub mod set;
+pub mod zset;
 
 use hashbrown::HashMap;
 
 use crate::expiry::{TimerId, Wheel};
 use crate::util::number::parse_i64;
 use dict::{Dict, Node};
+pub use object::Obj;
 
 // ---- node metadata bits ------------------------------------------------------
 
@@ -36,6 +42,9 @@ const SHARED: u32 = 1 << 3;
 const SHARED_INTEGERS: i64 = 10000;
 /// LFU: initial counter of a new key (Redis's `LFU_INIT_VAL`).
 const LFU_INIT: u32 = 5;
+/// The value's type (`Kind`), bits 4..7; 0 is a string.
+const KIND_SHIFT: u32 = 4;
+const KIND_MASK: u32 = 0b111 << KIND_SHIFT;
 const LRU_SHIFT: u32 = 8;
 /// Redis's LRU clock: 24 bits of seconds.
 const LRU_MAX: u64 = (1 << 24) - 1;
@@ -90,12 +99,41 @@ pub enum Encoding {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     String,
+    List,
+    Set,
+    ZSet,
+    Hash,
 }
 
 impl Kind {
     pub fn name(self) -> &'static str {
         match self {
             Kind::String => "string",
+            Kind::List => "list",
+            Kind::Set => "set",
+            Kind::ZSet => "zset",
+            Kind::Hash => "hash",
+        }
+    }
+
+    fn bits(self) -> u32 {
+        let n = match self {
+            Kind::String => 0,
+            Kind::List => 1,
+            Kind::Set => 2,
+            Kind::ZSet => 3,
+            Kind::Hash => 4,
+        };
+        n << KIND_SHIFT
+    }
+
+    fn from_bits(meta: u32) -> Kind {
+        match (meta & KIND_MASK) >> KIND_SHIFT {
+            1 => Kind::List,
+            2 => Kind::Set,
+            3 => Kind::ZSet,
+            4 => Kind::Hash,
+            _ => Kind::String,
         }
     }
 }
@@ -123,6 +161,8 @@ pub struct Db {
     wheel: Wheel<u32>,
     /// Reused buffer for timers fired by the wheel.
     fired: Vec<(TimerId, u32)>,
+    /// Collection values; a collection key's node holds its index here.
+    objs: slab::Slab<Obj>,
     /// Keys deleted because their TTL passed (lazily or actively).
     pub expired: u64,
     /// The access clock holds LFU (minutes, counter) instead of LRU
@@ -145,6 +185,7 @@ impl Db {
             expires: HashMap::new(),
             wheel: Wheel::new(now),
             fired: Vec::new(),
+            objs: slab::Slab::new(),
             expired: 0,
             lfu: None,
             rng: now | 1,
@@ -249,13 +290,53 @@ impl Db {
         self.dict.node(id).key()
     }
 
-    pub fn kind(&self, _id: u32) -> Kind {
-        Kind::String
+    pub fn kind(&self, id: u32) -> Kind {
+        Kind::from_bits(self.dict.node(id).meta)
+    }
+
+    /// Slab index of a collection node's value.
+    fn obj_index(&self, id: u32) -> usize {
+        let v = self.dict.node(id).value();
+        let mut raw = [0u8; 4];
+        raw.copy_from_slice(&v[..4]);
+        u32::from_le_bytes(raw) as usize
+    }
+
+    /// The collection stored at node `id` (which must not be a string).
+    pub fn obj(&self, id: u32) -> &Obj {
+        &self.objs[self.obj_index(id)]
+    }
+
+    pub fn obj_mut(&mut self, id: u32) -> &mut Obj {
+        let i = self.obj_index(id);
+        &mut self.objs[i]
+    }
+
+    /// Stores a collection under `key`, which must not exist.
+    pub fn add_obj(&mut self, key: &[u8], obj: Obj, now: u64) -> u32 {
+        let kind = obj.kind().bits();
+        let index = self.objs.insert(obj) as u32;
+        let clock = self.new_clock(now);
+        self.dict
+            .insert_new(dict::encode(key, &index.to_le_bytes()), kind | clock)
+    }
+
+    /// Unlinks node `id` and drops its value (a collection leaves the slab).
+    fn free_node(&mut self, id: u32) -> Node {
+        if self.kind(id) != Kind::String {
+            let i = self.obj_index(id);
+            self.objs.remove(i);
+        }
+        self.dict.remove(id)
     }
 
     /// The string value of node `id`.
+    /// Callers check `kind` first; a collection reads as an empty string.
     pub fn value(&self, id: u32) -> Value<'_> {
         let node = self.dict.node(id);
+        if node.meta & KIND_MASK != 0 {
+            return Value::Str(&[]);
+        }
         if node.meta & ENC_MASK == ENC_INT {
             let v = node.value();
             let mut raw = [0u8; 8];
@@ -268,6 +349,9 @@ impl Db {
 
     /// OBJECT ENCODING's name for node `id`.
     pub fn encoding(&self, id: u32) -> &'static str {
+        if self.kind(id) != Kind::String {
+            return self.obj(id).encoding();
+        }
         match self.dict.node(id).meta & ENC_MASK {
             ENC_INT => "int",
             ENC_EMBSTR => "embstr",
@@ -314,6 +398,11 @@ impl Db {
             Some(id) => {
                 if !keep_ttl {
                     self.clear_expire(id);
+                }
+                if self.kind(id) != Kind::String {
+                    // A string replaces a collection (SET on any type).
+                    let i = self.obj_index(id);
+                    self.objs.remove(i);
                 }
                 let node = self.dict.node_mut(id);
                 let at = node.value_offset();
@@ -373,7 +462,7 @@ impl Db {
     /// Removes node `id` and its TTL; returns the removed node.
     pub fn remove_id(&mut self, id: u32) -> Node {
         self.clear_expire(id);
-        self.dict.remove(id)
+        self.free_node(id)
     }
 
     /// Moves or copies the value (and TTL) of node `id` of `dbs[from]` to
@@ -384,13 +473,36 @@ impl Db {
         let src = &dbs[from];
         let ttl = src.expire_at(id);
         let node = src.dict.node(id);
-        let data = dict::encode(key, node.value());
         let mut meta = node.meta & !HAS_EXPIRE;
+        // A collection moves between slabs (or is cloned for COPY).
+        let obj = if src.kind(id) == Kind::String {
+            None
+        } else {
+            let i = src.obj_index(id);
+            Some(if copy {
+                src.objs[i].clone()
+            } else {
+                dbs[from].objs.remove(i)
+            })
+        };
+        let src = &dbs[from];
+        let data = match &obj {
+            Some(_) => Vec::new(),
+            None => dict::encode(key, src.dict.node(id).value()),
+        };
         if copy {
             meta = (meta & !SHARED & ((1 << LRU_SHIFT) - 1)) | dbs[to].new_clock(crate::server::now_ms());
         } else {
-            dbs[from].remove_id(id);
+            dbs[from].clear_expire(id);
+            dbs[from].dict.remove(id);
         }
+        let data = match obj {
+            Some(obj) => {
+                let index = dbs[to].objs.insert(obj) as u32;
+                dict::encode(key, &index.to_le_bytes())
+            }
+            None => data,
+        };
         let new = dbs[to].dict.insert_new(data, meta);
         if let Some(at) = ttl {
             dbs[to].set_expire(new, at);
@@ -454,7 +566,7 @@ impl Db {
                     // The timer has fired: forget it before removing the node.
                     self.expires.remove(&id);
                     self.dict.node_mut(id).meta &= !HAS_EXPIRE;
-                    self.dict.remove(id);
+                    self.free_node(id);
                     self.expired += 1;
                     deleted += 1;
                 }
@@ -488,10 +600,10 @@ impl Db {
     // ---- whole-keyspace operations ---------------------------------------------
 
     /// Drops every key.
-    pub fn flush(&mut self) -> Dict {
+    pub fn flush(&mut self) -> (Dict, slab::Slab<Obj>) {
         self.expires = HashMap::new();
         self.wheel.clear();
-        std::mem::take(&mut self.dict)
+        (std::mem::take(&mut self.dict), std::mem::take(&mut self.objs))
     }
 
     /// One SCAN step over the table; see [`Dict::scan_step`].

@@ -1,0 +1,60 @@
+//! Values other than strings: the collection types, each in its own module
+//! with its compact and full encodings. A collection lives in its
+//! database's object slab; the key's node holds its slab index.
+
+use super::Kind;
+use super::{hash::Hash, list::List, set::Set, zset::ZSet};
+
+/// A collection value.
+#[derive(Debug, Clone)]
+pub enum Obj {
+    Hash(Hash),
+    List(List),
+    Set(Set),
+    ZSet(ZSet),
+}
+
+impl Obj {
+    pub fn kind(&self) -> Kind {
+        match self {
+            Obj::Hash(_) => Kind::Hash,
+            Obj::List(_) => Kind::List,
+            Obj::Set(_) => Kind::Set,
+            Obj::ZSet(_) => Kind::ZSet,
+        }
+    }
+
+    /// Number of elements (fields, members, items).
+    pub fn len(&self) -> usize {
+        match self {
+            Obj::Hash(h) => h.len(),
+            Obj::List(l) => l.len(),
+            Obj::Set(s) => s.len(),
+            Obj::ZSet(z) => z.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// OBJECT ENCODING's name for the representation in use.
+    pub fn encoding(&self) -> &'static str {
+        match self {
+            Obj::Hash(h) => h.encoding(),
+            Obj::List(l) => l.encoding(),
+            Obj::Set(s) => s.encoding(),
+            Obj::ZSet(z) => z.encoding(),
+        }
+    }
+
+    /// Approximate heap bytes, for MEMORY USAGE.
+    pub fn mem_usage(&self) -> usize {
+        match self {
+            Obj::Hash(h) => h.mem_usage(),
+            Obj::List(l) => l.mem_usage(),
+            Obj::Set(s) => s.mem_usage(),
+            Obj::ZSet(z) => z.mem_usage(),
+        }
+    }
+}
