@@ -21,7 +21,7 @@ use std::time::Instant;
 use slab::Slab;
 
 use crate::client::{Client, ReplyMode};
-use crate::db::Db;
+use crate::db::{Db, Kind};
 use crate::resp::reply::Reply;
 use crate::server::State;
 use crate::server::state::SlowEntry;
@@ -115,6 +115,41 @@ impl Ctx<'_> {
     pub fn lookup_write(&mut self, key: &[u8]) -> Option<u32> {
         let now = self.now;
         self.db().lookup_touch(key, now, true)
+    }
+
+    /// `lookup_read` that checks the value's type; `Err` means the
+    /// WRONGTYPE error was replied.
+    pub fn lookup_typed_read(&mut self, key: &[u8], kind: Kind) -> Result<Option<u32>, ()> {
+        match self.lookup_read(key) {
+            Some(id) if self.db().kind(id) != kind => {
+                self.reply.wrong_type();
+                Err(())
+            }
+            found => Ok(found),
+        }
+    }
+
+    /// `lookup_write` that checks the value's type; `Err` means the
+    /// WRONGTYPE error was replied.
+    pub fn lookup_typed_write(&mut self, key: &[u8], kind: Kind) -> Result<Option<u32>, ()> {
+        match self.lookup_write(key) {
+            Some(id) if self.db().kind(id) != kind => {
+                self.reply.wrong_type();
+                Err(())
+            }
+            found => Ok(found),
+        }
+    }
+
+    /// Deletes node `id` if its collection became empty, as Redis removes
+    /// emptied collections from the keyspace. Returns true if deleted.
+    pub fn delete_if_empty(&mut self, id: u32) -> bool {
+        let db = self.db();
+        if db.kind(id) != Kind::String && db.obj(id).is_empty() {
+            db.remove_id(id);
+            return true;
+        }
+        false
     }
 
     /// Counts one change to the dataset.
