@@ -17,6 +17,7 @@
 //! - [`expiry`]: the hierarchical timer wheel.
 //! - [`util`]: Redis's glob matcher, argument splitting, number formats.
 //! - [`memory`]: allocator accounting behind INFO's `used_memory`.
+//! - [`lazyfree`]: the background thread that drops big deleted values.
 //!
 //! # Embedding
 //! ```no_run
@@ -36,6 +37,7 @@ pub mod command;
 pub mod config;
 pub mod db;
 pub mod expiry;
+pub mod lazyfree;
 pub mod fuzzing;
 pub mod memory;
 pub mod resp;

@@ -8,11 +8,15 @@ use crate::db::{Db, Obj};
 use crate::util::glob::string_match;
 
 /// The shared body of DEL and UNLINK: deletes each key, replies the count.
-fn del_generic(ctx: &mut Ctx, args: &Args) {
+/// `lazy` frees big collections on the lazyfree thread (UNLINK, or DEL
+/// under `lazyfree-lazy-user-del`).
+fn del_generic(ctx: &mut Ctx, args: &Args, lazy: bool) {
     let now = ctx.now;
     let mut deleted = 0;
     for key in args.iter().skip(1) {
-        if ctx.db().delete(key, now) {
+        let db = ctx.db();
+        if let Some(id) = db.lookup(key, now) {
+            if lazy { db.remove_lazy(id) } else { drop(db.remove_id(id)) }
             deleted += 1;
         }
     }
@@ -22,12 +26,13 @@ fn del_generic(ctx: &mut Ctx, args: &Args) {
 
 /// `DEL key [key ...]`
 pub fn del(ctx: &mut Ctx, args: &Args) {
-    del_generic(ctx, args);
+    let lazy = ctx.st.config.lazyfree_user_del;
+    del_generic(ctx, args, lazy);
 }
 
 /// `UNLINK key [key ...]`
 pub fn unlink(ctx: &mut Ctx, args: &Args) {
-    del_generic(ctx, args);
+    del_generic(ctx, args, true);
 }
 
 /// Looks `key` up for reading without updating its access time (Redis's
@@ -397,11 +402,9 @@ fn flush_mode(ctx: &mut Ctx, args: &Args) -> Option<bool> {
 /// huge keyspace does not stall the loop (the memory is owned, nothing is
 /// shared with the loop).
 fn free_flushed(flushed: Vec<(Dict, slab::Slab<Obj>)>, lazy: bool) {
-    let big = flushed.iter().map(|(d, o)| d.len() + o.len()).sum::<usize>() > 64;
+    let big = flushed.iter().map(|(d, o)| d.len() + o.len()).sum::<usize>() > crate::lazyfree::THRESHOLD;
     if lazy && big {
-        let _ = std::thread::Builder::new()
-            .name("lazyfree".into())
-            .spawn(move || drop(flushed));
+        crate::lazyfree::free(flushed);
     }
 }
 

@@ -459,6 +459,22 @@ impl Db {
         }
     }
 
+    /// Removes node `id` and its TTL; a collection bigger than
+    /// `lazyfree::THRESHOLD` is dropped on the lazyfree thread (UNLINK,
+    /// DEL with `lazyfree-lazy-user-del`).
+    pub fn remove_lazy(&mut self, id: u32) {
+        self.clear_expire(id);
+        if self.kind(id) != Kind::String {
+            let i = self.obj_index(id);
+            if self.objs[i].len() > crate::lazyfree::THRESHOLD {
+                crate::lazyfree::free(self.objs.remove(i));
+                self.dict.remove(id);
+                return;
+            }
+        }
+        self.free_node(id);
+    }
+
     /// Removes node `id` and its TTL; returns the removed node.
     pub fn remove_id(&mut self, id: u32) -> Node {
         self.clear_expire(id);
