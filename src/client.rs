@@ -67,6 +67,9 @@ pub struct Client {
     /// Stopped executing commands because pending output passed the
     /// high-water mark; resumes when it drains.
     pub output_paused: bool,
+    /// The peer closed its side (or the socket errored): read to the end
+    /// of stream, never stop at a short read.
+    pub hup: bool,
     /// Close once the reply buffer is flushed (QUIT, protocol error, KILL of self).
     pub close_after_reply: bool,
     /// Close at the end of this loop iteration.
@@ -104,6 +107,7 @@ impl Client {
             write_queued: false,
             want_write: false,
             output_paused: false,
+            hup: false,
             close_after_reply: false,
             close_asap: false,
             net_in: 0,

@@ -381,7 +381,8 @@ impl Default for Config {
 }
 
 /// Parses a memory value as Redis's `memtoull`: digits with an optional
-/// unit (b, k, kb, m, mb, g, gb; case-insensitive).
+/// unit (b, k, kb, m, mb, g, gb; case-insensitive). A leading `-` or an
+/// unknown unit is an error.
 pub fn parse_memory(text: &[u8]) -> Option<i64> {
     let lower = text.to_ascii_lowercase();
     let digits_end = lower.iter().position(|c| !c.is_ascii_digit()).unwrap_or(lower.len());
@@ -396,11 +397,15 @@ pub fn parse_memory(text: &[u8]) -> Option<i64> {
         b"gb" => 1024 * 1024 * 1024,
         _ => return None,
     };
-    if digits.is_empty() {
+    if digits.len() >= 128 {
         return None;
     }
-    let n: i64 = std::str::from_utf8(digits).ok()?.parse().ok()?;
-    n.checked_mul(mul)
+    // As C's strtoull: no digits is 0, overflow saturates; the product
+    // wraps and is read as a signed value, exactly as Redis then range-checks it.
+    let n = digits
+        .iter()
+        .fold(0u64, |acc, &d| acc.saturating_mul(10).saturating_add((d - b'0') as u64));
+    Some(n.wrapping_mul(mul as u64) as i64)
 }
 
 fn find(name: &[u8]) -> Option<usize> {
@@ -820,5 +825,12 @@ mod tests {
         assert_eq!(parse_memory(b"1GB"), Some(1 << 30));
         assert_eq!(parse_memory(b"10k"), Some(10_000));
         assert_eq!(parse_memory(b"x"), None);
+        assert_eq!(parse_memory(b"-1"), None);
+        assert_eq!(parse_memory(b""), Some(0));
+        assert_eq!(parse_memory(b"99999999999999999999"), Some(-1));
+        assert_eq!(
+            c.set(b"proto-max-bulk-len", b"").unwrap_err().message,
+            "argument must be between 1048576 and 9223372036854775807 inclusive"
+        );
     }
 }

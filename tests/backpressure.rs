@@ -80,3 +80,60 @@ fn a_client_flooding_pipelined_commands_does_not_starve_others() {
     let mut flood = writer.join().unwrap();
     flood.check(&["DBSIZE"], b":100\r\n");
 }
+
+/// A client that sends a command and closes its side in the same moment
+/// gets its reply and its connection is closed: no CLOSE-WAIT leak.
+#[test]
+fn half_closed_clients_are_closed_after_their_reply() {
+    let (_h, addr) = start();
+    let mut admin = Conn::connect(addr);
+    let mut streams = Vec::new();
+    for _ in 0..50 {
+        let mut s = std::net::TcpStream::connect(addr).unwrap();
+        use std::io::Write;
+        s.write_all(b"PING\r\n").unwrap();
+        s.shutdown(std::net::Shutdown::Write).unwrap();
+        streams.push(s);
+    }
+    for mut s in streams {
+        use std::io::Read;
+        let mut got = Vec::new();
+        s.set_read_timeout(Some(std::time::Duration::from_secs(10))).unwrap();
+        s.read_to_end(&mut got).unwrap();
+        assert_eq!(got, b"+PONG\r\n");
+    }
+    common::eventually("every half-closed client is gone", || {
+        let list = admin.call(&["CLIENT", "LIST"]);
+        String::from_utf8_lossy(&list).matches("id=").count() == 1
+    });
+}
+
+/// `timeout` counts bytes received as activity: a client sending a large
+/// request slowly is not closed as idle.
+#[test]
+fn slow_sender_is_not_idle() {
+    let (_h, addr) = common::start_with(&[("timeout", "1")]);
+    let mut c = Conn::connect(addr);
+    c.send_raw(b"*3\r\n$3\r\nSET\r\n$2\r\ndr\r\n$6\r\n");
+    for byte in b"abcdef" {
+        std::thread::sleep(std::time::Duration::from_millis(400));
+        c.send_raw(&[*byte]);
+    }
+    c.send_raw(b"\r\n");
+    assert_eq!(c.read_replies(1), b"+OK\r\n");
+    c.check(&["GET", "dr"], b"$6\r\nabcdef\r\n");
+}
+
+/// CONFIG SET proto-max-bulk-len applies to clients already connected.
+#[test]
+fn proto_max_bulk_len_applies_to_connected_clients() {
+    let (_h, addr) = start();
+    let mut a = Conn::connect(addr);
+    let mut b = Conn::connect(addr);
+    a.check(&["CONFIG", "SET", "proto-max-bulk-len", "1mb"], b"+OK\r\n");
+    let big = vec![b'x'; 2 * 1024 * 1024];
+    b.send_raw(&encode(&[&b"SET"[..], b"pm", &big]));
+    assert_eq!(b.read_replies(1), b"-ERR Protocol error: invalid bulk length\r\n");
+    a.check(&["CONFIG", "SET", "proto-max-bulk-len", "512mb"], b"+OK\r\n");
+    a.check(&[&b"SET"[..], b"pm", &big], b"+OK\r\n");
+}

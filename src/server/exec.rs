@@ -39,6 +39,8 @@ pub fn process_input(st: &mut State, clients: &mut Slab<Client>, token: usize) -
     let mut outcome = Outcome::Continue;
     let mut ran = false;
     let mut clock_at = std::time::Instant::now();
+    // CONFIG SET proto-max-bulk-len applies to connected clients too.
+    parser.set_max_bulk(st.config.proto_max_bulk_len);
     loop {
         if reply.pending() > OUTPUT_HIGH_WATER {
             clients[token].output_paused = true;
@@ -74,7 +76,15 @@ pub fn process_input(st: &mut State, clients: &mut Slab<Client>, token: usize) -
             Err(e) => {
                 let c = &mut clients[token];
                 warn!("Protocol error ({e}) from client: id={} addr={}", c.id, c.addr);
+                let mark = reply.mark();
                 reply.error(e.to_string().as_bytes());
+                // CLIENT REPLY OFF/SKIP silences protocol errors as well.
+                if matches!(
+                    c.reply_mode,
+                    crate::client::ReplyMode::Off | crate::client::ReplyMode::Skip
+                ) {
+                    reply.truncate(mark);
+                }
                 for code in reply.take_errors() {
                     st.stats.total_error_replies += 1;
                     *st.errorstats.entry(code).or_insert(0) += 1;

@@ -275,6 +275,9 @@ impl Server {
                     Token(t) if t >= LISTENER_BASE => self.accept(t - LISTENER_BASE),
                     Token(t) => {
                         let Some(c) = self.clients.get_mut(t) else { continue };
+                        if event.is_read_closed() || event.is_error() {
+                            c.hup = true;
+                        }
                         if event.is_readable() || event.is_read_closed() || event.is_error() {
                             c.readable = true;
                             if !c.queued {
@@ -411,6 +414,8 @@ impl Server {
                     return;
                 }
                 Ok(n) => {
+                    // As Redis: any bytes read count as activity for `timeout`.
+                    c.last_interaction_ms = now_ms();
                     c.net_in += n as u64;
                     self.state.stats.net_input_bytes += n as u64;
                     self.state.stats.total_reads_processed += 1;
@@ -521,6 +526,9 @@ impl Server {
                 }
             }
         }
+        if written > 0 {
+            c.last_interaction_ms = now_ms();
+        }
         c.net_out += written as u64;
         self.state.stats.net_output_bytes += written as u64;
         self.state.stats.total_writes_processed += 1;
@@ -622,7 +630,7 @@ fn read_some(c: &mut Client) -> io::Result<usize> {
     let space = c.rbuf.len() - c.rlen;
     let n = c.stream.read(&mut c.rbuf[c.rlen..])?;
     c.rlen += n;
-    if n > 0 && n < space {
+    if n > 0 && n < space && !c.hup {
         // A short read took everything the socket held; bytes that arrive
         // later raise a new edge (epoll wakes on every arrival), so there is
         // no need to spend a syscall on the WouldBlock read.
