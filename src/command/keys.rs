@@ -16,7 +16,11 @@ fn del_generic(ctx: &mut Ctx, args: &Args, lazy: bool) {
     for key in args.iter().skip(1) {
         let db = ctx.db();
         if let Some(id) = db.lookup(key, now) {
-            if lazy { db.remove_lazy(id) } else { drop(db.remove_id(id)) }
+            if lazy {
+                db.remove_lazy(id)
+            } else {
+                drop(db.remove_id(id))
+            }
             deleted += 1;
         }
     }

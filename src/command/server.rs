@@ -296,8 +296,14 @@ fn info_section(ctx: &Ctx, name: &str, out: &mut String) {
             o.f("mem_aof_buffer", 0);
             o.f("mem_allocator", "libc");
             o.f("active_defrag_running", 0);
-            o.f("lazyfree_pending_objects", crate::lazyfree::PENDING.load(std::sync::atomic::Ordering::Relaxed));
-            o.f("lazyfreed_objects", crate::lazyfree::FREED.load(std::sync::atomic::Ordering::Relaxed));
+            o.f(
+                "lazyfree_pending_objects",
+                crate::lazyfree::PENDING.load(std::sync::atomic::Ordering::Relaxed),
+            );
+            o.f(
+                "lazyfreed_objects",
+                crate::lazyfree::FREED.load(std::sync::atomic::Ordering::Relaxed),
+            );
         }
         "persistence" => {
             title(o.0, "Persistence");
