@@ -53,6 +53,8 @@ pub struct Client {
     pub last_interaction_ms: u64,
     /// Full name of the last command run (CLIENT LIST `cmd=`).
     pub last_cmd: &'static str,
+    /// Set while the client waits in a blocking command (BLPOP...).
+    pub blocked: Option<crate::server::blocking::Blocked>,
 
     // ---- scheduling and close state, owned by the event loop ----
     /// The socket may have unread bytes (edge-triggered readiness not yet
@@ -102,6 +104,7 @@ impl Client {
             created_ms: now,
             last_interaction_ms: now,
             last_cmd: "NULL",
+            blocked: None,
             readable: false,
             queued: false,
             write_queued: false,
@@ -137,6 +140,9 @@ impl Client {
     /// The `flags=` field of CLIENT LIST, in Redis's letters and order.
     pub fn flags_text(&self) -> String {
         let mut flags = String::new();
+        if self.blocked.is_some() {
+            flags.push('b');
+        }
         if self.close_after_reply {
             flags.push('c');
         }

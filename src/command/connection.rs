@@ -3,6 +3,7 @@
 
 use super::{Args, Ctx};
 use crate::client::{Client, ReplyMode};
+use crate::server::blocking::{self, Release};
 
 /// `PING [message]`
 pub fn ping(ctx: &mut Ctx, args: &Args) {
@@ -412,6 +413,30 @@ pub fn client_kill(ctx: &mut Ctx, args: &Args) {
     }
 }
 
+/// `CLIENT UNBLOCK client-id [TIMEOUT|ERROR]`
+pub fn client_unblock(ctx: &mut Ctx, args: &Args) {
+    let why = match args.len() {
+        3 => Release::Timeout,
+        4 if args.is(3, "timeout") => Release::Timeout,
+        4 if args.is(3, "error") => Release::Error,
+        _ => {
+            ctx.reply.error(b"ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+            return;
+        }
+    };
+    let Some(id) = crate::util::number::parse_i64(&args[2]) else {
+        ctx.reply.not_integer();
+        return;
+    };
+    let target = ctx
+        .clients
+        .iter()
+        .find(|(_, c)| c.id as i64 == id && c.blocked.is_some())
+        .map(|(t, _)| t);
+    let released = target.is_some_and(|t| blocking::release(ctx.st, ctx.clients, t, why));
+    ctx.reply.int(released as i64);
+}
+
 /// `CLIENT REPLY ON|OFF|SKIP`
 pub fn client_reply(ctx: &mut Ctx, args: &Args) {
     let c = &mut ctx.clients[ctx.me];
@@ -507,6 +532,8 @@ pub fn client_help(ctx: &mut Ctx, _args: &Args) {
             "    Control the replies sent to the current connection.",
             "SETNAME <name>",
             "    Assign the name <name> to the current connection.",
+            "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+            "    Unblock the specified blocked client.",
             "SETINFO <option> <value>",
             "    Set client meta attr. Options are:",
             "    * LIB-NAME: the client lib name.",

@@ -152,6 +152,26 @@ impl Ctx<'_> {
         false
     }
 
+    /// Blocks the client on `keys` (BLPOP and friends): its command runs
+    /// again when one of them is signalled ready, or it gets a null reply
+    /// (`null_array`: `*-1` rather than `$-1` in RESP2) at `deadline` (ms,
+    /// None = forever). Nothing is replied now.
+    pub fn block(&mut self, args: &Args, keys: Vec<Box<[u8]>>, deadline: Option<u64>, null_array: bool) {
+        let owned = args.iter().map(<[u8]>::to_vec).collect();
+        let blocked = self
+            .st
+            .blocking
+            .block(self.me, self.db, keys, owned, deadline, null_array);
+        self.clients[self.me].blocked = Some(blocked);
+    }
+
+    /// Tells clients blocked on `key` (in the selected database) that it
+    /// may serve them now; call after adding elements to it.
+    pub fn signal_ready(&mut self, key: &[u8]) {
+        let db = self.db;
+        self.st.blocking.signal_ready(db, key);
+    }
+
     /// Counts one change to the dataset.
     pub fn dirty(&mut self, n: u64) {
         self.st.dirty += n;
@@ -305,6 +325,26 @@ fn slowlog_push(ctx: &mut Ctx, args: &Args, micros: u64) {
 }
 
 // ---- argument parsing helpers shared by handlers -----------------------------
+
+/// Parses a blocking command's timeout in seconds (a float; Redis's
+/// `getTimeoutFromObjectOrReply`): Ok(None) for 0 (forever), else the
+/// absolute deadline in ms. Replies Redis's error otherwise.
+pub fn arg_timeout(ctx: &mut Ctx, arg: &[u8]) -> Result<Option<u64>, ()> {
+    let Some(secs) = crate::util::number::LongDouble::parse(arg).filter(|v| v.is_finite()) else {
+        ctx.reply.error(b"ERR timeout is not a float or out of range");
+        return Err(());
+    };
+    let ms = (secs.to_f64() * 1000.0).ceil();
+    if ms < 0.0 {
+        ctx.reply.error(b"ERR timeout is negative");
+        return Err(());
+    }
+    if ms == 0.0 {
+        Ok(None)
+    } else {
+        Ok(Some(ctx.now.saturating_add(ms.min(u64::MAX as f64 / 2.0) as u64)))
+    }
+}
 
 /// Parses an integer argument, replying Redis's error if it is not one.
 pub fn arg_i64(reply: &mut Reply, arg: &[u8]) -> Option<i64> {

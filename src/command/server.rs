@@ -209,7 +209,10 @@ fn info_section(ctx: &Ctx, name: &str, out: &mut String) {
             o.f("maxclients", st.config.maxclients);
             o.f("client_recent_max_input_buffer", max_in);
             o.f("client_recent_max_output_buffer", max_out);
-            o.f("blocked_clients", 0);
+            o.f(
+                "blocked_clients",
+                ctx.clients.iter().filter(|(_, c)| c.blocked.is_some()).count(),
+            );
             o.f("tracking_clients", 0);
             o.f("clients_in_timeout_table", 0);
         }

@@ -102,6 +102,7 @@ static CLIENT_SUBS: &[CommandDef] = &[
     c("no-touch", 3, NOSCRIPT | LOADING | STALE, NOKEYS, "connection", conn::client_no_touch),
     c("reply", 3, NOSCRIPT | LOADING | STALE, NOKEYS, "connection", conn::client_reply),
     c("setinfo", 4, NOSCRIPT | LOADING | STALE, NOKEYS, "connection", conn::client_setinfo),
+    c("unblock", -3, ADMIN | NOSCRIPT | LOADING | STALE, NOKEYS, "connection", conn::client_unblock),
     c("setname", 3, NOSCRIPT | LOADING | STALE, NOKEYS, "connection", conn::client_setname),
 ];
 

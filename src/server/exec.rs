@@ -9,6 +9,7 @@ use super::{OUTPUT_HIGH_WATER, State};
 use crate::client::Client;
 use crate::command::{self, Args, Ctx};
 use crate::resp::parse::Status;
+use crate::server::blocking::Blocked;
 
 /// What the loop should do with the client after `process_input`.
 pub enum Outcome {
@@ -28,7 +29,8 @@ pub fn process_input(st: &mut State, clients: &mut Slab<Client>, token: usize) -
     let Some(c) = clients.get_mut(token) else {
         return Outcome::Close;
     };
-    if c.close_after_reply || c.close_asap {
+    if c.close_after_reply || c.close_asap || c.blocked.is_some() {
+        // A blocked client's further input waits until it is unblocked.
         return Outcome::Continue;
     }
     let mut rbuf = std::mem::take(&mut c.rbuf);
@@ -66,10 +68,11 @@ pub fn process_input(st: &mut State, clients: &mut Slab<Client>, token: usize) -
                 db = ctx.db;
                 rpos += len;
                 ran = true;
+                serve_ready_keys(st, clients);
                 let c = &clients[token];
                 // AUTH, HELLO and RESET change what the parser may accept.
                 parser.set_unauthenticated(!c.authenticated);
-                if c.close_after_reply || c.close_asap {
+                if c.close_after_reply || c.close_asap || c.blocked.is_some() {
                     break;
                 }
             }
@@ -104,4 +107,67 @@ pub fn process_input(st: &mut State, clients: &mut Slab<Client>, token: usize) -
         c.last_interaction_ms = st.clock.ms(clock_at);
     }
     outcome
+}
+
+/// Runs the command of client `token`, stored when it blocked, again with
+/// that client's own reply buffer and database (a woken BLPOP).
+pub fn rerun_blocked(st: &mut State, clients: &mut Slab<Client>, token: usize, blocked: Blocked) {
+    let mut reply = std::mem::take(&mut clients[token].reply);
+    let spans: Vec<std::ops::Range<usize>> = {
+        let mut at = 0;
+        blocked
+            .args
+            .iter()
+            .map(|a| {
+                at += a.len();
+                at - a.len()..at
+            })
+            .collect()
+    };
+    let frame: Vec<u8> = blocked.args.concat();
+    let args = Args::new(&frame, &spans);
+    let start = std::time::Instant::now();
+    let now = st.clock.ms(start);
+    let mut ctx = Ctx {
+        st: &mut *st,
+        clients: &mut *clients,
+        me: token,
+        reply: &mut reply,
+        now,
+        db: blocked.db,
+    };
+    command::execute(&mut ctx, &args, start);
+    clients[token].reply = reply;
+    st.woken.push(token);
+}
+
+/// Serves clients blocked on keys that commands signalled ready: the first
+/// waiter of each key runs its command again; while the key still has
+/// something to give, the next waiter follows. A waiter that finds nothing
+/// blocks again at the back of the queue.
+pub fn serve_ready_keys(st: &mut State, clients: &mut Slab<Client>) {
+    loop {
+        let ready = st.blocking.take_ready();
+        if ready.is_empty() {
+            return;
+        }
+        for (db, key) in ready {
+            // At most one pass over the waiters present now.
+            let mut budget = clients.len();
+            while budget > 0 {
+                budget -= 1;
+                let Some(token) = st.blocking.first_waiter(db, &key) else {
+                    break;
+                };
+                let Some(blocked) = clients.get_mut(token).and_then(|c| c.blocked.take()) else {
+                    break;
+                };
+                st.blocking.unblock(token, &blocked);
+                rerun_blocked(st, clients, token, blocked);
+                if !st.dbs[db].exists(&key, st.clock.ms(std::time::Instant::now())) {
+                    break;
+                }
+            }
+        }
+    }
 }

@@ -15,6 +15,7 @@
 //! (`readable`, `output_paused`) and it is queued again; nothing waits for an
 //! edge that will not come.
 
+pub mod blocking;
 mod exec;
 pub mod state;
 
@@ -298,6 +299,7 @@ impl Server {
             self.serve_ready();
             let now = now_ms();
             self.state.active_expire(now, EXPIRE_BUDGET);
+            self.expire_blocked(now);
             if now >= next_cron {
                 self.cron(now);
                 next_cron = now + 1000 / self.state.config.hz.max(1);
@@ -466,6 +468,7 @@ impl Server {
         for t in self.state.take_kills() {
             self.mark_close(t);
         }
+        self.schedule_woken();
         let Some(c) = self.clients.get_mut(token) else {
             return false;
         };
@@ -565,6 +568,29 @@ impl Server {
         }
     }
 
+    /// Clients served or released from a blocking command outside their own
+    /// turn: write their replies, then read their buffered input.
+    fn schedule_woken(&mut self) {
+        for t in std::mem::take(&mut self.state.woken) {
+            if let Some(c) = self.clients.get_mut(t) {
+                if c.reply.pending() > 0 && !c.write_queued {
+                    c.write_queued = true;
+                    self.writes.push(t);
+                }
+                c.readable = true;
+            }
+            self.queue(t);
+        }
+    }
+
+    /// Releases blocked clients whose timeout passed, with a null reply.
+    fn expire_blocked(&mut self, now: u64) {
+        for t in self.state.blocking.expired(now) {
+            blocking::release(&mut self.state, &mut self.clients, t, blocking::Release::Timeout);
+        }
+        self.schedule_woken();
+    }
+
     fn mark_close(&mut self, token: usize) {
         if let Some(c) = self.clients.get_mut(token)
             && !c.close_asap
@@ -578,6 +604,9 @@ impl Server {
         for token in std::mem::take(&mut self.closing) {
             if self.clients.contains(token) {
                 let mut c = self.clients.remove(token);
+                if let Some(blocked) = c.blocked.take() {
+                    self.state.blocking.unblock(token, &blocked);
+                }
                 let _ = self.poll.registry().deregister(&mut c.stream);
                 debug!("Closed client {}", c.addr);
             }

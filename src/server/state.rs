@@ -107,6 +107,11 @@ pub struct State {
     pub dirty: u64,
     pub lastsave_secs: u64,
     pub connected_clients: usize,
+    /// Clients blocked on keys.
+    pub blocking: super::blocking::Blocking,
+    /// Clients whose blocked command was served or released outside their
+    /// own turn; the loop writes their replies and reads their input.
+    pub woken: Vec<usize>,
     /// Wall-clock time from monotonic readings (see `Clock`).
     pub clock: super::Clock,
     /// Rates of commands, input bytes and output bytes (INFO instantaneous_*).
@@ -149,6 +154,8 @@ impl State {
             dirty: 0,
             lastsave_secs: now / 1000,
             connected_clients: 0,
+            blocking: super::blocking::Blocking::new(now),
+            woken: Vec::new(),
             clock: super::Clock::new(),
             instant: Default::default(),
             last_sample_ms: 0,
@@ -189,12 +196,18 @@ impl State {
         self.dbs.iter().map(|d| d.expired).sum()
     }
 
-    /// Earliest timer deadline over all databases.
+    /// Earliest timer deadline: key expiry (unless DEBUG SET-ACTIVE-EXPIRE
+    /// 0) and blocked clients' timeouts.
     pub fn next_deadline(&self) -> Option<u64> {
-        if !self.active_expire {
-            return None;
+        let keys = if self.active_expire {
+            self.dbs.iter().filter_map(Db::next_deadline).min()
+        } else {
+            None
+        };
+        match (keys, self.blocking.next_deadline()) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
         }
-        self.dbs.iter().filter_map(Db::next_deadline).min()
     }
 
     /// Runs active expiry on every database within `budget` timers.

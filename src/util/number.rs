@@ -1333,6 +1333,17 @@ impl LongDouble {
     }
 
     /// Neither infinite nor NaN (`!isnan(v) && !isinf(v)`).
+    /// The nearest f64 (for timeouts and the like; not for INCRBYFLOAT).
+    pub fn to_f64(&self) -> f64 {
+        let magnitude = match self.class {
+            Class::Zero => 0.0,
+            Class::Finite => (self.mant as f64) * 2f64.powi(self.exp),
+            _ if self.is_nan() => f64::NAN,
+            _ => f64::INFINITY,
+        };
+        if self.neg { -magnitude } else { magnitude }
+    }
+
     pub fn is_finite(&self) -> bool {
         matches!(self.class, Class::Zero | Class::Finite)
     }
