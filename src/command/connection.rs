@@ -419,8 +419,15 @@ pub fn client_unblock(ctx: &mut Ctx, args: &Args) {
         3 => Release::Timeout,
         4 if args.is(3, "timeout") => Release::Timeout,
         4 if args.is(3, "error") => Release::Error,
-        _ => {
+        4 => {
             ctx.reply.error(b"ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+            return;
+        }
+        _ => {
+            ctx.reply.error_fmt(format_args!(
+                "ERR unknown subcommand or wrong number of arguments for '{}'. Try CLIENT HELP.",
+                String::from_utf8_lossy(&args[1])
+            ));
             return;
         }
     };

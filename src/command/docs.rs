@@ -649,6 +649,150 @@ static AUTH: Doc = Doc {
     ..Doc::EMPTY
 };
 
+// ---- BLMOVE --------------------------------------------------------------------
+
+#[rustfmt::skip]
+static BLMOVE: Doc = Doc {
+    name: "blmove",
+    summary: "Pop an element from a list, push it to another list and return it; or block until one is available",
+    since: "6.2.0",
+    group: "list",
+    complexity: Some("O(1)"),
+    arity: 6,
+    flags: &["write", "denyoom", "noscript", "blocking"],
+    acl_categories: &["@write", "@list", "@slow", "@blocking"],
+    legacy_keys: (1, 2, 1),
+    key_specs: &[
+        spec(&["RW", "access", "delete"], index(1), range(0, 1, 0)),
+        spec(&["RW", "insert"], index(2), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("source").key_spec(0),
+        key("destination").key_spec(1),
+        oneof("wherefrom").args(&[
+            pure_token("left").token("LEFT"),
+            pure_token("right").token("RIGHT"),
+        ]),
+        oneof("whereto").args(&[
+            pure_token("left").token("LEFT"),
+            pure_token("right").token("RIGHT"),
+        ]),
+        double("timeout"),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- BLMPOP --------------------------------------------------------------------
+
+#[rustfmt::skip]
+static BLMPOP: Doc = Doc {
+    name: "blmpop",
+    summary: "Pop elements from a list, or block until one is available",
+    since: "7.0.0",
+    group: "list",
+    complexity: Some("O(N+M) where N is the number of provided keys and M is the number of elements returned."),
+    arity: -5,
+    flags: &["write", "blocking", "movablekeys"],
+    acl_categories: &["@write", "@list", "@slow", "@blocking"],
+    key_specs: &[
+        spec(&["RW", "access", "delete"], index(2), keynum(0, 1, 1)),
+    ],
+    arguments: &[
+        double("timeout"),
+        integer("numkeys"),
+        key("key").key_spec(0).multiple(),
+        oneof("where").args(&[
+            pure_token("left").token("LEFT"),
+            pure_token("right").token("RIGHT"),
+        ]),
+        integer("count").token("COUNT").optional(),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- BLPOP ---------------------------------------------------------------------
+
+#[rustfmt::skip]
+static BLPOP: Doc = Doc {
+    name: "blpop",
+    summary: "Remove and get the first element in a list, or block until one is available",
+    since: "2.0.0",
+    group: "list",
+    complexity: Some("O(N) where N is the number of provided keys."),
+    history: &[
+        ("6.0.0", "`timeout` is interpreted as a double instead of an integer."),
+    ],
+    arity: -3,
+    flags: &["write", "noscript", "blocking"],
+    acl_categories: &["@write", "@list", "@slow", "@blocking"],
+    legacy_keys: (1, -2, 1),
+    key_specs: &[
+        spec(&["RW", "access", "delete"], index(1), range(-2, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0).multiple(),
+        double("timeout"),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- BRPOP ---------------------------------------------------------------------
+
+#[rustfmt::skip]
+static BRPOP: Doc = Doc {
+    name: "brpop",
+    summary: "Remove and get the last element in a list, or block until one is available",
+    since: "2.0.0",
+    group: "list",
+    complexity: Some("O(N) where N is the number of provided keys."),
+    history: &[
+        ("6.0.0", "`timeout` is interpreted as a double instead of an integer."),
+    ],
+    arity: -3,
+    flags: &["write", "noscript", "blocking"],
+    acl_categories: &["@write", "@list", "@slow", "@blocking"],
+    legacy_keys: (1, -2, 1),
+    key_specs: &[
+        spec(&["RW", "access", "delete"], index(1), range(-2, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0).multiple(),
+        double("timeout"),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- BRPOPLPUSH ----------------------------------------------------------------
+
+#[rustfmt::skip]
+static BRPOPLPUSH: Doc = Doc {
+    name: "brpoplpush",
+    summary: "Pop an element from a list, push it to another list and return it; or block until one is available",
+    since: "2.2.0",
+    group: "list",
+    complexity: Some("O(1)"),
+    doc_flags: &["deprecated"],
+    deprecated_since: Some("6.2.0"),
+    replaced_by: Some("`BLMOVE` with the `RIGHT` and `LEFT` arguments"),
+    history: &[
+        ("6.0.0", "`timeout` is interpreted as a double instead of an integer."),
+    ],
+    arity: 4,
+    flags: &["write", "denyoom", "noscript", "blocking"],
+    acl_categories: &["@write", "@list", "@slow", "@blocking"],
+    legacy_keys: (1, 2, 1),
+    key_specs: &[
+        spec(&["RW", "access", "delete"], index(1), range(0, 1, 0)),
+        spec(&["RW", "insert"], index(2), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("source").key_spec(0),
+        key("destination").key_spec(1),
+        double("timeout"),
+    ],
+    ..Doc::EMPTY
+};
+
 // ---- CLIENT --------------------------------------------------------------------
 
 #[rustfmt::skip]
@@ -889,6 +1033,26 @@ static CLIENT_SETNAME: Doc = Doc {
 };
 
 #[rustfmt::skip]
+static CLIENT_UNBLOCK: Doc = Doc {
+    name: "client|unblock",
+    summary: "Unblock a client blocked in a blocking command from a different connection",
+    since: "5.0.0",
+    group: "connection",
+    complexity: Some("O(log N) where N is the number of client connections"),
+    arity: -3,
+    flags: &["admin", "noscript", "loading", "stale"],
+    acl_categories: &["@admin", "@slow", "@dangerous", "@connection"],
+    arguments: &[
+        integer("client-id"),
+        oneof("timeout_error").optional().args(&[
+            pure_token("timeout").token("TIMEOUT"),
+            pure_token("error").token("ERROR"),
+        ]),
+    ],
+    ..Doc::EMPTY
+};
+
+#[rustfmt::skip]
 static CLIENT: Doc = Doc {
     name: "client",
     summary: "A container for client connection commands",
@@ -898,7 +1062,7 @@ static CLIENT: Doc = Doc {
     arity: -2,
     flags: &[],
     acl_categories: &["@slow"],
-    subcommands: &[&CLIENT_CACHING, &CLIENT_GETNAME, &CLIENT_HELP, &CLIENT_ID, &CLIENT_INFO, &CLIENT_KILL, &CLIENT_LIST, &CLIENT_NO_EVICT, &CLIENT_NO_TOUCH, &CLIENT_REPLY, &CLIENT_SETINFO, &CLIENT_SETNAME],
+    subcommands: &[&CLIENT_CACHING, &CLIENT_GETNAME, &CLIENT_HELP, &CLIENT_ID, &CLIENT_INFO, &CLIENT_KILL, &CLIENT_LIST, &CLIENT_NO_EVICT, &CLIENT_NO_TOUCH, &CLIENT_REPLY, &CLIENT_SETINFO, &CLIENT_SETNAME, &CLIENT_UNBLOCK],
     ..Doc::EMPTY
 };
 
@@ -1626,6 +1790,32 @@ static GETSET: Doc = Doc {
     ..Doc::EMPTY
 };
 
+// ---- HDEL ----------------------------------------------------------------------
+
+#[rustfmt::skip]
+static HDEL: Doc = Doc {
+    name: "hdel",
+    summary: "Delete one or more hash fields",
+    since: "2.0.0",
+    group: "hash",
+    complexity: Some("O(N) where N is the number of fields to be removed."),
+    history: &[
+        ("2.4.0", "Accepts multiple `field` arguments."),
+    ],
+    arity: -3,
+    flags: &["write", "fast"],
+    acl_categories: &["@write", "@hash", "@fast"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RW", "delete"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        string("field").multiple(),
+    ],
+    ..Doc::EMPTY
+};
+
 // ---- HELLO ---------------------------------------------------------------------
 
 #[rustfmt::skip]
@@ -1650,6 +1840,372 @@ static HELLO: Doc = Doc {
             ]),
             string("clientname").token("SETNAME").optional(),
         ]),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- HEXISTS -------------------------------------------------------------------
+
+#[rustfmt::skip]
+static HEXISTS: Doc = Doc {
+    name: "hexists",
+    summary: "Determine if a hash field exists",
+    since: "2.0.0",
+    group: "hash",
+    complexity: Some("O(1)"),
+    arity: 3,
+    flags: &["readonly", "fast"],
+    acl_categories: &["@read", "@hash", "@fast"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RO"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        string("field"),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- HGET ----------------------------------------------------------------------
+
+#[rustfmt::skip]
+static HGET: Doc = Doc {
+    name: "hget",
+    summary: "Get the value of a hash field",
+    since: "2.0.0",
+    group: "hash",
+    complexity: Some("O(1)"),
+    arity: 3,
+    flags: &["readonly", "fast"],
+    acl_categories: &["@read", "@hash", "@fast"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RO", "access"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        string("field"),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- HGETALL -------------------------------------------------------------------
+
+#[rustfmt::skip]
+static HGETALL: Doc = Doc {
+    name: "hgetall",
+    summary: "Get all the fields and values in a hash",
+    since: "2.0.0",
+    group: "hash",
+    complexity: Some("O(N) where N is the size of the hash."),
+    arity: 2,
+    flags: &["readonly"],
+    acl_categories: &["@read", "@hash", "@slow"],
+    legacy_keys: (1, 1, 1),
+    tips: &["nondeterministic_output_order"],
+    key_specs: &[
+        spec(&["RO", "access"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- HINCRBY -------------------------------------------------------------------
+
+#[rustfmt::skip]
+static HINCRBY: Doc = Doc {
+    name: "hincrby",
+    summary: "Increment the integer value of a hash field by the given number",
+    since: "2.0.0",
+    group: "hash",
+    complexity: Some("O(1)"),
+    arity: 4,
+    flags: &["write", "denyoom", "fast"],
+    acl_categories: &["@write", "@hash", "@fast"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RW", "access", "update"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        string("field"),
+        integer("increment"),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- HINCRBYFLOAT --------------------------------------------------------------
+
+#[rustfmt::skip]
+static HINCRBYFLOAT: Doc = Doc {
+    name: "hincrbyfloat",
+    summary: "Increment the float value of a hash field by the given amount",
+    since: "2.6.0",
+    group: "hash",
+    complexity: Some("O(1)"),
+    arity: 4,
+    flags: &["write", "denyoom", "fast"],
+    acl_categories: &["@write", "@hash", "@fast"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RW", "access", "update"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        string("field"),
+        double("increment"),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- HKEYS ---------------------------------------------------------------------
+
+#[rustfmt::skip]
+static HKEYS: Doc = Doc {
+    name: "hkeys",
+    summary: "Get all the fields in a hash",
+    since: "2.0.0",
+    group: "hash",
+    complexity: Some("O(N) where N is the size of the hash."),
+    arity: 2,
+    flags: &["readonly"],
+    acl_categories: &["@read", "@hash", "@slow"],
+    legacy_keys: (1, 1, 1),
+    tips: &["nondeterministic_output_order"],
+    key_specs: &[
+        spec(&["RO", "access"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- HLEN ----------------------------------------------------------------------
+
+#[rustfmt::skip]
+static HLEN: Doc = Doc {
+    name: "hlen",
+    summary: "Get the number of fields in a hash",
+    since: "2.0.0",
+    group: "hash",
+    complexity: Some("O(1)"),
+    arity: 2,
+    flags: &["readonly", "fast"],
+    acl_categories: &["@read", "@hash", "@fast"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RO"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- HMGET ---------------------------------------------------------------------
+
+#[rustfmt::skip]
+static HMGET: Doc = Doc {
+    name: "hmget",
+    summary: "Get the values of all the given hash fields",
+    since: "2.0.0",
+    group: "hash",
+    complexity: Some("O(N) where N is the number of fields being requested."),
+    arity: -3,
+    flags: &["readonly", "fast"],
+    acl_categories: &["@read", "@hash", "@fast"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RO", "access"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        string("field").multiple(),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- HMSET ---------------------------------------------------------------------
+
+#[rustfmt::skip]
+static HMSET: Doc = Doc {
+    name: "hmset",
+    summary: "Set multiple hash fields to multiple values",
+    since: "2.0.0",
+    group: "hash",
+    complexity: Some("O(N) where N is the number of fields being set."),
+    doc_flags: &["deprecated"],
+    deprecated_since: Some("4.0.0"),
+    replaced_by: Some("`HSET` with multiple field-value pairs"),
+    arity: -4,
+    flags: &["write", "denyoom", "fast"],
+    acl_categories: &["@write", "@hash", "@fast"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RW", "update"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        block("field_value").multiple().args(&[
+            string("field"),
+            string("value"),
+        ]),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- HRANDFIELD ----------------------------------------------------------------
+
+#[rustfmt::skip]
+static HRANDFIELD: Doc = Doc {
+    name: "hrandfield",
+    summary: "Get one or multiple random fields from a hash",
+    since: "6.2.0",
+    group: "hash",
+    complexity: Some("O(N) where N is the number of fields returned"),
+    arity: -2,
+    flags: &["readonly"],
+    acl_categories: &["@read", "@hash", "@slow"],
+    legacy_keys: (1, 1, 1),
+    tips: &["nondeterministic_output"],
+    key_specs: &[
+        spec(&["RO", "access"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        block("options").optional().args(&[
+            integer("count"),
+            pure_token("withvalues").token("WITHVALUES").optional(),
+        ]),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- HSCAN ---------------------------------------------------------------------
+
+#[rustfmt::skip]
+static HSCAN: Doc = Doc {
+    name: "hscan",
+    summary: "Incrementally iterate hash fields and associated values",
+    since: "2.8.0",
+    group: "hash",
+    complexity: Some("O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.."),
+    arity: -3,
+    flags: &["readonly"],
+    acl_categories: &["@read", "@hash", "@slow"],
+    legacy_keys: (1, 1, 1),
+    tips: &["nondeterministic_output"],
+    key_specs: &[
+        spec(&["RO", "access"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        integer("cursor"),
+        pattern("pattern").token("MATCH").optional(),
+        integer("count").token("COUNT").optional(),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- HSET ----------------------------------------------------------------------
+
+#[rustfmt::skip]
+static HSET: Doc = Doc {
+    name: "hset",
+    summary: "Set the string value of a hash field",
+    since: "2.0.0",
+    group: "hash",
+    complexity: Some("O(1) for each field/value pair added, so O(N) to add N field/value pairs when the command is called with multiple field/value pairs."),
+    history: &[
+        ("4.0.0", "Accepts multiple `field` and `value` arguments."),
+    ],
+    arity: -4,
+    flags: &["write", "denyoom", "fast"],
+    acl_categories: &["@write", "@hash", "@fast"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RW", "update"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        block("field_value").multiple().args(&[
+            string("field"),
+            string("value"),
+        ]),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- HSETNX --------------------------------------------------------------------
+
+#[rustfmt::skip]
+static HSETNX: Doc = Doc {
+    name: "hsetnx",
+    summary: "Set the value of a hash field, only if the field does not exist",
+    since: "2.0.0",
+    group: "hash",
+    complexity: Some("O(1)"),
+    arity: 4,
+    flags: &["write", "denyoom", "fast"],
+    acl_categories: &["@write", "@hash", "@fast"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RW", "insert"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        string("field"),
+        string("value"),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- HSTRLEN -------------------------------------------------------------------
+
+#[rustfmt::skip]
+static HSTRLEN: Doc = Doc {
+    name: "hstrlen",
+    summary: "Get the length of the value of a hash field",
+    since: "3.2.0",
+    group: "hash",
+    complexity: Some("O(1)"),
+    arity: 3,
+    flags: &["readonly", "fast"],
+    acl_categories: &["@read", "@hash", "@fast"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RO"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        string("field"),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- HVALS ---------------------------------------------------------------------
+
+#[rustfmt::skip]
+static HVALS: Doc = Doc {
+    name: "hvals",
+    summary: "Get all the values in a hash",
+    since: "2.0.0",
+    group: "hash",
+    complexity: Some("O(N) where N is the size of the hash."),
+    arity: 2,
+    flags: &["readonly"],
+    acl_categories: &["@read", "@hash", "@slow"],
+    legacy_keys: (1, 1, 1),
+    tips: &["nondeterministic_output_order"],
+    key_specs: &[
+        spec(&["RO", "access"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
     ],
     ..Doc::EMPTY
 };
@@ -1896,6 +2452,338 @@ static LCS: Doc = Doc {
         pure_token("idx").token("IDX").optional(),
         integer("len").token("MINMATCHLEN").optional(),
         pure_token("withmatchlen").token("WITHMATCHLEN").optional(),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- LINDEX --------------------------------------------------------------------
+
+#[rustfmt::skip]
+static LINDEX: Doc = Doc {
+    name: "lindex",
+    summary: "Get an element from a list by its index",
+    since: "1.0.0",
+    group: "list",
+    complexity: Some("O(N) where N is the number of elements to traverse to get to the element at index. This makes asking for the first or the last element of the list O(1)."),
+    arity: 3,
+    flags: &["readonly"],
+    acl_categories: &["@read", "@list", "@slow"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RO", "access"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        integer("index"),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- LINSERT -------------------------------------------------------------------
+
+#[rustfmt::skip]
+static LINSERT: Doc = Doc {
+    name: "linsert",
+    summary: "Insert an element before or after another element in a list",
+    since: "2.2.0",
+    group: "list",
+    complexity: Some("O(N) where N is the number of elements to traverse before seeing the value pivot. This means that inserting somewhere on the left end on the list (head) can be considered O(1) and inserting somewhere on the right end (tail) is O(N)."),
+    arity: 5,
+    flags: &["write", "denyoom"],
+    acl_categories: &["@write", "@list", "@slow"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RW", "insert"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        oneof("where").args(&[
+            pure_token("before").token("BEFORE"),
+            pure_token("after").token("AFTER"),
+        ]),
+        string("pivot"),
+        string("element"),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- LLEN ----------------------------------------------------------------------
+
+#[rustfmt::skip]
+static LLEN: Doc = Doc {
+    name: "llen",
+    summary: "Get the length of a list",
+    since: "1.0.0",
+    group: "list",
+    complexity: Some("O(1)"),
+    arity: 2,
+    flags: &["readonly", "fast"],
+    acl_categories: &["@read", "@list", "@fast"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RO"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- LMOVE ---------------------------------------------------------------------
+
+#[rustfmt::skip]
+static LMOVE: Doc = Doc {
+    name: "lmove",
+    summary: "Pop an element from a list, push it to another list and return it",
+    since: "6.2.0",
+    group: "list",
+    complexity: Some("O(1)"),
+    arity: 5,
+    flags: &["write", "denyoom"],
+    acl_categories: &["@write", "@list", "@slow"],
+    legacy_keys: (1, 2, 1),
+    key_specs: &[
+        spec(&["RW", "access", "delete"], index(1), range(0, 1, 0)),
+        spec(&["RW", "insert"], index(2), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("source").key_spec(0),
+        key("destination").key_spec(1),
+        oneof("wherefrom").args(&[
+            pure_token("left").token("LEFT"),
+            pure_token("right").token("RIGHT"),
+        ]),
+        oneof("whereto").args(&[
+            pure_token("left").token("LEFT"),
+            pure_token("right").token("RIGHT"),
+        ]),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- LMPOP ---------------------------------------------------------------------
+
+#[rustfmt::skip]
+static LMPOP: Doc = Doc {
+    name: "lmpop",
+    summary: "Pop elements from a list",
+    since: "7.0.0",
+    group: "list",
+    complexity: Some("O(N+M) where N is the number of provided keys and M is the number of elements returned."),
+    arity: -4,
+    flags: &["write", "movablekeys"],
+    acl_categories: &["@write", "@list", "@slow"],
+    key_specs: &[
+        spec(&["RW", "access", "delete"], index(1), keynum(0, 1, 1)),
+    ],
+    arguments: &[
+        integer("numkeys"),
+        key("key").key_spec(0).multiple(),
+        oneof("where").args(&[
+            pure_token("left").token("LEFT"),
+            pure_token("right").token("RIGHT"),
+        ]),
+        integer("count").token("COUNT").optional(),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- LPOP ----------------------------------------------------------------------
+
+#[rustfmt::skip]
+static LPOP: Doc = Doc {
+    name: "lpop",
+    summary: "Remove and get the first elements in a list",
+    since: "1.0.0",
+    group: "list",
+    complexity: Some("O(N) where N is the number of elements returned"),
+    history: &[
+        ("6.2.0", "Added the `count` argument."),
+    ],
+    arity: -2,
+    flags: &["write", "fast"],
+    acl_categories: &["@write", "@list", "@fast"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RW", "access", "delete"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        integer("count").since("6.2.0").optional(),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- LPOS ----------------------------------------------------------------------
+
+#[rustfmt::skip]
+static LPOS: Doc = Doc {
+    name: "lpos",
+    summary: "Return the index of matching elements on a list",
+    since: "6.0.6",
+    group: "list",
+    complexity: Some("O(N) where N is the number of elements in the list, for the average case. When searching for elements near the head or the tail of the list, or when the MAXLEN option is provided, the command may run in constant time."),
+    arity: -3,
+    flags: &["readonly"],
+    acl_categories: &["@read", "@list", "@slow"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RO", "access"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        string("element"),
+        integer("rank").token("RANK").optional(),
+        integer("num-matches").token("COUNT").optional(),
+        integer("len").token("MAXLEN").optional(),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- LPUSH ---------------------------------------------------------------------
+
+#[rustfmt::skip]
+static LPUSH: Doc = Doc {
+    name: "lpush",
+    summary: "Prepend one or multiple elements to a list",
+    since: "1.0.0",
+    group: "list",
+    complexity: Some("O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments."),
+    history: &[
+        ("2.4.0", "Accepts multiple `element` arguments."),
+    ],
+    arity: -3,
+    flags: &["write", "denyoom", "fast"],
+    acl_categories: &["@write", "@list", "@fast"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RW", "insert"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        string("element").multiple(),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- LPUSHX --------------------------------------------------------------------
+
+#[rustfmt::skip]
+static LPUSHX: Doc = Doc {
+    name: "lpushx",
+    summary: "Prepend an element to a list, only if the list exists",
+    since: "2.2.0",
+    group: "list",
+    complexity: Some("O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments."),
+    history: &[
+        ("4.0.0", "Accepts multiple `element` arguments."),
+    ],
+    arity: -3,
+    flags: &["write", "denyoom", "fast"],
+    acl_categories: &["@write", "@list", "@fast"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RW", "insert"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        string("element").multiple(),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- LRANGE --------------------------------------------------------------------
+
+#[rustfmt::skip]
+static LRANGE: Doc = Doc {
+    name: "lrange",
+    summary: "Get a range of elements from a list",
+    since: "1.0.0",
+    group: "list",
+    complexity: Some("O(S+N) where S is the distance of start offset from HEAD for small lists, from nearest end (HEAD or TAIL) for large lists; and N is the number of elements in the specified range."),
+    arity: 4,
+    flags: &["readonly"],
+    acl_categories: &["@read", "@list", "@slow"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RO", "access"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        integer("start"),
+        integer("stop"),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- LREM ----------------------------------------------------------------------
+
+#[rustfmt::skip]
+static LREM: Doc = Doc {
+    name: "lrem",
+    summary: "Remove elements from a list",
+    since: "1.0.0",
+    group: "list",
+    complexity: Some("O(N+M) where N is the length of the list and M is the number of elements removed."),
+    arity: 4,
+    flags: &["write"],
+    acl_categories: &["@write", "@list", "@slow"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RW", "delete"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        integer("count"),
+        string("element"),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- LSET ----------------------------------------------------------------------
+
+#[rustfmt::skip]
+static LSET: Doc = Doc {
+    name: "lset",
+    summary: "Set the value of an element in a list by its index",
+    since: "1.0.0",
+    group: "list",
+    complexity: Some("O(N) where N is the length of the list. Setting either the first or the last element of the list is O(1)."),
+    arity: 4,
+    flags: &["write", "denyoom"],
+    acl_categories: &["@write", "@list", "@slow"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RW", "update"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        integer("index"),
+        string("element"),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- LTRIM ---------------------------------------------------------------------
+
+#[rustfmt::skip]
+static LTRIM: Doc = Doc {
+    name: "ltrim",
+    summary: "Trim a list to the specified range",
+    since: "1.0.0",
+    group: "list",
+    complexity: Some("O(N) where N is the number of elements to be removed by the operation."),
+    arity: 4,
+    flags: &["write"],
+    acl_categories: &["@write", "@list", "@slow"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RW", "delete"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        integer("start"),
+        integer("stop"),
     ],
     ..Doc::EMPTY
 };
@@ -2463,6 +3351,137 @@ static RESET: Doc = Doc {
     ..Doc::EMPTY
 };
 
+// ---- RPOP ----------------------------------------------------------------------
+
+#[rustfmt::skip]
+static RPOP: Doc = Doc {
+    name: "rpop",
+    summary: "Remove and get the last elements in a list",
+    since: "1.0.0",
+    group: "list",
+    complexity: Some("O(N) where N is the number of elements returned"),
+    history: &[
+        ("6.2.0", "Added the `count` argument."),
+    ],
+    arity: -2,
+    flags: &["write", "fast"],
+    acl_categories: &["@write", "@list", "@fast"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RW", "access", "delete"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        integer("count").since("6.2.0").optional(),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- RPOPLPUSH -----------------------------------------------------------------
+
+#[rustfmt::skip]
+static RPOPLPUSH: Doc = Doc {
+    name: "rpoplpush",
+    summary: "Remove the last element in a list, prepend it to another list and return it",
+    since: "1.2.0",
+    group: "list",
+    complexity: Some("O(1)"),
+    doc_flags: &["deprecated"],
+    deprecated_since: Some("6.2.0"),
+    replaced_by: Some("`LMOVE` with the `RIGHT` and `LEFT` arguments"),
+    arity: 3,
+    flags: &["write", "denyoom"],
+    acl_categories: &["@write", "@list", "@slow"],
+    legacy_keys: (1, 2, 1),
+    key_specs: &[
+        spec(&["RW", "access", "delete"], index(1), range(0, 1, 0)),
+        spec(&["RW", "insert"], index(2), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("source").key_spec(0),
+        key("destination").key_spec(1),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- RPUSH ---------------------------------------------------------------------
+
+#[rustfmt::skip]
+static RPUSH: Doc = Doc {
+    name: "rpush",
+    summary: "Append one or multiple elements to a list",
+    since: "1.0.0",
+    group: "list",
+    complexity: Some("O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments."),
+    history: &[
+        ("2.4.0", "Accepts multiple `element` arguments."),
+    ],
+    arity: -3,
+    flags: &["write", "denyoom", "fast"],
+    acl_categories: &["@write", "@list", "@fast"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RW", "insert"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        string("element").multiple(),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- RPUSHX --------------------------------------------------------------------
+
+#[rustfmt::skip]
+static RPUSHX: Doc = Doc {
+    name: "rpushx",
+    summary: "Append an element to a list, only if the list exists",
+    since: "2.2.0",
+    group: "list",
+    complexity: Some("O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments."),
+    history: &[
+        ("4.0.0", "Accepts multiple `element` arguments."),
+    ],
+    arity: -3,
+    flags: &["write", "denyoom", "fast"],
+    acl_categories: &["@write", "@list", "@fast"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RW", "insert"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        string("element").multiple(),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- SADD ----------------------------------------------------------------------
+
+#[rustfmt::skip]
+static SADD: Doc = Doc {
+    name: "sadd",
+    summary: "Add one or more members to a set",
+    since: "1.0.0",
+    group: "set",
+    complexity: Some("O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments."),
+    history: &[
+        ("2.4.0", "Accepts multiple `member` arguments."),
+    ],
+    arity: -3,
+    flags: &["write", "denyoom", "fast"],
+    acl_categories: &["@write", "@set", "@fast"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RW", "insert"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        string("member").multiple(),
+    ],
+    ..Doc::EMPTY
+};
+
 // ---- SCAN ----------------------------------------------------------------------
 
 #[rustfmt::skip]
@@ -2484,6 +3503,75 @@ static SCAN: Doc = Doc {
         pattern("pattern").token("MATCH").optional(),
         integer("count").token("COUNT").optional(),
         string("type").token("TYPE").since("6.0.0").optional(),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- SCARD ---------------------------------------------------------------------
+
+#[rustfmt::skip]
+static SCARD: Doc = Doc {
+    name: "scard",
+    summary: "Get the number of members in a set",
+    since: "1.0.0",
+    group: "set",
+    complexity: Some("O(1)"),
+    arity: 2,
+    flags: &["readonly", "fast"],
+    acl_categories: &["@read", "@set", "@fast"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RO"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- SDIFF ---------------------------------------------------------------------
+
+#[rustfmt::skip]
+static SDIFF: Doc = Doc {
+    name: "sdiff",
+    summary: "Subtract multiple sets",
+    since: "1.0.0",
+    group: "set",
+    complexity: Some("O(N) where N is the total number of elements in all given sets."),
+    arity: -2,
+    flags: &["readonly"],
+    acl_categories: &["@read", "@set", "@slow"],
+    legacy_keys: (1, -1, 1),
+    tips: &["nondeterministic_output_order"],
+    key_specs: &[
+        spec(&["RO", "access"], index(1), range(-1, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0).multiple(),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- SDIFFSTORE ----------------------------------------------------------------
+
+#[rustfmt::skip]
+static SDIFFSTORE: Doc = Doc {
+    name: "sdiffstore",
+    summary: "Subtract multiple sets and store the resulting set in a key",
+    since: "1.0.0",
+    group: "set",
+    complexity: Some("O(N) where N is the total number of elements in all given sets."),
+    arity: -3,
+    flags: &["write", "denyoom"],
+    acl_categories: &["@write", "@set", "@slow"],
+    legacy_keys: (1, -1, 1),
+    key_specs: &[
+        spec(&["OW", "update"], index(1), range(0, 1, 0)),
+        spec(&["RO", "access"], index(2), range(-1, 1, 0)),
+    ],
+    arguments: &[
+        key("destination").key_spec(0),
+        key("key").key_spec(1).multiple(),
     ],
     ..Doc::EMPTY
 };
@@ -2645,6 +3733,99 @@ static SHUTDOWN: Doc = Doc {
     ..Doc::EMPTY
 };
 
+// ---- SINTER --------------------------------------------------------------------
+
+#[rustfmt::skip]
+static SINTER: Doc = Doc {
+    name: "sinter",
+    summary: "Intersect multiple sets",
+    since: "1.0.0",
+    group: "set",
+    complexity: Some("O(N*M) worst case where N is the cardinality of the smallest set and M is the number of sets."),
+    arity: -2,
+    flags: &["readonly"],
+    acl_categories: &["@read", "@set", "@slow"],
+    legacy_keys: (1, -1, 1),
+    tips: &["nondeterministic_output_order"],
+    key_specs: &[
+        spec(&["RO", "access"], index(1), range(-1, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0).multiple(),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- SINTERCARD ----------------------------------------------------------------
+
+#[rustfmt::skip]
+static SINTERCARD: Doc = Doc {
+    name: "sintercard",
+    summary: "Intersect multiple sets and return the cardinality of the result",
+    since: "7.0.0",
+    group: "set",
+    complexity: Some("O(N*M) worst case where N is the cardinality of the smallest set and M is the number of sets."),
+    arity: -3,
+    flags: &["readonly", "movablekeys"],
+    acl_categories: &["@read", "@set", "@slow"],
+    key_specs: &[
+        spec(&["RO", "access"], index(1), keynum(0, 1, 1)),
+    ],
+    arguments: &[
+        integer("numkeys"),
+        key("key").key_spec(0).multiple(),
+        integer("limit").token("LIMIT").optional(),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- SINTERSTORE ---------------------------------------------------------------
+
+#[rustfmt::skip]
+static SINTERSTORE: Doc = Doc {
+    name: "sinterstore",
+    summary: "Intersect multiple sets and store the resulting set in a key",
+    since: "1.0.0",
+    group: "set",
+    complexity: Some("O(N*M) worst case where N is the cardinality of the smallest set and M is the number of sets."),
+    arity: -3,
+    flags: &["write", "denyoom"],
+    acl_categories: &["@write", "@set", "@slow"],
+    legacy_keys: (1, -1, 1),
+    key_specs: &[
+        spec(&["RW", "update"], index(1), range(0, 1, 0)),
+        spec(&["RO", "access"], index(2), range(-1, 1, 0)),
+    ],
+    arguments: &[
+        key("destination").key_spec(0),
+        key("key").key_spec(1).multiple(),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- SISMEMBER -----------------------------------------------------------------
+
+#[rustfmt::skip]
+static SISMEMBER: Doc = Doc {
+    name: "sismember",
+    summary: "Determine if a given value is a member of a set",
+    since: "1.0.0",
+    group: "set",
+    complexity: Some("O(1)"),
+    arity: 3,
+    flags: &["readonly", "fast"],
+    acl_categories: &["@read", "@set", "@fast"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RO"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        string("member"),
+    ],
+    ..Doc::EMPTY
+};
+
 // ---- SLOWLOG -------------------------------------------------------------------
 
 #[rustfmt::skip]
@@ -2722,6 +3903,183 @@ static SLOWLOG: Doc = Doc {
     ..Doc::EMPTY
 };
 
+// ---- SMEMBERS ------------------------------------------------------------------
+
+#[rustfmt::skip]
+static SMEMBERS: Doc = Doc {
+    name: "smembers",
+    summary: "Get all the members in a set",
+    since: "1.0.0",
+    group: "set",
+    complexity: Some("O(N) where N is the set cardinality."),
+    arity: 2,
+    flags: &["readonly"],
+    acl_categories: &["@read", "@set", "@slow"],
+    legacy_keys: (1, 1, 1),
+    tips: &["nondeterministic_output_order"],
+    key_specs: &[
+        spec(&["RO", "access"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- SMISMEMBER ----------------------------------------------------------------
+
+#[rustfmt::skip]
+static SMISMEMBER: Doc = Doc {
+    name: "smismember",
+    summary: "Returns the membership associated with the given elements for a set",
+    since: "6.2.0",
+    group: "set",
+    complexity: Some("O(N) where N is the number of elements being checked for membership"),
+    arity: -3,
+    flags: &["readonly", "fast"],
+    acl_categories: &["@read", "@set", "@fast"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RO", "access"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        string("member").multiple(),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- SMOVE ---------------------------------------------------------------------
+
+#[rustfmt::skip]
+static SMOVE: Doc = Doc {
+    name: "smove",
+    summary: "Move a member from one set to another",
+    since: "1.0.0",
+    group: "set",
+    complexity: Some("O(1)"),
+    arity: 4,
+    flags: &["write", "fast"],
+    acl_categories: &["@write", "@set", "@fast"],
+    legacy_keys: (1, 2, 1),
+    key_specs: &[
+        spec(&["RW", "access", "delete"], index(1), range(0, 1, 0)),
+        spec(&["RW", "insert"], index(2), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("source").key_spec(0),
+        key("destination").key_spec(1),
+        string("member"),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- SPOP ----------------------------------------------------------------------
+
+#[rustfmt::skip]
+static SPOP: Doc = Doc {
+    name: "spop",
+    summary: "Remove and return one or multiple random members from a set",
+    since: "1.0.0",
+    group: "set",
+    complexity: Some("Without the count argument O(1), otherwise O(N) where N is the value of the passed count."),
+    history: &[
+        ("3.2.0", "Added the `count` argument."),
+    ],
+    arity: -2,
+    flags: &["write", "fast"],
+    acl_categories: &["@write", "@set", "@fast"],
+    legacy_keys: (1, 1, 1),
+    tips: &["nondeterministic_output"],
+    key_specs: &[
+        spec(&["RW", "access", "delete"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        integer("count").since("3.2.0").optional(),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- SRANDMEMBER ---------------------------------------------------------------
+
+#[rustfmt::skip]
+static SRANDMEMBER: Doc = Doc {
+    name: "srandmember",
+    summary: "Get one or multiple random members from a set",
+    since: "1.0.0",
+    group: "set",
+    complexity: Some("Without the count argument O(1), otherwise O(N) where N is the absolute value of the passed count."),
+    history: &[
+        ("2.6.0", "Added the optional `count` argument."),
+    ],
+    arity: -2,
+    flags: &["readonly"],
+    acl_categories: &["@read", "@set", "@slow"],
+    legacy_keys: (1, 1, 1),
+    tips: &["nondeterministic_output"],
+    key_specs: &[
+        spec(&["RO", "access"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        integer("count").since("2.6.0").optional(),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- SREM ----------------------------------------------------------------------
+
+#[rustfmt::skip]
+static SREM: Doc = Doc {
+    name: "srem",
+    summary: "Remove one or more members from a set",
+    since: "1.0.0",
+    group: "set",
+    complexity: Some("O(N) where N is the number of members to be removed."),
+    history: &[
+        ("2.4.0", "Accepts multiple `member` arguments."),
+    ],
+    arity: -3,
+    flags: &["write", "fast"],
+    acl_categories: &["@write", "@set", "@fast"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RW", "delete"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        string("member").multiple(),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- SSCAN ---------------------------------------------------------------------
+
+#[rustfmt::skip]
+static SSCAN: Doc = Doc {
+    name: "sscan",
+    summary: "Incrementally iterate Set elements",
+    since: "2.8.0",
+    group: "set",
+    complexity: Some("O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.."),
+    arity: -3,
+    flags: &["readonly"],
+    acl_categories: &["@read", "@set", "@slow"],
+    legacy_keys: (1, 1, 1),
+    tips: &["nondeterministic_output"],
+    key_specs: &[
+        spec(&["RO", "access"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        integer("cursor"),
+        pattern("pattern").token("MATCH").optional(),
+        integer("count").token("COUNT").optional(),
+    ],
+    ..Doc::EMPTY
+};
+
 // ---- STRLEN --------------------------------------------------------------------
 
 #[rustfmt::skip]
@@ -2767,6 +4125,53 @@ static SUBSTR: Doc = Doc {
         key("key").key_spec(0),
         integer("start"),
         integer("end"),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- SUNION --------------------------------------------------------------------
+
+#[rustfmt::skip]
+static SUNION: Doc = Doc {
+    name: "sunion",
+    summary: "Add multiple sets",
+    since: "1.0.0",
+    group: "set",
+    complexity: Some("O(N) where N is the total number of elements in all given sets."),
+    arity: -2,
+    flags: &["readonly"],
+    acl_categories: &["@read", "@set", "@slow"],
+    legacy_keys: (1, -1, 1),
+    tips: &["nondeterministic_output_order"],
+    key_specs: &[
+        spec(&["RO", "access"], index(1), range(-1, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0).multiple(),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- SUNIONSTORE ---------------------------------------------------------------
+
+#[rustfmt::skip]
+static SUNIONSTORE: Doc = Doc {
+    name: "sunionstore",
+    summary: "Add multiple sets and store the resulting set in a key",
+    since: "1.0.0",
+    group: "set",
+    complexity: Some("O(N) where N is the total number of elements in all given sets."),
+    arity: -3,
+    flags: &["write", "denyoom"],
+    acl_categories: &["@write", "@set", "@slow"],
+    legacy_keys: (1, -1, 1),
+    key_specs: &[
+        spec(&["OW", "update"], index(1), range(0, 1, 0)),
+        spec(&["RO", "access"], index(2), range(-1, 1, 0)),
+    ],
+    arguments: &[
+        key("destination").key_spec(0),
+        key("key").key_spec(1).multiple(),
     ],
     ..Doc::EMPTY
 };
@@ -2905,6 +4310,11 @@ static UNLINK: Doc = Doc {
 static COMMANDS: &[&Doc] = &[
     &APPEND,
     &AUTH,
+    &BLMOVE,
+    &BLMPOP,
+    &BLPOP,
+    &BRPOP,
+    &BRPOPLPUSH,
     &CLIENT,
     &COMMAND,
     &CONFIG,
@@ -2927,7 +4337,23 @@ static COMMANDS: &[&Doc] = &[
     &GETEX,
     &GETRANGE,
     &GETSET,
+    &HDEL,
     &HELLO,
+    &HEXISTS,
+    &HGET,
+    &HGETALL,
+    &HINCRBY,
+    &HINCRBYFLOAT,
+    &HKEYS,
+    &HLEN,
+    &HMGET,
+    &HMSET,
+    &HRANDFIELD,
+    &HSCAN,
+    &HSET,
+    &HSETNX,
+    &HSTRLEN,
+    &HVALS,
     &INCR,
     &INCRBY,
     &INCRBYFLOAT,
@@ -2936,6 +4362,19 @@ static COMMANDS: &[&Doc] = &[
     &LASTSAVE,
     &LATENCY,
     &LCS,
+    &LINDEX,
+    &LINSERT,
+    &LLEN,
+    &LMOVE,
+    &LMPOP,
+    &LPOP,
+    &LPOS,
+    &LPUSH,
+    &LPUSHX,
+    &LRANGE,
+    &LREM,
+    &LSET,
+    &LTRIM,
     &MEMORY,
     &MGET,
     &MOVE,
@@ -2954,16 +4393,37 @@ static COMMANDS: &[&Doc] = &[
     &RENAME,
     &RENAMENX,
     &RESET,
+    &RPOP,
+    &RPOPLPUSH,
+    &RPUSH,
+    &RPUSHX,
+    &SADD,
     &SCAN,
+    &SCARD,
+    &SDIFF,
+    &SDIFFSTORE,
     &SELECT,
     &SET,
     &SETEX,
     &SETNX,
     &SETRANGE,
     &SHUTDOWN,
+    &SINTER,
+    &SINTERCARD,
+    &SINTERSTORE,
+    &SISMEMBER,
     &SLOWLOG,
+    &SMEMBERS,
+    &SMISMEMBER,
+    &SMOVE,
+    &SPOP,
+    &SRANDMEMBER,
+    &SREM,
+    &SSCAN,
     &STRLEN,
     &SUBSTR,
+    &SUNION,
+    &SUNIONSTORE,
     &SWAPDB,
     &TIME,
     &TOUCH,

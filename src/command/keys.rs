@@ -239,6 +239,15 @@ pub fn randomkey(ctx: &mut Ctx, _args: &Args) {
     }
 }
 
+/// `Db::transfer`, then wakes clients blocked on the destination key if a
+/// list arrived there (Redis signals readiness whenever such a key is added).
+fn transfer(ctx: &mut Ctx, from: usize, id: u32, to: usize, key: &[u8], copy: bool) {
+    let new = Db::transfer(&mut ctx.st.dbs, from, id, to, key, copy);
+    if ctx.st.dbs[to].kind(new) == crate::db::Kind::List {
+        ctx.st.blocking.signal_ready(to, key);
+    }
+}
+
 /// The shared body of RENAME and RENAMENX.
 fn rename_generic(ctx: &mut Ctx, args: &Args, nx: bool) {
     let (src, dst) = (&args[1], &args[2]);
@@ -264,7 +273,7 @@ fn rename_generic(ctx: &mut Ctx, args: &Args, nx: bool) {
     // The source handle may have moved if removing `dst` shrank nothing;
     // node handles are stable, so `id` is still valid.
     let db = ctx.db;
-    Db::transfer(&mut ctx.st.dbs, db, id, db, dst, false);
+    transfer(ctx, db, id, db, dst, false);
     ctx.dirty(1);
     if nx { ctx.reply.int(1) } else { ctx.reply.ok() }
 }
@@ -333,7 +342,7 @@ pub fn copy(ctx: &mut Ctx, args: &Args) {
         ctx.st.dbs[dst_db].remove_id(existing);
     }
     let db = ctx.db;
-    Db::transfer(&mut ctx.st.dbs, db, id, dst_db, dst, true);
+    transfer(ctx, db, id, dst_db, dst, true);
     ctx.dirty(1);
     ctx.reply.int(1);
 }
@@ -357,7 +366,7 @@ pub fn move_(ctx: &mut Ctx, args: &Args) {
         return;
     }
     let db = ctx.db;
-    Db::transfer(&mut ctx.st.dbs, db, id, dst_db, &args[1], false);
+    transfer(ctx, db, id, dst_db, &args[1], false);
     ctx.dirty(1);
     ctx.reply.int(1);
 }

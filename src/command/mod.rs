@@ -70,6 +70,16 @@ impl Index<usize> for Args<'_> {
     }
 }
 
+/// The error of a lookup or argument parse that has already replied to the
+/// client (WRONGTYPE, not an integer, ...): the handler just returns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Replied;
+
+/// Lets handlers that return `Result<_, ()>` use `?` on these lookups.
+impl From<Replied> for () {
+    fn from(_: Replied) {}
+}
+
 /// What a handler can reach: the server state, every client, its own reply
 /// buffer and the time the command started.
 pub struct Ctx<'a> {
@@ -119,11 +129,11 @@ impl Ctx<'_> {
 
     /// `lookup_read` that checks the value's type; `Err` means the
     /// WRONGTYPE error was replied.
-    pub fn lookup_typed_read(&mut self, key: &[u8], kind: Kind) -> Result<Option<u32>, ()> {
+    pub fn lookup_typed_read(&mut self, key: &[u8], kind: Kind) -> Result<Option<u32>, Replied> {
         match self.lookup_read(key) {
             Some(id) if self.db().kind(id) != kind => {
                 self.reply.wrong_type();
-                Err(())
+                Err(Replied)
             }
             found => Ok(found),
         }
@@ -131,11 +141,11 @@ impl Ctx<'_> {
 
     /// `lookup_write` that checks the value's type; `Err` means the
     /// WRONGTYPE error was replied.
-    pub fn lookup_typed_write(&mut self, key: &[u8], kind: Kind) -> Result<Option<u32>, ()> {
+    pub fn lookup_typed_write(&mut self, key: &[u8], kind: Kind) -> Result<Option<u32>, Replied> {
         match self.lookup_write(key) {
             Some(id) if self.db().kind(id) != kind => {
                 self.reply.wrong_type();
-                Err(())
+                Err(Replied)
             }
             found => Ok(found),
         }
@@ -329,15 +339,15 @@ fn slowlog_push(ctx: &mut Ctx, args: &Args, micros: u64) {
 /// Parses a blocking command's timeout in seconds (a float; Redis's
 /// `getTimeoutFromObjectOrReply`): Ok(None) for 0 (forever), else the
 /// absolute deadline in ms. Replies Redis's error otherwise.
-pub fn arg_timeout(ctx: &mut Ctx, arg: &[u8]) -> Result<Option<u64>, ()> {
+pub fn arg_timeout(ctx: &mut Ctx, arg: &[u8]) -> Result<Option<u64>, Replied> {
     let Some(secs) = crate::util::number::LongDouble::parse(arg).filter(|v| v.is_finite()) else {
         ctx.reply.error(b"ERR timeout is not a float or out of range");
-        return Err(());
+        return Err(Replied);
     };
     let ms = (secs.to_f64() * 1000.0).ceil();
     if ms < 0.0 {
         ctx.reply.error(b"ERR timeout is negative");
-        return Err(());
+        return Err(Replied);
     }
     if ms == 0.0 {
         Ok(None)

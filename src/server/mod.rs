@@ -472,7 +472,9 @@ impl Server {
         let Some(c) = self.clients.get_mut(token) else {
             return false;
         };
-        if c.reply.pending() > 0 && !c.write_queued {
+        // A client to close after its reply is flushed goes through the
+        // write path even with nothing to send (QUIT under CLIENT REPLY OFF).
+        if (c.reply.pending() > 0 || c.close_after_reply) && !c.write_queued {
             c.write_queued = true;
             self.writes.push(token);
         }

@@ -1,0 +1,150 @@
+//! Blocking list commands: clients wait in FIFO order per key, are served
+//! by pushes (also from another blocked client's move), time out with a
+//! null reply, can be released by CLIENT UNBLOCK, and leave no trace when
+//! they disconnect. Expected replies are Redis 7.0.15's.
+
+mod common;
+
+use common::{Conn, eventually, start};
+
+/// Waits until the server reports `n` blocked clients.
+fn wait_blocked(admin: &mut Conn, n: usize) {
+    eventually(&format!("{n} blocked clients"), || {
+        admin.info_field("clients", "blocked_clients") == n.to_string()
+    });
+}
+
+#[test]
+fn blpop_serves_immediately_when_data_exists() {
+    let (_h, addr) = start();
+    let mut c = Conn::connect(addr);
+    c.t("RPUSH k a b", b":2\r\n");
+    c.t("BLPOP none k 0", b"*2\r\n$1\r\nk\r\n$1\r\na\r\n");
+    c.t("BRPOP k 0", b"*2\r\n$1\r\nk\r\n$1\r\nb\r\n");
+    c.t("EXISTS k", b":0\r\n");
+}
+
+#[test]
+fn blocked_clients_are_served_in_fifo_order() {
+    let (_h, addr) = start();
+    let mut admin = Conn::connect(addr);
+    let mut waiters: Vec<Conn> = (0..3).map(|_| Conn::connect(addr)).collect();
+    for (i, w) in waiters.iter_mut().enumerate() {
+        w.send_raw(b"BLPOP q 0\r\n");
+        wait_blocked(&mut admin, i + 1);
+    }
+    admin.t("RPUSH q 1 2 3", b":3\r\n");
+    for (i, w) in waiters.iter_mut().enumerate() {
+        let want = format!("*2\r\n$1\r\nq\r\n$1\r\n{}\r\n", i + 1);
+        assert_eq!(w.read_replies(1), want.as_bytes());
+    }
+    admin.t("EXISTS q", b":0\r\n");
+    wait_blocked(&mut admin, 0);
+    // The served clients work normally again.
+    waiters[0].t("PING", b"+PONG\r\n");
+}
+
+#[test]
+fn timeout_replies_null_in_resp2_and_resp3() {
+    let (_h, addr) = start();
+    let mut c = Conn::connect(addr);
+    c.t("BLPOP nothing 0.05", b"*-1\r\n");
+    c.t("BLMOVE nothing dst LEFT RIGHT 0.05", b"*-1\r\n");
+    let _ = c.call(&["HELLO", "3"]);
+    c.t("BRPOP nothing 0.05", b"_\r\n");
+}
+
+#[test]
+fn argument_errors() {
+    let (_h, addr) = start();
+    let mut c = Conn::connect(addr);
+    c.t("BLPOP k -1", b"-ERR timeout is negative\r\n");
+    c.t("BLPOP k abc", b"-ERR timeout is not a float or out of range\r\n");
+    c.t("SET s x", b"+OK\r\n");
+    c.t(
+        "BLPOP s 0",
+        b"-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
+    );
+    c.t("BLMOVE k d UP LEFT 0", b"-ERR syntax error\r\n");
+    c.t("BLMPOP 0 0 k LEFT", b"-ERR numkeys should be greater than 0\r\n");
+}
+
+#[test]
+fn disconnected_waiter_leaves_no_trace() {
+    let (_h, addr) = start();
+    let mut admin = Conn::connect(addr);
+    {
+        let mut w = Conn::connect(addr);
+        w.send_raw(b"BLPOP gone 0\r\n");
+        wait_blocked(&mut admin, 1);
+    }
+    wait_blocked(&mut admin, 0);
+    admin.t("LPUSH gone x", b":1\r\n");
+    admin.t("LLEN gone", b":1\r\n");
+}
+
+#[test]
+fn client_unblock_timeout_and_error() {
+    let (_h, addr) = start();
+    let mut admin = Conn::connect(addr);
+    let mut w = Conn::connect(addr);
+    let id = w.int("CLIENT ID");
+    w.send_raw(b"BLPOP k 0\r\n");
+    wait_blocked(&mut admin, 1);
+    admin.t(&format!("CLIENT UNBLOCK {id}"), b":1\r\n");
+    assert_eq!(w.read_replies(1), b"*-1\r\n");
+    admin.t(&format!("CLIENT UNBLOCK {id}"), b":0\r\n");
+    w.send_raw(b"BLPOP k 0\r\n");
+    wait_blocked(&mut admin, 1);
+    admin.t(&format!("CLIENT UNBLOCK {id} ERROR"), b":1\r\n");
+    assert_eq!(w.read_replies(1), b"-UNBLOCKED client unblocked via CLIENT UNBLOCK\r\n");
+    admin.t(
+        &format!("CLIENT UNBLOCK {id} FOO"),
+        b"-ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR\r\n",
+    );
+}
+
+#[test]
+fn blocking_is_per_database() {
+    let (_h, addr) = start();
+    let mut admin = Conn::connect(addr);
+    let mut w = Conn::connect(addr);
+    w.t("SELECT 3", b"+OK\r\n");
+    w.send_raw(b"BLPOP k 0\r\n");
+    wait_blocked(&mut admin, 1);
+    admin.t("LPUSH k in-db0", b":1\r\n");
+    admin.t("SELECT 3", b"+OK\r\n");
+    admin.t("LPUSH k in-db3", b":1\r\n");
+    assert_eq!(w.read_replies(1), b"*2\r\n$1\r\nk\r\n$6\r\nin-db3\r\n");
+    admin.t("SELECT 0", b"+OK\r\n");
+    admin.t("LLEN k", b":1\r\n");
+}
+
+#[test]
+fn blmove_chain_wakes_the_next_waiter() {
+    let (_h, addr) = start();
+    let mut admin = Conn::connect(addr);
+    let mut mover = Conn::connect(addr);
+    let mut popper = Conn::connect(addr);
+    popper.send_raw(b"BLPOP dst 0\r\n");
+    wait_blocked(&mut admin, 1);
+    mover.send_raw(b"BLMOVE src dst LEFT RIGHT 0\r\n");
+    wait_blocked(&mut admin, 2);
+    admin.t("RPUSH src v", b":1\r\n");
+    assert_eq!(mover.read_replies(1), b"$1\r\nv\r\n");
+    assert_eq!(popper.read_replies(1), b"*2\r\n$3\r\ndst\r\n$1\r\nv\r\n");
+    admin.t("DBSIZE", b":0\r\n");
+}
+
+#[test]
+fn blmpop_with_count_and_rename_onto_a_waited_key() {
+    let (_h, addr) = start();
+    let mut admin = Conn::connect(addr);
+    let mut w = Conn::connect(addr);
+    w.send_raw(b"BLMPOP 0 2 a b RIGHT COUNT 2\r\n");
+    wait_blocked(&mut admin, 1);
+    admin.t("RPUSH tmp 1 2 3", b":3\r\n");
+    admin.t("RENAME tmp b", b"+OK\r\n");
+    assert_eq!(w.read_replies(1), b"*2\r\n$1\r\nb\r\n*2\r\n$1\r\n3\r\n$1\r\n2\r\n");
+    admin.t("LRANGE b 0 -1", b"*1\r\n$1\r\n1\r\n");
+}
