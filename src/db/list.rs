@@ -1,14 +1,21 @@
-//! The List value type. Elements are byte strings kept in a ring buffer
-//! (`VecDeque<Box<[u8]>>`): push and pop at both ends are O(1), indexing
-//! is O(1), and a range is a contiguous walk, which is what LPUSH/RPUSH,
-//! LPOP/RPOP and LRANGE need. Each element costs one exact-size heap
-//! allocation plus 16 bytes of slot.
+//! The List value type: a deque of packed chunks, in the spirit of Redis's
+//! quicklist. Each chunk is one allocation holding its elements back to
+//! back as `[varint length][bytes][reversed varint length]`, readable from
+//! either end, with free room kept at both ends so a
+//! push or pop at either end of the list touches only the end of the first
+//! or last chunk. A chunk holds up to `CHUNK_BYTES` bytes (Redis's default
+//! `list-max-listpack-size -2` is 8 KiB); a full chunk starts a new one.
+//! Small elements therefore cost their length plus two bytes, not a heap
+//! allocation each.
 //!
 //! Redis 7.0 stores every list as a quicklist, so OBJECT ENCODING always
 //! reports `quicklist` whatever the length.
 //!
 //! Indexes taken here are already normalised (0-based from the head, in
 //! range); the commands translate Redis's negative indexes first.
+//!
+//! Invariants: no chunk is empty; `len` is the sum of chunk counts; within
+//! a chunk, `data[start..end]` is a valid sequence of `count` entries.
 
 use std::collections::VecDeque;
 
@@ -19,10 +26,198 @@ pub enum End {
     Tail,
 }
 
+/// Bytes of entries a chunk holds before a push at that end starts a new one.
+const CHUNK_BYTES: usize = 8 * 1024;
+
+fn varint_len(mut n: usize) -> usize {
+    let mut len = 1;
+    while n >= 0x80 {
+        n >>= 7;
+        len += 1;
+    }
+    len
+}
+
+fn write_varint(out: &mut [u8], mut n: usize) -> usize {
+    let mut i = 0;
+    while n >= 0x80 {
+        out[i] = (n as u8) | 0x80;
+        n >>= 7;
+        i += 1;
+    }
+    out[i] = n as u8;
+    i + 1
+}
+
+/// Bytes an entry of `len` takes: forward length, bytes, backward length.
+fn entry_len(len: usize) -> usize {
+    2 * varint_len(len) + len
+}
+
+/// Writes an entry at the start of `out`; returns its size.
+fn write_entry(out: &mut [u8], value: &[u8]) -> usize {
+    let n = write_varint(out, value.len());
+    out[n..n + value.len()].copy_from_slice(value);
+    let tail = n + value.len();
+    write_varint(&mut out[tail..], value.len());
+    out[tail..tail + n].reverse();
+    tail + n
+}
+
+/// Reads the entry ending at `end`: (value range, offset where it starts).
+fn read_entry_back(data: &[u8], end: usize) -> (std::ops::Range<usize>, usize) {
+    let mut n = 0usize;
+    let mut i = end;
+    let mut shift = 0;
+    loop {
+        i -= 1;
+        let b = data[i];
+        n |= ((b & 0x7f) as usize) << shift;
+        if b & 0x80 == 0 {
+            break;
+        }
+        shift += 7;
+    }
+    let value_start = i - n;
+    (value_start..i, value_start - varint_len(n))
+}
+
+/// Reads the entry at `at`: (value range, offset after it).
+fn read_entry(data: &[u8], at: usize) -> (std::ops::Range<usize>, usize) {
+    let mut n = 0usize;
+    let mut i = at;
+    let mut shift = 0;
+    loop {
+        let b = data[i];
+        n |= ((b & 0x7f) as usize) << shift;
+        i += 1;
+        if b & 0x80 == 0 {
+            break;
+        }
+        shift += 7;
+    }
+    (i..i + n, i + n + (i - at))
+}
+
+/// One packed run of elements.
+#[derive(Debug, Clone, Default)]
+struct Chunk {
+    data: Vec<u8>,
+    /// Entries live in `data[start..end]`.
+    start: usize,
+    end: usize,
+    count: usize,
+}
+
+impl Chunk {
+    fn bytes(&self) -> usize {
+        self.end - self.start
+    }
+
+    fn iter(&self) -> ChunkIter<'_> {
+        ChunkIter {
+            data: &self.data,
+            at: self.start,
+            end: self.end,
+        }
+    }
+
+    /// Appends at the tail, growing the buffer geometrically.
+    fn push_back(&mut self, value: &[u8]) {
+        let need = entry_len(value.len());
+        if self.data.len() - self.end < need {
+            // Double, but never past what a full chunk needs.
+            let grow = need
+                .max(self.bytes().min(CHUNK_BYTES.saturating_sub(self.bytes())))
+                .max(32);
+            self.data.resize(self.end + grow, 0);
+        }
+        let at = self.end;
+        write_entry(&mut self.data[at..], value);
+        self.end += need;
+        self.count += 1;
+    }
+
+    /// Prepends at the head, moving the entries right when the front room
+    /// is used up (geometrically, so pushes stay amortised O(1)).
+    fn push_front(&mut self, value: &[u8]) {
+        let need = entry_len(value.len());
+        if self.start < need {
+            let room = need
+                .max(self.bytes().min(CHUNK_BYTES.saturating_sub(self.bytes())))
+                .max(32);
+            let mut data = vec![0u8; room + self.bytes() + (self.data.len() - self.end)];
+            data[room..room + self.bytes()].copy_from_slice(&self.data[self.start..self.end]);
+            self.end = room + self.bytes();
+            self.start = room;
+            self.data = data;
+        }
+        self.start -= need;
+        let at = self.start;
+        write_entry(&mut self.data[at..], value);
+        self.count += 1;
+    }
+
+    /// Drops the free room around a chunk that will not grow any more.
+    fn seal(&mut self) {
+        if self.start > 0 || self.end < self.data.len() {
+            self.data = self.data[self.start..self.end].to_vec();
+            self.end -= self.start;
+            self.start = 0;
+        }
+    }
+
+    fn pop_front(&mut self) -> Box<[u8]> {
+        let (value, next) = read_entry(&self.data, self.start);
+        let out = Box::from(&self.data[value]);
+        self.start = next;
+        self.count -= 1;
+        out
+    }
+
+    fn pop_back(&mut self) -> Box<[u8]> {
+        let (value, start) = read_entry_back(&self.data, self.end);
+        let out = Box::from(&self.data[value]);
+        self.end = start;
+        self.count -= 1;
+        out
+    }
+
+    /// Rebuilds the chunk from `values` (used by edits in the middle).
+    fn from_values<'a>(values: impl IntoIterator<Item = &'a [u8]>) -> Chunk {
+        let mut c = Chunk::default();
+        for v in values {
+            c.push_back(v);
+        }
+        c.data.truncate(c.end);
+        c.data.shrink_to_fit();
+        c
+    }
+}
+
+struct ChunkIter<'a> {
+    data: &'a [u8],
+    at: usize,
+    end: usize,
+}
+
+impl<'a> Iterator for ChunkIter<'a> {
+    type Item = &'a [u8];
+    fn next(&mut self) -> Option<&'a [u8]> {
+        if self.at >= self.end {
+            return None;
+        }
+        let (value, next) = read_entry(self.data, self.at);
+        self.at = next;
+        Some(&self.data[value])
+    }
+}
+
 /// A List value.
 #[derive(Debug, Clone, Default)]
 pub struct List {
-    items: VecDeque<Box<[u8]>>,
+    chunks: VecDeque<Chunk>,
+    len: usize,
 }
 
 impl List {
@@ -31,11 +226,11 @@ impl List {
     }
 
     pub fn len(&self) -> usize {
-        self.items.len()
+        self.len
     }
 
     pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
+        self.len == 0
     }
 
     /// OBJECT ENCODING's name (Redis 7.0 has only quicklists).
@@ -43,75 +238,182 @@ impl List {
         "quicklist"
     }
 
-    /// Approximate heap bytes: the slots plus each element's allocation.
+    /// Approximate heap bytes: the chunk buffers and the chunk ring.
     pub fn mem_usage(&self) -> usize {
-        self.items.capacity() * std::mem::size_of::<Box<[u8]>>() + self.items.iter().map(|e| e.len()).sum::<usize>()
+        self.chunks.capacity() * std::mem::size_of::<Chunk>()
+            + self.chunks.iter().map(|c| c.data.capacity()).sum::<usize>()
     }
 
     pub fn push(&mut self, end: End, value: &[u8]) {
-        let value = Box::from(value);
         match end {
-            End::Head => self.items.push_front(value),
-            End::Tail => self.items.push_back(value),
+            End::Head => {
+                if self.chunks.front().is_none_or(|c| c.bytes() >= CHUNK_BYTES) {
+                    if let Some(full) = self.chunks.front_mut() {
+                        full.seal();
+                    }
+                    self.chunks.push_front(Chunk::default());
+                }
+                if let Some(c) = self.chunks.front_mut() {
+                    c.push_front(value);
+                }
+            }
+            End::Tail => {
+                if self.chunks.back().is_none_or(|c| c.bytes() >= CHUNK_BYTES) {
+                    if let Some(full) = self.chunks.back_mut() {
+                        full.seal();
+                    }
+                    self.chunks.push_back(Chunk::default());
+                }
+                if let Some(c) = self.chunks.back_mut() {
+                    c.push_back(value);
+                }
+            }
         }
+        self.len += 1;
     }
 
     pub fn pop(&mut self, end: End) -> Option<Box<[u8]>> {
-        match end {
-            End::Head => self.items.pop_front(),
-            End::Tail => self.items.pop_back(),
+        let value = match end {
+            End::Head => {
+                let c = self.chunks.front_mut()?;
+                let v = c.pop_front();
+                if c.count == 0 {
+                    self.chunks.pop_front();
+                }
+                v
+            }
+            End::Tail => {
+                let c = self.chunks.back_mut()?;
+                let v = c.pop_back();
+                if c.count == 0 {
+                    self.chunks.pop_back();
+                }
+                v
+            }
+        };
+        self.len -= 1;
+        Some(value)
+    }
+
+    /// (chunk index, index within the chunk) of element `index`.
+    fn locate(&self, mut index: usize) -> Option<(usize, usize)> {
+        if index >= self.len {
+            return None;
         }
+        if index >= self.len / 2 {
+            // Nearer the tail: walk chunks backwards.
+            let mut from_tail = self.len - 1 - index;
+            for (ci, c) in self.chunks.iter().enumerate().rev() {
+                if from_tail < c.count {
+                    return Some((ci, c.count - 1 - from_tail));
+                }
+                from_tail -= c.count;
+            }
+            return None;
+        }
+        for (ci, c) in self.chunks.iter().enumerate() {
+            if index < c.count {
+                return Some((ci, index));
+            }
+            index -= c.count;
+        }
+        None
     }
 
     /// The element at `index` (0-based from the head).
     pub fn get(&self, index: usize) -> Option<&[u8]> {
-        self.items.get(index).map(|e| &**e)
+        let (ci, i) = self.locate(index)?;
+        self.chunks[ci].iter().nth(i)
+    }
+
+    /// Rewrites chunk `ci` with `edit` applied to its elements.
+    fn edit_chunk(&mut self, ci: usize, edit: impl FnOnce(&mut Vec<Box<[u8]>>)) {
+        let mut values: Vec<Box<[u8]>> = self.chunks[ci].iter().map(Box::from).collect();
+        let before = values.len();
+        edit(&mut values);
+        self.len = self.len + values.len() - before;
+        if values.is_empty() {
+            self.chunks.remove(ci);
+            return;
+        }
+        // Split an overgrown chunk so chunks stay bounded.
+        let mut pieces: Vec<Chunk> = Vec::new();
+        let mut current: Vec<&[u8]> = Vec::new();
+        let mut bytes = 0;
+        for v in &values {
+            if bytes >= CHUNK_BYTES && !current.is_empty() {
+                pieces.push(Chunk::from_values(current.drain(..)));
+                bytes = 0;
+            }
+            bytes += entry_len(v.len());
+            current.push(v);
+        }
+        pieces.push(Chunk::from_values(current));
+        self.chunks.remove(ci);
+        for (k, piece) in pieces.into_iter().enumerate() {
+            self.chunks.insert(ci + k, piece);
+        }
     }
 
     /// Replaces the element at `index`; false if out of range.
     pub fn set(&mut self, index: usize, value: &[u8]) -> bool {
-        match self.items.get_mut(index) {
-            Some(slot) => {
-                *slot = Box::from(value);
-                true
-            }
-            None => false,
-        }
+        let Some((ci, i)) = self.locate(index) else {
+            return false;
+        };
+        self.edit_chunk(ci, |values| values[i] = Box::from(value));
+        true
     }
 
     /// Inserts `value` so that it ends up at `index` (`index <= len`).
     pub fn insert(&mut self, index: usize, value: &[u8]) {
-        self.items.insert(index, Box::from(value));
+        if index == 0 {
+            return self.push(End::Head, value);
+        }
+        if index >= self.len {
+            return self.push(End::Tail, value);
+        }
+        if let Some((ci, i)) = self.locate(index) {
+            self.edit_chunk(ci, |values| values.insert(i, Box::from(value)));
+        }
     }
 
     /// Elements `start..=end` (in range, `start <= end`), head to tail.
     pub fn range(&self, start: usize, end: usize) -> impl DoubleEndedIterator<Item = &[u8]> {
-        self.items.range(start..=end).map(|e| &**e)
+        let first = self.locate(start);
+        let (ci, skip) = first.unwrap_or((self.chunks.len(), 0));
+        let take = if first.is_some() { end + 1 - start } else { 0 };
+        let items: Vec<&[u8]> = self
+            .chunks
+            .range(ci..)
+            .flat_map(Chunk::iter)
+            .skip(skip)
+            .take(take)
+            .collect();
+        items.into_iter()
     }
 
     /// Every element, head to tail.
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = &[u8]> {
-        self.items.iter().map(|e| &**e)
+        let items: Vec<&[u8]> = self.chunks.iter().flat_map(Chunk::iter).collect();
+        items.into_iter()
     }
 
     /// Position of the first element equal to `value`, from the head.
     pub fn position(&self, value: &[u8]) -> Option<usize> {
-        self.items.iter().position(|e| **e == *value)
+        self.chunks.iter().flat_map(Chunk::iter).position(|e| e == value)
     }
 
     /// Removes `n` elements (at most the length) from `end`.
     pub fn remove_from(&mut self, end: End, n: usize) {
-        let n = n.min(self.items.len());
-        match end {
-            End::Head => drop(self.items.drain(..n)),
-            End::Tail => self.items.truncate(self.items.len() - n),
+        for _ in 0..n.min(self.len) {
+            self.pop(end);
         }
     }
 
     /// Removes elements equal to `value`: the first `limit` met walking
     /// from `from` (all of them when `limit` is 0). Returns how many.
     pub fn remove_matching(&mut self, value: &[u8], limit: usize, from: End) -> usize {
-        let total = self.items.iter().filter(|e| ***e == *value).count();
+        let total = self.chunks.iter().flat_map(Chunk::iter).filter(|e| *e == value).count();
         let remove = if limit == 0 { total } else { total.min(limit) };
         if remove == 0 {
             return 0;
@@ -123,17 +425,28 @@ impl List {
             End::Tail => total - remove,
         };
         let mut left = remove;
-        self.items.retain(|e| {
-            if left == 0 || **e != *value {
-                return true;
-            }
-            if keep > 0 {
-                keep -= 1;
-                return true;
-            }
-            left -= 1;
-            false
-        });
+        let kept: Vec<Box<[u8]>> = self
+            .chunks
+            .iter()
+            .flat_map(Chunk::iter)
+            .filter(|e| {
+                if left == 0 || *e != value {
+                    return true;
+                }
+                if keep > 0 {
+                    keep -= 1;
+                    return true;
+                }
+                left -= 1;
+                false
+            })
+            .map(Box::from)
+            .collect();
+        self.chunks.clear();
+        self.len = 0;
+        for v in &kept {
+            self.push(End::Tail, v);
+        }
         remove
     }
 }
@@ -188,5 +501,58 @@ mod tests {
         assert_eq!(items(&l), ["b"]);
         l.remove_from(End::Tail, 5);
         assert!(l.is_empty());
+    }
+
+    /// Against a VecDeque model: random pushes, pops, sets, inserts and
+    /// reads across many chunks, with elements of varied sizes.
+    #[test]
+    fn matches_a_deque_model() {
+        let mut model: VecDeque<Vec<u8>> = VecDeque::new();
+        let mut l = List::new();
+        let mut rng = 0x2545F4914F6CDD1Du64;
+        let mut next = move || {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            rng
+        };
+        for step in 0..20_000 {
+            let r = next();
+            let size = (r % 7 == 0) as usize * 300 + (r >> 8) as usize % 20;
+            let value: Vec<u8> = (0..size).map(|i| (step + i) as u8).collect();
+            match r % 8 {
+                0 | 1 => {
+                    l.push(End::Head, &value);
+                    model.push_front(value);
+                }
+                2 | 3 => {
+                    l.push(End::Tail, &value);
+                    model.push_back(value);
+                }
+                4 => assert_eq!(l.pop(End::Head).map(|b| b.to_vec()), model.pop_front()),
+                5 => assert_eq!(l.pop(End::Tail).map(|b| b.to_vec()), model.pop_back()),
+                6 if !model.is_empty() => {
+                    let i = (next() as usize) % model.len();
+                    assert!(l.set(i, &value));
+                    model[i] = value;
+                }
+                _ if !model.is_empty() => {
+                    let i = (next() as usize) % (model.len() + 1);
+                    l.insert(i, &value);
+                    model.insert(i, value);
+                }
+                _ => {}
+            }
+            assert_eq!(l.len(), model.len());
+            if step % 997 == 0 && !model.is_empty() {
+                let got: Vec<Vec<u8>> = l.iter().map(<[u8]>::to_vec).collect();
+                assert_eq!(got, model.iter().cloned().collect::<Vec<_>>());
+                let i = (next() as usize) % model.len();
+                assert_eq!(l.get(i), Some(&model[i][..]));
+                let j = i + (next() as usize) % (model.len() - i);
+                let got: Vec<Vec<u8>> = l.range(i, j).map(<[u8]>::to_vec).collect();
+                assert_eq!(got, model.range(i..=j).cloned().collect::<Vec<_>>());
+            }
+        }
     }
 }
