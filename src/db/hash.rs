@@ -26,7 +26,7 @@ const LISTPACK_MAX_SAFE: usize = 1 << 30;
 #[derive(Debug)]
 enum Repr {
     Listpack(Listpack),
-    Table(Dict),
+    Table(Dict<Box<[u8]>>),
 }
 
 /// A Hash value.
@@ -48,10 +48,10 @@ impl Clone for Hash {
         let repr = match &self.repr {
             Repr::Listpack(lp) => Repr::Listpack(lp.clone()),
             Repr::Table(d) => {
-                let mut copy = Dict::new();
+                let mut copy: Dict<Box<[u8]>> = Dict::new();
                 for id in d.ids() {
                     let node = d.node(id);
-                    copy.insert_new(node.data.clone(), 0);
+                    copy.insert_new(node.data.to_vec(), 0);
                 }
                 Repr::Table(copy)
             }
@@ -92,7 +92,7 @@ impl Hash {
     pub fn mem_usage(&self) -> usize {
         match &self.repr {
             Repr::Listpack(lp) => lp.data.capacity(),
-            Repr::Table(d) => d.overhead() + d.ids().map(|id| d.node(id).data.capacity()).sum::<usize>(),
+            Repr::Table(d) => d.overhead() + d.ids().map(|id| d.node(id).data.len()).sum::<usize>(),
         }
     }
 
@@ -137,7 +137,7 @@ impl Hash {
             }
             Repr::Table(d) => match d.find(field) {
                 Some(id) => {
-                    d.node_mut(id).data = dict::encode(field, value);
+                    d.node_mut(id).data = dict::encode(field, value).into();
                     false
                 }
                 None => {
@@ -218,7 +218,7 @@ impl Hash {
     /// Converts a listpack to a hashtable.
     fn convert(&mut self) {
         let Repr::Listpack(lp) = &self.repr else { return };
-        let mut d = Dict::new();
+        let mut d: Dict<Box<[u8]>> = Dict::new();
         for at in lp.offsets() {
             let (field, value) = lp.pair_at(at);
             d.insert_new(dict::encode(field, value), 0);
@@ -230,7 +230,7 @@ impl Hash {
 /// Iterator over a hash's pairs.
 pub enum Iter<'a> {
     Listpack(&'a Listpack, usize),
-    Table(&'a Dict, Box<dyn Iterator<Item = u32> + 'a>),
+    Table(&'a Dict<Box<[u8]>>, Box<dyn Iterator<Item = u32> + 'a>),
 }
 
 impl<'a> Iterator for Iter<'a> {

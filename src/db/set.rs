@@ -170,7 +170,7 @@ impl Member<'_> {
 #[derive(Debug)]
 enum Repr {
     Ints(IntSet),
-    Table(Dict),
+    Table(Dict<Box<[u8]>>),
 }
 
 /// A Set value.
@@ -193,7 +193,7 @@ impl Clone for Set {
                 repr: Repr::Ints(s.clone()),
             },
             Repr::Table(d) => {
-                let mut copy = Dict::new();
+                let mut copy: Dict<Box<[u8]>> = Dict::new();
                 for id in d.ids() {
                     copy.insert_new(dict::encode(d.node(id).key(), &[]), 0);
                 }
@@ -254,7 +254,7 @@ impl Set {
         match &self.repr {
             Repr::Ints(s) => s.data.capacity() + 8,
             Repr::Table(d) => {
-                let sample: Vec<usize> = d.ids().take(5).map(|id| d.node(id).data.capacity()).collect();
+                let sample: Vec<usize> = d.ids().take(5).map(|id| d.node(id).data.len()).collect();
                 let avg = sample.iter().sum::<usize>() / sample.len().max(1);
                 d.overhead() + avg * d.len()
             }
@@ -264,7 +264,7 @@ impl Set {
     /// Converts an intset to a hashtable.
     fn convert(&mut self) {
         if let Repr::Ints(s) = &self.repr {
-            let mut d = Dict::new();
+            let mut d: Dict<Box<[u8]>> = Dict::new();
             let mut digits = [0u8; 20];
             for v in s.iter() {
                 let len = format_i64(&mut digits, v);
