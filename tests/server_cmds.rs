@@ -351,7 +351,7 @@ fn command_introspection() {
         .map(|v| String::from_utf8_lossy(v.text()).into_owned())
         .collect();
     got.sort();
-    assert_eq!(got, ["get", "getdel", "getex", "getrange", "getset"]);
+    assert_eq!(got, ["get", "getbit", "getdel", "getex", "getrange", "getset"]);
     // COMMAND INFO get, byte for byte as Redis 7.0.15.
     c.expect(
         "COMMAND INFO get",

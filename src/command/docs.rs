@@ -649,6 +649,173 @@ static AUTH: Doc = Doc {
     ..Doc::EMPTY
 };
 
+// ---- BITCOUNT ------------------------------------------------------------------
+
+#[rustfmt::skip]
+static BITCOUNT: Doc = Doc {
+    name: "bitcount",
+    summary: "Count set bits in a string",
+    since: "2.6.0",
+    group: "bitmap",
+    complexity: Some("O(N)"),
+    history: &[
+        ("7.0.0", "Added the `BYTE|BIT` option."),
+    ],
+    arity: -2,
+    flags: &["readonly"],
+    acl_categories: &["@read", "@bitmap", "@slow"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RO", "access"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        block("index").optional().args(&[
+            integer("start"),
+            integer("end"),
+            oneof("index_unit").since("7.0.0").optional().args(&[
+                pure_token("byte").token("BYTE"),
+                pure_token("bit").token("BIT"),
+            ]),
+        ]),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- BITFIELD ------------------------------------------------------------------
+
+#[rustfmt::skip]
+static BITFIELD: Doc = Doc {
+    name: "bitfield",
+    summary: "Perform arbitrary bitfield integer operations on strings",
+    since: "3.2.0",
+    group: "bitmap",
+    complexity: Some("O(1) for each subcommand specified"),
+    arity: -2,
+    flags: &["write", "denyoom"],
+    acl_categories: &["@write", "@bitmap", "@slow"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RW", "access", "update", "variable_flags"], index(1), range(0, 1, 0)).notes("This command allows both access and modification of the key"),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        oneof("operation").optional().multiple().args(&[
+            block("encoding_offset").token("GET").args(&[
+                string("encoding"),
+                integer("offset"),
+            ]),
+            block("write").args(&[
+                oneof("wrap_sat_fail").token("OVERFLOW").optional().args(&[
+                    pure_token("wrap").token("WRAP"),
+                    pure_token("sat").token("SAT"),
+                    pure_token("fail").token("FAIL"),
+                ]),
+                oneof("write_operation").args(&[
+                    block("encoding_offset_value").token("SET").args(&[
+                        string("encoding"),
+                        integer("offset"),
+                        integer("value"),
+                    ]),
+                    block("encoding_offset_increment").token("INCRBY").args(&[
+                        string("encoding"),
+                        integer("offset"),
+                        integer("increment"),
+                    ]),
+                ]),
+            ]),
+        ]),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- BITFIELD_RO ---------------------------------------------------------------
+
+#[rustfmt::skip]
+static BITFIELD_RO: Doc = Doc {
+    name: "bitfield_ro",
+    summary: "Perform arbitrary bitfield integer operations on strings. Read-only variant of BITFIELD",
+    since: "6.0.0",
+    group: "bitmap",
+    complexity: Some("O(1) for each subcommand specified"),
+    arity: -2,
+    flags: &["readonly", "fast"],
+    acl_categories: &["@read", "@bitmap", "@fast"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RO", "access"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        block("encoding_offset").token("GET").optional().multiple().multiple_token().args(&[
+            string("encoding"),
+            integer("offset"),
+        ]),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- BITOP ---------------------------------------------------------------------
+
+#[rustfmt::skip]
+static BITOP: Doc = Doc {
+    name: "bitop",
+    summary: "Perform bitwise operations between strings",
+    since: "2.6.0",
+    group: "bitmap",
+    complexity: Some("O(N)"),
+    arity: -4,
+    flags: &["write", "denyoom"],
+    acl_categories: &["@write", "@bitmap", "@slow"],
+    legacy_keys: (2, -1, 1),
+    key_specs: &[
+        spec(&["OW", "update"], index(2), range(0, 1, 0)),
+        spec(&["RO", "access"], index(3), range(-1, 1, 0)),
+    ],
+    arguments: &[
+        string("operation"),
+        key("destkey").key_spec(0),
+        key("key").key_spec(1).multiple(),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- BITPOS --------------------------------------------------------------------
+
+#[rustfmt::skip]
+static BITPOS: Doc = Doc {
+    name: "bitpos",
+    summary: "Find first bit set or clear in a string",
+    since: "2.8.7",
+    group: "bitmap",
+    complexity: Some("O(N)"),
+    history: &[
+        ("7.0.0", "Added the `BYTE|BIT` option."),
+    ],
+    arity: -3,
+    flags: &["readonly"],
+    acl_categories: &["@read", "@bitmap", "@slow"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RO", "access"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        integer("bit"),
+        block("index").optional().args(&[
+            integer("start"),
+            block("end_index").optional().args(&[
+                integer("end"),
+                oneof("index_unit").since("7.0.0").optional().args(&[
+                    pure_token("byte").token("BYTE"),
+                    pure_token("bit").token("BIT"),
+                ]),
+            ]),
+        ]),
+    ],
+    ..Doc::EMPTY
+};
+
 // ---- BLMOVE --------------------------------------------------------------------
 
 #[rustfmt::skip]
@@ -788,6 +955,86 @@ static BRPOPLPUSH: Doc = Doc {
     arguments: &[
         key("source").key_spec(0),
         key("destination").key_spec(1),
+        double("timeout"),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- BZMPOP --------------------------------------------------------------------
+
+#[rustfmt::skip]
+static BZMPOP: Doc = Doc {
+    name: "bzmpop",
+    summary: "Remove and return members with scores in a sorted set or block until one is available",
+    since: "7.0.0",
+    group: "sorted-set",
+    complexity: Some("O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements in the sorted set, and M being the number of elements popped."),
+    arity: -5,
+    flags: &["write", "blocking", "movablekeys"],
+    acl_categories: &["@write", "@sortedset", "@slow", "@blocking"],
+    key_specs: &[
+        spec(&["RW", "access", "delete"], index(2), keynum(0, 1, 1)),
+    ],
+    arguments: &[
+        double("timeout"),
+        integer("numkeys"),
+        key("key").key_spec(0).multiple(),
+        oneof("where").args(&[
+            pure_token("min").token("MIN"),
+            pure_token("max").token("MAX"),
+        ]),
+        integer("count").token("COUNT").optional(),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- BZPOPMAX ------------------------------------------------------------------
+
+#[rustfmt::skip]
+static BZPOPMAX: Doc = Doc {
+    name: "bzpopmax",
+    summary: "Remove and return the member with the highest score from one or more sorted sets, or block until one is available",
+    since: "5.0.0",
+    group: "sorted-set",
+    complexity: Some("O(log(N)) with N being the number of elements in the sorted set."),
+    history: &[
+        ("6.0.0", "`timeout` is interpreted as a double instead of an integer."),
+    ],
+    arity: -3,
+    flags: &["write", "noscript", "blocking", "fast"],
+    acl_categories: &["@write", "@sortedset", "@fast", "@blocking"],
+    legacy_keys: (1, -2, 1),
+    key_specs: &[
+        spec(&["RW", "access", "delete"], index(1), range(-2, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0).multiple(),
+        double("timeout"),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- BZPOPMIN ------------------------------------------------------------------
+
+#[rustfmt::skip]
+static BZPOPMIN: Doc = Doc {
+    name: "bzpopmin",
+    summary: "Remove and return the member with the lowest score from one or more sorted sets, or block until one is available",
+    since: "5.0.0",
+    group: "sorted-set",
+    complexity: Some("O(log(N)) with N being the number of elements in the sorted set."),
+    history: &[
+        ("6.0.0", "`timeout` is interpreted as a double instead of an integer."),
+    ],
+    arity: -3,
+    flags: &["write", "noscript", "blocking", "fast"],
+    acl_categories: &["@write", "@sortedset", "@fast", "@blocking"],
+    legacy_keys: (1, -2, 1),
+    key_specs: &[
+        spec(&["RW", "access", "delete"], index(1), range(-2, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0).multiple(),
         double("timeout"),
     ],
     ..Doc::EMPTY
@@ -1685,6 +1932,29 @@ static GET: Doc = Doc {
     ],
     arguments: &[
         key("key").key_spec(0),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- GETBIT --------------------------------------------------------------------
+
+#[rustfmt::skip]
+static GETBIT: Doc = Doc {
+    name: "getbit",
+    summary: "Returns the bit value at offset in the string value stored at key",
+    since: "2.2.0",
+    group: "bitmap",
+    complexity: Some("O(1)"),
+    arity: 3,
+    flags: &["readonly", "fast"],
+    acl_categories: &["@read", "@bitmap", "@fast"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RO", "access"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        integer("offset"),
     ],
     ..Doc::EMPTY
 };
@@ -3635,6 +3905,30 @@ static SET: Doc = Doc {
     ..Doc::EMPTY
 };
 
+// ---- SETBIT --------------------------------------------------------------------
+
+#[rustfmt::skip]
+static SETBIT: Doc = Doc {
+    name: "setbit",
+    summary: "Sets or clears the bit at offset in the string value stored at key",
+    since: "2.2.0",
+    group: "bitmap",
+    complexity: Some("O(1)"),
+    arity: 4,
+    flags: &["write", "denyoom"],
+    acl_categories: &["@write", "@bitmap", "@slow"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RW", "access", "update"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        integer("offset"),
+        integer("value"),
+    ],
+    ..Doc::EMPTY
+};
+
 // ---- SETEX ---------------------------------------------------------------------
 
 #[rustfmt::skip]
@@ -3974,6 +4268,76 @@ static SMOVE: Doc = Doc {
     ..Doc::EMPTY
 };
 
+// ---- SORT ----------------------------------------------------------------------
+
+#[rustfmt::skip]
+static SORT: Doc = Doc {
+    name: "sort",
+    summary: "Sort the elements in a list, set or sorted set",
+    since: "1.0.0",
+    group: "generic",
+    complexity: Some("O(N+M*log(M)) where N is the number of elements in the list or set to sort, and M the number of returned elements. When the elements are not sorted, complexity is O(N)."),
+    arity: -2,
+    flags: &["write", "denyoom", "movablekeys"],
+    acl_categories: &["@write", "@set", "@sortedset", "@list", "@slow", "@dangerous"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RO", "access"], index(1), range(0, 1, 0)),
+        spec(&["RO", "access"], BeginSearch::Unknown, FindKeys::Unknown).notes("For the optional BY/GET keyword. It is marked 'unknown' because the key names derive from the content of the key we sort"),
+        spec(&["OW", "update"], BeginSearch::Unknown, FindKeys::Unknown).notes("For the optional STORE keyword. It is marked 'unknown' because the keyword can appear anywhere in the argument array"),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        pattern("pattern").key_spec(1).token("BY").optional(),
+        block("offset_count").token("LIMIT").optional().args(&[
+            integer("offset"),
+            integer("count"),
+        ]),
+        pattern("pattern").key_spec(1).token("GET").optional().multiple().multiple_token(),
+        oneof("order").optional().args(&[
+            pure_token("asc").token("ASC"),
+            pure_token("desc").token("DESC"),
+        ]),
+        pure_token("sorting").token("ALPHA").optional(),
+        key("destination").key_spec(2).token("STORE").optional(),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- SORT_RO -------------------------------------------------------------------
+
+#[rustfmt::skip]
+static SORT_RO: Doc = Doc {
+    name: "sort_ro",
+    summary: "Sort the elements in a list, set or sorted set. Read-only variant of SORT.",
+    since: "7.0.0",
+    group: "generic",
+    complexity: Some("O(N+M*log(M)) where N is the number of elements in the list or set to sort, and M the number of returned elements. When the elements are not sorted, complexity is O(N)."),
+    arity: -2,
+    flags: &["readonly", "movablekeys"],
+    acl_categories: &["@read", "@set", "@sortedset", "@list", "@slow", "@dangerous"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RO", "access"], index(1), range(0, 1, 0)),
+        spec(&["RO", "access"], BeginSearch::Unknown, FindKeys::Unknown).notes("For the optional BY/GET keyword. It is marked 'unknown' because the key names derive from the content of the key we sort"),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        pattern("pattern").key_spec(1).token("BY").optional(),
+        block("offset_count").token("LIMIT").optional().args(&[
+            integer("offset"),
+            integer("count"),
+        ]),
+        pattern("pattern").key_spec(1).token("GET").optional().multiple().multiple_token(),
+        oneof("order").optional().args(&[
+            pure_token("asc").token("ASC"),
+            pure_token("desc").token("DESC"),
+        ]),
+        pure_token("sorting").token("ALPHA").optional(),
+    ],
+    ..Doc::EMPTY
+};
+
 // ---- SPOP ----------------------------------------------------------------------
 
 #[rustfmt::skip]
@@ -4305,16 +4669,707 @@ static UNLINK: Doc = Doc {
     ..Doc::EMPTY
 };
 
+// ---- ZADD ----------------------------------------------------------------------
+
+#[rustfmt::skip]
+static ZADD: Doc = Doc {
+    name: "zadd",
+    summary: "Add one or more members to a sorted set, or update its score if it already exists",
+    since: "1.2.0",
+    group: "sorted-set",
+    complexity: Some("O(log(N)) for each item added, where N is the number of elements in the sorted set."),
+    history: &[
+        ("2.4.0", "Accepts multiple elements."),
+        ("3.0.2", "Added the `XX`, `NX`, `CH` and `INCR` options."),
+        ("6.2.0", "Added the `GT` and `LT` options."),
+    ],
+    arity: -4,
+    flags: &["write", "denyoom", "fast"],
+    acl_categories: &["@write", "@sortedset", "@fast"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RW", "update"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        oneof("condition").since("3.0.2").optional().args(&[
+            pure_token("nx").token("NX"),
+            pure_token("xx").token("XX"),
+        ]),
+        oneof("comparison").since("6.2.0").optional().args(&[
+            pure_token("gt").token("GT"),
+            pure_token("lt").token("LT"),
+        ]),
+        pure_token("change").token("CH").since("3.0.2").optional(),
+        pure_token("increment").token("INCR").since("3.0.2").optional(),
+        block("score_member").multiple().args(&[
+            double("score"),
+            string("member"),
+        ]),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- ZCARD ---------------------------------------------------------------------
+
+#[rustfmt::skip]
+static ZCARD: Doc = Doc {
+    name: "zcard",
+    summary: "Get the number of members in a sorted set",
+    since: "1.2.0",
+    group: "sorted-set",
+    complexity: Some("O(1)"),
+    arity: 2,
+    flags: &["readonly", "fast"],
+    acl_categories: &["@read", "@sortedset", "@fast"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RO"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- ZCOUNT --------------------------------------------------------------------
+
+#[rustfmt::skip]
+static ZCOUNT: Doc = Doc {
+    name: "zcount",
+    summary: "Count the members in a sorted set with scores within the given values",
+    since: "2.0.0",
+    group: "sorted-set",
+    complexity: Some("O(log(N)) with N being the number of elements in the sorted set."),
+    arity: 4,
+    flags: &["readonly", "fast"],
+    acl_categories: &["@read", "@sortedset", "@fast"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RO", "access"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        double("min"),
+        double("max"),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- ZINCRBY -------------------------------------------------------------------
+
+#[rustfmt::skip]
+static ZINCRBY: Doc = Doc {
+    name: "zincrby",
+    summary: "Increment the score of a member in a sorted set",
+    since: "1.2.0",
+    group: "sorted-set",
+    complexity: Some("O(log(N)) where N is the number of elements in the sorted set."),
+    arity: 4,
+    flags: &["write", "denyoom", "fast"],
+    acl_categories: &["@write", "@sortedset", "@fast"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RW", "access", "update"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        integer("increment"),
+        string("member"),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- ZLEXCOUNT -----------------------------------------------------------------
+
+#[rustfmt::skip]
+static ZLEXCOUNT: Doc = Doc {
+    name: "zlexcount",
+    summary: "Count the number of members in a sorted set between a given lexicographical range",
+    since: "2.8.9",
+    group: "sorted-set",
+    complexity: Some("O(log(N)) with N being the number of elements in the sorted set."),
+    arity: 4,
+    flags: &["readonly", "fast"],
+    acl_categories: &["@read", "@sortedset", "@fast"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RO", "access"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        string("min"),
+        string("max"),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- ZMPOP ---------------------------------------------------------------------
+
+#[rustfmt::skip]
+static ZMPOP: Doc = Doc {
+    name: "zmpop",
+    summary: "Remove and return members with scores in a sorted set",
+    since: "7.0.0",
+    group: "sorted-set",
+    complexity: Some("O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements in the sorted set, and M being the number of elements popped."),
+    arity: -4,
+    flags: &["write", "movablekeys"],
+    acl_categories: &["@write", "@sortedset", "@slow"],
+    key_specs: &[
+        spec(&["RW", "access", "delete"], index(1), keynum(0, 1, 1)),
+    ],
+    arguments: &[
+        integer("numkeys"),
+        key("key").key_spec(0).multiple(),
+        oneof("where").args(&[
+            pure_token("min").token("MIN"),
+            pure_token("max").token("MAX"),
+        ]),
+        integer("count").token("COUNT").optional(),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- ZMSCORE -------------------------------------------------------------------
+
+#[rustfmt::skip]
+static ZMSCORE: Doc = Doc {
+    name: "zmscore",
+    summary: "Get the score associated with the given members in a sorted set",
+    since: "6.2.0",
+    group: "sorted-set",
+    complexity: Some("O(N) where N is the number of members being requested."),
+    arity: -3,
+    flags: &["readonly", "fast"],
+    acl_categories: &["@read", "@sortedset", "@fast"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RO", "access"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        string("member").multiple(),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- ZPOPMAX -------------------------------------------------------------------
+
+#[rustfmt::skip]
+static ZPOPMAX: Doc = Doc {
+    name: "zpopmax",
+    summary: "Remove and return members with the highest scores in a sorted set",
+    since: "5.0.0",
+    group: "sorted-set",
+    complexity: Some("O(log(N)*M) with N being the number of elements in the sorted set, and M being the number of elements popped."),
+    arity: -2,
+    flags: &["write", "fast"],
+    acl_categories: &["@write", "@sortedset", "@fast"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RW", "access", "delete"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        integer("count").optional(),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- ZPOPMIN -------------------------------------------------------------------
+
+#[rustfmt::skip]
+static ZPOPMIN: Doc = Doc {
+    name: "zpopmin",
+    summary: "Remove and return members with the lowest scores in a sorted set",
+    since: "5.0.0",
+    group: "sorted-set",
+    complexity: Some("O(log(N)*M) with N being the number of elements in the sorted set, and M being the number of elements popped."),
+    arity: -2,
+    flags: &["write", "fast"],
+    acl_categories: &["@write", "@sortedset", "@fast"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RW", "access", "delete"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        integer("count").optional(),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- ZRANDMEMBER ---------------------------------------------------------------
+
+#[rustfmt::skip]
+static ZRANDMEMBER: Doc = Doc {
+    name: "zrandmember",
+    summary: "Get one or multiple random elements from a sorted set",
+    since: "6.2.0",
+    group: "sorted-set",
+    complexity: Some("O(N) where N is the number of elements returned"),
+    arity: -2,
+    flags: &["readonly"],
+    acl_categories: &["@read", "@sortedset", "@slow"],
+    legacy_keys: (1, 1, 1),
+    tips: &["nondeterministic_output"],
+    key_specs: &[
+        spec(&["RO", "access"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        block("options").optional().args(&[
+            integer("count"),
+            pure_token("withscores").token("WITHSCORES").optional(),
+        ]),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- ZRANGE --------------------------------------------------------------------
+
+#[rustfmt::skip]
+static ZRANGE: Doc = Doc {
+    name: "zrange",
+    summary: "Return a range of members in a sorted set",
+    since: "1.2.0",
+    group: "sorted-set",
+    complexity: Some("O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements returned."),
+    history: &[
+        ("6.2.0", "Added the `REV`, `BYSCORE`, `BYLEX` and `LIMIT` options."),
+    ],
+    arity: -4,
+    flags: &["readonly"],
+    acl_categories: &["@read", "@sortedset", "@slow"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RO", "access"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        string("start"),
+        string("stop"),
+        oneof("sortby").since("6.2.0").optional().args(&[
+            pure_token("byscore").token("BYSCORE"),
+            pure_token("bylex").token("BYLEX"),
+        ]),
+        pure_token("rev").token("REV").since("6.2.0").optional(),
+        block("offset_count").token("LIMIT").since("6.2.0").optional().args(&[
+            integer("offset"),
+            integer("count"),
+        ]),
+        pure_token("withscores").token("WITHSCORES").optional(),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- ZRANGEBYLEX ---------------------------------------------------------------
+
+#[rustfmt::skip]
+static ZRANGEBYLEX: Doc = Doc {
+    name: "zrangebylex",
+    summary: "Return a range of members in a sorted set, by lexicographical range",
+    since: "2.8.9",
+    group: "sorted-set",
+    complexity: Some("O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N))."),
+    doc_flags: &["deprecated"],
+    deprecated_since: Some("6.2.0"),
+    replaced_by: Some("`ZRANGE` with the `BYLEX` argument"),
+    arity: -4,
+    flags: &["readonly"],
+    acl_categories: &["@read", "@sortedset", "@slow"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RO", "access"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        string("min"),
+        string("max"),
+        block("offset_count").token("LIMIT").optional().args(&[
+            integer("offset"),
+            integer("count"),
+        ]),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- ZRANGEBYSCORE -------------------------------------------------------------
+
+#[rustfmt::skip]
+static ZRANGEBYSCORE: Doc = Doc {
+    name: "zrangebyscore",
+    summary: "Return a range of members in a sorted set, by score",
+    since: "1.0.5",
+    group: "sorted-set",
+    complexity: Some("O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N))."),
+    doc_flags: &["deprecated"],
+    deprecated_since: Some("6.2.0"),
+    replaced_by: Some("`ZRANGE` with the `BYSCORE` argument"),
+    history: &[
+        ("2.0.0", "Added the `WITHSCORES` modifier."),
+    ],
+    arity: -4,
+    flags: &["readonly"],
+    acl_categories: &["@read", "@sortedset", "@slow"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RO", "access"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        double("min"),
+        double("max"),
+        pure_token("withscores").token("WITHSCORES").since("2.0.0").optional(),
+        block("offset_count").token("LIMIT").optional().args(&[
+            integer("offset"),
+            integer("count"),
+        ]),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- ZRANGESTORE ---------------------------------------------------------------
+
+#[rustfmt::skip]
+static ZRANGESTORE: Doc = Doc {
+    name: "zrangestore",
+    summary: "Store a range of members from sorted set into another key",
+    since: "6.2.0",
+    group: "sorted-set",
+    complexity: Some("O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements stored into the destination key."),
+    arity: -5,
+    flags: &["write", "denyoom"],
+    acl_categories: &["@write", "@sortedset", "@slow"],
+    legacy_keys: (1, 2, 1),
+    key_specs: &[
+        spec(&["OW", "update"], index(1), range(0, 1, 0)),
+        spec(&["RO", "access"], index(2), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("dst").key_spec(0),
+        key("src").key_spec(1),
+        string("min"),
+        string("max"),
+        oneof("sortby").optional().args(&[
+            pure_token("byscore").token("BYSCORE"),
+            pure_token("bylex").token("BYLEX"),
+        ]),
+        pure_token("rev").token("REV").optional(),
+        block("offset_count").token("LIMIT").optional().args(&[
+            integer("offset"),
+            integer("count"),
+        ]),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- ZRANK ---------------------------------------------------------------------
+
+#[rustfmt::skip]
+static ZRANK: Doc = Doc {
+    name: "zrank",
+    summary: "Determine the index of a member in a sorted set",
+    since: "2.0.0",
+    group: "sorted-set",
+    complexity: Some("O(log(N))"),
+    arity: 3,
+    flags: &["readonly", "fast"],
+    acl_categories: &["@read", "@sortedset", "@fast"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RO", "access"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        string("member"),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- ZREM ----------------------------------------------------------------------
+
+#[rustfmt::skip]
+static ZREM: Doc = Doc {
+    name: "zrem",
+    summary: "Remove one or more members from a sorted set",
+    since: "1.2.0",
+    group: "sorted-set",
+    complexity: Some("O(M*log(N)) with N being the number of elements in the sorted set and M the number of elements to be removed."),
+    history: &[
+        ("2.4.0", "Accepts multiple elements."),
+    ],
+    arity: -3,
+    flags: &["write", "fast"],
+    acl_categories: &["@write", "@sortedset", "@fast"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RW", "delete"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        string("member").multiple(),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- ZREMRANGEBYLEX ------------------------------------------------------------
+
+#[rustfmt::skip]
+static ZREMRANGEBYLEX: Doc = Doc {
+    name: "zremrangebylex",
+    summary: "Remove all members in a sorted set between the given lexicographical range",
+    since: "2.8.9",
+    group: "sorted-set",
+    complexity: Some("O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements removed by the operation."),
+    arity: 4,
+    flags: &["write"],
+    acl_categories: &["@write", "@sortedset", "@slow"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RW", "delete"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        string("min"),
+        string("max"),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- ZREMRANGEBYRANK -----------------------------------------------------------
+
+#[rustfmt::skip]
+static ZREMRANGEBYRANK: Doc = Doc {
+    name: "zremrangebyrank",
+    summary: "Remove all members in a sorted set within the given indexes",
+    since: "2.0.0",
+    group: "sorted-set",
+    complexity: Some("O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements removed by the operation."),
+    arity: 4,
+    flags: &["write"],
+    acl_categories: &["@write", "@sortedset", "@slow"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RW", "delete"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        integer("start"),
+        integer("stop"),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- ZREMRANGEBYSCORE ----------------------------------------------------------
+
+#[rustfmt::skip]
+static ZREMRANGEBYSCORE: Doc = Doc {
+    name: "zremrangebyscore",
+    summary: "Remove all members in a sorted set within the given scores",
+    since: "1.2.0",
+    group: "sorted-set",
+    complexity: Some("O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements removed by the operation."),
+    arity: 4,
+    flags: &["write"],
+    acl_categories: &["@write", "@sortedset", "@slow"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RW", "delete"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        double("min"),
+        double("max"),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- ZREVRANGE -----------------------------------------------------------------
+
+#[rustfmt::skip]
+static ZREVRANGE: Doc = Doc {
+    name: "zrevrange",
+    summary: "Return a range of members in a sorted set, by index, with scores ordered from high to low",
+    since: "1.2.0",
+    group: "sorted-set",
+    complexity: Some("O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements returned."),
+    doc_flags: &["deprecated"],
+    deprecated_since: Some("6.2.0"),
+    replaced_by: Some("`ZRANGE` with the `REV` argument"),
+    arity: -4,
+    flags: &["readonly"],
+    acl_categories: &["@read", "@sortedset", "@slow"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RO", "access"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        integer("start"),
+        integer("stop"),
+        pure_token("withscores").token("WITHSCORES").optional(),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- ZREVRANGEBYLEX ------------------------------------------------------------
+
+#[rustfmt::skip]
+static ZREVRANGEBYLEX: Doc = Doc {
+    name: "zrevrangebylex",
+    summary: "Return a range of members in a sorted set, by lexicographical range, ordered from higher to lower strings.",
+    since: "2.8.9",
+    group: "sorted-set",
+    complexity: Some("O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N))."),
+    doc_flags: &["deprecated"],
+    deprecated_since: Some("6.2.0"),
+    replaced_by: Some("`ZRANGE` with the `REV` and `BYLEX` arguments"),
+    arity: -4,
+    flags: &["readonly"],
+    acl_categories: &["@read", "@sortedset", "@slow"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RO", "access"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        string("max"),
+        string("min"),
+        block("offset_count").token("LIMIT").optional().args(&[
+            integer("offset"),
+            integer("count"),
+        ]),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- ZREVRANGEBYSCORE ----------------------------------------------------------
+
+#[rustfmt::skip]
+static ZREVRANGEBYSCORE: Doc = Doc {
+    name: "zrevrangebyscore",
+    summary: "Return a range of members in a sorted set, by score, with scores ordered from high to low",
+    since: "2.2.0",
+    group: "sorted-set",
+    complexity: Some("O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N))."),
+    doc_flags: &["deprecated"],
+    deprecated_since: Some("6.2.0"),
+    replaced_by: Some("`ZRANGE` with the `REV` and `BYSCORE` arguments"),
+    history: &[
+        ("2.1.6", "`min` and `max` can be exclusive."),
+    ],
+    arity: -4,
+    flags: &["readonly"],
+    acl_categories: &["@read", "@sortedset", "@slow"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RO", "access"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        double("max"),
+        double("min"),
+        pure_token("withscores").token("WITHSCORES").optional(),
+        block("offset_count").token("LIMIT").optional().args(&[
+            integer("offset"),
+            integer("count"),
+        ]),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- ZREVRANK ------------------------------------------------------------------
+
+#[rustfmt::skip]
+static ZREVRANK: Doc = Doc {
+    name: "zrevrank",
+    summary: "Determine the index of a member in a sorted set, with scores ordered from high to low",
+    since: "2.0.0",
+    group: "sorted-set",
+    complexity: Some("O(log(N))"),
+    arity: 3,
+    flags: &["readonly", "fast"],
+    acl_categories: &["@read", "@sortedset", "@fast"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RO", "access"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        string("member"),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- ZSCAN ---------------------------------------------------------------------
+
+#[rustfmt::skip]
+static ZSCAN: Doc = Doc {
+    name: "zscan",
+    summary: "Incrementally iterate sorted sets elements and associated scores",
+    since: "2.8.0",
+    group: "sorted-set",
+    complexity: Some("O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.."),
+    arity: -3,
+    flags: &["readonly"],
+    acl_categories: &["@read", "@sortedset", "@slow"],
+    legacy_keys: (1, 1, 1),
+    tips: &["nondeterministic_output"],
+    key_specs: &[
+        spec(&["RO", "access"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        integer("cursor"),
+        pattern("pattern").token("MATCH").optional(),
+        integer("count").token("COUNT").optional(),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- ZSCORE --------------------------------------------------------------------
+
+#[rustfmt::skip]
+static ZSCORE: Doc = Doc {
+    name: "zscore",
+    summary: "Get the score associated with the given member in a sorted set",
+    since: "1.2.0",
+    group: "sorted-set",
+    complexity: Some("O(1)"),
+    arity: 3,
+    flags: &["readonly", "fast"],
+    acl_categories: &["@read", "@sortedset", "@fast"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RO", "access"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        string("member"),
+    ],
+    ..Doc::EMPTY
+};
+
 /// Every top-level command, sorted by name for binary search.
 #[rustfmt::skip]
 static COMMANDS: &[&Doc] = &[
     &APPEND,
     &AUTH,
+    &BITCOUNT,
+    &BITFIELD,
+    &BITFIELD_RO,
+    &BITOP,
+    &BITPOS,
     &BLMOVE,
     &BLMPOP,
     &BLPOP,
     &BRPOP,
     &BRPOPLPUSH,
+    &BZMPOP,
+    &BZPOPMAX,
+    &BZPOPMIN,
     &CLIENT,
     &COMMAND,
     &CONFIG,
@@ -4333,6 +5388,7 @@ static COMMANDS: &[&Doc] = &[
     &FLUSHDB,
     &FUNCTION,
     &GET,
+    &GETBIT,
     &GETDEL,
     &GETEX,
     &GETRANGE,
@@ -4404,6 +5460,7 @@ static COMMANDS: &[&Doc] = &[
     &SDIFFSTORE,
     &SELECT,
     &SET,
+    &SETBIT,
     &SETEX,
     &SETNX,
     &SETRANGE,
@@ -4416,6 +5473,8 @@ static COMMANDS: &[&Doc] = &[
     &SMEMBERS,
     &SMISMEMBER,
     &SMOVE,
+    &SORT,
+    &SORT_RO,
     &SPOP,
     &SRANDMEMBER,
     &SREM,
@@ -4430,4 +5489,29 @@ static COMMANDS: &[&Doc] = &[
     &TTL,
     &TYPE,
     &UNLINK,
+    &ZADD,
+    &ZCARD,
+    &ZCOUNT,
+    &ZINCRBY,
+    &ZLEXCOUNT,
+    &ZMPOP,
+    &ZMSCORE,
+    &ZPOPMAX,
+    &ZPOPMIN,
+    &ZRANDMEMBER,
+    &ZRANGE,
+    &ZRANGEBYLEX,
+    &ZRANGEBYSCORE,
+    &ZRANGESTORE,
+    &ZRANK,
+    &ZREM,
+    &ZREMRANGEBYLEX,
+    &ZREMRANGEBYRANK,
+    &ZREMRANGEBYSCORE,
+    &ZREVRANGE,
+    &ZREVRANGEBYLEX,
+    &ZREVRANGEBYSCORE,
+    &ZREVRANK,
+    &ZSCAN,
+    &ZSCORE,
 ];

@@ -240,10 +240,10 @@ pub fn randomkey(ctx: &mut Ctx, _args: &Args) {
 }
 
 /// `Db::transfer`, then wakes clients blocked on the destination key if a
-/// list arrived there (Redis signals readiness whenever such a key is added).
+/// list or sorted set arrived there (Redis signals readiness whenever such a key is added).
 fn transfer(ctx: &mut Ctx, from: usize, id: u32, to: usize, key: &[u8], copy: bool) {
     let new = Db::transfer(&mut ctx.st.dbs, from, id, to, key, copy);
-    if ctx.st.dbs[to].kind(new) == crate::db::Kind::List {
+    if matches!(ctx.st.dbs[to].kind(new), crate::db::Kind::List | crate::db::Kind::ZSet) {
         ctx.st.blocking.signal_ready(to, key);
     }
 }

@@ -3,6 +3,7 @@
 //! arity, authentication and subcommand once, centrally, runs the handler
 //! and keeps the statistics. Handlers live in one file per family.
 
+pub mod bitops;
 pub mod connection;
 pub mod docs;
 pub mod expire;
@@ -11,6 +12,7 @@ pub mod keys;
 pub mod list;
 pub mod server;
 pub mod set;
+pub mod sort;
 pub mod string;
 pub mod table;
 pub mod zset;

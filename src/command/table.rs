@@ -102,8 +102,8 @@ static CLIENT_SUBS: &[CommandDef] = &[
     c("no-touch", 3, NOSCRIPT | LOADING | STALE, NOKEYS, "connection", conn::client_no_touch),
     c("reply", 3, NOSCRIPT | LOADING | STALE, NOKEYS, "connection", conn::client_reply),
     c("setinfo", 4, NOSCRIPT | LOADING | STALE, NOKEYS, "connection", conn::client_setinfo),
-    c("unblock", -3, ADMIN | NOSCRIPT | LOADING | STALE, NOKEYS, "connection", conn::client_unblock),
     c("setname", 3, NOSCRIPT | LOADING | STALE, NOKEYS, "connection", conn::client_setname),
+    c("unblock", -3, ADMIN | NOSCRIPT | LOADING | STALE, NOKEYS, "connection", conn::client_unblock),
 ];
 
 #[rustfmt::skip]
@@ -350,6 +350,8 @@ fn lowercase<'b>(name: &[u8], buf: &'b mut [u8; NAME_MAX]) -> Option<&'b [u8]> {
 fn all_commands() -> impl Iterator<Item = &'static CommandDef> {
     [
         COMMANDS,
+        super::bitops::COMMANDS,
+        super::sort::COMMANDS,
         super::hash::COMMANDS,
         super::list::COMMANDS,
         super::set::COMMANDS,

@@ -1,7 +1,1135 @@
-//! Sorted set commands. Their table rows live here, beside the handlers, and
-//! are merged into the command table by `table::all_commands`.
+//! Sorted set commands (Redis's `t_zset.c`), blocking ones included. Their
+//! table rows live here, beside the handlers, and are merged into the
+//! command table by `table::all_commands`.
+//!
+//! Shared bodies, as in Redis: `zadd_generic` (ZADD, ZINCRBY),
+//! `zrange_generic` (ZRANGE, ZRANGESTORE and the older Z[REV]RANGE[BY...]
+//! forms), `zremrange_generic` (ZREMRANGEBY*), `zpop_generic` (ZPOPMIN,
+//! ZPOPMAX, ZMPOP and the blocking pops), `bzpop_generic` (BZPOPMIN,
+//! BZPOPMAX, BZMPOP) and `zmpop_generic` (ZMPOP, BZMPOP). Every range is
+//! turned into ranks first (`score_ranks`, `lex_ranks`), so both
+//! encodings answer it the same way. A blocking pop that finds nothing
+//! blocks the client (`Ctx::block`); creating a sorted set signals its
+//! waiters.
 
-use super::table::CommandDef;
+use log::warn;
+
+use super::keys::parse_cursor;
+use super::table::{CommandDef, KEY1, c, flags::*};
+use super::{Args, Ctx, Replied, arg_i64, arg_timeout};
+use crate::db::zset::{AddFlags, Added, Limits, ZSet};
+use crate::db::{Db, Kind, Obj};
+use crate::resp::reply::Reply;
+use crate::util::glob::string_match;
+use crate::util::number::{parse_f64, parse_i64, strtod, write_d2string, write_double, write_i64};
 
 /// This family's top-level commands.
-pub static COMMANDS: &[CommandDef] = &[];
+#[rustfmt::skip]
+pub static COMMANDS: &[CommandDef] = &[
+    c("bzmpop", -5, WRITE | BLOCKING, (0, 0, 0), "sorted-set", bzmpop),
+    c("bzpopmax", -3, WRITE | NOSCRIPT | FAST | BLOCKING, (1, -2, 1), "sorted-set", bzpopmax),
+    c("bzpopmin", -3, WRITE | NOSCRIPT | FAST | BLOCKING, (1, -2, 1), "sorted-set", bzpopmin),
+    c("zadd", -4, WRITE | DENYOOM | FAST, KEY1, "sorted-set", zadd),
+    c("zcard", 2, READONLY | FAST, KEY1, "sorted-set", zcard),
+    c("zcount", 4, READONLY | FAST, KEY1, "sorted-set", zcount),
+    c("zincrby", 4, WRITE | DENYOOM | FAST, KEY1, "sorted-set", zincrby),
+    c("zlexcount", 4, READONLY | FAST, KEY1, "sorted-set", zlexcount),
+    c("zmpop", -4, WRITE, (0, 0, 0), "sorted-set", zmpop),
+    c("zmscore", -3, READONLY | FAST, KEY1, "sorted-set", zmscore),
+    c("zpopmax", -2, WRITE | FAST, KEY1, "sorted-set", zpopmax),
+    c("zpopmin", -2, WRITE | FAST, KEY1, "sorted-set", zpopmin),
+    c("zrandmember", -2, READONLY, KEY1, "sorted-set", zrandmember),
+    c("zrange", -4, READONLY, KEY1, "sorted-set", zrange),
+    c("zrangebylex", -4, READONLY, KEY1, "sorted-set", zrangebylex),
+    c("zrangebyscore", -4, READONLY, KEY1, "sorted-set", zrangebyscore),
+    c("zrangestore", -5, WRITE | DENYOOM, (1, 2, 1), "sorted-set", zrangestore),
+    c("zrank", 3, READONLY | FAST, KEY1, "sorted-set", zrank),
+    c("zrem", -3, WRITE | FAST, KEY1, "sorted-set", zrem),
+    c("zremrangebylex", 4, WRITE, KEY1, "sorted-set", zremrangebylex),
+    c("zremrangebyrank", 4, WRITE, KEY1, "sorted-set", zremrangebyrank),
+    c("zremrangebyscore", 4, WRITE, KEY1, "sorted-set", zremrangebyscore),
+    c("zrevrange", -4, READONLY, KEY1, "sorted-set", zrevrange),
+    c("zrevrangebylex", -4, READONLY, KEY1, "sorted-set", zrevrangebylex),
+    c("zrevrangebyscore", -4, READONLY, KEY1, "sorted-set", zrevrangebyscore),
+    c("zrevrank", 3, READONLY | FAST, KEY1, "sorted-set", zrevrank),
+    c("zscan", -3, READONLY, KEY1, "sorted-set", zscan),
+    c("zscore", 3, READONLY | FAST, KEY1, "sorted-set", zscore),
+];
+
+/// Largest reply ZRANDMEMBER with a negative count may build; Redis keeps
+/// going until the (unlimited) output buffer exhausts memory, loopkv closes
+/// the connection at this size instead (as SRANDMEMBER does).
+const RANDOM_REPLY_LIMIT: usize = 256 << 20;
+/// ZRANDMEMBER with a positive count removes random members from a copy
+/// when the count is over a third of the set (`ZRANDMEMBER_SUB_STRATEGY_MUL`).
+const ZRANDMEMBER_SUB_STRATEGY_MUL: usize = 3;
+
+const NOT_FLOAT: &[u8] = b"ERR value is not a valid float";
+const NAN_ERR: &[u8] = b"ERR resulting score is not a number (NaN)";
+const SCORE_RANGE_ERR: &[u8] = b"ERR min or max is not a float";
+const LEX_RANGE_ERR: &[u8] = b"ERR min or max not valid string range item";
+
+// ---- helpers ---------------------------------------------------------------------
+
+fn zset_ref(db: &Db, id: u32) -> &ZSet {
+    match db.obj(id) {
+        Obj::ZSet(z) => z,
+        _ => unreachable!("node {id} is not a sorted set"),
+    }
+}
+
+fn zset_mut(db: &mut Db, id: u32) -> &mut ZSet {
+    match db.obj_mut(id) {
+        Obj::ZSet(z) => z,
+        _ => unreachable!("node {id} is not a sorted set"),
+    }
+}
+
+/// `zset-max-listpack-entries` / `-value`, read once per command.
+fn limits(ctx: &Ctx) -> Limits {
+    let read = |name: &str, default: i64| {
+        let n = parse_i64(ctx.st.config.value(name)).unwrap_or(default);
+        usize::try_from(n).unwrap_or(0)
+    };
+    Limits {
+        max_entries: read("zset-max-listpack-entries", 128),
+        max_value: read("zset-max-listpack-value", 64),
+    }
+}
+
+/// Parses an integer in `min..` replying `msg` when it is not one.
+fn arg_at_least(reply: &mut Reply, arg: &[u8], min: i64, msg: &[u8]) -> Option<i64> {
+    match parse_i64(arg) {
+        Some(n) if n >= min => Some(n),
+        _ => {
+            reply.error(msg);
+            None
+        }
+    }
+}
+
+/// Stores `z` under `dst`, replacing any value and TTL (Redis's `setKey`),
+/// or deletes `dst` when `z` is empty. Replies the stored size.
+fn store_result(ctx: &mut Ctx, dst: &[u8], z: ZSet) {
+    let existing = ctx.lookup_write(dst);
+    if let Some(id) = existing {
+        ctx.db().remove_id(id);
+    }
+    if z.is_empty() {
+        ctx.reply.int(0);
+        if existing.is_some() {
+            ctx.dirty(1);
+        }
+        return;
+    }
+    ctx.reply.int(z.len() as i64);
+    let now = ctx.now;
+    ctx.db().add_obj(dst, Obj::ZSet(z), now);
+    ctx.signal_ready(dst);
+    ctx.dirty(1);
+}
+
+/// Replies `(member, score)` pairs: members only, or with scores flat in
+/// RESP2 and as [member, score] pairs in RESP3.
+fn reply_elements<'a>(reply: &mut Reply, elems: impl ExactSizeIterator<Item = (&'a [u8], f64)>, withscores: bool) {
+    let n = elems.len();
+    reply.array(if withscores && !reply.resp3() { n * 2 } else { n });
+    for (m, s) in elems {
+        if withscores && reply.resp3() {
+            reply.array(2);
+        }
+        reply.bulk(m);
+        if withscores {
+            reply.double(s);
+        }
+    }
+}
+
+/// Clamps the inclusive rank range `start..=end` (negative from the end)
+/// to a set of `len`, as ZRANGE does; None when empty.
+fn clamp_ranks(start: i64, end: i64, len: usize) -> Option<(usize, usize)> {
+    let len = len as i64;
+    let start = if start < 0 { (len + start).max(0) } else { start };
+    let end = if end < 0 { len + end } else { end };
+    if start > end || start >= len {
+        return None;
+    }
+    Some((start as usize, end.min(len - 1) as usize))
+}
+
+// ---- ranges -------------------------------------------------------------------------
+
+/// A score interval (Redis's `zrangespec`).
+#[derive(Debug, Clone, Copy)]
+struct ScoreRange {
+    min: f64,
+    max: f64,
+    minex: bool,
+    maxex: bool,
+}
+
+/// One bound: `(` is exclusive (the rest read by plain `strtod`, so `(`
+/// alone is 0), otherwise a float as `getDoubleFromObject` reads it.
+fn parse_score_bound(arg: &[u8]) -> Option<(f64, bool)> {
+    if let Some(rest) = arg.strip_prefix(b"(") {
+        let r = strtod(rest);
+        let ends = r.consumed == rest.len() || rest[r.consumed] == 0;
+        return (ends && !r.value.is_nan()).then_some((r.value, true));
+    }
+    parse_f64(arg).map(|v| (v, false))
+}
+
+impl ScoreRange {
+    fn parse(min: &[u8], max: &[u8]) -> Option<ScoreRange> {
+        let (min, minex) = parse_score_bound(min)?;
+        let (max, maxex) = parse_score_bound(max)?;
+        Some(ScoreRange { min, max, minex, maxex })
+    }
+
+    fn gte_min(&self, v: f64) -> bool {
+        if self.minex { v > self.min } else { v >= self.min }
+    }
+
+    fn lte_max(&self, v: f64) -> bool {
+        if self.maxex { v < self.max } else { v <= self.max }
+    }
+}
+
+/// Ranks `lo..hi` of the elements whose score is in `r`.
+fn score_ranks(z: &ZSet, r: &ScoreRange) -> (usize, usize) {
+    if r.min > r.max || (r.min == r.max && (r.minex || r.maxex)) {
+        return (0, 0);
+    }
+    let lo = z.partition(|s, _| !r.gte_min(s));
+    let hi = z.partition(|s, _| r.lte_max(s));
+    (lo, hi.max(lo))
+}
+
+/// A lexicographic bound: `-`, `+` or a string.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Lex<'a> {
+    Min,
+    Max,
+    Val(&'a [u8]),
+}
+
+/// Redis's `sdscmplex`: the sentinels sort before / after every string.
+fn cmp_lex(a: Lex, b: Lex) -> std::cmp::Ordering {
+    use std::cmp::Ordering::*;
+    match (a, b) {
+        _ if a == b => Equal,
+        (Lex::Min, _) | (_, Lex::Max) => Less,
+        (Lex::Max, _) | (_, Lex::Min) => Greater,
+        (Lex::Val(x), Lex::Val(y)) => x.cmp(y),
+    }
+}
+
+/// A lexicographic interval (Redis's `zlexrangespec`).
+#[derive(Debug, Clone, Copy)]
+struct LexRange<'a> {
+    min: Lex<'a>,
+    max: Lex<'a>,
+    minex: bool,
+    maxex: bool,
+}
+
+/// `-`, `+`, `(str` or `[str` (`zslParseLexRangeItem`; the sentinels count
+/// as exclusive, and a NUL after them ends the C string).
+fn parse_lex_bound(arg: &[u8]) -> Option<(Lex<'_>, bool)> {
+    let alone = arg.len() == 1 || arg.get(1) == Some(&0);
+    match arg.first()? {
+        b'+' if alone => Some((Lex::Max, true)),
+        b'-' if alone => Some((Lex::Min, true)),
+        b'(' => Some((Lex::Val(&arg[1..]), true)),
+        b'[' => Some((Lex::Val(&arg[1..]), false)),
+        _ => None,
+    }
+}
+
+impl<'a> LexRange<'a> {
+    fn parse(min: &'a [u8], max: &'a [u8]) -> Option<LexRange<'a>> {
+        let (min, minex) = parse_lex_bound(min)?;
+        let (max, maxex) = parse_lex_bound(max)?;
+        Some(LexRange { min, max, minex, maxex })
+    }
+
+    fn gte_min(&self, v: &[u8]) -> bool {
+        let c = cmp_lex(Lex::Val(v), self.min);
+        if self.minex { c.is_gt() } else { c.is_ge() }
+    }
+
+    fn lte_max(&self, v: &[u8]) -> bool {
+        let c = cmp_lex(Lex::Val(v), self.max);
+        if self.maxex { c.is_lt() } else { c.is_le() }
+    }
+}
+
+/// Ranks `lo..hi` of the elements whose member is in `r` (meaningful when
+/// all scores are equal, as Redis documents).
+fn lex_ranks(z: &ZSet, r: &LexRange) -> (usize, usize) {
+    let c = cmp_lex(r.min, r.max);
+    if c.is_gt() || (c.is_eq() && (r.minex || r.maxex)) {
+        return (0, 0);
+    }
+    let lo = z.partition(|_, m| !r.gte_min(m));
+    let hi = z.partition(|_, m| r.lte_max(m));
+    (lo, hi.max(lo))
+}
+
+// ---- ZADD / ZINCRBY / ZREM ---------------------------------------------------------
+
+/// The shared body of ZADD and ZINCRBY (Redis's `zaddGenericCommand`):
+/// options, then score/member pairs; every score is parsed before the set
+/// is touched.
+fn zadd_generic(ctx: &mut Ctx, args: &Args, mut flags: AddFlags) {
+    let key = &args[1];
+    let mut ch = false;
+    let mut at = 2;
+    while at < args.len() {
+        let opt = args.get(at);
+        match () {
+            _ if opt.eq_ignore_ascii_case(b"nx") => flags.nx = true,
+            _ if opt.eq_ignore_ascii_case(b"xx") => flags.xx = true,
+            _ if opt.eq_ignore_ascii_case(b"ch") => ch = true,
+            _ if opt.eq_ignore_ascii_case(b"incr") => flags.incr = true,
+            _ if opt.eq_ignore_ascii_case(b"gt") => flags.gt = true,
+            _ if opt.eq_ignore_ascii_case(b"lt") => flags.lt = true,
+            _ => break,
+        }
+        at += 1;
+    }
+    let elements = args.len() - at;
+    if elements == 0 || !elements.is_multiple_of(2) {
+        return ctx.reply.syntax_error();
+    }
+    let elements = elements / 2;
+    if flags.nx && flags.xx {
+        return ctx
+            .reply
+            .error(b"ERR XX and NX options at the same time are not compatible");
+    }
+    if ((flags.gt || flags.lt) && flags.nx) || (flags.gt && flags.lt) {
+        return ctx
+            .reply
+            .error(b"ERR GT, LT, and/or NX options at the same time are not compatible");
+    }
+    if flags.incr && elements > 1 {
+        return ctx
+            .reply
+            .error(b"ERR INCR option supports a single increment-element pair");
+    }
+    let mut scores = Vec::with_capacity(elements);
+    for j in 0..elements {
+        match parse_f64(&args[at + 2 * j]) {
+            Some(s) => scores.push(s),
+            None => return ctx.reply.error(NOT_FLOAT),
+        }
+    }
+    let Ok(found) = ctx.lookup_typed_write(key, Kind::ZSet) else {
+        return;
+    };
+    let limits = limits(ctx);
+    let id = match found {
+        Some(id) => id,
+        None if flags.xx => {
+            return if flags.incr { ctx.reply.null() } else { ctx.reply.int(0) };
+        }
+        None => {
+            let now = ctx.now;
+            let z = ZSet::for_first(args.get(at + 1).len(), limits);
+            let id = ctx.db().add_obj(key, Obj::ZSet(z), now);
+            ctx.signal_ready(key);
+            id
+        }
+    };
+    let (mut added, mut updated, mut processed) = (0u64, 0u64, 0u64);
+    let mut last = 0.0;
+    let z = zset_mut(ctx.db(), id);
+    for (j, &score) in scores.iter().enumerate() {
+        match z.add(score, &args[at + 2 * j + 1], flags, limits) {
+            Added::Nan => {
+                ctx.dirty(added + updated);
+                return ctx.reply.error(NAN_ERR);
+            }
+            Added::Nop => {}
+            Added::Added(s) => (added, processed, last) = (added + 1, processed + 1, s),
+            Added::Updated(s) => (updated, processed, last) = (updated + 1, processed + 1, s),
+            Added::Same(s) => (processed, last) = (processed + 1, s),
+        }
+    }
+    ctx.dirty(added + updated);
+    if flags.incr {
+        if processed > 0 {
+            ctx.reply.double(last);
+        } else {
+            ctx.reply.null();
+        }
+    } else {
+        ctx.reply.int((if ch { added + updated } else { added }) as i64);
+    }
+}
+
+/// `ZADD key [NX|XX] [GT|LT] [CH] [INCR] score member [score member ...]`
+pub fn zadd(ctx: &mut Ctx, args: &Args) {
+    zadd_generic(ctx, args, AddFlags::default());
+}
+
+/// `ZINCRBY key increment member`
+pub fn zincrby(ctx: &mut Ctx, args: &Args) {
+    let flags = AddFlags {
+        incr: true,
+        ..AddFlags::default()
+    };
+    zadd_generic(ctx, args, flags);
+}
+
+/// `ZREM key member [member ...]`
+pub fn zrem(ctx: &mut Ctx, args: &Args) {
+    let Ok(found) = ctx.lookup_typed_write(&args[1], Kind::ZSet) else {
+        return;
+    };
+    let Some(id) = found else { return ctx.reply.int(0) };
+    let mut deleted = 0;
+    for member in args.iter().skip(2) {
+        if zset_mut(ctx.db(), id).remove(member) {
+            deleted += 1;
+        }
+        if ctx.delete_if_empty(id) {
+            break;
+        }
+    }
+    ctx.dirty(deleted);
+    ctx.reply.int(deleted as i64);
+}
+
+// ---- single-key reads ----------------------------------------------------------------
+
+/// `ZCARD key`
+pub fn zcard(ctx: &mut Ctx, args: &Args) {
+    let Ok(found) = ctx.lookup_typed_read(&args[1], Kind::ZSet) else {
+        return;
+    };
+    let len = found.map_or(0, |id| zset_ref(ctx.db(), id).len());
+    ctx.reply.int(len as i64);
+}
+
+/// `ZSCORE key member`
+pub fn zscore(ctx: &mut Ctx, args: &Args) {
+    let Ok(found) = ctx.lookup_typed_read(&args[1], Kind::ZSet) else {
+        return;
+    };
+    match found.and_then(|id| zset_ref(ctx.db(), id).score(&args[2])) {
+        Some(s) => ctx.reply.double(s),
+        None => ctx.reply.null(),
+    }
+}
+
+/// `ZMSCORE key member [member ...]`: a missing key is an empty set.
+pub fn zmscore(ctx: &mut Ctx, args: &Args) {
+    let Ok(found) = ctx.lookup_typed_read(&args[1], Kind::ZSet) else {
+        return;
+    };
+    ctx.reply.array(args.len() - 2);
+    let db = &ctx.st.dbs[ctx.db];
+    for member in args.iter().skip(2) {
+        match found.and_then(|id| zset_ref(db, id).score(member)) {
+            Some(s) => ctx.reply.double(s),
+            None => ctx.reply.null(),
+        }
+    }
+}
+
+/// ZRANK and ZREVRANK.
+fn zrank_generic(ctx: &mut Ctx, args: &Args, reverse: bool) {
+    let Ok(found) = ctx.lookup_typed_read(&args[1], Kind::ZSet) else {
+        return;
+    };
+    let Some(id) = found else { return ctx.reply.null() };
+    let z = zset_ref(&ctx.st.dbs[ctx.db], id);
+    match z.rank(&args[2]) {
+        Some((rank, _)) => {
+            let rank = if reverse { z.len() - 1 - rank } else { rank };
+            ctx.reply.int(rank as i64);
+        }
+        None => ctx.reply.null(),
+    }
+}
+
+/// `ZRANK key member`
+pub fn zrank(ctx: &mut Ctx, args: &Args) {
+    zrank_generic(ctx, args, false);
+}
+
+/// `ZREVRANK key member`
+pub fn zrevrank(ctx: &mut Ctx, args: &Args) {
+    zrank_generic(ctx, args, true);
+}
+
+/// `ZCOUNT key min max`
+pub fn zcount(ctx: &mut Ctx, args: &Args) {
+    let Some(range) = ScoreRange::parse(&args[2], &args[3]) else {
+        return ctx.reply.error(SCORE_RANGE_ERR);
+    };
+    let Ok(found) = ctx.lookup_typed_read(&args[1], Kind::ZSet) else {
+        return;
+    };
+    let n = found.map_or(0, |id| {
+        let (lo, hi) = score_ranks(zset_ref(&ctx.st.dbs[ctx.db], id), &range);
+        hi - lo
+    });
+    ctx.reply.int(n as i64);
+}
+
+/// `ZLEXCOUNT key min max`
+pub fn zlexcount(ctx: &mut Ctx, args: &Args) {
+    let Some(range) = LexRange::parse(&args[2], &args[3]) else {
+        return ctx.reply.error(LEX_RANGE_ERR);
+    };
+    let Ok(found) = ctx.lookup_typed_read(&args[1], Kind::ZSet) else {
+        return;
+    };
+    let n = found.map_or(0, |id| {
+        let (lo, hi) = lex_ranks(zset_ref(&ctx.st.dbs[ctx.db], id), &range);
+        hi - lo
+    });
+    ctx.reply.int(n as i64);
+}
+
+// ---- ZRANGE and friends --------------------------------------------------------------
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum RangeType {
+    Auto,
+    Rank,
+    Score,
+    Lex,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Direction {
+    Auto,
+    Forward,
+    Reverse,
+}
+
+/// The shared body of ZRANGE, ZRANGESTORE and Z[REV]RANGE[BYSCORE|BYLEX]
+/// (Redis's `zrangeGenericCommand`): `args[src]` is the source key, then
+/// min, max and options; `dst` is ZRANGESTORE's destination.
+fn zrange_generic(ctx: &mut Ctx, args: &Args, src: usize, dst: Option<&[u8]>, mut kind: RangeType, mut dir: Direction) {
+    let (mut minidx, mut maxidx) = (src + 1, src + 2);
+    let mut withscores = false;
+    let (mut offset, mut limit) = (0i64, -1i64);
+    let mut j = src + 3;
+    while j < args.len() {
+        let left = args.len() - j - 1;
+        if dst.is_none() && args.is(j, "withscores") {
+            withscores = true;
+        } else if args.is(j, "limit") && left >= 2 {
+            let Some(o) = arg_i64(ctx.reply, &args[j + 1]) else {
+                return;
+            };
+            let Some(l) = arg_i64(ctx.reply, &args[j + 2]) else {
+                return;
+            };
+            (offset, limit) = (o, l);
+            j += 2;
+        } else if dir == Direction::Auto && args.is(j, "rev") {
+            dir = Direction::Reverse;
+        } else if kind == RangeType::Auto && args.is(j, "bylex") {
+            kind = RangeType::Lex;
+        } else if kind == RangeType::Auto && args.is(j, "byscore") {
+            kind = RangeType::Score;
+        } else {
+            return ctx.reply.syntax_error();
+        }
+        j += 1;
+    }
+    let reverse = dir == Direction::Reverse;
+    if kind == RangeType::Auto {
+        kind = RangeType::Rank;
+    }
+    if limit != -1 && kind == RangeType::Rank {
+        return ctx
+            .reply
+            .error(b"ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX");
+    }
+    if withscores && kind == RangeType::Lex {
+        return ctx
+            .reply
+            .error(b"ERR syntax error, WITHSCORES not supported in combination with BYLEX");
+    }
+    if reverse && kind != RangeType::Rank {
+        std::mem::swap(&mut minidx, &mut maxidx);
+    }
+    let (min, max) = (args.get(minidx), args.get(maxidx));
+    let mut ranks = (0i64, 0i64);
+    let mut score_range = None;
+    let mut lex_range = None;
+    match kind {
+        RangeType::Score => match ScoreRange::parse(min, max) {
+            Some(r) => score_range = Some(r),
+            None => return ctx.reply.error(SCORE_RANGE_ERR),
+        },
+        RangeType::Lex => match LexRange::parse(min, max) {
+            Some(r) => lex_range = Some(r),
+            None => return ctx.reply.error(LEX_RANGE_ERR),
+        },
+        _ => {
+            let Some(start) = arg_i64(ctx.reply, min) else { return };
+            let Some(end) = arg_i64(ctx.reply, max) else { return };
+            ranks = (start, end);
+        }
+    }
+    let Ok(found) = ctx.lookup_typed_read(&args[src], Kind::ZSet) else {
+        return;
+    };
+    let Some(id) = found else {
+        match dst {
+            Some(dst) => store_result(ctx, dst, ZSet::new()),
+            None => ctx.reply.array(0),
+        }
+        return;
+    };
+    let z = zset_ref(&ctx.st.dbs[ctx.db], id);
+    let (lo, hi) = match (score_range, lex_range) {
+        (Some(r), _) => score_ranks(z, &r),
+        (_, Some(r)) => lex_ranks(z, &r),
+        _ => match clamp_ranks(ranks.0, ranks.1, z.len()) {
+            Some((start, end)) if reverse => (z.len() - 1 - end, z.len() - start),
+            Some((start, end)) => (start, end + 1),
+            None => (0, 0),
+        },
+    };
+    // LIMIT: a negative offset skips everything, a negative count is "all".
+    let (lo, hi) = if kind == RangeType::Rank {
+        (lo, hi)
+    } else if offset < 0 {
+        (lo, lo)
+    } else {
+        let offset = usize::try_from(offset).unwrap_or(usize::MAX).min(hi - lo);
+        let take = usize::try_from(limit).unwrap_or(usize::MAX).min(hi - lo - offset);
+        if reverse {
+            (hi - offset - take, hi - offset)
+        } else {
+            (lo + offset, lo + offset + take)
+        }
+    };
+    let mut elems = z.range(lo, hi);
+    if reverse {
+        elems.reverse();
+    }
+    match dst {
+        Some(dst) => {
+            let limits = limits(ctx);
+            let hint = if kind == RangeType::Rank { elems.len() } else { 0 };
+            let mut out = ZSet::for_size(hint, limits);
+            for (m, s) in elems {
+                out.add(s, m, AddFlags::default(), limits);
+            }
+            store_result(ctx, dst, out);
+        }
+        None => reply_elements(ctx.reply, elems.into_iter(), withscores),
+    }
+}
+
+/// `ZRANGE key start stop [BYSCORE|BYLEX] [REV] [LIMIT offset count] [WITHSCORES]`
+pub fn zrange(ctx: &mut Ctx, args: &Args) {
+    zrange_generic(ctx, args, 1, None, RangeType::Auto, Direction::Auto);
+}
+
+/// `ZRANGESTORE dst src min max [BYSCORE|BYLEX] [REV] [LIMIT offset count]`
+pub fn zrangestore(ctx: &mut Ctx, args: &Args) {
+    zrange_generic(ctx, args, 2, Some(&args[1]), RangeType::Auto, Direction::Auto);
+}
+
+/// `ZREVRANGE key start stop [WITHSCORES]`
+pub fn zrevrange(ctx: &mut Ctx, args: &Args) {
+    zrange_generic(ctx, args, 1, None, RangeType::Rank, Direction::Reverse);
+}
+
+/// `ZRANGEBYSCORE key min max [WITHSCORES] [LIMIT offset count]`
+pub fn zrangebyscore(ctx: &mut Ctx, args: &Args) {
+    zrange_generic(ctx, args, 1, None, RangeType::Score, Direction::Forward);
+}
+
+/// `ZREVRANGEBYSCORE key max min [WITHSCORES] [LIMIT offset count]`
+pub fn zrevrangebyscore(ctx: &mut Ctx, args: &Args) {
+    zrange_generic(ctx, args, 1, None, RangeType::Score, Direction::Reverse);
+}
+
+/// `ZRANGEBYLEX key min max [LIMIT offset count]`
+pub fn zrangebylex(ctx: &mut Ctx, args: &Args) {
+    zrange_generic(ctx, args, 1, None, RangeType::Lex, Direction::Forward);
+}
+
+/// `ZREVRANGEBYLEX key max min [LIMIT offset count]`
+pub fn zrevrangebylex(ctx: &mut Ctx, args: &Args) {
+    zrange_generic(ctx, args, 1, None, RangeType::Lex, Direction::Reverse);
+}
+
+// ---- ZREMRANGEBY* ---------------------------------------------------------------------
+
+/// The shared body of ZREMRANGEBYRANK/SCORE/LEX: the range is parsed
+/// first, then the matching elements are removed; replies how many.
+fn zremrange_generic(ctx: &mut Ctx, args: &Args, kind: RangeType) {
+    let (min, max) = (args.get(2), args.get(3));
+    let mut ranks = (0, 0);
+    let (mut score_range, mut lex_range) = (None, None);
+    match kind {
+        RangeType::Score => match ScoreRange::parse(min, max) {
+            Some(r) => score_range = Some(r),
+            None => return ctx.reply.error(SCORE_RANGE_ERR),
+        },
+        RangeType::Lex => match LexRange::parse(min, max) {
+            Some(r) => lex_range = Some(r),
+            None => return ctx.reply.error(LEX_RANGE_ERR),
+        },
+        _ => {
+            let Some(start) = arg_i64(ctx.reply, min) else { return };
+            let Some(end) = arg_i64(ctx.reply, max) else { return };
+            ranks = (start, end);
+        }
+    }
+    let Ok(found) = ctx.lookup_typed_write(&args[1], Kind::ZSet) else {
+        return;
+    };
+    let Some(id) = found else { return ctx.reply.int(0) };
+    let z = zset_mut(&mut ctx.st.dbs[ctx.db], id);
+    let (lo, hi) = match (score_range, lex_range) {
+        (Some(r), _) => score_ranks(z, &r),
+        (_, Some(r)) => lex_ranks(z, &r),
+        _ => clamp_ranks(ranks.0, ranks.1, z.len()).map_or((0, 0), |(s, e)| (s, e + 1)),
+    };
+    let removed = z.remove_range(lo, hi);
+    ctx.delete_if_empty(id);
+    ctx.dirty(removed as u64);
+    ctx.reply.int(removed as i64);
+}
+
+/// `ZREMRANGEBYRANK key start stop`
+pub fn zremrangebyrank(ctx: &mut Ctx, args: &Args) {
+    zremrange_generic(ctx, args, RangeType::Rank);
+}
+
+/// `ZREMRANGEBYSCORE key min max`
+pub fn zremrangebyscore(ctx: &mut Ctx, args: &Args) {
+    zremrange_generic(ctx, args, RangeType::Score);
+}
+
+/// `ZREMRANGEBYLEX key min max`
+pub fn zremrangebylex(ctx: &mut Ctx, args: &Args) {
+    zremrange_generic(ctx, args, RangeType::Lex);
+}
+
+// ---- pops ------------------------------------------------------------------------------
+
+/// How a pop's reply is shaped (Redis's `emitkey` / `use_nested_array`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum PopShape {
+    /// ZPOPMIN/ZPOPMAX: flat pairs (nested pairs with a count in RESP3).
+    Plain { nested: bool },
+    /// BZPOPMIN/BZPOPMAX: `[key, member, score]`.
+    KeyFlat,
+    /// ZMPOP/BZMPOP: `[key, [[member, score], ...]]`.
+    KeyNested,
+}
+
+/// The shared body of the pops (Redis's `genericZpopCommand`): pops up to
+/// `count` elements from the min or max end of the first existing set
+/// among `keys` (a non-set before it is WRONGTYPE).
+fn zpop_generic(ctx: &mut Ctx, keys: &[&[u8]], max: bool, count: usize, shape: PopShape) {
+    let mut found = None;
+    for &key in keys {
+        match ctx.lookup_typed_write(key, Kind::ZSet) {
+            Err(Replied) => return,
+            Ok(Some(id)) => {
+                found = Some((key, id));
+                break;
+            }
+            Ok(None) => {}
+        }
+    }
+    let Some((key, id)) = found else {
+        match shape {
+            PopShape::Plain { .. } => ctx.reply.array(0),
+            _ => ctx.reply.null_array(),
+        }
+        return;
+    };
+    if count == 0 {
+        return ctx.reply.array(0);
+    }
+    let z = zset_ref(&ctx.st.dbs[ctx.db], id);
+    let n = count.min(z.len());
+    let (lo, hi) = if max { (z.len() - n, z.len()) } else { (0, n) };
+    let mut elems = z.range(lo, hi);
+    if max {
+        elems.reverse();
+    }
+    let reply = &mut *ctx.reply;
+    let pairs = match shape {
+        PopShape::Plain { nested: false } => {
+            reply.array(n * 2);
+            false
+        }
+        PopShape::Plain { nested: true } => {
+            reply.array(n);
+            true
+        }
+        PopShape::KeyFlat => {
+            reply.array(n * 2 + 1);
+            reply.bulk(key);
+            false
+        }
+        PopShape::KeyNested => {
+            reply.array(2);
+            reply.bulk(key);
+            reply.array(n);
+            true
+        }
+    };
+    for (m, s) in elems {
+        if pairs {
+            reply.array(2);
+        }
+        reply.bulk(m);
+        reply.double(s);
+    }
+    zset_mut(ctx.db(), id).remove_range(lo, hi);
+    ctx.dirty(n as u64);
+    ctx.delete_if_empty(id);
+}
+
+/// ZPOPMIN and ZPOPMAX.
+fn zpop_min_max(ctx: &mut Ctx, args: &Args, max: bool) {
+    if args.len() > 3 {
+        return ctx.reply.syntax_error();
+    }
+    let mut count = None;
+    if args.len() == 3 {
+        let msg = b"ERR value is out of range, must be positive";
+        let Some(n) = arg_at_least(ctx.reply, &args[2], 0, msg) else {
+            return;
+        };
+        count = Some(n as usize);
+    }
+    let nested = ctx.reply.resp3() && count.is_some();
+    zpop_generic(ctx, &[&args[1]], max, count.unwrap_or(1), PopShape::Plain { nested });
+}
+
+/// `ZPOPMIN key [count]`
+pub fn zpopmin(ctx: &mut Ctx, args: &Args) {
+    zpop_min_max(ctx, args, false);
+}
+
+/// `ZPOPMAX key [count]`
+pub fn zpopmax(ctx: &mut Ctx, args: &Args) {
+    zpop_min_max(ctx, args, true);
+}
+
+/// The shared body of BZPOPMIN, BZPOPMAX and BZMPOP
+/// (`blockingGenericZpopCommand`): pops as the non-blocking form from the
+/// first non-empty key, or blocks the client on all of them.
+fn bzpop_generic(ctx: &mut Ctx, args: &Args, keys: &[&[u8]], timeout: &[u8], max: bool, count: usize, shape: PopShape) {
+    let Ok(deadline) = arg_timeout(ctx, timeout) else {
+        return;
+    };
+    for &key in keys {
+        match ctx.lookup_typed_write(key, Kind::ZSet) {
+            Err(Replied) => return,
+            Ok(Some(_)) => return zpop_generic(ctx, &[key], max, count, shape),
+            Ok(None) => {}
+        }
+    }
+    ctx.block(args, keys.iter().map(|&k| Box::from(k)).collect(), deadline, true);
+}
+
+/// `BZPOPMIN key [key ...] timeout`
+pub fn bzpopmin(ctx: &mut Ctx, args: &Args) {
+    let keys: Vec<&[u8]> = (1..args.len() - 1).map(|i| args.get(i)).collect();
+    bzpop_generic(ctx, args, &keys, &args[args.len() - 1], false, 1, PopShape::KeyFlat);
+}
+
+/// `BZPOPMAX key [key ...] timeout`
+pub fn bzpopmax(ctx: &mut Ctx, args: &Args) {
+    let keys: Vec<&[u8]> = (1..args.len() - 1).map(|i| args.get(i)).collect();
+    bzpop_generic(ctx, args, &keys, &args[args.len() - 1], true, 1, PopShape::KeyFlat);
+}
+
+/// The shared body of ZMPOP and BZMPOP: `numkeys` is at `args[at]`; a
+/// blocking call's timeout is at `args[1]`.
+fn zmpop_generic(ctx: &mut Ctx, args: &Args, at: usize, blocking: bool) {
+    let msg = b"ERR numkeys should be greater than 0";
+    let Some(numkeys) = arg_at_least(ctx.reply, &args[at], 1, msg) else {
+        return;
+    };
+    let where_idx = (numkeys as u64).saturating_add(at as u64 + 1);
+    if where_idx >= args.len() as u64 {
+        return ctx.reply.syntax_error();
+    }
+    let where_idx = where_idx as usize;
+    let max = if args.is(where_idx, "min") {
+        false
+    } else if args.is(where_idx, "max") {
+        true
+    } else {
+        return ctx.reply.syntax_error();
+    };
+    let mut count = None;
+    let mut j = where_idx + 1;
+    while j < args.len() {
+        if count.is_none() && args.is(j, "count") && j + 1 < args.len() {
+            let msg = b"ERR count should be greater than 0";
+            let Some(n) = arg_at_least(ctx.reply, &args[j + 1], 1, msg) else {
+                return;
+            };
+            count = Some(n as usize);
+            j += 2;
+        } else {
+            return ctx.reply.syntax_error();
+        }
+    }
+    let keys: Vec<&[u8]> = (at + 1..where_idx).map(|i| args.get(i)).collect();
+    let count = count.unwrap_or(1);
+    if blocking {
+        bzpop_generic(ctx, args, &keys, &args[1], max, count, PopShape::KeyNested);
+    } else {
+        zpop_generic(ctx, &keys, max, count, PopShape::KeyNested);
+    }
+}
+
+/// `ZMPOP numkeys key [key ...] MIN|MAX [COUNT count]`
+pub fn zmpop(ctx: &mut Ctx, args: &Args) {
+    zmpop_generic(ctx, args, 1, false);
+}
+
+/// `BZMPOP timeout numkeys key [key ...] MIN|MAX [COUNT count]`
+pub fn bzmpop(ctx: &mut Ctx, args: &Args) {
+    zmpop_generic(ctx, args, 2, true);
+}
+
+// ---- ZRANDMEMBER --------------------------------------------------------------------
+
+/// `ZRANDMEMBER key [count [WITHSCORES]]`
+pub fn zrandmember(ctx: &mut Ctx, args: &Args) {
+    if args.len() >= 3 {
+        return zrandmember_with_count(ctx, args);
+    }
+    let Ok(found) = ctx.lookup_typed_read(&args[1], Kind::ZSet) else {
+        return;
+    };
+    let Some(id) = found else { return ctx.reply.null() };
+    let rng = &mut ctx.st.rng;
+    let pick = zset_ref(&ctx.st.dbs[ctx.db], id).random(|| rng.next_u64());
+    ctx.reply.bulk_or_null(pick.map(|(m, _)| m));
+}
+
+/// `ZRANDMEMBER key count [WITHSCORES]`: a negative count may repeat
+/// members; a positive one returns distinct members (the whole set, in
+/// order, at most).
+fn zrandmember_with_count(ctx: &mut Ctx, args: &Args) {
+    let Some(n) = arg_i64(ctx.reply, &args[2]) else { return };
+    if n == i64::MIN {
+        return ctx.reply.error_fmt(format_args!(
+            "ERR value is out of range, value must between {} and {}",
+            -i64::MAX,
+            i64::MAX
+        ));
+    }
+    if args.len() > 4 || (args.len() == 4 && !args.is(3, "withscores")) {
+        return ctx.reply.syntax_error();
+    }
+    let withscores = args.len() == 4;
+    if withscores && !(-i64::MAX / 2..=i64::MAX / 2).contains(&n) {
+        return ctx.reply.error(b"ERR value is out of range");
+    }
+    let Ok(found) = ctx.lookup_typed_read(&args[1], Kind::ZSet) else {
+        return;
+    };
+    let Some(id) = found else { return ctx.reply.array(0) };
+    let (count, unique) = (n.unsigned_abs() as usize, n >= 0);
+    if count == 0 {
+        return ctx.reply.array(0);
+    }
+    let z = zset_ref(&ctx.st.dbs[ctx.db], id);
+    let rng = &mut ctx.st.rng;
+    let resp3 = ctx.reply.resp3();
+    if !unique || count == 1 {
+        let mark = ctx.reply.mark();
+        ctx.reply.array(if withscores && !resp3 { count * 2 } else { count });
+        for _ in 0..count {
+            let Some((m, s)) = z.random(|| rng.next_u64()) else {
+                break;
+            };
+            if withscores && resp3 {
+                ctx.reply.array(2);
+            }
+            ctx.reply.bulk(m);
+            if withscores {
+                ctx.reply.double(s);
+            }
+            if ctx.reply.mark() - mark > RANDOM_REPLY_LIMIT {
+                ctx.reply.truncate(mark);
+                let c = &mut ctx.clients[ctx.me];
+                warn!(
+                    "Client id={} addr={} closed: ZRANDMEMBER reply over {RANDOM_REPLY_LIMIT} bytes",
+                    c.id, c.addr
+                );
+                c.close_after_reply = true;
+                ctx.st.kill(ctx.me);
+                return;
+            }
+        }
+        return;
+    }
+    let size = z.len();
+    if count >= size {
+        // The whole set, from the highest (Redis's set iterator walks
+        // sorted sets from the tail).
+        return reply_elements(ctx.reply, z.iter().into_iter().rev(), withscores);
+    }
+    let mut picked: Vec<(&[u8], f64)>;
+    if count * ZRANDMEMBER_SUB_STRATEGY_MUL > size {
+        // Most of the set: drop random elements from a full copy.
+        picked = z.iter();
+        while picked.len() > count {
+            let i = (rng.next_u64() % picked.len() as u64) as usize;
+            picked.swap_remove(i);
+        }
+    } else {
+        picked = Vec::with_capacity(count);
+        let mut seen = hashbrown::HashSet::with_capacity(count);
+        while picked.len() < count {
+            if let Some((m, s)) = z.random(|| rng.next_u64())
+                && seen.insert(m)
+            {
+                picked.push((m, s));
+            }
+        }
+    }
+    reply_elements(ctx.reply, picked.into_iter(), withscores);
+}
+
+// ---- ZSCAN ----------------------------------------------------------------------------
+
+/// A score as a listpack holds it, for ZSCAN: an integer entry when it
+/// is one within ±2^62 (Redis's `double2ll`), else `d2string`'s text.
+fn write_listpack_score(out: &mut Vec<u8>, s: f64) {
+    let bound = (i64::MAX / 2) as f64;
+    if (-bound..=bound).contains(&s) && (s as i64) as f64 == s {
+        write_i64(out, s as i64);
+    } else {
+        write_d2string(out, s);
+    }
+}
+
+/// `ZSCAN key cursor [MATCH pattern] [COUNT count]`: a listpack comes back
+/// whole with cursor 0; a skiplist's dict is walked like SCAN walks the
+/// keyspace. Options are checked only once the key is found.
+pub fn zscan(ctx: &mut Ctx, args: &Args) {
+    let Some(mut cursor) = parse_cursor(&args[2]) else {
+        return ctx.reply.error(b"ERR invalid cursor");
+    };
+    let Ok(found) = ctx.lookup_typed_read(&args[1], Kind::ZSet) else {
+        return;
+    };
+    let Some(id) = found else {
+        ctx.reply.array(2);
+        ctx.reply.bulk(b"0");
+        return ctx.reply.array(0);
+    };
+    let mut count = 10i64;
+    let mut pattern: Option<&[u8]> = None;
+    let mut i = 3;
+    while i < args.len() {
+        let more = i + 1 < args.len();
+        if args.is(i, "count") && more {
+            let Some(n) = arg_i64(ctx.reply, &args[i + 1]) else {
+                return;
+            };
+            if n < 1 {
+                return ctx.reply.syntax_error();
+            }
+            count = n;
+        } else if args.is(i, "match") && more {
+            pattern = Some(args.get(i + 1)).filter(|p| *p != b"*");
+        } else {
+            return ctx.reply.syntax_error();
+        }
+        i += 2;
+    }
+    let z = zset_ref(&ctx.st.dbs[ctx.db], id);
+    let mut found: Vec<(&[u8], Vec<u8>)> = Vec::new();
+    if z.is_listpack() {
+        for (m, s) in z.iter() {
+            let mut text = Vec::new();
+            write_listpack_score(&mut text, s);
+            found.push((m, text));
+        }
+        cursor = 0;
+    } else {
+        let mut iterations = count.saturating_mul(10);
+        loop {
+            cursor = z
+                .scan_step(cursor, |m, s| {
+                    let mut text = Vec::new();
+                    write_double(&mut text, s);
+                    found.push((m, text));
+                })
+                .unwrap_or(0);
+            iterations -= 1;
+            if cursor == 0 || iterations <= 0 || found.len() as i64 >= count {
+                break;
+            }
+        }
+    }
+    if let Some(p) = pattern {
+        found.retain(|(m, _)| string_match(p, m, false));
+    }
+    ctx.reply.array(2);
+    ctx.reply.bulk(cursor.to_string().as_bytes());
+    ctx.reply.array(found.len() * 2);
+    for (m, s) in found {
+        ctx.reply.bulk(m);
+        ctx.reply.bulk(&s);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn score_bounds() {
+        assert_eq!(parse_score_bound(b"(1.5"), Some((1.5, true)));
+        assert_eq!(parse_score_bound(b"("), Some((0.0, true)));
+        assert_eq!(parse_score_bound(b"-inf"), Some((f64::NEG_INFINITY, false)));
+        assert_eq!(parse_score_bound(b"(nan"), None);
+        assert_eq!(parse_score_bound(b"x"), None);
+        assert_eq!(parse_score_bound(b""), None);
+    }
+
+    #[test]
+    fn lex_bounds() {
+        assert_eq!(parse_lex_bound(b"-"), Some((Lex::Min, true)));
+        assert_eq!(parse_lex_bound(b"+"), Some((Lex::Max, true)));
+        assert_eq!(parse_lex_bound(b"[a"), Some((Lex::Val(b"a"), false)));
+        assert_eq!(parse_lex_bound(b"(a"), Some((Lex::Val(b"a"), true)));
+        assert_eq!(parse_lex_bound(b"a"), None);
+        assert_eq!(parse_lex_bound(b"+a"), None);
+        assert_eq!(parse_lex_bound(b""), None);
+    }
+
+    #[test]
+    fn listpack_score_text() {
+        let text = |s: f64| {
+            let mut out = Vec::new();
+            write_listpack_score(&mut out, s);
+            String::from_utf8(out).unwrap()
+        };
+        assert_eq!(text(1e17), "100000000000000000");
+        assert_eq!(text(1.5), "1.5");
+        assert_eq!(text(f64::INFINITY), "inf");
+        assert_eq!(text(1e300), "1.0000000000000001e+300");
+    }
+}
