@@ -362,3 +362,96 @@ fn bzpop_woken_by_rename_and_other_db() {
     admin.t("RENAME tmp k", b"+OK\r\n");
     assert_eq!(w.read_replies(1), bulks(&["k", "moved", "1"]));
 }
+
+// ---- ZUNION / ZINTER / ZDIFF / ZINTERCARD and the STORE forms -------------------------
+
+#[test]
+fn zunion_zinter_zdiff_replies() {
+    let (_h, mut c) = setup();
+    c.t("ZADD a 1 x 2 y 3 z", b":3\r\n");
+    c.t("ZADD b 10 y 20 z 30 w", b":3\r\n");
+    c.t("SADD s x 7", b":2\r\n");
+    c.t("ZUNION 2 a b", &bulks(&["x", "y", "z", "w"]));
+    c.t(
+        "ZUNION 2 a b WITHSCORES",
+        &bulks(&["x", "1", "y", "12", "z", "23", "w", "30"]),
+    );
+    c.t(
+        "ZUNION 2 a b WEIGHTS 2 -1 AGGREGATE MAX WITHSCORES",
+        &bulks(&["w", "-30", "x", "2", "y", "4", "z", "6"]),
+    );
+    c.t("ZINTER 2 a b AGGREGATE MIN WITHSCORES", &bulks(&["y", "2", "z", "3"]));
+    c.t("ZINTER 2 a s WITHSCORES", &bulks(&["x", "2"]));
+    c.t("ZUNION 2 s nosuch WITHSCORES", &bulks(&["7", "1", "x", "1"]));
+    c.t("ZDIFF 3 a b s WITHSCORES", EMPTY);
+    c.t("ZDIFF 2 a s WITHSCORES", &bulks(&["y", "2", "z", "3"]));
+    c.t("ZDIFF 2 a a", EMPTY);
+    c.t("ZINTERCARD 2 a b", b":2\r\n");
+    c.t("ZINTERCARD 2 a b LIMIT 1", b":1\r\n");
+    c.t("ZINTERCARD 2 a nosuch", b":0\r\n");
+    // +inf + -inf is 0 under SUM; inf * 0 is 0.
+    c.t("ZADD i1 inf m", b":1\r\n");
+    c.t("ZADD i2 -inf m", b":1\r\n");
+    c.t("ZUNION 2 i1 i2 WITHSCORES", &bulks(&["m", "0"]));
+    c.t("ZINTER 1 i1 WEIGHTS 0 WITHSCORES", &bulks(&["m", "0"]));
+    c.call(&["HELLO", "3"]);
+    c.t(
+        "ZUNION 2 a b WITHSCORES",
+        b"*4\r\n*2\r\n$1\r\nx\r\n,1\r\n*2\r\n$1\r\ny\r\n,12\r\n*2\r\n$1\r\nz\r\n,23\r\n*2\r\n$1\r\nw\r\n,30\r\n",
+    );
+}
+
+#[test]
+fn zsetop_errors() {
+    let (_h, mut c) = setup();
+    c.t("ZADD a 1 x", b":1\r\n");
+    c.t("SET str v", b"+OK\r\n");
+    c.t(
+        "ZUNION 0 a",
+        b"-ERR at least 1 input key is needed for 'zunion' command\r\n",
+    );
+    c.t(
+        "ZINTERSTORE d 0 a",
+        b"-ERR at least 1 input key is needed for 'zinterstore' command\r\n",
+    );
+    c.t("ZINTERCARD x a", b"-ERR value is not an integer or out of range\r\n");
+    c.t("ZDIFF 3 a", SYNTAX);
+    // WRONGTYPE comes before the options are looked at.
+    c.t("ZUNION 2 a str WEIGHTS x", WRONGTYPE);
+    c.t("ZUNION 1 a WEIGHTS x", b"-ERR weight value is not a float\r\n");
+    c.t("ZUNION 1 a WEIGHTS nan", b"-ERR weight value is not a float\r\n");
+    c.t("ZUNION 2 a a WEIGHTS 1", SYNTAX);
+    c.t("ZUNION 1 a AGGREGATE avg", SYNTAX);
+    c.t("ZDIFF 1 a WEIGHTS 1", SYNTAX);
+    c.t("ZUNIONSTORE d 1 a WITHSCORES", SYNTAX);
+    c.t("ZINTERCARD 1 a WITHSCORES", SYNTAX);
+    c.t("ZINTERCARD 1 a LIMIT -1", b"-ERR LIMIT can't be negative\r\n");
+    c.t("ZINTERCARD 1 a LIMIT x", b"-ERR LIMIT can't be negative\r\n");
+    c.t("ZUNIONSTORE str 1 a", b":1\r\n");
+    c.t("TYPE str", b"+zset\r\n");
+}
+
+#[test]
+fn zsetop_stores() {
+    let (_h, addr) = start_with(&[("zset-max-listpack-entries", "4"), ("zset-max-listpack-value", "8")]);
+    let mut c = Conn::connect(addr);
+    c.t("ZADD a 1 x 2 y 3 z", b":3\r\n");
+    c.t("ZADD b 1 p 2 q 3 y", b":3\r\n");
+    c.t("SET d v EX 100", b"+OK\r\n");
+    c.t("ZINTERSTORE d 2 a b", b":1\r\n");
+    c.t("TTL d", b":-1\r\n");
+    c.t("ZRANGE d 0 -1 WITHSCORES", &bulks(&["y", "5"]));
+    c.t("OBJECT ENCODING d", b"$8\r\nlistpack\r\n");
+    c.t("ZUNIONSTORE d 2 a b", b":5\r\n");
+    c.t("OBJECT ENCODING d", b"$8\r\nskiplist\r\n");
+    c.t("ZDIFFSTORE d 2 a b", b":2\r\n");
+    c.t("OBJECT ENCODING d", b"$8\r\nlistpack\r\n");
+    c.t("ZADD long 1 aaaaaaaaaaaa", b":1\r\n");
+    c.t("ZUNIONSTORE d 1 long", b":1\r\n");
+    c.t("OBJECT ENCODING d", b"$8\r\nskiplist\r\n");
+    // An empty result deletes the destination.
+    c.t("ZDIFFSTORE d 2 a a", b":0\r\n");
+    c.t("EXISTS d", b":0\r\n");
+    c.t("ZINTERSTORE d 2 a nosuch", b":0\r\n");
+    c.t("EXISTS d", b":0\r\n");
+}

@@ -4756,6 +4756,54 @@ static ZCOUNT: Doc = Doc {
     ..Doc::EMPTY
 };
 
+// ---- ZDIFF ---------------------------------------------------------------------
+
+#[rustfmt::skip]
+static ZDIFF: Doc = Doc {
+    name: "zdiff",
+    summary: "Subtract multiple sorted sets",
+    since: "6.2.0",
+    group: "sorted-set",
+    complexity: Some("O(L + (N-K)log(N)) worst case where L is the total number of elements in all the sets, N is the size of the first set, and K is the size of the result set."),
+    arity: -3,
+    flags: &["readonly", "movablekeys"],
+    acl_categories: &["@read", "@sortedset", "@slow"],
+    key_specs: &[
+        spec(&["RO", "access"], index(1), keynum(0, 1, 1)),
+    ],
+    arguments: &[
+        integer("numkeys"),
+        key("key").key_spec(0).multiple(),
+        pure_token("withscores").token("WITHSCORES").optional(),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- ZDIFFSTORE ----------------------------------------------------------------
+
+#[rustfmt::skip]
+static ZDIFFSTORE: Doc = Doc {
+    name: "zdiffstore",
+    summary: "Subtract multiple sorted sets and store the resulting sorted set in a new key",
+    since: "6.2.0",
+    group: "sorted-set",
+    complexity: Some("O(L + (N-K)log(N)) worst case where L is the total number of elements in all the sets, N is the size of the first set, and K is the size of the result set."),
+    arity: -4,
+    flags: &["write", "denyoom", "movablekeys"],
+    acl_categories: &["@write", "@sortedset", "@slow"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["OW", "update"], index(1), range(0, 1, 0)),
+        spec(&["RO", "access"], index(2), keynum(0, 1, 1)),
+    ],
+    arguments: &[
+        key("destination").key_spec(0),
+        integer("numkeys"),
+        key("key").key_spec(1).multiple(),
+    ],
+    ..Doc::EMPTY
+};
+
 // ---- ZINCRBY -------------------------------------------------------------------
 
 #[rustfmt::skip]
@@ -4776,6 +4824,89 @@ static ZINCRBY: Doc = Doc {
         key("key").key_spec(0),
         integer("increment"),
         string("member"),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- ZINTER --------------------------------------------------------------------
+
+#[rustfmt::skip]
+static ZINTER: Doc = Doc {
+    name: "zinter",
+    summary: "Intersect multiple sorted sets",
+    since: "6.2.0",
+    group: "sorted-set",
+    complexity: Some("O(N*K)+O(M*log(M)) worst case with N being the smallest input sorted set, K being the number of input sorted sets and M being the number of elements in the resulting sorted set."),
+    arity: -3,
+    flags: &["readonly", "movablekeys"],
+    acl_categories: &["@read", "@sortedset", "@slow"],
+    key_specs: &[
+        spec(&["RO", "access"], index(1), keynum(0, 1, 1)),
+    ],
+    arguments: &[
+        integer("numkeys"),
+        key("key").key_spec(0).multiple(),
+        integer("weight").token("WEIGHTS").optional().multiple(),
+        oneof("aggregate").token("AGGREGATE").optional().args(&[
+            pure_token("sum").token("SUM"),
+            pure_token("min").token("MIN"),
+            pure_token("max").token("MAX"),
+        ]),
+        pure_token("withscores").token("WITHSCORES").optional(),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- ZINTERCARD ----------------------------------------------------------------
+
+#[rustfmt::skip]
+static ZINTERCARD: Doc = Doc {
+    name: "zintercard",
+    summary: "Intersect multiple sorted sets and return the cardinality of the result",
+    since: "7.0.0",
+    group: "sorted-set",
+    complexity: Some("O(N*K) worst case with N being the smallest input sorted set, K being the number of input sorted sets."),
+    arity: -3,
+    flags: &["readonly", "movablekeys"],
+    acl_categories: &["@read", "@sortedset", "@slow"],
+    key_specs: &[
+        spec(&["RO", "access"], index(1), keynum(0, 1, 1)),
+    ],
+    arguments: &[
+        integer("numkeys"),
+        key("key").key_spec(0).multiple(),
+        integer("limit").token("LIMIT").optional(),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- ZINTERSTORE ---------------------------------------------------------------
+
+#[rustfmt::skip]
+static ZINTERSTORE: Doc = Doc {
+    name: "zinterstore",
+    summary: "Intersect multiple sorted sets and store the resulting sorted set in a new key",
+    since: "2.0.0",
+    group: "sorted-set",
+    complexity: Some("O(N*K)+O(M*log(M)) worst case with N being the smallest input sorted set, K being the number of input sorted sets and M being the number of elements in the resulting sorted set."),
+    arity: -4,
+    flags: &["write", "denyoom", "movablekeys"],
+    acl_categories: &["@write", "@sortedset", "@slow"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["OW", "update"], index(1), range(0, 1, 0)),
+        spec(&["RO", "access"], index(2), keynum(0, 1, 1)),
+    ],
+    arguments: &[
+        key("destination").key_spec(0),
+        integer("numkeys"),
+        key("key").key_spec(1).multiple(),
+        integer("weight").token("WEIGHTS").optional().multiple(),
+        oneof("aggregate").token("AGGREGATE").optional().args(&[
+            pure_token("sum").token("SUM"),
+            pure_token("min").token("MIN"),
+            pure_token("max").token("MAX"),
+        ]),
     ],
     ..Doc::EMPTY
 };
@@ -5352,6 +5483,66 @@ static ZSCORE: Doc = Doc {
     ..Doc::EMPTY
 };
 
+// ---- ZUNION --------------------------------------------------------------------
+
+#[rustfmt::skip]
+static ZUNION: Doc = Doc {
+    name: "zunion",
+    summary: "Add multiple sorted sets",
+    since: "6.2.0",
+    group: "sorted-set",
+    complexity: Some("O(N)+O(M*log(M)) with N being the sum of the sizes of the input sorted sets, and M being the number of elements in the resulting sorted set."),
+    arity: -3,
+    flags: &["readonly", "movablekeys"],
+    acl_categories: &["@read", "@sortedset", "@slow"],
+    key_specs: &[
+        spec(&["RO", "access"], index(1), keynum(0, 1, 1)),
+    ],
+    arguments: &[
+        integer("numkeys"),
+        key("key").key_spec(0).multiple(),
+        integer("weight").token("WEIGHTS").optional().multiple(),
+        oneof("aggregate").token("AGGREGATE").optional().args(&[
+            pure_token("sum").token("SUM"),
+            pure_token("min").token("MIN"),
+            pure_token("max").token("MAX"),
+        ]),
+        pure_token("withscores").token("WITHSCORES").optional(),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- ZUNIONSTORE ---------------------------------------------------------------
+
+#[rustfmt::skip]
+static ZUNIONSTORE: Doc = Doc {
+    name: "zunionstore",
+    summary: "Add multiple sorted sets and store the resulting sorted set in a new key",
+    since: "2.0.0",
+    group: "sorted-set",
+    complexity: Some("O(N)+O(M log(M)) with N being the sum of the sizes of the input sorted sets, and M being the number of elements in the resulting sorted set."),
+    arity: -4,
+    flags: &["write", "denyoom", "movablekeys"],
+    acl_categories: &["@write", "@sortedset", "@slow"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["OW", "update"], index(1), range(0, 1, 0)),
+        spec(&["RO", "access"], index(2), keynum(0, 1, 1)),
+    ],
+    arguments: &[
+        key("destination").key_spec(0),
+        integer("numkeys"),
+        key("key").key_spec(1).multiple(),
+        integer("weight").token("WEIGHTS").optional().multiple(),
+        oneof("aggregate").token("AGGREGATE").optional().args(&[
+            pure_token("sum").token("SUM"),
+            pure_token("min").token("MIN"),
+            pure_token("max").token("MAX"),
+        ]),
+    ],
+    ..Doc::EMPTY
+};
+
 /// Every top-level command, sorted by name for binary search.
 #[rustfmt::skip]
 static COMMANDS: &[&Doc] = &[
@@ -5492,7 +5683,12 @@ static COMMANDS: &[&Doc] = &[
     &ZADD,
     &ZCARD,
     &ZCOUNT,
+    &ZDIFF,
+    &ZDIFFSTORE,
     &ZINCRBY,
+    &ZINTER,
+    &ZINTERCARD,
+    &ZINTERSTORE,
     &ZLEXCOUNT,
     &ZMPOP,
     &ZMSCORE,
@@ -5514,4 +5710,6 @@ static COMMANDS: &[&Doc] = &[
     &ZREVRANK,
     &ZSCAN,
     &ZSCORE,
+    &ZUNION,
+    &ZUNIONSTORE,
 ];

@@ -6,18 +6,22 @@
 //! `zrange_generic` (ZRANGE, ZRANGESTORE and the older Z[REV]RANGE[BY...]
 //! forms), `zremrange_generic` (ZREMRANGEBY*), `zpop_generic` (ZPOPMIN,
 //! ZPOPMAX, ZMPOP and the blocking pops), `bzpop_generic` (BZPOPMIN,
-//! BZPOPMAX, BZMPOP) and `zmpop_generic` (ZMPOP, BZMPOP). Every range is
+//! BZPOPMAX, BZMPOP), `zmpop_generic` (ZMPOP, BZMPOP) and `zsetop_generic`
+//! (ZUNION, ZINTER, ZDIFF, ZINTERCARD, Z*STORE). Every range is
 //! turned into ranks first (`score_ranks`, `lex_ranks`), so both
 //! encodings answer it the same way. A blocking pop that finds nothing
 //! blocks the client (`Ctx::block`); creating a sorted set signals its
 //! waiters.
 
+use std::borrow::Cow;
+
 use log::warn;
 
 use super::keys::parse_cursor;
-use super::table::{CommandDef, KEY1, c, flags::*};
+use super::table::{CommandDef, KEY1, NOKEYS, c, flags::*};
 use super::{Args, Ctx, Replied, arg_i64, arg_timeout};
-use crate::db::zset::{AddFlags, Added, Limits, ZSet};
+use crate::db::set::{Member, Set};
+use crate::db::zset::{AddFlags, Added, Limits, ZSet, cmp_entry};
 use crate::db::{Db, Kind, Obj};
 use crate::resp::reply::Reply;
 use crate::util::glob::string_match;
@@ -32,7 +36,12 @@ pub static COMMANDS: &[CommandDef] = &[
     c("zadd", -4, WRITE | DENYOOM | FAST, KEY1, "sorted-set", zadd),
     c("zcard", 2, READONLY | FAST, KEY1, "sorted-set", zcard),
     c("zcount", 4, READONLY | FAST, KEY1, "sorted-set", zcount),
+    c("zdiff", -3, READONLY, NOKEYS, "sorted-set", zdiff),
+    c("zdiffstore", -4, WRITE | DENYOOM, KEY1, "sorted-set", zdiffstore),
     c("zincrby", 4, WRITE | DENYOOM | FAST, KEY1, "sorted-set", zincrby),
+    c("zinter", -3, READONLY, NOKEYS, "sorted-set", zinter),
+    c("zintercard", -3, READONLY, NOKEYS, "sorted-set", zintercard),
+    c("zinterstore", -4, WRITE | DENYOOM, KEY1, "sorted-set", zinterstore),
     c("zlexcount", 4, READONLY | FAST, KEY1, "sorted-set", zlexcount),
     c("zmpop", -4, WRITE, (0, 0, 0), "sorted-set", zmpop),
     c("zmscore", -3, READONLY | FAST, KEY1, "sorted-set", zmscore),
@@ -54,6 +63,8 @@ pub static COMMANDS: &[CommandDef] = &[
     c("zrevrank", 3, READONLY | FAST, KEY1, "sorted-set", zrevrank),
     c("zscan", -3, READONLY, KEY1, "sorted-set", zscan),
     c("zscore", 3, READONLY | FAST, KEY1, "sorted-set", zscore),
+    c("zunion", -3, READONLY, NOKEYS, "sorted-set", zunion),
+    c("zunionstore", -4, WRITE | DENYOOM, KEY1, "sorted-set", zunionstore),
 ];
 
 /// Largest reply ZRANDMEMBER with a negative count may build; Redis keeps
@@ -906,6 +917,304 @@ pub fn zmpop(ctx: &mut Ctx, args: &Args) {
 /// `BZMPOP timeout numkeys key [key ...] MIN|MAX [COUNT count]`
 pub fn bzmpop(ctx: &mut Ctx, args: &Args) {
     zmpop_generic(ctx, args, 2, true);
+}
+
+// ---- ZUNION / ZINTER / ZDIFF and their STORE forms --------------------------------------
+
+/// Which combination `zsetop_generic` computes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum SetOp {
+    Union,
+    Inter,
+    Diff,
+}
+
+/// How the scores of a member found in several inputs combine.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Aggregate {
+    Sum,
+    Min,
+    Max,
+}
+
+/// Redis's `zunionInterAggregate`: a sum of +inf and -inf is 0; MIN and
+/// MAX keep the target when the value is NaN.
+fn aggregate(target: &mut f64, val: f64, how: Aggregate) {
+    match how {
+        Aggregate::Sum => {
+            *target += val;
+            if target.is_nan() {
+                *target = 0.0;
+            }
+        }
+        Aggregate::Min => *target = if val < *target { val } else { *target },
+        Aggregate::Max => *target = if val > *target { val } else { *target },
+    }
+}
+
+/// One input of a combination (Redis's `zsetopsrc`): a missing key is an
+/// empty input, and a plain set's members all score 1.
+#[derive(Clone, Copy)]
+enum Input<'a> {
+    Missing,
+    ZSet(&'a ZSet),
+    Set(&'a Set),
+}
+
+impl<'a> Input<'a> {
+    fn of(db: &'a Db, id: Option<u32>) -> Input<'a> {
+        match id.map(|id| db.obj(id)) {
+            Some(Obj::ZSet(z)) => Input::ZSet(z),
+            Some(Obj::Set(s)) => Input::Set(s),
+            _ => Input::Missing,
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Input::Missing => 0,
+            Input::ZSet(z) => z.len(),
+            Input::Set(s) => s.len(),
+        }
+    }
+
+    /// Every (member, score); an intset's integers are formatted.
+    fn elements(&self) -> Vec<(Cow<'a, [u8]>, f64)> {
+        match *self {
+            Input::Missing => Vec::new(),
+            Input::ZSet(z) => z.iter().into_iter().map(|(m, s)| (Cow::Borrowed(m), s)).collect(),
+            Input::Set(s) => s
+                .iter()
+                .map(|m| match m {
+                    Member::Bytes(b) => (Cow::Borrowed(b), 1.0),
+                    Member::Int(_) => (Cow::Owned(m.to_vec()), 1.0),
+                })
+                .collect(),
+        }
+    }
+
+    /// The score of `member` (Redis's `zuiFind`).
+    fn find(&self, member: &[u8]) -> Option<f64> {
+        match self {
+            Input::Missing => None,
+            Input::ZSet(z) => z.score(member),
+            Input::Set(s) => s.contains(member).then_some(1.0),
+        }
+    }
+}
+
+/// Options after the keys of a combination.
+struct SetOpOptions {
+    weights: Vec<f64>,
+    aggregate: Aggregate,
+    withscores: bool,
+    /// ZINTERCARD's LIMIT; 0 is none.
+    limit: usize,
+}
+
+/// Parses `args[at..]`: WEIGHTS and AGGREGATE for ZUNION/ZINTER (and
+/// their STORE forms), WITHSCORES for the replying forms, LIMIT for
+/// ZINTERCARD; anything else is a syntax error.
+fn parse_setop_options(
+    reply: &mut Reply,
+    args: &Args,
+    mut at: usize,
+    setnum: usize,
+    op: SetOp,
+    store: bool,
+    card: bool,
+) -> Option<SetOpOptions> {
+    let mut o = SetOpOptions {
+        weights: vec![1.0; setnum],
+        aggregate: Aggregate::Sum,
+        withscores: false,
+        limit: 0,
+    };
+    let scoring = op != SetOp::Diff && !card;
+    while at < args.len() {
+        let remaining = args.len() - at;
+        if scoring && remaining > setnum && args.is(at, "weights") {
+            for (i, w) in o.weights.iter_mut().enumerate() {
+                let Some(v) = parse_f64(&args[at + 1 + i]) else {
+                    reply.error(b"ERR weight value is not a float");
+                    return None;
+                };
+                *w = v;
+            }
+            at += setnum + 1;
+        } else if scoring && remaining >= 2 && args.is(at, "aggregate") {
+            o.aggregate = match () {
+                _ if args.is(at + 1, "sum") => Aggregate::Sum,
+                _ if args.is(at + 1, "min") => Aggregate::Min,
+                _ if args.is(at + 1, "max") => Aggregate::Max,
+                _ => {
+                    reply.syntax_error();
+                    return None;
+                }
+            };
+            at += 2;
+        } else if !store && !card && args.is(at, "withscores") {
+            o.withscores = true;
+            at += 1;
+        } else if card && remaining >= 2 && args.is(at, "limit") {
+            match parse_i64(&args[at + 1]) {
+                Some(n) if n >= 0 => o.limit = n as usize,
+                _ => {
+                    reply.error(b"ERR LIMIT can't be negative");
+                    return None;
+                }
+            }
+            at += 2;
+        } else {
+            reply.syntax_error();
+            return None;
+        }
+    }
+    Some(o)
+}
+
+/// The shared body of ZUNION, ZINTER, ZDIFF, ZINTERCARD and the STORE
+/// forms (Redis's `zunionInterDiffGenericCommand`): `numkeys` is at
+/// `args[at]`, then the keys (sorted sets or sets, in that order of checks:
+/// numkeys, key count, WRONGTYPE, options), then the options. The result
+/// is ordered as a sorted set; a store builds it in the encoding its size
+/// and longest member call for.
+fn zsetop_generic(ctx: &mut Ctx, args: &Args, at: usize, dst: Option<&[u8]>, op: SetOp, card: bool) {
+    let Some(setnum) = arg_i64(ctx.reply, &args[at]) else {
+        return;
+    };
+    if setnum < 1 {
+        let name = String::from_utf8_lossy(&args[0]).to_ascii_lowercase();
+        return ctx
+            .reply
+            .error_fmt(format_args!("ERR at least 1 input key is needed for '{name}' command"));
+    }
+    if setnum > (args.len() - at - 1) as i64 {
+        return ctx.reply.syntax_error();
+    }
+    let setnum = setnum as usize;
+    let mut ids = Vec::with_capacity(setnum);
+    for j in at + 1..at + 1 + setnum {
+        match ctx.lookup_read(&args[j]) {
+            Some(id) if !matches!(ctx.db().kind(id), Kind::ZSet | Kind::Set) => {
+                return ctx.reply.wrong_type();
+            }
+            found => ids.push(found),
+        }
+    }
+    let Some(o) = parse_setop_options(ctx.reply, args, at + 1 + setnum, setnum, op, dst.is_some(), card) else {
+        return;
+    };
+    let db = &ctx.st.dbs[ctx.db];
+    let mut srcs: Vec<(Input, f64)> = ids.iter().map(|&id| Input::of(db, id)).zip(o.weights).collect();
+    if op != SetOp::Diff {
+        // Smallest first (a stable sort, as glibc's merge-sorting qsort).
+        srcs.sort_by_key(|(src, _)| src.len());
+    }
+    let mut out: Vec<(Cow<[u8]>, f64)> = Vec::new();
+    let mut cardinality = 0usize;
+    match op {
+        SetOp::Inter if srcs[0].0.len() > 0 => {
+            let (first, w0) = srcs[0];
+            for (m, s) in first.elements() {
+                let mut score = w0 * s;
+                if score.is_nan() {
+                    score = 0.0;
+                }
+                let everywhere = srcs[1..].iter().all(|(src, w)| match src.find(&m) {
+                    Some(v) => {
+                        aggregate(&mut score, v * w, o.aggregate);
+                        true
+                    }
+                    None => false,
+                });
+                if !everywhere {
+                    continue;
+                }
+                if card {
+                    cardinality += 1;
+                    if o.limit > 0 && cardinality >= o.limit {
+                        break;
+                    }
+                } else {
+                    out.push((m, score));
+                }
+            }
+        }
+        SetOp::Inter => {}
+        SetOp::Union => {
+            let size = srcs.last().map_or(0, |(src, _)| src.len());
+            let mut acc: hashbrown::HashMap<Cow<[u8]>, f64> = hashbrown::HashMap::with_capacity(size);
+            for (src, w) in &srcs {
+                for (m, s) in src.elements() {
+                    let mut score = w * s;
+                    if score.is_nan() {
+                        score = 0.0;
+                    }
+                    acc.entry(m)
+                        .and_modify(|t| aggregate(t, score, o.aggregate))
+                        .or_insert(score);
+                }
+            }
+            out.extend(acc);
+        }
+        SetOp::Diff => {
+            for (m, s) in srcs[0].0.elements() {
+                if srcs[1..].iter().all(|(src, _)| src.find(&m).is_none()) {
+                    out.push((m, s));
+                }
+            }
+        }
+    }
+    if card {
+        return ctx.reply.int(cardinality as i64);
+    }
+    out.sort_by(|(a, x), (b, y)| cmp_entry(*x, a, *y, b));
+    let Some(dst) = dst else {
+        return reply_elements(ctx.reply, out.iter().map(|(m, s)| (&**m, *s)), o.withscores);
+    };
+    let limits = limits(ctx);
+    let mut z = ZSet::for_size(out.len(), limits);
+    for (m, s) in &out {
+        z.add(*s, m, AddFlags::default(), limits);
+    }
+    drop(out);
+    store_result(ctx, dst, z);
+}
+
+/// `ZUNION numkeys key [key ...] [WEIGHTS weight ...] [AGGREGATE SUM|MIN|MAX] [WITHSCORES]`
+pub fn zunion(ctx: &mut Ctx, args: &Args) {
+    zsetop_generic(ctx, args, 1, None, SetOp::Union, false);
+}
+
+/// `ZINTER numkeys key [key ...] [WEIGHTS weight ...] [AGGREGATE SUM|MIN|MAX] [WITHSCORES]`
+pub fn zinter(ctx: &mut Ctx, args: &Args) {
+    zsetop_generic(ctx, args, 1, None, SetOp::Inter, false);
+}
+
+/// `ZDIFF numkeys key [key ...] [WITHSCORES]`
+pub fn zdiff(ctx: &mut Ctx, args: &Args) {
+    zsetop_generic(ctx, args, 1, None, SetOp::Diff, false);
+}
+
+/// `ZINTERCARD numkeys key [key ...] [LIMIT limit]`
+pub fn zintercard(ctx: &mut Ctx, args: &Args) {
+    zsetop_generic(ctx, args, 1, None, SetOp::Inter, true);
+}
+
+/// `ZUNIONSTORE destination numkeys key [key ...] [WEIGHTS weight ...] [AGGREGATE SUM|MIN|MAX]`
+pub fn zunionstore(ctx: &mut Ctx, args: &Args) {
+    zsetop_generic(ctx, args, 2, Some(&args[1]), SetOp::Union, false);
+}
+
+/// `ZINTERSTORE destination numkeys key [key ...] [WEIGHTS weight ...] [AGGREGATE SUM|MIN|MAX]`
+pub fn zinterstore(ctx: &mut Ctx, args: &Args) {
+    zsetop_generic(ctx, args, 2, Some(&args[1]), SetOp::Inter, false);
+}
+
+/// `ZDIFFSTORE destination numkeys key [key ...]`
+pub fn zdiffstore(ctx: &mut Ctx, args: &Args) {
+    zsetop_generic(ctx, args, 2, Some(&args[1]), SetOp::Diff, false);
 }
 
 // ---- ZRANDMEMBER --------------------------------------------------------------------

@@ -7,10 +7,11 @@
 //!   score as an integer, a `-0` score is stored as `0`.
 //! - `skiplist`: a [`Dict`] from member to score (8 bytes), which gives
 //!   ZSCAN Redis's cursor guarantees and ZRANDMEMBER its sampling, plus an
-//!   ordered index of (score, node id) pairs kept in chunks of at most
-//!   [`CHUNK_MAX`] entries: finding a position is two binary searches and
-//!   a rank a walk over the chunk lengths (n / 128 steps), so rank queries
-//!   on large sets stay cheap without a real skiplist's pointers.
+//!   ordered index of the dict's node ids (4 bytes each) kept in chunks of
+//!   at most [`CHUNK_MAX`]: finding a position is two binary searches
+//!   (reading scores and members from the nodes) and a rank a walk over
+//!   the chunk lengths (n / 128 to n / 256 steps), so rank queries on
+//!   large sets stay cheap without a real skiplist's pointers.
 //!
 //! Elements are ordered by score, then by member bytes (`memcmp`, shorter
 //! first on a tie), so `-0` and `0` are equal scores. A listpack becomes a
@@ -145,8 +146,8 @@ impl ZSet {
         match &self.repr {
             Repr::Listpack(lp) => lp.data.capacity(),
             Repr::Skiplist(sl) => {
-                let nodes: usize = sl.dict.ids().map(|id| sl.dict.node(id).data.capacity()).sum();
-                let index: usize = sl.chunks.iter().map(|c| c.capacity() * 16 + 24).sum();
+                let nodes: usize = sl.dict.ids().map(|id| sl.dict.node(id).data.len()).sum();
+                let index: usize = sl.chunks.iter().map(|c| c.capacity() * 4 + 24).sum();
                 sl.dict.overhead() + nodes + index
             }
         }
@@ -411,11 +412,15 @@ impl Listpack {
 
 // ---- skiplist ----------------------------------------------------------------------
 
-/// Member -> score dict plus the ordered index of (score, node id).
+/// Member -> score dict plus the ordered index of node ids. The index
+/// holds only ids (4 bytes an element): scores and members are read from
+/// the dict's nodes when comparing.
 #[derive(Debug, Default)]
 struct Skiplist {
-    dict: Dict,
-    chunks: Vec<Vec<(f64, u32)>>,
+    dict: Dict<Box<[u8]>>,
+    /// Non-empty chunks of at most [`CHUNK_MAX`] ids, each allocated for
+    /// exactly that many so they never reallocate.
+    chunks: Vec<Vec<u32>>,
 }
 
 impl Clone for Skiplist {
@@ -442,26 +447,25 @@ impl Skiplist {
 
     /// Number of leading entries satisfying a prefix predicate.
     fn partition(&self, mut pred: impl FnMut(f64, &[u8]) -> bool) -> usize {
-        let c = self.chunks.partition_point(|ch| {
-            let &(s, id) = ch.last().expect("chunks are never empty");
-            pred(s, self.member(id))
-        });
+        let mut holds = |id: u32| pred(self.score_of(id), self.member(id));
+        let c = self
+            .chunks
+            .partition_point(|ch| holds(*ch.last().expect("chunks are never empty")));
         let before: usize = self.chunks[..c].iter().map(Vec::len).sum();
         match self.chunks.get(c) {
-            Some(ch) => before + ch.partition_point(|&(s, id)| pred(s, self.member(id))),
+            Some(ch) => before + ch.partition_point(|&id| holds(id)),
             None => before,
         }
     }
 
     /// (chunk, index) of the first entry not below (score, member).
     fn locate(&self, score: f64, member: &[u8]) -> (usize, usize) {
-        let below = |s: f64, id: u32| cmp_entry(s, self.member(id), score, member) == Ordering::Less;
-        let c = self.chunks.partition_point(|ch| {
-            let &(s, id) = ch.last().expect("chunks are never empty");
-            below(s, id)
-        });
+        let below = |id: u32| cmp_entry(self.score_of(id), self.member(id), score, member) == Ordering::Less;
+        let c = self
+            .chunks
+            .partition_point(|ch| below(*ch.last().expect("chunks are never empty")));
         match self.chunks.get(c) {
-            Some(ch) => (c, ch.partition_point(|&(s, id)| below(s, id))),
+            Some(ch) => (c, ch.partition_point(|&id| below(id))),
             None => (c, 0),
         }
     }
@@ -477,29 +481,43 @@ impl Skiplist {
         (self.chunks.len(), 0)
     }
 
-    /// Adds the index entry of node `id`.
+    /// Adds the index entry of node `id`, whose score is `score`. A full
+    /// chunk is split in halves, except that an entry past the last one
+    /// starts a new chunk, so ascending inserts leave chunks full.
     fn index(&mut self, id: u32, score: f64) {
-        let (mut c, mut i) = self.locate(score, self.dict.node(id).key());
+        let (c, i) = self.locate(score, self.member(id));
+        let new_chunk = || Vec::with_capacity(CHUNK_MAX);
         if self.chunks.is_empty() {
-            self.chunks.push(Vec::new());
+            self.chunks.push(new_chunk());
         }
-        if c == self.chunks.len() {
-            c -= 1;
-            i = self.chunks[c].len();
+        let (mut c, mut i) = if c == self.chunks.len() {
+            (c - 1, self.chunks[c - 1].len())
+        } else {
+            (c, i)
+        };
+        if self.chunks[c].len() == CHUNK_MAX {
+            if c + 1 == self.chunks.len() && i == CHUNK_MAX {
+                self.chunks.push(new_chunk());
+                (c, i) = (c + 1, 0);
+            } else {
+                let ch = &mut self.chunks[c];
+                let mut tail = new_chunk();
+                tail.extend_from_slice(&ch[CHUNK_MAX / 2..]);
+                ch.truncate(CHUNK_MAX / 2);
+                self.chunks.insert(c + 1, tail);
+                if i > CHUNK_MAX / 2 {
+                    (c, i) = (c + 1, i - CHUNK_MAX / 2);
+                }
+            }
         }
-        let ch = &mut self.chunks[c];
-        ch.insert(i, (score, id));
-        if ch.len() > CHUNK_MAX {
-            let tail = ch.split_off(ch.len() / 2);
-            self.chunks.insert(c + 1, tail);
-        }
+        self.chunks[c].insert(i, id);
     }
 
-    /// Removes the index entry of node `id`.
+    /// Removes the index entry of node `id`, whose score is `score`.
     fn unindex(&mut self, id: u32, score: f64) {
         let (c, i) = self.locate(score, self.member(id));
         let ch = &mut self.chunks[c];
-        debug_assert_eq!(ch[i].1, id);
+        debug_assert_eq!(ch[i], id);
         ch.remove(i);
         if ch.is_empty() {
             self.chunks.remove(c);
@@ -534,8 +552,8 @@ impl Skiplist {
         let mut out = Vec::with_capacity(hi - lo);
         let mut entries = self.chunks[c..].iter().flatten().skip(i);
         for _ in lo..hi {
-            let &(s, id) = entries.next().expect("rank in range");
-            out.push((self.member(id), s));
+            let &id = entries.next().expect("rank in range");
+            out.push((self.member(id), self.score_of(id)));
         }
         out
     }
@@ -547,7 +565,7 @@ impl Skiplist {
         while left > 0 {
             let ch = &mut self.chunks[c];
             let take = (ch.len() - i).min(left);
-            ids.extend(ch.drain(i..i + take).map(|(_, id)| id));
+            ids.extend(ch.drain(i..i + take));
             left -= take;
             if ch.is_empty() {
                 self.chunks.remove(c);
@@ -632,5 +650,27 @@ mod tests {
         );
         assert_eq!(z.remove_range(100, 1000), 900);
         assert_eq!(z.iter().len(), 433);
+    }
+
+    #[test]
+    fn index_chunks_stay_allocated_once() {
+        let f = AddFlags::default();
+        let mut up = ZSet::new_skiplist();
+        let mut down = ZSet::new_skiplist();
+        for i in 0..3000u32 {
+            up.add(f64::from(i), format!("m{i}").as_bytes(), f, LIMITS);
+            down.add(-f64::from(i), format!("m{i}").as_bytes(), f, LIMITS);
+        }
+        let (Repr::Skiplist(a), Repr::Skiplist(b)) = (&up.repr, &down.repr) else {
+            panic!("skiplists");
+        };
+        // Ascending inserts fill every chunk but the last.
+        assert!(a.chunks[..a.chunks.len() - 1].iter().all(|c| c.len() == CHUNK_MAX));
+        for ch in a.chunks.iter().chain(&b.chunks) {
+            assert!(!ch.is_empty() && ch.capacity() == CHUNK_MAX);
+        }
+        assert_eq!(down.rank(b"m0"), Some((2999, 0.0)));
+        assert_eq!(down.rank(b"m2999"), Some((0, -2999.0)));
+        assert_eq!(up.range(1000, 1003)[2], (&b"m1002"[..], 1002.0));
     }
 }
