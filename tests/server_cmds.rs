@@ -358,6 +358,21 @@ fn command_introspection() {
         b"*1\r\n*10\r\n$3\r\nget\r\n:2\r\n*2\r\n+readonly\r\n+fast\r\n:1\r\n:1\r\n:1\r\n*3\r\n+@read\r\n+@string\r\n+@fast\r\n*0\r\n*1\r\n*6\r\n$5\r\nflags\r\n*2\r\n+RO\r\n+access\r\n$12\r\nbegin_search\r\n*4\r\n$4\r\ntype\r\n$5\r\nindex\r\n$4\r\nspec\r\n*2\r\n$5\r\nindex\r\n:1\r\n$9\r\nfind_keys\r\n*4\r\n$4\r\ntype\r\n$5\r\nrange\r\n$4\r\nspec\r\n*6\r\n$7\r\nlastkey\r\n:0\r\n$7\r\nkeystep\r\n:1\r\n$5\r\nlimit\r\n:0\r\n*0\r\n",
     );
     c.expect("COMMAND INFO nosuch", b"*1\r\n$-1\r\n");
+    // Keys counted by an argument, and SORT's own key finder (as Redis 7.0.15).
+    c.expect(
+        "COMMAND GETKEYS ZUNIONSTORE dst 2 za zb WEIGHTS 1 2",
+        b"*3\r\n$3\r\ndst\r\n$2\r\nza\r\n$2\r\nzb\r\n",
+    );
+    c.expect("COMMAND GETKEYS BLMPOP 0 2 a b LEFT", b"*2\r\n$1\r\na\r\n$1\r\nb\r\n");
+    c.expect(
+        "COMMAND GETKEYS SORT l BY w_* STORE dst",
+        b"*2\r\n$1\r\nl\r\n$3\r\ndst\r\n",
+    );
+    c.expect("COMMAND GETKEYS SORT l LIMIT 0 1 GET #", b"*1\r\n$1\r\nl\r\n");
+    c.expect(
+        "COMMAND GETKEYS ZUNIONSTORE dst 0 x",
+        b"-ERR Invalid arguments specified for command\r\n",
+    );
     c.expect("COMMAND DOCS nosuch", b"*0\r\n");
     let docs = V::parse(&c.cmd_str("COMMAND DOCS get"));
     assert_eq!(docs.items()[0].text(), b"get");

@@ -804,11 +804,37 @@ pub fn command_docs(ctx: &mut Ctx, args: &Args) {
 /// finds in a command of `argc` arguments, as Redis's
 /// `getKeysUsingKeySpecs`; None when the spec does not fit the arguments
 /// (or is of a kind no loopkv command has).
-fn spec_positions(spec: &docs::KeySpec, argc: i32) -> Option<Vec<i32>> {
-    let docs::BeginSearch::Index(first) = spec.begin_search else {
-        return None;
+fn spec_positions(spec: &docs::KeySpec, argv: &[&[u8]]) -> Option<Vec<i32>> {
+    let argc = argv.len() as i32;
+    let first = match spec.begin_search {
+        docs::BeginSearch::Index(pos) => pos,
+        docs::BeginSearch::Keyword { keyword, startfrom } => {
+            let (start, end) = if startfrom > 0 {
+                (startfrom, argc - 1)
+            } else {
+                (argc + startfrom, 1)
+            };
+            let mut found = 0;
+            let mut i = start;
+            while i != end {
+                if i >= argc || i < 1 {
+                    break;
+                }
+                if argv[i as usize].eq_ignore_ascii_case(keyword.as_bytes()) {
+                    found = i + 1;
+                    break;
+                }
+                i += if start <= end { 1 } else { -1 };
+            }
+            if found == 0 {
+                // Keyword absent: this spec names no keys.
+                return Some(Vec::new());
+            }
+            found
+        }
+        docs::BeginSearch::Unknown => return None,
     };
-    let (last, step) = match spec.find_keys {
+    let (first, last, step) = match spec.find_keys {
         docs::FindKeys::Range {
             lastkey,
             keystep,
@@ -821,10 +847,21 @@ fn spec_positions(spec: &docs::KeySpec, argc: i32) -> Option<Vec<i32>> {
             } else {
                 first + ((argc - 1) - first) / limit + lastkey
             };
-            (last, keystep)
+            (first, last, keystep)
         }
-        // No loopkv command counts its keys in an argument yet.
-        docs::FindKeys::Keynum { .. } | docs::FindKeys::Unknown => return None,
+        // The argument at `keynumidx` counts the keys (Redis's
+        // `getKeysUsingKeySpecs`).
+        docs::FindKeys::Keynum {
+            keynumidx,
+            firstkey,
+            keystep,
+        } => {
+            let at = usize::try_from(first + keynumidx).ok().filter(|&a| a < argv.len())?;
+            let numkeys = crate::util::number::parse_i64(argv[at]).filter(|&n| n >= 0 && n <= i32::MAX as i64)? as i32;
+            let first = first + firstkey;
+            (first, first.saturating_add(numkeys) - 1, keystep)
+        }
+        docs::FindKeys::Unknown => return None,
     };
     if last >= argc || last < first || first >= argc || step < 1 {
         return None;
@@ -862,8 +899,30 @@ fn keys_of(ctx: &mut Ctx, args: &Args) -> Option<Vec<(usize, &'static [&'static 
         return None;
     }
     let mut keys = Vec::new();
+    let argv: Vec<&[u8]> = args.iter().skip(2).collect();
+    // SORT's keys come from its own finder (Redis's `sortGetKeys`): the
+    // sorted key, and STORE's destination outside LIMIT/GET/BY arguments.
+    if name == "sort" || name == "sort_ro" {
+        let mut keys: Vec<(usize, &'static [&'static str])> = vec![(3, &["RO", "access"])];
+        let mut i = 2;
+        while i < argv.len() {
+            let skip = [("limit", 2), ("get", 1), ("by", 1)]
+                .iter()
+                .find(|(w, _)| argv[i].eq_ignore_ascii_case(w.as_bytes()))
+                .map(|&(_, n)| n);
+            if let Some(n) = skip {
+                i += n;
+            } else if argv[i].eq_ignore_ascii_case(b"store") && i + 1 < argv.len() {
+                keys.truncate(1);
+                keys.push((i + 1 + 2, &["OW", "update"]));
+                i += 1;
+            }
+            i += 1;
+        }
+        return Some(keys);
+    }
     for spec in specs {
-        let Some(positions) = spec_positions(spec, argc) else {
+        let Some(positions) = spec_positions(spec, &argv) else {
             ctx.reply.error(b"ERR Invalid arguments specified for command");
             return None;
         };
