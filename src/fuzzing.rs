@@ -311,3 +311,74 @@ mod tests {
         check_glob_invariants(b"\x03h*ohello");
     }
 }
+
+/* ---------------------------------------------------------------------------
+ * Command layer
+ * ------------------------------------------------------------------------- */
+
+/// A connected loopback socket for the in-process client (commands never
+/// touch it; `Client` just owns one).
+fn loopback_stream() -> Option<(mio::net::TcpStream, std::net::SocketAddr)> {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").ok()?;
+    let addr = listener.local_addr().ok()?;
+    let stream = std::net::TcpStream::connect(addr).ok()?;
+    let _accepted = listener.accept().ok()?;
+    stream.set_nonblocking(true).ok()?;
+    Some((mio::net::TcpStream::from_std(stream), addr))
+}
+
+/// Drives the command layer in process: `data` is read as inline command
+/// lines (split as Redis's `sdssplitargs`; lines that do not split are
+/// skipped) run one after another by one client through
+/// `command::execute`. After every command, no panic must have happened
+/// and every database's invariants must hold (`Db::check_invariants`). A
+/// client left blocked is released as on a timeout.
+pub fn check_command_invariants(data: &[u8]) {
+    use crate::client::Client;
+    use crate::command::{Args, Ctx, execute};
+    use crate::server::blocking::{Release, release};
+    use crate::util::splitargs::split_args_in_place;
+
+    let Some((stream, addr)) = loopback_stream() else {
+        return;
+    };
+    let mut st = crate::server::State::new(crate::Config::default(), 0);
+    let mut clients = slab::Slab::new();
+    let now = crate::server::now_ms();
+    let token = clients.insert(Client::new(1, stream, addr, addr, DEFAULT_MAX_BULK, now));
+    clients[token].authenticated = true;
+    let mut spans = Vec::new();
+    for line in data.split(|&c| c == b'\n').take(256) {
+        let mut buf = line.to_vec();
+        if !split_args_in_place(&mut buf, &mut spans) || spans.is_empty() {
+            continue;
+        }
+        // SHUTDOWN and DEBUG would stop or stall the fuzzer, not test anything.
+        let name = &buf[spans[0].clone()];
+        if name.eq_ignore_ascii_case(b"shutdown") || name.eq_ignore_ascii_case(b"debug") {
+            continue;
+        }
+        let args = Args::new(&buf, &spans);
+        let mut reply = std::mem::take(&mut clients[token].reply);
+        let db = clients[token].db;
+        let mut ctx = Ctx {
+            st: &mut st,
+            clients: &mut clients,
+            me: token,
+            reply: &mut reply,
+            now: crate::server::now_ms(),
+            db,
+        };
+        execute(&mut ctx, &args, std::time::Instant::now());
+        let pending = reply.pending();
+        reply.advance(pending);
+        clients[token].reply = reply;
+        release(&mut st, &mut clients, token, Release::Timeout);
+        st.woken.clear();
+        for (i, db) in st.dbs.iter().enumerate() {
+            if let Err(e) = db.check_invariants() {
+                panic!("db {i} after {:?}: {e}", String::from_utf8_lossy(line));
+            }
+        }
+    }
+}

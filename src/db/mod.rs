@@ -640,6 +640,60 @@ impl Db {
         self.expire_at(id).is_some_and(|at| at <= now)
     }
 
+    /// Checks the database's internal invariants (for fuzzing and tests):
+    /// every node is found by its key, TTL flags agree with the expires
+    /// index, no collection is empty, every collection node owns exactly one
+    /// slab object, encodings are ones Redis names.
+    pub fn check_invariants(&self) -> Result<(), String> {
+        let mut count = 0;
+        let mut collections = 0;
+        for id in self.dict.ids() {
+            count += 1;
+            let key = self.dict.node(id).key();
+            if self.dict.find(key) != Some(id) {
+                return Err(format!("node {id} not found by its key {key:?}"));
+            }
+            let flagged = self.dict.node(id).meta & HAS_EXPIRE != 0;
+            if flagged != self.expires.contains_key(&id) {
+                return Err(format!("TTL flag and expires index disagree for {key:?}"));
+            }
+            let encoding = self.encoding(id);
+            if self.kind(id) != Kind::String {
+                collections += 1;
+                let obj = self.obj(id);
+                if obj.is_empty() {
+                    return Err(format!("empty {} left in the keyspace: {key:?}", obj.kind().name()));
+                }
+                if obj.kind() != self.kind(id) {
+                    return Err(format!("node kind and object kind differ for {key:?}"));
+                }
+            }
+            let known = [
+                "int",
+                "embstr",
+                "raw",
+                "quicklist",
+                "intset",
+                "hashtable",
+                "listpack",
+                "skiplist",
+            ];
+            if !known.contains(&encoding) {
+                return Err(format!("unknown encoding {encoding} for {key:?}"));
+            }
+        }
+        if count != self.dict.len() {
+            return Err(format!("table holds {count} nodes but counts {}", self.dict.len()));
+        }
+        if self.expires.len() > count {
+            return Err("more TTLs than keys".into());
+        }
+        if self.objs.len() != collections {
+            return Err(format!("{} objects for {collections} collection keys", self.objs.len()));
+        }
+        Ok(())
+    }
+
     /// Heap bytes of the table structure, for INFO memory estimates.
     pub fn overhead(&self) -> usize {
         self.dict.overhead() + self.expires.capacity() * 24
