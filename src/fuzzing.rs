@@ -290,28 +290,6 @@ fn reference_match(pattern: &[u8], string: &[u8], nocase: bool) -> bool {
     reach[n]
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn reference_matcher_basics() {
-        assert!(reference_match(b"h*o", b"hello", false));
-        assert!(reference_match(b"h?llo", b"HALLO", true));
-        assert!(!reference_match(b"h?llo", b"HALLO", false));
-        assert!(!reference_match(b"*", b"", false));
-        assert!(reference_match(b"", b"", false));
-        assert!(reference_match(b"**a", b"a", false));
-        assert!(!reference_match(b"?*?", b"a", false));
-    }
-
-    #[test]
-    fn checks_accept_known_good_inputs() {
-        check_parser_invariants(b"*1\r\n$4\r\nPING\r\nSET \"a b\" c\r\n*0\r\n");
-        check_glob_invariants(b"\x03h*ohello");
-    }
-}
-
 /* ---------------------------------------------------------------------------
  * Command layer
  * ------------------------------------------------------------------------- */
@@ -380,5 +358,27 @@ pub fn check_command_invariants(data: &[u8]) {
                 panic!("db {i} after {:?}: {e}", String::from_utf8_lossy(line));
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reference_matcher_basics() {
+        assert!(reference_match(b"h*o", b"hello", false));
+        assert!(reference_match(b"h?llo", b"HALLO", true));
+        assert!(!reference_match(b"h?llo", b"HALLO", false));
+        assert!(!reference_match(b"*", b"", false));
+        assert!(reference_match(b"", b"", false));
+        assert!(reference_match(b"**a", b"a", false));
+        assert!(!reference_match(b"?*?", b"a", false));
+    }
+
+    #[test]
+    fn checks_accept_known_good_inputs() {
+        check_parser_invariants(b"*1\r\n$4\r\nPING\r\nSET \"a b\" c\r\n*0\r\n");
+        check_glob_invariants(b"\x03h*ohello");
     }
 }
