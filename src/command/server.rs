@@ -1447,11 +1447,16 @@ fn debug_object(ctx: &mut Ctx, args: &Args) {
     let idle = db.idle_seconds(id, now);
     let lru = db.node(id).meta >> 8;
     let shared = db.is_shared(id);
+    // serializedlength is the value's RDB size; for collections loopkv has
+    // no RDB encoding yet, so the field is left out rather than guessed.
+    let serialized = match db.kind(id) {
+        crate::db::Kind::String => format!(" serializedlength:{}", rdb_string_len(&db.value(id), len)),
+        _ => String::new(),
+    };
     let text = format!(
-        "Value at:0x{:x} refcount:{} encoding:{enc} serializedlength:{} lru:{lru} lru_seconds_idle:{idle}",
+        "Value at:0x{:x} refcount:{} encoding:{enc}{serialized} lru:{lru} lru_seconds_idle:{idle}",
         id as u64 * 32 + 0x7f00_0000_0000,
         if shared { i32::MAX as i64 } else { 1 },
-        rdb_string_len(&db.value(id), len),
     );
     ctx.reply.simple(text.as_bytes());
 }
