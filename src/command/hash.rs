@@ -3,6 +3,7 @@
 //! `table::all_commands`. HSET and HMSET share `hset_generic`; HGETALL,
 //! HKEYS and HVALS share `getall_generic`.
 
+use super::keys::{ScanOpts, parse_scan_opts};
 use super::table::{CommandDef, KEY1, c, flags::*};
 use super::{Args, Ctx, arg_i64};
 use crate::db::hash::{Hash, Limits};
@@ -484,28 +485,9 @@ pub fn hscan(ctx: &mut Ctx, args: &Args) {
     let Ok(id) = lookup_or_reply(ctx, &args[1], missing) else {
         return;
     };
-    let mut count = 10i64;
-    let mut pattern: Option<&[u8]> = None;
-    let mut i = 3;
-    while i < args.len() {
-        let more = i + 1 < args.len();
-        if args.is(i, "count") && more {
-            let Some(n) = arg_i64(ctx.reply, &args[i + 1]) else {
-                return;
-            };
-            if n < 1 {
-                ctx.reply.syntax_error();
-                return;
-            }
-            count = n;
-        } else if args.is(i, "match") && more {
-            pattern = Some(args.get(i + 1)).filter(|p| *p != b"*");
-        } else {
-            ctx.reply.syntax_error();
-            return;
-        }
-        i += 2;
-    }
+    let Some(ScanOpts { count, pattern, .. }) = parse_scan_opts(ctx, args, 3, false) else {
+        return;
+    };
     let h = hash_ref(&ctx.st.dbs[ctx.db], id);
     let mut found: Vec<(&[u8], &[u8])> = Vec::new();
     if h.is_listpack() {

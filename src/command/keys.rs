@@ -127,37 +127,55 @@ pub fn parse_cursor(arg: &[u8]) -> Option<u64> {
     Some(if neg { v.wrapping_neg() } else { v })
 }
 
+/// Options of SCAN and its per-type forms (HSCAN, SSCAN, ZSCAN).
+pub struct ScanOpts<'a> {
+    pub count: i64,
+    /// None when absent or `*` (everything matches).
+    pub pattern: Option<&'a [u8]>,
+    pub kind: Option<&'a [u8]>,
+}
+
+/// Parses `[MATCH pattern] [COUNT count] [TYPE type]` from `args[from..]`
+/// (TYPE only for SCAN itself), replying Redis's errors: a non-integer
+/// COUNT, COUNT below 1 or anything else is an error.
+pub fn parse_scan_opts<'a>(ctx: &mut Ctx, args: &Args<'a>, from: usize, with_type: bool) -> Option<ScanOpts<'a>> {
+    let mut opts = ScanOpts {
+        count: 10,
+        pattern: None,
+        kind: None,
+    };
+    let mut i = from;
+    while i < args.len() {
+        let more = i + 1 < args.len();
+        if args.is(i, "count") && more {
+            let n = arg_i64(ctx.reply, &args[i + 1])?;
+            if n < 1 {
+                ctx.reply.syntax_error();
+                return None;
+            }
+            opts.count = n;
+        } else if args.is(i, "match") && more {
+            opts.pattern = Some(args.get(i + 1)).filter(|p| *p != b"*");
+        } else if with_type && args.is(i, "type") && more {
+            opts.kind = Some(args.get(i + 1));
+        } else {
+            ctx.reply.syntax_error();
+            return None;
+        }
+        i += 2;
+    }
+    Some(opts)
+}
+
 /// `SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]`
 pub fn scan(ctx: &mut Ctx, args: &Args) {
     let Some(mut cursor) = parse_cursor(&args[1]) else {
         ctx.reply.error(b"ERR invalid cursor");
         return;
     };
-    let mut count = 10i64;
-    let mut pattern: Option<&[u8]> = None;
-    let mut kind: Option<&[u8]> = None;
-    let mut i = 2;
-    while i < args.len() {
-        let more = i + 1 < args.len();
-        if args.is(i, "count") && more {
-            let Some(n) = arg_i64(ctx.reply, &args[i + 1]) else {
-                return;
-            };
-            if n < 1 {
-                ctx.reply.syntax_error();
-                return;
-            }
-            count = n;
-        } else if args.is(i, "match") && more {
-            pattern = Some(args.get(i + 1)).filter(|p| *p != b"*");
-        } else if args.is(i, "type") && more {
-            kind = Some(args.get(i + 1));
-        } else {
-            ctx.reply.syntax_error();
-            return;
-        }
-        i += 2;
-    }
+    let Some(ScanOpts { count, pattern, kind }) = parse_scan_opts(ctx, args, 2, true) else {
+        return;
+    };
     // Keys are copied out: filtering may delete some, which frees handles.
     let db = &ctx.st.dbs[ctx.db];
     let mut found: Vec<Vec<u8>> = Vec::new();

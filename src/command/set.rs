@@ -7,7 +7,7 @@
 
 use log::warn;
 
-use super::keys::parse_cursor;
+use super::keys::{ScanOpts, parse_cursor, parse_scan_opts};
 use super::table::flags::*;
 use super::table::{CommandDef, KEY1, NOKEYS, c};
 use super::{Args, Ctx, Replied, arg_i64};
@@ -627,28 +627,9 @@ pub fn sscan(ctx: &mut Ctx, args: &Args) {
         ctx.reply.array(0);
         return;
     };
-    let mut count = 10i64;
-    let mut pattern: Option<&[u8]> = None;
-    let mut i = 3;
-    while i < args.len() {
-        let more = i + 1 < args.len();
-        if args.is(i, "count") && more {
-            let Some(n) = arg_i64(ctx.reply, &args[i + 1]) else {
-                return;
-            };
-            if n < 1 {
-                ctx.reply.syntax_error();
-                return;
-            }
-            count = n;
-        } else if args.is(i, "match") && more {
-            pattern = Some(args.get(i + 1)).filter(|p| *p != b"*");
-        } else {
-            ctx.reply.syntax_error();
-            return;
-        }
-        i += 2;
-    }
+    let Some(ScanOpts { count, pattern, .. }) = parse_scan_opts(ctx, args, 3, false) else {
+        return;
+    };
     let set = set_ref(&ctx.st.dbs[ctx.db], id);
     let mut found: Vec<Member> = Vec::new();
     let mut iterations = count.saturating_mul(10);

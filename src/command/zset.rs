@@ -17,7 +17,7 @@ use std::borrow::Cow;
 
 use log::warn;
 
-use super::keys::parse_cursor;
+use super::keys::{ScanOpts, parse_cursor, parse_scan_opts};
 use super::table::{CommandDef, KEY1, NOKEYS, c, flags::*};
 use super::{Args, Ctx, Replied, arg_i64, arg_timeout};
 use crate::db::set::{Member, Set};
@@ -1347,26 +1347,9 @@ pub fn zscan(ctx: &mut Ctx, args: &Args) {
         ctx.reply.bulk(b"0");
         return ctx.reply.array(0);
     };
-    let mut count = 10i64;
-    let mut pattern: Option<&[u8]> = None;
-    let mut i = 3;
-    while i < args.len() {
-        let more = i + 1 < args.len();
-        if args.is(i, "count") && more {
-            let Some(n) = arg_i64(ctx.reply, &args[i + 1]) else {
-                return;
-            };
-            if n < 1 {
-                return ctx.reply.syntax_error();
-            }
-            count = n;
-        } else if args.is(i, "match") && more {
-            pattern = Some(args.get(i + 1)).filter(|p| *p != b"*");
-        } else {
-            return ctx.reply.syntax_error();
-        }
-        i += 2;
-    }
+    let Some(ScanOpts { count, pattern, .. }) = parse_scan_opts(ctx, args, 3, false) else {
+        return;
+    };
     let z = zset_ref(&ctx.st.dbs[ctx.db], id);
     let mut found: Vec<(&[u8], Vec<u8>)> = Vec::new();
     if z.is_listpack() {
