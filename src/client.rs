@@ -55,6 +55,10 @@ pub struct Client {
     pub last_cmd: &'static str,
     /// Set while the client waits in a blocking command (BLPOP...).
     pub blocked: Option<crate::server::blocking::Blocked>,
+    /// MULTI/WATCH state.
+    pub tx: crate::command::transaction::ClientTx,
+    /// Pub/Sub subscriptions.
+    pub subs: crate::command::pubsub::ClientSubs,
 
     // ---- scheduling and close state, owned by the event loop ----
     /// The socket may have unread bytes (edge-triggered readiness not yet
@@ -105,6 +109,8 @@ impl Client {
             last_interaction_ms: now,
             last_cmd: "NULL",
             blocked: None,
+            tx: Default::default(),
+            subs: Default::default(),
             readable: false,
             queued: false,
             write_queued: false,

@@ -10,11 +10,13 @@ pub mod expire;
 pub mod hash;
 pub mod keys;
 pub mod list;
+pub mod pubsub;
 pub mod server;
 pub mod set;
 pub mod sort;
 pub mod string;
 pub mod table;
+pub mod transaction;
 pub mod zset;
 
 use std::ops::{Index, Range};
@@ -258,28 +260,36 @@ pub fn execute(ctx: &mut Ctx, args: &Args, start: Instant) -> Instant {
     let mut end = start;
     let mark = ctx.reply.mark();
     ctx.st.stats.total_commands += 1;
-    if let Ok((def, idx)) = resolve(ctx, args) {
-        let c = &mut ctx.clients[ctx.me];
-        c.last_cmd = ctx.st.commands.full_name(idx);
-        if !c.authenticated && def.flags & flags::NO_AUTH == 0 {
-            ctx.reply.error(b"NOAUTH Authentication required.");
-            ctx.st.cmdstats[idx].rejected += 1;
-        } else {
-            (def.handler)(ctx, args);
-            end = Instant::now();
-            let micros = end.duration_since(start).as_micros() as u64;
-            let stat = &mut ctx.st.cmdstats[idx];
-            stat.calls += 1;
-            stat.usec += micros;
-            if ctx.reply.has_errors() {
-                stat.failed += 1;
+    match resolve(ctx, args) {
+        Err(()) => transaction::flag_error(ctx),
+        Ok((def, idx)) => {
+            let c = &mut ctx.clients[ctx.me];
+            c.last_cmd = ctx.st.commands.full_name(idx);
+            if !c.authenticated && def.flags & flags::NO_AUTH == 0 {
+                ctx.reply.error(b"NOAUTH Authentication required.");
+                ctx.st.cmdstats[idx].rejected += 1;
+                transaction::flag_error(ctx);
+            } else if !pubsub::allowed(ctx, def, args) || transaction::queue(ctx, def, args) {
+                // Refused in subscribed mode, or queued inside MULTI.
+            } else {
+                let dirty_before = ctx.st.dirty;
+                (def.handler)(ctx, args);
+                end = Instant::now();
+                let micros = end.duration_since(start).as_micros() as u64;
+                let stat = &mut ctx.st.cmdstats[idx];
+                stat.calls += 1;
+                stat.usec += micros;
+                if ctx.reply.has_errors() {
+                    stat.failed += 1;
+                }
+                let bucket = (64 - micros.max(1).saturating_sub(1).leading_zeros()).min(39) as usize;
+                ctx.st.histograms[idx][bucket] += 1;
+                if def.flags & flags::SKIP_SLOWLOG == 0 {
+                    slowlog_push(ctx, args, micros);
+                }
+                ctx.st.latency_sample("command", micros / 1000);
+                transaction::after_command(ctx, def, args, dirty_before);
             }
-            let bucket = (64 - micros.max(1).saturating_sub(1).leading_zeros()).min(39) as usize;
-            ctx.st.histograms[idx][bucket] += 1;
-            if def.flags & flags::SKIP_SLOWLOG == 0 {
-                slowlog_push(ctx, args, micros);
-            }
-            ctx.st.latency_sample("command", micros / 1000);
         }
     }
     if ctx.reply.has_errors() {

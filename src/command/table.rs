@@ -356,6 +356,8 @@ fn all_commands() -> impl Iterator<Item = &'static CommandDef> {
         super::list::COMMANDS,
         super::set::COMMANDS,
         super::zset::COMMANDS,
+        super::transaction::COMMANDS,
+        super::pubsub::COMMANDS,
     ]
     .into_iter()
     .flatten()

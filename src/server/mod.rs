@@ -609,6 +609,8 @@ impl Server {
                 if let Some(blocked) = c.blocked.take() {
                     self.state.blocking.unblock(token, &blocked);
                 }
+                crate::command::transaction::on_close(&mut self.state, token, &mut c);
+                crate::command::pubsub::on_close(&mut self.state, token, &mut c);
                 let _ = self.poll.registry().deregister(&mut c.stream);
                 debug!("Closed client {}", c.addr);
             }

@@ -112,6 +112,10 @@ pub struct State {
     /// Clients whose blocked command was served or released outside their
     /// own turn; the loop writes their replies and reads their input.
     pub woken: Vec<usize>,
+    /// Keys watched by clients in MULTI/WATCH.
+    pub watched: crate::command::transaction::Watched,
+    /// Channels and patterns with subscribers.
+    pub pubsub: crate::command::pubsub::Registry,
     /// Wall-clock time from monotonic readings (see `Clock`).
     pub clock: super::Clock,
     /// Rates of commands, input bytes and output bytes (INFO instantaneous_*).
@@ -156,6 +160,8 @@ impl State {
             connected_clients: 0,
             blocking: super::blocking::Blocking::new(now),
             woken: Vec::new(),
+            watched: Default::default(),
+            pubsub: Default::default(),
             clock: super::Clock::new(),
             instant: Default::default(),
             last_sample_ms: 0,
