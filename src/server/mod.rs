@@ -412,7 +412,18 @@ impl Server {
             match read_some(c) {
                 Ok(0) => {
                     debug!("Client closed connection {}", c.addr);
-                    self.mark_close(token);
+                    if c.reply.pending() > 0 {
+                        // Half-closed: replies to what it sent are still
+                        // delivered, then the connection closes.
+                        c.readable = false;
+                        c.close_after_reply = true;
+                        if !c.write_queued {
+                            c.write_queued = true;
+                            self.writes.push(token);
+                        }
+                    } else {
+                        self.mark_close(token);
+                    }
                     return;
                 }
                 Ok(n) => {
