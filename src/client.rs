@@ -146,6 +146,12 @@ impl Client {
     /// The `flags=` field of CLIENT LIST, in Redis's letters and order.
     pub fn flags_text(&self) -> String {
         let mut flags = String::new();
+        if self.subs.active() {
+            flags.push('P');
+        }
+        if self.tx.multi_count() >= 0 {
+            flags.push('x');
+        }
         if self.blocked.is_some() {
             flags.push('b');
         }
@@ -176,7 +182,7 @@ impl Client {
         let pending = reply.pending();
         let (obl, omem) = (pending.min(STATIC_BUF), pending.saturating_sub(STATIC_BUF));
         format!(
-            "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub=0 psub=0 ssub=0 multi=-1 qbuf={} qbuf-free={} argv-mem=0 multi-mem=0 rbs={} rbp={} obl={obl} oll={} omem={omem} tot-mem={} events={} cmd={} user=default redir=-1 resp={}",
+            "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub={} psub={} ssub={} multi={} qbuf={} qbuf-free={} argv-mem=0 multi-mem=0 rbs={} rbp={} obl={obl} oll={} omem={omem} tot-mem={} events={} cmd={} user=default redir=-1 resp={}",
             self.id,
             self.addr,
             self.laddr,
@@ -186,6 +192,10 @@ impl Client {
             now.saturating_sub(self.last_interaction_ms) / 1000,
             self.flags_text(),
             self.db,
+            self.subs.channels(),
+            self.subs.patterns(),
+            self.subs.shard_channels(),
+            self.tx.multi_count(),
             self.query_len(),
             self.rbuf.len().saturating_sub(self.rlen),
             reply.capacity().min(STATIC_BUF),

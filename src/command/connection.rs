@@ -49,6 +49,7 @@ pub fn quit(ctx: &mut Ctx, _args: &Args) {
 /// `RESET`: back to a fresh connection's state (Redis's
 /// `clearClientConnectionState`).
 pub fn reset(ctx: &mut Ctx, _args: &Args) {
+    super::pubsub::unsubscribe_all(ctx);
     let needs_auth = ctx.st.config.requirepass.is_some();
     ctx.db = 0;
     ctx.reply.set_resp3(false);
@@ -262,21 +263,49 @@ pub fn client_info(ctx: &mut Ctx, _args: &Args) {
     ctx.reply.verbatim(b"txt", line.as_bytes());
 }
 
+/// A CLIENT LIST / CLIENT KILL `TYPE` filter.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ClientType {
+    Normal,
+    Pubsub,
+    /// master / replica: loopkv has no replication, so none match.
+    Replication,
+}
+
+impl ClientType {
+    fn parse(name: &[u8]) -> Option<ClientType> {
+        let lower = name.to_ascii_lowercase();
+        match lower.as_slice() {
+            b"normal" => Some(ClientType::Normal),
+            b"pubsub" => Some(ClientType::Pubsub),
+            b"master" | b"replica" | b"slave" => Some(ClientType::Replication),
+            _ => None,
+        }
+    }
+
+    /// Redis's `getClientType`: a client with any subscription is pubsub.
+    fn matches(self, c: &Client) -> bool {
+        match self {
+            ClientType::Normal => !c.subs.active(),
+            ClientType::Pubsub => c.subs.active(),
+            ClientType::Replication => false,
+        }
+    }
+}
+
 /// `CLIENT LIST [TYPE normal|master|replica|pubsub] [ID client-id ...]`
 pub fn client_list(ctx: &mut Ctx, args: &Args) {
     let mut ids: Option<Vec<u64>> = None;
-    let mut only_normal = true;
+    let mut kind: Option<ClientType> = None;
     if args.len() == 4 && args.is(2, "type") {
-        if args.is(3, "normal") {
-        } else if args.is(3, "master") || args.is(3, "replica") || args.is(3, "slave") || args.is(3, "pubsub") {
-            only_normal = false;
-        } else {
+        let Some(k) = ClientType::parse(&args[3]) else {
             ctx.reply.error_fmt(format_args!(
                 "ERR Unknown client type '{}'",
                 String::from_utf8_lossy(&args[3])
             ));
             return;
-        }
+        };
+        kind = Some(k);
     } else if args.len() > 3 && args.is(2, "id") {
         let mut list = Vec::new();
         for a in args.iter().skip(3) {
@@ -297,8 +326,12 @@ pub fn client_list(ctx: &mut Ctx, args: &Args) {
     let now = ctx.now;
     let text = with_own_buffer_detached(ctx, |ctx| {
         let mut text = String::new();
-        if only_normal {
-            let mut clients: Vec<(usize, &Client)> = ctx.clients.iter().collect();
+        {
+            let mut clients: Vec<(usize, &Client)> = ctx
+                .clients
+                .iter()
+                .filter(|(_, c)| kind.is_none_or(|k| k.matches(c)))
+                .collect();
             clients.sort_by_key(|(_, c)| c.id);
             for (token, c) in clients {
                 if ids.as_ref().is_some_and(|list| !list.contains(&c.id)) {
@@ -321,7 +354,7 @@ pub fn client_kill(ctx: &mut Ctx, args: &Args) {
     let mut laddr: Option<&[u8]> = None;
     let mut id: Option<u64> = None;
     let mut user: Option<&[u8]> = None;
-    let mut kind_ok = true;
+    let mut kind: Option<ClientType> = None;
     let mut skipme = true;
     if old_form {
         addr = Some(args.get(2));
@@ -343,13 +376,8 @@ pub fn client_kill(ctx: &mut Ctx, args: &Args) {
                     }
                 }
             } else if args.is(i, "type") {
-                if v.eq_ignore_ascii_case(b"normal") {
-                    kind_ok = true;
-                } else if [&b"master"[..], b"replica", b"slave", b"pubsub"]
-                    .iter()
-                    .any(|t| v.eq_ignore_ascii_case(t))
-                {
-                    kind_ok = false;
+                if let Some(k) = ClientType::parse(v) {
+                    kind = Some(k);
                 } else {
                     ctx.reply
                         .error_fmt(format_args!("ERR Unknown client type '{}'", String::from_utf8_lossy(v)));
@@ -386,7 +414,7 @@ pub fn client_kill(ctx: &mut Ctx, args: &Args) {
     let me = ctx.me;
     let mut killed = Vec::new();
     for (token, c) in ctx.clients.iter() {
-        let matches = kind_ok
+        let matches = kind.is_none_or(|k| k.matches(c))
             && addr.is_none_or(|a| a == c.addr.to_string().as_bytes())
             && laddr.is_none_or(|a| a == c.laddr.to_string().as_bytes())
             && id.is_none_or(|i| i == c.id)

@@ -1665,6 +1665,21 @@ static DEL: Doc = Doc {
     ..Doc::EMPTY
 };
 
+// ---- DISCARD -------------------------------------------------------------------
+
+#[rustfmt::skip]
+static DISCARD: Doc = Doc {
+    name: "discard",
+    summary: "Discard all commands issued after MULTI",
+    since: "2.0.0",
+    group: "transactions",
+    complexity: Some("O(N), when N is the number of queued commands"),
+    arity: 1,
+    flags: &["noscript", "loading", "stale", "fast", "allow_busy"],
+    acl_categories: &["@fast", "@transaction"],
+    ..Doc::EMPTY
+};
+
 // ---- ECHO ----------------------------------------------------------------------
 
 #[rustfmt::skip]
@@ -1680,6 +1695,21 @@ static ECHO: Doc = Doc {
     arguments: &[
         string("message"),
     ],
+    ..Doc::EMPTY
+};
+
+// ---- EXEC ----------------------------------------------------------------------
+
+#[rustfmt::skip]
+static EXEC: Doc = Doc {
+    name: "exec",
+    summary: "Execute all commands issued after MULTI",
+    since: "1.2.0",
+    group: "transactions",
+    complexity: Some("Depends on commands in the transaction"),
+    arity: 1,
+    flags: &["noscript", "loading", "stale", "skip_slowlog"],
+    acl_categories: &["@slow", "@transaction"],
     ..Doc::EMPTY
 };
 
@@ -3234,6 +3264,21 @@ static MSETNX: Doc = Doc {
     ..Doc::EMPTY
 };
 
+// ---- MULTI ---------------------------------------------------------------------
+
+#[rustfmt::skip]
+static MULTI: Doc = Doc {
+    name: "multi",
+    summary: "Mark the start of a transaction block",
+    since: "1.2.0",
+    group: "transactions",
+    complexity: Some("O(1)"),
+    arity: 1,
+    flags: &["noscript", "loading", "stale", "fast", "allow_busy"],
+    acl_categories: &["@fast", "@transaction"],
+    ..Doc::EMPTY
+};
+
 // ---- OBJECT --------------------------------------------------------------------
 
 #[rustfmt::skip]
@@ -3498,6 +3543,26 @@ static PSETEX: Doc = Doc {
     ..Doc::EMPTY
 };
 
+// ---- PSUBSCRIBE ----------------------------------------------------------------
+
+#[rustfmt::skip]
+static PSUBSCRIBE: Doc = Doc {
+    name: "psubscribe",
+    summary: "Listen for messages published to channels matching the given patterns",
+    since: "2.0.0",
+    group: "pubsub",
+    complexity: Some("O(N) where N is the number of patterns the client is already subscribed to."),
+    arity: -2,
+    flags: &["pubsub", "noscript", "loading", "stale"],
+    acl_categories: &["@pubsub", "@slow"],
+    arguments: &[
+        block("pattern").multiple().args(&[
+            pattern("pattern"),
+        ]),
+    ],
+    ..Doc::EMPTY
+};
+
 // ---- PTTL ----------------------------------------------------------------------
 
 #[rustfmt::skip]
@@ -3520,6 +3585,149 @@ static PTTL: Doc = Doc {
     ],
     arguments: &[
         key("key").key_spec(0),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- PUBLISH -------------------------------------------------------------------
+
+#[rustfmt::skip]
+static PUBLISH: Doc = Doc {
+    name: "publish",
+    summary: "Post a message to a channel",
+    since: "2.0.0",
+    group: "pubsub",
+    complexity: Some("O(N+M) where N is the number of clients subscribed to the receiving channel and M is the total number of subscribed patterns (by any client)."),
+    arity: 3,
+    flags: &["pubsub", "loading", "stale", "fast"],
+    acl_categories: &["@pubsub", "@fast"],
+    arguments: &[
+        string("channel"),
+        string("message"),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- PUBSUB --------------------------------------------------------------------
+
+#[rustfmt::skip]
+static PUBSUB_CHANNELS: Doc = Doc {
+    name: "pubsub|channels",
+    summary: "List active channels",
+    since: "2.8.0",
+    group: "pubsub",
+    complexity: Some("O(N) where N is the number of active channels, and assuming constant time pattern matching (relatively short channels and patterns)"),
+    arity: -2,
+    flags: &["pubsub", "loading", "stale"],
+    acl_categories: &["@pubsub", "@slow"],
+    arguments: &[
+        pattern("pattern").optional(),
+    ],
+    ..Doc::EMPTY
+};
+
+#[rustfmt::skip]
+static PUBSUB_HELP: Doc = Doc {
+    name: "pubsub|help",
+    summary: "Show helpful text about the different subcommands",
+    since: "6.2.0",
+    group: "pubsub",
+    complexity: Some("O(1)"),
+    arity: 2,
+    flags: &["loading", "stale"],
+    acl_categories: &["@slow"],
+    ..Doc::EMPTY
+};
+
+#[rustfmt::skip]
+static PUBSUB_NUMPAT: Doc = Doc {
+    name: "pubsub|numpat",
+    summary: "Get the count of unique patterns pattern subscriptions",
+    since: "2.8.0",
+    group: "pubsub",
+    complexity: Some("O(1)"),
+    arity: 2,
+    flags: &["pubsub", "loading", "stale"],
+    acl_categories: &["@pubsub", "@slow"],
+    ..Doc::EMPTY
+};
+
+#[rustfmt::skip]
+static PUBSUB_NUMSUB: Doc = Doc {
+    name: "pubsub|numsub",
+    summary: "Get the count of subscribers for channels",
+    since: "2.8.0",
+    group: "pubsub",
+    complexity: Some("O(N) for the NUMSUB subcommand, where N is the number of requested channels"),
+    arity: -2,
+    flags: &["pubsub", "loading", "stale"],
+    acl_categories: &["@pubsub", "@slow"],
+    arguments: &[
+        string("channel").optional().multiple(),
+    ],
+    ..Doc::EMPTY
+};
+
+#[rustfmt::skip]
+static PUBSUB_SHARDCHANNELS: Doc = Doc {
+    name: "pubsub|shardchannels",
+    summary: "List active shard channels",
+    since: "7.0.0",
+    group: "pubsub",
+    complexity: Some("O(N) where N is the number of active shard channels, and assuming constant time pattern matching (relatively short shard channels)."),
+    arity: -2,
+    flags: &["pubsub", "loading", "stale"],
+    acl_categories: &["@pubsub", "@slow"],
+    arguments: &[
+        pattern("pattern").optional(),
+    ],
+    ..Doc::EMPTY
+};
+
+#[rustfmt::skip]
+static PUBSUB_SHARDNUMSUB: Doc = Doc {
+    name: "pubsub|shardnumsub",
+    summary: "Get the count of subscribers for shard channels",
+    since: "7.0.0",
+    group: "pubsub",
+    complexity: Some("O(N) for the SHARDNUMSUB subcommand, where N is the number of requested shard channels"),
+    arity: -2,
+    flags: &["pubsub", "loading", "stale"],
+    acl_categories: &["@pubsub", "@slow"],
+    arguments: &[
+        string("shardchannel").optional().multiple(),
+    ],
+    ..Doc::EMPTY
+};
+
+#[rustfmt::skip]
+static PUBSUB: Doc = Doc {
+    name: "pubsub",
+    summary: "A container for Pub/Sub commands",
+    since: "2.8.0",
+    group: "pubsub",
+    complexity: Some("Depends on subcommand."),
+    arity: -2,
+    flags: &[],
+    acl_categories: &["@slow"],
+    subcommands: &[&PUBSUB_CHANNELS, &PUBSUB_HELP, &PUBSUB_NUMPAT, &PUBSUB_NUMSUB, &PUBSUB_SHARDCHANNELS, &PUBSUB_SHARDNUMSUB],
+    ..Doc::EMPTY
+};
+
+// ---- PUNSUBSCRIBE --------------------------------------------------------------
+
+#[rustfmt::skip]
+static PUNSUBSCRIBE: Doc = Doc {
+    name: "punsubscribe",
+    summary: "Stop listening for messages posted to channels matching the given patterns",
+    since: "2.0.0",
+    group: "pubsub",
+    complexity: Some("O(N+M) where N is the number of patterns the client is already subscribed and M is the number of total patterns subscribed in the system (by any client)."),
+    arity: -1,
+    flags: &["pubsub", "noscript", "loading", "stale"],
+    acl_categories: &["@pubsub", "@slow"],
+    arguments: &[
+        pattern("pattern").optional().multiple(),
     ],
     ..Doc::EMPTY
 };
@@ -4365,6 +4573,29 @@ static SPOP: Doc = Doc {
     ..Doc::EMPTY
 };
 
+// ---- SPUBLISH ------------------------------------------------------------------
+
+#[rustfmt::skip]
+static SPUBLISH: Doc = Doc {
+    name: "spublish",
+    summary: "Post a message to a shard channel",
+    since: "7.0.0",
+    group: "pubsub",
+    complexity: Some("O(N) where N is the number of clients subscribed to the receiving shard channel."),
+    arity: 3,
+    flags: &["pubsub", "loading", "stale", "fast"],
+    acl_categories: &["@pubsub", "@fast"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["not_key"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        string("shardchannel"),
+        string("message"),
+    ],
+    ..Doc::EMPTY
+};
+
 // ---- SRANDMEMBER ---------------------------------------------------------------
 
 #[rustfmt::skip]
@@ -4444,6 +4675,28 @@ static SSCAN: Doc = Doc {
     ..Doc::EMPTY
 };
 
+// ---- SSUBSCRIBE ----------------------------------------------------------------
+
+#[rustfmt::skip]
+static SSUBSCRIBE: Doc = Doc {
+    name: "ssubscribe",
+    summary: "Listen for messages published to the given shard channels",
+    since: "7.0.0",
+    group: "pubsub",
+    complexity: Some("O(N) where N is the number of shard channels to subscribe to."),
+    arity: -2,
+    flags: &["pubsub", "noscript", "loading", "stale"],
+    acl_categories: &["@pubsub", "@slow"],
+    legacy_keys: (1, -1, 1),
+    key_specs: &[
+        spec(&["not_key"], index(1), range(-1, 1, 0)),
+    ],
+    arguments: &[
+        string("shardchannel").multiple(),
+    ],
+    ..Doc::EMPTY
+};
+
 // ---- STRLEN --------------------------------------------------------------------
 
 #[rustfmt::skip]
@@ -4462,6 +4715,24 @@ static STRLEN: Doc = Doc {
     ],
     arguments: &[
         key("key").key_spec(0),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- SUBSCRIBE -----------------------------------------------------------------
+
+#[rustfmt::skip]
+static SUBSCRIBE: Doc = Doc {
+    name: "subscribe",
+    summary: "Listen for messages published to the given channels",
+    since: "2.0.0",
+    group: "pubsub",
+    complexity: Some("O(N) where N is the number of channels to subscribe to."),
+    arity: -2,
+    flags: &["pubsub", "noscript", "loading", "stale"],
+    acl_categories: &["@pubsub", "@slow"],
+    arguments: &[
+        string("channel").multiple(),
     ],
     ..Doc::EMPTY
 };
@@ -4536,6 +4807,28 @@ static SUNIONSTORE: Doc = Doc {
     arguments: &[
         key("destination").key_spec(0),
         key("key").key_spec(1).multiple(),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- SUNSUBSCRIBE --------------------------------------------------------------
+
+#[rustfmt::skip]
+static SUNSUBSCRIBE: Doc = Doc {
+    name: "sunsubscribe",
+    summary: "Stop listening for messages posted to the given shard channels",
+    since: "7.0.0",
+    group: "pubsub",
+    complexity: Some("O(N) where N is the number of clients already subscribed to a shard channel."),
+    arity: -1,
+    flags: &["pubsub", "noscript", "loading", "stale"],
+    acl_categories: &["@pubsub", "@slow"],
+    legacy_keys: (1, -1, 1),
+    key_specs: &[
+        spec(&["not_key"], index(1), range(-1, 1, 0)),
+    ],
+    arguments: &[
+        string("shardchannel").optional().multiple(),
     ],
     ..Doc::EMPTY
 };
@@ -4662,6 +4955,61 @@ static UNLINK: Doc = Doc {
     tips: &["request_policy:multi_shard", "response_policy:agg_sum"],
     key_specs: &[
         spec(&["RM", "delete"], index(1), range(-1, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0).multiple(),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- UNSUBSCRIBE ---------------------------------------------------------------
+
+#[rustfmt::skip]
+static UNSUBSCRIBE: Doc = Doc {
+    name: "unsubscribe",
+    summary: "Stop listening for messages posted to the given channels",
+    since: "2.0.0",
+    group: "pubsub",
+    complexity: Some("O(N) where N is the number of clients already subscribed to a channel."),
+    arity: -1,
+    flags: &["pubsub", "noscript", "loading", "stale"],
+    acl_categories: &["@pubsub", "@slow"],
+    arguments: &[
+        string("channel").optional().multiple(),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- UNWATCH -------------------------------------------------------------------
+
+#[rustfmt::skip]
+static UNWATCH: Doc = Doc {
+    name: "unwatch",
+    summary: "Forget about all watched keys",
+    since: "2.2.0",
+    group: "transactions",
+    complexity: Some("O(1)"),
+    arity: 1,
+    flags: &["noscript", "loading", "stale", "fast", "allow_busy"],
+    acl_categories: &["@fast", "@transaction"],
+    ..Doc::EMPTY
+};
+
+// ---- WATCH ---------------------------------------------------------------------
+
+#[rustfmt::skip]
+static WATCH: Doc = Doc {
+    name: "watch",
+    summary: "Watch the given keys to determine execution of the MULTI/EXEC block",
+    since: "2.2.0",
+    group: "transactions",
+    complexity: Some("O(1) for every key."),
+    arity: -2,
+    flags: &["noscript", "loading", "stale", "fast", "allow_busy"],
+    acl_categories: &["@fast", "@transaction"],
+    legacy_keys: (1, -1, 1),
+    key_specs: &[
+        spec(&["RO"], index(1), range(-1, 1, 0)),
     ],
     arguments: &[
         key("key").key_spec(0).multiple(),
@@ -5570,7 +5918,9 @@ static COMMANDS: &[&Doc] = &[
     &DECR,
     &DECRBY,
     &DEL,
+    &DISCARD,
     &ECHO,
+    &EXEC,
     &EXISTS,
     &EXPIRE,
     &EXPIREAT,
@@ -5627,6 +5977,7 @@ static COMMANDS: &[&Doc] = &[
     &MOVE,
     &MSET,
     &MSETNX,
+    &MULTI,
     &OBJECT,
     &PERSIST,
     &PEXPIRE,
@@ -5634,7 +5985,11 @@ static COMMANDS: &[&Doc] = &[
     &PEXPIRETIME,
     &PING,
     &PSETEX,
+    &PSUBSCRIBE,
     &PTTL,
+    &PUBLISH,
+    &PUBSUB,
+    &PUNSUBSCRIBE,
     &QUIT,
     &RANDOMKEY,
     &RENAME,
@@ -5667,19 +6022,26 @@ static COMMANDS: &[&Doc] = &[
     &SORT,
     &SORT_RO,
     &SPOP,
+    &SPUBLISH,
     &SRANDMEMBER,
     &SREM,
     &SSCAN,
+    &SSUBSCRIBE,
     &STRLEN,
+    &SUBSCRIBE,
     &SUBSTR,
     &SUNION,
     &SUNIONSTORE,
+    &SUNSUBSCRIBE,
     &SWAPDB,
     &TIME,
     &TOUCH,
     &TTL,
     &TYPE,
     &UNLINK,
+    &UNSUBSCRIBE,
+    &UNWATCH,
+    &WATCH,
     &ZADD,
     &ZCARD,
     &ZCOUNT,

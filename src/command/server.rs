@@ -391,10 +391,10 @@ fn info_section(ctx: &Ctx, name: &str, out: &mut String) {
             }
             o.f("keyspace_hits", s.keyspace_hits);
             o.f("keyspace_misses", s.keyspace_misses);
+            o.f("pubsub_channels", st.pubsub.channels());
+            o.f("pubsub_patterns", st.pubsub.patterns());
+            o.f("pubsubshard_channels", st.pubsub.shard_channels());
             for field in [
-                "pubsub_channels",
-                "pubsub_patterns",
-                "pubsubshard_channels",
                 "latest_fork_usec",
                 "total_forks",
                 "migrate_cached_sockets",
@@ -804,7 +804,7 @@ pub fn command_docs(ctx: &mut Ctx, args: &Args) {
 /// finds in a command of `argc` arguments, as Redis's
 /// `getKeysUsingKeySpecs`; None when the spec does not fit the arguments
 /// (or is of a kind no loopkv command has).
-fn spec_positions(spec: &docs::KeySpec, argv: &[&[u8]]) -> Option<Vec<i32>> {
+pub(crate) fn spec_positions(spec: &docs::KeySpec, argv: &[&[u8]]) -> Option<Vec<i32>> {
     let argc = argv.len() as i32;
     let first = match spec.begin_search {
         docs::BeginSearch::Index(pos) => pos,

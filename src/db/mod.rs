@@ -168,6 +168,10 @@ pub struct Db {
     /// The access clock holds LFU (minutes, counter) instead of LRU
     /// seconds: set from `maxmemory-policy` before each use.
     pub lfu: Option<Lfu>,
+    /// Keys deleted by expiry (lazily or actively) since the transaction
+    /// module last took them: recorded only while `Some`, which it is
+    /// only while some key of this database is WATCHed.
+    pub expired_log: Option<Vec<Box<[u8]>>>,
     rng: u64,
 }
 
@@ -188,6 +192,7 @@ impl Db {
             objs: slab::Slab::new(),
             expired: 0,
             lfu: None,
+            expired_log: None,
             rng: now | 1,
         }
     }
@@ -209,6 +214,9 @@ impl Db {
     pub fn lookup(&mut self, key: &[u8], now: u64) -> Option<u32> {
         let id = self.dict.find(key)?;
         if self.dict.node(id).meta & HAS_EXPIRE != 0 && self.expires.get(&id).is_some_and(|e| e.at <= now) {
+            if let Some(log) = &mut self.expired_log {
+                log.push(key.into());
+            }
             self.remove_id(id);
             self.expired += 1;
             return None;
@@ -276,6 +284,12 @@ impl Db {
         } else {
             counter
         }
+    }
+
+    /// Finds `key` as stored, expired or not, without the lazy check
+    /// (Redis's `dictFind` on the keyspace).
+    pub fn peek(&self, key: &[u8]) -> Option<u32> {
+        self.dict.find(key)
     }
 
     pub fn exists(&mut self, key: &[u8], now: u64) -> bool {
@@ -582,6 +596,9 @@ impl Db {
                     // The timer has fired: forget it before removing the node.
                     self.expires.remove(&id);
                     self.dict.node_mut(id).meta &= !HAS_EXPIRE;
+                    if let Some(log) = &mut self.expired_log {
+                        log.push(self.dict.node(id).key().into());
+                    }
                     self.free_node(id);
                     self.expired += 1;
                     deleted += 1;
