@@ -140,7 +140,7 @@ def opt(value):
 # ---- reading --------------------------------------------------------------------
 
 
-FAMILY_FILES = ["hash.rs", "list.rs", "set.rs", "zset.rs", "bitops.rs", "sort.rs", "transaction.rs", "pubsub.rs"]
+FAMILY_FILES = ["hash.rs", "list.rs", "set.rs", "zset.rs", "bitops.rs", "sort.rs", "transaction.rs", "pubsub.rs", "monitor.rs"]
 
 
 def loopkv_command_names(table_rs):

@@ -472,6 +472,47 @@ pub fn client_unblock(ctx: &mut Ctx, args: &Args) {
     ctx.reply.int(released as i64);
 }
 
+/// `CLIENT PAUSE timeout [WRITE|ALL]`: for `timeout` milliseconds other
+/// commands (ALL) or those that may change data (WRITE) wait in their
+/// clients' buffers; see `server::exec`.
+pub fn client_pause(ctx: &mut Ctx, args: &Args) {
+    use crate::server::state::PauseKind;
+    let kind = match args.len() {
+        3 => PauseKind::All,
+        4 if args.is(3, "write") => PauseKind::Write,
+        4 if args.is(3, "all") => PauseKind::All,
+        4 => {
+            ctx.reply.error(b"ERR CLIENT PAUSE mode must be WRITE or ALL");
+            return;
+        }
+        _ => {
+            ctx.reply.error_fmt(format_args!(
+                "ERR unknown subcommand or wrong number of arguments for '{}'. Try CLIENT HELP.",
+                String::from_utf8_lossy(&args[1])
+            ));
+            return;
+        }
+    };
+    let Some(ms) = crate::util::number::parse_i64(&args[2]) else {
+        ctx.reply.error(b"ERR timeout is not an integer or out of range");
+        return;
+    };
+    if ms < 0 {
+        ctx.reply.error(b"ERR timeout is negative");
+        return;
+    }
+    let now = ctx.now;
+    let end = if ms > 0 { now.saturating_add(ms as u64) } else { 0 };
+    ctx.st.pause.pause(kind, end, now);
+    ctx.reply.ok();
+}
+
+/// `CLIENT UNPAUSE`: ends the pause; held clients run again in order.
+pub fn client_unpause(ctx: &mut Ctx, _args: &Args) {
+    ctx.st.pause.unpause();
+    ctx.reply.ok();
+}
+
 /// `CLIENT REPLY ON|OFF|SKIP`
 pub fn client_reply(ctx: &mut Ctx, args: &Args) {
     let c = &mut ctx.clients[ctx.me];
@@ -563,6 +604,10 @@ pub fn client_help(ctx: &mut Ctx, _args: &Args) {
             "    Protect current client connection from eviction.",
             "NO-TOUCH (ON|OFF)",
             "    Will not touch LRU/LFU stats when this mode is on.",
+            "UNPAUSE",
+            "    Stop the current client pause, resuming traffic.",
+            "PAUSE <timeout> [WRITE|ALL]",
+            "    Suspend all, or just write, clients for <timeout> milliseconds.",
             "REPLY (ON|OFF|SKIP)",
             "    Control the replies sent to the current connection.",
             "SETNAME <name>",

@@ -1225,6 +1225,29 @@ static CLIENT_NO_TOUCH: Doc = Doc {
 };
 
 #[rustfmt::skip]
+static CLIENT_PAUSE: Doc = Doc {
+    name: "client|pause",
+    summary: "Stop processing commands from clients for some time",
+    since: "2.9.50",
+    group: "connection",
+    complexity: Some("O(1)"),
+    history: &[
+        ("6.2.0", "`CLIENT PAUSE WRITE` mode added along with the `mode` option."),
+    ],
+    arity: -3,
+    flags: &["admin", "noscript", "loading", "stale"],
+    acl_categories: &["@admin", "@slow", "@dangerous", "@connection"],
+    arguments: &[
+        integer("timeout"),
+        oneof("mode").since("6.2.0").optional().args(&[
+            pure_token("write").token("WRITE"),
+            pure_token("all").token("ALL"),
+        ]),
+    ],
+    ..Doc::EMPTY
+};
+
+#[rustfmt::skip]
 static CLIENT_REPLY: Doc = Doc {
     name: "client|reply",
     summary: "Instruct the server whether to reply to commands",
@@ -1300,6 +1323,19 @@ static CLIENT_UNBLOCK: Doc = Doc {
 };
 
 #[rustfmt::skip]
+static CLIENT_UNPAUSE: Doc = Doc {
+    name: "client|unpause",
+    summary: "Resume processing of clients that were paused",
+    since: "6.2.0",
+    group: "connection",
+    complexity: Some("O(N) Where N is the number of paused clients"),
+    arity: 2,
+    flags: &["admin", "noscript", "loading", "stale"],
+    acl_categories: &["@admin", "@slow", "@dangerous", "@connection"],
+    ..Doc::EMPTY
+};
+
+#[rustfmt::skip]
 static CLIENT: Doc = Doc {
     name: "client",
     summary: "A container for client connection commands",
@@ -1309,7 +1345,7 @@ static CLIENT: Doc = Doc {
     arity: -2,
     flags: &[],
     acl_categories: &["@slow"],
-    subcommands: &[&CLIENT_CACHING, &CLIENT_GETNAME, &CLIENT_HELP, &CLIENT_ID, &CLIENT_INFO, &CLIENT_KILL, &CLIENT_LIST, &CLIENT_NO_EVICT, &CLIENT_NO_TOUCH, &CLIENT_REPLY, &CLIENT_SETINFO, &CLIENT_SETNAME, &CLIENT_UNBLOCK],
+    subcommands: &[&CLIENT_CACHING, &CLIENT_GETNAME, &CLIENT_HELP, &CLIENT_ID, &CLIENT_INFO, &CLIENT_KILL, &CLIENT_LIST, &CLIENT_NO_EVICT, &CLIENT_NO_TOUCH, &CLIENT_PAUSE, &CLIENT_REPLY, &CLIENT_SETINFO, &CLIENT_SETNAME, &CLIENT_UNBLOCK, &CLIENT_UNPAUSE],
     ..Doc::EMPTY
 };
 
@@ -3186,6 +3222,20 @@ static MGET: Doc = Doc {
     arguments: &[
         key("key").key_spec(0).multiple(),
     ],
+    ..Doc::EMPTY
+};
+
+// ---- MONITOR -------------------------------------------------------------------
+
+#[rustfmt::skip]
+static MONITOR: Doc = Doc {
+    name: "monitor",
+    summary: "Listen for all requests received by the server in real time",
+    since: "1.0.0",
+    group: "server",
+    arity: 1,
+    flags: &["admin", "noscript", "loading", "stale"],
+    acl_categories: &["@admin", "@slow", "@dangerous"],
     ..Doc::EMPTY
 };
 
@@ -5974,6 +6024,7 @@ static COMMANDS: &[&Doc] = &[
     &LTRIM,
     &MEMORY,
     &MGET,
+    &MONITOR,
     &MOVE,
     &MSET,
     &MSETNX,

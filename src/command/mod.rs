@@ -10,6 +10,7 @@ pub mod expire;
 pub mod hash;
 pub mod keys;
 pub mod list;
+pub mod monitor;
 pub mod pubsub;
 pub mod server;
 pub mod set;
@@ -270,6 +271,7 @@ fn resolve(ctx: &mut Ctx, args: &Args) -> Result<(&'static CommandDef, usize), (
 pub fn execute(ctx: &mut Ctx, args: &Args, start: Instant) -> Instant {
     let mut end = start;
     let mark = ctx.reply.mark();
+    let mut ran = None;
     ctx.st.stats.total_commands += 1;
     match resolve(ctx, args) {
         Err(()) => transaction::flag_error(ctx),
@@ -300,9 +302,11 @@ pub fn execute(ctx: &mut Ctx, args: &Args, start: Instant) -> Instant {
                 }
                 ctx.st.latency_sample("command", micros / 1000);
                 transaction::after_command(ctx, def, args, dirty_before);
+                ran = Some(def);
             }
         }
     }
+    monitor::after_command(ctx, args, ran, mark);
     if ctx.reply.has_errors() {
         for code in ctx.reply.take_errors() {
             ctx.st.stats.total_error_replies += 1;

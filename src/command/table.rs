@@ -100,10 +100,12 @@ static CLIENT_SUBS: &[CommandDef] = &[
     c("list", -2, ADMIN | NOSCRIPT | LOADING | STALE, NOKEYS, "connection", conn::client_list),
     c("no-evict", 3, ADMIN | NOSCRIPT | LOADING | STALE, NOKEYS, "connection", conn::client_no_evict),
     c("no-touch", 3, NOSCRIPT | LOADING | STALE, NOKEYS, "connection", conn::client_no_touch),
+    c("pause", -3, ADMIN | NOSCRIPT | LOADING | STALE | SENTINEL, NOKEYS, "connection", conn::client_pause),
     c("reply", 3, NOSCRIPT | LOADING | STALE, NOKEYS, "connection", conn::client_reply),
     c("setinfo", 4, NOSCRIPT | LOADING | STALE, NOKEYS, "connection", conn::client_setinfo),
     c("setname", 3, NOSCRIPT | LOADING | STALE, NOKEYS, "connection", conn::client_setname),
     c("unblock", -3, ADMIN | NOSCRIPT | LOADING | STALE, NOKEYS, "connection", conn::client_unblock),
+    c("unpause", 2, ADMIN | NOSCRIPT | LOADING | STALE | SENTINEL, NOKEYS, "connection", conn::client_unpause),
 ];
 
 #[rustfmt::skip]
@@ -172,7 +174,7 @@ const CONN: u32 = NOSCRIPT | LOADING | STALE;
 #[rustfmt::skip]
 static COMMANDS: &[CommandDef] = &[
     // ---- connection -------------------------------------------------------------
-    c("auth", -2, NOSCRIPT | LOADING | STALE | SKIP_MONITOR | SKIP_SLOWLOG | FAST | NO_AUTH | ALLOW_BUSY, NOKEYS, "connection", conn::auth),
+    c("auth", -2, NOSCRIPT | LOADING | STALE | SKIP_SLOWLOG | FAST | NO_AUTH | ALLOW_BUSY, NOKEYS, "connection", conn::auth),
     CommandDef { subcommands: CLIENT_SUBS, ..c("client", -2, 0, NOKEYS, "connection", container) },
     c("echo", 2, FAST, NOKEYS, "connection", conn::echo),
     c("hello", -1, CONN | FAST | NO_AUTH | ALLOW_BUSY, NOKEYS, "connection", conn::hello),
@@ -358,6 +360,7 @@ fn all_commands() -> impl Iterator<Item = &'static CommandDef> {
         super::zset::COMMANDS,
         super::transaction::COMMANDS,
         super::pubsub::COMMANDS,
+        super::monitor::COMMANDS,
     ]
     .into_iter()
     .flatten()

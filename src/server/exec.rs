@@ -5,8 +5,10 @@
 use log::warn;
 use slab::Slab;
 
+use super::state::PauseKind;
 use super::{OUTPUT_HIGH_WATER, State};
 use crate::client::Client;
+use crate::command::table::flags::{MAY_REPLICATE, NO_AUTH, NO_MULTI, WRITE};
 use crate::command::{self, Args, Ctx};
 use crate::resp::parse::Status;
 use crate::server::blocking::Blocked;
@@ -36,7 +38,7 @@ pub fn process_input(st: &mut State, clients: &mut Slab<Client>, token: usize) -
     let mut rbuf = std::mem::take(&mut c.rbuf);
     let mut reply = std::mem::take(&mut c.reply);
     let mut parser = std::mem::replace(&mut c.parser, crate::resp::parse::Parser::new(0));
-    let (mut rpos, rlen) = (c.rpos, c.rlen);
+    let (mut rpos, mut rlen) = (c.rpos, c.rlen);
     let mut db = c.db;
     let mut outcome = Outcome::Continue;
     let mut ran = false;
@@ -56,6 +58,37 @@ pub fn process_input(st: &mut State, clients: &mut Slab<Client>, token: usize) -
                 let frame = &rbuf[rpos..rpos + len];
                 let args = Args::new(frame, parser.args());
                 let now = st.clock.ms(clock_at);
+                // The table is searched again only when a pause or MULTI needs it.
+                let pausing = st.pause.kind(now) != PauseKind::Off;
+                let resolved = if pausing || clients[token].tx.multi_count() >= 0 {
+                    resolve_flags(st, &args)
+                } else {
+                    None
+                };
+                if held(st, &clients[token], token, &args, resolved, reply.resp3(), now) {
+                    // Left in the buffer; the loop queues us again when
+                    // the pause ends.
+                    if !st.pause.held.contains(&token) {
+                        st.pause.held.push(token);
+                    }
+                    if !frame.starts_with(b"*") {
+                        // Inline arguments were split in place, so the
+                        // frame cannot be parsed again: keep it as RESP.
+                        let mut fresh = Vec::with_capacity(rlen - rpos + 16 * args.len());
+                        fresh.extend_from_slice(format!("*{}\r\n", args.len()).as_bytes());
+                        for a in args.iter() {
+                            fresh.extend_from_slice(format!("${}\r\n", a.len()).as_bytes());
+                            fresh.extend_from_slice(a);
+                            fresh.extend_from_slice(b"\r\n");
+                        }
+                        fresh.extend_from_slice(&rbuf[rpos + len..rlen]);
+                        rlen = fresh.len();
+                        rpos = 0;
+                        rbuf = fresh;
+                    }
+                    break;
+                }
+                let multi_before = clients[token].tx.multi_count();
                 let mut ctx = Ctx {
                     st: &mut *st,
                     clients: &mut *clients,
@@ -66,6 +99,7 @@ pub fn process_input(st: &mut State, clients: &mut Slab<Client>, token: usize) -
                 };
                 clock_at = command::execute(&mut ctx, &args, clock_at);
                 db = ctx.db;
+                track_tx_writes(st, &clients[token], token, resolved, multi_before);
                 rpos += len;
                 ran = true;
                 serve_ready_keys(st, clients);
@@ -107,6 +141,87 @@ pub fn process_input(st: &mut State, clients: &mut Slab<Client>, token: usize) -
         c.last_interaction_ms = st.clock.ms(clock_at);
     }
     outcome
+}
+
+// ---- CLIENT PAUSE ---------------------------------------------------------------------
+
+/// Commands a RESP2 client in subscribed mode may run (others are refused
+/// at once, never held).
+const SUBSCRIBED_MODE: &[&[u8]] = &[
+    b"ping",
+    b"subscribe",
+    b"ssubscribe",
+    b"unsubscribe",
+    b"sunsubscribe",
+    b"psubscribe",
+    b"punsubscribe",
+    b"quit",
+    b"reset",
+];
+
+/// The flags of the command `args` names (the subcommand's for a
+/// container) if it exists and its arity is right; None if `execute` will
+/// refuse it.
+fn resolve_flags(st: &State, args: &Args) -> Option<u32> {
+    let table = st.commands;
+    let mut idx = table.lookup(args.get(0))?;
+    if !table.def(idx).subcommands.is_empty() && args.len() >= 2 {
+        idx = table.lookup_sub(idx, args.get(1))?;
+    }
+    let def = table.def(idx);
+    let n = args.len() as i32;
+    if (def.arity > 0 && n != def.arity) || n < -def.arity {
+        return None;
+    }
+    Some(def.flags)
+}
+
+/// True if client `token`'s next command must wait for the pause to end,
+/// as Redis's `processCommand` decides: after every check that would
+/// refuse the command (so refusals are replied at once), all commands
+/// under PAUSE ALL, those that may change data under PAUSE WRITE (an EXEC
+/// if its transaction queued one). Monitors, like replicas, never wait.
+fn held(st: &mut State, c: &Client, token: usize, args: &Args, flags: Option<u32>, resp3: bool, now: u64) -> bool {
+    let kind = st.pause.kind(now);
+    if kind == PauseKind::Off || st.monitors.contains(&token) {
+        return false;
+    }
+    let Some(flags) = flags else { return false };
+    if !c.authenticated && flags & NO_AUTH == 0 {
+        return false;
+    }
+    if c.tx.multi_count() >= 0 && flags & NO_MULTI != 0 {
+        return false;
+    }
+    let name = args.get(0);
+    if !resp3 && c.subs.active() && !SUBSCRIBED_MODE.iter().any(|n| name.eq_ignore_ascii_case(n)) {
+        return false;
+    }
+    match kind {
+        PauseKind::All => true,
+        PauseKind::Write => {
+            flags & (WRITE | MAY_REPLICATE) != 0 || (args.is(0, "exec") && st.pause.tx_writes.contains(&token))
+        }
+        PauseKind::Off => false,
+    }
+}
+
+/// Keeps `ClientPause::tx_writes`: a client that starts MULTI is out, one
+/// that queued a command that may change data is in, one whose
+/// transaction ended is out. `multi_before` is `multi_count()` before the
+/// command ran.
+fn track_tx_writes(st: &mut State, c: &Client, token: usize, flags: Option<u32>, multi_before: i64) {
+    let multi_after = c.tx.multi_count();
+    let list = &mut st.pause.tx_writes;
+    let queued_write =
+        multi_before >= 0 && multi_after > multi_before && flags.is_some_and(|f| f & (WRITE | MAY_REPLICATE) != 0);
+    if queued_write {
+        if !list.contains(&token) {
+            list.push(token);
+        }
+    } else if multi_after != multi_before && multi_after <= 0 && !list.is_empty() {
+        list.retain(|&t| t != token);
+    }
 }
 
 /// Runs the command of client `token`, stored when it blocked, again with

@@ -262,7 +262,12 @@ impl Server {
                 Duration::ZERO
             } else {
                 let now = now_ms();
-                let wake_at = self.state.next_deadline().unwrap_or(u64::MAX).min(next_cron);
+                let wake_at = self
+                    .state
+                    .next_deadline()
+                    .unwrap_or(u64::MAX)
+                    .min(next_cron)
+                    .min(self.state.pause.deadline().unwrap_or(u64::MAX));
                 Duration::from_millis(wake_at.saturating_sub(now).min(1000))
             };
             match self.poll.poll(&mut events, Some(timeout)) {
@@ -298,8 +303,12 @@ impl Server {
             }
             self.serve_ready();
             let now = now_ms();
-            self.state.active_expire(now, EXPIRE_BUDGET);
+            // As Redis, keys do not expire actively while clients are paused.
+            if self.state.pause.kind(now) == state::PauseKind::Off {
+                self.state.active_expire(now, EXPIRE_BUDGET);
+            }
             self.expire_blocked(now);
+            self.release_held(now);
             if now >= next_cron {
                 self.cron(now);
                 next_cron = now + 1000 / self.state.config.hz.max(1);
@@ -596,6 +605,18 @@ impl Server {
         }
     }
 
+    /// Once CLIENT PAUSE is over (UNPAUSE or its timeout), queues the
+    /// clients it held, in the order they were held, so their buffered
+    /// commands run.
+    fn release_held(&mut self, now: u64) {
+        if self.state.pause.held.is_empty() || self.state.pause.kind(now) != state::PauseKind::Off {
+            return;
+        }
+        for t in std::mem::take(&mut self.state.pause.held) {
+            self.queue(t);
+        }
+    }
+
     /// Releases blocked clients whose timeout passed, with a null reply.
     fn expire_blocked(&mut self, now: u64) {
         for t in self.state.blocking.expired(now) {
@@ -622,6 +643,7 @@ impl Server {
                 }
                 crate::command::transaction::on_close(&mut self.state, token, &mut c);
                 crate::command::pubsub::on_close(&mut self.state, token, &mut c);
+                crate::command::monitor::on_close(&mut self.state, token);
                 let _ = self.poll.registry().deregister(&mut c.stream);
                 debug!("Closed client {}", c.addr);
             }

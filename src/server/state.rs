@@ -83,6 +83,68 @@ impl Instant {
     }
 }
 
+/// What CLIENT PAUSE holds back, least restrictive first (Redis's
+/// `pause_type`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub enum PauseKind {
+    #[default]
+    Off,
+    /// Commands that may change data (write or may-replicate) wait.
+    Write,
+    /// Every command waits.
+    All,
+}
+
+/// CLIENT PAUSE state (Redis's `client_pause_*`, one purpose only). A
+/// client whose next command must wait leaves it in its query buffer and
+/// its token in `held`; the loop queues the held clients again, in order,
+/// once the pause is over.
+#[derive(Debug, Default)]
+pub struct ClientPause {
+    kind: PauseKind,
+    /// Last millisecond of the pause (inclusive, as Redis's `end < now`).
+    end_ms: u64,
+    /// Clients holding a command back, in the order they were held.
+    pub held: Vec<usize>,
+    /// Clients in MULTI that queued a command that may change data: their
+    /// EXEC waits under a WRITE pause (Redis's `mstate.cmd_flags`).
+    pub tx_writes: Vec<usize>,
+}
+
+impl ClientPause {
+    /// Pauses until `end_ms` (0: no pause); a pause in progress becomes
+    /// the more restrictive kind and the later end of the two.
+    pub fn pause(&mut self, kind: PauseKind, end_ms: u64, now: u64) {
+        let current = self.kind(now);
+        if current == PauseKind::Off {
+            self.kind = kind;
+            self.end_ms = end_ms;
+        } else {
+            self.kind = current.max(kind);
+            self.end_ms = self.end_ms.max(end_ms);
+        }
+        self.kind(now);
+    }
+
+    pub fn unpause(&mut self) {
+        self.kind = PauseKind::Off;
+        self.end_ms = 0;
+    }
+
+    /// The pause in force at `now`; an elapsed one ends here.
+    pub fn kind(&mut self, now: u64) -> PauseKind {
+        if self.kind != PauseKind::Off && self.end_ms < now {
+            self.unpause();
+        }
+        self.kind
+    }
+
+    /// When the loop must wake to end the pause.
+    pub fn deadline(&self) -> Option<u64> {
+        (self.kind != PauseKind::Off).then(|| self.end_ms.saturating_add(1))
+    }
+}
+
 pub struct State {
     pub config: Config,
     pub dbs: Vec<Db>,
@@ -116,6 +178,10 @@ pub struct State {
     pub watched: crate::command::transaction::Watched,
     /// Channels and patterns with subscribers.
     pub pubsub: crate::command::pubsub::Registry,
+    /// Clients in MONITOR mode, in the order they entered it.
+    pub monitors: Vec<usize>,
+    /// CLIENT PAUSE: its kind and end, and the clients it holds.
+    pub pause: ClientPause,
     /// Wall-clock time from monotonic readings (see `Clock`).
     pub clock: super::Clock,
     /// Rates of commands, input bytes and output bytes (INFO instantaneous_*).
@@ -162,6 +228,8 @@ impl State {
             woken: Vec::new(),
             watched: Default::default(),
             pubsub: Default::default(),
+            monitors: Vec::new(),
+            pause: ClientPause::default(),
             clock: super::Clock::new(),
             instant: Default::default(),
             last_sample_ms: 0,
