@@ -148,3 +148,21 @@ fn blmpop_with_count_and_rename_onto_a_waited_key() {
     assert_eq!(w.read_replies(1), b"*2\r\n$1\r\nb\r\n*2\r\n$1\r\n3\r\n$1\r\n2\r\n");
     admin.t("LRANGE b 0 -1", b"*1\r\n$1\r\n1\r\n");
 }
+
+#[test]
+fn info_counts_blocked_clients_and_timeouts() {
+    let (_h, addr) = start();
+    let mut admin = Conn::connect(addr);
+    let mut forever = Conn::connect(addr);
+    let mut timed = Conn::connect(addr);
+    forever.send_raw(b"BLPOP a 0\r\n");
+    timed.send_raw(b"BLPOP b 100\r\n");
+    wait_blocked(&mut admin, 2);
+    assert_eq!(admin.info_field("clients", "clients_in_timeout_table"), "1");
+    admin.t("RPUSH a 1", b":1\r\n");
+    admin.t("RPUSH b 1", b":1\r\n");
+    assert_eq!(forever.read_replies(1), b"*2\r\n$1\r\na\r\n$1\r\n1\r\n");
+    assert_eq!(timed.read_replies(1), b"*2\r\n$1\r\nb\r\n$1\r\n1\r\n");
+    wait_blocked(&mut admin, 0);
+    assert_eq!(admin.info_field("clients", "clients_in_timeout_table"), "0");
+}

@@ -209,12 +209,16 @@ fn info_section(ctx: &Ctx, name: &str, out: &mut String) {
             o.f("maxclients", st.config.maxclients);
             o.f("client_recent_max_input_buffer", max_in);
             o.f("client_recent_max_output_buffer", max_out);
-            o.f(
-                "blocked_clients",
-                ctx.clients.iter().filter(|(_, c)| c.blocked.is_some()).count(),
-            );
+            // Clients held by CLIENT PAUSE count as blocked, as in Redis.
+            let blocked = ctx.clients.iter().filter(|(_, c)| c.blocked.is_some()).count();
+            o.f("blocked_clients", blocked + st.pause.held.len());
             o.f("tracking_clients", 0);
-            o.f("clients_in_timeout_table", 0);
+            let timed = ctx
+                .clients
+                .iter()
+                .filter(|(_, c)| c.blocked.as_ref().is_some_and(|b| b.has_timeout()))
+                .count();
+            o.f("clients_in_timeout_table", timed);
         }
         "memory" => {
             title(o.0, "Memory");

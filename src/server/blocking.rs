@@ -42,6 +42,13 @@ pub struct Blocked {
     pub null_array: bool,
 }
 
+impl Blocked {
+    /// True if the client waits with a finite timeout.
+    pub fn has_timeout(&self) -> bool {
+        self.timer.is_some()
+    }
+}
+
 /// The blocking registry, owned by the server state.
 pub struct Blocking {
     waiters: HashMap<(usize, Box<[u8]>), VecDeque<usize>>,
