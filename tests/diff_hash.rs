@@ -189,3 +189,187 @@ fn hash_resp3() {
     p.script(include_str!("diff/hash.txt"));
     p.finish();
 }
+
+// ---- seeded random command sequences ---------------------------------------------
+
+/// A small xorshift generator, so the random mix is the same on every run.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+
+    fn pick<'a>(&mut self, from: &[&'a str]) -> &'a str {
+        from[self.below(from.len() as u64) as usize]
+    }
+}
+
+/// Keys shared by every type, so WRONGTYPE shows up.
+const KEYS: &[&str] = &["k0", "k1", "k2", "k3"];
+
+/// A field: mostly one of a few short names, now and then a long one.
+fn field(rng: &mut Rng) -> String {
+    match rng.below(12) {
+        0 => "f".repeat(70),
+        1 => String::new(),
+        n => format!("f{}", n % 6),
+    }
+}
+
+/// A value: short text, an integer, a float, an extreme or a long one.
+fn value(rng: &mut Rng) -> String {
+    match rng.below(10) {
+        0 => "v".repeat(80),
+        1 => "9223372036854775807".to_string(),
+        2 => "-9223372036854775808".to_string(),
+        3 => "1.5".to_string(),
+        4 => "abc".to_string(),
+        5 => String::new(),
+        _ => (rng.below(41) as i64 - 20).to_string(),
+    }
+}
+
+/// An increment for HINCRBY / HINCRBYFLOAT, valid or not.
+fn increment(rng: &mut Rng) -> String {
+    rng.pick(&[
+        "1",
+        "-1",
+        "7",
+        "0",
+        "100",
+        "-250",
+        "2.5",
+        "-0.25",
+        "1e3",
+        "abc",
+        "",
+        "inf",
+        "-inf",
+        "nan",
+        "9223372036854775807",
+        "-9223372036854775808",
+        "3.0e-2",
+        " 1",
+    ])
+    .to_string()
+}
+
+/// One random command over `KEYS` and how its reply is compared.
+fn random_hash_command(rng: &mut Rng) -> (Vec<String>, Norm) {
+    let key = rng.pick(KEYS).to_string();
+    let mut w: Vec<String> = Vec::new();
+    let mut norm = Norm::Exact;
+    match rng.below(30) {
+        0..=4 => {
+            w.push(rng.pick(&["HSET", "HMSET", "HSET", "HSET"]).into());
+            w.push(key);
+            // Now and then an odd number of arguments.
+            for _ in 0..rng.below(3) + 1 {
+                w.push(field(rng));
+                w.push(value(rng));
+            }
+            if rng.below(12) == 0 {
+                w.pop();
+            }
+        }
+        5 => w.extend(["HSETNX".into(), key, field(rng), value(rng)]),
+        6 | 7 => w.extend(["HGET".into(), key, field(rng)]),
+        8 => {
+            w.extend(["HMGET".into(), key]);
+            for _ in 0..rng.below(4) {
+                w.push(field(rng));
+            }
+        }
+        9 | 10 => {
+            w.extend(["HDEL".into(), key]);
+            for _ in 0..rng.below(4) {
+                w.push(field(rng));
+            }
+        }
+        11 => w.extend(["HLEN".into(), key]),
+        12 => w.extend(["HSTRLEN".into(), key, field(rng)]),
+        13 => w.extend(["HEXISTS".into(), key, field(rng)]),
+        14 | 15 => w.extend(["HINCRBY".into(), key, field(rng), increment(rng)]),
+        16 | 17 => w.extend(["HINCRBYFLOAT".into(), key, field(rng), increment(rng)]),
+        18 => {
+            w.extend(["HKEYS".into(), key]);
+            norm = Norm::Sorted;
+        }
+        19 => {
+            w.extend(["HVALS".into(), key]);
+            norm = Norm::Sorted;
+        }
+        20 => {
+            w.extend(["HGETALL".into(), key]);
+            norm = Norm::Pairs;
+        }
+        21 => {
+            w.extend(["HRANDFIELD".into(), key]);
+            match rng.below(4) {
+                0 => {}
+                1 => w.push(rng.pick(&["3", "-3", "0", "10", "-10", "x"]).into()),
+                _ => w.extend([rng.pick(&["2", "-5", "0", "20", "y"]).into(), "WITHVALUES".into()]),
+            }
+            norm = Norm::Len;
+        }
+        22 => {
+            w.extend(["HSCAN".into(), key, rng.pick(&["0", "0", "x"]).into()]);
+            match rng.below(4) {
+                0 => w.extend(["MATCH".into(), rng.pick(&["f1*", "*", "f[0-2]", "nope"]).into()]),
+                1 => w.extend(["COUNT".into(), rng.pick(&["100", "0", "x"]).into()]),
+                2 => w.push("COUNT".into()),
+                _ => {}
+            }
+            if w.len() < 5 || w[3] != "COUNT" {
+                w.extend(["COUNT".into(), "100".into()]);
+            }
+            norm = Norm::HScan;
+        }
+        23 => w.extend(["OBJECT".into(), "ENCODING".into(), key]),
+        24 => w.extend(["TYPE".into(), key]),
+        25 => w.extend(["DEL".into(), key]),
+        26 => w.extend(["SET".into(), key, value(rng)]),
+        27 => w.extend(["RPUSH".into(), key, value(rng)]),
+        28 => w.extend(["SADD".into(), key, value(rng)]),
+        _ => w.extend(["ZADD".into(), key, "1".into(), value(rng)]),
+    }
+    (w, norm)
+}
+
+/// Fixed seeds, each run once with the default listpack limits and once
+/// with tiny ones (so hashes convert to hashtables), the last in RESP3.
+const SEEDS: &[u64] = &[0x2545_f491_4f6c_dd1d, 0x9e37_79b9_7f4a_7c15, 12345];
+
+#[test]
+fn hash_random_sequences() {
+    let Some(mut p) = Pair::start("hash-random") else {
+        return;
+    };
+    for (i, &seed) in SEEDS.iter().enumerate() {
+        for entries in ["512", "2"] {
+            p.run(&split_line("FLUSHALL"), Norm::Skip);
+            p.run(
+                &split_line(&format!("CONFIG SET hash-max-listpack-entries {entries}")),
+                Norm::Exact,
+            );
+            if i + 1 == SEEDS.len() && entries == "2" {
+                p.run(&split_line("HELLO 3"), Norm::Hello);
+            }
+            let mut rng = Rng(seed);
+            for _ in 0..1500 {
+                let (words, norm) = random_hash_command(&mut rng);
+                let args: Vec<Vec<u8>> = words.into_iter().map(String::into_bytes).collect();
+                p.run(&args, norm);
+            }
+        }
+    }
+    p.finish();
+}
