@@ -282,6 +282,26 @@ fn lex_ranks(z: &ZSet, r: &LexRange) -> (usize, usize) {
     if c.is_gt() || (c.is_eq() && (r.minex || r.maxex)) {
         return (0, 0);
     }
+    if z.is_listpack() {
+        // As Redis's listpack walk (`zzlFirstInLexRange` and the loop after
+        // it): the first element at or above min in score order, then the
+        // elements after it while they are at most max. For a set whose
+        // scores are all equal this is the same range as the binary search;
+        // for mixed scores (which Redis leaves unspecified) it gives Redis's
+        // answer.
+        let mut iter = z.iter().into_iter().enumerate().skip_while(|(_, (m, _))| !r.gte_min(m));
+        let Some((lo, (first, _))) = iter.next() else {
+            return (0, 0);
+        };
+        if !r.lte_max(first) {
+            return (lo, lo);
+        }
+        let hi = iter
+            .take_while(|(_, (m, _))| r.lte_max(m))
+            .last()
+            .map_or(lo + 1, |(i, _)| i + 1);
+        return (lo, hi);
+    }
     let lo = z.partition(|_, m| !r.gte_min(m));
     let hi = z.partition(|_, m| r.lte_max(m));
     (lo, hi.max(lo))
