@@ -50,6 +50,9 @@ pub fn quit(ctx: &mut Ctx, _args: &Args) {
 /// `clearClientConnectionState`).
 pub fn reset(ctx: &mut Ctx, _args: &Args) {
     super::pubsub::unsubscribe_all(ctx);
+    super::transaction::reset(ctx);
+    // Leaves monitor mode too (Redis's clearClientConnectionState).
+    super::monitor::on_close(ctx.st, ctx.me);
     let needs_auth = ctx.st.config.requirepass.is_some();
     ctx.db = 0;
     ctx.reply.set_resp3(false);

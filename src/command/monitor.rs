@@ -52,12 +52,6 @@ pub fn on_close(st: &mut State, token: usize) {
 /// rejected before running (arity, NOAUTH) is fed too, as Redis's
 /// `execCommandAbort` does, so monitors see the transaction end.
 pub fn after_command(ctx: &mut Ctx, args: &Args, ran: Option<&'static CommandDef>, mark: usize) {
-    if let Some(def) = ran
-        && def.name == "reset"
-    {
-        // RESET leaves monitor mode (Redis's clearClientConnectionState).
-        on_close(ctx.st, ctx.me);
-    }
     if ctx.st.monitors.is_empty() {
         return;
     }

@@ -174,14 +174,10 @@ pub fn queue(ctx: &mut Ctx, def: &'static CommandDef, args: &Args) -> bool {
 
 /// After a command ran: `dirty_before` is the change counter before it.
 pub fn after_command(ctx: &mut Ctx, _def: &'static CommandDef, args: &Args, dirty_before: u64) {
-    let name = command_name(ctx);
-    if name == "reset" {
-        // RESET discards the transaction and unwatches everything.
-        discard_transaction(ctx.st, &mut ctx.clients[ctx.me], ctx.me);
-    }
     if ctx.st.watched.is_empty() {
         return;
     }
+    let name = command_name(ctx);
     drain_expired(ctx.st, ctx.clients);
     let flushing = std::mem::take(&mut ctx.st.watched.flushing);
     if ctx.st.dirty == dirty_before {
@@ -323,6 +319,11 @@ fn unwatch(ctx: &mut Ctx, _args: &Args) {
 
 /// Ends the transaction: drops queued commands, clears the flags and
 /// unwatches every key (Redis's `discardTransaction`).
+/// RESET: discards the transaction and unwatches everything.
+pub fn reset(ctx: &mut Ctx) {
+    discard_transaction(ctx.st, &mut ctx.clients[ctx.me], ctx.me);
+}
+
 fn discard_transaction(st: &mut State, c: &mut Client, token: usize) {
     let tx = &mut c.tx;
     tx.multi = false;
