@@ -34,6 +34,9 @@ enum Kind {
     Enum(&'static [&'static str]),
     /// One or more space-separated words (bind, save).
     Words,
+    /// Keyspace event classes (`notify-keyspace-events`): kept as given,
+    /// shown in Redis's canonical order.
+    Events,
 }
 
 /// A directive's extra validation: Err(message) refuses the value.
@@ -181,7 +184,7 @@ static DIRECTIVES: &[Directive] = &[
     only("replicaof", Kind::Words, "", &[""]),
     only("cluster-enabled", Kind::Bool, "no", &["no"]),
     only("io-threads", int(1, 128), "1", &["1"]),
-    only("notify-keyspace-events", Kind::Str, "", &[""]),
+    d("notify-keyspace-events", Kind::Events, ""),
     only(
         "supervised",
         Kind::Enum(&["upstart", "systemd", "auto", "no"]),
@@ -347,6 +350,10 @@ pub struct Config {
     pub lazyfree_user_flush: bool,
     /// Set when `maxmemory-policy` is an LFU policy.
     pub lfu: Option<crate::db::Lfu>,
+    /// `notify-keyspace-events` as class flags (`command::notify`), and as
+    /// CONFIG GET shows them.
+    pub notify_flags: u32,
+    notify_display: Vec<u8>,
 }
 
 impl Default for Config {
@@ -374,6 +381,8 @@ impl Default for Config {
             lazyfree_user_del: false,
             lazyfree_user_flush: false,
             lfu: None,
+            notify_flags: 0,
+            notify_display: Vec::new(),
         };
         config.refresh();
         config
@@ -459,6 +468,11 @@ fn canonical(d: &Directive, args: &[Vec<u8>]) -> Result<Vec<u8>, ConfigError> {
             n.to_string().into_bytes()
         }
         Kind::Str => args[0].clone(),
+        Kind::Events => {
+            crate::command::notify::parse_classes(&args[0])
+                .ok_or_else(|| err("Invalid event class character. Use 'Ag$lshzxeKEtmdn'."))?;
+            args[0].clone()
+        }
         Kind::Enum(names) => {
             let lower = args[0].to_ascii_lowercase();
             if !names.iter().any(|n| n.as_bytes() == lower.as_slice()) {
@@ -552,8 +566,19 @@ impl Config {
             .iter()
             .zip(&self.values)
             .filter(|(d, _)| string_match(pattern, d.name.as_bytes(), true))
-            .map(|(d, v)| (d.name, v.as_slice()))
+            .map(|(d, v)| match d.kind {
+                Kind::Events => (d.name, self.notify_display.as_slice()),
+                _ => (d.name, v.as_slice()),
+            })
             .collect()
+    }
+
+    /// The value of directive `name` as CONFIG GET shows it.
+    pub fn shown(&self, name: &str) -> &[u8] {
+        match find(name.as_bytes()).map(|i| DIRECTIVES[i].kind) {
+            Some(Kind::Events) => &self.notify_display,
+            _ => self.value(name),
+        }
     }
 
     /// Current value of directive `name` (which must exist).
@@ -603,6 +628,8 @@ impl Config {
                 log_factor: self.int("lfu-log-factor") as u32,
                 decay_minutes: self.int("lfu-decay-time") as u32,
             });
+        self.notify_flags = crate::command::notify::parse_classes(self.value("notify-keyspace-events")).unwrap_or(0);
+        self.notify_display = crate::command::notify::classes_string(self.notify_flags).into_bytes();
     }
 
     pub fn loglevel(&self) -> log::LevelFilter {
@@ -704,7 +731,10 @@ impl Config {
     fn write_line(&self, out: &mut Vec<u8>, i: usize) {
         let d = &DIRECTIVES[i];
         out.extend_from_slice(d.name.as_bytes());
-        let value = &self.values[i];
+        let value = match d.kind {
+            Kind::Events => &self.notify_display,
+            _ => &self.values[i],
+        };
         let words: Vec<&[u8]> = match d.kind {
             Kind::Words if !value.is_empty() => value.split(|&c| c == b' ').collect(),
             _ => vec![value.as_slice()],

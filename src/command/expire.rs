@@ -1,7 +1,7 @@
 //! TTL commands (Redis's `expire.c` user side): EXPIRE and its three
 //! siblings share `expire_generic`; TTL and its siblings share `ttl_generic`.
 
-use super::{Args, Ctx, arg_i64};
+use super::{Args, Ctx, arg_i64, notify};
 
 #[derive(Default)]
 struct ExpireFlags {
@@ -83,8 +83,10 @@ fn expire_generic(ctx: &mut Ctx, args: &Args, base: i64, seconds: bool) {
     }
     if when <= ctx.now as i64 {
         ctx.db().remove_id(id);
+        ctx.notify(notify::GENERIC, "del", &args[1]);
     } else {
         ctx.db().set_expire(id, when as u64);
+        ctx.notify(notify::GENERIC, "expire", &args[1]);
     }
     ctx.dirty(1);
     ctx.reply.int(1);
@@ -159,6 +161,7 @@ pub fn persist(ctx: &mut Ctx, args: &Args) {
         None => false,
     };
     if removed {
+        ctx.notify(notify::GENERIC, "persist", &args[1]);
         ctx.dirty(1);
     }
     ctx.reply.int(removed as i64);

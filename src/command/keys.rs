@@ -2,7 +2,7 @@
 //! existence, iteration (KEYS, SCAN, RANDOMKEY), renaming and copying
 //! between keys and databases, whole-database operations and OBJECT.
 
-use super::{Args, Ctx, arg_i64};
+use super::{Args, Ctx, arg_i64, notify};
 use crate::db::dict::Dict;
 use crate::db::{Db, Obj};
 use crate::util::glob::string_match;
@@ -21,6 +21,7 @@ fn del_generic(ctx: &mut Ctx, args: &Args, lazy: bool) {
             } else {
                 drop(db.remove_id(id))
             }
+            ctx.notify(notify::GENERIC, "del", key);
             deleted += 1;
         }
     }
@@ -43,12 +44,21 @@ pub fn unlink(ctx: &mut Ctx, args: &Args) {
 /// `LOOKUP_NOTOUCH`: EXISTS, TYPE, TTL, OBJECT), still counting a keyspace
 /// hit or miss.
 pub fn lookup_read_notouch(ctx: &mut Ctx, key: &[u8]) -> Option<u32> {
+    lookup_notouch(ctx, key, true)
+}
+
+/// `lookup_read_notouch`; a miss is a `keymiss` event only if `notify_miss`
+/// (OBJECT looks keys up with Redis's `LOOKUP_NONOTIFY`).
+fn lookup_notouch(ctx: &mut Ctx, key: &[u8], notify_miss: bool) -> Option<u32> {
     let now = ctx.now;
     let found = ctx.st.dbs[ctx.db].lookup_touch(key, now, false);
     if found.is_some() {
         ctx.st.stats.keyspace_hits += 1;
     } else {
         ctx.st.stats.keyspace_misses += 1;
+        if notify_miss {
+            ctx.notify(notify::KEY_MISS, "keymiss", key);
+        }
     }
     found
 }
@@ -292,6 +302,8 @@ fn rename_generic(ctx: &mut Ctx, args: &Args, nx: bool) {
     // node handles are stable, so `id` is still valid.
     let db = ctx.db;
     transfer(ctx, db, id, db, dst, false);
+    ctx.notify(notify::GENERIC, "rename_from", src);
+    ctx.notify(notify::GENERIC, "rename_to", dst);
     ctx.dirty(1);
     if nx { ctx.reply.int(1) } else { ctx.reply.ok() }
 }
@@ -361,6 +373,7 @@ pub fn copy(ctx: &mut Ctx, args: &Args) {
     }
     let db = ctx.db;
     transfer(ctx, db, id, dst_db, dst, true);
+    ctx.notify_db(notify::GENERIC, "copy_to", dst, dst_db);
     ctx.dirty(1);
     ctx.reply.int(1);
 }
@@ -385,6 +398,8 @@ pub fn move_(ctx: &mut Ctx, args: &Args) {
     }
     let db = ctx.db;
     transfer(ctx, db, id, dst_db, &args[1], false);
+    ctx.notify_db(notify::GENERIC, "move_from", &args[1], db);
+    ctx.notify_db(notify::GENERIC, "move_to", &args[1], dst_db);
     ctx.dirty(1);
     ctx.reply.int(1);
 }
@@ -467,7 +482,7 @@ pub fn flushall(ctx: &mut Ctx, args: &Args) {
 
 /// Looks `args[2]` up without touching it; replies null when absent.
 fn object_lookup(ctx: &mut Ctx, args: &Args) -> Option<u32> {
-    let found = lookup_read_notouch(ctx, &args[2]);
+    let found = lookup_notouch(ctx, &args[2], false);
     if found.is_none() {
         ctx.reply.null();
     }

@@ -11,6 +11,7 @@ pub mod hash;
 pub mod keys;
 pub mod list;
 pub mod monitor;
+pub mod notify;
 pub mod pubsub;
 pub mod server;
 pub mod set;
@@ -122,6 +123,7 @@ impl Ctx<'_> {
             self.st.stats.keyspace_hits += 1;
         } else {
             self.st.stats.keyspace_misses += 1;
+            self.notify(notify::KEY_MISS, "keymiss", key);
         }
         found
     }
@@ -287,6 +289,9 @@ pub fn execute(ctx: &mut Ctx, args: &Args, start: Instant) -> Instant {
             } else {
                 let dirty_before = ctx.st.dirty;
                 (def.handler)(ctx, args);
+                if ctx.st.config.notify_flags != 0 {
+                    ctx.flush_notes();
+                }
                 end = Instant::now();
                 let micros = end.duration_since(start).as_micros() as u64;
                 let stat = &mut ctx.st.cmdstats[idx];

@@ -22,6 +22,7 @@ use super::table::{CommandDef, KEY1, NOKEYS, c, flags::*};
 use super::{Args, Ctx};
 use crate::client::Client;
 use crate::resp::reply::Reply;
+use crate::server::State;
 use crate::util::glob::string_match;
 
 /// This family's top-level commands.
@@ -155,6 +156,12 @@ impl Registry {
     /// Shard channels with at least one subscriber.
     pub fn shard_channels(&self) -> usize {
         self.shard.len()
+    }
+
+    /// Whether a PUBLISH could reach anyone (a channel or pattern has a
+    /// subscriber).
+    pub fn has_receivers(&self) -> bool {
+        !(self.channels.is_empty() && self.patterns.is_empty())
     }
 
     fn map(&self, space: Space) -> &HashMap<Box<[u8]>, Subscribers> {
@@ -293,7 +300,7 @@ fn notify(reply: &mut Reply, kind: &[u8], name: Option<&[u8]>, count: usize) {
 /// event loop writes it.
 struct Outbox<'a> {
     me: usize,
-    own: &'a mut Reply,
+    own: Option<&'a mut Reply>,
     clients: &'a mut Slab<Client>,
     woken: &'a mut Vec<usize>,
 }
@@ -303,7 +310,7 @@ impl Outbox<'_> {
     /// writes nothing to such a client, yet counts it as a receiver).
     fn to(&mut self, token: usize) -> Option<&mut Reply> {
         if token == self.me {
-            return Some(self.own);
+            return self.own.as_deref_mut();
         }
         let c = self.clients.get_mut(token)?;
         if c.close_asap {
@@ -317,15 +324,43 @@ impl Outbox<'_> {
     }
 }
 
+/// Sends `message` on `channel` of `space` from the running client.
+fn publish_generic(ctx: &mut Ctx, space: Space, channel: &[u8], message: &[u8]) -> usize {
+    let own = Some((ctx.me, &mut *ctx.reply));
+    deliver(ctx.st, ctx.clients, own, space, channel, message)
+}
+
+/// PUBLISH done by the server (keyspace notifications): `own` is the
+/// running client and its reply buffer, None outside a command.
+pub fn publish_message(
+    st: &mut State,
+    clients: &mut Slab<Client>,
+    own: Option<(usize, &mut Reply)>,
+    channel: &[u8],
+    message: &[u8],
+) -> usize {
+    deliver(st, clients, own, Space::Global, channel, message)
+}
+
 /// Sends `message` on `channel` of `space` to its subscribers, then (global
 /// space only) to clients whose patterns match the channel; a client
 /// matching both ways gets both. Returns the number of receivers.
-fn publish_generic(ctx: &mut Ctx, space: Space, channel: &[u8], message: &[u8]) -> usize {
-    let st = &mut *ctx.st;
+fn deliver(
+    st: &mut State,
+    clients: &mut Slab<Client>,
+    own: Option<(usize, &mut Reply)>,
+    space: Space,
+    channel: &[u8],
+    message: &[u8],
+) -> usize {
+    let (me, own) = match own {
+        Some((me, reply)) => (me, Some(reply)),
+        None => (usize::MAX, None),
+    };
     let mut out = Outbox {
-        me: ctx.me,
-        own: &mut *ctx.reply,
-        clients: &mut *ctx.clients,
+        me,
+        own,
+        clients,
         woken: &mut st.woken,
     };
     let mut receivers = 0;

@@ -591,7 +591,7 @@ pub fn config_get(ctx: &mut Ctx, args: &Args) {
             if let Some(canonical) = Config::canonical_name(pattern)
                 && !seen(&pairs, pattern, canonical)
             {
-                pairs.push((pattern.to_vec(), canonical, ctx.st.config.value(canonical).to_vec()));
+                pairs.push((pattern.to_vec(), canonical, ctx.st.config.shown(canonical).to_vec()));
             }
             continue;
         }
@@ -659,6 +659,7 @@ pub fn config_set(ctx: &mut Ctx, args: &Args) {
         log::set_max_level(next.loglevel());
     }
     ctx.st.config = next;
+    ctx.st.sync_notify();
     ctx.reply.ok();
 }
 

@@ -2,7 +2,7 @@
 //! `set_generic`, the INCR family shares `incr_generic`, GET and its
 //! variants share `get_generic`.
 
-use super::{Args, Ctx, arg_i64};
+use super::{Args, Ctx, arg_i64, notify};
 use crate::db::{Encoding, Kind, Value};
 use crate::util::number::LongDouble;
 
@@ -177,10 +177,12 @@ fn set_generic(ctx: &mut Ctx, key: &[u8], value: &[u8], o: &SetOpts, replies: Op
     let now = ctx.now;
     let db = ctx.db();
     let id = db.set(key, value, Encoding::Auto, o.keepttl, now);
-    if let Some(at) = at {
-        db.set_expire(id, at);
-    }
     ctx.dirty(1);
+    ctx.notify(notify::STRING, "set", key);
+    if let Some(at) = at {
+        ctx.db().set_expire(id, at);
+        ctx.notify(notify::GENERIC, "expire", key);
+    }
     if !o.get {
         match replies {
             Some((yes, _)) => ctx.reply.int(yes),
@@ -237,6 +239,7 @@ pub fn getset(ctx: &mut Ctx, args: &Args) {
     }
     let now = ctx.now;
     ctx.db().set(&args[1], &args[2], Encoding::Auto, false, now);
+    ctx.notify(notify::STRING, "set", &args[1]);
     ctx.dirty(1);
 }
 
@@ -249,6 +252,7 @@ pub fn getdel(ctx: &mut Ctx, args: &Args) {
         Some(id) => {
             reply_value(ctx, id);
             ctx.db().remove_id(id);
+            ctx.notify(notify::GENERIC, "del", &args[1]);
             ctx.dirty(1);
         }
         None => ctx.reply.null(),
@@ -279,14 +283,17 @@ pub fn getex(ctx: &mut Ctx, args: &Args) {
     match at {
         Some((ms, true)) if ms <= now => {
             ctx.db().remove_id(id);
+            ctx.notify(notify::GENERIC, "del", &args[1]);
             ctx.dirty(1);
         }
         Some((ms, _)) => {
             ctx.db().set_expire(id, ms);
+            ctx.notify(notify::GENERIC, "expire", &args[1]);
             ctx.dirty(1);
         }
         None => {
             if o.persist && ctx.db().clear_expire(id) {
+                ctx.notify(notify::GENERIC, "persist", &args[1]);
                 ctx.dirty(1);
             }
         }
@@ -322,6 +329,7 @@ fn mset_generic(ctx: &mut Ctx, args: &Args, nx: bool) {
     let now = ctx.now;
     for j in (1..args.len()).step_by(2) {
         ctx.db().set(&args[j], &args[j + 1], Encoding::Auto, false, now);
+        ctx.notify(notify::STRING, "set", &args[j]);
     }
     ctx.dirty((args.len() / 2) as u64);
     if nx {
@@ -366,6 +374,7 @@ pub fn append(ctx: &mut Ctx, args: &Args) {
             })
         }
     };
+    ctx.notify(notify::STRING, "append", &args[1]);
     ctx.dirty(1);
     ctx.reply.int(total as i64);
 }
@@ -467,6 +476,7 @@ pub fn setrange(ctx: &mut Ctx, args: &Args) {
         data[at + offset..end].copy_from_slice(value);
         data.len() - at
     });
+    ctx.notify(notify::STRING, "setrange", &args[1]);
     ctx.dirty(1);
     ctx.reply.int(total as i64);
 }
@@ -497,6 +507,7 @@ fn incr_generic(ctx: &mut Ctx, key: &[u8], by: i64) {
     };
     let now = ctx.now;
     ctx.db().set_int(key, new, now);
+    ctx.notify(notify::STRING, "incrby", key);
     ctx.dirty(1);
     ctx.reply.int(new);
 }
@@ -555,6 +566,7 @@ pub fn incrbyfloat(ctx: &mut Ctx, args: &Args) {
     sum.write_human(&mut text);
     let now = ctx.now;
     ctx.db().set(&args[1], &text, Encoding::Bytes, true, now);
+    ctx.notify(notify::STRING, "incrbyfloat", &args[1]);
     ctx.dirty(1);
     ctx.reply.bulk(&text);
 }

@@ -172,8 +172,25 @@ pub struct Db {
     /// module last took them: recorded only while `Some`, which it is
     /// only while some key of this database is WATCHed.
     pub expired_log: Option<Vec<Box<[u8]>>>,
+    /// Keyspace events that happen inside the database (a key created, a
+    /// key expired), in order, recorded for `command::notify` only for the
+    /// kinds `note_mask` (NOTE_* bits) asks for.
+    pub notes: Vec<(Note, Box<[u8]>)>,
+    pub note_mask: u8,
     rng: u64,
 }
+
+/// A keyspace event the database itself causes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Note {
+    /// A key was added (Redis's `dbAdd`).
+    New,
+    /// A key was deleted because its TTL passed.
+    Expired,
+}
+
+pub const NOTE_NEW: u8 = 1;
+pub const NOTE_EXPIRED: u8 = 2;
 
 /// LFU parameters (`lfu-log-factor`, `lfu-decay-time`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -193,12 +210,25 @@ impl Db {
             expired: 0,
             lfu: None,
             expired_log: None,
+            notes: Vec::new(),
+            note_mask: 0,
             rng: now | 1,
         }
     }
 
     pub fn len(&self) -> usize {
         self.dict.len()
+    }
+
+    /// Records `note` on `key` if `note_mask` asks for it.
+    fn note(&mut self, note: Note, key: &[u8]) {
+        let bit = match note {
+            Note::New => NOTE_NEW,
+            Note::Expired => NOTE_EXPIRED,
+        };
+        if self.note_mask & bit != 0 {
+            self.notes.push((note, key.into()));
+        }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -217,6 +247,7 @@ impl Db {
             if let Some(log) = &mut self.expired_log {
                 log.push(key.into());
             }
+            self.note(Note::Expired, key);
             self.remove_id(id);
             self.expired += 1;
             return None;
@@ -328,6 +359,7 @@ impl Db {
 
     /// Stores a collection under `key`, which must not exist.
     pub fn add_obj(&mut self, key: &[u8], obj: Obj, now: u64) -> u32 {
+        self.note(Note::New, key);
         let kind = obj.kind().bits();
         let index = self.objs.insert(obj) as u32;
         let clock = self.new_clock(now);
@@ -434,7 +466,10 @@ impl Db {
                 node.meta = (node.meta & HAS_EXPIRE) | encoding | clock;
                 id
             }
-            None => self.dict.insert_new(dict::encode(key, stored), encoding | clock),
+            None => {
+                self.note(Note::New, key);
+                self.dict.insert_new(dict::encode(key, stored), encoding | clock)
+            }
         }
     }
 
@@ -533,6 +568,7 @@ impl Db {
             }
             None => data,
         };
+        dbs[to].note(Note::New, key);
         let new = dbs[to].dict.insert_new(data, meta);
         if let Some(at) = ttl {
             dbs[to].set_expire(new, at);
@@ -598,6 +634,9 @@ impl Db {
                     self.dict.node_mut(id).meta &= !HAS_EXPIRE;
                     if let Some(log) = &mut self.expired_log {
                         log.push(self.dict.node(id).key().into());
+                    }
+                    if self.note_mask & NOTE_EXPIRED != 0 {
+                        self.notes.push((Note::Expired, self.dict.node(id).key().into()));
                     }
                     self.free_node(id);
                     self.expired += 1;

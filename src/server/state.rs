@@ -205,7 +205,7 @@ impl State {
             rng = xorshift(rng);
             run_id.push(char::from(b"0123456789abcdef"[(rng >> 60) as usize]));
         }
-        State {
+        let mut st = State {
             dbs: (0..config.databases).map(|_| Db::new(now)).collect(),
             config,
             stats: Stats::default(),
@@ -238,6 +238,20 @@ impl State {
             next_client_id: 1,
             kills: Vec::new(),
             rng: Rng(rng),
+        };
+        st.sync_notify();
+        st
+    }
+
+    /// Applies a change of `notify-keyspace-events`: the databases record
+    /// the events (new keys, expired keys) the classes ask for.
+    pub fn sync_notify(&mut self) {
+        let mask = crate::command::notify::note_mask(self.config.notify_flags);
+        for db in &mut self.dbs {
+            db.note_mask = mask;
+            if mask == 0 {
+                db.notes.clear();
+            }
         }
     }
 
