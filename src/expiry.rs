@@ -31,6 +31,21 @@
 //! insert and cancel are O(1), and moving a whole slot to `due`/`pending` is
 //! an O(1) splice.
 //!
+//! # The runway: cascades finish before their timers are due
+//!
+//! A plain hierarchical wheel cascades a higher-level slot when time
+//! reaches the slot's start, and the timers due in its first milliseconds
+//! wait until the whole slot has been re-placed. A level-2 slot spans 4.1 s,
+//! so with a million keys expiring over ten seconds that is ~400,000 moves,
+//! a few hundred milliseconds of lateness (measured with
+//! `benches/expire_lag.rs`). So the wheel's cursor, `elapsed`, runs
+//! [`RUNWAY`] ms ahead of the time up to which timers have fired, `fired`:
+//! cascades happen a runway early, spread over several budgeted polls, and a
+//! timer whose deadline the cursor has passed waits in the `ring`, one list
+//! per millisecond (`RING_SLOTS` of them, more than the runway), to fire at
+//! exactly its deadline. Only a cascade that takes longer than the runway
+//! can still make a timer late.
+//!
 //! # Invariants
 //!
 //! 1. A timer in level `L`, slot `s` has `deadline > elapsed`, agrees with
@@ -47,8 +62,13 @@
 //!    lower bound of their deadlines (exact after a rescan, possibly stale-low
 //!    after a cancel, which only costs one early rescan).
 //! 3. Bit `s` of `occupied[L]` is set iff slot `(L, s)` is non-empty.
-//! 4. Timers in `due` have `deadline <= elapsed`; timers in `pending` have
-//!    `deadline >= elapsed`.
+//! 4. Timers in `due` have `deadline <= fired`; timers in `pending` have
+//!    `deadline >= elapsed`; a timer in ring slot `r` has
+//!    `fired < deadline <= elapsed` and `deadline % RING_SLOTS == r`, and bit
+//!    `r` of `ring_occupied` is set iff that slot is non-empty.
+//! 6. `fired <= elapsed <= fired + RUNWAY` once a poll has finished; a poll
+//!    cut short by its budget may leave the cursor behind (`elapsed` less
+//!    than `fired + RUNWAY`) but never lets `fired` pass `elapsed`.
 //! 5. `elapsed` only moves forward, and never past the start of an occupied
 //!    slot or of the overflow rotation without processing it. Moving `elapsed`
 //!    forward without crossing such a start preserves invariant 1.
@@ -68,6 +88,15 @@ const NUM_LEVELS: usize = 6;
 /// from `elapsed` at or above this bit goes to the overflow list.
 const WHEEL_RANGE: u64 = 1 << (LEVEL_BITS as usize * NUM_LEVELS);
 
+/// How far ahead of `fired` the wheel's cursor runs, in ms: the time a
+/// cascade has to finish before any of its timers is due.
+pub const RUNWAY: u64 = 1024;
+/// Millisecond lists between `fired` and the cursor; more than `RUNWAY`, so
+/// a slot never holds two different deadlines.
+const RING_SLOTS: usize = 2048;
+const RING_MASK: u64 = RING_SLOTS as u64 - 1;
+const RING_WORDS: usize = RING_SLOTS / 64;
+
 /// Sentinel node of the `due` list (nodes `0..384` are the slot sentinels,
 /// `level * SLOTS + slot`).
 const DUE_LIST: u32 = (NUM_LEVELS * SLOTS) as u32;
@@ -75,8 +104,10 @@ const DUE_LIST: u32 = (NUM_LEVELS * SLOTS) as u32;
 const PENDING_LIST: u32 = DUE_LIST + 1;
 /// Sentinel node of the `overflow` list.
 const OVERFLOW_LIST: u32 = DUE_LIST + 2;
+/// Sentinel node of ring slot 0; ring slot `r` is `RING_BASE + r`.
+const RING_BASE: u32 = DUE_LIST + 3;
 /// Number of sentinel nodes; timer `i` is node `NUM_SENTINELS + i`.
-const NUM_SENTINELS: u32 = DUE_LIST + 3;
+const NUM_SENTINELS: u32 = RING_BASE + RING_SLOTS as u32;
 /// "No node" (end of the free list).
 const NIL: u32 = u32::MAX;
 /// Maximum number of timers stored at once, so that every node index is
@@ -86,6 +117,9 @@ const MAX_TIMERS: u32 = NIL - NUM_SENTINELS;
 /// `Entry::level` of a timer on the `due`, `pending` or `overflow` list (no
 /// bitmap to maintain).
 const LABEL_LIST: u8 = NUM_LEVELS as u8;
+/// `Entry::level` of a timer in a ring slot (the slot is its deadline
+/// modulo `RING_SLOTS`).
+const LABEL_RING: u8 = NUM_LEVELS as u8 + 1;
 /// `Entry::level` of a free storage cell.
 const LABEL_FREE: u8 = u8::MAX;
 
@@ -140,10 +174,15 @@ struct Expiration {
 /// Hierarchical timer wheel with millisecond ticks; see the module docs.
 #[derive(Clone, Debug)]
 pub struct Wheel<T: Copy> {
-    /// Current time of the wheel; all placement is relative to it.
+    /// Time up to which every due timer has been handed out.
+    fired: u64,
+    /// The cursor of the wheel levels, up to `RUNWAY` ahead of `fired`; all
+    /// placement in levels is relative to it.
     elapsed: u64,
     /// Per level, bit `s` set iff slot `s` is non-empty.
     occupied: [u64; NUM_LEVELS],
+    /// Bit `r` set iff ring slot `r` is non-empty.
+    ring_occupied: [u64; RING_WORDS],
     /// Lower bound of the deadlines on the overflow list (meaningful only
     /// while that list is non-empty).
     overflow_min: u64,
@@ -181,6 +220,11 @@ fn level_for(elapsed: u64, when: u64) -> usize {
     (significant / LEVEL_BITS) as usize
 }
 
+/// Sentinel node of the ring slot holding deadline `when`.
+fn ring_list(when: u64) -> u32 {
+    RING_BASE + (when & RING_MASK) as u32
+}
+
 /// Slot of `when` in `level`: its level-`level` digit.
 fn slot_for(when: u64, level: usize) -> usize {
     ((when >> (LEVEL_BITS as usize * level)) & SLOT_MASK) as usize
@@ -190,8 +234,10 @@ impl<T: Copy> Wheel<T> {
     /// Creates an empty wheel whose current time is `now_ms`.
     pub fn new(now_ms: u64) -> Self {
         Wheel {
-            elapsed: now_ms,
+            fired: now_ms,
+            elapsed: now_ms.saturating_add(RUNWAY),
             occupied: [0; NUM_LEVELS],
+            ring_occupied: [0; RING_WORDS],
             overflow_min: u64::MAX,
             links: (0..NUM_SENTINELS).map(|s| Link { prev: s, next: s }).collect(),
             entries: Vec::new(),
@@ -203,7 +249,7 @@ impl<T: Copy> Wheel<T> {
     /// The wheel's current time: the largest `now_ms` fully processed by
     /// `poll` (or the creation time).
     pub fn now(&self) -> u64 {
-        self.elapsed
+        self.fired
     }
 
     /// Number of live (scheduled, not yet fired or cancelled) timers.
@@ -283,6 +329,7 @@ impl<T: Copy> Wheel<T> {
             self.free_head = index;
         }
         self.occupied = [0; NUM_LEVELS];
+        self.ring_occupied = [0; RING_WORDS];
         self.overflow_min = u64::MAX;
         self.len = 0;
     }
@@ -304,16 +351,17 @@ impl<T: Copy> Wheel<T> {
     /// slot visit is followed by at least one budgeted move. A call thus does
     /// O(budget * levels) work, however far time jumps.
     pub fn poll(&mut self, now_ms: u64, budget: usize, fired: &mut Vec<(TimerId, T)>) -> bool {
-        let now = now_ms.max(self.elapsed);
+        let now = now_ms.max(self.fired);
         let mut budget = budget;
         loop {
-            if budget == 0 {
-                if self.has_work(now) {
-                    return true;
-                }
-                self.elapsed = now;
-                return false;
+            // Out of budget: stop if anything costing budget is left;
+            // otherwise only the free steps remain (time moving forward).
+            if budget == 0 && self.has_work(now) {
+                return true;
             }
+            // Firing comes first: timers already due, then the ring's
+            // millisecond lists up to `now` (or up to the cursor, if a long
+            // cascade left it behind).
             if let Some(node) = self.pop_front(DUE_LIST) {
                 let index = entry_of(node);
                 let entry = self.entries[index as usize];
@@ -324,40 +372,94 @@ impl<T: Copy> Wheel<T> {
                 fired.push((id, entry.value));
                 self.release(index);
                 budget -= 1;
-            } else if let Some(node) = self.pop_front(PENDING_LIST) {
+                continue;
+            }
+            let limit = now.min(self.elapsed);
+            if let Some(at) = self.next_ring().filter(|&at| at <= limit) {
+                self.fired = at;
+                self.clear_ring_bit(at);
+                self.splice_back(ring_list(at), DUE_LIST);
+                continue;
+            }
+            self.fired = limit;
+            // Then the cursor moves on to the runway's end, cascading.
+            if let Some(node) = self.pop_front(PENDING_LIST) {
                 self.place(entry_of(node));
                 budget -= 1;
-            } else {
-                match self.next_expiration() {
-                    Some(expiration) if expiration.at <= now => self.expire(expiration),
-                    _ => {
-                        self.elapsed = now;
-                        return false;
-                    }
+                continue;
+            }
+            let target = self.fired.saturating_add(RUNWAY);
+            match self.next_expiration() {
+                Some(expiration) if expiration.at <= target => self.expire(expiration),
+                next if self.fired < now => {
+                    // The cursor was behind `now`, and the ring is empty up
+                    // to it: with nothing scheduled before the next slot,
+                    // time jumps there (or to `now`) in one step.
+                    let jump = next.map_or(now, |e| now.min(e.at - 1)).max(self.fired);
+                    self.fired = jump;
+                    self.elapsed = self.elapsed.max(jump);
+                }
+                _ => {
+                    self.elapsed = self.elapsed.max(target);
+                    return false;
                 }
             }
         }
     }
 
     /// The earliest time at which `poll` could have work, `None` if no timer
-    /// is scheduled. Exact for a timer in level 0; for higher levels it is
-    /// the start of the next occupied slot, and for far-future timers the
-    /// start of the 2^36 ms rotation holding the earliest of them, both
-    /// `<=` the true earliest deadline, so waking then and cascading is
-    /// correct. `Some(now())` if timers are already due (or a cascade is
-    /// half done).
+    /// is scheduled. Exact for a timer in the ring; for the levels it is
+    /// when the cursor must reach the next occupied slot (or the 2^36 ms
+    /// rotation holding the earliest far-future timer), `RUNWAY` before it,
+    /// which is before any of their deadlines. `now()` if timers are already
+    /// due or a cascade is half done.
     pub fn next_deadline(&self) -> Option<u64> {
         if !self.list_is_empty(DUE_LIST) || !self.list_is_empty(PENDING_LIST) {
-            return Some(self.elapsed);
+            return Some(self.fired);
         }
-        self.next_expiration().map(|expiration| expiration.at)
+        let ring = self.next_ring();
+        let wheel = self
+            .next_expiration()
+            .map(|expiration| expiration.at.saturating_sub(RUNWAY).max(self.fired));
+        match (ring, wheel) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
     }
 
     /// True if `poll(now)` would have anything to do.
     fn has_work(&self, now: u64) -> bool {
-        !self.list_is_empty(DUE_LIST)
-            || !self.list_is_empty(PENDING_LIST)
-            || self.next_expiration().is_some_and(|e| e.at <= now)
+        self.next_deadline().is_some_and(|at| at <= now || at == self.fired)
+    }
+
+    /// The deadline of the earliest non-empty ring slot: the first set bit
+    /// of `ring_occupied` at or after `fired + 1`, circularly.
+    fn next_ring(&self) -> Option<u64> {
+        let start = (self.fired.wrapping_add(1) & RING_MASK) as usize;
+        let (word, bit) = (start / 64, start % 64);
+        // The start word's bits at or after `bit`, the other words in
+        // order, then the start word's bits before `bit`.
+        let first = self.ring_occupied[word] >> bit << bit;
+        let found = if first != 0 {
+            Some(word * 64 + first.trailing_zeros() as usize)
+        } else {
+            (1..=RING_WORDS).find_map(|step| {
+                let w = (word + step) % RING_WORDS;
+                let bits = if w == word {
+                    self.ring_occupied[w] & ((1u64 << bit) - 1)
+                } else {
+                    self.ring_occupied[w]
+                };
+                (bits != 0).then(|| w * 64 + bits.trailing_zeros() as usize)
+            })
+        }?;
+        let distance = (found as u64).wrapping_sub(start as u64) & RING_MASK;
+        Some(self.fired.wrapping_add(1).wrapping_add(distance))
+    }
+
+    fn clear_ring_bit(&mut self, at: u64) {
+        let r = (at & RING_MASK) as usize;
+        self.ring_occupied[r / 64] &= !(1 << (r % 64));
     }
 
     /// The earliest slot (or the overflow list) that must be processed, and
@@ -400,10 +502,18 @@ impl<T: Copy> Wheel<T> {
         debug_assert!(expiration.at > self.elapsed);
         self.elapsed = expiration.at;
         match expiration.source {
+            Source::Slot { level: 0, slot } => {
+                // Every timer here has deadline `elapsed`, which is past
+                // `fired`: the whole list becomes that millisecond's ring slot.
+                self.occupied[0] &= !(1 << slot);
+                let r = (self.elapsed & RING_MASK) as usize;
+                self.ring_occupied[r / 64] |= 1 << (r % 64);
+                self.relabel_ring(slot_list(0, slot));
+                self.splice_back(slot_list(0, slot), ring_list(self.elapsed));
+            }
             Source::Slot { level, slot } => {
                 self.occupied[level] &= !(1 << slot);
-                let target = if level == 0 { DUE_LIST } else { PENDING_LIST };
-                self.splice_back(slot_list(level, slot), target);
+                self.splice_back(slot_list(level, slot), PENDING_LIST);
             }
             Source::Overflow => {
                 self.overflow_min = u64::MAX;
@@ -412,12 +522,27 @@ impl<T: Copy> Wheel<T> {
         }
     }
 
-    /// Links unlinked timer `index` into the list its deadline calls for,
-    /// relative to `elapsed`: `due`, a wheel slot, or `overflow`.
+    /// Labels every timer of `list` (a level-0 slot about to become a ring
+    /// slot) as in the ring: O(timers in one millisecond).
+    fn relabel_ring(&mut self, list: u32) {
+        let mut node = self.links[list as usize].next;
+        while node != list {
+            self.entries[entry_of(node) as usize].level = LABEL_RING;
+            node = self.links[node as usize].next;
+        }
+    }
+
+    /// Links unlinked timer `index` into the list its deadline calls for:
+    /// `due` if `fired` passed it, its ring slot if the cursor did, else a
+    /// wheel slot relative to `elapsed`, or `overflow`.
     fn place(&mut self, index: u32) {
         let deadline = self.entries[index as usize].deadline;
-        let (list, level, slot) = if deadline <= self.elapsed {
+        let (list, level, slot) = if deadline <= self.fired {
             (DUE_LIST, LABEL_LIST, 0)
+        } else if deadline <= self.elapsed {
+            let r = (deadline & RING_MASK) as usize;
+            self.ring_occupied[r / 64] |= 1 << (r % 64);
+            (ring_list(deadline), LABEL_RING, 0)
         } else if self.elapsed ^ deadline >= WHEEL_RANGE {
             self.overflow_min = if self.list_is_empty(OVERFLOW_LIST) {
                 deadline
@@ -448,6 +573,8 @@ impl<T: Copy> Wheel<T> {
             if self.list_is_empty(slot_list(level, slot)) {
                 self.occupied[level] &= !(1 << slot);
             }
+        } else if entry.level == LABEL_RING && self.list_is_empty(ring_list(entry.deadline)) {
+            self.clear_ring_bit(entry.deadline);
         }
     }
 
@@ -591,8 +718,20 @@ impl<T: Copy> Wheel<T> {
         for node in self.list_nodes(DUE_LIST) {
             let entry = self.entries[entry_of(node) as usize];
             assert_ne!(entry.level, LABEL_FREE);
-            assert!(entry.deadline <= self.elapsed);
+            assert!(entry.deadline <= self.fired);
             seen += 1;
+        }
+        assert!(self.fired <= self.elapsed && self.elapsed <= self.fired.saturating_add(RUNWAY));
+        for r in 0..RING_SLOTS {
+            let nodes = self.list_nodes(RING_BASE + r as u32);
+            assert_eq!(nodes.is_empty(), self.ring_occupied[r / 64] & (1 << (r % 64)) == 0);
+            for node in nodes {
+                let entry = self.entries[entry_of(node) as usize];
+                assert_eq!(entry.level, LABEL_RING);
+                assert!(entry.deadline > self.fired && entry.deadline <= self.elapsed);
+                assert_eq!((entry.deadline & RING_MASK) as usize, r);
+                seen += 1;
+            }
         }
         for node in self.list_nodes(PENDING_LIST) {
             let entry = self.entries[entry_of(node) as usize];
@@ -726,8 +865,9 @@ mod tests {
                         break;
                     }
                 }
-                // One wakeup per level at most, plus one for the overflow list.
-                assert!(wakeups <= NUM_LEVELS + 1, "{wakeups} wakeups for {base} + {offset}");
+                // One wakeup per level at most, one for the overflow list,
+                // and the deadline itself (from the ring).
+                assert!(wakeups <= NUM_LEVELS + 2, "{wakeups} wakeups for {base} + {offset}");
             }
         }
     }
@@ -865,40 +1005,46 @@ mod tests {
         let mut wheel: Wheel<u64> = Wheel::new(0);
         assert_eq!(wheel.next_deadline(), None);
         let a = wheel.insert(40, 1);
-        assert_eq!(wheel.next_deadline(), Some(40)); // level 0: exact
+        assert_eq!(wheel.next_deadline(), Some(40)); // in the ring: exact
         let b = wheel.insert(5000, 2);
         assert_eq!(wheel.next_deadline(), Some(40));
         wheel.cancel(a);
-        assert_eq!(wheel.next_deadline(), Some(4096)); // level 2: slot start
-        assert!(fire(&mut wheel, 4095).is_empty());
-        assert_eq!(wheel.next_deadline(), Some(4096));
-        assert!(fire(&mut wheel, 4096).is_empty());
-        assert_eq!(wheel.next_deadline(), Some(4992)); // level 1, slot 14
-        assert!(fire(&mut wheel, 4992).is_empty());
-        assert_eq!(wheel.next_deadline(), Some(5000)); // level 0: exact
+        // Level 2, slot starting at 4096: the cursor must reach it a runway early.
+        assert_eq!(wheel.next_deadline(), Some(4096 - RUNWAY));
+        assert!(fire(&mut wheel, 4096 - RUNWAY - 1).is_empty());
+        assert_eq!(wheel.next_deadline(), Some(4096 - RUNWAY));
+        assert!(fire(&mut wheel, 4096 - RUNWAY).is_empty());
+        assert_eq!(wheel.next_deadline(), Some(4992 - RUNWAY)); // level 1, slot 14
+        assert!(fire(&mut wheel, 4992 - RUNWAY).is_empty());
+        assert_eq!(wheel.next_deadline(), Some(5000 - RUNWAY)); // level 0, slot 8
+        assert!(fire(&mut wheel, 5000 - RUNWAY).is_empty());
+        assert_eq!(wheel.next_deadline(), Some(5000)); // in the ring: exact
+        wheel.check_invariants();
         wheel.cancel(b);
         assert_eq!(wheel.next_deadline(), None);
 
         wheel.insert(10, 3); // past: due now
-        assert_eq!(wheel.next_deadline(), Some(4992));
-        assert_eq!(fire(&mut wheel, 4992), vec![3]);
+        assert_eq!(wheel.next_deadline(), Some(wheel.now()));
+        let now = wheel.now();
+        assert_eq!(fire(&mut wheel, now), vec![3]);
 
-        // Beyond the range: the start of the 2^36 rotation holding it.
+        // Beyond the range: the start of the 2^36 rotation holding it, a
+        // runway early.
         let far = (5 << 36) + 123;
         let id = wheel.insert(far, 4);
-        assert_eq!(wheel.next_deadline(), Some(5 << 36));
+        assert_eq!(wheel.next_deadline(), Some((5 << 36) - RUNWAY));
         let farther = wheel.insert(9 << 36, 5);
-        assert_eq!(wheel.next_deadline(), Some(5 << 36));
+        assert_eq!(wheel.next_deadline(), Some((5 << 36) - RUNWAY));
         assert!(fire(&mut wheel, 5 << 36).is_empty());
-        assert_eq!(wheel.next_deadline(), Some((5 << 36) + 64)); // level 1
+        assert_eq!(wheel.next_deadline(), Some(far)); // cascaded into the ring
         wheel.cancel(id);
-        assert_eq!(wheel.next_deadline(), Some(9 << 36));
+        assert_eq!(wheel.next_deadline(), Some((9 << 36) - RUNWAY));
         // A stale-low overflow bound after a cancel is still a safe wakeup.
         let early = wheel.insert(7 << 36, 6);
         wheel.cancel(early);
-        assert_eq!(wheel.next_deadline(), Some(7 << 36));
+        assert_eq!(wheel.next_deadline(), Some((7 << 36) - RUNWAY));
         assert!(fire(&mut wheel, 7 << 36).is_empty());
-        assert_eq!(wheel.next_deadline(), Some(9 << 36));
+        assert_eq!(wheel.next_deadline(), Some((9 << 36) - RUNWAY));
         assert_eq!(fire(&mut wheel, 9 << 36), vec![5]);
         assert_eq!(wheel.deadline(farther), None);
         wheel.check_invariants();
