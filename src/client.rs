@@ -9,7 +9,10 @@
 
 use std::net::SocketAddr;
 
+use log::warn;
 use mio::net::TcpStream;
+
+use crate::config::{ClientClass, OutputLimit, OutputLimits};
 
 use crate::resp::parse::Parser;
 use crate::resp::reply::Reply;
@@ -59,6 +62,13 @@ pub struct Client {
     pub tx: crate::command::transaction::ClientTx,
     /// Pub/Sub subscriptions.
     pub subs: crate::command::pubsub::ClientSubs,
+    /// Client-side caching (CLIENT TRACKING) state.
+    pub tracking: crate::command::tracking::ClientTracking,
+    /// In MONITOR mode (Redis's CLIENT_MONITOR, shown as `O`).
+    pub monitor: bool,
+    /// Its next command waits for CLIENT PAUSE to end (Redis blocks it
+    /// with BLOCKED_POSTPONE, shown as `b`).
+    pub postponed: bool,
 
     // ---- scheduling and close state, owned by the event loop ----
     /// The socket may have unread bytes (edge-triggered readiness not yet
@@ -80,6 +90,9 @@ pub struct Client {
     pub close_after_reply: bool,
     /// Close at the end of this loop iteration.
     pub close_asap: bool,
+    /// Unix second since which the output has been at or above its soft
+    /// limit, 0 if it is not (Redis's `obuf_soft_limit_reached_time`).
+    pub obuf_soft_since: u64,
     /// Bytes read and written, for INFO stats.
     pub net_in: u64,
     pub net_out: u64,
@@ -111,6 +124,9 @@ impl Client {
             blocked: None,
             tx: Default::default(),
             subs: Default::default(),
+            tracking: Default::default(),
+            monitor: false,
+            postponed: false,
             readable: false,
             queued: false,
             write_queued: false,
@@ -119,6 +135,7 @@ impl Client {
             hup: false,
             close_after_reply: false,
             close_asap: false,
+            obuf_soft_since: 0,
             net_in: 0,
             net_out: 0,
         }
@@ -146,15 +163,19 @@ impl Client {
     /// The `flags=` field of CLIENT LIST, in Redis's letters and order.
     pub fn flags_text(&self) -> String {
         let mut flags = String::new();
+        if self.monitor {
+            flags.push('O');
+        }
         if self.subs.active() {
             flags.push('P');
         }
         if self.tx.multi_count() >= 0 {
             flags.push('x');
         }
-        if self.blocked.is_some() {
+        if self.blocked.is_some() || self.postponed {
             flags.push('b');
         }
+        flags.extend(self.tracking.flag_letters());
         if self.close_after_reply {
             flags.push('c');
         }
@@ -176,13 +197,12 @@ impl Client {
     /// one buffer here: the first 16 KiB pending count as Redis's static
     /// buffer (`obl`), the rest as its reply list (`oll`, `omem`).
     pub fn info_line(&self, now: u64, taken: Option<&Reply>) -> String {
-        const STATIC_BUF: usize = 16 * 1024;
         let reply = taken.unwrap_or(&self.reply);
         let name = self.name.as_deref().map(String::from_utf8_lossy).unwrap_or_default();
         let pending = reply.pending();
-        let (obl, omem) = (pending.min(STATIC_BUF), pending.saturating_sub(STATIC_BUF));
+        let (obl, omem) = (pending.min(STATIC_BUF), output_memory(reply));
         format!(
-            "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub={} psub={} ssub={} multi={} qbuf={} qbuf-free={} argv-mem=0 multi-mem=0 rbs={} rbp={} obl={obl} oll={} omem={omem} tot-mem={} events={} cmd={} user=default redir=-1 resp={}",
+            "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub={} psub={} ssub={} multi={} qbuf={} qbuf-free={} argv-mem=0 multi-mem=0 rbs={} rbp={} obl={obl} oll={} omem={omem} tot-mem={} events={} cmd={} user=default redir={} resp={}",
             self.id,
             self.addr,
             self.laddr,
@@ -204,9 +224,88 @@ impl Client {
             self.rbuf.len() + reply.capacity() + std::mem::size_of::<Client>(),
             if self.want_write { "rw" } else { "r" },
             self.last_cmd,
+            self.tracking.redir_field(),
             if reply.resp3() { 3 } else { 2 },
         )
     }
+}
+
+// ---- output buffer limits --------------------------------------------------------
+
+/// Bytes of pending output that stand for Redis's fixed 16 KiB reply
+/// buffer; only output beyond it counts towards the limits.
+const STATIC_BUF: usize = 16 * 1024;
+
+/// Redis's `getClientOutputBufferMemoryUsage` for a non-replica: the bytes
+/// of its reply list, i.e. pending output past the static buffer. This is
+/// CLIENT LIST's `omem` and what `client-output-buffer-limit` measures.
+pub fn output_memory(reply: &Reply) -> usize {
+    reply.pending().saturating_sub(STATIC_BUF)
+}
+
+impl Client {
+    /// The class whose output limits apply (Redis's `getClientType`): a
+    /// MONITOR client counts as normal, any subscription makes it pubsub.
+    pub fn output_class(&self) -> ClientClass {
+        if self.subs.active() {
+            ClientClass::Pubsub
+        } else {
+            ClientClass::Normal
+        }
+    }
+
+    /// Redis's `closeClientOnOutputBufferLimitReached`: if the output
+    /// (`taken` while a command of the client's own runs) reached its
+    /// class's hard limit, or has stayed at or above the soft limit for
+    /// more than the soft seconds, flags the client `close_asap` and
+    /// returns true; the caller queues it for closing. Keeps the
+    /// soft-limit timer as a side effect. Like Redis, a client with
+    /// nothing past the static buffer is not looked at (its timer stays)
+    /// and a closing one is left alone. `scheduled` picks the log line:
+    /// closed later (a write path) or now (the cron).
+    pub fn close_on_output_limit(
+        &mut self,
+        taken: Option<&Reply>,
+        limits: &OutputLimits,
+        now_ms: u64,
+        scheduled: bool,
+    ) -> bool {
+        let used = output_memory(taken.unwrap_or(&self.reply)) as u64;
+        if used == 0 || self.close_asap {
+            return false;
+        }
+        let limit = limits.class(self.output_class());
+        if !limit_reached(limit, used, &mut self.obuf_soft_since, now_ms / 1000) {
+            return false;
+        }
+        let info = self.info_line(now_ms, taken);
+        if scheduled {
+            warn!("Client {info} scheduled to be closed ASAP for overcoming of output buffer limits.");
+        } else {
+            warn!("Client {info} closed for overcoming of output buffer limits.");
+        }
+        self.close_asap = true;
+        true
+    }
+}
+
+/// Redis's `checkClientOutputBufferLimits`: true if `used` bytes reach the
+/// hard limit, or the soft limit continuously for more than its seconds.
+/// `soft_since` is the client's timer: set by the first check that sees
+/// the soft limit reached, cleared by one that sees it is not.
+fn limit_reached(limit: &OutputLimit, used: u64, soft_since: &mut u64, now_secs: u64) -> bool {
+    let hard = limit.hard != 0 && used >= limit.hard;
+    let mut soft = limit.soft != 0 && used >= limit.soft;
+    if !soft {
+        *soft_since = 0;
+    } else if *soft_since == 0 {
+        *soft_since = now_secs;
+        soft = false;
+    } else {
+        let elapsed = now_secs.saturating_sub(*soft_since) as i64;
+        soft = elapsed > limit.soft_secs;
+    }
+    hard || soft
 }
 
 #[cfg(unix)]
@@ -218,4 +317,49 @@ fn fd_of(stream: &TcpStream) -> i32 {
 #[cfg(not(unix))]
 fn fd_of(_stream: &TcpStream) -> i32 {
     -1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hard_limit_closes_at_once() {
+        let limit = OutputLimit {
+            hard: 100,
+            soft: 0,
+            soft_secs: 0,
+        };
+        let mut since = 0;
+        assert!(!limit_reached(&limit, 99, &mut since, 1000));
+        assert!(limit_reached(&limit, 100, &mut since, 1000));
+        let unlimited = OutputLimit::default();
+        assert!(!limit_reached(&unlimited, u64::MAX, &mut since, 1000));
+    }
+
+    #[test]
+    fn soft_limit_needs_more_than_its_seconds_in_a_row() {
+        let limit = OutputLimit {
+            hard: 0,
+            soft: 50,
+            soft_secs: 2,
+        };
+        let mut since = 0;
+        // First seen at 1000: the timer starts.
+        assert!(!limit_reached(&limit, 60, &mut since, 1000));
+        assert_eq!(since, 1000);
+        assert!(!limit_reached(&limit, 60, &mut since, 1002));
+        // Below the limit: the timer resets.
+        assert!(!limit_reached(&limit, 10, &mut since, 1002));
+        assert_eq!(since, 0);
+        assert!(!limit_reached(&limit, 60, &mut since, 1003));
+        assert!(!limit_reached(&limit, 60, &mut since, 1005));
+        assert!(limit_reached(&limit, 60, &mut since, 1006));
+        // Zero seconds: closed on the second sighting a second later.
+        let quick = OutputLimit { soft_secs: 0, ..limit };
+        let mut since = 0;
+        assert!(!limit_reached(&quick, 60, &mut since, 7));
+        assert!(!limit_reached(&quick, 60, &mut since, 7));
+        assert!(limit_reached(&quick, 60, &mut since, 8));
+    }
 }

@@ -37,6 +37,9 @@ enum Kind {
     /// Keyspace event classes (`notify-keyspace-events`): kept as given,
     /// shown in Redis's canonical order.
     Events,
+    /// `client-output-buffer-limit`: groups of `<class> <hard> <soft>
+    /// <soft-seconds>`; a value names only the classes it changes.
+    OutputLimits,
 }
 
 /// A directive's extra validation: Err(message) refuses the value.
@@ -164,6 +167,7 @@ static DIRECTIVES: &[Directive] = &[
     d("lazyfree-lazy-user-del", Kind::Bool, "no"),
     d("lazyfree-lazy-user-flush", Kind::Bool, "no"),
     d("active-expire-effort", int(1, 10), "1"),
+    d("tracking-table-max-keys", int(0, i64::MAX), "1000000"),
     // Memory limits and eviction: not built yet.
     only("maxmemory", Kind::Memory { min: 0, max: i64::MAX }, "0", &["0"]),
     d("maxmemory-policy", Kind::Enum(POLICIES), "noeviction"),
@@ -214,16 +218,12 @@ static DIRECTIVES: &[Directive] = &[
     d("hll-sparse-max-bytes", Kind::Memory { min: 0, max: i64::MAX }, "3000"),
     d("stream-node-max-bytes", Kind::Memory { min: 0, max: i64::MAX }, "4096"),
     d("stream-node-max-entries", int(0, i64::MAX), "100"),
-    // Output buffer limits per client class (enforced with pub/sub, issue
-    // 4); the normal class must stay unlimited until then.
-    Directive {
-        check: Some(check_output_limits),
-        ..d(
-            "client-output-buffer-limit",
-            Kind::Words,
-            "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60",
-        )
-    },
+    // Output buffer limits per client class; stored as CONFIG GET shows them.
+    d(
+        "client-output-buffer-limit",
+        Kind::OutputLimits,
+        "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60",
+    ),
     // Only meaningful with persistence or replication, which are refused
     // unless off; stored so a stock redis.conf loads.
     d("rdb-del-sync-files", Kind::Bool, "no"),
@@ -266,31 +266,168 @@ static DIRECTIVES: &[Directive] = &[
     },
 ];
 
-/// `client-output-buffer-limit <class> <hard> <soft> <seconds> ...`: Redis's
-/// syntax; the normal class must stay unlimited until limits are enforced.
-fn check_output_limits(value: &[u8]) -> Result<(), String> {
-    let words: Vec<&[u8]> = value.split(|&c| c == b' ').filter(|w| !w.is_empty()).collect();
-    if words.is_empty() || !words.len().is_multiple_of(4) {
-        return Err("Wrong number of arguments in buffer limit configuration.".into());
+// ---- client-output-buffer-limit ----------------------------------------------------
+
+/// The client classes output buffer limits apply to (Redis's
+/// `CLIENT_TYPE_*` up to `CLIENT_TYPE_OBUF_COUNT`), in CONFIG GET order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClientClass {
+    Normal = 0,
+    /// Replicas; loopkv has none, the class only exists in the syntax.
+    Replica = 1,
+    /// Clients with at least one subscription.
+    Pubsub = 2,
+}
+
+/// Class names as CONFIG GET writes them.
+const CLASS_NAMES: [&str; 3] = ["normal", "slave", "pubsub"];
+
+/// The limits of one client class (Redis's `clientBufferLimitsConfig`).
+/// A zero byte count means no limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct OutputLimit {
+    /// Output at or above this closes the client at once.
+    pub hard: u64,
+    /// Output at or above this for more than `soft_secs` seconds in a row
+    /// closes the client.
+    pub soft: u64,
+    pub soft_secs: i64,
+}
+
+/// `client-output-buffer-limit`, one entry per `ClientClass`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct OutputLimits(pub [OutputLimit; 3]);
+
+impl OutputLimits {
+    pub fn class(&self, class: ClientClass) -> &OutputLimit {
+        &self.0[class as usize]
     }
-    for group in words.chunks(4) {
-        let class = group[0].to_ascii_lowercase();
-        if !matches!(class.as_slice(), b"normal" | b"replica" | b"slave" | b"pubsub") {
-            return Err("Invalid client class specified in buffer limit configuration.".into());
+
+    /// Reads the canonical text (`normal 0 0 0 slave ... pubsub ...`).
+    fn parse(text: &[u8]) -> OutputLimits {
+        let mut limits = OutputLimits::default();
+        let words: Vec<&[u8]> = text.split(|&c| c == b' ').collect();
+        for group in words.chunks_exact(4) {
+            let Some(class) = CLASS_NAMES.iter().position(|n| n.as_bytes() == group[0]) else {
+                continue;
+            };
+            let number = |w: &[u8]| std::str::from_utf8(w).ok().and_then(|t| t.parse().ok());
+            limits.0[class] = OutputLimit {
+                hard: number(group[1]).unwrap_or(0),
+                soft: number(group[2]).unwrap_or(0),
+                soft_secs: number(group[3]).map_or(0, |n: u64| n as i64),
+            };
         }
-        let limits: Option<Vec<i64>> = group[1..3].iter().map(|w| parse_memory(w)).collect();
-        let seconds = crate::util::number::parse_i64(group[3]).filter(|&n| n >= 0);
-        let (Some(limits), Some(seconds)) = (limits, seconds) else {
-            return Err("Error in hard, soft or soft_seconds setting in buffer limit configuration.".into());
-        };
-        if class == b"normal" && (limits[0] != 0 || limits[1] != 0 || seconds != 0) {
-            return Err(
-                "output buffer limits for normal clients are not supported yet by loopkv (accepted: normal 0 0 0)"
-                    .into(),
-            );
-        }
+        limits
     }
-    Ok(())
+
+    /// Applies `args` as Redis's `updateClientOutputBufferLimit`: groups of
+    /// class, hard, soft (memory values) and soft seconds; every group is
+    /// checked before any class changes, and classes not named keep their
+    /// limits.
+    fn updated(self, args: &[Vec<u8>]) -> Result<OutputLimits, ConfigError> {
+        if !args.len().is_multiple_of(4) {
+            return Err(err("Wrong number of arguments in buffer limit configuration."));
+        }
+        let mut next = self;
+        for group in args.chunks(4) {
+            let class = match group[0].to_ascii_lowercase().as_slice() {
+                b"normal" => ClientClass::Normal,
+                b"slave" | b"replica" => ClientClass::Replica,
+                b"pubsub" => ClientClass::Pubsub,
+                _ => return Err(err("Invalid client class specified in buffer limit configuration.")),
+            };
+            let hard = parse_memory(&group[1]);
+            let soft = parse_memory(&group[2]);
+            let (Some(hard), Some(soft), Some(soft_secs)) = (hard, soft, soft_seconds(&group[3])) else {
+                return Err(err(
+                    "Error in hard, soft or soft_seconds setting in buffer limit configuration.",
+                ));
+            };
+            next.0[class as usize] = OutputLimit {
+                hard: hard as u64,
+                soft: soft as u64,
+                soft_secs,
+            };
+        }
+        Ok(next)
+    }
+
+    /// The canonical text, as CONFIG GET shows it.
+    fn to_text(self) -> Vec<u8> {
+        let groups: Vec<String> = self
+            .0
+            .iter()
+            .zip(CLASS_NAMES)
+            .map(|(l, name)| format!("{name} {} {} {}", l.hard, l.soft, l.soft_secs))
+            .collect();
+        groups.join(" ").into_bytes()
+    }
+
+    /// CONFIG REWRITE's lines, one per class (`replica` rather than
+    /// `slave`, sizes in gb/mb/kb when exact), each with whether it differs
+    /// from the default.
+    fn rewrite_lines(&self, name: &str) -> Vec<(Vec<u8>, bool)> {
+        let defaults = OutputLimits::parse(DEFAULT_OUTPUT_LIMITS.as_bytes());
+        self.0
+            .iter()
+            .zip(defaults.0)
+            .zip(["normal", "replica", "pubsub"])
+            .map(|((l, default), class)| {
+                let line = format!(
+                    "{name} {class} {} {} {}\n",
+                    format_memory(l.hard),
+                    format_memory(l.soft),
+                    l.soft_secs
+                );
+                (line.into_bytes(), *l != default)
+            })
+            .collect()
+    }
+}
+
+/// Redis's default `client-output-buffer-limit`.
+const DEFAULT_OUTPUT_LIMITS: &str = "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60";
+
+/// The soft-seconds field, read as Redis does: C's `strtoll` (leading
+/// white space, a sign, digits, saturating; the empty string is 0) stored
+/// into an `int`, then refused if negative.
+fn soft_seconds(text: &[u8]) -> Option<i64> {
+    let start = text
+        .iter()
+        .position(|c| !b" \t\n\x0b\x0c\r".contains(c))
+        .unwrap_or(text.len());
+    let rest = &text[start..];
+    let (negative, digits) = match rest.first() {
+        Some(b'-') => (true, &rest[1..]),
+        Some(b'+') => (false, &rest[1..]),
+        _ => (false, rest),
+    };
+    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+        // No digits: strtoll stops at the start, accepted only if empty.
+        return text.is_empty().then_some(0);
+    }
+    let magnitude = digits.iter().fold(0i128, |acc, &d| {
+        (acc * 10 + (d - b'0') as i128).min(i64::MAX as i128 + 1)
+    });
+    let value = if negative {
+        (-magnitude).max(i64::MIN as i128) as i64
+    } else {
+        magnitude.min(i64::MAX as i128) as i64
+    };
+    let stored = value as i32;
+    (stored >= 0).then_some(stored as i64)
+}
+
+/// Redis's `rewriteConfigFormatMemory`: the largest of gb, mb, kb that
+/// divides the size exactly (read as a `long long`, as Redis does).
+fn format_memory(bytes: u64) -> String {
+    const UNITS: [(i64, &str); 3] = [(1 << 30, "gb"), (1 << 20, "mb"), (1 << 10, "kb")];
+    let bytes = bytes as i64;
+    match UNITS.iter().find(|(size, _)| bytes != 0 && bytes % size == 0) {
+        Some((size, unit)) => format!("{}{unit}", bytes / size),
+        None => bytes.to_string(),
+    }
 }
 
 /// Where `debug` and similar commands may be used from.
@@ -346,6 +483,8 @@ pub struct Config {
     pub slowlog_max_len: usize,
     pub latency_threshold_ms: u64,
     pub active_expire_effort: usize,
+    /// Keys the client-side caching table may hold (0: no limit).
+    pub tracking_table_max_keys: usize,
     pub lazyfree_user_del: bool,
     pub lazyfree_user_flush: bool,
     /// Set when `maxmemory-policy` is an LFU policy.
@@ -354,6 +493,8 @@ pub struct Config {
     /// CONFIG GET shows them.
     pub notify_flags: u32,
     notify_display: Vec<u8>,
+    /// `client-output-buffer-limit` per client class.
+    pub client_output_limits: OutputLimits,
 }
 
 impl Default for Config {
@@ -378,11 +519,13 @@ impl Default for Config {
             slowlog_max_len: 128,
             latency_threshold_ms: 0,
             active_expire_effort: 1,
+            tracking_table_max_keys: 1_000_000,
             lazyfree_user_del: false,
             lazyfree_user_flush: false,
             lfu: None,
             notify_flags: 0,
             notify_display: Vec::new(),
+            client_output_limits: OutputLimits::default(),
         };
         config.refresh();
         config
@@ -442,10 +585,13 @@ fn supported(d: &Directive, value: &[u8]) -> Result<(), ConfigError> {
     Ok(())
 }
 
-/// Checks `args` against directive `d` and returns the canonical value.
-fn canonical(d: &Directive, args: &[Vec<u8>]) -> Result<Vec<u8>, ConfigError> {
+/// Checks `args` against directive `d` and returns the canonical value;
+/// `current` is the value it replaces (client-output-buffer-limit keeps
+/// the classes `args` do not name).
+fn canonical(d: &Directive, args: &[Vec<u8>], current: &[u8]) -> Result<Vec<u8>, ConfigError> {
     let value = match d.kind {
         Kind::Words => args.join(&b' '),
+        Kind::OutputLimits => OutputLimits::parse(current).updated(args)?.to_text(),
         _ if args.len() != 1 => return Err(err("wrong number of arguments")),
         Kind::Bool => match args[0].to_ascii_lowercase().as_slice() {
             b"yes" => b"yes".to_vec(),
@@ -510,7 +656,18 @@ impl Config {
         let Some(i) = find(name) else {
             return Err(err("Bad directive or wrong number of arguments"));
         };
-        self.values[i] = canonical(&DIRECTIVES[i], args)?;
+        let d = &DIRECTIVES[i];
+        // As Redis loads a multi-argument directive: one non-empty
+        // argument is split again (`--client-output-buffer-limit "a b c d"`).
+        let split;
+        let args = match (d.kind, args) {
+            (Kind::OutputLimits, [one]) if !one.is_empty() => {
+                split = split_args(one).unwrap_or_default();
+                split.as_slice()
+            }
+            _ => args,
+        };
+        self.values[i] = canonical(d, args, &self.values[i])?;
         self.origins[i] = at;
         self.refresh();
         Ok(())
@@ -528,9 +685,13 @@ impl Config {
         }
         let args: Vec<Vec<u8>> = match d.kind {
             Kind::Words => split_args(value).ok_or_else(|| err("unbalanced quotes"))?,
+            // Redis splits this one on single spaces (`sdssplitlen`), so
+            // an empty value names no class and changes nothing.
+            Kind::OutputLimits if value.is_empty() => Vec::new(),
+            Kind::OutputLimits => value.split(|&c| c == b' ').map(<[u8]>::to_vec).collect(),
             _ => vec![value.to_vec()],
         };
-        let value = canonical(d, &args)?;
+        let value = canonical(d, &args, &self.values[i])?;
         supported(d, &value)?;
         self.values[i] = value;
         self.refresh();
@@ -619,6 +780,7 @@ impl Config {
         self.slowlog_max_len = self.int("slowlog-max-len") as usize;
         self.latency_threshold_ms = self.int("latency-monitor-threshold") as u64;
         self.active_expire_effort = self.int("active-expire-effort") as usize;
+        self.tracking_table_max_keys = usize::try_from(self.int("tracking-table-max-keys")).unwrap_or(usize::MAX);
         self.lazyfree_user_del = self.value("lazyfree-lazy-user-del") == b"yes";
         self.lazyfree_user_flush = self.value("lazyfree-lazy-user-flush") == b"yes";
         self.lfu = self
@@ -630,6 +792,7 @@ impl Config {
             });
         self.notify_flags = crate::command::notify::parse_classes(self.value("notify-keyspace-events")).unwrap_or(0);
         self.notify_display = crate::command::notify::classes_string(self.notify_flags).into_bytes();
+        self.client_output_limits = OutputLimits::parse(self.value("client-output-buffer-limit"));
     }
 
     pub fn loglevel(&self) -> log::LevelFilter {
@@ -700,17 +863,20 @@ impl Config {
             return Err("The server is running without a config file".into());
         };
         let old = std::fs::read(path).unwrap_or_default();
-        let mut written = vec![false; DIRECTIVES.len()];
+        // Lines written so far per directive: the n-th old line of a
+        // directive becomes its n-th new line, or goes if it has no more.
+        let mut written = vec![0; DIRECTIVES.len()];
         let mut out = Vec::new();
         for raw in old.split(|&c| c == b'\n') {
             let line = raw.trim_ascii();
             let name = split_args(line).and_then(|w| w.first().cloned());
             match name.and_then(|n| find(&n)).filter(|_| !line.starts_with(b"#")) {
-                Some(i) if !written[i] => {
-                    written[i] = true;
-                    self.write_line(&mut out, i);
+                Some(i) => {
+                    if let Some((text, _)) = self.rewrite_lines(i).get(written[i]) {
+                        out.extend_from_slice(text);
+                    }
+                    written[i] += 1;
                 }
-                Some(_) => {}
                 None => {
                     out.extend_from_slice(raw);
                     out.push(b'\n');
@@ -720,12 +886,27 @@ impl Config {
         while out.ends_with(b"\n\n") {
             out.pop();
         }
-        for (i, d) in DIRECTIVES.iter().enumerate() {
-            if !written[i] && self.values[i] != d.default.as_bytes() {
-                self.write_line(&mut out, i);
+        for (i, &done) in written.iter().enumerate() {
+            for (text, changed) in self.rewrite_lines(i).into_iter().skip(done) {
+                if changed {
+                    out.extend_from_slice(&text);
+                }
             }
         }
         std::fs::write(path, out).map_err(|e| format!("Rewriting config file: {e}"))
+    }
+
+    /// The lines CONFIG REWRITE writes for directive `i`, each with whether
+    /// it differs from the default (a line that does not is only written
+    /// in place of an existing one).
+    fn rewrite_lines(&self, i: usize) -> Vec<(Vec<u8>, bool)> {
+        let d = &DIRECTIVES[i];
+        if let Kind::OutputLimits = d.kind {
+            return self.client_output_limits.rewrite_lines(d.name);
+        }
+        let mut line = Vec::new();
+        self.write_line(&mut line, i);
+        vec![(line, self.values[i] != d.default.as_bytes())]
     }
 
     fn write_line(&self, out: &mut Vec<u8>, i: usize) {
@@ -838,6 +1019,55 @@ mod tests {
         let e = c.check_supported().unwrap_err();
         assert!(e.reason.contains("'save 900 1' is not supported yet"), "{}", e.reason);
         c.load_text(b"save \"\"\nappendonly no\n", "f.conf", 0).unwrap();
+    }
+
+    #[test]
+    fn output_limits() {
+        let mut c = Config::default();
+        let pubsub = c.client_output_limits.class(ClientClass::Pubsub);
+        assert_eq!((pubsub.hard, pubsub.soft, pubsub.soft_secs), (32 << 20, 8 << 20, 60));
+        // A partial value keeps the other classes; memory units are read.
+        c.set(b"client-output-buffer-limit", b"normal 1mb 2k 5").unwrap();
+        assert_eq!(
+            c.value("client-output-buffer-limit"),
+            b"normal 1048576 2000 5 slave 268435456 67108864 60 pubsub 33554432 8388608 60"
+        );
+        let normal = c.client_output_limits.class(ClientClass::Normal);
+        assert_eq!((normal.hard, normal.soft, normal.soft_secs), (1 << 20, 2000, 5));
+        // File lines accumulate; one argument is split again.
+        c.apply(b"client-output-buffer-limit", &[b"replica 1gb 0 0".to_vec()])
+            .unwrap();
+        c.apply(
+            b"client-output-buffer-limit",
+            &[b"pubsub".to_vec(), b"0".to_vec(), b"0".to_vec(), b"0".to_vec()],
+        )
+        .unwrap();
+        assert_eq!(
+            c.value("client-output-buffer-limit"),
+            b"normal 1048576 2000 5 slave 1073741824 0 0 pubsub 0 0 0"
+        );
+        let e = c
+            .set(b"client-output-buffer-limit", b"normal 1 1 1 master 1 1 1")
+            .unwrap_err();
+        assert_eq!(
+            e.message,
+            "Invalid client class specified in buffer limit configuration."
+        );
+        assert_eq!(
+            c.value("client-output-buffer-limit"),
+            b"normal 1048576 2000 5 slave 1073741824 0 0 pubsub 0 0 0"
+        );
+        assert_eq!(soft_seconds(b""), Some(0));
+        assert_eq!(soft_seconds(b" +7"), Some(7));
+        assert_eq!(soft_seconds(b"7 "), None);
+        assert_eq!(soft_seconds(b"-1"), None);
+        assert_eq!(soft_seconds(b"4294967296"), Some(0));
+        assert_eq!(soft_seconds(b"2147483648"), None);
+        assert_eq!(soft_seconds(b"-99999999999999999999"), Some(0));
+        assert_eq!(format_memory(0), "0");
+        assert_eq!(format_memory(3 << 30), "3gb");
+        assert_eq!(format_memory(1025), "1025");
+        assert_eq!(format_memory(u64::MAX), "-1");
     }
 
     #[test]

@@ -9,7 +9,7 @@ use std::borrow::Cow;
 
 use super::table::flags::*;
 use super::table::{CommandDef, KEY1, c};
-use super::{Args, Ctx, Replied, arg_i64};
+use super::{Args, Ctx, Replied, arg_i64, notify};
 use crate::db::{Encoding, Kind, Value};
 use crate::resp::reply::Reply;
 use crate::util::number::parse_i64;
@@ -166,6 +166,7 @@ fn setbit_generic(ctx: &mut Ctx, args: &Args) -> Result<(), Replied> {
         old
     });
     if dirty || old != on {
+        ctx.notify(notify::STRING, "setbit", &args[1]);
         ctx.dirty(1);
     }
     ctx.reply.int(old as i64);
@@ -243,9 +244,15 @@ pub fn bitop(ctx: &mut Ctx, args: &Args) {
     let now = ctx.now;
     let target = &args[2];
     if !result.is_empty() {
+        // Redis's `setKey`: an expired target goes first (`expired`), so
+        // the store creates it anew (`new`).
+        ctx.lookup_write(target);
         ctx.db().set(target, &result, Encoding::Raw, false, now);
+        ctx.notify(notify::STRING, "set", target);
         ctx.dirty(1);
-    } else if ctx.db().delete(target, now) {
+    } else if ctx.db_delete(target) {
+        // Redis's `dbDelete`: a target whose TTL passed is deleted too.
+        ctx.notify(notify::GENERIC, "del", target);
         ctx.dirty(1);
     }
     ctx.reply.int(result.len() as i64);
@@ -665,7 +672,10 @@ fn bitfield_generic(ctx: &mut Ctx, args: &Args, read_only: bool) -> Result<(), R
         }
         changes
     });
-    ctx.dirty(changes);
+    if changes > 0 {
+        ctx.notify(notify::STRING, "setbit", &args[1]);
+        ctx.dirty(changes);
+    }
     Ok(())
 }
 

@@ -49,6 +49,7 @@ pub fn quit(ctx: &mut Ctx, _args: &Args) {
 /// `RESET`: back to a fresh connection's state (Redis's
 /// `clearClientConnectionState`).
 pub fn reset(ctx: &mut Ctx, _args: &Args) {
+    super::tracking::reset(ctx);
     super::pubsub::unsubscribe_all(ctx);
     super::transaction::reset(ctx);
     // Leaves monitor mode too (Redis's clearClientConnectionState).
@@ -64,6 +65,7 @@ pub fn reset(ctx: &mut Ctx, _args: &Args) {
     c.reply_mode = ReplyMode::On;
     c.no_evict = false;
     c.no_touch = false;
+    c.monitor = false;
     ctx.reply.simple(b"RESET");
 }
 
@@ -350,82 +352,139 @@ pub fn client_list(ctx: &mut Ctx, args: &Args) {
     ctx.reply.verbatim(b"txt", text.as_bytes());
 }
 
-/// `CLIENT KILL ip:port` or `CLIENT KILL <filter> <value> ...`
-pub fn client_kill(ctx: &mut Ctx, args: &Args) {
-    let old_form = args.len() == 3;
-    let mut addr: Option<&[u8]> = None;
-    let mut laddr: Option<&[u8]> = None;
-    let mut id: Option<u64> = None;
-    let mut user: Option<&[u8]> = None;
-    let mut kind: Option<ClientType> = None;
-    let mut skipme = true;
-    if old_form {
-        addr = Some(args.get(2));
-        skipme = false;
-    } else {
-        if !args.len().is_multiple_of(2) {
+/// Appends `arg` to `msg` as Redis's `%s` would: up to its first NUL byte.
+fn push_c_string(msg: &mut Vec<u8>, arg: &[u8]) {
+    msg.extend(arg.iter().take_while(|&&b| b != 0));
+}
+
+/// What CLIENT KILL's filters ask for; every given filter must match.
+struct KillFilter<'a> {
+    addr: Option<&'a [u8]>,
+    laddr: Option<&'a [u8]>,
+    id: Option<u64>,
+    kind: Option<ClientType>,
+    /// At least this many seconds old (MAXAGE, Redis 7.4).
+    max_age: Option<u64>,
+    /// Leave the calling client alone.
+    skipme: bool,
+}
+
+impl KillFilter<'_> {
+    /// Redis's `clientMatchesFilter`. `USER default` matches every client:
+    /// it is the only user. Ages are whole seconds of connection and
+    /// current time, as Redis's `ctime`.
+    fn matches(&self, c: &Client, is_me: bool, now_ms: u64) -> bool {
+        self.addr.is_none_or(|a| a == c.addr.to_string().as_bytes())
+            && self.laddr.is_none_or(|a| a == c.laddr.to_string().as_bytes())
+            && self.kind.is_none_or(|k| k.matches(c))
+            && self.id.is_none_or(|i| i == c.id)
+            && !(self.skipme && is_me)
+            && self
+                .max_age
+                .is_none_or(|max| (now_ms / 1000).saturating_sub(c.created_ms / 1000) >= max)
+    }
+}
+
+/// Parses CLIENT KILL's `<filter> <value>` pairs from argument 2 on, as
+/// Redis does: one at a time, so the first bad one is the error replied.
+fn kill_filter<'a>(ctx: &mut Ctx, args: &Args<'a>) -> Option<KillFilter<'a>> {
+    let mut filter = KillFilter {
+        addr: None,
+        laddr: None,
+        id: None,
+        kind: None,
+        max_age: None,
+        skipme: true,
+    };
+    let mut i = 2;
+    while i < args.len() {
+        if i + 1 >= args.len() {
             ctx.reply.syntax_error();
-            return;
+            return None;
         }
-        let mut i = 2;
-        while i + 1 < args.len() {
-            let v = args.get(i + 1);
-            if args.is(i, "id") {
-                match crate::util::number::parse_i64(v).filter(|&n| n > 0) {
-                    Some(n) => id = Some(n as u64),
-                    None => {
-                        ctx.reply.error(b"ERR client-id should be greater than 0");
-                        return;
-                    }
-                }
-            } else if args.is(i, "type") {
-                if let Some(k) = ClientType::parse(v) {
-                    kind = Some(k);
-                } else {
-                    ctx.reply
-                        .error_fmt(format_args!("ERR Unknown client type '{}'", String::from_utf8_lossy(v)));
-                    return;
-                }
-            } else if args.is(i, "addr") {
-                addr = Some(v);
-            } else if args.is(i, "laddr") {
-                laddr = Some(v);
-            } else if args.is(i, "user") {
-                if v != b"default" {
-                    ctx.reply
-                        .error_fmt(format_args!("ERR No such user '{}'", String::from_utf8_lossy(v)));
-                    return;
-                }
-                user = Some(v);
-            } else if args.is(i, "skipme") {
-                if v.eq_ignore_ascii_case(b"yes") {
-                    skipme = true;
-                } else if v.eq_ignore_ascii_case(b"no") {
-                    skipme = false;
-                } else {
-                    ctx.reply.syntax_error();
-                    return;
-                }
+        let v = args.get(i + 1);
+        if args.is(i, "id") {
+            let Some(id) = crate::util::number::parse_i64(v).filter(|&n| n > 0) else {
+                ctx.reply.error(b"ERR client-id should be greater than 0");
+                return None;
+            };
+            filter.id = Some(id as u64);
+        } else if args.is(i, "type") {
+            let Some(kind) = ClientType::parse(v) else {
+                let mut msg = b"ERR Unknown client type '".to_vec();
+                push_c_string(&mut msg, v);
+                msg.push(b'\'');
+                ctx.reply.error(&msg);
+                return None;
+            };
+            filter.kind = Some(kind);
+        } else if args.is(i, "addr") {
+            filter.addr = Some(v);
+        } else if args.is(i, "laddr") {
+            filter.laddr = Some(v);
+        } else if args.is(i, "user") {
+            if v != b"default" {
+                let mut msg = b"ERR No such user '".to_vec();
+                push_c_string(&mut msg, v);
+                msg.push(b'\'');
+                ctx.reply.error(&msg);
+                return None;
+            }
+        } else if args.is(i, "skipme") {
+            if v.eq_ignore_ascii_case(b"yes") {
+                filter.skipme = true;
+            } else if v.eq_ignore_ascii_case(b"no") {
+                filter.skipme = false;
             } else {
                 ctx.reply.syntax_error();
-                return;
+                return None;
             }
-            i += 2;
+        } else if args.is(i, "maxage") {
+            let Some(age) = crate::util::number::parse_i64(v) else {
+                ctx.reply.error(b"ERR maxage is not an integer or out of range");
+                return None;
+            };
+            if age <= 0 {
+                ctx.reply.error(b"ERR maxage should be greater than 0");
+                return None;
+            }
+            filter.max_age = Some(age as u64);
+        } else {
+            ctx.reply.syntax_error();
+            return None;
         }
+        i += 2;
     }
-    let _ = user;
-    let me = ctx.me;
-    let mut killed = Vec::new();
-    for (token, c) in ctx.clients.iter() {
-        let matches = kind.is_none_or(|k| k.matches(c))
-            && addr.is_none_or(|a| a == c.addr.to_string().as_bytes())
-            && laddr.is_none_or(|a| a == c.laddr.to_string().as_bytes())
-            && id.is_none_or(|i| i == c.id)
-            && !(skipme && token == me);
-        if matches {
-            killed.push(token);
+    Some(filter)
+}
+
+/// `CLIENT KILL ip:port` or `CLIENT KILL <filter> <value> ...` with the
+/// filters ID, TYPE, ADDR, LADDR, USER, SKIPME and MAXAGE.
+pub fn client_kill(ctx: &mut Ctx, args: &Args) {
+    let old_form = args.len() == 3;
+    let filter = if old_form {
+        // The old form may kill the caller itself.
+        KillFilter {
+            addr: Some(args.get(2)),
+            laddr: None,
+            id: None,
+            kind: None,
+            max_age: None,
+            skipme: false,
         }
-    }
+    } else {
+        match kill_filter(ctx, args) {
+            Some(f) => f,
+            None => return,
+        }
+    };
+    let (me, now) = (ctx.me, ctx.now);
+    let killed: Vec<usize> = ctx
+        .clients
+        .iter()
+        .filter(|&(token, c)| filter.matches(c, token == me, now))
+        .map(|(token, _)| token)
+        .collect();
     for &t in &killed {
         if t == me {
             ctx.clients[t].close_after_reply = true;
@@ -561,14 +620,6 @@ pub fn client_no_touch(ctx: &mut Ctx, args: &Args) {
     }
 }
 
-/// `CLIENT CACHING YES|NO`: only meaningful with tracking, which is not
-/// built yet, so it answers as Redis does for a client not tracking.
-pub fn client_caching(ctx: &mut Ctx, _args: &Args) {
-    ctx.reply.error(
-        b"ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled",
-    );
-}
-
 /// `CLIENT HELP`
 pub fn client_help(ctx: &mut Ctx, _args: &Args) {
     super::server::reply_help(
@@ -577,6 +628,8 @@ pub fn client_help(ctx: &mut Ctx, _args: &Args) {
         &[
             "CACHING (YES|NO)",
             "    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.",
+            "GETREDIR",
+            "    Return the client ID we are redirecting to when tracking is enabled.",
             "GETNAME",
             "    Return the name of the current connection.",
             "ID",
@@ -617,6 +670,11 @@ pub fn client_help(ctx: &mut Ctx, _args: &Args) {
             "    Assign the name <name> to the current connection.",
             "UNBLOCK <clientid> [TIMEOUT|ERROR]",
             "    Unblock the specified blocked client.",
+            "TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]",
+            "         [OPTIN] [OPTOUT] [NOLOOP]",
+            "    Control server assisted client side caching.",
+            "TRACKINGINFO",
+            "    Report tracking status for the current connection.",
             "SETINFO <option> <value>",
             "    Set client meta attr. Options are:",
             "    * LIB-NAME: the client lib name.",

@@ -1075,6 +1075,19 @@ static CLIENT_GETNAME: Doc = Doc {
 };
 
 #[rustfmt::skip]
+static CLIENT_GETREDIR: Doc = Doc {
+    name: "client|getredir",
+    summary: "Get tracking notifications redirection client ID if any",
+    since: "6.0.0",
+    group: "connection",
+    complexity: Some("O(1)"),
+    arity: 2,
+    flags: &["noscript", "loading", "stale"],
+    acl_categories: &["@slow", "@connection"],
+    ..Doc::EMPTY
+};
+
+#[rustfmt::skip]
 static CLIENT_HELP: Doc = Doc {
     name: "client|help",
     summary: "Show helpful text about the different subcommands",
@@ -1303,6 +1316,44 @@ static CLIENT_SETNAME: Doc = Doc {
 };
 
 #[rustfmt::skip]
+static CLIENT_TRACKING: Doc = Doc {
+    name: "client|tracking",
+    summary: "Enable or disable server assisted client side caching support",
+    since: "6.0.0",
+    group: "connection",
+    complexity: Some("O(1). Some options may introduce additional complexity."),
+    arity: -3,
+    flags: &["noscript", "loading", "stale"],
+    acl_categories: &["@slow", "@connection"],
+    arguments: &[
+        oneof("status").args(&[
+            pure_token("on").token("ON"),
+            pure_token("off").token("OFF"),
+        ]),
+        integer("client-id").token("REDIRECT").optional(),
+        string("prefix").token("PREFIX").optional().multiple().multiple_token(),
+        pure_token("bcast").token("BCAST").optional(),
+        pure_token("optin").token("OPTIN").optional(),
+        pure_token("optout").token("OPTOUT").optional(),
+        pure_token("noloop").token("NOLOOP").optional(),
+    ],
+    ..Doc::EMPTY
+};
+
+#[rustfmt::skip]
+static CLIENT_TRACKINGINFO: Doc = Doc {
+    name: "client|trackinginfo",
+    summary: "Return information about server assisted client side caching for the current connection",
+    since: "6.2.0",
+    group: "connection",
+    complexity: Some("O(1)"),
+    arity: 2,
+    flags: &["noscript", "loading", "stale"],
+    acl_categories: &["@slow", "@connection"],
+    ..Doc::EMPTY
+};
+
+#[rustfmt::skip]
 static CLIENT_UNBLOCK: Doc = Doc {
     name: "client|unblock",
     summary: "Unblock a client blocked in a blocking command from a different connection",
@@ -1345,7 +1396,7 @@ static CLIENT: Doc = Doc {
     arity: -2,
     flags: &[],
     acl_categories: &["@slow"],
-    subcommands: &[&CLIENT_CACHING, &CLIENT_GETNAME, &CLIENT_HELP, &CLIENT_ID, &CLIENT_INFO, &CLIENT_KILL, &CLIENT_LIST, &CLIENT_NO_EVICT, &CLIENT_NO_TOUCH, &CLIENT_PAUSE, &CLIENT_REPLY, &CLIENT_SETINFO, &CLIENT_SETNAME, &CLIENT_UNBLOCK, &CLIENT_UNPAUSE],
+    subcommands: &[&CLIENT_CACHING, &CLIENT_GETNAME, &CLIENT_GETREDIR, &CLIENT_HELP, &CLIENT_ID, &CLIENT_INFO, &CLIENT_KILL, &CLIENT_LIST, &CLIENT_NO_EVICT, &CLIENT_NO_TOUCH, &CLIENT_PAUSE, &CLIENT_REPLY, &CLIENT_SETINFO, &CLIENT_SETNAME, &CLIENT_TRACKING, &CLIENT_TRACKINGINFO, &CLIENT_UNBLOCK, &CLIENT_UNPAUSE],
     ..Doc::EMPTY
 };
 

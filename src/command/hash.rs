@@ -5,7 +5,7 @@
 
 use super::keys::{ScanOpts, parse_scan_opts};
 use super::table::{CommandDef, KEY1, c, flags::*};
-use super::{Args, Ctx, arg_i64};
+use super::{Args, Ctx, arg_i64, notify};
 use crate::db::hash::{Hash, Limits};
 use crate::db::{Db, Kind, Obj};
 use crate::server::state::Rng;
@@ -92,16 +92,19 @@ fn reply_empty_array(ctx: &mut Ctx) {
 
 // ---- HSET family --------------------------------------------------------------------------
 
-/// Sets the field/value pairs of `args[2..]`; returns how many fields were
-/// new, or `None` after an error reply.
-fn hset_generic(ctx: &mut Ctx, args: &Args) -> Option<i64> {
+/// Sets the field/value pairs of `args[2..]` and replies (HSET: how many
+/// fields were new; HMSET: OK). Redis publishes `hset` even when nothing
+/// changed.
+fn hset_generic(ctx: &mut Ctx, args: &Args, count_reply: bool) {
     if args.len() % 2 == 1 {
         let name = String::from_utf8_lossy(&args[0]).to_ascii_lowercase();
         ctx.reply
             .error_fmt(format_args!("ERR wrong number of arguments for '{name}' command"));
-        return None;
+        return;
     }
-    let id = lookup_or_create(ctx, &args[1]).ok()?;
+    let Ok(id) = lookup_or_create(ctx, &args[1]) else {
+        return;
+    };
     let limits = limits(ctx);
     let h = hash_mut(&mut ctx.st.dbs[ctx.db], id);
     h.try_conversion(args.iter().skip(2).map(<[u8]>::len), limits);
@@ -109,22 +112,23 @@ fn hset_generic(ctx: &mut Ctx, args: &Args) -> Option<i64> {
     for i in (2..args.len()).step_by(2) {
         created += h.set(&args[i], &args[i + 1], limits) as i64;
     }
+    if count_reply {
+        ctx.reply.int(created);
+    } else {
+        ctx.reply.ok();
+    }
+    ctx.notify(notify::HASH, "hset", &args[1]);
     ctx.dirty((args.len() as u64 - 2) / 2);
-    Some(created)
 }
 
 /// `HSET key field value [field value ...]`
 pub fn hset(ctx: &mut Ctx, args: &Args) {
-    if let Some(created) = hset_generic(ctx, args) {
-        ctx.reply.int(created);
-    }
+    hset_generic(ctx, args, true);
 }
 
 /// `HMSET key field value [field value ...]`
 pub fn hmset(ctx: &mut Ctx, args: &Args) {
-    if hset_generic(ctx, args).is_some() {
-        ctx.reply.ok();
-    }
+    hset_generic(ctx, args, false);
 }
 
 /// `HSETNX key field value`
@@ -140,8 +144,9 @@ pub fn hsetnx(ctx: &mut Ctx, args: &Args) {
     }
     h.try_conversion([args[2].len(), args[3].len()].into_iter(), limits);
     h.set(&args[2], &args[3], limits);
-    ctx.dirty(1);
     ctx.reply.int(1);
+    ctx.notify(notify::HASH, "hset", &args[1]);
+    ctx.dirty(1);
 }
 
 // ---- reads --------------------------------------------------------------------------------
@@ -257,8 +262,14 @@ pub fn hdel(ctx: &mut Ctx, args: &Args) {
             }
         }
     }
-    ctx.delete_if_empty(id);
-    ctx.dirty(deleted);
+    let removed = ctx.delete_if_empty(id);
+    if deleted > 0 {
+        ctx.notify(notify::HASH, "hdel", &args[1]);
+        if removed {
+            ctx.notify(notify::GENERIC, "del", &args[1]);
+        }
+        ctx.dirty(deleted);
+    }
     ctx.reply.int(deleted as i64);
 }
 
@@ -291,8 +302,9 @@ pub fn hincrby(ctx: &mut Ctx, args: &Args) {
     let mut digits = [0u8; 20];
     let len = crate::util::number::format_i64(&mut digits, sum);
     h.set(&args[2], &digits[..len], limits);
-    ctx.dirty(1);
     ctx.reply.int(sum);
+    ctx.notify(notify::HASH, "hincrby", &args[1]);
+    ctx.dirty(1);
 }
 
 /// `HINCRBYFLOAT key field increment`, in long-double arithmetic as Redis.
@@ -328,8 +340,9 @@ pub fn hincrbyfloat(ctx: &mut Ctx, args: &Args) {
     let mut text = Vec::with_capacity(32);
     sum.write_human(&mut text);
     h.set(&args[2], &text, limits);
-    ctx.dirty(1);
     ctx.reply.bulk(&text);
+    ctx.notify(notify::HASH, "hincrbyfloat", &args[1]);
+    ctx.dirty(1);
 }
 
 // ---- HRANDFIELD ------------------------------------------------------------------------------

@@ -9,9 +9,14 @@
 //! and `range_reply`, which writes an inclusive index range with Redis's
 //! negative-index rules. A blocking command that finds nothing blocks the
 //! client (`Ctx::block`); creating a list signals its waiters.
+//!
+//! Keyspace events are reported where `t_list.c` reports them, in its
+//! order: the push, pop or edit event, then `del` if the list emptied. A
+//! woken blocked client runs its command again, so its events follow the
+//! pusher's, as Redis serves blocked clients after the pushing command.
 
 use super::table::{CommandDef, KEY1, c, flags::*};
-use super::{Args, Ctx, arg_i64, arg_timeout};
+use super::{Args, Ctx, arg_i64, arg_timeout, notify};
 use crate::db::list::{End, List};
 use crate::db::{Kind, Obj};
 use crate::resp::reply::Reply;
@@ -116,9 +121,43 @@ fn reply_range(reply: &mut Reply, l: &List, start: usize, end: usize, reverse: b
     }
 }
 
+/// The event of a push at `end`.
+fn push_event(end: End) -> &'static str {
+    match end {
+        End::Head => "lpush",
+        End::Tail => "rpush",
+    }
+}
+
+/// The event of a pop from `end`.
+fn pop_event(end: End) -> &'static str {
+    match end {
+        End::Head => "lpop",
+        End::Tail => "rpop",
+    }
+}
+
+/// Deletes the list at `id` (stored under `key`) if it emptied, with the
+/// `del` event Redis reports then.
+fn delete_if_empty(ctx: &mut Ctx, id: u32, key: &[u8]) {
+    if ctx.delete_if_empty(id) {
+        ctx.notify(notify::GENERIC, "del", key);
+    }
+}
+
+/// After `n` elements were popped from `end` of the list at `id`: the pop
+/// event, the key deleted if it emptied, the dirty count (Redis's
+/// `listElementsRemoved`).
+fn elements_removed(ctx: &mut Ctx, id: u32, key: &[u8], end: End, n: usize) {
+    ctx.notify(notify::LIST, pop_event(end), key);
+    delete_if_empty(ctx, id, key);
+    ctx.dirty(n as u64);
+}
+
 /// Replies and removes up to `count` (>= 1) elements from `end` of the
-/// list at `id`, deleting the key if it empties. Elements come in pop order.
-fn pop_range(ctx: &mut Ctx, id: u32, end: End, count: usize) {
+/// list at `id` (`key`), deleting the key if it empties. Elements come in
+/// pop order.
+fn pop_range(ctx: &mut Ctx, id: u32, key: &[u8], end: End, count: usize) {
     let l = as_list(ctx.st.dbs[ctx.db].obj(id));
     let n = count.min(l.len());
     match end {
@@ -126,8 +165,7 @@ fn pop_range(ctx: &mut Ctx, id: u32, end: End, count: usize) {
         End::Tail => reply_range(ctx.reply, l, l.len() - n, l.len() - 1, true),
     }
     list_mut(ctx, id).remove_from(end, n);
-    ctx.dirty(n as u64);
-    ctx.delete_if_empty(id);
+    elements_removed(ctx, id, key, end, n);
 }
 
 /// Parses LEFT or RIGHT (`getListPositionFromObjectOrReply`).
@@ -175,6 +213,7 @@ fn push_generic(ctx: &mut Ctx, args: &Args, end: End, xx: bool) {
     let len = l.len();
     ctx.dirty(args.len() as u64 - 2);
     ctx.reply.int(len as i64);
+    ctx.notify(notify::LIST, push_event(end), key);
 }
 
 /// `LPUSH key element [element ...]`
@@ -229,12 +268,11 @@ fn pop_generic(ctx: &mut Ctx, args: &Args, end: End) {
     };
     match count {
         Some(0) => ctx.reply.array(0),
-        Some(n) => pop_range(ctx, id, end, n),
+        Some(n) => pop_range(ctx, id, &args[1], end, n),
         None => {
             let value = list_mut(ctx, id).pop(end).expect("stored lists are never empty");
             ctx.reply.bulk(&value);
-            ctx.dirty(1);
-            ctx.delete_if_empty(id);
+            elements_removed(ctx, id, &args[1], end, 1);
         }
     }
 }
@@ -259,7 +297,7 @@ fn mpop_generic(ctx: &mut Ctx, keys: &[&[u8]], end: End, count: usize) {
         if let Some(id) = found {
             ctx.reply.array(2);
             ctx.reply.bulk(key);
-            pop_range(ctx, id, end, count);
+            pop_range(ctx, id, key, end, count);
             return;
         }
     }
@@ -344,8 +382,7 @@ fn bpop_generic(ctx: &mut Ctx, args: &Args, end: End) {
                 ctx.reply.array(2);
                 ctx.reply.bulk(key);
                 ctx.reply.bulk(&value);
-                ctx.dirty(1);
-                ctx.delete_if_empty(id);
+                elements_removed(ctx, id, key, end, 1);
                 return;
             }
         }
@@ -549,8 +586,9 @@ pub fn lset(ctx: &mut Ctx, args: &Args) {
     match position(index, l.len()) {
         Some(i) => {
             l.set(i, &args[3]);
-            ctx.dirty(1);
             ctx.reply.ok();
+            ctx.notify(notify::LIST, "lset", &args[1]);
+            ctx.dirty(1);
         }
         None => ctx.reply.error(b"ERR index out of range"),
     }
@@ -575,6 +613,7 @@ pub fn linsert(ctx: &mut Ctx, args: &Args) {
         Some(i) => {
             l.insert(i + after as usize, &args[4]);
             let len = l.len();
+            ctx.notify(notify::LIST, "linsert", &args[1]);
             ctx.dirty(1);
             ctx.reply.int(len as i64);
         }
@@ -596,11 +635,15 @@ pub fn lrem(ctx: &mut Ctx, args: &Args) {
     let limit = usize::try_from(count.unsigned_abs()).unwrap_or(usize::MAX);
     let removed = list_mut(ctx, id).remove_matching(&args[3], limit, from);
     ctx.dirty(removed as u64);
-    ctx.delete_if_empty(id);
+    if removed > 0 {
+        ctx.notify(notify::LIST, "lrem", &args[1]);
+    }
+    delete_if_empty(ctx, id, &args[1]);
     ctx.reply.int(removed as i64);
 }
 
-/// `LTRIM key start stop`: keeps only `start..=stop`.
+/// `LTRIM key start stop`: keeps only `start..=stop`. The `ltrim` event
+/// comes even when nothing was trimmed, as in Redis.
 pub fn ltrim(ctx: &mut Ctx, args: &Args) {
     let Some(start) = arg_i64(ctx.reply, &args[2]) else {
         return;
@@ -620,8 +663,9 @@ pub fn ltrim(ctx: &mut Ctx, args: &Args) {
     };
     l.remove_from(End::Head, left);
     l.remove_from(End::Tail, right);
+    ctx.notify(notify::LIST, "ltrim", &args[1]);
+    delete_if_empty(ctx, id, &args[1]);
     ctx.dirty((left + right) as u64);
-    ctx.delete_if_empty(id);
     ctx.reply.ok();
 }
 
@@ -629,7 +673,8 @@ pub fn ltrim(ctx: &mut Ctx, args: &Args) {
 
 /// LMOVE/RPOPLPUSH: pops from `from` of `args[1]`, pushes at `to` of
 /// `args[2]` (created if absent) and replies the element; null if the
-/// source does not exist.
+/// source does not exist. Events in Redis's order: the push on the
+/// destination, then the pop on the source and its `del` if it emptied.
 fn move_generic(ctx: &mut Ctx, args: &Args, from: End, to: End) {
     let (src, dst) = (&args[1], &args[2]);
     let Ok(found) = ctx.lookup_typed_write(src, Kind::List) else {
@@ -642,9 +687,11 @@ fn move_generic(ctx: &mut Ctx, args: &Args, from: End, to: End) {
     let value = list_mut(ctx, src_id).pop(from).expect("stored lists are never empty");
     let dst_id = list_or_create(ctx, dst, dst_found);
     list_mut(ctx, dst_id).push(to, &value);
-    ctx.delete_if_empty(src_id);
-    ctx.dirty(1);
+    ctx.notify(notify::LIST, push_event(to), dst);
     ctx.reply.bulk(&value);
+    ctx.notify(notify::LIST, pop_event(from), src);
+    delete_if_empty(ctx, src_id, src);
+    ctx.dirty(1);
 }
 
 /// `LMOVE source destination LEFT|RIGHT LEFT|RIGHT`

@@ -18,6 +18,7 @@ pub mod set;
 pub mod sort;
 pub mod string;
 pub mod table;
+pub mod tracking;
 pub mod transaction;
 pub mod zset;
 
@@ -27,7 +28,7 @@ use std::time::Instant;
 use slab::Slab;
 
 use crate::client::{Client, ReplyMode};
-use crate::db::{Db, Kind};
+use crate::db::{Db, Kind, NOTE_NEW, Obj};
 use crate::resp::reply::Reply;
 use crate::server::State;
 use crate::server::state::SlowEntry;
@@ -169,6 +170,40 @@ impl Ctx<'_> {
         false
     }
 
+    /// Stores collection `obj` under `key`, replacing any value and its TTL
+    /// (Redis's `setKey`, for the *STORE commands): the key is looked up
+    /// for writing first (an expired one is deleted, an `expired` event);
+    /// a created key is a `new` event, a replaced one is not (Redis's
+    /// `dbOverwrite`). Returns the node and whether a live key was replaced.
+    pub fn set_key_obj(&mut self, key: &[u8], obj: Obj) -> (u32, bool) {
+        let existing = self.lookup_write(key);
+        let now = self.now;
+        let db = self.db();
+        let Some(old) = existing else {
+            return (db.add_obj(key, obj, now), false);
+        };
+        db.remove_id(old);
+        let mask = db.note_mask;
+        db.note_mask &= !NOTE_NEW;
+        let id = db.add_obj(key, obj, now);
+        db.note_mask = mask;
+        (id, true)
+    }
+
+    /// Deletes `key` as stored, even if its TTL has passed, with no
+    /// `expired` event (Redis's `dbDelete`, which the *STORE commands use
+    /// on an empty result). True if it was there.
+    pub fn db_delete(&mut self, key: &[u8]) -> bool {
+        let db = self.db();
+        match db.peek(key) {
+            Some(id) => {
+                db.remove_id(id);
+                true
+            }
+            None => false,
+        }
+    }
+
     /// Blocks the client on `keys` (BLPOP and friends): its command runs
     /// again when one of them is signalled ready, or it gets a null reply
     /// (`null_array`: `*-1` rather than `$-1` in RESP2) at `deadline` (ms,
@@ -284,8 +319,12 @@ pub fn execute(ctx: &mut Ctx, args: &Args, start: Instant) -> Instant {
                 ctx.reply.error(b"NOAUTH Authentication required.");
                 ctx.st.cmdstats[idx].rejected += 1;
                 transaction::flag_error(ctx);
-            } else if !pubsub::allowed(ctx, def, args) || transaction::queue(ctx, def, args) {
-                // Refused in subscribed mode, or queued inside MULTI.
+            } else if !pubsub::allowed(ctx, def, args)
+                || monitor::refused(ctx, def, idx)
+                || transaction::queue(ctx, def, args)
+            {
+                // Refused in subscribed mode or to a monitor, or queued
+                // inside MULTI.
             } else {
                 let dirty_before = ctx.st.dirty;
                 (def.handler)(ctx, args);
@@ -329,6 +368,9 @@ pub fn execute(ctx: &mut Ctx, args: &Args, start: Instant) -> Instant {
         ReplyMode::SkipNext => ReplyMode::Skip,
         mode => mode,
     };
+    if ctx.st.tracking.active() {
+        tracking::after_command(ctx, ran, args);
+    }
     end
 }
 

@@ -12,6 +12,10 @@
 //! pubsub messages are. A command is fed after it ran, so MONITOR itself is
 //! never seen; commands flagged `skip_monitor` or `admin` never are either,
 //! and passwords given to HELLO AUTH are shown as `(redacted)`.
+//!
+//! Redis marks a monitor as a replica, so it may not run commands that
+//! read or change the keyspace (`refused`), yet its output buffer limit
+//! is the normal class's.
 
 use super::table::{CommandDef, NOKEYS, c, flags::*};
 use super::{Args, Ctx, transaction};
@@ -38,10 +42,26 @@ fn monitor(ctx: &mut Ctx, _args: &Args) {
         return;
     }
     ctx.st.monitors.push(ctx.me);
+    ctx.client().monitor = true;
     ctx.reply.ok();
 }
 
-/// Client `token` is closing: it monitors no more.
+/// Redis's `processCommand` check for replicas, which monitors are too: a
+/// command that reads or may change the keyspace is refused (as a
+/// rejected call, failing a transaction being queued). Returns true if
+/// `def` was refused.
+pub fn refused(ctx: &mut Ctx, def: &CommandDef, idx: usize) -> bool {
+    if !ctx.clients[ctx.me].monitor || def.flags & (READONLY | WRITE | MAY_REPLICATE) == 0 {
+        return false;
+    }
+    ctx.reply.error(b"ERR Replica can't interact with the keyspace");
+    ctx.st.cmdstats[idx].rejected += 1;
+    transaction::flag_error(ctx);
+    true
+}
+
+/// Client `token` is closing (or RESET, which also clears its `monitor`
+/// flag): it monitors no more.
 pub fn on_close(st: &mut State, token: usize) {
     st.monitors.retain(|&t| t != token);
 }
@@ -146,8 +166,10 @@ pub fn quote_into(out: &mut Vec<u8>, s: &[u8]) {
 }
 
 /// Appends `line` to every monitor's output. A monitor that is closing or
-/// has CLIENT REPLY OFF/SKIP gets nothing, as Redis writes nothing to it.
+/// has CLIENT REPLY OFF/SKIP gets nothing, as Redis writes nothing to it;
+/// one whose output passes its limit is closed.
 fn broadcast(ctx: &mut Ctx, line: &[u8]) {
+    let now = ctx.now;
     let st = &mut *ctx.st;
     for &t in &st.monitors {
         if t == ctx.me {
@@ -165,6 +187,10 @@ fn broadcast(ctx: &mut Ctx, line: &[u8]) {
             st.woken.push(t);
         }
         c.reply.raw(line);
+        if c.close_on_output_limit(None, &st.config.client_output_limits, now, true) {
+            st.stats.client_obuf_limit_disconnections += 1;
+            st.kills.push(t);
+        }
     }
 }
 

@@ -10,8 +10,9 @@
 //! empties is removed. `on_close` and `unsubscribe_all` (RESET) keep it.
 //!
 //! A message for another client is appended to that client's reply buffer
-//! and its token pushed on `State::woken`, so the event loop writes it out;
-//! the publisher's own buffer is `ctx.reply`. A client with at least one
+//! and its token pushed on `State::woken`, so the event loop writes it out
+//! (or, if that passes the client's `client-output-buffer-limit`, closes
+//! it); the publisher's own buffer is `ctx.reply`. A client with at least one
 //! subscription is in subscribed mode: in RESP2, `allowed` then refuses
 //! every command but (P|S)SUBSCRIBE, (P|S)UNSUBSCRIBE, PING, QUIT, RESET.
 
@@ -21,6 +22,7 @@ use slab::Slab;
 use super::table::{CommandDef, KEY1, NOKEYS, c, flags::*};
 use super::{Args, Ctx};
 use crate::client::Client;
+use crate::config::OutputLimits;
 use crate::resp::reply::Reply;
 use crate::server::State;
 use crate::util::glob::string_match;
@@ -297,30 +299,45 @@ fn notify(reply: &mut Reply, kind: &[u8], name: Option<&[u8]>, count: usize) {
 
 /// Where published messages go: the publisher's own buffer, taken out of
 /// its slot while it runs, or another client's, which is then woken so the
-/// event loop writes it.
+/// event loop writes it, and closed if that passes its output buffer limit.
 struct Outbox<'a> {
     me: usize,
     own: Option<&'a mut Reply>,
     clients: &'a mut Slab<Client>,
     woken: &'a mut Vec<usize>,
+    limits: &'a OutputLimits,
+    /// Where clients that passed a limit are queued for closing, and
+    /// their count (INFO).
+    kills: &'a mut Vec<usize>,
+    limit_closed: &'a mut u64,
+    now_ms: u64,
 }
 
 impl Outbox<'_> {
-    /// The buffer of subscriber `token`; None if it is closing (Redis
-    /// writes nothing to such a client, yet counts it as a receiver).
-    fn to(&mut self, token: usize) -> Option<&mut Reply> {
+    /// Appends a message, written by `write`, to subscriber `token`'s
+    /// output. A closing client gets nothing (Redis writes nothing to such
+    /// a client, yet counts it as a receiver).
+    fn send(&mut self, token: usize, write: impl FnOnce(&mut Reply)) {
         if token == self.me {
-            return self.own.as_deref_mut();
+            // Checked against its limit once its command is done.
+            if let Some(own) = self.own.as_deref_mut() {
+                write(own);
+            }
+            return;
         }
-        let c = self.clients.get_mut(token)?;
+        let Some(c) = self.clients.get_mut(token) else { return };
         if c.close_asap {
-            return None;
+            return;
         }
         // A client with output pending is already scheduled for writing.
         if c.reply.pending() == 0 {
             self.woken.push(token);
         }
-        Some(&mut c.reply)
+        write(&mut c.reply);
+        if c.close_on_output_limit(None, self.limits, self.now_ms, true) {
+            self.kills.push(token);
+            *self.limit_closed += 1;
+        }
     }
 }
 
@@ -362,16 +379,20 @@ fn deliver(
         own,
         clients,
         woken: &mut st.woken,
+        limits: &st.config.client_output_limits,
+        kills: &mut st.kills,
+        limit_closed: &mut st.stats.client_obuf_limit_disconnections,
+        now_ms: crate::server::now_ms(),
     };
     let mut receivers = 0;
     if let Some(tokens) = st.pubsub.map(space).get(channel) {
         for &t in tokens {
-            if let Some(r) = out.to(t) {
+            out.send(t, |r| {
                 r.push(3);
                 r.bulk(space.message_word());
                 r.bulk(channel);
                 r.bulk(message);
-            }
+            });
         }
         receivers += tokens.len();
     }
@@ -383,13 +404,13 @@ fn deliver(
             continue;
         }
         for &t in tokens {
-            if let Some(r) = out.to(t) {
+            out.send(t, |r| {
                 r.push(4);
                 r.bulk(b"pmessage");
                 r.bulk(pattern);
                 r.bulk(channel);
                 r.bulk(message);
-            }
+            });
         }
         receivers += tokens.len();
     }

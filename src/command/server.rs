@@ -212,7 +212,7 @@ fn info_section(ctx: &Ctx, name: &str, out: &mut String) {
             // Clients held by CLIENT PAUSE count as blocked, as in Redis.
             let blocked = ctx.clients.iter().filter(|(_, c)| c.blocked.is_some()).count();
             o.f("blocked_clients", blocked + st.pause.held.len());
-            o.f("tracking_clients", 0);
+            o.f("tracking_clients", st.tracking.clients());
             let timed = ctx
                 .clients
                 .iter()
@@ -409,12 +409,12 @@ fn info_section(ctx: &Ctx, name: &str, out: &mut String) {
                 "active_defrag_key_misses",
                 "total_active_defrag_time",
                 "current_active_defrag_time",
-                "tracking_total_keys",
-                "tracking_total_items",
-                "tracking_total_prefixes",
             ] {
                 o.f(field, 0);
             }
+            o.f("tracking_total_keys", st.tracking.total_keys());
+            o.f("tracking_total_items", st.tracking.total_items());
+            o.f("tracking_total_prefixes", st.tracking.total_prefixes());
             o.f("unexpected_error_replies", s.unexpected_error_replies);
             o.f("total_error_replies", s.total_error_replies);
             o.f("dump_payload_sanitizations", 0);
@@ -428,10 +428,16 @@ fn info_section(ctx: &Ctx, name: &str, out: &mut String) {
             ] {
                 o.f(field, 0);
             }
-            // loopkv's own: clients closed for passing client-query-buffer-limit.
+            // Not in Redis 7.0 (added in 7.2 under these names): clients
+            // closed for passing client-query-buffer-limit or
+            // client-output-buffer-limit.
             o.f(
                 "client_query_buffer_limit_disconnections",
                 s.client_qbuf_limit_disconnections,
+            );
+            o.f(
+                "client_output_buffer_limit_disconnections",
+                s.client_obuf_limit_disconnections,
             );
         }
         "replication" => {

@@ -10,7 +10,7 @@ use log::warn;
 use super::keys::{ScanOpts, parse_cursor, parse_scan_opts};
 use super::table::flags::*;
 use super::table::{CommandDef, KEY1, NOKEYS, c};
-use super::{Args, Ctx, Replied, arg_i64};
+use super::{Args, Ctx, Replied, arg_i64, notify};
 use crate::db::set::{Member, Set};
 use crate::db::{Db, Kind, Obj};
 use crate::util::glob::string_match;
@@ -81,23 +81,28 @@ fn reply_member(reply: &mut crate::resp::reply::Reply, m: Member) {
 }
 
 /// Stores `set` under `dst`, replacing any value and TTL (Redis's
-/// `setKey`), or deletes `dst` if `set` is empty. Replies the stored size.
-fn store_result(ctx: &mut Ctx, dst: &[u8], set: Set) {
-    let existing = ctx.lookup_write(dst);
-    if let Some(id) = existing {
-        ctx.db().remove_id(id);
-    }
+/// `setKey`), and publishes `event`; or, if `set` is empty, deletes `dst`.
+/// Replies the stored size.
+fn store_result(ctx: &mut Ctx, dst: &[u8], set: Set, event: &str) {
     if set.is_empty() {
         ctx.reply.int(0);
-        if existing.is_some() {
-            ctx.dirty(1);
-        }
+        delete_dst(ctx, dst);
         return;
     }
-    ctx.reply.int(set.len() as i64);
-    let now = ctx.now;
-    ctx.db().add_obj(dst, Obj::Set(set), now);
+    let len = set.len();
+    ctx.set_key_obj(dst, Obj::Set(set));
+    ctx.reply.int(len as i64);
+    ctx.notify(notify::SET, event, dst);
     ctx.dirty(1);
+}
+
+/// Deletes the destination of an empty *STORE result, if it was there,
+/// even with its TTL passed (Redis's `dbDelete`): a `del` event.
+fn delete_dst(ctx: &mut Ctx, dst: &[u8]) {
+    if ctx.db_delete(dst) {
+        ctx.notify(notify::GENERIC, "del", dst);
+        ctx.dirty(1);
+    }
 }
 
 /// Looks each key up for reading; a missing key is None. Err means a key
@@ -122,6 +127,9 @@ pub fn sadd(ctx: &mut Ctx, args: &Args) {
     };
     let set = set_mut(ctx.db(), id);
     let added = args.iter().skip(2).filter(|m| set.add(m, max)).count();
+    if added > 0 {
+        ctx.notify(notify::SET, "sadd", key);
+    }
     ctx.dirty(added as u64);
     ctx.reply.int(added as i64);
 }
@@ -135,16 +143,23 @@ pub fn srem(ctx: &mut Ctx, args: &Args) {
         ctx.reply.int(0);
         return;
     };
-    let mut deleted = 0;
+    let (mut deleted, mut removed) = (0, false);
     for member in args.iter().skip(2) {
         if set_mut(ctx.db(), id).remove(member) {
             deleted += 1;
-            if ctx.delete_if_empty(id) {
+            removed = ctx.delete_if_empty(id);
+            if removed {
                 break;
             }
         }
     }
-    ctx.dirty(deleted);
+    if deleted > 0 {
+        ctx.notify(notify::SET, "srem", &args[1]);
+        if removed {
+            ctx.notify(notify::GENERIC, "del", &args[1]);
+        }
+        ctx.dirty(deleted);
+    }
     ctx.reply.int(deleted as i64);
 }
 
@@ -170,7 +185,10 @@ pub fn smove(ctx: &mut Ctx, args: &Args) {
         ctx.reply.int(0);
         return;
     }
-    ctx.delete_if_empty(src);
+    ctx.notify(notify::SET, "srem", src_key);
+    if ctx.delete_if_empty(src) {
+        ctx.notify(notify::GENERIC, "del", src_key);
+    }
     let now = ctx.now;
     let dst = match dst {
         Some(id) => id,
@@ -180,6 +198,7 @@ pub fn smove(ctx: &mut Ctx, args: &Args) {
     let max = max_intset(ctx);
     if set_mut(ctx.db(), dst).add(member, max) {
         ctx.dirty(1);
+        ctx.notify(notify::SET, "sadd", dst_key);
     }
     ctx.reply.int(1);
 }
@@ -242,8 +261,11 @@ pub fn spop(ctx: &mut Ctx, args: &Args) {
     let rng = &mut ctx.st.rng;
     let Obj::Set(set) = db.obj_mut(id) else { unreachable!() };
     let member = set.pop_random(|| rng.next_u64()).unwrap_or_default();
+    ctx.notify(notify::SET, "spop", &args[1]);
     ctx.reply.bulk(&member);
-    ctx.delete_if_empty(id);
+    if ctx.delete_if_empty(id) {
+        ctx.notify(notify::GENERIC, "del", &args[1]);
+    }
     ctx.dirty(1);
 }
 
@@ -265,10 +287,12 @@ fn spop_with_count(ctx: &mut Ctx, args: &Args) {
         return;
     }
     let size = set_ref(ctx.db(), id).len();
+    ctx.notify(notify::SET, "spop", &args[1]);
     if count >= size {
         ctx.dirty(size as u64);
         sunion_diff_generic(ctx, args, 1..2, None, SetOp::Union);
         ctx.db().remove_id(id);
+        ctx.notify(notify::GENERIC, "del", &args[1]);
         return;
     }
     ctx.dirty(count as u64);
@@ -476,7 +500,10 @@ fn sinter_generic(
     };
     if ids.iter().any(Option::is_none) {
         match (dst, card_limit) {
-            (Some(dst), _) => store_result(ctx, dst, Set::new()),
+            (Some(dst), _) => {
+                delete_dst(ctx, dst);
+                ctx.reply.int(0);
+            }
             (None, Some(_)) => ctx.reply.int(0),
             (None, None) => ctx.reply.set(0),
         }
@@ -502,7 +529,7 @@ fn sinter_generic(
         for m in members {
             out.add(m.bytes(&mut digits), max);
         }
-        store_result(ctx, dst, out);
+        store_result(ctx, dst, out, "sinterstore");
     } else {
         let found: Vec<Member> = members.collect();
         ctx.reply.set(found.len());
@@ -598,7 +625,14 @@ fn sunion_diff_generic(ctx: &mut Ctx, args: &Args, keys: std::ops::Range<usize>,
         }
     }
     match dst {
-        Some(dst) => store_result(ctx, dst, out),
+        Some(dst) => {
+            let event = if op == SetOp::Union {
+                "sunionstore"
+            } else {
+                "sdiffstore"
+            };
+            store_result(ctx, dst, out, event);
+        }
         None => {
             ctx.reply.set(out.len());
             for m in out.iter() {

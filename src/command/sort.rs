@@ -15,7 +15,7 @@ use std::cmp::Ordering;
 
 use super::table::flags::*;
 use super::table::{CommandDef, KEY1, c};
-use super::{Args, Ctx, Replied, arg_i64};
+use super::{Args, Ctx, Replied, arg_i64, notify};
 use crate::db::list::{End, List};
 use crate::db::zset::{AddFlags, Limits, ZSet};
 use crate::db::{Kind, Obj, Value};
@@ -341,25 +341,23 @@ fn sort_generic(ctx: &mut Ctx, args: &Args, read_only: bool) -> Result<(), Repli
 }
 
 /// Stores `list` under `dst`, replacing any value and TTL (Redis's
-/// `setKey`), or deletes `dst` if it is empty; replies the length.
+/// `setKey`), or deletes `dst` if it is empty, even with its TTL passed
+/// (Redis's `dbDelete`); replies the length.
 fn store_list(ctx: &mut Ctx, dst: &[u8], list: List) {
-    let existing = ctx.lookup_write(dst);
     let len = list.len();
-    if let Some(id) = existing {
-        ctx.db().remove_id(id);
-    }
     if len == 0 {
-        if existing.is_some() {
+        if ctx.db_delete(dst) {
+            ctx.notify(notify::GENERIC, "del", dst);
             ctx.dirty(1);
         }
     } else {
-        let now = ctx.now;
-        ctx.db().add_obj(dst, Obj::List(list), now);
-        ctx.dirty(len as u64);
+        let (_, replaced) = ctx.set_key_obj(dst, Obj::List(list));
         // Redis's dbAdd wakes clients blocked on a new list key.
-        if existing.is_none() {
+        if !replaced {
             ctx.signal_ready(dst);
         }
+        ctx.notify(notify::LIST, "sortstore", dst);
+        ctx.dirty(len as u64);
     }
     ctx.reply.int(len as i64);
 }

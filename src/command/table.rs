@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 
 use hashbrown::HashMap;
 
-use super::{Args, Ctx, connection as conn, expire, keys, server as srv, string};
+use super::{Args, Ctx, connection as conn, expire, keys, server as srv, string, tracking};
 
 pub type Handler = fn(&mut Ctx, &Args);
 
@@ -91,8 +91,9 @@ fn container(_: &mut Ctx, _: &Args) {}
 
 #[rustfmt::skip]
 static CLIENT_SUBS: &[CommandDef] = &[
-    c("caching", 3, NOSCRIPT | LOADING | STALE, NOKEYS, "connection", conn::client_caching),
+    c("caching", 3, NOSCRIPT | LOADING | STALE, NOKEYS, "connection", tracking::client_caching),
     c("getname", 2, NOSCRIPT | LOADING | STALE, NOKEYS, "connection", conn::client_getname),
+    c("getredir", 2, NOSCRIPT | LOADING | STALE, NOKEYS, "connection", tracking::client_getredir),
     c("help", 2, LOADING | STALE, NOKEYS, "connection", conn::client_help),
     c("id", 2, NOSCRIPT | LOADING | STALE, NOKEYS, "connection", conn::client_id),
     c("info", 2, NOSCRIPT | LOADING | STALE, NOKEYS, "connection", conn::client_info),
@@ -104,6 +105,8 @@ static CLIENT_SUBS: &[CommandDef] = &[
     c("reply", 3, NOSCRIPT | LOADING | STALE, NOKEYS, "connection", conn::client_reply),
     c("setinfo", 4, NOSCRIPT | LOADING | STALE, NOKEYS, "connection", conn::client_setinfo),
     c("setname", 3, NOSCRIPT | LOADING | STALE, NOKEYS, "connection", conn::client_setname),
+    c("tracking", -3, NOSCRIPT | LOADING | STALE, NOKEYS, "connection", tracking::client_tracking),
+    c("trackinginfo", 2, NOSCRIPT | LOADING | STALE, NOKEYS, "connection", tracking::client_trackinginfo),
     c("unblock", -3, ADMIN | NOSCRIPT | LOADING | STALE, NOKEYS, "connection", conn::client_unblock),
     c("unpause", 2, ADMIN | NOSCRIPT | LOADING | STALE | SENTINEL, NOKEYS, "connection", conn::client_unpause),
 ];

@@ -14,8 +14,12 @@
 //! counter moved, the keys its key specs flag as written are touched;
 //! FLUSHDB, FLUSHALL, SWAPDB, MOVE and COPY ... DB touch by name; keys
 //! deleted by expiry are reported by the database (`Db::expired_log`),
-//! which records them only while one of its keys is watched. Nothing here
-//! runs beyond an emptiness check while nobody WATCHes.
+//! which records them only while one of its keys is watched (or tracking
+//! is active). Client-side caching hears of the same changes (Redis's
+//! `signalModifiedKey` calls both): `signal_modified` passes each changed
+//! key to `tracking`, FLUSHDB/FLUSHALL reach `tracking::flushed`. Nothing
+//! here runs beyond two flag checks while nobody WATCHes and nothing is
+//! tracked.
 
 use std::time::Instant;
 
@@ -94,13 +98,18 @@ impl Watched {
         self.len == 0
     }
 
+    /// Whether a key of database `db` is watched.
+    pub fn watches_db(&self, db: usize) -> bool {
+        self.dbs.get(db).is_some_and(|m| !m.is_empty())
+    }
+
     fn watchers(&mut self, db: usize, key: &[u8]) -> Option<&mut Vec<Watcher>> {
         self.dbs.get_mut(db)?.get_mut(key)
     }
 }
 
 /// Full name of the command client `ctx.me` is running.
-fn command_name(ctx: &Ctx) -> &'static str {
+pub(crate) fn command_name(ctx: &Ctx) -> &'static str {
     let c = &ctx.clients[ctx.me];
     if c.tx.in_exec { c.tx.running } else { c.last_cmd }
 }
@@ -166,7 +175,7 @@ pub fn queue(ctx: &mut Ctx, def: &'static CommandDef, args: &Args) -> bool {
             return true;
         }
     }
-    if !ctx.st.watched.is_empty() {
+    if !ctx.st.watched.is_empty() || ctx.st.tracking.active() {
         before_command(ctx, command_name(ctx), args);
     }
     false
@@ -174,12 +183,16 @@ pub fn queue(ctx: &mut Ctx, def: &'static CommandDef, args: &Args) -> bool {
 
 /// After a command ran: `dirty_before` is the change counter before it.
 pub fn after_command(ctx: &mut Ctx, _def: &'static CommandDef, args: &Args, dirty_before: u64) {
-    if ctx.st.watched.is_empty() {
+    if ctx.st.watched.is_empty() && !ctx.st.tracking.active() {
         return;
     }
     let name = command_name(ctx);
     drain_expired(ctx.st, ctx.clients);
     let flushing = std::mem::take(&mut ctx.st.watched.flushing);
+    // A flush invalidates every cached key even when nothing was deleted.
+    if matches!(name, "flushdb" | "flushall") && ctx.st.tracking.active() && !ctx.reply.has_errors() {
+        super::tracking::flushed(ctx);
+    }
     if ctx.st.dirty == dirty_before {
         return;
     }
@@ -204,9 +217,9 @@ pub fn after_command(ctx: &mut Ctx, _def: &'static CommandDef, args: &Args, dirt
         "swapdb" => swapdb_touch(ctx, args),
         "move" => {
             let db = ctx.db;
-            touch(ctx.st, ctx.clients, db, &args[1]);
+            signal_modified(ctx, db, &args[1]);
             if let Some(to) = db_arg(ctx, &args[2]) {
-                touch(ctx.st, ctx.clients, to, &args[1]);
+                signal_modified(ctx, to, &args[1]);
             }
         }
         "copy" => {
@@ -216,7 +229,7 @@ pub fn after_command(ctx: &mut Ctx, _def: &'static CommandDef, args: &Args, dirt
                     to = db_arg(ctx, &args[i + 1]).unwrap_or(to);
                 }
             }
-            touch(ctx.st, ctx.clients, to, &args[2]);
+            signal_modified(ctx, to, &args[2]);
         }
         _ => touch_written_keys(ctx, name, args),
     }
@@ -349,7 +362,7 @@ fn watch_key(ctx: &mut Ctx, key: &[u8]) {
         watched.dbs.resize_with(db + 1, HashMap::new);
     }
     if watched.dbs[db].is_empty() {
-        ctx.st.dbs[db].expired_log = Some(Vec::new());
+        ctx.st.dbs[db].expired_log.get_or_insert_with(Vec::new);
     }
     let watchers = watched.dbs[db].entry(key.into()).or_insert_with(|| {
         watched.len += 1;
@@ -369,7 +382,7 @@ fn unwatch_all(st: &mut State, tx: &mut ClientTx, token: usize) {
         if watchers.is_empty() {
             map.remove(&key);
             st.watched.len -= 1;
-            if map.is_empty() {
+            if map.is_empty() && !st.tracking.active() {
                 st.dbs[db].expired_log = None;
             }
         }
@@ -384,6 +397,18 @@ fn mark_dirty(st: &mut State, clients: &mut Slab<Client>, tokens: Vec<usize>) {
             c.tx.dirty_cas = true;
             unwatch_all(st, &mut c.tx, token);
         }
+    }
+}
+
+/// `key` of database `db` changed (Redis's `signalModifiedKey`): WATCH
+/// and client-side caching hear of it.
+fn signal_modified(ctx: &mut Ctx, db: usize, key: &[u8]) {
+    if !ctx.st.watched.is_empty() {
+        touch(ctx.st, ctx.clients, db, key);
+    }
+    if ctx.st.tracking.active() {
+        let by = ctx.clients[ctx.me].id;
+        ctx.st.tracking.modified(key, Some(by));
     }
 }
 
@@ -413,21 +438,26 @@ fn touch_with(st: &mut State, clients: &mut Slab<Client>, db: usize, key: &[u8],
     mark_dirty(st, clients, dirty);
 }
 
-/// Touches the keys deleted by expiry that the databases reported.
-fn drain_expired(st: &mut State, clients: &mut Slab<Client>) {
-    for db in 0..st.watched.dbs.len().min(st.dbs.len()) {
+/// Touches the keys deleted by expiry that the databases reported, and
+/// tells client-side caching (no client changed them).
+pub(crate) fn drain_expired(st: &mut State, clients: &mut Slab<Client>) {
+    for db in 0..st.dbs.len() {
         let Some(log) = st.dbs[db].expired_log.as_mut().filter(|l| !l.is_empty()) else {
             continue;
         };
         for key in std::mem::take(log) {
             touch_with(st, clients, db, &key, false);
+            if st.tracking.active() {
+                st.tracking.modified(&key, None);
+            }
         }
     }
 }
 
-/// Work before a command runs while some key is watched: take expiry
-/// reports first (they happened earlier), and note which watched keys a
-/// FLUSHDB/FLUSHALL is about to remove.
+/// Work before a command runs while some key is watched or tracking is
+/// active: take expiry reports first (they happened earlier), note which
+/// keys it may write are absent (watched ones, or any while tracking), and
+/// which watched keys a FLUSHDB/FLUSHALL is about to remove.
 fn before_command(ctx: &mut Ctx, name: &str, args: &Args) {
     drain_expired(ctx.st, ctx.clients);
     let st = &mut *ctx.st;
@@ -437,7 +467,8 @@ fn before_command(ctx: &mut Ctx, name: &str, args: &Args) {
         let argv: Vec<&[u8]> = args.iter().collect();
         for i in written_keys(name, &argv) {
             let key = argv[i];
-            if st.watched.watchers(ctx.db, key).is_some() && st.dbs[ctx.db].peek(key).is_none() {
+            let relevant = st.tracking.active() || st.watched.watchers(ctx.db, key).is_some();
+            if relevant && st.dbs[ctx.db].peek(key).is_none() {
                 st.watched.absent.push((ctx.db, key.into()));
             }
         }
@@ -488,7 +519,7 @@ fn touch_written_keys(ctx: &mut Ctx, name: &str, args: &Args) {
         let unchanged =
             ctx.st.dbs[db].peek(key).is_none() && ctx.st.watched.absent.iter().any(|(d, k)| *d == db && **k == *key);
         if !unchanged {
-            touch(ctx.st, ctx.clients, db, key);
+            signal_modified(ctx, db, key);
         }
     }
 }
@@ -570,8 +601,8 @@ fn swapdb_touch(ctx: &mut Ctx, args: &Args) {
         }
     }
     for db in [a, b] {
-        let watched = st.watched.dbs.get(db).is_some_and(|m| !m.is_empty());
-        st.dbs[db].expired_log = watched.then(Vec::new);
+        let logged = st.watched.watches_db(db) || st.tracking.active();
+        st.dbs[db].expired_log = logged.then(Vec::new);
     }
     mark_dirty(st, ctx.clients, dirty);
 }

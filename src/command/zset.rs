@@ -12,6 +12,11 @@
 //! encodings answer it the same way. A blocking pop that finds nothing
 //! blocks the client (`Ctx::block`); creating a sorted set signals its
 //! waiters.
+//!
+//! Keyspace events are reported where `t_zset.c` reports them, in its
+//! order, and only when something changed: the command's event, then
+//! `del` if the set emptied; a STORE form reports its event on the
+//! destination, or `del` when an empty result removed it.
 
 use std::borrow::Cow;
 
@@ -19,7 +24,7 @@ use log::warn;
 
 use super::keys::{ScanOpts, parse_cursor, parse_scan_opts};
 use super::table::{CommandDef, KEY1, NOKEYS, c, flags::*};
-use super::{Args, Ctx, Replied, arg_i64, arg_timeout};
+use super::{Args, Ctx, Replied, arg_i64, arg_timeout, notify};
 use crate::db::set::{Member, Set};
 use crate::db::zset::{AddFlags, Added, Limits, ZSet, cmp_entry};
 use crate::db::{Db, Kind, Obj};
@@ -120,24 +125,32 @@ fn arg_at_least(reply: &mut Reply, arg: &[u8], min: i64, msg: &[u8]) -> Option<i
 }
 
 /// Stores `z` under `dst`, replacing any value and TTL (Redis's `setKey`),
-/// or deletes `dst` when `z` is empty. Replies the stored size.
-fn store_result(ctx: &mut Ctx, dst: &[u8], z: ZSet) {
-    let existing = ctx.lookup_write(dst);
-    if let Some(id) = existing {
-        ctx.db().remove_id(id);
-    }
+/// and reports `event` on it; when `z` is empty, deletes `dst` instead
+/// (even if its TTL passed, as `dbDelete`) with a `del` event. Replies
+/// the stored size.
+fn store_result(ctx: &mut Ctx, dst: &[u8], z: ZSet, event: &str) {
     if z.is_empty() {
         ctx.reply.int(0);
-        if existing.is_some() {
+        if ctx.db_delete(dst) {
+            ctx.notify(notify::GENERIC, "del", dst);
             ctx.dirty(1);
         }
         return;
     }
-    ctx.reply.int(z.len() as i64);
-    let now = ctx.now;
-    ctx.db().add_obj(dst, Obj::ZSet(z), now);
+    let len = z.len();
+    ctx.set_key_obj(dst, Obj::ZSet(z));
     ctx.signal_ready(dst);
+    ctx.reply.int(len as i64);
+    ctx.notify(notify::ZSET, event, dst);
     ctx.dirty(1);
+}
+
+/// Deletes the set at `id` (stored under `key`) if it emptied, with the
+/// `del` event Redis reports then.
+fn delete_if_empty(ctx: &mut Ctx, id: u32, key: &[u8]) {
+    if ctx.delete_if_empty(id) {
+        ctx.notify(notify::GENERIC, "del", key);
+    }
 }
 
 /// Replies `(member, score)` pairs: members only, or with scores flat in
@@ -380,7 +393,8 @@ fn zadd_generic(ctx: &mut Ctx, args: &Args, mut flags: AddFlags) {
         match z.add(score, &args[at + 2 * j + 1], flags, limits) {
             Added::Nan => {
                 ctx.dirty(added + updated);
-                return ctx.reply.error(NAN_ERR);
+                ctx.reply.error(NAN_ERR);
+                return zadd_notify(ctx, key, flags, added + updated);
             }
             Added::Nop => {}
             Added::Added(s) => (added, processed, last) = (added + 1, processed + 1, s),
@@ -397,6 +411,15 @@ fn zadd_generic(ctx: &mut Ctx, args: &Args, mut flags: AddFlags) {
         }
     } else {
         ctx.reply.int((if ch { added + updated } else { added }) as i64);
+    }
+    zadd_notify(ctx, key, flags, added + updated);
+}
+
+/// ZADD's event, `zincr` with INCR, when `changed` elements were added or
+/// updated.
+fn zadd_notify(ctx: &mut Ctx, key: &[u8], flags: AddFlags, changed: u64) {
+    if changed > 0 {
+        ctx.notify(notify::ZSET, if flags.incr { "zincr" } else { "zadd" }, key);
     }
 }
 
@@ -420,13 +443,20 @@ pub fn zrem(ctx: &mut Ctx, args: &Args) {
         return;
     };
     let Some(id) = found else { return ctx.reply.int(0) };
-    let mut deleted = 0;
+    let (mut deleted, mut emptied) = (0, false);
     for member in args.iter().skip(2) {
         if zset_mut(ctx.db(), id).remove(member) {
             deleted += 1;
         }
         if ctx.delete_if_empty(id) {
+            emptied = true;
             break;
+        }
+    }
+    if deleted > 0 {
+        ctx.notify(notify::ZSET, "zrem", &args[1]);
+        if emptied {
+            ctx.notify(notify::GENERIC, "del", &args[1]);
         }
     }
     ctx.dirty(deleted);
@@ -616,7 +646,7 @@ fn zrange_generic(ctx: &mut Ctx, args: &Args, src: usize, dst: Option<&[u8]>, mu
     };
     let Some(id) = found else {
         match dst {
-            Some(dst) => store_result(ctx, dst, ZSet::new()),
+            Some(dst) => store_result(ctx, dst, ZSet::new(), "zrangestore"),
             None => ctx.reply.array(0),
         }
         return;
@@ -657,7 +687,7 @@ fn zrange_generic(ctx: &mut Ctx, args: &Args, src: usize, dst: Option<&[u8]>, mu
             for (m, s) in elems {
                 out.add(s, m, AddFlags::default(), limits);
             }
-            store_result(ctx, dst, out);
+            store_result(ctx, dst, out, "zrangestore");
         }
         None => reply_elements(ctx.reply, elems.into_iter(), withscores),
     }
@@ -732,7 +762,18 @@ fn zremrange_generic(ctx: &mut Ctx, args: &Args, kind: RangeType) {
         _ => clamp_ranks(ranks.0, ranks.1, z.len()).map_or((0, 0), |(s, e)| (s, e + 1)),
     };
     let removed = z.remove_range(lo, hi);
-    ctx.delete_if_empty(id);
+    let emptied = ctx.delete_if_empty(id);
+    if removed > 0 {
+        let event = match kind {
+            RangeType::Score => "zremrangebyscore",
+            RangeType::Lex => "zremrangebylex",
+            _ => "zremrangebyrank",
+        };
+        ctx.notify(notify::ZSET, event, &args[1]);
+        if emptied {
+            ctx.notify(notify::GENERIC, "del", &args[1]);
+        }
+    }
     ctx.dirty(removed as u64);
     ctx.reply.int(removed as i64);
 }
@@ -793,10 +834,8 @@ fn zpop_generic(ctx: &mut Ctx, keys: &[&[u8]], max: bool, count: usize, shape: P
     let z = zset_ref(&ctx.st.dbs[ctx.db], id);
     let n = count.min(z.len());
     let (lo, hi) = if max { (z.len() - n, z.len()) } else { (0, n) };
-    let mut elems = z.range(lo, hi);
-    if max {
-        elems.reverse();
-    }
+    // Keys the lookups expired are reported before the reply starts.
+    ctx.flush_notes();
     let reply = &mut *ctx.reply;
     let pairs = match shape {
         PopShape::Plain { nested: false } => {
@@ -819,16 +858,24 @@ fn zpop_generic(ctx: &mut Ctx, keys: &[&[u8]], max: bool, count: usize, shape: P
             true
         }
     };
+    // Redis reports the pop after removing the first element, before
+    // replying it: a RESP3 client subscribed to its own events gets the
+    // push inside the array.
+    ctx.notify(notify::ZSET, if max { "zpopmax" } else { "zpopmin" }, key);
+    let mut elems = zset_ref(&ctx.st.dbs[ctx.db], id).range(lo, hi);
+    if max {
+        elems.reverse();
+    }
     for (m, s) in elems {
         if pairs {
-            reply.array(2);
+            ctx.reply.array(2);
         }
-        reply.bulk(m);
-        reply.double(s);
+        ctx.reply.bulk(m);
+        ctx.reply.double(s);
     }
     zset_mut(ctx.db(), id).remove_range(lo, hi);
     ctx.dirty(n as u64);
-    ctx.delete_if_empty(id);
+    delete_if_empty(ctx, id, key);
 }
 
 /// ZPOPMIN and ZPOPMAX.
@@ -1199,7 +1246,12 @@ fn zsetop_generic(ctx: &mut Ctx, args: &Args, at: usize, dst: Option<&[u8]>, op:
         z.add(*s, m, AddFlags::default(), limits);
     }
     drop(out);
-    store_result(ctx, dst, z);
+    let event = match op {
+        SetOp::Union => "zunionstore",
+        SetOp::Inter => "zinterstore",
+        SetOp::Diff => "zdiffstore",
+    };
+    store_result(ctx, dst, z, event);
 }
 
 /// `ZUNION numkeys key [key ...] [WEIGHTS weight ...] [AGGREGATE SUM|MIN|MAX] [WITHSCORES]`

@@ -11,6 +11,7 @@ use crate::client::Client;
 use crate::command::table::flags::{MAY_REPLICATE, NO_AUTH, NO_MULTI, WRITE};
 use crate::command::{self, Args, Ctx};
 use crate::resp::parse::Status;
+use crate::resp::reply::Reply;
 use crate::server::blocking::Blocked;
 
 /// What the loop should do with the client after `process_input`.
@@ -67,9 +68,14 @@ pub fn process_input(st: &mut State, clients: &mut Slab<Client>, token: usize) -
                 };
                 if held(st, &clients[token], token, &args, resolved, reply.resp3(), now) {
                     // Left in the buffer; the loop queues us again when
-                    // the pause ends.
+                    // the pause ends. CLIENT LIST shows it blocked on it.
                     if !st.pause.held.contains(&token) {
                         st.pause.held.push(token);
+                    }
+                    let c = &mut clients[token];
+                    c.postponed = true;
+                    if let Some(name) = command_name(st, &args) {
+                        c.last_cmd = name;
                     }
                     if !frame.starts_with(b"*") {
                         // Inline arguments were split in place, so the
@@ -99,6 +105,7 @@ pub fn process_input(st: &mut State, clients: &mut Slab<Client>, token: usize) -
                 };
                 clock_at = command::execute(&mut ctx, &args, clock_at);
                 db = ctx.db;
+                check_output_limit(st, &mut clients[token], token, &reply, now);
                 track_tx_writes(st, &clients[token], token, resolved, multi_before);
                 rpos += len;
                 ran = true;
@@ -158,6 +165,16 @@ const SUBSCRIBED_MODE: &[&[u8]] = &[
     b"quit",
     b"reset",
 ];
+
+/// The full name (`client|list`) of the command `args` names, if it exists.
+fn command_name(st: &State, args: &Args) -> Option<&'static str> {
+    let table = st.commands;
+    let mut idx = table.lookup(args.get(0))?;
+    if !table.def(idx).subcommands.is_empty() && args.len() >= 2 {
+        idx = table.lookup_sub(idx, args.get(1)).unwrap_or(idx);
+    }
+    Some(table.full_name(idx))
+}
 
 /// The flags of the command `args` names (the subcommand's for a
 /// container) if it exists and its arity is right; None if `execute` will
@@ -252,8 +269,18 @@ pub fn rerun_blocked(st: &mut State, clients: &mut Slab<Client>, token: usize, b
         db: blocked.db,
     };
     command::execute(&mut ctx, &args, start);
+    check_output_limit(st, &mut clients[token], token, &reply, now);
     clients[token].reply = reply;
     st.woken.push(token);
+}
+
+/// Closes client `token` if `reply`, its output taken out while its
+/// command ran, passed the client's output buffer limit.
+fn check_output_limit(st: &mut State, c: &mut Client, token: usize, reply: &Reply, now: u64) {
+    if c.close_on_output_limit(Some(reply), &st.config.client_output_limits, now, true) {
+        st.stats.client_obuf_limit_disconnections += 1;
+        st.kill(token);
+    }
 }
 
 /// Serves clients blocked on keys that commands signalled ready: the first

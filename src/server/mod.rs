@@ -317,6 +317,11 @@ impl Server {
                 self.cron(now);
                 next_cron = now + 1000 / self.state.config.hz.max(1);
             }
+            if self.state.tracking.active() {
+                // Client-side caching: expired keys, BCAST batches.
+                crate::command::tracking::before_sleep(&mut self.state, &mut self.clients);
+                self.schedule_woken();
+            }
             self.flush_writes();
             self.close_marked();
             if self.state.shutdown_requested {
@@ -489,9 +494,7 @@ impl Server {
     /// if the client must not read more now (closing, or output paused).
     fn run_commands(&mut self, token: usize) -> bool {
         let outcome = exec::process_input(&mut self.state, &mut self.clients, token);
-        for t in self.state.take_kills() {
-            self.mark_close(t);
-        }
+        self.close_killed();
         self.schedule_woken();
         let Some(c) = self.clients.get_mut(token) else {
             return false;
@@ -617,6 +620,9 @@ impl Server {
             return;
         }
         for t in std::mem::take(&mut self.state.pause.held) {
+            if let Some(c) = self.clients.get_mut(t) {
+                c.postponed = false;
+            }
             self.queue(t);
         }
     }
@@ -638,7 +644,21 @@ impl Server {
         }
     }
 
+    /// Queues for closing the clients that commands asked to close (CLIENT
+    /// KILL) or that passed an output buffer limit (already flagged
+    /// `close_asap`, so they get no more output meanwhile).
+    fn close_killed(&mut self) {
+        for t in self.state.take_kills() {
+            if let Some(c) = self.clients.get_mut(t) {
+                c.close_asap = true;
+                // A token queued twice is closed once.
+                self.closing.push(t);
+            }
+        }
+    }
+
     fn close_marked(&mut self) {
+        self.close_killed();
         for token in std::mem::take(&mut self.closing) {
             if self.clients.contains(token) {
                 let mut c = self.clients.remove(token);
@@ -647,6 +667,7 @@ impl Server {
                 }
                 crate::command::transaction::on_close(&mut self.state, token, &mut c);
                 crate::command::pubsub::on_close(&mut self.state, token, &mut c);
+                crate::command::tracking::on_close(&mut self.state, &mut c);
                 crate::command::monitor::on_close(&mut self.state, token);
                 let _ = self.poll.registry().deregister(&mut c.stream);
                 debug!("Closed client {}", c.addr);
@@ -655,9 +676,16 @@ impl Server {
     }
 
     /// Periodic work: idle timeouts, giving back idle clients' buffers,
-    /// statistics.
+    /// output buffer limits (the soft limit's time runs out here even
+    /// when no more output comes), statistics.
     fn cron(&mut self, now: u64) {
-        for (_, c) in self.clients.iter_mut() {
+        let limits = self.state.config.client_output_limits;
+        for (t, c) in self.clients.iter_mut() {
+            if c.close_on_output_limit(None, &limits, now, false) {
+                self.state.stats.client_obuf_limit_disconnections += 1;
+                self.closing.push(t);
+                continue;
+            }
             // As Redis's clientsCronResizeQueryBuffer: an idle client keeps no buffer.
             if c.query_len() == 0 && !c.rbuf.is_empty() && now.saturating_sub(c.last_interaction_ms) > 2000 {
                 c.rbuf = Vec::new();

@@ -21,6 +21,7 @@ pub struct Stats {
     pub keyspace_misses: u64,
     pub expired_keys_active: u64,
     pub client_qbuf_limit_disconnections: u64,
+    pub client_obuf_limit_disconnections: u64,
     pub total_error_replies: u64,
     pub unexpected_error_replies: u64,
     pub total_reads_processed: u64,
@@ -178,6 +179,8 @@ pub struct State {
     pub watched: crate::command::transaction::Watched,
     /// Channels and patterns with subscribers.
     pub pubsub: crate::command::pubsub::Registry,
+    /// Client-side caching: tracked keys, BCAST prefixes.
+    pub tracking: crate::command::tracking::Tracking,
     /// Clients in MONITOR mode, in the order they entered it.
     pub monitors: Vec<usize>,
     /// CLIENT PAUSE: its kind and end, and the clients it holds.
@@ -191,7 +194,9 @@ pub struct State {
     pub memory_startup: u64,
     pub memory_peak: u64,
     next_client_id: u64,
-    kills: Vec<usize>,
+    /// Clients to close once the running command is done (CLIENT KILL,
+    /// output buffer limits); see `kill`.
+    pub kills: Vec<usize>,
     pub rng: Rng,
 }
 
@@ -228,6 +233,7 @@ impl State {
             woken: Vec::new(),
             watched: Default::default(),
             pubsub: Default::default(),
+            tracking: Default::default(),
             monitors: Vec::new(),
             pause: ClientPause::default(),
             clock: super::Clock::new(),
