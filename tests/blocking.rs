@@ -166,3 +166,26 @@ fn info_counts_blocked_clients_and_timeouts() {
     wait_blocked(&mut admin, 0);
     assert_eq!(admin.info_field("clients", "clients_in_timeout_table"), "0");
 }
+
+#[test]
+fn waiter_for_another_type_keeps_waiting() {
+    // A BLPOP waiter is not served (nor failed) when its key becomes a
+    // sorted set; a BZPOPMIN waiter behind it on the same key is served.
+    let (_h, addr) = start();
+    let mut admin = Conn::connect(addr);
+    let mut list_waiter = Conn::connect(addr);
+    let mut zset_waiter = Conn::connect(addr);
+    list_waiter.send_raw(b"BLPOP k 0\r\n");
+    wait_blocked(&mut admin, 1);
+    zset_waiter.send_raw(b"BZPOPMIN k 0\r\n");
+    wait_blocked(&mut admin, 2);
+    admin.t("ZADD k 1 a", b":1\r\n");
+    assert_eq!(zset_waiter.read_replies(1), b"*3\r\n$1\r\nk\r\n$1\r\na\r\n$1\r\n1\r\n");
+    wait_blocked(&mut admin, 1);
+    admin.t("ZADD k 2 b", b":1\r\n");
+    admin.t("ZCARD k", b":1\r\n");
+    admin.t("DEL k", b":1\r\n");
+    admin.t("RPUSH k x", b":1\r\n");
+    assert_eq!(list_waiter.read_replies(1), b"*2\r\n$1\r\nk\r\n$1\r\nx\r\n");
+    wait_blocked(&mut admin, 0);
+}

@@ -6,7 +6,7 @@ mod diff_support;
 
 use std::time::Duration;
 
-use diff_support::{Conn, Loopkv, V, esc};
+use diff_support::{Conn, Loopkv, Redis, V, esc, redis_or_skip};
 
 fn int_of(reply: &[u8]) -> i64 {
     assert_eq!(reply[0], b':', "not an integer reply: {}", esc(reply));
@@ -710,4 +710,37 @@ fn handle_shutdown_closes_clients() {
     c.expect("SET k v", b"+OK\r\n");
     s.stop().unwrap();
     assert!(c.closed().0);
+}
+
+#[test]
+fn slowlog_redacts_passwords() {
+    // As Redis: AUTH's arguments and HELLO's AUTH username and password are
+    // logged as "(redacted)".
+    let logged = |mut c: Conn| -> Vec<Vec<Vec<u8>>> {
+        c.expect("CONFIG SET slowlog-log-slower-than 0", b"+OK\r\n");
+        c.cmd_str("AUTH secret");
+        c.cmd_str("AUTH someone secret");
+        c.cmd_str("HELLO 2 AUTH default secret SETNAME n");
+        let entries = V::parse(&c.cmd_str("SLOWLOG GET 3"));
+        entries
+            .items()
+            .iter()
+            .map(|e| e.items()[3].items().iter().map(|a| a.text().to_vec()).collect())
+            .collect()
+    };
+    let s = Loopkv::start(&[]);
+    let ours = logged(s.conn());
+    let r = |words: &str| -> Vec<Vec<u8>> { words.split(' ').map(|w| w.as_bytes().to_vec()).collect() };
+    assert_eq!(
+        ours,
+        vec![
+            r("HELLO 2 AUTH (redacted) (redacted) SETNAME n"),
+            r("AUTH (redacted) (redacted)"),
+            r("AUTH (redacted)"),
+        ]
+    );
+    if redis_or_skip("slowlog_redacts_passwords") {
+        let real = Redis::start();
+        assert_eq!(logged(real.conn()), ours);
+    }
 }

@@ -427,20 +427,20 @@ fn bcast_prefix_collisions() {
         "CLIENT TRACKINGINFO",
         b"%3\r\n$5\r\nflags\r\n~1\r\n$3\r\noff\r\n$8\r\nredirect\r\n:-1\r\n$8\r\nprefixes\r\n*0\r\n",
     );
-    // Redis 7.0.15 quirk: an overlap between new prefixes found past the
-    // first one is reported, and tracking is enabled anyway (+OK follows).
-    let mut want = format!("-ERR Prefix 'b' overlaps with another provided prefix 'bc'{tail}").into_bytes();
-    want.extend_from_slice(b"+OK\r\n");
-    a.raw(
-        &common::encode(&[
-            "CLIENT", "TRACKING", "on", "BCAST", "PREFIX", "a", "PREFIX", "b", "PREFIX", "bc",
-        ]),
-        &want,
-    );
-    a.t(
-        "CLIENT TRACKINGINFO",
-        b"%3\r\n$5\r\nflags\r\n~2\r\n$2\r\non\r\n$5\r\nbcast\r\n$8\r\nredirect\r\n:0\r\n$8\r\nprefixes\r\n*3\r\n$1\r\na\r\n$1\r\nb\r\n$2\r\nbc\r\n",
-    );
+    // Redis 7.0.15 replies an overlap between new prefixes found past the
+    // first one with the error *and* +OK (its checkPrefixCollisionsOrReply
+    // returns the index); loopkv refuses it with the error alone, as later
+    // Redis versions do, so this part is not compared with the real server.
+    if std::env::var_os("LOOPKV_TEST_REAL_REDIS").is_none() {
+        a.t(
+            "CLIENT TRACKING on BCAST PREFIX a PREFIX b PREFIX bc",
+            format!("-ERR Prefix 'b' overlaps with another provided prefix 'bc'{tail}").as_bytes(),
+        );
+        a.t(
+            "CLIENT TRACKINGINFO",
+            b"%3\r\n$5\r\nflags\r\n~1\r\n$3\r\noff\r\n$8\r\nredirect\r\n:-1\r\n$8\r\nprefixes\r\n*0\r\n",
+        );
+    }
 }
 
 // ---- flush, expiry, eviction ---------------------------------------------------------------

@@ -81,15 +81,17 @@ fn expire_generic(ctx: &mut Ctx, args: &Args, base: i64, seconds: bool) {
         ctx.reply.int(0);
         return;
     }
+    // Redis replies before the `expire` event but after the `del` one.
     if when <= ctx.now as i64 {
         ctx.db().remove_id(id);
         ctx.notify(notify::GENERIC, "del", &args[1]);
+        ctx.reply.int(1);
     } else {
         ctx.db().set_expire(id, when as u64);
+        ctx.reply.int(1);
         ctx.notify(notify::GENERIC, "expire", &args[1]);
     }
     ctx.dirty(1);
-    ctx.reply.int(1);
 }
 
 /// `EXPIRE key seconds [NX|XX|GT|LT]`

@@ -124,6 +124,7 @@ impl Ctx<'_> {
             self.st.stats.keyspace_hits += 1;
         } else {
             self.st.stats.keyspace_misses += 1;
+            self.missed();
             self.notify(notify::KEY_MISS, "keymiss", key);
         }
         found
@@ -132,7 +133,20 @@ impl Ctx<'_> {
     /// Looks a key up for writing (expired keys are deleted first).
     pub fn lookup_write(&mut self, key: &[u8]) -> Option<u32> {
         let now = self.now;
-        self.db().lookup_touch(key, now, true)
+        let found = self.db().lookup_touch(key, now, true);
+        if found.is_none() {
+            self.missed();
+        }
+        found
+    }
+
+    /// A lookup missed, maybe because the key just expired: its `expired`
+    /// event goes out now, before anything the command replies, as Redis
+    /// publishes it from the lookup.
+    pub fn missed(&mut self) {
+        if self.st.config.notify_flags != 0 {
+            self.flush_notes();
+        }
     }
 
     /// `lookup_read` that checks the value's type; `Err` means the
@@ -379,9 +393,15 @@ fn slowlog_push(ctx: &mut Ctx, args: &Args, micros: u64) {
     if threshold < 0 || (micros as i64) < threshold || ctx.st.config.slowlog_max_len == 0 {
         return;
     }
-    // Redis keeps at most 32 arguments of at most 128 bytes each.
+    // Redis keeps at most 32 arguments of at most 128 bytes each, with
+    // passwords redacted (AUTH's arguments, HELLO's AUTH username password).
+    let redacted = redacted_args(args);
     let mut kept: Vec<Vec<u8>> = Vec::new();
     for (i, a) in args.iter().enumerate() {
+        if redacted.contains(&i) {
+            kept.push(b"(redacted)".to_vec());
+            continue;
+        }
         if i == 31 && args.len() > 32 {
             kept.push(format!("... ({} more arguments)", args.len() - 31).into_bytes());
             break;
@@ -406,6 +426,20 @@ fn slowlog_push(ctx: &mut Ctx, args: &Args, micros: u64) {
     ctx.st.slowlog_next_id += 1;
     ctx.st.slowlog.push_front(entry);
     ctx.st.slowlog.truncate(ctx.st.config.slowlog_max_len);
+}
+
+/// Positions of the arguments Redis hides from the slow log (its
+/// `redactClientCommandArgument` calls in AUTH and HELLO).
+fn redacted_args(args: &Args) -> Vec<usize> {
+    if args.is(0, "auth") {
+        return (1..args.len()).collect();
+    }
+    if args.is(0, "hello") {
+        if let Some(at) = (2..args.len()).find(|&i| args.is(i, "auth")) {
+            return vec![at + 1, at + 2];
+        }
+    }
+    Vec::new()
 }
 
 // ---- argument parsing helpers shared by handlers -----------------------------

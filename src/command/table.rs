@@ -177,7 +177,7 @@ const CONN: u32 = NOSCRIPT | LOADING | STALE;
 #[rustfmt::skip]
 static COMMANDS: &[CommandDef] = &[
     // ---- connection -------------------------------------------------------------
-    c("auth", -2, NOSCRIPT | LOADING | STALE | SKIP_SLOWLOG | FAST | NO_AUTH | ALLOW_BUSY, NOKEYS, "connection", conn::auth),
+    c("auth", -2, NOSCRIPT | LOADING | STALE | FAST | NO_AUTH | ALLOW_BUSY, NOKEYS, "connection", conn::auth),
     CommandDef { subcommands: CLIENT_SUBS, ..c("client", -2, 0, NOKEYS, "connection", container) },
     c("echo", 2, FAST, NOKEYS, "connection", conn::echo),
     c("hello", -1, CONN | FAST | NO_AUTH | ALLOW_BUSY, NOKEYS, "connection", conn::hello),

@@ -799,10 +799,12 @@ fn overlap(a: &[u8], b: &[u8]) -> bool {
     a[..n] == b[..n]
 }
 
-/// Redis's `checkPrefixCollisionsOrReply`, returning true to refuse. Its
-/// quirk is kept: an overlap between two new prefixes found past the first
-/// one is replied as an error, yet tracking is still enabled and +OK
-/// follows (7.0.15 returns the index, which reads as success).
+/// Redis's `checkPrefixCollisionsOrReply`, returning true to refuse.
+/// Deliberately not byte-for-byte with 7.0.15 in one case: there an overlap
+/// between two new prefixes found past the first one returns the index,
+/// which reads as success, so the error is followed by +OK (two replies to
+/// one command, which desynchronises every client library). Here any
+/// overlap is refused with the error alone, as later Redis versions do.
 fn prefixes_refused(reply: &mut Reply, existing: &BTreeSet<Box<[u8]>>, new: &[&[u8]]) -> bool {
     let quote = |msg: &mut Vec<u8>, p: &[u8]| {
         msg.push(b'\'');
@@ -827,7 +829,7 @@ fn prefixes_refused(reply: &mut Reply, existing: &BTreeSet<Box<[u8]>>, new: &[&[
             quote(&mut msg, other);
             msg.extend_from_slice(TAIL);
             reply.error(&msg);
-            return i == 0;
+            return true;
         }
     }
     false

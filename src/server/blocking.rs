@@ -44,6 +44,17 @@ pub struct Blocked {
 
 impl Blocked {
     /// True if the client waits with a finite timeout.
+    /// The type of value the blocked command pops: sorted sets for
+    /// BZPOPMIN, BZPOPMAX and BZMPOP, lists for the others.
+    pub fn waits_for(&self) -> crate::db::Kind {
+        let name = self.args.first().map_or(&[][..], Vec::as_slice);
+        if name.len() >= 2 && name[..2].eq_ignore_ascii_case(b"bz") {
+            crate::db::Kind::ZSet
+        } else {
+            crate::db::Kind::List
+        }
+    }
+
     pub fn has_timeout(&self) -> bool {
         self.timer.is_some()
     }
@@ -131,6 +142,13 @@ impl Blocking {
     /// The first client waiting on `key`, if any.
     pub fn first_waiter(&self, db: usize, key: &[u8]) -> Option<usize> {
         self.waiters.get(&(db, Box::from(key))).and_then(|q| q.front().copied())
+    }
+
+    /// The first client waiting on `key` for which `wants` holds.
+    pub fn first_waiter_where(&self, db: usize, key: &[u8], wants: impl Fn(usize) -> bool) -> Option<usize> {
+        self.waiters
+            .get(&(db, Box::from(key)))
+            .and_then(|q| q.iter().copied().find(|&t| wants(t)))
     }
 
     /// Clients whose timeout has passed (their timers are gone).

@@ -298,7 +298,20 @@ pub fn serve_ready_keys(st: &mut State, clients: &mut Slab<Client>) {
             let mut budget = clients.len();
             while budget > 0 {
                 budget -= 1;
-                let Some(token) = st.blocking.first_waiter(db, &key) else {
+                // As Redis, only waiters popping the key's current type are
+                // served; a BLPOP on a key that became a sorted set keeps
+                // waiting, and a key already gone serves nobody.
+                let now = st.clock.ms(std::time::Instant::now());
+                let Some(kind) = st.dbs[db].lookup(&key, now).map(|id| st.dbs[db].kind(id)) else {
+                    break;
+                };
+                let wants = |t: usize| {
+                    clients
+                        .get(t)
+                        .and_then(|c| c.blocked.as_ref())
+                        .is_some_and(|b| b.waits_for() == kind)
+                };
+                let Some(token) = st.blocking.first_waiter_where(db, &key, wants) else {
                     break;
                 };
                 let Some(blocked) = clients.get_mut(token).and_then(|c| c.blocked.take()) else {
@@ -306,9 +319,6 @@ pub fn serve_ready_keys(st: &mut State, clients: &mut Slab<Client>) {
                 };
                 st.blocking.unblock(token, &blocked);
                 rerun_blocked(st, clients, token, blocked);
-                if !st.dbs[db].exists(&key, st.clock.ms(std::time::Instant::now())) {
-                    break;
-                }
             }
         }
     }
