@@ -434,10 +434,10 @@ fn redacted_args(args: &Args) -> Vec<usize> {
     if args.is(0, "auth") {
         return (1..args.len()).collect();
     }
-    if args.is(0, "hello") {
-        if let Some(at) = (2..args.len()).find(|&i| args.is(i, "auth")) {
-            return vec![at + 1, at + 2];
-        }
+    if args.is(0, "hello")
+        && let Some(at) = (2..args.len()).find(|&i| args.is(i, "auth"))
+    {
+        return vec![at + 1, at + 2];
     }
     Vec::new()
 }
