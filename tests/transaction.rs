@@ -524,3 +524,55 @@ fn queued_commands_are_counted_when_they_run() {
     let info = String::from_utf8(c.call(&["EXEC"])).unwrap();
     assert!(info.contains(" cmd=exec "), "{info}");
 }
+
+#[test]
+fn watch_is_touched_only_by_keys_that_changed() {
+    // As Redis's signalModifiedKey: a multi-key command touches only the
+    // keys it changed.
+    let (_h, addr) = start();
+    let setup = |o: &mut Conn| {
+        o.t("RPUSH a x", b":1\r\n");
+        o.t("RPUSH b y", b":1\r\n");
+    };
+    // LMPOP pops from the first non-empty key only.
+    assert_eq!(
+        exec_after(addr, 0, "", "b", |o| {
+            setup(o);
+            o.t("LMPOP 2 a b LEFT", b"*2\r\n$1\r\na\r\n*1\r\n$1\r\nx\r\n");
+        }),
+        NULL_ARRAY,
+        "b created after WATCH"
+    );
+    let watch_b_then = |change: &str, reply: &[u8]| {
+        let mut other = Conn::connect(addr);
+        other.call(&["FLUSHALL"]);
+        setup(&mut other);
+        other.t("SADD s1 m", b":1\r\n");
+        other.t("SADD s2 m", b":1\r\n");
+        let mut c = Conn::connect(addr);
+        c.t("WATCH b s2 nosuch", b"+OK\r\n");
+        other.t(change, reply);
+        c.t("MULTI", b"+OK\r\n");
+        c.t("PING", b"+QUEUED\r\n");
+        c.call(&["EXEC"])
+    };
+    assert_eq!(
+        watch_b_then("LMPOP 2 a b LEFT", b"*2\r\n$1\r\na\r\n*1\r\n$1\r\nx\r\n"),
+        PONG
+    );
+    assert_eq!(watch_b_then("BLPOP a b 0", b"*2\r\n$1\r\na\r\n$1\r\nx\r\n"), PONG);
+    // SMOVE of a member the destination already has changes only the source.
+    assert_eq!(watch_b_then("SMOVE s1 s2 m", b":1\r\n"), PONG);
+    // Deleting keys that do not exist changes nothing.
+    assert_eq!(watch_b_then("DEL nosuch other", b":0\r\n"), PONG);
+    assert_eq!(
+        watch_b_then("LMPOP 2 a b LEFT", b"*2\r\n$1\r\na\r\n*1\r\n$1\r\nx\r\n"),
+        PONG
+    );
+    // The key popped from is touched.
+    assert_eq!(
+        watch_b_then("LMPOP 1 b LEFT", b"*2\r\n$1\r\nb\r\n*1\r\n$1\r\ny\r\n"),
+        NULL_ARRAY
+    );
+    assert_eq!(watch_b_then("SMOVE s1 s2 m", b":1\r\n"), PONG);
+}

@@ -122,8 +122,13 @@ impl Ctx<'_> {
         self.notify_db(class, event, key, db);
     }
 
-    /// `notify` for a key of database `db`.
+    /// `notify` for a key of database `db`. Every event but a key miss is
+    /// also a change WATCH and client-side caching must hear of (Redis
+    /// calls `signalModifiedKey` next to `notifyKeyspaceEvent`).
     pub fn notify_db(&mut self, class: u32, event: &str, key: &[u8], db: usize) {
+        if class != KEY_MISS && (!self.st.watched.is_empty() || self.st.tracking.active()) {
+            self.st.modified.push((db, key.into()));
+        }
         if self.st.config.notify_flags & class == 0 {
             return;
         }

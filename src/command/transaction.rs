@@ -10,10 +10,13 @@
 //! WATCH order, and each client lists its own watched keys so UNWATCH and
 //! close are cheap. A change to a watched key sets the watcher's
 //! `dirty_cas` (EXEC then replies a null array) and unwatches it. Changes
-//! are found after each command (`after_command`): when the change
-//! counter moved, the keys its key specs flag as written are touched;
-//! FLUSHDB, FLUSHALL, SWAPDB, MOVE and COPY ... DB touch by name; keys
-//! deleted by expiry are reported by the database (`Db::expired_log`),
+//! are found after each command (`after_command`): the keys the command
+//! reported as changed, through the same `Ctx::notify` calls that publish
+//! keyspace events (`State::modified`, recorded only while a key is
+//! watched or tracking is active; Redis pairs `signalModifiedKey` with
+//! `notifyKeyspaceEvent` the same way), are touched; FLUSHDB, FLUSHALL and
+//! SWAPDB touch by name; keys deleted by expiry are reported by the
+//! database (`Db::expired_log`),
 //! which records them only while one of its keys is watched (or tracking
 //! is active). Client-side caching hears of the same changes (Redis's
 //! `signalModifiedKey` calls both): `signal_modified` passes each changed
@@ -27,7 +30,7 @@ use hashbrown::HashMap;
 use slab::Slab;
 
 use super::table::{CommandDef, c, flags::*};
-use super::{Args, Ctx, docs};
+use super::{Args, Ctx};
 use crate::client::Client;
 use crate::server::State;
 
@@ -87,10 +90,6 @@ pub struct Watched {
     len: usize,
     /// Watched keys that existed just before a FLUSHDB/FLUSHALL ran.
     flushing: Vec<(usize, Box<[u8]>)>,
-    /// Watched keys the running command may write that did not exist
-    /// before it: still absent after it, they were not changed (DEL of
-    /// several keys, a store with an empty result).
-    absent: Vec<(usize, Box<[u8]>)>,
 }
 
 impl Watched {
@@ -176,7 +175,7 @@ pub fn queue(ctx: &mut Ctx, def: &'static CommandDef, args: &Args) -> bool {
         }
     }
     if !ctx.st.watched.is_empty() || ctx.st.tracking.active() {
-        before_command(ctx, command_name(ctx), args);
+        before_command(ctx, command_name(ctx));
     }
     false
 }
@@ -184,8 +183,10 @@ pub fn queue(ctx: &mut Ctx, def: &'static CommandDef, args: &Args) -> bool {
 /// After a command ran: `dirty_before` is the change counter before it.
 pub fn after_command(ctx: &mut Ctx, _def: &'static CommandDef, args: &Args, dirty_before: u64) {
     if ctx.st.watched.is_empty() && !ctx.st.tracking.active() {
+        ctx.st.modified.clear();
         return;
     }
+    let modified = std::mem::take(&mut ctx.st.modified);
     let name = command_name(ctx);
     drain_expired(ctx.st, ctx.clients);
     let flushing = std::mem::take(&mut ctx.st.watched.flushing);
@@ -215,23 +216,11 @@ pub fn after_command(ctx: &mut Ctx, _def: &'static CommandDef, args: &Args, dirt
             mark_dirty(ctx.st, ctx.clients, dirty);
         }
         "swapdb" => swapdb_touch(ctx, args),
-        "move" => {
-            let db = ctx.db;
-            signal_modified(ctx, db, &args[1]);
-            if let Some(to) = db_arg(ctx, &args[2]) {
-                signal_modified(ctx, to, &args[1]);
+        _ => {
+            for (db, key) in modified {
+                signal_modified(ctx, db, &key);
             }
         }
-        "copy" => {
-            let mut to = ctx.db;
-            for i in 3..args.len().saturating_sub(1) {
-                if args.is(i, "db") {
-                    to = db_arg(ctx, &args[i + 1]).unwrap_or(to);
-                }
-            }
-            signal_modified(ctx, to, &args[2]);
-        }
-        _ => touch_written_keys(ctx, name, args),
     }
 }
 
@@ -455,23 +444,14 @@ pub(crate) fn drain_expired(st: &mut State, clients: &mut Slab<Client>) {
 }
 
 /// Work before a command runs while some key is watched or tracking is
-/// active: take expiry reports first (they happened earlier), note which
-/// keys it may write are absent (watched ones, or any while tracking), and
+/// active: take expiry reports first (they happened earlier) and note
 /// which watched keys a FLUSHDB/FLUSHALL is about to remove.
-fn before_command(ctx: &mut Ctx, name: &str, args: &Args) {
+fn before_command(ctx: &mut Ctx, name: &str) {
     drain_expired(ctx.st, ctx.clients);
     let st = &mut *ctx.st;
-    st.watched.absent.clear();
     st.watched.flushing.clear();
+    st.modified.clear();
     if name != "flushdb" && name != "flushall" {
-        let argv: Vec<&[u8]> = args.iter().collect();
-        for i in written_keys(name, &argv) {
-            let key = argv[i];
-            let relevant = st.tracking.active() || st.watched.watchers(ctx.db, key).is_some();
-            if relevant && st.dbs[ctx.db].peek(key).is_none() {
-                st.watched.absent.push((ctx.db, key.into()));
-            }
-        }
         return;
     }
     for (db, map) in st.watched.dbs.iter().enumerate() {
@@ -507,54 +487,6 @@ fn db_arg(ctx: &Ctx, arg: &[u8]) -> Option<usize> {
     crate::util::number::parse_i64(arg)
         .and_then(|n| usize::try_from(n).ok())
         .filter(|&n| n < ctx.st.dbs.len())
-}
-
-/// Touches the keys the command's key specs flag as written (RW, OW, RM),
-/// but not one that was absent before the command and still is.
-fn touch_written_keys(ctx: &mut Ctx, name: &str, args: &Args) {
-    let argv: Vec<&[u8]> = args.iter().collect();
-    let db = ctx.db;
-    for i in written_keys(name, &argv) {
-        let key = argv[i];
-        let unchanged =
-            ctx.st.dbs[db].peek(key).is_none() && ctx.st.watched.absent.iter().any(|(d, k)| *d == db && **k == *key);
-        if !unchanged {
-            signal_modified(ctx, db, key);
-        }
-    }
-}
-
-/// Positions in `argv` (name first) of the keys command `name` (full
-/// name) may write: those its key specs flag RW, OW or RM.
-fn written_keys(name: &str, argv: &[&[u8]]) -> Vec<usize> {
-    let mut keys: Vec<usize> = Vec::new();
-    if name == "sort" {
-        // SORT's STORE destination is found by its own rules (`sortGetKeys`).
-        let mut i = 2;
-        while i < argv.len() {
-            let a = argv[i];
-            if a.eq_ignore_ascii_case(b"limit") {
-                i += 2;
-            } else if a.eq_ignore_ascii_case(b"get") || a.eq_ignore_ascii_case(b"by") {
-                i += 1;
-            } else if a.eq_ignore_ascii_case(b"store") && i + 1 < argv.len() {
-                keys = vec![i + 1];
-                i += 1;
-            }
-            i += 1;
-        }
-    } else {
-        let specs = docs::lookup(name).map_or(&[][..], |d| d.key_specs);
-        for spec in specs {
-            if !spec.flags.iter().any(|f| matches!(*f, "RW" | "OW" | "RM")) {
-                continue;
-            }
-            if let Some(positions) = super::server::spec_positions(spec, argv) {
-                keys.extend(positions.into_iter().map(|p| p as usize));
-            }
-        }
-    }
-    keys
 }
 
 /// SWAPDB a b ran: a watched key of either database is touched if it

@@ -177,6 +177,9 @@ pub struct State {
     pub woken: Vec<usize>,
     /// Keys watched by clients in MULTI/WATCH.
     pub watched: crate::command::transaction::Watched,
+    /// Keys the running command changed, for WATCH and client-side caching
+    /// (recorded only while either is in use).
+    pub modified: Vec<(usize, Box<[u8]>)>,
     /// Channels and patterns with subscribers.
     pub pubsub: crate::command::pubsub::Registry,
     /// Client-side caching: tracked keys, BCAST prefixes.
@@ -232,6 +235,7 @@ impl State {
             blocking: super::blocking::Blocking::new(now),
             woken: Vec::new(),
             watched: Default::default(),
+            modified: Vec::new(),
             pubsub: Default::default(),
             tracking: Default::default(),
             monitors: Vec::new(),
