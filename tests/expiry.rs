@@ -495,3 +495,40 @@ fn scan_deletes_only_expired_keys_it_would_return() {
     assert_eq!(c.info_field("stats", "expired_keys"), "1");
     c.t("DEBUG SET-ACTIVE-EXPIRE 1", OK);
 }
+
+#[test]
+fn active_expiry_publishes_expired_events_without_any_access() {
+    // Nobody touches the keys: the timer wheel deletes them at their
+    // deadline and publishes `expired` on both channels, in deadline order,
+    // in the database they lived in. (Redis finds such keys by sampling, so
+    // its order is not guaranteed; the deadline order is loopkv's.)
+    let (_h, addr) = start();
+    let mut c = Conn::connect(addr);
+    c.t("CONFIG SET notify-keyspace-events KEx", OK);
+    let mut sub = Conn::connect(addr);
+    sub.t(
+        "PSUBSCRIBE __key*@*__:*",
+        b"*3\r\n$10\r\npsubscribe\r\n$12\r\n__key*@*__:*\r\n:1\r\n",
+    );
+    c.t("SET late v PX 300", OK);
+    c.t("SET early v PX 100", OK);
+    c.t("SELECT 3", OK);
+    c.t("SET other v PX 200", OK);
+    c.t("SET kept v", OK);
+    let msg = |pattern_channel: &str, payload: &str| {
+        format!(
+            "*4\r\n$8\r\npmessage\r\n$12\r\n__key*@*__:*\r\n${}\r\n{pattern_channel}\r\n${}\r\n{payload}\r\n",
+            pattern_channel.len(),
+            payload.len()
+        )
+    };
+    let mut want = String::new();
+    for (db, key) in [(0, "early"), (3, "other"), (0, "late")] {
+        want += &msg(&format!("__keyspace@{db}__:{key}"), "expired");
+        want += &msg(&format!("__keyevent@{db}__:expired"), key);
+    }
+    assert_eq!(common::show(&sub.read_replies(6)), common::show(want.as_bytes()));
+    c.t("DBSIZE", b":1\r\n");
+    c.t("SELECT 0", OK);
+    c.t("DBSIZE", b":0\r\n");
+}
