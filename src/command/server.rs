@@ -1447,52 +1447,45 @@ pub fn debug(ctx: &mut Ctx, args: &Args) {
 }
 
 fn debug_object(ctx: &mut Ctx, args: &Args) {
+    use crate::db::{Kind, Obj, rdb_len};
     let now = ctx.now;
     let Some(id) = ctx.db().lookup_touch(&args[2], now, false) else {
         ctx.reply.error(b"ERR no such key");
         return;
     };
+    let opts = rdb_len::Options::from_config(&ctx.st.config);
     let db = ctx.db();
-    let enc = db.encoding(id);
-    let len = db.value(id).len();
-    let idle = db.idle_seconds(id, now);
     let lru = db.node(id).meta >> 8;
-    let shared = db.is_shared(id);
-    // serializedlength is the value's RDB size; for collections loopkv has
-    // no RDB encoding yet, so the field is left out rather than guessed.
-    let serialized = match db.kind(id) {
-        crate::db::Kind::String => format!(" serializedlength:{}", rdb_string_len(&db.value(id), len)),
-        _ => String::new(),
+    // serializedlength is the value's RDB payload size (rdbSavedObjectLen);
+    // a quicklist also reports its nodes, as Redis's DEBUG OBJECT does.
+    let mut sizer = rdb_len::Sizer::new(opts);
+    let (serialized, extra) = if db.kind(id) == Kind::String {
+        (sizer.string(db.value(id)), String::new())
+    } else {
+        match db.obj(id) {
+            Obj::List(list) => {
+                let ql = sizer.list(list);
+                let extra = format!(
+                    " ql_nodes:{} ql_avg_node:{:.2} ql_listpack_max:{} ql_compressed:{} ql_uncompressed_size:{}",
+                    ql.nodes,
+                    ql.count as f64 / ql.nodes as f64,
+                    opts.list_fill,
+                    u8::from(opts.list_compress_depth != 0),
+                    ql.uncompressed,
+                );
+                (ql.len, extra)
+            }
+            obj => (sizer.object(obj), String::new()),
+        }
     };
     let text = format!(
-        "Value at:0x{:x} refcount:{} encoding:{enc}{serialized} lru:{lru} lru_seconds_idle:{idle}",
+        "Value at:0x{:x} refcount:{} encoding:{} serializedlength:{serialized} lru:{lru} lru_seconds_idle:{}{extra}",
         id as u64 * 32 + 0x7f00_0000_0000,
-        if shared { i32::MAX as i64 } else { 1 },
+        if db.is_shared(id) { i32::MAX as i64 } else { 1 },
+        db.encoding(id),
+        db.idle_seconds(id, now),
     );
     ctx.reply.simple(text.as_bytes());
-}
-
-/// Length of a string in RDB's encoding, without compression (Redis only
-/// compresses strings longer than 20 bytes when that saves space).
-fn rdb_string_len(value: &crate::db::Value, len: usize) -> usize {
-    if let crate::db::Value::Int(n) = value {
-        return match n {
-            -128..=127 => 2,
-            -32768..=32767 => 3,
-            -2147483648..=2147483647 => 5,
-            _ => 1 + len.min(20),
-        };
-    }
-    let header = if len < 64 {
-        1
-    } else if len < 16384 {
-        2
-    } else if len <= u32::MAX as usize {
-        5
-    } else {
-        9
-    };
-    header + len
 }
 
 fn debug_protocol(ctx: &mut Ctx, args: &Args) {

@@ -1,5 +1,6 @@
 //! Byte-level helpers ported from Redis's `util.c` and `sds.c`.
 
 pub mod glob;
+pub mod lzf;
 pub mod number;
 pub mod splitargs;
