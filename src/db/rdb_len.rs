@@ -28,8 +28,7 @@
 //! tail pushes (RPUSH), so a list built at the head (LPUSH), popped at the
 //! head, or edited in the middle (LINSERT, LSET, LREM, LTRIM) may be cut
 //! differently, and its nodes use the fill and depth configured now, not
-//! when it was created; an intset's width is that of its current members,
-//! while Redis's never shrinks after the widest member is removed; and LZF
+//! when it was created; and LZF
 //! may find a match Redis's uninitialised hash table does not (see
 //! [`crate::util::lzf`]).
 
@@ -150,7 +149,7 @@ impl Sizer {
     }
 
     fn set(&mut self, s: &Set) -> usize {
-        if s.is_intset() {
+        if let Some(width) = s.intset_width() {
             let members: Vec<i64> = s
                 .iter()
                 .filter_map(|m| match m {
@@ -158,7 +157,7 @@ impl Sizer {
                     Member::Bytes(b) => parse_i64(b),
                 })
                 .collect();
-            return self.raw_string(&intset_bytes(&members));
+            return self.raw_string(&intset_bytes(&members, width));
         }
         let mut total = len_len(s.len() as u64);
         let mut scratch = [0u8; 20];
@@ -299,9 +298,10 @@ fn double2ll(d: f64) -> Option<i64> {
 }
 
 /// An intset's bytes (`intsetBlobLen` of them): encoding, length, then the
-/// members ascending at the narrowest width holding them all.
-fn intset_bytes(members: &[i64]) -> Vec<u8> {
-    let width: usize = members
+/// members ascending at `width` bytes, the set's own width (at least the
+/// narrowest holding them all; Redis never narrows it after removals).
+fn intset_bytes(members: &[i64], width: usize) -> Vec<u8> {
+    let needed: usize = members
         .iter()
         .map(|&v| {
             if i16::try_from(v).is_ok() {
@@ -314,6 +314,7 @@ fn intset_bytes(members: &[i64]) -> Vec<u8> {
         })
         .max()
         .unwrap_or(2);
+    let width = width.max(needed);
     let mut out = Vec::with_capacity(8 + width * members.len());
     out.extend_from_slice(&(width as u32).to_le_bytes());
     out.extend_from_slice(&(members.len() as u32).to_le_bytes());
@@ -563,9 +564,11 @@ mod tests {
 
     #[test]
     fn intset_layout() {
-        assert_eq!(intset_bytes(&[3, 1]), [2, 0, 0, 0, 2, 0, 0, 0, 1, 0, 3, 0]);
-        assert_eq!(intset_bytes(&[1, 70000]).len(), 8 + 8);
-        assert_eq!(intset_bytes(&[1, i64::MIN]).len(), 8 + 16);
+        assert_eq!(intset_bytes(&[3, 1], 2), [2, 0, 0, 0, 2, 0, 0, 0, 1, 0, 3, 0]);
+        assert_eq!(intset_bytes(&[1, 70000], 2).len(), 8 + 8);
+        assert_eq!(intset_bytes(&[1, i64::MIN], 2).len(), 8 + 16);
+        // A set that once held a 64-bit member keeps its width.
+        assert_eq!(intset_bytes(&[1, 2], 8).len(), 8 + 16);
     }
 
     #[test]

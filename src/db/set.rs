@@ -248,6 +248,15 @@ impl Set {
         matches!(self.repr, Repr::Ints(_))
     }
 
+    /// An intset's member width in bytes (2, 4 or 8; it never shrinks), None
+    /// for a hashtable.
+    pub fn intset_width(&self) -> Option<usize> {
+        match &self.repr {
+            Repr::Ints(s) => Some(s.width),
+            Repr::Table(_) => None,
+        }
+    }
+
     /// Approximate heap bytes: a hashtable's members are sampled (five of
     /// them, as MEMORY USAGE's default) and the average extrapolated.
     pub fn mem_usage(&self) -> usize {
