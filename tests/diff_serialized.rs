@@ -19,7 +19,7 @@
 
 mod diff_support;
 
-use diff_support::{Conn, Loopkv, Redis, esc, redis_or_skip};
+use diff_support::{Conn, Loopkv, Redis, Rng, esc, redis_or_skip};
 
 /// The DEBUG OBJECT fields compared.
 const FIELDS: &[&str] = &[
@@ -117,35 +117,6 @@ fn cmd<T: AsRef<[u8]>>(name: &str, key: &[u8], rest: impl IntoIterator<Item = T>
     args
 }
 
-/// Deterministic xorshift, so both servers and every run see the same data.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    /// `len` bytes drawn from the first `alphabet` letters after `base`.
-    fn bytes(&mut self, len: usize, base: u8, alphabet: u64) -> Vec<u8> {
-        (0..len)
-            .map(|_| base.wrapping_add((self.next() % alphabet) as u8))
-            .collect()
-    }
-
-    /// Text of `len` bytes made of `item:<n>,` pieces.
-    fn text(&mut self, len: usize, range: u64) -> Vec<u8> {
-        let mut out = Vec::new();
-        while out.len() < len {
-            out.extend_from_slice(format!("item:{},", self.next() % range).as_bytes());
-        }
-        out.truncate(len);
-        out
-    }
-}
-
 /// Integers at every boundary of the RDB (8/16/32-bit) and listpack
 /// (7-bit, 13-bit, 16/24/32/64-bit) integer encodings.
 const INTS: &[i64] = &[
@@ -194,6 +165,21 @@ const NOT_INTS: &[&str] = &[
     "123456789012345678901234",
 ];
 
+/// `len` bytes drawn from the first `alphabet` letters after `base`.
+fn random_bytes(rng: &mut Rng, len: usize, base: u8, alphabet: u64) -> Vec<u8> {
+    (0..len).map(|_| base.wrapping_add(rng.below(alphabet) as u8)).collect()
+}
+
+/// Text of `len` bytes made of `item:<n>,` pieces.
+fn random_text(rng: &mut Rng, len: usize, range: u64) -> Vec<u8> {
+    let mut out = Vec::new();
+    while out.len() < len {
+        out.extend_from_slice(format!("item:{},", rng.below(range)).as_bytes());
+    }
+    out.truncate(len);
+    out
+}
+
 fn strings(p: &mut Pair) {
     let k = b"str";
     for n in INTS {
@@ -224,19 +210,19 @@ fn strings(p: &mut Pair) {
     }
     let mut rng = Rng(0x9E3779B97F4A7C15);
     for len in [21, 24, 25, 40, 63, 64, 100, 1000, 16380, 16384, 20000] {
-        let v = rng.bytes(len, 0, 256);
+        let v = random_bytes(&mut rng, len, 0, 256);
         p.case(k, &format!("random bytes * {len}"), &[cmd("SET", k, [v])]);
     }
     // Around the "saves at least four bytes" threshold: many lengths and
     // alphabet sizes.
     for len in (21..=120).step_by(3) {
         for alphabet in [2, 4, 8, 16, 40] {
-            let v = rng.bytes(len, b'a', alphabet);
+            let v = random_bytes(&mut rng, len, b'a', alphabet);
             p.case(k, &format!("{alphabet}-letter text * {len}"), &[cmd("SET", k, [v])]);
         }
     }
     for len in [21, 50, 500, 5000, 100_000] {
-        let v = rng.text(len, 1000);
+        let v = random_text(&mut rng, len, 1000);
         p.case(k, &format!("item text * {len}"), &[cmd("SET", k, [v])]);
     }
     p.case(
@@ -280,7 +266,7 @@ fn hashes(p: &mut Pair) {
     p.config("hash-max-listpack-value", "20000");
     let mut rng = Rng(42);
     for len in [64, 100, 127, 128, 4094, 4095, 4096, 5000, 16377, 16378, 19000] {
-        let v = rng.bytes(len, b'a', 26);
+        let v = random_bytes(&mut rng, len, b'a', 26);
         p.case(
             k,
             &format!("listpack, random value of {len}"),
@@ -298,7 +284,7 @@ fn hashes(p: &mut Pair) {
         .flat_map(|i| [format!("field:{i}"), format!("value:{i}")])
         .collect();
     p.case(k, "listpack of 500 pairs", &[cmd("HSET", k, &fields)]);
-    let random: Vec<Vec<u8>> = (0..400).map(|_| rng.bytes(10, 0, 256)).collect();
+    let random: Vec<Vec<u8>> = (0..400).map(|_| random_bytes(&mut rng, 10, 0, 256)).collect();
     p.case(k, "listpack of random pairs", &[cmd("HSET", k, &random)]);
     p.case(
         k,
@@ -326,7 +312,7 @@ fn hashes(p: &mut Pair) {
         long.push(if i % 2 == 0 {
             vec![b'x'; 100 + i]
         } else {
-            rng.bytes(30 + i, 0, 256)
+            random_bytes(&mut rng, 30 + i, 0, 256)
         });
     }
     p.case(k, "hashtable from a long value", &[cmd("HSET", k, &long)]);
@@ -368,7 +354,7 @@ fn sets(p: &mut Pair) {
     let mut m: Vec<Vec<u8>> = INTS.iter().map(|n| n.to_string().into_bytes()).collect();
     m.push(b"x".to_vec());
     m.push(vec![b'y'; 100]);
-    m.push(rng.bytes(40, 0, 256));
+    m.push(random_bytes(&mut rng, 40, 0, 256));
     p.case(k, "hashtable of mixed members", &[cmd("SADD", k, &m)]);
 }
 
@@ -421,7 +407,7 @@ fn zsets(p: &mut Pair) {
     p.config("zset-max-listpack-value", "20000");
     let mut rng = Rng(99);
     for len in [63, 64, 4095, 4096, 17000] {
-        let m = rng.bytes(len, b'a', 26);
+        let m = random_bytes(&mut rng, len, b'a', 26);
         p.case(
             k,
             &format!("listpack, member of {len}"),
@@ -466,7 +452,7 @@ fn lists(p: &mut Pair) {
         p.case(k, &format!("{push} non-integers"), &[cmd(push, k, NOT_INTS)]);
         p.case(k, &format!("{push} small strings"), &[cmd(push, k, &small)]);
         for len in [4095, 4096, 8000, 8200, 16378, 20000] {
-            let v = rng.bytes(len, b'a', 26);
+            let v = random_bytes(&mut rng, len, b'a', 26);
             p.case(k, &format!("{push} a random {len}"), &[cmd(push, k, [&v, &v[..10]])]);
         }
         let same: Vec<String> = vec!["element".to_string(); 5000];
@@ -483,8 +469,8 @@ fn lists(p: &mut Pair) {
             let r = rng.next();
             match i % 4 {
                 0 => (rng.next() as i64 >> (r % 64)).to_string().into_bytes(),
-                1 => rng.bytes((r % 100) as usize, 0, 256),
-                2 => rng.text((r % 200) as usize, 50),
+                1 => random_bytes(&mut rng, (r % 100) as usize, 0, 256),
+                2 => random_text(&mut rng, (r % 200) as usize, 50),
                 _ => vec![b'v'; (r % 300) as usize],
             }
         })
@@ -556,8 +542,8 @@ fn random_values(p: &mut Pair) {
         let r = rng.next();
         match r % 5 {
             0 => ((rng.next() as i64) >> (r % 64)).to_string().into_bytes(),
-            1 => rng.bytes((r >> 8) as usize % 64, 0, 256),
-            2 => rng.text((r >> 8) as usize % 64, 20),
+            1 => random_bytes(rng, (r >> 8) as usize % 64, 0, 256),
+            2 => random_text(rng, (r >> 8) as usize % 64, 20),
             3 => vec![b'r'; (r >> 8) as usize % 64],
             _ => ((r >> 8) % 300).to_string().into_bytes(),
         }

@@ -11,7 +11,7 @@ mod diff_support;
 
 use std::io::Write;
 
-use diff_support::{Conn, Loopkv, Redis, V, encode, esc, redis_or_skip, split_line};
+use diff_support::{Conn, Loopkv, Redis, Rng, V, encode, esc, redis_or_skip, split_line};
 
 #[derive(Clone, Copy, PartialEq)]
 enum Norm {
@@ -117,26 +117,6 @@ fn zset_commands_small_listpacks() {
 }
 
 // ---- seeded random command sequences ---------------------------------------------
-
-/// A small xorshift generator, so the random mix is the same on every run.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-
-    fn pick<'a>(&mut self, from: &[&'a str]) -> &'a str {
-        from[self.below(from.len() as u64) as usize]
-    }
-}
 
 /// Keys shared by every type, so WRONGTYPE shows up.
 const KEYS: &[&str] = &["k0", "k1", "k2", "k3"];
