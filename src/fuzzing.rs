@@ -310,7 +310,10 @@ fn loopback_stream() -> Option<(mio::net::TcpStream, std::net::SocketAddr)> {
 /// skipped) run one after another by one client through
 /// `command::execute`. After every command, no panic must have happened
 /// and every database's invariants must hold (`Db::check_invariants`). A
-/// client left blocked is released as on a timeout.
+/// client left blocked is released as on a timeout. When the first byte is
+/// odd, the client first turns on every keyspace notification (RESP3, a
+/// `*` pattern subscription of its own), client-side caching and a WATCH,
+/// so the same commands also drive those paths.
 pub fn check_command_invariants(data: &[u8]) {
     use crate::client::Client;
     use crate::command::{Args, Ctx, execute};
@@ -326,7 +329,11 @@ pub fn check_command_invariants(data: &[u8]) {
     let token = clients.insert(Client::new(1, stream, addr, addr, DEFAULT_MAX_BULK, now));
     clients[token].authenticated = true;
     let mut spans = Vec::new();
-    for line in data.split(|&c| c == b'\n').take(256) {
+    const OBSERVED: &[u8] = b"HELLO 3\nCONFIG SET notify-keyspace-events KEAmn\nPSUBSCRIBE *\n\
+        CLIENT TRACKING on\nWATCH k0 k1 s h z l\n";
+    let setup: &[u8] = if data.first().is_some_and(|b| b & 1 == 1) { OBSERVED } else { b"" };
+    let lines = setup.split(|&c| c == b'\n').chain(data.split(|&c| c == b'\n').take(256));
+    for line in lines {
         let mut buf = line.to_vec();
         if !split_args_in_place(&mut buf, &mut spans) || spans.is_empty() {
             continue;
