@@ -12,10 +12,14 @@
 //! - [`server`]: the event loop, listeners, scheduling of clients.
 //! - [`client`]: one connection's buffers, session state and flags.
 //! - [`resp`]: the zero-copy parser and the RESP2/RESP3 reply writers.
-//! - [`command`]: the command table, dispatch, one module per family.
-//! - [`db`]: databases, the keyspace hash table, value encodings.
-//! - [`expiry`]: the hierarchical timer wheel.
-//! - [`util`]: Redis's glob matcher, argument splitting, number formats.
+//! - [`command`]: the command table, dispatch, one module per family, plus
+//!   keyspace notifications (`command::notify`), client-side caching
+//!   (`command::tracking`), transactions and Pub/Sub.
+//! - [`db`]: databases, the keyspace hash table, value encodings, RDB
+//!   payload lengths for DEBUG OBJECT.
+//! - [`expiry`]: the hierarchical timer wheel (with its runway).
+//! - [`util`]: Redis's glob matcher, argument splitting, number formats,
+//!   LZF compression.
 //! - [`memory`]: allocator accounting behind INFO's `used_memory`.
 //! - [`lazyfree`]: the background thread that drops big deleted values.
 //!
