@@ -3,7 +3,7 @@
 //! command table by `table::all_commands`.
 //!
 //! Shared bodies, as in Redis: `zadd_generic` (ZADD, ZINCRBY),
-//! `zrange_generic` (ZRANGE, ZRANGESTORE and the older Z[REV]RANGE[BY...]
+//! `zrange_generic` (ZRANGE, ZRANGESTORE and the older Z\[REV\]RANGE\[BY...\]
 //! forms), `zremrange_generic` (ZREMRANGEBY*), `zpop_generic` (ZPOPMIN,
 //! ZPOPMAX, ZMPOP and the blocking pops), `bzpop_generic` (BZPOPMIN,
 //! BZPOPMAX, BZMPOP), `zmpop_generic` (ZMPOP, BZMPOP) and `zsetop_generic`

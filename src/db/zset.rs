@@ -8,7 +8,7 @@
 //! - `skiplist`: a [`Dict`] from member to score (8 bytes), which gives
 //!   ZSCAN Redis's cursor guarantees and ZRANDMEMBER its sampling, plus an
 //!   ordered index of the dict's node ids (4 bytes each) kept in chunks of
-//!   at most [`CHUNK_MAX`]: finding a position is two binary searches
+//!   at most `CHUNK_MAX`: finding a position is two binary searches
 //!   (reading scores and members from the nodes) and a rank a walk over
 //!   the chunk lengths (n / 128 to n / 256 steps), so rank queries on
 //!   large sets stay cheap without a real skiplist's pointers.
