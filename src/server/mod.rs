@@ -669,6 +669,10 @@ impl Server {
                 crate::command::pubsub::on_close(&mut self.state, token, &mut c);
                 crate::command::tracking::on_close(&mut self.state, &mut c);
                 crate::command::monitor::on_close(&mut self.state, token);
+                // A slot reused by a new client must not inherit a place in
+                // CLIENT PAUSE's queues.
+                self.state.pause.held.retain(|&t| t != token);
+                self.state.pause.tx_writes.retain(|&t| t != token);
                 let _ = self.poll.registry().deregister(&mut c.stream);
                 debug!("Closed client {}", c.addr);
             }
