@@ -331,8 +331,14 @@ pub fn check_command_invariants(data: &[u8]) {
     let mut spans = Vec::new();
     const OBSERVED: &[u8] = b"HELLO 3\nCONFIG SET notify-keyspace-events KEAmn\nPSUBSCRIBE *\n\
         CLIENT TRACKING on\nWATCH k0 k1 s h z l\n";
-    let setup: &[u8] = if data.first().is_some_and(|b| b & 1 == 1) { OBSERVED } else { b"" };
-    let lines = setup.split(|&c| c == b'\n').chain(data.split(|&c| c == b'\n').take(256));
+    let setup: &[u8] = if data.first().is_some_and(|b| b & 1 == 1) {
+        OBSERVED
+    } else {
+        b""
+    };
+    let lines = setup
+        .split(|&c| c == b'\n')
+        .chain(data.split(|&c| c == b'\n').take(256));
     for line in lines {
         let mut buf = line.to_vec();
         if !split_args_in_place(&mut buf, &mut spans) || spans.is_empty() {

@@ -295,9 +295,9 @@ fn served_blocked_clients_publish_as_redis() {
 /// events; returns, per line, the bytes received up to the PONG that
 /// follows it (the reply and the event pushes, in the order sent). A line
 /// starting `~ ` is setup whose bytes are not returned.
-fn own_events(conn: &mut Conn, lines: &[&str]) -> Vec<(String, String)> {
+fn own_events(conn: &mut Conn, classes: &str, lines: &[&str]) -> Vec<(String, String)> {
     run_cmd(conn, "HELLO 3");
-    run_cmd(conn, "CONFIG SET notify-keyspace-events KEA");
+    run_cmd(conn, &format!("CONFIG SET notify-keyspace-events {classes}"));
     run_cmd(conn, "SELECT 9");
     run_cmd(conn, "FLUSHDB");
     run_cmd(conn, "PSUBSCRIBE __keyspace@9__:*");
@@ -361,14 +361,56 @@ fn own_events_and_reply_in_redis_order() {
         "DEBUG SET-ACTIVE-EXPIRE 0",
         "ZADD e 1 a",
         "ZADD f 1 b",
-        "~ PEXPIRE e 1",
-        "DEBUG SLEEP 0.01",
+        "~ PEXPIRE e 5",
+        "DEBUG SLEEP 0.02",
         "BZPOPMIN e f 0",
     ];
     let ours = Loopkv::start_debug();
     let real = Redis::start();
-    let x = own_events(&mut ours.conn(), &lines);
-    let y = own_events(&mut real.conn(), &lines);
+    let x = own_events(&mut ours.conn(), "KEA", &lines);
+    let y = own_events(&mut real.conn(), "KEA", &lines);
+    drop(real);
+    ours.stop().unwrap();
+    let diffs: Vec<String> = x
+        .iter()
+        .zip(&y)
+        .filter(|(a, b)| a != b)
+        .map(|((line, a), (_, b))| format!("{line}\n  loopkv {a}\n  redis  {b}"))
+        .collect();
+    assert!(diffs.is_empty(), "{} mismatches:\n{}", diffs.len(), diffs.join("\n"));
+}
+
+#[test]
+fn own_new_key_events_come_before_the_reply() {
+    // Redis publishes `new` from dbAdd, before commands that reply before
+    // their own event (LPUSH, HSET, ZADD, the STOREs) add their reply.
+    if !redis_or_skip("notify_blocking") {
+        return;
+    }
+    let lines = [
+        "LPUSH l a",
+        "LPUSH l b",
+        "RPUSH r a",
+        "HSET h f v",
+        "HINCRBYFLOAT hf f 1.5",
+        "SADD s m",
+        "ZADD z 1 a",
+        "ZINCRBY zi 1 a",
+        "ZUNIONSTORE u 1 z",
+        "SUNIONSTORE su s",
+        "SET k v",
+        "INCR n",
+        "APPEND ap x",
+        "SETBIT b 7 1",
+        "LMOVE l dst LEFT RIGHT",
+        "SMOVE s s2 m",
+        "COPY k k2",
+        "RENAME k k3",
+    ];
+    let ours = Loopkv::start_debug();
+    let real = Redis::start();
+    let x = own_events(&mut ours.conn(), "KEAn", &lines);
+    let y = own_events(&mut real.conn(), "KEAn", &lines);
     drop(real);
     ours.stop().unwrap();
     let diffs: Vec<String> = x

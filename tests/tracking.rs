@@ -758,3 +758,36 @@ fn command_info_of_the_subcommands() {
         want.as_bytes(),
     );
 }
+
+#[test]
+fn held_invalidation_survives_tracking_off_in_the_same_transaction() {
+    // A's own write inside EXEC is invalidated after EXEC's reply, even
+    // though the transaction also turned tracking off; B, who turns
+    // tracking on afterwards, gets nothing of it.
+    let (_h, addr) = start();
+    let mut a = resp3(addr);
+    let mut b = resp3(addr);
+    a.t("CLIENT TRACKING on", ok());
+    a.t("GET k", b"_\r\n");
+    a.t("MULTI", ok());
+    a.t("SET k v", b"+QUEUED\r\n");
+    a.t("CLIENT TRACKING off", b"+QUEUED\r\n");
+    a.t("EXEC", b"*2\r\n+OK\r\n+OK\r\n");
+    expect(&mut a, &inv(&["k"]));
+    assert_quiet(&mut a);
+    b.t("CLIENT TRACKING on", ok());
+    assert_quiet(&mut b);
+}
+
+#[test]
+fn a_no_op_write_still_invalidates() {
+    // Redis signals LTRIM's key even when nothing was trimmed.
+    let (_h, addr) = start();
+    let mut a = resp3(addr);
+    let mut b = Conn::connect(addr);
+    b.t("RPUSH k a", b":1\r\n");
+    a.t("CLIENT TRACKING on", ok());
+    a.t("LRANGE k 0 -1", b"*1\r\n$1\r\na\r\n");
+    b.t("LTRIM k 0 -1", ok());
+    expect(&mut a, &inv(&["k"]));
+}

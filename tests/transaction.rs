@@ -569,6 +569,8 @@ fn watch_is_touched_only_by_keys_that_changed() {
         watch_b_then("LMPOP 2 a b LEFT", b"*2\r\n$1\r\na\r\n*1\r\n$1\r\nx\r\n"),
         PONG
     );
+    // A no-op LTRIM still signals the key, as in Redis.
+    assert_eq!(watch_b_then("LTRIM b 0 -1", b"+OK\r\n"), NULL_ARRAY);
     // The key popped from is touched.
     assert_eq!(
         watch_b_then("LMPOP 1 b LEFT", b"*2\r\n$1\r\nb\r\n*1\r\n$1\r\ny\r\n"),

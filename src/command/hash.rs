@@ -63,10 +63,7 @@ fn limits(ctx: &Ctx) -> Limits {
 fn lookup_or_create(ctx: &mut Ctx, key: &[u8]) -> Result<u32, ()> {
     match ctx.lookup_typed_write(key, Kind::Hash)? {
         Some(id) => Ok(id),
-        None => {
-            let now = ctx.now;
-            Ok(ctx.db().add_obj(key, Obj::Hash(Hash::new()), now))
-        }
+        None => Ok(ctx.add_obj(key, Obj::Hash(Hash::new()))),
     }
 }
 

@@ -56,7 +56,7 @@ fn lookup_notouch(ctx: &mut Ctx, key: &[u8], notify_miss: bool) -> Option<u32> {
         ctx.st.stats.keyspace_hits += 1;
     } else {
         ctx.st.stats.keyspace_misses += 1;
-        ctx.missed();
+        ctx.publish_db_notes();
         if notify_miss {
             ctx.notify(notify::KEY_MISS, "keymiss", key);
         }

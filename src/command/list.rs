@@ -78,8 +78,7 @@ fn list_or_create(ctx: &mut Ctx, key: &[u8], found: Option<u32>) -> u32 {
     match found {
         Some(id) => id,
         None => {
-            let now = ctx.now;
-            let id = ctx.db().add_obj(key, Obj::List(List::new()), now);
+            let id = ctx.add_obj(key, Obj::List(List::new()));
             // A new list may serve clients blocked on this key.
             ctx.signal_ready(key);
             id

@@ -124,7 +124,7 @@ impl Ctx<'_> {
             self.st.stats.keyspace_hits += 1;
         } else {
             self.st.stats.keyspace_misses += 1;
-            self.missed();
+            self.publish_db_notes();
             self.notify(notify::KEY_MISS, "keymiss", key);
         }
         found
@@ -135,15 +135,15 @@ impl Ctx<'_> {
         let now = self.now;
         let found = self.db().lookup_touch(key, now, true);
         if found.is_none() {
-            self.missed();
+            self.publish_db_notes();
         }
         found
     }
 
-    /// A lookup missed, maybe because the key just expired: its `expired`
-    /// event goes out now, before anything the command replies, as Redis
-    /// publishes it from the lookup.
-    pub fn missed(&mut self) {
+    /// Publishes now the events the database recorded (a key that just
+    /// expired on lookup, a key just created), before anything the command
+    /// replies, as Redis publishes them from the lookup or `dbAdd`.
+    pub fn publish_db_notes(&mut self) {
         if self.st.config.notify_flags != 0 {
             self.flush_notes();
         }
@@ -194,7 +194,7 @@ impl Ctx<'_> {
         let now = self.now;
         let db = self.db();
         let Some(old) = existing else {
-            return (db.add_obj(key, obj, now), false);
+            return (self.add_obj(key, obj), false);
         };
         db.remove_id(old);
         let mask = db.note_mask;
@@ -202,6 +202,16 @@ impl Ctx<'_> {
         let id = db.add_obj(key, obj, now);
         db.note_mask = mask;
         (id, true)
+    }
+
+    /// Stores new collection `obj` under `key`, which must not exist, and
+    /// publishes its `new` event now, before anything the command replies,
+    /// as Redis's `dbAdd` does.
+    pub fn add_obj(&mut self, key: &[u8], obj: Obj) -> u32 {
+        let now = self.now;
+        let id = self.db().add_obj(key, obj, now);
+        self.publish_db_notes();
+        id
     }
 
     /// Deletes `key` as stored, even if its TTL has passed, with no
@@ -382,7 +392,7 @@ pub fn execute(ctx: &mut Ctx, args: &Args, start: Instant) -> Instant {
         ReplyMode::SkipNext => ReplyMode::Skip,
         mode => mode,
     };
-    if ctx.st.tracking.active() {
+    if ctx.st.tracking.active() || ctx.st.tracking.has_pending() {
         tracking::after_command(ctx, ran, args);
     }
     end

@@ -120,10 +120,9 @@ pub fn sadd(ctx: &mut Ctx, args: &Args) {
         return;
     };
     let max = max_intset(ctx);
-    let now = ctx.now;
     let id = match found {
         Some(id) => id,
-        None => ctx.db().add_obj(key, Obj::Set(Set::for_member(&args[2])), now),
+        None => ctx.add_obj(key, Obj::Set(Set::for_member(&args[2]))),
     };
     let set = set_mut(ctx.db(), id);
     let added = args.iter().skip(2).filter(|m| set.add(m, max)).count();
@@ -189,10 +188,9 @@ pub fn smove(ctx: &mut Ctx, args: &Args) {
     if ctx.delete_if_empty(src) {
         ctx.notify(notify::GENERIC, "del", src_key);
     }
-    let now = ctx.now;
     let dst = match dst {
         Some(id) => id,
-        None => ctx.db().add_obj(dst_key, Obj::Set(Set::for_member(member)), now),
+        None => ctx.add_obj(dst_key, Obj::Set(Set::for_member(member))),
     };
     ctx.dirty(1);
     let max = max_intset(ctx);

@@ -219,6 +219,12 @@ impl Tracking {
         self.active
     }
 
+    /// Invalidations held for the running client until its reply is
+    /// complete; they are sent even if that command turned tracking off.
+    pub fn has_pending(&self) -> bool {
+        !self.pending.is_empty()
+    }
+
     /// INFO `tracking_clients`.
     pub fn clients(&self) -> usize {
         self.clients

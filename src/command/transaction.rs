@@ -194,7 +194,10 @@ pub fn after_command(ctx: &mut Ctx, _def: &'static CommandDef, args: &Args, dirt
     if matches!(name, "flushdb" | "flushall") && ctx.st.tracking.active() && !ctx.reply.has_errors() {
         super::tracking::flushed(ctx);
     }
-    if ctx.st.dirty == dirty_before {
+    // Flushes and SWAPDB touch by name only when they changed something;
+    // other commands report each key they changed (Redis signals a no-op
+    // LTRIM too, whose dirty count is 0).
+    if ctx.st.dirty == dirty_before && matches!(name, "flushdb" | "flushall" | "swapdb") {
         return;
     }
     match name {

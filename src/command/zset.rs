@@ -379,9 +379,8 @@ fn zadd_generic(ctx: &mut Ctx, args: &Args, mut flags: AddFlags) {
             return if flags.incr { ctx.reply.null() } else { ctx.reply.int(0) };
         }
         None => {
-            let now = ctx.now;
             let z = ZSet::for_first(args.get(at + 1).len(), limits);
-            let id = ctx.db().add_obj(key, Obj::ZSet(z), now);
+            let id = ctx.add_obj(key, Obj::ZSet(z));
             ctx.signal_ready(key);
             id
         }

@@ -297,7 +297,10 @@ impl State {
     /// Earliest timer deadline: key expiry (unless DEBUG SET-ACTIVE-EXPIRE
     /// 0) and blocked clients' timeouts.
     pub fn next_deadline(&self) -> Option<u64> {
-        let keys = if self.active_expire {
+        // Keys do not expire actively while clients are paused; the loop
+        // wakes at the pause's end instead (or it would spin on a deadline
+        // it may not act on).
+        let keys = if self.active_expire && self.pause.deadline().is_none() {
             self.dbs.iter().filter_map(Db::next_deadline).min()
         } else {
             None
@@ -392,4 +395,26 @@ fn xorshift(mut x: u64) -> u64 {
     x ^= x >> 7;
     x ^= x << 17;
     x
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::Encoding;
+
+    #[test]
+    fn a_pause_keeps_key_deadlines_out_of_the_loop_timeout() {
+        // Keys do not expire while clients are paused, so their deadlines
+        // must not wake the loop (it would spin); the pause's end does.
+        let mut st = State::new(Config::default(), 0);
+        let now = super::super::now_ms();
+        let id = st.dbs[0].set(b"k", b"v", Encoding::Auto, false, now);
+        st.dbs[0].set_expire(id, now + 300);
+        assert!(st.next_deadline().is_some_and(|at| at <= now + 300));
+        st.pause.pause(PauseKind::Write, now + 4000, now);
+        assert_eq!(st.next_deadline(), None);
+        assert_eq!(st.pause.deadline(), Some(now + 4001));
+        st.pause.unpause();
+        assert!(st.next_deadline().is_some());
+    }
 }
