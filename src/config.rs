@@ -922,7 +922,10 @@ impl Config {
         };
         for w in words {
             out.push(b' ');
-            let plain = !w.is_empty() && w.iter().all(|c| c.is_ascii_graphic() && !b"\"'\\".contains(c));
+            // Redis writes the event classes quoted (`sdscatrepr`) always.
+            let plain = !matches!(d.kind, Kind::Events)
+                && !w.is_empty()
+                && w.iter().all(|c| c.is_ascii_graphic() && !b"\"'\\".contains(c));
             if plain {
                 out.extend_from_slice(w);
             } else {

@@ -303,9 +303,12 @@ fn config_rewrite_updates_the_file() {
     let mut c = s.conn();
     c.expect("CONFIG GET timeout", b"*2\r\n$7\r\ntimeout\r\n$1\r\n5\r\n");
     c.expect("CONFIG SET timeout 7 slowlog-max-len 64", b"+OK\r\n");
+    c.expect("CONFIG SET notify-keyspace-events KEA", b"+OK\r\n");
     c.expect("CONFIG REWRITE", b"+OK\r\n");
     let text = std::fs::read_to_string(&path).unwrap();
     let lines: Vec<&str> = text.lines().collect();
+    // Event classes are written in canonical form, quoted, as Redis does.
+    assert!(lines.contains(&"notify-keyspace-events \"AKE\""), "{text}");
     assert!(lines.contains(&"# my settings"), "comments kept: {text}");
     assert!(lines.contains(&"timeout 7"), "changed in place: {text}");
     assert!(lines.contains(&"slowlog-max-len 64"), "appended: {text}");
