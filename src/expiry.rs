@@ -91,6 +91,9 @@ const WHEEL_RANGE: u64 = 1 << (LEVEL_BITS as usize * NUM_LEVELS);
 /// How far ahead of `fired` the wheel's cursor runs, in ms: the time a
 /// cascade has to finish before any of its timers is due.
 pub const RUNWAY: u64 = 1024;
+// `poll` makes progress only with a runway of at least one millisecond, and
+// the ring must hold more than the runway.
+const _: () = assert!(RUNWAY >= 1 && RUNWAY < RING_SLOTS as u64);
 /// Millisecond lists between `fired` and the cursor; more than `RUNWAY`, so
 /// a slot never holds two different deadlines.
 const RING_SLOTS: usize = 2048;
