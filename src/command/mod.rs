@@ -12,6 +12,7 @@ pub mod keys;
 pub mod list;
 pub mod monitor;
 pub mod notify;
+pub mod outbox;
 pub mod pubsub;
 pub mod server;
 pub mod set;

@@ -19,10 +19,10 @@
 use hashbrown::{HashMap, HashSet};
 use slab::Slab;
 
+use super::outbox::{Outbox, Parts};
 use super::table::{CommandDef, KEY1, NOKEYS, c, flags::*};
 use super::{Args, Ctx};
 use crate::client::Client;
-use crate::config::OutputLimits;
 use crate::resp::reply::Reply;
 use crate::server::State;
 use crate::util::glob::string_match;
@@ -297,50 +297,6 @@ fn notify(reply: &mut Reply, kind: &[u8], name: Option<&[u8]>, count: usize) {
     reply.int(count as i64);
 }
 
-/// Where published messages go: the publisher's own buffer, taken out of
-/// its slot while it runs, or another client's, which is then woken so the
-/// event loop writes it, and closed if that passes its output buffer limit.
-struct Outbox<'a> {
-    me: usize,
-    own: Option<&'a mut Reply>,
-    clients: &'a mut Slab<Client>,
-    woken: &'a mut Vec<usize>,
-    limits: &'a OutputLimits,
-    /// Where clients that passed a limit are queued for closing, and
-    /// their count (INFO).
-    kills: &'a mut Vec<usize>,
-    limit_closed: &'a mut u64,
-    now_ms: u64,
-}
-
-impl Outbox<'_> {
-    /// Appends a message, written by `write`, to subscriber `token`'s
-    /// output. A closing client gets nothing (Redis writes nothing to such
-    /// a client, yet counts it as a receiver).
-    fn send(&mut self, token: usize, write: impl FnOnce(&mut Reply)) {
-        if token == self.me {
-            // Checked against its limit once its command is done.
-            if let Some(own) = self.own.as_deref_mut() {
-                write(own);
-            }
-            return;
-        }
-        let Some(c) = self.clients.get_mut(token) else { return };
-        if c.close_asap {
-            return;
-        }
-        // A client with output pending is already scheduled for writing.
-        if c.reply.pending() == 0 {
-            self.woken.push(token);
-        }
-        write(&mut c.reply);
-        if c.close_on_output_limit(None, self.limits, self.now_ms, true) {
-            self.kills.push(token);
-            *self.limit_closed += 1;
-        }
-    }
-}
-
 /// Sends `message` on `channel` of `space` from the running client.
 fn publish_generic(ctx: &mut Ctx, space: Space, channel: &[u8], message: &[u8]) -> usize {
     let own = Some((ctx.me, &mut *ctx.reply));
@@ -370,20 +326,13 @@ fn deliver(
     channel: &[u8],
     message: &[u8],
 ) -> usize {
-    let (me, own) = match own {
-        Some((me, reply)) => (me, Some(reply)),
-        None => (usize::MAX, None),
-    };
-    let mut out = Outbox {
-        me,
-        own,
-        clients,
+    let parts = Parts {
         woken: &mut st.woken,
-        limits: &st.config.client_output_limits,
         kills: &mut st.kills,
         limit_closed: &mut st.stats.client_obuf_limit_disconnections,
-        now_ms: crate::server::now_ms(),
+        limits: &st.config.client_output_limits,
     };
+    let mut out = Outbox::new(own, clients, parts, crate::server::now_ms());
     let mut receivers = 0;
     if let Some(tokens) = st.pubsub.map(space).get(channel) {
         for &t in tokens {

@@ -40,11 +40,11 @@ use std::hash::BuildHasher;
 
 use slab::Slab;
 
+use super::outbox::{Outbox, Parts};
 use super::table::CommandDef;
 use super::table::flags::{PUBSUB, READONLY};
 use super::{Args, Ctx, docs, transaction};
 use crate::client::Client;
-use crate::config::OutputLimits;
 use crate::resp::reply::Reply;
 use crate::server::State;
 use crate::server::state::Rng;
@@ -357,15 +357,6 @@ fn refresh(st: &mut State) {
 
 // ---- sending -----------------------------------------------------------------------
 
-/// The parts of the server state an `Out` needs, borrowed beside
-/// `State::tracking`.
-struct Parts<'a> {
-    woken: &'a mut Vec<usize>,
-    kills: &'a mut Vec<usize>,
-    limit_closed: &'a mut u64,
-    limits: &'a OutputLimits,
-}
-
 /// Splits `st` into the tracking tables and what sending needs.
 fn split(st: &mut State) -> (&mut Tracking, Parts<'_>) {
     let parts = Parts {
@@ -377,82 +368,9 @@ fn split(st: &mut State) -> (&mut Tracking, Parts<'_>) {
     (&mut st.tracking, parts)
 }
 
-/// Where messages go: the running client's buffer (taken out of its slot
-/// while it runs), or another client's, which is then woken so the event
-/// loop writes it, and closed if that passes its output buffer limit.
-struct Out<'a> {
-    /// Token of the running client; usize::MAX outside a command.
-    me: usize,
-    own: Option<&'a mut Reply>,
-    clients: &'a mut Slab<Client>,
-    woken: &'a mut Vec<usize>,
-    /// Clients past their `client-output-buffer-limit` are queued here for
-    /// closing, and counted (INFO).
-    kills: &'a mut Vec<usize>,
-    limit_closed: &'a mut u64,
-    limits: &'a OutputLimits,
-    now: u64,
-}
-
-impl<'a> Out<'a> {
-    /// The outbox of the server state's parts, `me` running with `own`.
-    fn new(me: usize, own: Option<&'a mut Reply>, clients: &'a mut Slab<Client>, st: Parts<'a>, now: u64) -> Self {
-        Out {
-            me,
-            own,
-            clients,
-            woken: st.woken,
-            kills: st.kills,
-            limit_closed: st.limit_closed,
-            limits: st.limits,
-            now,
-        }
-    }
-
-    /// A message was appended to client `token`'s output: Redis's
-    /// `closeClientOnOutputBufferLimitReached` (the running client's is
-    /// checked once its command is done).
-    fn written(&mut self, token: usize) {
-        if token == self.me {
-            return;
-        }
-        if let Some(c) = self.clients.get_mut(token)
-            && c.close_on_output_limit(None, self.limits, self.now, true)
-        {
-            self.kills.push(token);
-            *self.limit_closed += 1;
-        }
-    }
-
-    fn resp3(&self, token: usize) -> bool {
-        if token == self.me {
-            self.own.as_deref().is_some_and(Reply::resp3)
-        } else {
-            self.clients.get(token).is_some_and(|c| c.reply.resp3())
-        }
-    }
-
-    /// The buffer of client `token`; None if it is closing (Redis writes
-    /// nothing to such a client).
-    fn reply(&mut self, token: usize) -> Option<&mut Reply> {
-        if token == self.me {
-            return self.own.as_deref_mut();
-        }
-        let c = self.clients.get_mut(token)?;
-        if c.close_asap {
-            return None;
-        }
-        // A client with output pending is already scheduled for writing.
-        if c.reply.pending() == 0 {
-            self.woken.push(token);
-        }
-        Some(&mut c.reply)
-    }
-
-    /// The live client `r` names.
-    fn get(&self, r: Ref) -> Option<&Client> {
-        self.clients.get(r.token).filter(|c| c.id == r.id)
-    }
+/// The live client `r` names.
+fn get<'c>(out: &'c Outbox, r: Ref) -> Option<&'c Client> {
+    out.client(r.token).filter(|c| c.id == r.id)
 }
 
 /// What an invalidation message carries.
@@ -467,27 +385,26 @@ enum Payload<'a> {
 
 /// Sends an invalidation meant for tracking client `token` (Redis's
 /// `sendTrackingMessage`).
-fn send(out: &mut Out, token: usize, payload: Payload) {
-    let Some(c) = out.clients.get(token) else { return };
+fn send(out: &mut Outbox, token: usize, payload: Payload) {
+    let Some(c) = out.client(token) else { return };
     let (redirect, redirect_token) = (c.tracking.redirect, c.tracking.redirect_token);
     let null: &[u8] = if out.resp3(token) { b"_\r\n" } else { b"$-1\r\n" };
     let mut dest = token;
     if redirect != 0 {
-        if out
-            .get(Ref {
-                id: redirect,
-                token: redirect_token,
-            })
-            .is_none()
-        {
-            out.clients[token].tracking.broken_redirect = true;
-            if out.resp3(token)
-                && let Some(r) = out.reply(token)
-            {
-                r.push(2);
-                r.bulk(b"tracking-redir-broken");
-                r.int(redirect as i64);
-                out.written(token);
+        let target = Ref {
+            id: redirect,
+            token: redirect_token,
+        };
+        if get(out, target).is_none() {
+            if let Some(c) = out.client_mut(token) {
+                c.tracking.broken_redirect = true;
+            }
+            if out.resp3(token) {
+                out.send(token, |r| {
+                    r.push(2);
+                    r.bulk(b"tracking-redir-broken");
+                    r.int(redirect as i64);
+                });
             }
             return;
         }
@@ -496,43 +413,43 @@ fn send(out: &mut Out, token: usize, payload: Payload) {
     let resp3 = out.resp3(dest);
     // RESP2 has no push messages: only a redirect target in subscribed
     // mode can be told, with a Pub/Sub message.
-    let pubsub = redirect != 0 && out.clients.get(dest).is_some_and(|c| c.subs.active());
+    let pubsub = redirect != 0 && out.client(dest).is_some_and(|c| c.subs.active());
     if !(resp3 || pubsub) {
         return;
     }
-    let Some(r) = out.reply(dest) else { return };
-    if resp3 {
-        r.push(2);
-        r.bulk(b"invalidate");
-    } else {
-        r.push(3);
-        r.bulk(b"message");
-        r.bulk(CHANNEL);
-    }
-    match payload {
-        Payload::Key(key) => {
-            r.array(1);
-            r.bulk(key);
+    out.send(dest, |r| {
+        if resp3 {
+            r.push(2);
+            r.bulk(b"invalidate");
+        } else {
+            r.push(3);
+            r.bulk(b"message");
+            r.bulk(CHANNEL);
         }
-        Payload::All => r.raw(null),
-        Payload::Encoded(keys) => r.raw(keys),
-    }
-    out.written(dest);
+        match payload {
+            Payload::Key(key) => {
+                r.array(1);
+                r.bulk(key);
+            }
+            Payload::All => r.raw(null),
+            Payload::Encoded(keys) => r.raw(keys),
+        }
+    });
 }
 
 /// Sends the queued invalidations to the readers still tracking in default
 /// mode. The running client's own are held in `pending` (skipped under
 /// NOLOOP), except for evictions.
-fn deliver(tr: &mut Tracking, out: &mut Out) {
+fn deliver(tr: &mut Tracking, out: &mut Outbox) {
     for inv in std::mem::take(&mut tr.outbox) {
         for &r in &inv.readers {
-            let Some(c) = out.get(r) else { continue };
+            let Some(c) = get(out, r) else { continue };
             let t = &c.tracking;
             // A client that switched to BCAST gets no leftover messages.
             if !t.on || t.bcast {
                 continue;
             }
-            if r.token == out.me && !inv.evicted {
+            if r.token == out.me() && !inv.evicted {
                 if !t.noloop {
                     tr.pending.push(Some(inv.key.clone()));
                 }
@@ -545,9 +462,9 @@ fn deliver(tr: &mut Tracking, out: &mut Out) {
 
 /// Sends the running client the invalidations held for it (Redis's
 /// `trackingHandlePendingKeyInvalidations`).
-fn flush_pending(tr: &mut Tracking, out: &mut Out) {
+fn flush_pending(tr: &mut Tracking, out: &mut Outbox) {
     for key in std::mem::take(&mut tr.pending) {
-        let me = out.me;
+        let me = out.me();
         match key {
             Some(key) => send(out, me, Payload::Key(&key)),
             None => send(out, me, Payload::All),
@@ -575,7 +492,7 @@ fn encode_keys(keys: &BTreeMap<Box<[u8]>, Option<u64>>, skip: Option<u64>) -> Op
 
 /// Sends each BCAST prefix's changed keys to its clients, then forgets
 /// them (Redis's `trackingBroadcastInvalidationMessages`).
-fn broadcast(tr: &mut Tracking, out: &mut Out) {
+fn broadcast(tr: &mut Tracking, out: &mut Outbox) {
     if tr.clients == 0 {
         return;
     }
@@ -585,7 +502,7 @@ fn broadcast(tr: &mut Tracking, out: &mut Out) {
         }
         let all = encode_keys(&bcast.keys, None).unwrap_or_default();
         for &r in &bcast.clients {
-            if out.get(r).is_some_and(|c| c.tracking.noloop) {
+            if get(out, r).is_some_and(|c| c.tracking.noloop) {
                 if let Some(own) = encode_keys(&bcast.keys, Some(r.id)) {
                     send(out, r.token, Payload::Encoded(&own));
                 }
@@ -633,7 +550,7 @@ pub fn after_command(ctx: &mut Ctx, ran: Option<&'static CommandDef>, args: &Arg
         st.tracking.trim(st.config.tracking_table_max_keys, &mut st.rng);
     }
     let (tr, parts) = split(st);
-    let mut out = Out::new(me, Some(&mut *ctx.reply), &mut *ctx.clients, parts, ctx.now);
+    let mut out = Outbox::new(Some((me, &mut *ctx.reply)), &mut *ctx.clients, parts, ctx.now);
     deliver(tr, &mut out);
     if !nested {
         flush_pending(tr, &mut out);
@@ -678,7 +595,7 @@ pub fn flushed(ctx: &mut Ctx) {
             .collect();
         // In connection order, as Redis's client list.
         targets.sort_unstable();
-        let mut out = Out::new(ctx.me, Some(&mut *ctx.reply), &mut *ctx.clients, parts, ctx.now);
+        let mut out = Outbox::new(Some((ctx.me, &mut *ctx.reply)), &mut *ctx.clients, parts, ctx.now);
         for (_, token) in targets {
             if token == ctx.me {
                 tr.pending.push(None);
@@ -700,7 +617,7 @@ pub fn before_sleep(st: &mut State, clients: &mut Slab<Client>) {
     transaction::drain_expired(st, clients);
     st.tracking.trim(st.config.tracking_table_max_keys, &mut st.rng);
     let (tr, parts) = split(st);
-    let mut out = Out::new(usize::MAX, None, clients, parts, crate::server::now_ms());
+    let mut out = Outbox::new(None, clients, parts, crate::server::now_ms());
     deliver(tr, &mut out);
     broadcast(tr, &mut out);
     refresh(st);
