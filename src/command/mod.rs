@@ -145,7 +145,7 @@ impl Ctx<'_> {
     /// expired on lookup, a key just created), before anything the command
     /// replies, as Redis publishes them from the lookup or `dbAdd`.
     pub fn publish_db_notes(&mut self) {
-        if self.st.config.notify_flags != 0 {
+        if self.st.notes_on {
             self.flush_notes();
         }
     }
@@ -353,7 +353,7 @@ pub fn execute(ctx: &mut Ctx, args: &Args, start: Instant) -> Instant {
             } else {
                 let dirty_before = ctx.st.dirty;
                 (def.handler)(ctx, args);
-                if ctx.st.config.notify_flags != 0 {
+                if ctx.st.notes_on {
                     ctx.flush_notes();
                 }
                 end = Instant::now();

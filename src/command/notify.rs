@@ -8,7 +8,8 @@
 //! the handlers, inside the database: a key created (`new`, Redis's
 //! `dbAdd`) and a key deleted because its TTL passed (`expired`, lazily on
 //! lookup or actively from the timer wheel). The database records those in
-//! `Db::notes` while `Db::note_mask` asks for them; they are published
+//! `Db::notes` while `Db::note_mask` asks for them (expiries also while
+//! WATCH or client-side caching needs them); they are published
 //! before the next event a handler reports and at the end of every command,
 //! so the order is the order things happened. Active expiry publishes them
 //! from the event loop ([`publish_notes`] with no running client).
@@ -144,9 +145,10 @@ impl Ctx<'_> {
     }
 }
 
-/// Publishes, in order, the events recorded by every database (`new`,
-/// `expired`), to subscribers among `clients`; `own` is the running client
-/// and its reply buffer, None when the event loop itself expired the keys.
+/// Takes, in order, the events recorded by every database: publishes
+/// `new` and `expired` to subscribers among `clients` (`own` is the running
+/// client and its reply buffer, None when the event loop itself expired
+/// the keys), and tells WATCH and client-side caching of each expiry.
 pub fn publish_notes(st: &mut State, clients: &mut Slab<Client>, mut own: Option<(usize, &mut Reply)>) {
     for db in 0..st.dbs.len() {
         if st.dbs[db].notes.is_empty() {
@@ -156,7 +158,10 @@ pub fn publish_notes(st: &mut State, clients: &mut Slab<Client>, mut own: Option
         for (note, key) in notes.drain(..) {
             let (class, event) = match note {
                 Note::New => (NEW, "new"),
-                Note::Expired => (EXPIRED, "expired"),
+                Note::Expired => {
+                    super::transaction::key_expired(st, clients, db, &key);
+                    (EXPIRED, "expired")
+                }
             };
             if st.config.notify_flags & class != 0 {
                 let own = own.as_mut().map(|(t, r)| (*t, &mut **r));

@@ -665,7 +665,7 @@ pub fn config_set(ctx: &mut Ctx, args: &Args) {
         log::set_max_level(next.loglevel());
     }
     ctx.st.config = next;
-    ctx.st.sync_notify();
+    ctx.st.sync_notes();
     ctx.reply.ok();
 }
 

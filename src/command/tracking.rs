@@ -33,7 +33,7 @@
 //!
 //! `active()` is the one check the rest of the server makes: it is true
 //! while a client tracks or the table holds keys, and the databases then
-//! record the keys they expire (`Db::expired_log`).
+//! record the keys they expire (`State::sync_notes`).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::hash::BuildHasher;
@@ -337,22 +337,15 @@ impl Tracking {
     }
 }
 
-/// Keeps `Tracking::active` and the databases' expiry logs in step with
-/// the tables: logs are kept while tracking is active or a key of the
-/// database is watched.
+/// Keeps `Tracking::active` in step with the tables, and the databases'
+/// recording of expiries with it.
 fn refresh(st: &mut State) {
     let want = st.tracking.clients > 0 || !st.tracking.keys.is_empty();
     if want == st.tracking.active {
         return;
     }
     st.tracking.active = want;
-    for (i, db) in st.dbs.iter_mut().enumerate() {
-        if want {
-            db.expired_log.get_or_insert_with(Vec::new);
-        } else if !st.watched.watches_db(i) {
-            db.expired_log = None;
-        }
-    }
+    st.sync_notes();
 }
 
 // ---- sending -----------------------------------------------------------------------
@@ -609,12 +602,12 @@ pub fn flushed(ctx: &mut Ctx) {
     st.tracking.items = 0;
 }
 
-/// Before the event loop sleeps, while tracking is active: invalidates
-/// the keys expiry deleted, keeps the table under its limit (Redis does
+/// Before the event loop sleeps, while tracking is active: sends the
+/// invalidations queued (keys expiry deleted included), keeps the table
+/// under its limit (Redis does
 /// that from its cron too, so a CONFIG SET applies on an idle server) and
 /// sends the BCAST batches.
 pub fn before_sleep(st: &mut State, clients: &mut Slab<Client>) {
-    transaction::drain_expired(st, clients);
     st.tracking.trim(st.config.tracking_table_max_keys, &mut st.rng);
     let (tr, parts) = split(st);
     let mut out = Outbox::new(None, clients, parts, crate::server::now_ms());

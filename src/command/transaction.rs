@@ -15,10 +15,10 @@
 //! keyspace events (`State::modified`, recorded only while a key is
 //! watched or tracking is active; Redis pairs `signalModifiedKey` with
 //! `notifyKeyspaceEvent` the same way), are touched; FLUSHDB, FLUSHALL and
-//! SWAPDB touch by name; keys deleted by expiry are reported by the
-//! database (`Db::expired_log`),
-//! which records them only while one of its keys is watched (or tracking
-//! is active). Client-side caching hears of the same changes (Redis's
+//! SWAPDB touch by name; keys deleted by expiry come as `Expired` notes
+//! from the database (`key_expired`, called by `command::notify`), which
+//! records them only while one of its keys is watched (or tracking is
+//! active; `State::sync_notes`). Client-side caching hears of the same changes (Redis's
 //! `signalModifiedKey` calls both): `signal_modified` passes each changed
 //! key to `tracking`, FLUSHDB/FLUSHALL reach `tracking::flushed`. Nothing
 //! here runs beyond two flag checks while nobody WATCHes and nothing is
@@ -188,7 +188,6 @@ pub fn after_command(ctx: &mut Ctx, _def: &'static CommandDef, args: &Args, dirt
     }
     let modified = std::mem::take(&mut ctx.st.modified);
     let name = command_name(ctx);
-    drain_expired(ctx.st, ctx.clients);
     let flushing = std::mem::take(&mut ctx.st.watched.flushing);
     // A flush invalidates every cached key even when nothing was deleted.
     if matches!(name, "flushdb" | "flushall") && ctx.st.tracking.active() && !ctx.reply.has_errors() {
@@ -353,14 +352,15 @@ fn watch_key(ctx: &mut Ctx, key: &[u8]) {
     if watched.dbs.len() <= db {
         watched.dbs.resize_with(db + 1, HashMap::new);
     }
-    if watched.dbs[db].is_empty() {
-        ctx.st.dbs[db].expired_log.get_or_insert_with(Vec::new);
-    }
+    let first_in_db = watched.dbs[db].is_empty();
     let watchers = watched.dbs[db].entry(key.into()).or_insert_with(|| {
         watched.len += 1;
         Vec::new()
     });
     watchers.push(Watcher { token: me, expired });
+    if first_in_db {
+        ctx.st.sync_notes();
+    }
 }
 
 /// Removes every key client `token` watches from the index.
@@ -374,8 +374,8 @@ fn unwatch_all(st: &mut State, tx: &mut ClientTx, token: usize) {
         if watchers.is_empty() {
             map.remove(&key);
             st.watched.len -= 1;
-            if map.is_empty() && !st.tracking.active() {
-                st.dbs[db].expired_log = None;
+            if map.is_empty() {
+                st.sync_notes();
             }
         }
     }
@@ -430,19 +430,12 @@ fn touch_with(st: &mut State, clients: &mut Slab<Client>, db: usize, key: &[u8],
     mark_dirty(st, clients, dirty);
 }
 
-/// Touches the keys deleted by expiry that the databases reported, and
-/// tells client-side caching (no client changed them).
-pub(crate) fn drain_expired(st: &mut State, clients: &mut Slab<Client>) {
-    for db in 0..st.dbs.len() {
-        let Some(log) = st.dbs[db].expired_log.as_mut().filter(|l| !l.is_empty()) else {
-            continue;
-        };
-        for key in std::mem::take(log) {
-            touch_with(st, clients, db, &key, false);
-            if st.tracking.active() {
-                st.tracking.modified(&key, None);
-            }
-        }
+/// `key` of database `db` was deleted by expiry (lazily or actively):
+/// WATCH and client-side caching treat it as changed.
+pub(crate) fn key_expired(st: &mut State, clients: &mut Slab<Client>, db: usize, key: &[u8]) {
+    touch_with(st, clients, db, key, false);
+    if st.tracking.active() {
+        st.tracking.modified(key, None);
     }
 }
 
@@ -450,7 +443,6 @@ pub(crate) fn drain_expired(st: &mut State, clients: &mut Slab<Client>) {
 /// active: take expiry reports first (they happened earlier) and note
 /// which watched keys a FLUSHDB/FLUSHALL is about to remove.
 fn before_command(ctx: &mut Ctx, name: &str) {
-    drain_expired(ctx.st, ctx.clients);
     let st = &mut *ctx.st;
     st.watched.flushing.clear();
     st.modified.clear();
@@ -535,9 +527,6 @@ fn swapdb_touch(ctx: &mut Ctx, args: &Args) {
             }
         }
     }
-    for db in [a, b] {
-        let logged = st.watched.watches_db(db) || st.tracking.active();
-        st.dbs[db].expired_log = logged.then(Vec::new);
-    }
+    st.sync_notes();
     mark_dirty(st, ctx.clients, dirty);
 }

@@ -169,13 +169,10 @@ pub struct Db {
     /// The access clock holds LFU (minutes, counter) instead of LRU
     /// seconds: set from `maxmemory-policy` before each use.
     pub lfu: Option<Lfu>,
-    /// Keys deleted by expiry (lazily or actively) since the transaction
-    /// module last took them: recorded only while `Some`, which it is
-    /// only while some key of this database is WATCHed.
-    pub expired_log: Option<Vec<Box<[u8]>>>,
-    /// Keyspace events that happen inside the database (a key created, a
-    /// key expired), in order, recorded for `command::notify` only for the
-    /// kinds `note_mask` (NOTE_* bits) asks for.
+    /// Events that happen inside the database (a key created, a key
+    /// expired), in order, recorded only for the kinds `note_mask` (NOTE_*
+    /// bits) asks for: keyspace notifications, and expiries for WATCH and
+    /// client-side caching (`State::sync_notes`). `command::notify` takes them.
     pub notes: Vec<(Note, Box<[u8]>)>,
     pub note_mask: u8,
     rng: u64,
@@ -210,7 +207,6 @@ impl Db {
             objs: slab::Slab::new(),
             expired: 0,
             lfu: None,
-            expired_log: None,
             notes: Vec::new(),
             note_mask: 0,
             rng: now | 1,
@@ -245,9 +241,6 @@ impl Db {
     pub fn lookup(&mut self, key: &[u8], now: u64) -> Option<u32> {
         let id = self.dict.find(key)?;
         if self.dict.node(id).meta & HAS_EXPIRE != 0 && self.expires.get(&id).is_some_and(|e| e.at <= now) {
-            if let Some(log) = &mut self.expired_log {
-                log.push(key.into());
-            }
             self.note(Note::Expired, key);
             self.remove_id(id);
             self.expired += 1;
@@ -633,9 +626,6 @@ impl Db {
                     // The timer has fired: forget it before removing the node.
                     self.expires.remove(&id);
                     self.dict.node_mut(id).meta &= !HAS_EXPIRE;
-                    if let Some(log) = &mut self.expired_log {
-                        log.push(self.dict.node(id).key().into());
-                    }
                     if self.note_mask & NOTE_EXPIRED != 0 {
                         self.notes.push((Note::Expired, self.dict.node(id).key().into()));
                     }

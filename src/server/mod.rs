@@ -306,7 +306,7 @@ impl Server {
             // As Redis, keys do not expire actively while clients are paused.
             if self.state.pause.kind(now) == state::PauseKind::Off {
                 self.state.active_expire(now, EXPIRE_BUDGET);
-                if self.state.config.notify_flags != 0 {
+                if self.state.notes_on {
                     crate::command::notify::publish_notes(&mut self.state, &mut self.clients, None);
                     self.schedule_woken();
                 }

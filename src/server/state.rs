@@ -180,6 +180,8 @@ pub struct State {
     /// Keys the running command changed, for WATCH and client-side caching
     /// (recorded only while either is in use).
     pub modified: Vec<(usize, Box<[u8]>)>,
+    /// Some database records events (`sync_notes`): they must be taken.
+    pub notes_on: bool,
     /// Channels and patterns with subscribers.
     pub pubsub: crate::command::pubsub::Registry,
     /// Client-side caching: tracked keys, BCAST prefixes.
@@ -236,6 +238,7 @@ impl State {
             woken: Vec::new(),
             watched: Default::default(),
             modified: Vec::new(),
+            notes_on: false,
             pubsub: Default::default(),
             tracking: Default::default(),
             monitors: Vec::new(),
@@ -249,19 +252,24 @@ impl State {
             kills: Vec::new(),
             rng: Rng(rng),
         };
-        st.sync_notify();
+        st.sync_notes();
         st
     }
 
-    /// Applies a change of `notify-keyspace-events`: the databases record
-    /// the events (new keys, expired keys) the classes ask for.
-    pub fn sync_notify(&mut self) {
-        let mask = crate::command::notify::note_mask(self.config.notify_flags);
-        for db in &mut self.dbs {
-            db.note_mask = mask;
-            if mask == 0 {
+    /// Sets which events each database records (`Db::note_mask`): those
+    /// `notify-keyspace-events` asks for, plus expiries while a key of the
+    /// database is WATCHed or client-side caching is active. Called when
+    /// any of the three changes.
+    pub fn sync_notes(&mut self) {
+        let base = crate::command::notify::note_mask(self.config.notify_flags);
+        self.notes_on = false;
+        for (i, db) in self.dbs.iter_mut().enumerate() {
+            let expiries = self.watched.watches_db(i) || self.tracking.active();
+            db.note_mask = base | if expiries { crate::db::NOTE_EXPIRED } else { 0 };
+            if db.note_mask == 0 {
                 db.notes.clear();
             }
+            self.notes_on |= db.note_mask != 0;
         }
     }
 
