@@ -5,20 +5,12 @@
 
 mod common;
 
-use common::{Conn, start, start_with};
+use common::{Conn, NOT_INT, SYNTAX, WRONGTYPE, setup, start_with};
 
-const WRONGTYPE: &[u8] = b"-WRONGTYPE Operation against a key holding the wrong kind of value\r\n";
-const SYNTAX: &[u8] = b"-ERR syntax error\r\n";
-const NOT_INT: &[u8] = b"-ERR value is not an integer or out of range\r\n";
 const BAD_OFFSET: &[u8] = b"-ERR bit offset is not an integer or out of range\r\n";
 const BAD_BIT: &[u8] = b"-ERR bit is not an integer or out of range\r\n";
 const BAD_TYPE: &[u8] =
     b"-ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.\r\n";
-
-fn setup() -> (common::Handle, Conn) {
-    let (handle, addr) = start();
-    (handle, Conn::connect(addr))
-}
 
 fn bulk(data: &[u8]) -> Vec<u8> {
     let mut out = format!("${}\r\n", data.len()).into_bytes();

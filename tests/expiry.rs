@@ -6,17 +6,11 @@
 
 mod common;
 
-use common::{Conn, eventually, redis_conn, start, start_with};
+use common::{Conn, NOT_INT, eventually, redis_conn, setup, start, start_with};
 
 const OK: &[u8] = b"+OK\r\n";
-const NOT_INT: &[u8] = b"-ERR value is not an integer or out of range\r\n";
 const NX_AND: &[u8] = b"-ERR NX and XX, GT or LT options at the same time are not compatible\r\n";
 const GT_LT: &[u8] = b"-ERR GT and LT options at the same time are not compatible\r\n";
-
-fn setup() -> (common::Handle, Conn) {
-    let (handle, addr) = start();
-    (handle, Conn::connect(addr))
-}
 
 /// Waits, touching no key, until `DBSIZE` of the selected database is `n`.
 #[track_caller]

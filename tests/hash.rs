@@ -10,21 +10,12 @@ use std::collections::{HashMap, HashSet};
 use std::io::Read;
 use std::net::TcpStream;
 
-use common::{Conn, parse_bulk_array, start, start_with};
+use common::{Conn, EMPTY, NOT_INT, SYNTAX, WRONGTYPE, parse_bulk_array, setup, start_with};
 
 const OK: &[u8] = b"+OK\r\n";
 const NIL: &[u8] = b"$-1\r\n";
 const ZERO: &[u8] = b":0\r\n";
 const ONE: &[u8] = b":1\r\n";
-const EMPTY: &[u8] = b"*0\r\n";
-const WRONGTYPE: &[u8] = b"-WRONGTYPE Operation against a key holding the wrong kind of value\r\n";
-const NOT_INT: &[u8] = b"-ERR value is not an integer or out of range\r\n";
-const SYNTAX: &[u8] = b"-ERR syntax error\r\n";
-
-fn setup() -> (common::Handle, Conn) {
-    let (handle, addr) = start();
-    (handle, Conn::connect(addr))
-}
 
 fn bulk(s: &str) -> Vec<u8> {
     format!("${}\r\n{s}\r\n", s.len()).into_bytes()

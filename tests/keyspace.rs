@@ -7,20 +7,13 @@ mod common;
 
 use std::collections::HashSet;
 
-use common::{Conn, parse_bulk_array, redis_conn, start};
+use common::{Conn, NOT_INT, SYNTAX, parse_bulk_array, redis_conn, setup, start};
 
 const OK: &[u8] = b"+OK\r\n";
 const NIL: &[u8] = b"$-1\r\n";
-const SYNTAX: &[u8] = b"-ERR syntax error\r\n";
-const NOT_INT: &[u8] = b"-ERR value is not an integer or out of range\r\n";
 const DB_RANGE: &[u8] = b"-ERR DB index is out of range\r\n";
 const INT_RANGE: &[u8] = b"-ERR value is out of range, value must between -2147483648 and 2147483647\r\n";
 const SAME: &[u8] = b"-ERR source and destination objects are the same\r\n";
-
-fn setup() -> (common::Handle, Conn) {
-    let (handle, addr) = start();
-    (handle, Conn::connect(addr))
-}
 
 fn bulks(items: &[&str]) -> Vec<Vec<u8>> {
     let mut v: Vec<Vec<u8>> = items.iter().map(|s| s.as_bytes().to_vec()).collect();

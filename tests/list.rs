@@ -6,29 +6,11 @@
 
 mod common;
 
-use common::{Conn, start};
+use common::{Conn, EMPTY, NOT_INT, SYNTAX, WRONGTYPE, bulks, setup};
 
 const OK: &[u8] = b"+OK\r\n";
 const NIL: &[u8] = b"$-1\r\n";
 const NIL_ARRAY: &[u8] = b"*-1\r\n";
-const EMPTY: &[u8] = b"*0\r\n";
-const SYNTAX: &[u8] = b"-ERR syntax error\r\n";
-const NOT_INT: &[u8] = b"-ERR value is not an integer or out of range\r\n";
-const WRONGTYPE: &[u8] = b"-WRONGTYPE Operation against a key holding the wrong kind of value\r\n";
-
-fn setup() -> (common::Handle, Conn) {
-    let (handle, addr) = start();
-    (handle, Conn::connect(addr))
-}
-
-/// The RESP array of bulk strings `items`.
-fn bulks(items: &[&str]) -> Vec<u8> {
-    let mut out = format!("*{}\r\n", items.len()).into_bytes();
-    for i in items {
-        out.extend_from_slice(format!("${}\r\n{i}\r\n", i.len()).as_bytes());
-    }
-    out
-}
 
 fn bulk(s: &str) -> Vec<u8> {
     format!("${}\r\n{s}\r\n", s.len()).into_bytes()

@@ -5,29 +5,7 @@
 
 mod common;
 
-use common::{Conn, parse_bulk_array, start, start_with};
-
-const WRONGTYPE: &[u8] = b"-WRONGTYPE Operation against a key holding the wrong kind of value\r\n";
-const SYNTAX: &[u8] = b"-ERR syntax error\r\n";
-const NOT_INT: &[u8] = b"-ERR value is not an integer or out of range\r\n";
-const EMPTY: &[u8] = b"*0\r\n";
-
-fn setup() -> (common::Handle, Conn) {
-    let (handle, addr) = start();
-    (handle, Conn::connect(addr))
-}
-
-fn bulks(items: &[&str]) -> Vec<u8> {
-    let mut out = format!("*{}\r\n", items.len()).into_bytes();
-    for i in items {
-        out.extend_from_slice(format!("${}\r\n{i}\r\n", i.len()).as_bytes());
-    }
-    out
-}
-
-fn enc(c: &mut Conn, key: &str) -> Vec<u8> {
-    c.call(&["OBJECT", "ENCODING", key])
-}
+use common::{Conn, EMPTY, NOT_INT, SYNTAX, WRONGTYPE, bulks, enc, parse_bulk_array, setup, start, start_with};
 
 // ---- SADD / SREM / SCARD / SISMEMBER ---------------------------------------------
 

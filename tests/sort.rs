@@ -6,17 +6,9 @@
 
 mod common;
 
-use common::{Conn, start};
+use common::{Conn, NOT_INT, SYNTAX, WRONGTYPE, setup};
 
-const WRONGTYPE: &[u8] = b"-WRONGTYPE Operation against a key holding the wrong kind of value\r\n";
-const SYNTAX: &[u8] = b"-ERR syntax error\r\n";
-const NOT_INT: &[u8] = b"-ERR value is not an integer or out of range\r\n";
 const NOT_DOUBLE: &[u8] = b"-ERR One or more scores can't be converted into double\r\n";
-
-fn setup() -> (common::Handle, Conn) {
-    let (handle, addr) = start();
-    (handle, Conn::connect(addr))
-}
 
 /// An array of bulk strings; `None` is a RESP2 null bulk.
 fn arr(items: &[Option<&str>]) -> Vec<u8> {

@@ -4,19 +4,12 @@
 
 mod common;
 
-use common::{Conn, redis_conn, start, start_with};
+use common::{Conn, NOT_INT, SYNTAX, redis_conn, setup, start, start_with};
 
 const OK: &[u8] = b"+OK\r\n";
 const NIL: &[u8] = b"$-1\r\n";
-const SYNTAX: &[u8] = b"-ERR syntax error\r\n";
-const NOT_INT: &[u8] = b"-ERR value is not an integer or out of range\r\n";
 const NOT_FLOAT: &[u8] = b"-ERR value is not a valid float\r\n";
 const TOO_BIG: &[u8] = b"-ERR string exceeds maximum allowed size (proto-max-bulk-len)\r\n";
-
-fn setup() -> (common::Handle, Conn) {
-    let (handle, addr) = start();
-    (handle, Conn::connect(addr))
-}
 
 // ---- SET ----------------------------------------------------------------------------
 

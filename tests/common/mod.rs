@@ -325,3 +325,30 @@ pub fn eventually(what: &str, mut cond: impl FnMut() -> bool) {
         std::thread::sleep(Duration::from_millis(10));
     }
 }
+
+// ---- shared by the per-family test files ------------------------------------------
+
+pub const WRONGTYPE: &[u8] = b"-WRONGTYPE Operation against a key holding the wrong kind of value\r\n";
+pub const SYNTAX: &[u8] = b"-ERR syntax error\r\n";
+pub const NOT_INT: &[u8] = b"-ERR value is not an integer or out of range\r\n";
+pub const EMPTY: &[u8] = b"*0\r\n";
+
+/// An embedded server and one connection to it.
+pub fn setup() -> (Handle, Conn) {
+    let (handle, addr) = start();
+    (handle, Conn::connect(addr))
+}
+
+/// A RESP2 array of bulk strings.
+pub fn bulks(items: &[&str]) -> Vec<u8> {
+    let mut out = format!("*{}\r\n", items.len()).into_bytes();
+    for i in items {
+        out.extend_from_slice(format!("${}\r\n{i}\r\n", i.len()).as_bytes());
+    }
+    out
+}
+
+/// OBJECT ENCODING's reply for `key`.
+pub fn enc(c: &mut Conn, key: &str) -> Vec<u8> {
+    c.call(&["OBJECT", "ENCODING", key])
+}
