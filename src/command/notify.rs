@@ -193,7 +193,7 @@ fn publish(
     let mut channel = Vec::with_capacity(20 + key.len().max(event.len()));
     if flags & KEYSPACE != 0 {
         channel.extend_from_slice(b"__keyspace@");
-        channel.extend_from_slice(db.to_string().as_bytes());
+        push_db(&mut channel, db);
         channel.extend_from_slice(b"__:");
         channel.extend_from_slice(key);
         let own = own.as_mut().map(|(t, r)| (*t, &mut **r));
@@ -202,11 +202,18 @@ fn publish(
     if flags & KEYEVENT != 0 {
         channel.clear();
         channel.extend_from_slice(b"__keyevent@");
-        channel.extend_from_slice(db.to_string().as_bytes());
+        push_db(&mut channel, db);
         channel.extend_from_slice(b"__:");
         channel.extend_from_slice(event);
         super::pubsub::publish_message(st, clients, own, &channel, key);
     }
+}
+
+/// Appends database index `db` in decimal, without a temporary string.
+fn push_db(out: &mut Vec<u8>, db: usize) {
+    let mut digits = [0u8; 20];
+    let n = crate::util::number::format_i64(&mut digits, db as i64);
+    out.extend_from_slice(&digits[..n]);
 }
 
 #[cfg(test)]
