@@ -40,6 +40,10 @@ enum Kind {
     /// `client-output-buffer-limit`: groups of `<class> <hard> <soft>
     /// <soft-seconds>`; a value names only the classes it changes.
     OutputLimits,
+    /// A memory size or a percentage (`10%`), as `maxmemory-clients`.
+    MemoryOrPercent,
+    /// Several words, each one of the names (`shutdown-on-sigterm nosave now`).
+    Flags(&'static [&'static str]),
 }
 
 /// A directive's extra validation: Err(message) refuses the value.
@@ -56,6 +60,9 @@ struct Directive {
     only: Option<&'static [&'static str]>,
     /// Extra validation of the canonical value.
     check: Option<Check>,
+    /// Not matched by CONFIG GET patterns, only by its exact name (Redis's
+    /// HIDDEN_CONFIG: test and debugging knobs).
+    hidden: bool,
 }
 
 const fn d(name: &'static str, kind: Kind, default: &'static str) -> Directive {
@@ -67,6 +74,7 @@ const fn d(name: &'static str, kind: Kind, default: &'static str) -> Directive {
         mutable: true,
         only: None,
         check: None,
+        hidden: false,
     }
 }
 
@@ -79,6 +87,7 @@ const fn fixed(name: &'static str, kind: Kind, default: &'static str) -> Directi
         mutable: false,
         only: None,
         check: None,
+        hidden: false,
     }
 }
 
@@ -91,6 +100,28 @@ const fn only(name: &'static str, kind: Kind, default: &'static str, allowed: &'
         mutable: true,
         only: Some(allowed),
         check: None,
+        hidden: false,
+    }
+}
+
+/// Directive `base` under Redis's deprecated alias `alias` too.
+const fn aka(alias: &'static str, base: Directive) -> Directive {
+    Directive {
+        alias: Some(alias),
+        ..base
+    }
+}
+
+/// Directive `base` hidden from CONFIG GET patterns.
+const fn hidden(base: Directive) -> Directive {
+    Directive { hidden: true, ..base }
+}
+
+/// Directive `base` with extra validation.
+const fn checked(base: Directive, check: Check) -> Directive {
+    Directive {
+        check: Some(check),
+        ..base
     }
 }
 
@@ -111,16 +142,34 @@ const POLICIES: &[&str] = &[
     "noeviction",
 ];
 const FSYNC: &[&str] = &["always", "everysec", "no"];
+const SHUTDOWN_FLAGS: &[&str] = &["default", "save", "nosave", "now", "force"];
+const SYSLOG_FACILITIES: &[&str] = &[
+    "user", "local0", "local1", "local2", "local3", "local4", "local5", "local6", "local7",
+];
+
+/// `save`: pairs of seconds and changes, both non-negative integers (an
+/// empty value turns snapshots off).
+fn check_save(value: &[u8]) -> Result<(), String> {
+    let words: Vec<&[u8]> = value.split(|&c| c == b' ').filter(|w| !w.is_empty()).collect();
+    let number = |w: &[u8]| crate::util::number::parse_i64(w).is_some_and(|n| n >= 0);
+    if !words.len().is_multiple_of(2) || !words.iter().all(|w| number(w)) {
+        return Err("Invalid save parameters".into());
+    }
+    Ok(())
+}
 const I32: i64 = i32::MAX as i64;
 
 /// The directive table, in the order CONFIG REWRITE writes it.
 static DIRECTIVES: &[Directive] = &[
-    fixed("port", int(0, 65535), "6379"),
-    fixed("bind", Kind::Words, "127.0.0.1 -::1"),
+    d("port", int(0, 65535), "6379"),
+    d("bind", Kind::Words, "127.0.0.1 -::1"),
+    fixed("unixsocket", Kind::Str, ""),
+    fixed("unixsocketperm", Kind::Str, "0"),
     d("protected-mode", Kind::Bool, "yes"),
     fixed("tcp-backlog", int(0, I32), "511"),
     d("timeout", int(0, I32), "0"),
     d("tcp-keepalive", int(0, I32), "300"),
+    d("socket-mark-id", int(0, u32::MAX as i64), "0"),
     fixed("databases", int(1, I32), "16"),
     Directive {
         mutable: false,
@@ -129,6 +178,14 @@ static DIRECTIVES: &[Directive] = &[
     fixed("pidfile", Kind::Str, ""),
     d("loglevel", Kind::Enum(LOGLEVELS), "notice"),
     fixed("logfile", Kind::Str, ""),
+    Directive {
+        mutable: false,
+        ..only("syslog-enabled", Kind::Bool, "no", &["no"])
+    },
+    fixed("syslog-ident", Kind::Str, "redis"),
+    fixed("syslog-facility", Kind::Enum(SYSLOG_FACILITIES), "local0"),
+    d("crash-log-enabled", Kind::Bool, "yes"),
+    d("crash-memcheck-enabled", Kind::Bool, "yes"),
     d("requirepass", Kind::Str, ""),
     d("maxclients", int(1, u32::MAX as i64), "10000"),
     d(
@@ -161,6 +218,7 @@ static DIRECTIVES: &[Directive] = &[
     d("always-show-logo", Kind::Bool, "no"),
     d("set-proc-title", Kind::Bool, "yes"),
     d("proc-title-template", Kind::Str, "{title} {listen-addr} {server-mode}"),
+    d("ignore-warnings", Kind::Str, ""),
     d("lazyfree-lazy-eviction", Kind::Bool, "no"),
     d("lazyfree-lazy-expire", Kind::Bool, "no"),
     d("lazyfree-lazy-server-del", Kind::Bool, "no"),
@@ -168,14 +226,23 @@ static DIRECTIVES: &[Directive] = &[
     d("lazyfree-lazy-user-flush", Kind::Bool, "no"),
     d("active-expire-effort", int(1, 10), "1"),
     d("tracking-table-max-keys", int(0, i64::MAX), "1000000"),
-    // Memory limits and eviction: not built yet.
-    only("maxmemory", Kind::Memory { min: 0, max: i64::MAX }, "0", &["0"]),
+    aka("lua-time-limit", d("busy-reply-threshold", int(0, i64::MAX), "5000")),
+    d("shutdown-on-sigint", Kind::Flags(SHUTDOWN_FLAGS), "default"),
+    d("shutdown-on-sigterm", Kind::Flags(SHUTDOWN_FLAGS), "default"),
+    d("shutdown-timeout", int(0, I32), "10"),
+    // Memory limit: enforced with noeviction (-OOM past it); the evicting
+    // policies are not built yet, so they cannot be combined with a limit.
+    d("maxmemory", Kind::Memory { min: 0, max: i64::MAX }, "0"),
     d("maxmemory-policy", Kind::Enum(POLICIES), "noeviction"),
     d("maxmemory-samples", int(1, 64), "5"),
+    d("maxmemory-eviction-tenacity", int(0, 100), "10"),
+    only("maxmemory-clients", Kind::MemoryOrPercent, "0", &["0"]),
     d("lfu-log-factor", int(0, I32), "10"),
     d("lfu-decay-time", int(0, I32), "1"),
-    // Persistence: not built yet; only "off" values are accepted.
-    only("save", Kind::Words, "", &[""]),
+    // Persistence: not built yet. Save points are accepted (and checked)
+    // so stock configs start, with a warning at start-up that nothing is
+    // saved; the append-only file is refused unless off.
+    checked(d("save", Kind::Words, ""), check_save),
     only("appendonly", Kind::Bool, "no", &["no"]),
     d("appendfilename", Kind::Str, "appendonly.aof"),
     d("appenddirname", Kind::Str, "appendonlydir"),
@@ -184,10 +251,102 @@ static DIRECTIVES: &[Directive] = &[
     d("rdbcompression", Kind::Bool, "yes"),
     d("rdbchecksum", Kind::Bool, "yes"),
     d("stop-writes-on-bgsave-error", Kind::Bool, "yes"),
-    // Replication, cluster, modules, threads, notifications: not built yet.
-    only("replicaof", Kind::Words, "", &[""]),
+    d("sanitize-dump-payload", Kind::Enum(&["no", "yes", "clients"]), "no"),
+    hidden(d("rdb-key-save-delay", int(i32::MIN as i64, I32), "0")),
+    hidden(d("key-load-delay", int(i32::MIN as i64, I32), "0")),
+    hidden(d("loading-process-events-interval-bytes", int(1024, I32), "2097152")),
+    hidden(only("watchdog-period", int(0, I32), "0", &["0"])),
+    // Replication, cluster, modules, threads, TLS, ACL: not built yet.
+    aka("slaveof", only("replicaof", Kind::Words, "", &[""])),
+    d("masterauth", Kind::Str, ""),
+    d("masteruser", Kind::Str, ""),
+    d("repl-backlog-size", Kind::Memory { min: 1, max: i64::MAX }, "1048576"),
+    d("repl-backlog-ttl", int(0, I32), "3600"),
+    aka(
+        "repl-ping-slave-period",
+        d("repl-ping-replica-period", int(1, I32), "10"),
+    ),
+    d("repl-timeout", int(1, I32), "60"),
+    aka("min-slaves-to-write", d("min-replicas-to-write", int(0, I32), "0")),
+    aka("min-slaves-max-lag", d("min-replicas-max-lag", int(0, I32), "10")),
+    aka("slave-announce-ip", d("replica-announce-ip", Kind::Str, "")),
+    aka("slave-announce-port", d("replica-announce-port", int(0, 65535), "0")),
+    d("replica-announced", Kind::Bool, "yes"),
+    aka(
+        "slave-ignore-maxmemory",
+        d("replica-ignore-maxmemory", Kind::Bool, "yes"),
+    ),
+    d("replica-ignore-disk-write-errors", Kind::Bool, "no"),
+    d("bind-source-addr", Kind::Str, ""),
+    d(
+        "propagation-error-behavior",
+        Kind::Enum(&["ignore", "panic", "panic-on-replicas"]),
+        "ignore",
+    ),
     only("cluster-enabled", Kind::Bool, "no", &["no"]),
+    fixed("cluster-config-file", Kind::Str, "nodes.conf"),
+    fixed("cluster-port", int(0, 65535), "0"),
+    d("cluster-node-timeout", int(0, i64::MAX), "15000"),
+    d("cluster-migration-barrier", int(0, I32), "1"),
+    d("cluster-allow-replica-migration", Kind::Bool, "yes"),
+    aka(
+        "cluster-slave-validity-factor",
+        d("cluster-replica-validity-factor", int(0, I32), "10"),
+    ),
+    aka(
+        "cluster-slave-no-failover",
+        d("cluster-replica-no-failover", Kind::Bool, "no"),
+    ),
+    d("cluster-require-full-coverage", Kind::Bool, "yes"),
+    d("cluster-allow-reads-when-down", Kind::Bool, "no"),
+    d("cluster-allow-pubsubshard-when-down", Kind::Bool, "yes"),
+    d("cluster-announce-ip", Kind::Str, ""),
+    d("cluster-announce-hostname", Kind::Str, ""),
+    d("cluster-announce-port", int(0, 65535), "0"),
+    d("cluster-announce-bus-port", int(0, 65535), "0"),
+    d("cluster-announce-tls-port", int(0, 65535), "0"),
+    d(
+        "cluster-preferred-endpoint-type",
+        Kind::Enum(&["ip", "hostname", "unknown-endpoint"]),
+        "ip",
+    ),
+    d(
+        "cluster-link-sendbuf-limit",
+        Kind::Memory { min: 0, max: i64::MAX },
+        "0",
+    ),
     only("io-threads", int(1, 128), "1", &["1"]),
+    fixed("io-threads-do-reads", Kind::Bool, "no"),
+    only("server_cpulist", Kind::Str, "", &[""]),
+    only("bio_cpulist", Kind::Str, "", &[""]),
+    only("aof_rewrite_cpulist", Kind::Str, "", &[""]),
+    only("bgsave_cpulist", Kind::Str, "", &[""]),
+    only("tls-port", int(0, 65535), "0", &["0"]),
+    d("tls-cert-file", Kind::Str, ""),
+    d("tls-key-file", Kind::Str, ""),
+    d("tls-key-file-pass", Kind::Str, ""),
+    d("tls-client-cert-file", Kind::Str, ""),
+    d("tls-client-key-file", Kind::Str, ""),
+    d("tls-client-key-file-pass", Kind::Str, ""),
+    d("tls-dh-params-file", Kind::Str, ""),
+    d("tls-ca-cert-file", Kind::Str, ""),
+    d("tls-ca-cert-dir", Kind::Str, ""),
+    d("tls-protocols", Kind::Str, ""),
+    d("tls-ciphers", Kind::Str, ""),
+    d("tls-ciphersuites", Kind::Str, ""),
+    d("tls-prefer-server-ciphers", Kind::Bool, "no"),
+    d("tls-session-caching", Kind::Bool, "yes"),
+    d("tls-session-cache-size", int(0, I32), "20480"),
+    d("tls-session-cache-timeout", int(0, I32), "300"),
+    d("tls-auth-clients", Kind::Enum(&["no", "yes", "optional"]), "yes"),
+    d("tls-replication", Kind::Bool, "no"),
+    d("tls-cluster", Kind::Bool, "no"),
+    only("aclfile", Kind::Str, "", &[""]),
+    d(
+        "acl-pubsub-default",
+        Kind::Enum(&["allchannels", "resetchannels"]),
+        "resetchannels",
+    ),
     d("notify-keyspace-events", Kind::Events, ""),
     only(
         "supervised",
@@ -203,17 +362,43 @@ static DIRECTIVES: &[Directive] = &[
     ),
     d("oom-score-adj-values", Kind::Words, "0 200 800"),
     d("activerehashing", Kind::Bool, "yes"),
+    only("activedefrag", Kind::Bool, "no", &["no"]),
+    d(
+        "active-defrag-ignore-bytes",
+        Kind::Memory { min: 1, max: i64::MAX },
+        "104857600",
+    ),
+    d("active-defrag-threshold-lower", int(0, 1000), "10"),
+    d("active-defrag-threshold-upper", int(0, 1000), "100"),
+    d("active-defrag-cycle-min", int(1, 99), "1"),
+    d("active-defrag-cycle-max", int(1, 99), "25"),
+    d("active-defrag-max-scan-fields", int(1, i64::MAX), "1000"),
     fixed("disable-thp", Kind::Bool, "yes"),
     d("jemalloc-bg-thread", Kind::Bool, "yes"),
     d("acllog-max-len", int(0, i64::MAX), "128"),
-    // Encoding thresholds of the collection types (issue 3); stored now so
-    // a stock redis.conf loads.
-    d("hash-max-listpack-entries", int(0, i64::MAX), "512"),
-    d("hash-max-listpack-value", Kind::Memory { min: 0, max: i64::MAX }, "64"),
-    d("zset-max-listpack-entries", int(0, i64::MAX), "128"),
-    d("zset-max-listpack-value", Kind::Memory { min: 0, max: i64::MAX }, "64"),
+    // Encoding thresholds of the collection types, under their 7.0 names
+    // and the ziplist names Redis 7.0 still accepts.
+    aka(
+        "hash-max-ziplist-entries",
+        d("hash-max-listpack-entries", int(0, i64::MAX), "512"),
+    ),
+    aka(
+        "hash-max-ziplist-value",
+        d("hash-max-listpack-value", Kind::Memory { min: 0, max: i64::MAX }, "64"),
+    ),
+    aka(
+        "zset-max-ziplist-entries",
+        d("zset-max-listpack-entries", int(0, i64::MAX), "128"),
+    ),
+    aka(
+        "zset-max-ziplist-value",
+        d("zset-max-listpack-value", Kind::Memory { min: 0, max: i64::MAX }, "64"),
+    ),
     d("set-max-intset-entries", int(0, i64::MAX), "512"),
-    d("list-max-listpack-size", int(i32::MIN as i64, I32), "-2"),
+    aka(
+        "list-max-ziplist-size",
+        d("list-max-listpack-size", int(i32::MIN as i64, I32), "-2"),
+    ),
     d("list-compress-depth", int(0, I32), "0"),
     d("hll-sparse-max-bytes", Kind::Memory { min: 0, max: i64::MAX }, "3000"),
     d("stream-node-max-bytes", Kind::Memory { min: 0, max: i64::MAX }, "4096"),
@@ -233,6 +418,7 @@ static DIRECTIVES: &[Directive] = &[
     d("aof-load-truncated", Kind::Bool, "yes"),
     d("aof-use-rdb-preamble", Kind::Bool, "yes"),
     d("aof-timestamp-enabled", Kind::Bool, "no"),
+    d("aof-disable-auto-gc", Kind::Bool, "no"),
     d("auto-aof-rewrite-percentage", int(0, I32), "100"),
     d(
         "auto-aof-rewrite-min-size",
@@ -248,22 +434,13 @@ static DIRECTIVES: &[Directive] = &[
         Kind::Enum(&["disabled", "on-empty-db", "swapdb"]),
         "disabled",
     ),
-    Directive {
-        alias: Some("slave-lazy-flush"),
-        ..d("replica-lazy-flush", Kind::Bool, "no")
-    },
-    Directive {
-        alias: Some("slave-serve-stale-data"),
-        ..d("replica-serve-stale-data", Kind::Bool, "yes")
-    },
-    Directive {
-        alias: Some("slave-read-only"),
-        ..d("replica-read-only", Kind::Bool, "yes")
-    },
-    Directive {
-        alias: Some("slave-priority"),
-        ..d("replica-priority", int(0, I32), "100")
-    },
+    aka("slave-lazy-flush", d("replica-lazy-flush", Kind::Bool, "no")),
+    aka(
+        "slave-serve-stale-data",
+        d("replica-serve-stale-data", Kind::Bool, "yes"),
+    ),
+    aka("slave-read-only", d("replica-read-only", Kind::Bool, "yes")),
+    aka("slave-priority", d("replica-priority", int(0, I32), "100")),
 ];
 
 // ---- client-output-buffer-limit ----------------------------------------------------
@@ -477,6 +654,11 @@ pub struct Config {
     pub tcp_keepalive: u64,
     pub proto_max_bulk_len: i64,
     pub client_query_buffer_limit: usize,
+    /// `maxmemory` in bytes (0: no limit).
+    pub maxmemory: u64,
+    /// `min-replicas-to-write`, or 0 when `min-replicas-max-lag` is 0
+    /// (either turns the check off).
+    pub min_replicas_to_write: u64,
     pub enable_debug: Enable,
     pub hz: u64,
     pub slowlog_slower_than: i64,
@@ -513,6 +695,8 @@ impl Default for Config {
             tcp_keepalive: 300,
             proto_max_bulk_len: 512 * 1024 * 1024,
             client_query_buffer_limit: 1024 * 1024 * 1024,
+            maxmemory: 0,
+            min_replicas_to_write: 0,
             enable_debug: Enable::No,
             hz: 10,
             slowlog_slower_than: 10000,
@@ -591,6 +775,16 @@ fn supported(d: &Directive, value: &[u8]) -> Result<(), ConfigError> {
 fn canonical(d: &Directive, args: &[Vec<u8>], current: &[u8]) -> Result<Vec<u8>, ConfigError> {
     let value = match d.kind {
         Kind::Words => args.join(&b' '),
+        Kind::Flags(names) => {
+            let words: Vec<Vec<u8>> = args.iter().map(|a| a.to_ascii_lowercase()).collect();
+            if words.is_empty() || !words.iter().all(|w| names.iter().any(|n| n.as_bytes() == w.as_slice())) {
+                return Err(err(format!(
+                    "argument(s) must be one of the following: {}",
+                    names.join(", ")
+                )));
+            }
+            words.join(&b' ')
+        }
         Kind::OutputLimits => OutputLimits::parse(current).updated(args)?.to_text(),
         _ if args.len() != 1 => return Err(err("wrong number of arguments")),
         Kind::Bool => match args[0].to_ascii_lowercase().as_slice() {
@@ -614,6 +808,24 @@ fn canonical(d: &Directive, args: &[Vec<u8>], current: &[u8]) -> Result<Vec<u8>,
             n.to_string().into_bytes()
         }
         Kind::Str => args[0].clone(),
+        Kind::MemoryOrPercent => match args[0].strip_suffix(b"%") {
+            Some(digits) => {
+                let n = crate::util::number::parse_i64(digits)
+                    .filter(|&n| n >= 0)
+                    .ok_or_else(|| err("argument must be a memory or percent value"))?;
+                if n > 100 {
+                    return Err(err("percentage argument must be less or equal to 100"));
+                }
+                format!("{n}%").into_bytes()
+            }
+            None => {
+                let n = parse_memory(&args[0]).ok_or_else(|| err("argument must be a memory or percent value"))?;
+                if n < 0 {
+                    return Err(err("argument must be a memory or percent value"));
+                }
+                n.to_string().into_bytes()
+            }
+        },
         Kind::Events => {
             crate::command::notify::parse_classes(&args[0])
                 .ok_or_else(|| err("Invalid event class character. Use 'Ag$lshzxeKEtmdn'."))?;
@@ -684,7 +896,7 @@ impl Config {
             return Err(err("can't set immutable config"));
         }
         let args: Vec<Vec<u8>> = match d.kind {
-            Kind::Words => split_args(value).ok_or_else(|| err("unbalanced quotes"))?,
+            Kind::Words | Kind::Flags(_) => split_args(value).ok_or_else(|| err("unbalanced quotes"))?,
             // Redis splits this one on single spaces (`sdssplitlen`), so
             // an empty value names no class and changes nothing.
             Kind::OutputLimits if value.is_empty() => Vec::new(),
@@ -693,8 +905,25 @@ impl Config {
         };
         let value = canonical(d, &args, &self.values[i])?;
         supported(d, &value)?;
-        self.values[i] = value;
+        let old = std::mem::replace(&mut self.values[i], value);
+        if let Err(e) = self.supported_together() {
+            self.values[i] = old;
+            return Err(e);
+        }
         self.refresh();
+        Ok(())
+    }
+
+    /// Refuses settings that are supported alone but not together: a
+    /// `maxmemory` limit needs eviction unless the policy is `noeviction`.
+    fn supported_together(&self) -> Result<(), ConfigError> {
+        let policy = self.value("maxmemory-policy");
+        if self.value("maxmemory") != b"0" && policy != b"noeviction" {
+            return Err(err(format!(
+                "'maxmemory-policy {}' with a maxmemory limit is not supported yet by loopkv (eviction is not built; accepted: \"noeviction\")",
+                String::from_utf8_lossy(policy)
+            )));
+        }
         Ok(())
     }
 
@@ -702,6 +931,17 @@ impl Config {
     /// yet. Checked once everything is loaded, so a later `--daemonize no`
     /// overrides a config file's `daemonize yes` as it would in Redis.
     pub fn check_supported(&self) -> Result<(), StartupError> {
+        if let Err(e) = self.supported_together() {
+            let (origin, line, text) = find(b"maxmemory")
+                .and_then(|i| self.origins[i].clone())
+                .unwrap_or_default();
+            return Err(StartupError {
+                origin,
+                line,
+                text,
+                reason: e.message,
+            });
+        }
         for (i, d) in DIRECTIVES.iter().enumerate() {
             if let Err(e) = supported(d, &self.values[i]) {
                 let (origin, line, text) = self.origins[i].clone().unwrap_or_default();
@@ -721,17 +961,23 @@ impl Config {
         find(name).map(|i| DIRECTIVES[i].name)
     }
 
-    /// (name, value) of every directive matching the glob `pattern`.
+    /// (name, value) of every directive whose name or alias matches the
+    /// glob `pattern` (both, under their own names, when both match, as
+    /// Redis lists them); hidden directives are left out.
     pub fn get(&self, pattern: &[u8]) -> Vec<(&'static str, &[u8])> {
-        DIRECTIVES
-            .iter()
-            .zip(&self.values)
-            .filter(|(d, _)| string_match(pattern, d.name.as_bytes(), true))
-            .map(|(d, v)| match d.kind {
-                Kind::Events => (d.name, self.notify_display.as_slice()),
-                _ => (d.name, v.as_slice()),
-            })
-            .collect()
+        let mut found = Vec::new();
+        for (d, v) in DIRECTIVES.iter().zip(&self.values).filter(|(d, _)| !d.hidden) {
+            let value = match d.kind {
+                Kind::Events => self.notify_display.as_slice(),
+                _ => v.as_slice(),
+            };
+            for name in std::iter::once(d.name).chain(d.alias) {
+                if string_match(pattern, name.as_bytes(), true) {
+                    found.push((name, value));
+                }
+            }
+        }
+        found
     }
 
     /// The value of directive `name` as CONFIG GET shows it.
@@ -766,6 +1012,12 @@ impl Config {
         self.tcp_keepalive = self.int("tcp-keepalive") as u64;
         self.proto_max_bulk_len = self.int("proto-max-bulk-len");
         self.client_query_buffer_limit = self.int("client-query-buffer-limit") as usize;
+        self.maxmemory = self.int("maxmemory") as u64;
+        self.min_replicas_to_write = if self.int("min-replicas-max-lag") > 0 {
+            self.int("min-replicas-to-write") as u64
+        } else {
+            0
+        };
         self.enable_debug = match self.value("enable-debug-command") {
             b"yes" => Enable::Yes,
             b"local" => Enable::Local,
@@ -1017,11 +1269,62 @@ mod tests {
         let e = c.check_supported().unwrap_err();
         assert!(e.reason.contains("not supported yet"), "{}", e.reason);
         assert_eq!((e.line, e.text.as_str()), (2, "appendonly yes"));
-        c.load_text(b"save 900 1\n", "f.conf", 0).unwrap();
+        c.load_text(b"io-threads 4\n", "f.conf", 0).unwrap();
         c.apply(b"appendonly", &[b"no".to_vec()]).unwrap();
         let e = c.check_supported().unwrap_err();
-        assert!(e.reason.contains("'save 900 1' is not supported yet"), "{}", e.reason);
-        c.load_text(b"save \"\"\nappendonly no\n", "f.conf", 0).unwrap();
+        assert!(e.reason.contains("'io-threads 4' is not supported yet"), "{}", e.reason);
+        c.load_text(b"io-threads 1\nappendonly no\n", "f.conf", 0).unwrap();
+        c.check_supported().unwrap();
+        // Save points are accepted (with a warning at start-up), and checked.
+        c.load_text(b"save 900 1 300 10\n", "f.conf", 0).unwrap();
+        assert_eq!(c.value("save"), b"900 1 300 10");
+        let e = c.load_text(b"save 900\n", "f.conf", 0).unwrap_err();
+        assert_eq!(e.reason, "Invalid save parameters");
+        // A limit needs eviction unless the policy is noeviction.
+        c.load_text(b"maxmemory 1mb\nmaxmemory-policy allkeys-lru\n", "f.conf", 0)
+            .unwrap();
+        let e = c.check_supported().unwrap_err();
+        assert!(
+            e.reason.contains("with a maxmemory limit is not supported yet"),
+            "{}",
+            e.reason
+        );
+    }
+
+    #[test]
+    fn aliases_and_hidden() {
+        let mut c = Config::default();
+        // Redis 7.0's deprecated names set the same directive.
+        c.set(b"hash-max-ziplist-entries", b"7").unwrap();
+        assert_eq!(c.value("hash-max-listpack-entries"), b"7");
+        c.apply(b"list-max-ziplist-size", &[b"4".to_vec()]).unwrap();
+        assert_eq!(c.value("list-max-listpack-size"), b"4");
+        c.set(b"SLAVE-READ-ONLY", b"no").unwrap();
+        assert_eq!(c.value("replica-read-only"), b"no");
+        // A pattern lists both names when both match; hidden ones only
+        // answer to their exact name.
+        let names: Vec<_> = c.get(b"*ziplist*").into_iter().map(|(n, _)| n).collect();
+        assert_eq!(
+            names,
+            [
+                "hash-max-ziplist-entries",
+                "hash-max-ziplist-value",
+                "zset-max-ziplist-entries",
+                "zset-max-ziplist-value",
+                "list-max-ziplist-size"
+            ]
+        );
+        assert_eq!(c.get(b"*of"), vec![("replicaof", &b""[..]), ("slaveof", &b""[..])]);
+        assert!(c.get(b"*").iter().all(|(n, _)| *n != "key-load-delay"));
+        assert_eq!(Config::canonical_name(b"key-load-delay"), Some("key-load-delay"));
+        // Percentages and shutdown flags.
+        assert_eq!(
+            c.set(b"maxmemory-clients", b"200%").unwrap_err().message,
+            "percentage argument must be less or equal to 100"
+        );
+        c.set(b"shutdown-on-sigterm", b"nosave now").unwrap();
+        assert_eq!(c.value("shutdown-on-sigterm"), b"nosave now");
+        assert!(c.set(b"shutdown-on-sigterm", b"later").is_err());
     }
 
     #[test]
@@ -1082,7 +1385,10 @@ mod tests {
             c.set(b"timeout", b"x").unwrap_err().message,
             "argument couldn't be parsed into an integer"
         );
-        assert_eq!(c.set(b"port", b"1").unwrap_err().message, "can't set immutable config");
+        assert_eq!(
+            c.set(b"databases", b"1").unwrap_err().message,
+            "can't set immutable config"
+        );
         assert_eq!(c.set(b"maxmemory-policy", b"ALLKEYS-LRU"), Ok(()));
         assert_eq!(c.value("maxmemory-policy"), b"allkeys-lru");
         assert_eq!(parse_memory(b"1GB"), Some(1 << 30));

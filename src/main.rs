@@ -2,7 +2,6 @@
 //! [--directive value ...]` — it builds a `Config`, sets up logging and
 //! runs the server on this thread until SHUTDOWN.
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
@@ -10,53 +9,9 @@ use std::process::ExitCode;
 use loopkv::config::StartupError;
 use loopkv::{Config, Server};
 
-/// The system allocator, counting bytes in use for INFO's `used_memory`
-/// (Redis reports its allocator's figure; RSS alone would overstate it).
-/// One relaxed atomic add per allocation; the server is single-threaded,
-/// so it is uncontended.
-struct Counting;
-
-// SAFETY: every method forwards to `System` with the caller's arguments
-// unchanged, so `System`'s guarantees hold; the only addition is updating a
-// counter, which neither allocates nor touches the memory.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: the caller upholds `GlobalAlloc::alloc`'s contract.
-        let p = unsafe { System.alloc(layout) };
-        if !p.is_null() {
-            loopkv::memory::add(layout.size());
-        }
-        p
-    }
-
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: the caller upholds `GlobalAlloc::alloc_zeroed`'s contract.
-        let p = unsafe { System.alloc_zeroed(layout) };
-        if !p.is_null() {
-            loopkv::memory::add(layout.size());
-        }
-        p
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        loopkv::memory::sub(layout.size());
-        // SAFETY: `ptr` was allocated by this allocator with `layout`.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        // SAFETY: the caller upholds `GlobalAlloc::realloc`'s contract.
-        let p = unsafe { System.realloc(ptr, layout, new_size) };
-        if !p.is_null() {
-            loopkv::memory::sub(layout.size());
-            loopkv::memory::add(new_size);
-        }
-        p
-    }
-}
-
+/// Counts bytes in use for INFO's `used_memory` and `maxmemory`.
 #[global_allocator]
-static ALLOCATOR: Counting = Counting;
+static ALLOCATOR: loopkv::memory::Counting = loopkv::memory::Counting;
 
 fn usage() -> String {
     format!(
@@ -187,6 +142,9 @@ fn init_logging(config: &Config) -> Result<(), String> {
             .open(&logfile)
             .map_err(|e| format!("Can't open the log file: {e}"))?;
         builder.target(env_logger::Target::Pipe(Box::new(file)));
+    } else {
+        // As Redis: `logfile ""` is standard output.
+        builder.target(env_logger::Target::Stdout);
     }
     builder.try_init().map_err(|e| e.to_string())
 }
@@ -215,9 +173,27 @@ fn disable_fastbins() {
 #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
 fn disable_fastbins() {}
 
+/// The start-up banner (`always-show-logo yes`): version, mode, port and
+/// PID, one per line, as tools that start Redis look for (` PID: <pid>`).
+fn banner(port: u16) -> String {
+    format!(
+        "\n\
+         \x20   __                          __\n\
+         \x20  / /___  ____  ____  / /____   __   loopkv {} (Redis {} compatible) {} bit\n\
+         \x20 / / __ \\/ __ \\/ __ \\/ //_/ | / /\n\
+         \x20/ / /_/ / /_/ / /_/ / ,<  | |/ /    Running in standalone mode\n\
+         /_/\\____/\\____/ .___/_/|_| |___/     Port: {port}\n\
+         \x20            /_/                     PID: {}\n",
+        env!("CARGO_PKG_VERSION"),
+        loopkv::REDIS_VERSION,
+        usize::BITS,
+        std::process::id()
+    )
+}
+
 fn main() -> ExitCode {
     disable_fastbins();
-    loopkv::memory::TRACKING.store(true, std::sync::atomic::Ordering::Relaxed);
+    loopkv::memory::start_tracking();
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("-h" | "--help") => {
@@ -253,6 +229,10 @@ fn main() -> ExitCode {
         return ExitCode::from(1);
     }
     let pidfile = String::from_utf8_lossy(config.value("pidfile")).into_owned();
+    let save = String::from_utf8_lossy(config.value("save")).into_owned();
+    // Redis draws its logo when asked to, or when a person is watching.
+    let show_logo = config.value("always-show-logo") == b"yes"
+        || (config.value("logfile").is_empty() && std::io::IsTerminal::is_terminal(&std::io::stdout()));
     let port = config.port;
     let server = match Server::bind(config) {
         Ok(s) => s,
@@ -266,13 +246,23 @@ fn main() -> ExitCode {
     {
         log::warn!("Failed to write PID file: {e}");
     }
+    let port = if port == 0 { server.local_addr().port() } else { port };
+    if show_logo {
+        log::info!("{}", banner(port));
+    } else {
+        log::info!("Running mode=standalone, port={port}.");
+    }
     log::info!(
-        "loopkv {} (Redis {} compatible) starting, port={}, pid={}",
+        "loopkv {} (Redis {} compatible) starting, port={port}, pid={}",
         env!("CARGO_PKG_VERSION"),
         loopkv::REDIS_VERSION,
-        if port == 0 { server.local_addr().port() } else { port },
         std::process::id()
     );
+    if !save.is_empty() {
+        log::warn!(
+            "WARNING: save points are set ('save {save}') but loopkv does not write RDB snapshots yet: nothing will be saved to disk."
+        );
+    }
     let result = server.run();
     if !pidfile.is_empty() {
         let _ = std::fs::remove_file(&pidfile);

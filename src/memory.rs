@@ -6,6 +6,7 @@
 //! program that embeds loopkv without that allocator has no such figure,
 //! and INFO then leaves the `used_memory` fields out rather than guess.
 
+use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 /// Bytes currently allocated through the counting allocator.
@@ -31,4 +32,58 @@ pub fn add(size: usize) {
 #[inline]
 pub fn sub(size: usize) {
     ALLOCATED.fetch_sub(size, Ordering::Relaxed);
+}
+
+/// Turns the figures on: call once, early, when [`Counting`] is the global
+/// allocator.
+pub fn start_tracking() {
+    TRACKING.store(true, Ordering::Relaxed);
+}
+
+/// The system allocator, counting bytes in use for INFO's `used_memory`
+/// (Redis reports its allocator's figure; RSS alone would overstate it).
+/// One relaxed atomic add per allocation; the server is single-threaded,
+/// so it is uncontended. Installed by the `loopkv` binary; a program that
+/// embeds loopkv installs it with `#[global_allocator]` to get the same
+/// figures (and `maxmemory`), then calls [`start_tracking`].
+pub struct Counting;
+
+// SAFETY: every method forwards to `System` with the caller's arguments
+// unchanged, so `System`'s guarantees hold; the only addition is updating a
+// counter, which neither allocates nor touches the memory.
+#[allow(unsafe_code)]
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: the caller upholds `GlobalAlloc::alloc`'s contract.
+        let p = unsafe { System.alloc(layout) };
+        if !p.is_null() {
+            add(layout.size());
+        }
+        p
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: the caller upholds `GlobalAlloc::alloc_zeroed`'s contract.
+        let p = unsafe { System.alloc_zeroed(layout) };
+        if !p.is_null() {
+            add(layout.size());
+        }
+        p
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        sub(layout.size());
+        // SAFETY: `ptr` was allocated by this allocator with `layout`.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        // SAFETY: the caller upholds `GlobalAlloc::realloc`'s contract.
+        let p = unsafe { System.realloc(ptr, layout, new_size) };
+        if !p.is_null() {
+            sub(layout.size());
+            add(new_size);
+        }
+        p
+    }
 }

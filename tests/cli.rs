@@ -86,15 +86,16 @@ fn config_file_with_include_then_shutdown() {
     let mut child = Command::new(BIN)
         .arg(main.to_str().unwrap())
         .args(["--timeout", "30"])
-        .stderr(Stdio::piped())
-        .stdout(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let port: u16 = loop {
         let line = lines.next().expect("a start-up line").unwrap();
         if let Some(rest) = line.split("port=").nth(1) {
-            break rest.split(',').next().unwrap().parse().unwrap();
+            let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+            break digits.parse().unwrap();
         }
     };
     let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
@@ -139,15 +140,16 @@ fn stock_redis_conf_loads() {
             "",
         ])
         .args(["--dir", dir.to_str().unwrap()])
-        .stderr(Stdio::piped())
-        .stdout(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let port: u16 = loop {
         let line = lines.next().expect("a start-up line").unwrap();
         if let Some(rest) = line.split("port=").nth(1) {
-            break rest.split(',').next().unwrap().parse().unwrap();
+            let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+            break digits.parse().unwrap();
         }
     };
     let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();

@@ -477,3 +477,52 @@ fn redis_cli_subscribe_mode() {
     );
     wait_numsub(&mut admin, "ch", 0);
 }
+
+/// CLIENT REPLY OFF / SKIP silence replies, not Pub/Sub: (un)subscribe
+/// confirmations and messages still arrive, in RESP2 and RESP3, while
+/// ordinary replies stay silent (Redis's CLIENT_PUSHING).
+#[test]
+fn client_reply_off_keeps_pubsub_messages() {
+    let (_h, addr) = start();
+    for resp3 in [false, true] {
+        let mut sub = Conn::connect(addr);
+        let mut publisher = Conn::connect(addr);
+        if resp3 {
+            sub.send_raw(&common::encode(&["HELLO", "3"]));
+            sub.read_replies(1);
+        }
+        sub.send_raw(&common::encode(&["CLIENT", "REPLY", "OFF"]));
+        sub.raw(
+            &common::encode(&["SUBSCRIBE", "ch"]),
+            &note(resp3, "subscribe", Some("ch"), 1),
+        );
+        sub.raw(
+            &common::encode(&["PSUBSCRIBE", "c*"]),
+            &note(resp3, "psubscribe", Some("c*"), 2),
+        );
+        publisher.t("PUBLISH ch hi", b":2\r\n");
+        let mut want = bulks(resp3, &["message", "ch", "hi"]);
+        want.extend_from_slice(&bulks(resp3, &["pmessage", "c*", "ch", "hi"]));
+        assert_eq!(common::show(&sub.read_replies(2)), common::show(&want));
+        // PING is silenced; the UNSUBSCRIBE confirmation after it is not.
+        if resp3 {
+            sub.send_raw(&common::encode(&["PING"]));
+        }
+        sub.raw(
+            &common::encode(&["UNSUBSCRIBE", "ch"]),
+            &note(resp3, "unsubscribe", Some("ch"), 1),
+        );
+        // SKIP: the next command's reply only.
+        let mut skip = Conn::connect(addr);
+        skip.send_raw(&common::encode(&["CLIENT", "REPLY", "SKIP"]));
+        skip.raw(
+            &common::encode(&["PSUBSCRIBE", "x*"]),
+            &note(false, "psubscribe", Some("x*"), 1),
+        );
+        publisher.t("PUBLISH xy m", b":1\r\n");
+        assert_eq!(
+            common::show(&skip.read_replies(1)),
+            common::show(&bulks(false, &["pmessage", "x*", "xy", "m"]))
+        );
+    }
+}

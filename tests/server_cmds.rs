@@ -226,6 +226,95 @@ fn pairs(reply: &[u8]) -> Vec<(String, String)> {
     out
 }
 
+/// Redis 7.0's deprecated directive names, hidden directives, and
+/// percentages, as redis-server 7.0.15 answers them.
+#[test]
+fn config_aliases_and_hidden_directives() {
+    let s = Loopkv::start(&[]);
+    let mut c = s.conn();
+    c.expect("CONFIG SET hash-max-ziplist-entries 3", b"+OK\r\n");
+    c.expect(
+        "CONFIG GET hash-max-listpack-entries",
+        b"*2\r\n$25\r\nhash-max-listpack-entries\r\n$1\r\n3\r\n",
+    );
+    c.expect(
+        "CONFIG GET hash-max-ziplist-entries",
+        b"*2\r\n$24\r\nhash-max-ziplist-entries\r\n$1\r\n3\r\n",
+    );
+    c.expect(
+        "CONFIG SET list-max-ziplist-size 4 zset-max-ziplist-value 10",
+        b"+OK\r\n",
+    );
+    assert_eq!(
+        pairs(&c.cmd_str("CONFIG GET list-max-listpack-size zset-max-listpack-value")),
+        [
+            ("list-max-listpack-size".into(), "4".into()),
+            ("zset-max-listpack-value".into(), "10".into())
+        ]
+    );
+    // A pattern lists the name and the alias; an alias and its name in
+    // one SET are a duplicate.
+    let p = pairs(&c.cmd_str("CONFIG GET *of"));
+    assert_eq!(p, [("replicaof".into(), "".into()), ("slaveof".into(), "".into())]);
+    c.expect(
+        "CONFIG SET slave-read-only no replica-read-only yes",
+        b"-ERR CONFIG SET failed (possibly related to argument 'replica-read-only') - duplicate parameter\r\n",
+    );
+    // Hidden directives answer to their name only.
+    c.expect(
+        "CONFIG GET key-load-delay",
+        b"*2\r\n$14\r\nkey-load-delay\r\n$1\r\n0\r\n",
+    );
+    assert!(
+        !pairs(&c.cmd_str("CONFIG GET *"))
+            .iter()
+            .any(|(k, _)| k == "key-load-delay")
+    );
+    c.expect(
+        "CONFIG SET maxmemory-clients 200%",
+        b"-ERR CONFIG SET failed (possibly related to argument 'maxmemory-clients') - percentage argument must be less or equal to 100\r\n",
+    );
+    c.expect_args(
+        &[b"CONFIG", b"SET", b"save", b"3000 5", b"repl-backlog-size", b"10000002"],
+        b"+OK\r\n",
+    );
+    c.expect("CONFIG GET save", b"*2\r\n$4\r\nsave\r\n$6\r\n3000 5\r\n");
+    c.expect(
+        "CONFIG SET save 3000",
+        b"-ERR CONFIG SET failed (possibly related to argument 'save') - Invalid save parameters\r\n",
+    );
+}
+
+/// CONFIG SET port and bind listen again at once; a port in use is
+/// refused and nothing changes.
+#[test]
+fn config_set_port_rebinds() {
+    let s = Loopkv::start(&[]);
+    let mut c = s.conn();
+    let busy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let busy_port = busy.local_addr().unwrap().port();
+    let reply = c.cmd_str(&format!("CONFIG SET timeout 7 port {busy_port}"));
+    assert!(
+        reply.starts_with(
+            b"-ERR CONFIG SET failed (possibly related to argument 'port') - Unable to listen on this port"
+        ),
+        "{}",
+        esc(&reply)
+    );
+    c.expect("CONFIG GET timeout", b"*2\r\n$7\r\ntimeout\r\n$1\r\n0\r\n");
+    drop(busy);
+    let free = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = free.local_addr().unwrap().port();
+    drop(free);
+    c.expect(&format!("CONFIG SET port {port}"), b"+OK\r\n");
+    // The old connection stays; new ones reach the new port.
+    c.expect("PING", b"+PONG\r\n");
+    let mut moved = Conn::connect(std::net::SocketAddr::from(([127, 0, 0, 1], port)));
+    let want = format!("*2\r\n$4\r\nport\r\n${}\r\n{port}\r\n", port.to_string().len());
+    moved.expect("CONFIG GET port", want.as_bytes());
+    assert!(info_field(&mut moved, "server", "tcp_port") == port.to_string());
+}
+
 #[test]
 fn config_get_and_set() {
     let s = Loopkv::start(&[]);
@@ -239,8 +328,10 @@ fn config_get_and_set() {
         p,
         [
             ("maxmemory".into(), "0".into()),
+            ("maxmemory-clients".into(), "0".into()),
+            ("maxmemory-eviction-tenacity".into(), "10".into()),
             ("maxmemory-policy".into(), "noeviction".into()),
-            ("maxmemory-samples".into(), "5".into())
+            ("maxmemory-samples".into(), "5".into()),
         ]
     );
     assert_eq!(

@@ -12,6 +12,10 @@ use std::time::Duration;
 
 use common::{Conn, eventually, start, start_with};
 
+/// Counted, as in the binary, so `maxmemory` has a figure to compare.
+#[global_allocator]
+static ALLOCATOR: loopkv::memory::Counting = loopkv::memory::Counting;
+
 const NULL_ARRAY: &[u8] = b"*-1\r\n";
 const EXECABORT: &[u8] = b"-EXECABORT Transaction discarded because of previous errors.\r\n";
 
@@ -577,4 +581,52 @@ fn watch_is_touched_only_by_keys_that_changed() {
         NULL_ARRAY
     );
     assert_eq!(watch_b_then("SMOVE s1 s2 m", b":1\r\n"), PONG);
+}
+
+/// Past `maxmemory` (noeviction) commands that may grow memory get -OOM,
+/// queueing anything inside MULTI is refused, and EXEC aborts when it holds
+/// such a command; reads, deletes and EXEC of reads still run. With
+/// `min-replicas-to-write` and no replica, writes get -NOREPLICAS. Checked
+/// against redis-server 7.0.15 (`LOOPKV_TEST_REAL_REDIS=1`).
+#[test]
+fn maxmemory_and_min_replicas_refuse_commands() {
+    loopkv::memory::start_tracking();
+    let (_h, addr) = start();
+    let mut c = Conn::connect(addr);
+    let mut admin = Conn::connect(addr);
+    const OOM: &[u8] = b"-OOM command not allowed when used memory > 'maxmemory'.\r\n";
+    c.t("SET x value", b"+OK\r\n");
+    c.t("MULTI", b"+OK\r\n");
+    c.t("GET x", b"+QUEUED\r\n");
+    c.t("SET y 1", b"+QUEUED\r\n");
+    admin.t("CONFIG SET maxmemory 1", b"+OK\r\n");
+    c.t(
+        "EXEC",
+        b"-EXECABORT Transaction discarded because of: OOM command not allowed when used memory > 'maxmemory'.\r\n",
+    );
+    c.t("SET y 1", OOM);
+    c.t("GET x", b"$5\r\nvalue\r\n");
+    // Queued before the limit: an EXEC of reads runs.
+    admin.t("CONFIG SET maxmemory 0", b"+OK\r\n");
+    c.t("MULTI", b"+OK\r\n");
+    c.t("GET x", b"+QUEUED\r\n");
+    c.t("PING", b"+QUEUED\r\n");
+    admin.t("CONFIG SET maxmemory 1", b"+OK\r\n");
+    c.t("EXEC", b"*2\r\n$5\r\nvalue\r\n+PONG\r\n");
+    // Past it, nothing queues, reads included.
+    c.t("MULTI", b"+OK\r\n");
+    c.t("GET x", OOM);
+    c.t("EXEC", EXECABORT);
+    c.t("DEL x", b":1\r\n");
+    admin.t("CONFIG SET maxmemory 0", b"+OK\r\n");
+    c.t("SET y 1", b"+OK\r\n");
+    admin.t("CONFIG SET min-replicas-to-write 1", b"+OK\r\n");
+    c.t("SET y 2", b"-NOREPLICAS Not enough good replicas to write.\r\n");
+    c.t("GET y", b"$1\r\n1\r\n");
+    c.t("MULTI", b"+OK\r\n");
+    c.t("INCR y", b"-NOREPLICAS Not enough good replicas to write.\r\n");
+    c.t("EXEC", EXECABORT);
+    // A lag of 0 turns the check off.
+    admin.t("CONFIG SET min-replicas-max-lag 0", b"+OK\r\n");
+    c.t("SET y 3", b"+OK\r\n");
 }

@@ -344,6 +344,8 @@ pub fn execute(ctx: &mut Ctx, args: &Args, start: Instant) -> Instant {
                 ctx.reply.error(b"NOAUTH Authentication required.");
                 ctx.st.cmdstats[idx].rejected += 1;
                 transaction::flag_error(ctx);
+            } else if refused_by_state(ctx, def, idx) {
+                // Past maxmemory, or too few replicas.
             } else if !pubsub::allowed(ctx, def, args)
                 || monitor::refused(ctx, def, idx)
                 || transaction::queue(ctx, def, args)
@@ -388,6 +390,7 @@ pub fn execute(ctx: &mut Ctx, args: &Args, start: Instant) -> Instant {
     if matches!(c.reply_mode, ReplyMode::Off | ReplyMode::Skip) {
         ctx.reply.truncate(mark);
     }
+    ctx.reply.end_command();
     c.reply_mode = match c.reply_mode {
         ReplyMode::Skip => ReplyMode::On,
         ReplyMode::SkipNext => ReplyMode::Skip,
@@ -397,6 +400,45 @@ pub fn execute(ctx: &mut Ctx, args: &Args, start: Instant) -> Instant {
         tracking::after_command(ctx, ran, args);
     }
     end
+}
+
+/// Commands the server's state refuses before they run (Redis's
+/// `processCommand` checks, in its order):
+/// - past `maxmemory` (with `noeviction`, the only policy loopkv has,
+///   nothing can be freed to make room), commands that may use more memory
+///   get -OOM, and so does queueing any command inside MULTI (a queue grows
+///   memory too) except EXEC, DISCARD, QUIT and RESET;
+/// - with `min-replicas-to-write` set, writes get -NOREPLICAS (loopkv has
+///   no replicas, so none is ever good).
+///
+/// EXEC is judged by the commands it holds; commands EXEC runs are not
+/// checked again, as in Redis.
+fn refused_by_state(ctx: &mut Ctx, def: &CommandDef, idx: usize) -> bool {
+    let config = &ctx.st.config;
+    let (limit, min_replicas) = (config.maxmemory, config.min_replicas_to_write);
+    if limit == 0 && min_replicas == 0 {
+        return false;
+    }
+    let c = &ctx.clients[ctx.me];
+    if c.tx.executing() {
+        return false;
+    }
+    let name = c.last_cmd;
+    let has = |flag: u32| def.flags & flag != 0 || (name == "exec" && transaction::queued_has(c, flag));
+    let queued = c.tx.queueing() && !matches!(name, "exec" | "discard" | "quit" | "reset");
+    let error: &[u8] = if limit > 0
+        && (has(flags::DENYOOM) || queued)
+        && crate::memory::used().is_some_and(|used| used as u64 > limit)
+    {
+        b"OOM command not allowed when used memory > 'maxmemory'."
+    } else if min_replicas > 0 && has(flags::WRITE) {
+        b"NOREPLICAS Not enough good replicas to write."
+    } else {
+        return false;
+    };
+    ctx.st.cmdstats[idx].rejected += 1;
+    transaction::reject(ctx, error);
+    true
 }
 
 fn slowlog_push(ctx: &mut Ctx, args: &Args, micros: u64) {

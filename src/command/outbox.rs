@@ -84,7 +84,7 @@ impl<'a> Outbox<'a> {
     pub fn send(&mut self, token: usize, write: impl FnOnce(&mut Reply)) {
         if token == self.me {
             if let Some(own) = self.own.as_deref_mut() {
-                write(own);
+                own.pushing(write);
             }
             return;
         }

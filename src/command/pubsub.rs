@@ -291,10 +291,12 @@ pub fn unsubscribe_all(ctx: &mut Ctx) {
 /// A (un)subscribe notification: `[kind, name or null, count]`, a push
 /// message in RESP3.
 fn notify(reply: &mut Reply, kind: &[u8], name: Option<&[u8]>, count: usize) {
-    reply.push(3);
-    reply.bulk(kind);
-    reply.bulk_or_null(name);
-    reply.int(count as i64);
+    reply.pushing(|r| {
+        r.push(3);
+        r.bulk(kind);
+        r.bulk_or_null(name);
+        r.int(count as i64);
+    });
 }
 
 /// Sends `message` on `channel` of `space` from the running client.

@@ -280,8 +280,8 @@ fn info_section(ctx: &Ctx, name: &str, out: &mut String) {
             o.f("used_memory_functions", 0);
             o.f("used_memory_scripts", 0);
             o.f("used_memory_scripts_human", "0B");
-            o.f("maxmemory", 0);
-            o.f("maxmemory_human", "0B");
+            o.f("maxmemory", st.config.maxmemory);
+            o.f("maxmemory_human", human_bytes(st.config.maxmemory));
             o.f(
                 "maxmemory_policy",
                 String::from_utf8_lossy(st.config.value("maxmemory-policy")),
@@ -659,6 +659,21 @@ pub fn config_set(ctx: &mut Ctx, args: &Args) {
         if let Err(e) = next.set(name, value) {
             let canonical = Config::canonical_name(name).unwrap_or_default();
             return failed(ctx, canonical.as_bytes(), &e.message);
+        }
+    }
+    // Applied last, as Redis applies port and bind: listening on the new
+    // addresses can still fail, and then nothing changes.
+    if next.port != ctx.st.config.port || next.bind != ctx.st.config.bind {
+        let port_changed = next.port != ctx.st.config.port;
+        match crate::server::bind_listeners(&next.bind, next.port) {
+            Ok((listeners, port)) => {
+                ctx.st.new_listeners = Some(listeners);
+                ctx.st.port = port;
+            }
+            Err(e) if port_changed => {
+                return failed(ctx, b"port", &format!("Unable to listen on this port: {e}"));
+            }
+            Err(e) => return failed(ctx, b"bind", &format!("Failed to bind to specified addresses: {e}")),
         }
     }
     if next.loglevel() != ctx.st.config.loglevel() {

@@ -61,11 +61,25 @@ pub struct ClientTx {
     /// The queued commands' arguments, name first. Not kept once the
     /// transaction is doomed, as Redis does.
     queued: Vec<Vec<Vec<u8>>>,
+    /// The queued commands' flags together: EXEC is refused past
+    /// `maxmemory` when one is DENYOOM, or without enough replicas when
+    /// one is a write.
+    queued_flags: u32,
     /// (database, key) this client watches, in WATCH order.
     watching: Vec<(usize, Box<[u8]>)>,
 }
 
 impl ClientTx {
+    /// Inside MULTI, queueing (not EXEC).
+    pub fn queueing(&self) -> bool {
+        self.multi && !self.in_exec
+    }
+
+    /// EXEC is running the queued commands.
+    pub fn executing(&self) -> bool {
+        self.in_exec
+    }
+
     /// CLIENT LIST's `multi=`: queued commands inside MULTI, else -1.
     pub fn multi_count(&self) -> i64 {
         if self.multi { self.queued.len() as i64 } else { -1 }
@@ -121,6 +135,29 @@ pub fn in_exec(ctx: &Ctx) -> bool {
 
 // ---- dispatcher hooks --------------------------------------------------------------
 
+/// Refuses the running command with `error` (Redis's `rejectCommand`):
+/// inside MULTI the transaction is doomed, and a refused EXEC aborts it at
+/// once, replying EXECABORT with the reason.
+pub fn reject(ctx: &mut Ctx, error: &[u8]) {
+    let me = ctx.me;
+    let c = &mut ctx.clients[me];
+    if c.last_cmd == "exec" && c.tx.multi && !c.tx.in_exec {
+        let mut msg = b"EXECABORT Transaction discarded because of: ".to_vec();
+        msg.extend_from_slice(error);
+        ctx.reply.error(&msg);
+        discard_transaction(ctx.st, &mut ctx.clients[me], me);
+        return;
+    }
+    ctx.reply.error(error);
+    flag_error(ctx);
+}
+
+/// Whether a queued command is flagged `flag` (EXEC counts as a write or
+/// DENYOOM command when it holds one, as in Redis).
+pub fn queued_has(c: &Client, flag: u32) -> bool {
+    c.tx.queued_flags & flag != 0
+}
+
 /// A command could not be queued (unknown, wrong arity, NOAUTH): inside
 /// MULTI, EXEC must then fail with EXECABORT. A rejected EXEC itself
 /// aborts the transaction at once, MULTI or not (Redis's
@@ -167,6 +204,7 @@ pub fn queue(ctx: &mut Ctx, def: &'static CommandDef, args: &Args) -> bool {
             }
             if !c.tx.dirty_exec && !c.tx.dirty_cas {
                 c.tx.queued.push(args.iter().map(<[u8]>::to_vec).collect());
+                c.tx.queued_flags |= def.flags;
             }
             ctx.reply.simple(b"QUEUED");
             // Redis counts a command when it runs (in EXEC), not when queued.
@@ -335,6 +373,7 @@ fn discard_transaction(st: &mut State, c: &mut Client, token: usize) {
     tx.dirty_cas = false;
     tx.in_exec = false;
     tx.queued = Vec::new();
+    tx.queued_flags = 0;
     unwatch_all(st, tx, token);
 }
 

@@ -22,6 +22,11 @@ pub struct Reply {
     /// Error codes (first word of each error reply) since the last `take_errors`,
     /// for INFO errorstats.
     errors: Vec<Box<[u8]>>,
+    /// Spans of `buf` holding push messages (Pub/Sub confirmations and
+    /// messages, invalidations) written during the current command: CLIENT
+    /// REPLY OFF / SKIP silences replies, never these (Redis's
+    /// CLIENT_PUSHING).
+    pushes: Vec<(usize, usize)>,
 }
 
 impl Reply {
@@ -47,9 +52,41 @@ impl Reply {
         self.buf.len()
     }
 
-    /// Drops everything appended after `mark` (CLIENT REPLY OFF / SKIP).
+    /// Drops everything appended after `mark` (CLIENT REPLY OFF / SKIP)
+    /// except the push messages written by [`Reply::pushing`].
     pub fn truncate(&mut self, mark: usize) {
-        self.buf.truncate(mark.max(self.sent));
+        let mark = mark.max(self.sent);
+        let mut end = mark;
+        let mut kept = std::mem::take(&mut self.pushes);
+        kept.retain_mut(|(from, to)| {
+            if *to <= mark {
+                return true;
+            }
+            if *from < mark || *to > self.buf.len() || *from > *to {
+                return false;
+            }
+            self.buf.copy_within(*from..*to, end);
+            (*from, *to) = (end, end + (*to - *from));
+            end = *to;
+            true
+        });
+        self.pushes = kept;
+        self.buf.truncate(end);
+    }
+
+    /// Writes a push message with `write`: it survives CLIENT REPLY OFF.
+    pub fn pushing(&mut self, write: impl FnOnce(&mut Reply)) {
+        let from = self.buf.len();
+        write(self);
+        self.pushes.push((from, self.buf.len()));
+    }
+
+    /// The command is over: spans recorded by [`Reply::pushing`] are
+    /// forgotten.
+    pub fn end_command(&mut self) {
+        if !self.pushes.is_empty() {
+            self.pushes.clear();
+        }
     }
 
     /// The bytes still to be written.

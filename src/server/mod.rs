@@ -169,6 +169,41 @@ fn bind_one(addr: &str, port: u16) -> io::Result<TcpListener> {
     TcpListener::bind(SocketAddr::new(ip, port))
 }
 
+/// Binds every address of `bind` on `port` (an address written `-addr` is
+/// optional: skipped if it cannot be bound, as in Redis) and returns the
+/// listeners with the port they share (the one chosen for port 0).
+pub fn bind_listeners(bind: &[String], port: u16) -> io::Result<(Vec<TcpListener>, u16)> {
+    let mut listeners = Vec::new();
+    let mut port = port;
+    for spec in bind {
+        let (optional, addr) = match spec.strip_prefix('-') {
+            Some(a) => (true, a),
+            None => (false, spec.as_str()),
+        };
+        match bind_one(addr, port) {
+            Ok(l) => {
+                // Port 0: every address shares the port of the first.
+                port = l.local_addr()?.port();
+                listeners.push(l);
+            }
+            Err(e) if optional => debug!("skipping optional bind address {addr}: {e}"),
+            Err(e) => {
+                return Err(io::Error::new(
+                    e.kind(),
+                    format!("Could not create server TCP listening socket {addr}:{port}: {e}"),
+                ));
+            }
+        }
+    }
+    if listeners.is_empty() {
+        return Err(io::Error::new(
+            ErrorKind::AddrNotAvailable,
+            "Failed listening on any bind address",
+        ));
+    }
+    Ok((listeners, port))
+}
+
 impl Server {
     /// Binds every `bind` address of `config` (an address written `-addr`
     /// is optional: skipped if it cannot be bound, as in Redis).
@@ -178,34 +213,7 @@ impl Server {
             .map_err(|e| io::Error::new(ErrorKind::InvalidInput, e.reason))?;
         let poll = Poll::new()?;
         let waker = Arc::new(Waker::new(poll.registry(), WAKER)?);
-        let mut listeners = Vec::new();
-        let mut port = config.port;
-        for spec in &config.bind {
-            let (optional, addr) = match spec.strip_prefix('-') {
-                Some(a) => (true, a),
-                None => (false, spec.as_str()),
-            };
-            match bind_one(addr, port) {
-                Ok(l) => {
-                    // Port 0: every address shares the port of the first.
-                    port = l.local_addr()?.port();
-                    listeners.push(l);
-                }
-                Err(e) if optional => debug!("skipping optional bind address {addr}: {e}"),
-                Err(e) => {
-                    return Err(io::Error::new(
-                        e.kind(),
-                        format!("Could not create server TCP listening socket {addr}:{port}: {e}"),
-                    ));
-                }
-            }
-        }
-        if listeners.is_empty() {
-            return Err(io::Error::new(
-                ErrorKind::AddrNotAvailable,
-                "Failed listening on any bind address",
-            ));
-        }
+        let (mut listeners, port) = bind_listeners(&config.bind, config.port)?;
         for (i, l) in listeners.iter_mut().enumerate() {
             poll.registry()
                 .register(l, Token(LISTENER_BASE + i), Interest::READABLE)?;
@@ -302,6 +310,9 @@ impl Server {
                 break;
             }
             self.serve_ready();
+            if let Some(listeners) = self.state.new_listeners.take() {
+                self.replace_listeners(listeners);
+            }
             let now = now_ms();
             // As Redis, keys do not expire actively while clients are paused.
             if self.state.pause.kind(now) == state::PauseKind::Off {
@@ -334,6 +345,24 @@ impl Server {
             let _ = self.poll.registry().deregister(&mut c.stream);
         }
         Ok(())
+    }
+
+    /// Listens on `listeners` instead of the current ones (CONFIG SET port
+    /// or bind, which bound them); connected clients stay.
+    fn replace_listeners(&mut self, mut listeners: Vec<TcpListener>) {
+        for l in &mut self.listeners {
+            let _ = self.poll.registry().deregister(l);
+        }
+        for (i, l) in listeners.iter_mut().enumerate() {
+            if let Err(e) = self
+                .poll
+                .registry()
+                .register(l, Token(LISTENER_BASE + i), Interest::READABLE)
+            {
+                warn!("Registering listener: {e}");
+            }
+        }
+        self.listeners = listeners;
     }
 
     fn accept(&mut self, which: usize) {

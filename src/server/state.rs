@@ -158,6 +158,9 @@ pub struct State {
     pub errorstats: HashMap<Box<[u8]>, u64>,
     /// The port actually bound (differs from config when it was 0).
     pub port: u16,
+    /// Listeners bound by CONFIG SET port/bind, for the loop to swap in
+    /// after the command.
+    pub new_listeners: Option<Vec<mio::net::TcpListener>>,
     pub started_ms: u64,
     pub run_id: String,
     pub shutdown_requested: bool,
@@ -224,6 +227,7 @@ impl State {
             histograms: vec![[0; 40]; commands.len()],
             errorstats: HashMap::new(),
             port,
+            new_listeners: None,
             started_ms: now,
             run_id,
             shutdown_requested: false,
