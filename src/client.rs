@@ -218,8 +218,8 @@ impl Client {
             self.tx.multi_count(),
             self.query_len(),
             self.rbuf.len().saturating_sub(self.rlen),
-            reply.capacity().min(STATIC_BUF),
-            reply.capacity().min(STATIC_BUF),
+            reply.size_and_peak().0,
+            reply.size_and_peak().1,
             usize::from(omem > 0),
             self.rbuf.len() + reply.capacity() + std::mem::size_of::<Client>(),
             if self.want_write { "rw" } else { "r" },
@@ -231,6 +231,9 @@ impl Client {
 }
 
 // ---- output buffer limits --------------------------------------------------------
+
+/// Redis's default `reply_buffer_peak_reset_time` (DEBUG REPLYBUFFER).
+pub const REPLY_PEAK_RESET_MS: u64 = 5000;
 
 /// Bytes of pending output that stand for Redis's fixed 16 KiB reply
 /// buffer; only output beyond it counts towards the limits.

@@ -5,6 +5,7 @@
 
 pub mod bitops;
 pub mod connection;
+pub mod debug;
 pub mod docs;
 pub mod expire;
 pub mod hash;

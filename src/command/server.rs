@@ -1,6 +1,6 @@
 //! Server commands: INFO, CONFIG, COMMAND, TIME, LASTSAVE, SHUTDOWN,
-//! MEMORY, LATENCY, SLOWLOG, DEBUG and FUNCTION (Redis's `server.c`,
-//! `config.c`, `debug.c`, `latency.c`, `slowlog.c` user side).
+//! MEMORY, LATENCY, SLOWLOG and FUNCTION (Redis's `server.c`, `config.c`,
+//! `latency.c`, `slowlog.c` user side; DEBUG is `command::debug`).
 
 use std::fmt::Write as _;
 
@@ -443,11 +443,11 @@ fn info_section(ctx: &Ctx, name: &str, out: &mut String) {
         "replication" => {
             title(o.0, "Replication");
             // A replication id of its own, derived from the run id.
-            let replid: String = st.run_id.chars().rev().collect();
+            let replid = &st.replid;
             o.f("role", "master");
             o.f("connected_slaves", 0);
             o.f("master_failover_state", "no-failover");
-            o.f("master_replid", replid);
+            o.f("master_replid", replid.as_str());
             o.f("master_replid2", "0".repeat(40));
             o.f("master_repl_offset", 0);
             o.f("second_repl_offset", -1);
@@ -1395,169 +1395,5 @@ pub fn protected_allowed(setting: Enable, peer: std::net::SocketAddr) -> bool {
         Enable::Yes => true,
         Enable::Local => peer.ip().is_loopback(),
         Enable::No => false,
-    }
-}
-
-/// `DEBUG <subcommand> ...`
-pub fn debug(ctx: &mut Ctx, args: &Args) {
-    let peer = ctx.clients[ctx.me].addr;
-    if !protected_allowed(ctx.st.config.enable_debug, peer) {
-        ctx.reply.error(b"ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.");
-        return;
-    }
-    let sub = String::from_utf8_lossy(&args[1]).to_ascii_lowercase();
-    match (sub.as_str(), args.len()) {
-        ("help", 2) => reply_help(
-            ctx,
-            "DEBUG",
-            &[
-                "ERROR <string>",
-                "    Return a Redis protocol error with <string> as message. Useful for clients",
-                "    unit tests to simulate Redis errors.",
-                "LOG <message>",
-                "    Write <message> to the server log.",
-                "OBJECT <key>",
-                "    Show low level info about the <key> and associated value.",
-                "PROTOCOL <type>",
-                "    Reply with a test value of the specified type. <type> can be: string,",
-                "    integer, double, bignum, null, array, set, map, attrib, push, verbatim,",
-                "    true, false.",
-                "SET-ACTIVE-EXPIRE <0|1>",
-                "    Setting it to 0 disables expiring keys in background when they are not",
-                "    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",
-                "    default.",
-                "SLEEP <seconds>",
-                "    Stop the server for <seconds>. Decimals allowed.",
-                "STRINGMATCH-TEST",
-                "    Run a fuzz tester against the stringmatchlen() function.",
-            ],
-        ),
-        ("log", 3) => {
-            log::warn!("DEBUG LOG: {}", String::from_utf8_lossy(&args[2]));
-            ctx.reply.ok();
-        }
-        ("error", 3) => ctx.reply.error(&args[2]),
-        ("sleep", 3) => {
-            let secs = crate::util::number::parse_f64(&args[2]).unwrap_or(0.0);
-            if secs > 0.0 && secs.is_finite() {
-                std::thread::sleep(std::time::Duration::from_secs_f64(secs.min(3600.0)));
-            }
-            ctx.reply.ok();
-        }
-        ("set-active-expire", 3) => {
-            ctx.st.active_expire = crate::util::number::parse_i64(&args[2]).unwrap_or(0) != 0;
-            ctx.reply.ok();
-        }
-        ("stringmatch-test", 2) => {
-            let _ = crate::util::glob::string_match_fuzz_test(crate::util::glob::STRINGMATCH_FUZZ_CYCLES, ctx.now);
-            ctx.reply.simple(b"Apparently Redis did not crash: test passed");
-        }
-        ("object", 3) => debug_object(ctx, args),
-        ("protocol", 3) => debug_protocol(ctx, args),
-        _ => ctx.reply.error_fmt(format_args!(
-            "ERR unknown subcommand or wrong number of arguments for '{}'. Try DEBUG HELP.",
-            String::from_utf8_lossy(&args[1])
-        )),
-    }
-}
-
-fn debug_object(ctx: &mut Ctx, args: &Args) {
-    use crate::db::{Kind, Obj, rdb_len};
-    let now = ctx.now;
-    let Some(id) = ctx.db().lookup_touch(&args[2], now, false) else {
-        ctx.reply.error(b"ERR no such key");
-        return;
-    };
-    let opts = rdb_len::Options::from_config(&ctx.st.config);
-    let db = ctx.db();
-    let lru = db.node(id).meta >> 8;
-    // serializedlength is the value's RDB payload size (rdbSavedObjectLen);
-    // a quicklist also reports its nodes, as Redis's DEBUG OBJECT does.
-    let mut sizer = rdb_len::Sizer::new(opts);
-    let (serialized, extra) = if db.kind(id) == Kind::String {
-        (sizer.string(db.value(id)), String::new())
-    } else {
-        match db.obj(id) {
-            Obj::List(list) => {
-                let ql = sizer.list(list);
-                let extra = format!(
-                    " ql_nodes:{} ql_avg_node:{:.2} ql_listpack_max:{} ql_compressed:{} ql_uncompressed_size:{}",
-                    ql.nodes,
-                    ql.count as f64 / ql.nodes as f64,
-                    opts.list_fill,
-                    u8::from(opts.list_compress_depth != 0),
-                    ql.uncompressed,
-                );
-                (ql.len, extra)
-            }
-            obj => (sizer.object(obj), String::new()),
-        }
-    };
-    let text = format!(
-        "Value at:0x{:x} refcount:{} encoding:{} serializedlength:{serialized} lru:{lru} lru_seconds_idle:{}{extra}",
-        id as u64 * 32 + 0x7f00_0000_0000,
-        if db.is_shared(id) { i32::MAX as i64 } else { 1 },
-        db.encoding(id),
-        db.idle_seconds(id, now),
-    );
-    ctx.reply.simple(text.as_bytes());
-}
-
-fn debug_protocol(ctx: &mut Ctx, args: &Args) {
-    let kind = String::from_utf8_lossy(&args[2]).to_ascii_lowercase();
-    let r = &mut *ctx.reply;
-    match kind.as_str() {
-        "string" => r.bulk(b"Hello World"),
-        "integer" => r.int(12345),
-        // Redis's test value, not an approximation of pi.
-        #[allow(clippy::approx_constant)]
-        "double" => r.double(3.141),
-        "bignum" => r.big_number(b"1234567999999999999999999999999999999"),
-        "null" => r.null(),
-        "array" => {
-            r.array(3);
-            for i in 0..3 {
-                r.int(i);
-            }
-        }
-        "set" => {
-            r.set(3);
-            for i in 0..3 {
-                r.int(i);
-            }
-        }
-        "map" => {
-            r.map(3);
-            for i in 0..3 {
-                r.int(i);
-                r.bool(i == 1);
-            }
-        }
-        "attrib" => {
-            // Attributes exist only in RESP3; the real reply follows.
-            if r.resp3() {
-                r.raw(b"|1\r\n");
-                r.bulk(b"key-popularity");
-                r.array(2);
-                r.bulk(b"key:123");
-                r.int(90);
-            }
-            r.bulk(b"Some real reply following the attribute");
-        }
-        "push" => {
-            if !r.resp3() {
-                r.error(b"ERR RESP2 is not supported by this command");
-                return;
-            }
-            r.push(2);
-            r.bulk(b"server-cpu-usage");
-            r.int(42);
-            // A push is not a reply: a normal one follows for the caller.
-            r.bulk(b"Some real reply following the push reply");
-        }
-        "verbatim" => r.verbatim(b"txt", b"This is a verbatim\nstring"),
-        "true" => r.bool(true),
-        "false" => r.bool(false),
-        _ => r.error(b"ERR Wrong protocol type name. Please use one of the following: string|integer|double|bignum|null|array|set|map|attrib|push|verbatim|true|false"),
     }
 }

@@ -239,7 +239,7 @@ static COMMANDS: &[CommandDef] = &[
     // ---- server ------------------------------------------------------------------------
     CommandDef { subcommands: COMMAND_SUBS, ..c("command", -1, LOADING | STALE, NOKEYS, "server", srv::command) },
     CommandDef { subcommands: CONFIG_SUBS, ..c("config", -2, 0, NOKEYS, "server", container) },
-    c("debug", -2, ADMIN | NOSCRIPT | LOADING | STALE | PROTECTED, NOKEYS, "server", srv::debug),
+    c("debug", -2, ADMIN | NOSCRIPT | LOADING | STALE | PROTECTED, NOKEYS, "server", super::debug::debug),
     CommandDef { subcommands: FUNCTION_SUBS, ..c("function", -2, 0, NOKEYS, "scripting", container) },
     c("info", -1, LOADING | STALE, NOKEYS, "server", srv::info),
     c("lastsave", 1, LOADING | STALE | FAST, NOKEYS, "server", srv::lastsave),

@@ -154,6 +154,55 @@ impl<D: Blob> Dict<D> {
         self.rehash_at.is_some()
     }
 
+    /// DEBUG HTSTATS's text for this table, in the layout of Redis's
+    /// `dictGetStats`: per table, its size, elements, used slots, chain
+    /// lengths and their distribution (the rehashing target too, if any).
+    pub fn stats(&self) -> String {
+        let mut out = String::new();
+        for (t, title) in [(0, "main hash table"), (1, "rehashing target")] {
+            if t == 1 && self.rehash_at.is_none() {
+                break;
+            }
+            out.push_str(&format!("Hash table {t} stats ({title}):\n"));
+            let table = &self.tables[t];
+            let chains: Vec<usize> = table
+                .iter()
+                .map(|&head| {
+                    let (mut n, mut at) = (0, head);
+                    while at != NIL {
+                        n += 1;
+                        at = self.nodes[at as usize].next;
+                    }
+                    n
+                })
+                .collect();
+            let elements: usize = chains.iter().sum();
+            if elements == 0 {
+                out.push_str("No stats available for empty dictionaries\n");
+                continue;
+            }
+            let slots = chains.iter().filter(|&&n| n > 0).count();
+            let max = chains.iter().copied().max().unwrap_or(0);
+            let mut histogram = vec![0usize; max.min(49) + 1];
+            for &n in &chains {
+                histogram[n.min(49)] += 1;
+            }
+            out.push_str(&format!(
+                " table size: {}\n number of elements: {elements}\n different slots: {slots}\n max chain length: {max}\n avg chain length (counted): {:.2}\n avg chain length (computed): {:.2}\n Chain length distribution:\n",
+                table.len(),
+                elements as f64 / slots as f64,
+                elements as f64 / slots as f64,
+            ));
+            for (len, &count) in histogram.iter().enumerate().filter(|(_, c)| **c > 0) {
+                out.push_str(&format!(
+                    "   {len}: {count} ({:.2}%)\n",
+                    count as f64 * 100.0 / table.len() as f64
+                ));
+            }
+        }
+        out
+    }
+
     fn hash(&self, key: &[u8]) -> u64 {
         self.hasher.hash_one(key)
     }

@@ -61,6 +61,14 @@ impl Clone for Hash {
 }
 
 impl Hash {
+    /// DEBUG HTSTATS-KEY's text, for a hashtable-encoded hash.
+    pub fn table_stats(&self) -> Option<String> {
+        match &self.repr {
+            Repr::Table(d) => Some(d.stats()),
+            Repr::Listpack(_) => None,
+        }
+    }
+
     pub fn new() -> Hash {
         Hash::default()
     }

@@ -237,6 +237,23 @@ impl Db {
         self.expires.len()
     }
 
+    /// DEBUG HTSTATS's text: the keyspace table's chains, and the size of
+    /// the expires map (a hashbrown table: it has no chains to show).
+    pub fn htstats(&self) -> String {
+        let mut out = format!("[Dictionary HT]\n{}[Expires HT]\n", self.dict.stats());
+        out.push_str("Hash table 0 stats (main hash table):\n");
+        if self.expires.is_empty() {
+            out.push_str("No stats available for empty dictionaries\n");
+        } else {
+            out.push_str(&format!(
+                " table size: {}\n number of elements: {}\n",
+                self.expires.capacity(),
+                self.expires.len()
+            ));
+        }
+        out
+    }
+
     /// Finds `key`, deleting it first if its TTL has passed (the lazy check).
     pub fn lookup(&mut self, key: &[u8], now: u64) -> Option<u32> {
         let id = self.dict.find(key)?;

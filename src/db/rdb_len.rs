@@ -45,6 +45,8 @@ use crate::util::number::{format_i64, parse_i64, write_double};
 /// even aaaaaaaaaaaaaaaaaa").
 const LZF_MIN_LEN: usize = 20;
 
+/// `QUICKLIST_NODE_CONTAINER_PLAIN`: a node holding one large element.
+const CONTAINER_PLAIN: u64 = 1;
 /// `QUICKLIST_NODE_CONTAINER_PACKED`: a node holding a listpack.
 const CONTAINER_PACKED: u64 = 2;
 
@@ -68,6 +70,9 @@ pub struct Options {
     pub list_fill: i32,
     /// `list-compress-depth`: nodes kept uncompressed at each end (0: none).
     pub list_compress_depth: usize,
+    /// Elements of this size or more sit in a plain node of their own
+    /// (DEBUG QUICKLIST-PACKED-THRESHOLD; 1 GiB by default).
+    pub packed_threshold: usize,
 }
 
 impl Options {
@@ -77,6 +82,7 @@ impl Options {
             compression: config.value("rdbcompression") == b"yes",
             list_fill: int("list-max-listpack-size").clamp(-5, i16::MAX as i64) as i32,
             list_compress_depth: int("list-compress-depth").clamp(0, u16::MAX as i64) as usize,
+            packed_threshold: 1 << 30,
         }
     }
 }
@@ -196,7 +202,7 @@ impl Sizer {
     /// The quicklist Redis would hold for `l`, and its serialized length.
     pub fn list(&mut self, l: &List) -> Quicklist {
         let items: Vec<&[u8]> = l.iter().collect();
-        let nodes = split_nodes(&items, self.opts.list_fill);
+        let nodes = split_nodes(&items, self.opts.list_fill, self.opts.packed_threshold);
         let depth = self.opts.list_compress_depth;
         // __quicklistCompress: nothing while the list is shorter than both
         // uncompressed ends; then every node between them.
@@ -204,13 +210,20 @@ impl Sizer {
         let mut len = len_len(nodes.len() as u64);
         let mut uncompressed = 0;
         for (i, node) in nodes.iter().enumerate() {
-            let mut lp = Listpack::new();
-            for item in &items[node.clone()] {
-                lp.push(item);
-            }
-            let bytes = lp.finish();
+            let first = items[node.start];
+            // A plain node holds its one element as it is.
+            let plain = first.len() >= self.opts.packed_threshold;
+            let bytes = if plain {
+                first.to_vec()
+            } else {
+                let mut lp = Listpack::new();
+                for item in &items[node.clone()] {
+                    lp.push(item);
+                }
+                lp.finish()
+            };
             uncompressed += bytes.len();
-            len += len_len(CONTAINER_PACKED);
+            len += len_len(if plain { CONTAINER_PLAIN } else { CONTAINER_PACKED });
             let interior = compressing && i >= depth && i < nodes.len() - depth;
             len += match self.compress_node(&bytes, interior) {
                 Some(compressed) => lzf_blob_len(compressed, bytes.len()),
@@ -480,12 +493,15 @@ fn node_allows_insert(sz: usize, count: usize, len: usize, fill: i32) -> bool {
 /// The element ranges of the nodes a list built by tail pushes has:
 /// each push goes to the tail node if it allows the insert, else to a new
 /// node.
-fn split_nodes(items: &[&[u8]], fill: i32) -> Vec<std::ops::Range<usize>> {
+fn split_nodes(items: &[&[u8]], fill: i32, packed_threshold: usize) -> Vec<std::ops::Range<usize>> {
     let mut nodes = Vec::new();
     let mut start = 0;
     let mut sz = LP_EMPTY;
     for (i, item) in items.iter().enumerate() {
-        if i > start && !node_allows_insert(sz, i - start, item.len(), fill) {
+        // An element at the threshold or above gets a plain node to itself,
+        // and the element after it starts a new node.
+        let plain = |it: &[u8]| it.len() >= packed_threshold;
+        if i > start && (plain(item) || plain(items[i - 1]) || !node_allows_insert(sz, i - start, item.len(), fill)) {
             nodes.push(start..i);
             start = i;
             sz = LP_EMPTY;
@@ -588,11 +604,14 @@ mod tests {
         // Each entry is 2 + 100 + 1 bytes; a -2 node takes one more while
         // sz + 100 + 8 <= 8192: 7 + 78 * 103 + 108 = 8149 allows the 79th,
         // 7 + 79 * 103 + 108 = 8252 refuses the 80th.
-        let nodes = split_nodes(&items, -2);
+        let nodes = split_nodes(&items, -2, 1 << 30);
         assert_eq!(nodes, [0..79, 79..158, 158..200]);
         // A count limit.
-        assert_eq!(split_nodes(&items[..7], 3), [0..3, 3..6, 6..7]);
-        assert!(split_nodes(&[], -2).is_empty());
+        assert_eq!(split_nodes(&items[..7], 3, 1 << 30), [0..3, 3..6, 6..7]);
+        // Plain nodes: each large element alone, never merged.
+        let mixed: [&[u8]; 5] = [b"a", b"bbbb", b"c", b"d", b"eeee"];
+        assert_eq!(split_nodes(&mixed, -2, 4), [0..1, 1..2, 2..4, 4..5]);
+        assert!(split_nodes(&[], -2, 1 << 30).is_empty());
     }
 
     #[test]
@@ -601,6 +620,7 @@ mod tests {
             compression: true,
             list_fill: -2,
             list_compress_depth: 0,
+            packed_threshold: 1 << 30,
         });
         assert_eq!(s.string(Value::Int(5)), 2);
         assert_eq!(s.string(Value::Int(1 << 40)), 1 + 13);

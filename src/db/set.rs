@@ -244,6 +244,14 @@ impl Set {
         }
     }
 
+    /// DEBUG HTSTATS-KEY's text, for a hashtable-encoded set.
+    pub fn table_stats(&self) -> Option<String> {
+        match &self.repr {
+            Repr::Table(d) => Some(d.stats()),
+            Repr::Ints(_) => None,
+        }
+    }
+
     pub fn is_intset(&self) -> bool {
         matches!(self.repr, Repr::Ints(_))
     }

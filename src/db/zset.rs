@@ -86,6 +86,15 @@ impl Default for ZSet {
 }
 
 impl ZSet {
+    /// DEBUG HTSTATS-KEY's text, for a skiplist-encoded set (its
+    /// member table).
+    pub fn table_stats(&self) -> Option<String> {
+        match &self.repr {
+            Repr::Skiplist(sl) => Some(sl.dict.stats()),
+            Repr::Listpack(_) => None,
+        }
+    }
+
     /// An empty listpack.
     pub fn new() -> ZSet {
         ZSet {

@@ -12,9 +12,22 @@
 
 use crate::util::number::{write_double, write_i64};
 
+/// Smallest and largest size the cron gives a reply buffer (Redis's
+/// PROTO_REPLY_MIN_BYTES and PROTO_REPLY_CHUNK_BYTES).
+pub const REPLY_MIN_BYTES: usize = 1024;
+pub const REPLY_CHUNK_BYTES: usize = 16 * 1024;
+
 /// A connection's pending output and its protocol version.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Reply {
+    /// The size the buffer is kept at between replies (CLIENT LIST `rbs`);
+    /// larger replies grow it for as long as they are pending. The cron
+    /// adapts it to the client's peak, as Redis resizes its reply buffer.
+    target: usize,
+    /// Most output pending at one write since the last peak reset, at most
+    /// `target` (CLIENT LIST `rbp`).
+    peak: usize,
+    peak_reset_at: u64,
     buf: Vec<u8>,
     /// Bytes of `buf` already written to the socket.
     sent: usize,
@@ -29,9 +42,61 @@ pub struct Reply {
     pushes: Vec<(usize, usize)>,
 }
 
+impl Default for Reply {
+    fn default() -> Reply {
+        Reply {
+            target: REPLY_CHUNK_BYTES,
+            peak: 0,
+            peak_reset_at: 0,
+            buf: Vec::new(),
+            sent: 0,
+            resp3: false,
+            errors: Vec::new(),
+            pushes: Vec::new(),
+        }
+    }
+}
+
 impl Reply {
     pub fn new() -> Reply {
         Reply::default()
+    }
+
+    /// CLIENT LIST's `rbs` (the buffer's kept size) and `rbp` (its peak).
+    pub fn size_and_peak(&self) -> (usize, usize) {
+        (self.target, self.peak)
+    }
+
+    /// Records the output about to be written, for the peak.
+    pub fn note_peak(&mut self) {
+        self.peak = self.peak.max(self.pending().min(self.target));
+    }
+
+    /// Redis's `clientsCronResizeOutputBuffer`: a buffer whose peak stayed
+    /// under half its size shrinks to the peak (at least 1 KiB); one that
+    /// was filled doubles (up to 16 KiB). The peak restarts every
+    /// `reset_ms` (None: never). The memory follows once nothing is pending.
+    pub fn resize_cron(&mut self, now: u64, reset_ms: Option<u64>, resizing: bool) {
+        if resizing {
+            if self.target / 2 >= REPLY_MIN_BYTES && self.peak < self.target / 2 {
+                self.target = REPLY_MIN_BYTES.max(self.peak + 1);
+            } else if self.target * 2 < REPLY_CHUNK_BYTES * 2 && self.peak == self.target {
+                self.target = REPLY_CHUNK_BYTES.min(self.target * 2);
+            }
+        }
+        if let Some(reset) = reset_ms
+            && now.saturating_sub(self.peak_reset_at) >= reset
+        {
+            self.peak = self.pending().min(self.target);
+            self.peak_reset_at = now;
+        }
+        if self.buf.is_empty() && self.buf.capacity() != self.target {
+            if self.buf.capacity() > self.target {
+                self.buf.shrink_to(self.target);
+            } else {
+                self.buf.reserve_exact(self.target);
+            }
+        }
     }
 
     pub fn resp3(&self) -> bool {
@@ -102,7 +167,7 @@ impl Reply {
             self.buf.clear();
             self.sent = 0;
             if self.buf.capacity() > 1024 * 1024 {
-                self.buf.shrink_to(16 * 1024);
+                self.buf.shrink_to(self.target);
             }
         }
     }

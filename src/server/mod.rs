@@ -565,6 +565,7 @@ impl Server {
         }
         let mut written = 0;
         let mut blocked = false;
+        c.reply.note_peak();
         while c.reply.pending() > 0 && written < MAX_WRITE_PER_EVENT {
             match c.stream.write(c.reply.unsent()) {
                 Ok(0) => {
@@ -712,8 +713,13 @@ impl Server {
     /// output buffer limits (the soft limit's time runs out here even
     /// when no more output comes), statistics.
     fn cron(&mut self, now: u64) {
+        if self.state.cron_paused {
+            return;
+        }
         let limits = self.state.config.client_output_limits;
+        let (reset, resizing) = (self.state.reply_peak_reset_ms, self.state.reply_resizing);
         for (t, c) in self.clients.iter_mut() {
+            c.reply.resize_cron(now, reset, resizing);
             if c.close_on_output_limit(None, &limits, now, false) {
                 self.state.stats.client_obuf_limit_disconnections += 1;
                 self.closing.push(t);

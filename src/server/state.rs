@@ -163,6 +163,18 @@ pub struct State {
     pub new_listeners: Option<Vec<mio::net::TcpListener>>,
     pub started_ms: u64,
     pub run_id: String,
+    /// The replication ID INFO shows (DEBUG CHANGE-REPL-ID draws a new one).
+    pub replid: String,
+    /// DEBUG PAUSE-CRON: the periodic cron does nothing.
+    pub cron_paused: bool,
+    /// DEBUG QUICKLIST-PACKED-THRESHOLD: list elements this large or
+    /// larger sit in plain quicklist nodes of their own (what DEBUG OBJECT
+    /// and the RDB size of a list reflect).
+    pub packed_threshold: usize,
+    /// DEBUG REPLYBUFFER: how often a client's reply-buffer peak restarts
+    /// (None: never), and whether the cron resizes reply buffers.
+    pub reply_peak_reset_ms: Option<u64>,
+    pub reply_resizing: bool,
     pub shutdown_requested: bool,
     /// Active expiry on (DEBUG SET-ACTIVE-EXPIRE).
     pub active_expire: bool,
@@ -229,7 +241,12 @@ impl State {
             port,
             new_listeners: None,
             started_ms: now,
+            replid: run_id.chars().rev().collect(),
             run_id,
+            cron_paused: false,
+            packed_threshold: 1 << 30,
+            reply_peak_reset_ms: Some(crate::client::REPLY_PEAK_RESET_MS),
+            reply_resizing: true,
             shutdown_requested: false,
             active_expire: true,
             slowlog: Default::default(),
@@ -275,6 +292,13 @@ impl State {
             }
             self.notes_on |= db.note_mask != 0;
         }
+    }
+
+    /// DEBUG CHANGE-REPL-ID: a new random replication ID.
+    pub fn change_repl_id(&mut self) {
+        self.replid = (0..40)
+            .map(|_| char::from(b"0123456789abcdef"[(self.rng.next_u64() >> 60) as usize]))
+            .collect();
     }
 
     pub fn next_client_id(&mut self) -> u64 {

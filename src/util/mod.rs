@@ -3,4 +3,5 @@
 pub mod glob;
 pub mod lzf;
 pub mod number;
+pub mod sha1;
 pub mod splitargs;
