@@ -11,11 +11,87 @@ use std::net::SocketAddr;
 
 use log::warn;
 use mio::net::TcpStream;
+#[cfg(unix)]
+use mio::net::UnixStream;
 
 use crate::config::{ClientClass, OutputLimit, OutputLimits};
 
 use crate::resp::parse::Parser;
 use crate::resp::reply::Reply;
+
+/// A client's socket: TCP, or the Unix socket (`unixsocket`), served by
+/// the same loop.
+#[derive(Debug)]
+pub enum Stream {
+    Tcp(TcpStream),
+    #[cfg(unix)]
+    Unix(UnixStream),
+}
+
+impl Stream {
+    fn fd(&self) -> i32 {
+        #[cfg(unix)]
+        {
+            use std::os::fd::AsRawFd;
+            match self {
+                Stream::Tcp(s) => s.as_raw_fd(),
+                Stream::Unix(s) => s.as_raw_fd(),
+            }
+        }
+        #[cfg(not(unix))]
+        -1
+    }
+}
+
+impl std::io::Read for Stream {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match self {
+            Stream::Tcp(s) => s.read(buf),
+            #[cfg(unix)]
+            Stream::Unix(s) => s.read(buf),
+        }
+    }
+}
+
+impl std::io::Write for Stream {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self {
+            Stream::Tcp(s) => s.write(buf),
+            #[cfg(unix)]
+            Stream::Unix(s) => s.write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl mio::event::Source for Stream {
+    fn register(&mut self, r: &mio::Registry, t: mio::Token, i: mio::Interest) -> std::io::Result<()> {
+        match self {
+            Stream::Tcp(s) => s.register(r, t, i),
+            #[cfg(unix)]
+            Stream::Unix(s) => s.register(r, t, i),
+        }
+    }
+
+    fn reregister(&mut self, r: &mio::Registry, t: mio::Token, i: mio::Interest) -> std::io::Result<()> {
+        match self {
+            Stream::Tcp(s) => s.reregister(r, t, i),
+            #[cfg(unix)]
+            Stream::Unix(s) => s.reregister(r, t, i),
+        }
+    }
+
+    fn deregister(&mut self, r: &mio::Registry) -> std::io::Result<()> {
+        match self {
+            Stream::Tcp(s) => s.deregister(r),
+            #[cfg(unix)]
+            Stream::Unix(s) => s.deregister(r),
+        }
+    }
+}
 
 /// CLIENT REPLY mode.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,9 +107,14 @@ pub enum ReplyMode {
 #[derive(Debug)]
 pub struct Client {
     pub id: u64,
-    pub stream: TcpStream,
+    pub stream: Stream,
+    /// The peer's address; a Unix-socket client counts as 127.0.0.1:0
+    /// (local, as Redis treats it) and is shown by `unix_path`.
     pub addr: SocketAddr,
     pub laddr: SocketAddr,
+    /// The socket path of a Unix-socket client (CLIENT LIST shows
+    /// `addr=<path>:0`).
+    pub unix_path: Option<std::sync::Arc<str>>,
     /// Read buffer, initialised up to its length; `rbuf[rpos..rlen]` holds
     /// bytes received and not consumed yet.
     pub rbuf: Vec<u8>,
@@ -99,12 +180,13 @@ pub struct Client {
 }
 
 impl Client {
-    pub fn new(id: u64, stream: TcpStream, addr: SocketAddr, laddr: SocketAddr, max_bulk: i64, now: u64) -> Client {
+    pub fn new(id: u64, stream: Stream, addr: SocketAddr, laddr: SocketAddr, max_bulk: i64, now: u64) -> Client {
         Client {
             id,
             stream,
             addr,
             laddr,
+            unix_path: None,
             rbuf: Vec::new(),
             rpos: 0,
             rlen: 0,
@@ -191,6 +273,22 @@ impl Client {
         flags
     }
 
+    /// CLIENT LIST's `addr`: ip:port, or the socket path and 0.
+    pub fn addr_text(&self) -> String {
+        match &self.unix_path {
+            Some(path) => format!("{path}:0"),
+            None => self.addr.to_string(),
+        }
+    }
+
+    /// CLIENT LIST's `laddr`.
+    pub fn laddr_text(&self) -> String {
+        match &self.unix_path {
+            Some(path) => format!("{path}:0"),
+            None => self.laddr.to_string(),
+        }
+    }
+
     /// One line of CLIENT LIST / CLIENT INFO (Redis 7.0's fields), without
     /// the newline. `taken` is the client's reply buffer while a command
     /// of its own runs (its read buffer is then taken out too). Output is
@@ -204,9 +302,9 @@ impl Client {
         format!(
             "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub={} psub={} ssub={} multi={} qbuf={} qbuf-free={} argv-mem=0 multi-mem=0 rbs={} rbp={} obl={obl} oll={} omem={omem} tot-mem={} events={} cmd={} user=default redir={} resp={}",
             self.id,
-            self.addr,
-            self.laddr,
-            fd_of(&self.stream),
+            self.addr_text(),
+            self.laddr_text(),
+            self.stream.fd(),
             name,
             now.saturating_sub(self.created_ms) / 1000,
             now.saturating_sub(self.last_interaction_ms) / 1000,
@@ -309,17 +407,6 @@ fn limit_reached(limit: &OutputLimit, used: u64, soft_since: &mut u64, now_secs:
         soft = elapsed > limit.soft_secs;
     }
     hard || soft
-}
-
-#[cfg(unix)]
-fn fd_of(stream: &TcpStream) -> i32 {
-    use std::os::fd::AsRawFd;
-    stream.as_raw_fd()
-}
-
-#[cfg(not(unix))]
-fn fd_of(_stream: &TcpStream) -> i32 {
-    -1
 }
 
 #[cfg(test)]

@@ -326,7 +326,14 @@ pub fn check_command_invariants(data: &[u8]) {
     let mut st = crate::server::State::new(crate::Config::default(), 0);
     let mut clients = slab::Slab::new();
     let now = crate::server::now_ms();
-    let token = clients.insert(Client::new(1, stream, addr, addr, DEFAULT_MAX_BULK, now));
+    let token = clients.insert(Client::new(
+        1,
+        crate::client::Stream::Tcp(stream),
+        addr,
+        addr,
+        DEFAULT_MAX_BULK,
+        now,
+    ));
     clients[token].authenticated = true;
     let mut spans = Vec::new();
     const OBSERVED: &[u8] = b"HELLO 3\nCONFIG SET notify-keyspace-events KEAmn\nPSUBSCRIBE *\n\

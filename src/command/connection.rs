@@ -374,8 +374,8 @@ impl KillFilter<'_> {
     /// it is the only user. Ages are whole seconds of connection and
     /// current time, as Redis's `ctime`.
     fn matches(&self, c: &Client, is_me: bool, now_ms: u64) -> bool {
-        self.addr.is_none_or(|a| a == c.addr.to_string().as_bytes())
-            && self.laddr.is_none_or(|a| a == c.laddr.to_string().as_bytes())
+        self.addr.is_none_or(|a| a == c.addr_text().as_bytes())
+            && self.laddr.is_none_or(|a| a == c.laddr_text().as_bytes())
             && self.kind.is_none_or(|k| k.matches(c))
             && self.id.is_none_or(|i| i == c.id)
             && !(self.skipme && is_me)

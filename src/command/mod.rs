@@ -474,7 +474,7 @@ fn slowlog_push(ctx: &mut Ctx, args: &Args, micros: u64) {
         time_secs: ctx.now / 1000,
         micros,
         args: kept,
-        addr: c.addr.to_string(),
+        addr: c.addr_text(),
         name: c.name.as_deref().unwrap_or_default().to_vec(),
     };
     ctx.st.slowlog_next_id += 1;

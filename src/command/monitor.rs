@@ -99,7 +99,11 @@ fn format_line(ctx: &Ctx, args: &Args) -> Vec<u8> {
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap_or_default();
-    let addr = ctx.clients[ctx.me].addr;
+    let c = &ctx.clients[ctx.me];
+    let addr = match &c.unix_path {
+        Some(path) => format!("unix:{path}"),
+        None => c.addr.to_string(),
+    };
     let mut line = format!("+{}.{:06} [{} {}] ", now.as_secs(), now.subsec_micros(), ctx.db, addr).into_bytes();
     let redact = redacted_args(args);
     for (i, arg) in args.iter().enumerate() {

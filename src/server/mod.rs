@@ -27,7 +27,7 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use log::{debug, info, warn};
-use mio::net::{TcpListener, TcpStream};
+use mio::net::TcpListener;
 use mio::{Events, Interest, Poll, Token, Waker};
 use slab::Slab;
 
@@ -38,6 +38,8 @@ pub use state::State;
 /// Tokens at and above this are not clients.
 const LISTENER_BASE: usize = usize::MAX / 2;
 const WAKER: Token = Token(usize::MAX - 1);
+/// The Unix socket listener.
+const UNIX_LISTENER: Token = Token(usize::MAX - 2);
 
 /// Bytes read per `read` call at least (a large bulk reserves more).
 const READ_CHUNK: usize = 16 * 1024;
@@ -113,6 +115,9 @@ pub fn now_ms() -> u64 {
 pub struct Server {
     poll: Poll,
     listeners: Vec<TcpListener>,
+    /// The `unixsocket` listener and its path (removed when the loop ends).
+    #[cfg(unix)]
+    unix: Option<(mio::net::UnixListener, std::sync::Arc<str>)>,
     clients: Slab<Client>,
     state: State,
     waker: Arc<Waker>,
@@ -204,6 +209,29 @@ pub fn bind_listeners(bind: &[String], port: u16) -> io::Result<(Vec<TcpListener
     Ok((listeners, port))
 }
 
+/// Listens on `unixsocket` if set: an old socket file is replaced, and the
+/// new one gets the `unixsocketperm` mode (octal) when that is not 0.
+#[cfg(unix)]
+fn bind_unix(config: &Config, poll: &Poll) -> io::Result<Option<(mio::net::UnixListener, std::sync::Arc<str>)>> {
+    let path = String::from_utf8_lossy(config.value("unixsocket")).into_owned();
+    if path.is_empty() {
+        return Ok(None);
+    }
+    let _ = std::fs::remove_file(&path);
+    let mut listener = mio::net::UnixListener::bind(&path)
+        .map_err(|e| io::Error::new(e.kind(), format!("Failed opening Unix socket: {e}")))?;
+    let perm = String::from_utf8_lossy(config.value("unixsocketperm")).into_owned();
+    let mode = u32::from_str_radix(&perm, 8)
+        .map_err(|_| io::Error::new(ErrorKind::InvalidInput, format!("Invalid unixsocketperm '{perm}'")))?;
+    if mode != 0 {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode))?;
+    }
+    poll.registry()
+        .register(&mut listener, UNIX_LISTENER, Interest::READABLE)?;
+    Ok(Some((listener, path.into())))
+}
+
 impl Server {
     /// Binds every `bind` address of `config` (an address written `-addr`
     /// is optional: skipped if it cannot be bound, as in Redis).
@@ -218,10 +246,14 @@ impl Server {
             poll.registry()
                 .register(l, Token(LISTENER_BASE + i), Interest::READABLE)?;
         }
+        #[cfg(unix)]
+        let unix = bind_unix(&config, &poll)?;
         let state = State::new(config, port);
         Ok(Server {
             poll,
             listeners,
+            #[cfg(unix)]
+            unix,
             clients: Slab::new(),
             state,
             waker,
@@ -263,6 +295,10 @@ impl Server {
     /// Runs the loop on this thread until SHUTDOWN or a handle's `shutdown()`.
     pub fn run(mut self) -> io::Result<()> {
         info!("Ready to accept connections tcp");
+        #[cfg(unix)]
+        if self.unix.is_some() {
+            info!("Ready to accept connections unix");
+        }
         let mut events = Events::with_capacity(1024);
         let mut next_cron = now_ms();
         loop {
@@ -286,6 +322,8 @@ impl Server {
             for event in events.iter() {
                 match event.token() {
                     WAKER => {}
+                    #[cfg(unix)]
+                    UNIX_LISTENER => self.accept_unix(),
                     Token(t) if t >= LISTENER_BASE => self.accept(t - LISTENER_BASE),
                     Token(t) => {
                         let Some(c) = self.clients.get_mut(t) else { continue };
@@ -344,6 +382,10 @@ impl Server {
         for mut c in self.clients.drain() {
             let _ = self.poll.registry().deregister(&mut c.stream);
         }
+        #[cfg(unix)]
+        if let Some((_, path)) = self.unix.take() {
+            let _ = std::fs::remove_file(&*path);
+        }
         Ok(())
     }
 
@@ -376,11 +418,44 @@ impl Server {
                     return;
                 }
             };
-            self.admit(stream, addr);
+            let _ = stream.set_nodelay(true);
+            if self.state.config.tcp_keepalive > 0 {
+                let sock = socket2::SockRef::from(&stream);
+                let secs = Duration::from_secs(self.state.config.tcp_keepalive);
+                let _ = sock.set_tcp_keepalive(&socket2::TcpKeepalive::new().with_time(secs).with_interval(secs / 3));
+            }
+            let laddr = stream.local_addr().unwrap_or(addr);
+            self.admit(crate::client::Stream::Tcp(stream), addr, laddr, None);
         }
     }
 
-    fn admit(&mut self, mut stream: TcpStream, addr: SocketAddr) {
+    /// Accepts Unix-socket clients: local, as a loopback client is.
+    #[cfg(unix)]
+    fn accept_unix(&mut self) {
+        loop {
+            let Some((listener, path)) = &self.unix else { return };
+            let path = path.clone();
+            let stream = match listener.accept() {
+                Ok((stream, _)) => stream,
+                Err(e) if e.kind() == ErrorKind::WouldBlock => return,
+                Err(e) if e.kind() == ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    warn!("Accepting client connection: {e}");
+                    return;
+                }
+            };
+            let local = SocketAddr::from(([127, 0, 0, 1], 0));
+            self.admit(crate::client::Stream::Unix(stream), local, local, Some(path));
+        }
+    }
+
+    fn admit(
+        &mut self,
+        mut stream: crate::client::Stream,
+        addr: SocketAddr,
+        laddr: SocketAddr,
+        unix_path: Option<std::sync::Arc<str>>,
+    ) {
         if self.clients.len() >= self.state.config.maxclients {
             self.state.stats.rejected_connections += 1;
             let _ = stream.write(b"-ERR max number of clients reached\r\n");
@@ -395,13 +470,6 @@ impl Server {
             return;
         }
         self.state.stats.total_connections += 1;
-        let _ = stream.set_nodelay(true);
-        if self.state.config.tcp_keepalive > 0 {
-            let sock = socket2::SockRef::from(&stream);
-            let secs = Duration::from_secs(self.state.config.tcp_keepalive);
-            let _ = sock.set_tcp_keepalive(&socket2::TcpKeepalive::new().with_time(secs).with_interval(secs / 3));
-        }
-        let laddr = stream.local_addr().unwrap_or(addr);
         let now = now_ms();
         let id = self.state.next_client_id();
         let entry = self.clients.vacant_entry();
@@ -415,6 +483,7 @@ impl Server {
             return;
         }
         let mut client = Client::new(id, stream, addr, laddr, self.state.config.proto_max_bulk_len, now);
+        client.unix_path = unix_path;
         client.authenticated = self.state.config.requirepass.is_none();
         client.parser.set_unauthenticated(!client.authenticated);
         entry.insert(client);
