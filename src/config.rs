@@ -112,6 +112,11 @@ const fn aka(alias: &'static str, base: Directive) -> Directive {
     }
 }
 
+/// Directive `base`, not settable with CONFIG SET.
+const fn immutable(base: Directive) -> Directive {
+    Directive { mutable: false, ..base }
+}
+
 /// Directive `base` hidden from CONFIG GET patterns.
 const fn hidden(base: Directive) -> Directive {
     Directive { hidden: true, ..base }
@@ -171,17 +176,11 @@ static DIRECTIVES: &[Directive] = &[
     d("tcp-keepalive", int(0, I32), "300"),
     d("socket-mark-id", int(0, u32::MAX as i64), "0"),
     fixed("databases", int(1, I32), "16"),
-    Directive {
-        mutable: false,
-        ..only("daemonize", Kind::Bool, "no", &["no"])
-    },
+    immutable(only("daemonize", Kind::Bool, "no", &["no"])),
     fixed("pidfile", Kind::Str, ""),
     d("loglevel", Kind::Enum(LOGLEVELS), "notice"),
     fixed("logfile", Kind::Str, ""),
-    Directive {
-        mutable: false,
-        ..only("syslog-enabled", Kind::Bool, "no", &["no"])
-    },
+    immutable(only("syslog-enabled", Kind::Bool, "no", &["no"])),
     fixed("syslog-ident", Kind::Str, "redis"),
     fixed("syslog-facility", Kind::Enum(SYSLOG_FACILITIES), "local0"),
     d("crash-log-enabled", Kind::Bool, "yes"),

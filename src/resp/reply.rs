@@ -75,12 +75,13 @@ impl Reply {
     /// Redis's `clientsCronResizeOutputBuffer`: a buffer whose peak stayed
     /// under half its size shrinks to the peak (at least 1 KiB); one that
     /// was filled doubles (up to 16 KiB). The peak restarts every
-    /// `reset_ms` (None: never). The memory follows once nothing is pending.
+    /// `reset_ms` (None: never). An idle buffer larger than its size gives
+    /// the rest back; one that is smaller grows only when output needs it.
     pub fn resize_cron(&mut self, now: u64, reset_ms: Option<u64>, resizing: bool) {
         if resizing {
             if self.target / 2 >= REPLY_MIN_BYTES && self.peak < self.target / 2 {
                 self.target = REPLY_MIN_BYTES.max(self.peak + 1);
-            } else if self.target * 2 < REPLY_CHUNK_BYTES * 2 && self.peak == self.target {
+            } else if self.target < REPLY_CHUNK_BYTES && self.peak == self.target {
                 self.target = REPLY_CHUNK_BYTES.min(self.target * 2);
             }
         }
@@ -90,12 +91,8 @@ impl Reply {
             self.peak = self.pending().min(self.target);
             self.peak_reset_at = now;
         }
-        if self.buf.is_empty() && self.buf.capacity() != self.target {
-            if self.buf.capacity() > self.target {
-                self.buf.shrink_to(self.target);
-            } else {
-                self.buf.reserve_exact(self.target);
-            }
+        if self.buf.is_empty() && self.buf.capacity() > self.target {
+            self.buf.shrink_to(self.target);
         }
     }
 
