@@ -821,3 +821,22 @@ fn object_refcount_after_copy() {
     c.t("OBJECT REFCOUNT s2", b":1\r\n");
     c.t("OBJECT ENCODING s2", b"$3\r\nint\r\n");
 }
+
+/// A PXAT deadline read back at once never shows more time left than was
+/// asked for: the server's clock is not a millisecond behind the wall
+/// clock (Redis's "GETEX PXAT option" test reads PTTL 10000 at most).
+#[test]
+fn pxat_deadline_reads_back_without_an_extra_millisecond() {
+    let (_h, addr) = start();
+    let mut c = Conn::connect(addr);
+    for _ in 0..300 {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_millis() as u64;
+        c.t("SET foo bar", b"+OK\r\n");
+        c.t(&format!("GETEX foo PXAT {}", now + 10_000), b"$3\r\nbar\r\n");
+        let left = c.int("PTTL foo");
+        assert!((1..=10_000).contains(&left), "PTTL {left} after PXAT now+10000");
+    }
+}

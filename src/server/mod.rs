@@ -79,21 +79,28 @@ the server to start accepting connections from the outside.\r\n";
 /// followed within one cron period.
 #[derive(Debug, Clone, Copy)]
 pub struct Clock {
-    base_ms: u64,
+    /// Wall-clock microseconds at `base`: kept below the millisecond, so
+    /// `ms` truncates once and never reads a millisecond behind the wall
+    /// clock (a PXAT deadline 10 s ahead must read as PTTL 10000, not 10001).
+    base_us: u64,
     base: std::time::Instant,
 }
 
 impl Clock {
     pub fn new() -> Clock {
+        let base_us = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_micros() as u64)
+            .unwrap_or(0);
         Clock {
-            base_ms: now_ms(),
+            base_us,
             base: std::time::Instant::now(),
         }
     }
 
     /// Milliseconds since the epoch at monotonic time `at`.
     pub fn ms(&self, at: std::time::Instant) -> u64 {
-        self.base_ms + at.saturating_duration_since(self.base).as_millis() as u64
+        (self.base_us + at.saturating_duration_since(self.base).as_micros() as u64) / 1000
     }
 }
 
