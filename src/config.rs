@@ -44,6 +44,11 @@ enum Kind {
     MemoryOrPercent,
     /// Several words, each one of the names (`shutdown-on-sigterm nosave now`).
     Flags(&'static [&'static str]),
+    /// Percentiles between 0 and 100, shown without trailing zeros
+    /// (`latency-tracking-info-percentiles`); may be empty.
+    Percentiles,
+    /// `oom-score-adj-values`: three integers between -2000 and 2000.
+    OomValues,
 }
 
 /// A directive's extra validation: Err(message) refuses the value.
@@ -212,7 +217,7 @@ static DIRECTIVES: &[Directive] = &[
     d("slowlog-max-len", int(0, i64::MAX), "128"),
     d("latency-monitor-threshold", int(0, i64::MAX), "0"),
     d("latency-tracking", Kind::Bool, "yes"),
-    d("latency-tracking-info-percentiles", Kind::Words, "50 99 99.9"),
+    d("latency-tracking-info-percentiles", Kind::Percentiles, "50 99 99.9"),
     fixed("dir", Kind::Str, ""),
     d("always-show-logo", Kind::Bool, "no"),
     d("set-proc-title", Kind::Bool, "yes"),
@@ -353,13 +358,12 @@ static DIRECTIVES: &[Directive] = &[
         "no",
         &["no", "auto"],
     ),
-    only(
+    d(
         "oom-score-adj",
         Kind::Enum(&["no", "yes", "relative", "absolute"]),
         "no",
-        &["no"],
     ),
-    d("oom-score-adj-values", Kind::Words, "0 200 800"),
+    d("oom-score-adj-values", Kind::OomValues, "0 200 800"),
     d("activerehashing", Kind::Bool, "yes"),
     only("activedefrag", Kind::Bool, "no", &["no"]),
     d(
@@ -768,6 +772,31 @@ fn supported(d: &Directive, value: &[u8]) -> Result<(), ConfigError> {
     Ok(())
 }
 
+/// `latency-tracking-info-percentiles`: each a number from 0 to 100, shown
+/// as `%f` with trailing zeros (and a bare point) removed; one empty
+/// argument means none.
+fn percentiles(args: &[Vec<u8>]) -> Result<Vec<u8>, ConfigError> {
+    if let [one] = args
+        && one.is_empty()
+    {
+        return Ok(Vec::new());
+    }
+    let mut shown = Vec::with_capacity(args.len());
+    for a in args {
+        let p = crate::util::number::parse_f64(a)
+            .filter(|p| !p.is_nan())
+            .ok_or_else(|| err("Invalid latency-tracking-info-percentiles parameters"))?;
+        if !(0.0..=100.0).contains(&p) {
+            return Err(err(
+                "latency-tracking-info-percentiles parameters should sit between [0.0,100.0]",
+            ));
+        }
+        let text = format!("{p:.6}");
+        shown.push(text.trim_end_matches('0').trim_end_matches('.').to_string());
+    }
+    Ok(shown.join(" ").into_bytes())
+}
+
 /// Checks `args` against directive `d` and returns the canonical value;
 /// `current` is the value it replaces (client-output-buffer-limit keeps
 /// the classes `args` do not name).
@@ -785,6 +814,30 @@ fn canonical(d: &Directive, args: &[Vec<u8>], current: &[u8]) -> Result<Vec<u8>,
             words.join(&b' ')
         }
         Kind::OutputLimits => OutputLimits::parse(current).updated(args)?.to_text(),
+        Kind::Percentiles => percentiles(args)?,
+        Kind::OomValues => {
+            if args.len() != 3 {
+                return Err(err("wrong number of arguments"));
+            }
+            let values: Option<Vec<i64>> = args
+                .iter()
+                // Read as strtoll reads them: leading spaces, a sign, zeros.
+                .map(|a| {
+                    std::str::from_utf8(a)
+                        .ok()
+                        .and_then(|t| t.trim_start().parse::<i64>().ok())
+                        .filter(|v| (-2000..=2000).contains(v))
+                })
+                .collect();
+            let values =
+                values.ok_or_else(|| err("Invalid oom-score-adj-values, elements must be between -2000 and 2000."))?;
+            values
+                .iter()
+                .map(i64::to_string)
+                .collect::<Vec<_>>()
+                .join(" ")
+                .into_bytes()
+        }
         _ if args.len() != 1 => return Err(err("wrong number of arguments")),
         Kind::Bool => match args[0].to_ascii_lowercase().as_slice() {
             b"yes" => b"yes".to_vec(),
@@ -895,7 +948,9 @@ impl Config {
             return Err(err("can't set immutable config"));
         }
         let args: Vec<Vec<u8>> = match d.kind {
-            Kind::Words | Kind::Flags(_) => split_args(value).ok_or_else(|| err("unbalanced quotes"))?,
+            Kind::Words | Kind::Flags(_) | Kind::Percentiles | Kind::OomValues => {
+                split_args(value).ok_or_else(|| err("unbalanced quotes"))?
+            }
             // Redis splits this one on single spaces (`sdssplitlen`), so
             // an empty value names no class and changes nothing.
             Kind::OutputLimits if value.is_empty() => Vec::new(),

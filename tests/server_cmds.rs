@@ -950,3 +950,136 @@ fn debug_subcommands_as_redis() {
         assert_eq!(ql(object), ql(text_of(&real.conn().cmd_str("DEBUG OBJECT plain"))));
     }
 }
+
+/// LATENCY DOCTOR and GRAPH word for word as Redis, before and after a
+/// spike; LATENCY HISTOGRAM of a container lists its subcommands.
+#[test]
+fn latency_doctor_graph_and_histogram_as_redis() {
+    let script: &[&str] = &[
+        "LATENCY DOCTOR",
+        "LATENCY GRAPH command",
+        "CONFIG SET latency-monitor-threshold 100",
+        "LATENCY DOCTOR",
+        "DEBUG SLEEP 0.2",
+        "LATENCY GRAPH command",
+        "LATENCY GRAPH COMMAND",
+        "LATENCY DOCTOR",
+        "LATENCY DOCTOR extra",
+        "LATENCY HELP",
+    ];
+    let run = |c: &mut Conn| -> Vec<Vec<u8>> { script.iter().map(|l| c.cmd_str(l)).collect() };
+    let s = debug_server();
+    let ours = run(&mut s.conn());
+    let doctor = text_of(&ours[7]);
+    assert!(doctor.contains("1. command: 1 latency spikes (average 200ms, mean deviation 0ms, period 1.00 sec). Worst all time event 200ms."), "{doctor}");
+    let mut c = s.conn();
+    c.cmd_str("CONFIG RESETSTAT");
+    c.cmd_str("CLIENT ID");
+    c.cmd_str("CLIENT LIST");
+    let histogram = c.cmd_str("LATENCY HISTOGRAM client");
+    let text = esc(&histogram);
+    assert!(histogram.starts_with(b"*4\r\n"), "{text}");
+    assert!(text.contains("client|id") && text.contains("client|list"), "{text}");
+    if redis_or_skip("latency_doctor_graph_and_histogram_as_redis") {
+        let real = Redis::start();
+        let theirs = run(&mut real.conn());
+        for ((line, a), b) in script.iter().zip(&ours).zip(&theirs) {
+            assert_eq!(esc(a), esc(b), "reply to {line}");
+        }
+    }
+}
+
+/// latency-tracking-info-percentiles and oom-score-adj-values are checked
+/// and shown as Redis shows them.
+#[test]
+fn percentile_and_oom_values_config_as_redis() {
+    let (percentiles, oom) = ("latency-tracking-info-percentiles", "oom-score-adj-values");
+    let script: &[[&str; 3]] = &[
+        ["CONFIG", "SET", percentiles],
+        ["0.0 50.0 100.0", "", ""],
+        ["CONFIG", "GET", percentiles],
+        ["CONFIG", "SET", percentiles],
+        ["10.0 50.0 a", "", ""],
+        ["CONFIG", "SET", percentiles],
+        ["10.0 50.0 101.0", "", ""],
+        ["CONFIG", "SET", percentiles],
+        ["99.90 1e1", "", ""],
+        ["CONFIG", "GET", percentiles],
+        ["CONFIG", "SET", percentiles],
+        ["", "", ""],
+        ["CONFIG", "GET", percentiles],
+        ["CONFIG", "SET", oom],
+        ["-2001 -2001 -2001", "", ""],
+        ["CONFIG", "SET", oom],
+        ["0 200", "", ""],
+        ["CONFIG", "SET", oom],
+        ["0 x 800", "", ""],
+        ["CONFIG", "SET", oom],
+        ["+5 010 800", "", ""],
+        ["CONFIG", "GET", oom],
+        ["CONFIG", "SET", "oom-score-adj"],
+        ["maybe", "", ""],
+    ];
+    // A CONFIG SET row is followed by its one value.
+    let commands: Vec<Vec<&str>> = {
+        let mut out = Vec::new();
+        let mut rows = script.iter();
+        while let Some(row) = rows.next() {
+            let mut words = row.to_vec();
+            if row[1] == "SET" {
+                words.push(rows.next().unwrap()[0]);
+            }
+            out.push(words);
+        }
+        out
+    };
+    let run = |c: &mut Conn| -> Vec<Vec<u8>> {
+        commands
+            .iter()
+            .map(|w| c.cmd(&w.iter().map(|a| a.as_bytes()).collect::<Vec<_>>()))
+            .collect()
+    };
+    let s = Loopkv::start(&[]);
+    let ours = run(&mut s.conn());
+    assert_eq!(
+        esc(&ours[1]),
+        esc(b"*2\r\n$33\r\nlatency-tracking-info-percentiles\r\n$8\r\n0 50 100\r\n")
+    );
+    if redis_or_skip("percentile_and_oom_values_config_as_redis") {
+        let real = Redis::start();
+        let theirs = run(&mut real.conn());
+        for ((words, a), b) in commands.iter().zip(&ours).zip(&theirs) {
+            assert_eq!(esc(a), esc(b), "reply to {words:?}");
+        }
+    }
+}
+
+/// oom-score-adj sets this process's OOM score as Redis does: relative to
+/// the score found when it was turned on, absolute, and restored when
+/// turned off. (The embedded server shares the test's process.)
+#[test]
+fn oom_score_adj_writes_the_process_score() {
+    let read = || -> i64 {
+        std::fs::read_to_string("/proc/self/oom_score_adj")
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap()
+    };
+    if std::fs::metadata("/proc/self/oom_score_adj").is_err() {
+        return;
+    }
+    let s = Loopkv::start(&[]);
+    let mut c = s.conn();
+    let base = read();
+    c.expect_args(&[b"CONFIG", b"SET", b"oom-score-adj-values", b"9 9 9"], b"+OK\r\n");
+    assert_eq!(read(), base, "values alone do not touch the score");
+    c.expect_args(&[b"CONFIG", b"SET", b"oom-score-adj", b"relative"], b"+OK\r\n");
+    assert_eq!(read(), (base + 9).min(1000));
+    c.expect_args(&[b"CONFIG", b"SET", b"oom-score-adj", b"absolute"], b"+OK\r\n");
+    assert_eq!(read(), 9);
+    c.expect_args(&[b"CONFIG", b"SET", b"oom-score-adj-values", b"15 20 30"], b"+OK\r\n");
+    assert_eq!(read(), 15);
+    c.expect_args(&[b"CONFIG", b"SET", b"oom-score-adj", b"no"], b"+OK\r\n");
+    assert_eq!(read(), base);
+}

@@ -2725,6 +2725,37 @@ static LASTSAVE: Doc = Doc {
 // ---- LATENCY -------------------------------------------------------------------
 
 #[rustfmt::skip]
+static LATENCY_DOCTOR: Doc = Doc {
+    name: "latency|doctor",
+    summary: "Return a human readable latency analysis report.",
+    since: "2.8.13",
+    group: "server",
+    complexity: Some("O(1)"),
+    arity: 2,
+    flags: &["admin", "noscript", "loading", "stale"],
+    acl_categories: &["@admin", "@slow", "@dangerous"],
+    tips: &["nondeterministic_output", "request_policy:all_nodes", "response_policy:special"],
+    ..Doc::EMPTY
+};
+
+#[rustfmt::skip]
+static LATENCY_GRAPH: Doc = Doc {
+    name: "latency|graph",
+    summary: "Return a latency graph for the event.",
+    since: "2.8.13",
+    group: "server",
+    complexity: Some("O(1)"),
+    arity: 3,
+    flags: &["admin", "noscript", "loading", "stale"],
+    acl_categories: &["@admin", "@slow", "@dangerous"],
+    tips: &["nondeterministic_output", "request_policy:all_nodes", "response_policy:special"],
+    arguments: &[
+        string("event"),
+    ],
+    ..Doc::EMPTY
+};
+
+#[rustfmt::skip]
 static LATENCY_HELP: Doc = Doc {
     name: "latency|help",
     summary: "Show helpful text about the different subcommands.",
@@ -2812,7 +2843,7 @@ static LATENCY: Doc = Doc {
     arity: -2,
     flags: &[],
     acl_categories: &["@slow"],
-    subcommands: &[&LATENCY_HELP, &LATENCY_HISTOGRAM, &LATENCY_HISTORY, &LATENCY_LATEST, &LATENCY_RESET],
+    subcommands: &[&LATENCY_DOCTOR, &LATENCY_GRAPH, &LATENCY_HELP, &LATENCY_HISTOGRAM, &LATENCY_HISTORY, &LATENCY_LATEST, &LATENCY_RESET],
     ..Doc::EMPTY
 };
 

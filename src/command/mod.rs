@@ -10,6 +10,7 @@ pub mod docs;
 pub mod expire;
 pub mod hash;
 pub mod keys;
+pub mod latency;
 pub mod list;
 pub mod monitor;
 pub mod notify;

@@ -1,6 +1,7 @@
 //! Server commands: INFO, CONFIG, COMMAND, TIME, LASTSAVE, SHUTDOWN,
-//! MEMORY, LATENCY, SLOWLOG and FUNCTION (Redis's `server.c`, `config.c`,
-//! `latency.c`, `slowlog.c` user side; DEBUG is `command::debug`).
+//! MEMORY, SLOWLOG and FUNCTION (Redis's `server.c`, `config.c`,
+//! `slowlog.c` user side; DEBUG is `command::debug`, LATENCY
+//! `command::latency`).
 
 use std::fmt::Write as _;
 
@@ -661,6 +662,7 @@ pub fn config_set(ctx: &mut Ctx, args: &Args) {
             return failed(ctx, canonical.as_bytes(), &e.message);
         }
     }
+    let bound_port = ctx.st.port;
     // Applied last, as Redis applies port and bind: listening on the new
     // addresses can still fail, and then nothing changes.
     if next.port != ctx.st.config.port || next.bind != ctx.st.config.bind {
@@ -674,6 +676,23 @@ pub fn config_set(ctx: &mut Ctx, args: &Args) {
                 return failed(ctx, b"port", &format!("Unable to listen on this port: {e}"));
             }
             Err(e) => return failed(ctx, b"bind", &format!("Failed to bind to specified addresses: {e}")),
+        }
+    }
+    let oom = ["oom-score-adj", "oom-score-adj-values"];
+    if oom.iter().any(|name| next.value(name) != ctx.st.config.value(name)) {
+        let old = std::mem::replace(&mut ctx.st.config, next.clone());
+        if let Err(e) = ctx.st.apply_oom_score() {
+            log::warn!("Unable to write oom_score_adj: {e}");
+            ctx.st.config = old;
+            // Put back the score of the old settings, as Redis rolls back.
+            let _ = ctx.st.apply_oom_score();
+            ctx.st.new_listeners = None;
+            ctx.st.port = bound_port;
+            return failed(
+                ctx,
+                b"oom-score-adj",
+                "Failed to set current oom_score_adj. Check server logs.",
+            );
         }
     }
     if next.loglevel() != ctx.st.config.loglevel() {
@@ -1137,118 +1156,6 @@ pub fn memory_help(ctx: &mut Ctx, _args: &Args) {
             "USAGE <key> [SAMPLES <count>]",
             "    Return memory in bytes used by <key> and its value. Nested values are",
             "    sampled up to <count> times (default: 5, 0 means sample all).",
-        ],
-    );
-}
-
-// ---- LATENCY ---------------------------------------------------------------------------------
-
-/// `LATENCY LATEST`
-pub fn latency_latest(ctx: &mut Ctx, _args: &Args) {
-    let mut events: Vec<(&'static str, (u64, u64), u64)> = ctx
-        .st
-        .latency
-        .iter()
-        .filter_map(|(name, e)| e.samples.last().map(|&last| (*name, last, e.max)))
-        .collect();
-    events.sort();
-    ctx.reply.array(events.len());
-    for (name, (ts, ms), max) in events {
-        ctx.reply.array(4);
-        ctx.reply.bulk(name.as_bytes());
-        ctx.reply.int(ts as i64);
-        ctx.reply.int(ms as i64);
-        ctx.reply.int(max as i64);
-    }
-}
-
-/// `LATENCY HISTORY event`
-pub fn latency_history(ctx: &mut Ctx, args: &Args) {
-    let name = String::from_utf8_lossy(&args[2]).into_owned();
-    let samples = ctx
-        .st
-        .latency
-        .get(name.as_str())
-        .map(|e| e.samples.clone())
-        .unwrap_or_default();
-    ctx.reply.array(samples.len());
-    for (ts, ms) in samples {
-        ctx.reply.array(2);
-        ctx.reply.int(ts as i64);
-        ctx.reply.int(ms as i64);
-    }
-}
-
-/// `LATENCY RESET [event ...]`
-pub fn latency_reset(ctx: &mut Ctx, args: &Args) {
-    let n = if args.len() == 2 {
-        let n = ctx.st.latency.len();
-        ctx.st.latency.clear();
-        n
-    } else {
-        let mut n = 0;
-        for name in args.iter().skip(2) {
-            let name = String::from_utf8_lossy(name);
-            if ctx.st.latency.remove(name.as_ref()).is_some() {
-                n += 1;
-            }
-        }
-        n
-    };
-    ctx.reply.int(n as i64);
-}
-
-/// `LATENCY HISTOGRAM [command ...]`: per-command call counts by latency,
-/// cumulative at power-of-two microsecond boundaries.
-pub fn latency_histogram(ctx: &mut Ctx, args: &Args) {
-    let table = ctx.st.commands;
-    let wanted: Vec<usize> = if args.len() == 2 {
-        (0..table.len()).collect()
-    } else {
-        args.iter().skip(2).filter_map(|n| table.lookup_full(n)).collect()
-    };
-    let list: Vec<usize> = wanted.into_iter().filter(|&i| ctx.st.cmdstats[i].calls > 0).collect();
-    ctx.reply.map(list.len());
-    for idx in list {
-        let stat = ctx.st.cmdstats[idx];
-        let hist = ctx.st.histograms.get(idx).copied().unwrap_or([0; 40]);
-        ctx.reply.bulk(table.full_name(idx).as_bytes());
-        ctx.reply.map(2);
-        ctx.reply.bulk(b"calls");
-        ctx.reply.int(stat.calls as i64);
-        ctx.reply.bulk(b"histogram_usec");
-        let mut points = Vec::new();
-        let mut cumulative = 0;
-        for (bucket, &count) in hist.iter().enumerate() {
-            if count > 0 {
-                cumulative += count;
-                points.push((1u64 << bucket, cumulative));
-            }
-        }
-        ctx.reply.map(points.len());
-        for (us, count) in points {
-            ctx.reply.int(us as i64);
-            ctx.reply.int(count as i64);
-        }
-    }
-}
-
-/// `LATENCY HELP`
-pub fn latency_help(ctx: &mut Ctx, _args: &Args) {
-    reply_help(
-        ctx,
-        "LATENCY",
-        &[
-            "HISTORY <event>",
-            "    Return time-latency samples for the <event> class.",
-            "LATEST",
-            "    Return the latest latency samples for all events.",
-            "RESET [<event> ...]",
-            "    Reset latency data of one or more <event> classes.",
-            "    (default: reset all data for all event classes)",
-            "HISTOGRAM [COMMAND ...]",
-            "    Return a cumulative distribution of latencies in the format of a histogram for the specified command names.",
-            "    If no commands are specified then all histograms are replied.",
         ],
     );
 }

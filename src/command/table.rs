@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 
 use hashbrown::HashMap;
 
-use super::{Args, Ctx, connection as conn, expire, keys, server as srv, string, tracking};
+use super::{Args, Ctx, connection as conn, expire, keys, latency, server as srv, string, tracking};
 
 pub type Handler = fn(&mut Ctx, &Args);
 
@@ -150,11 +150,13 @@ static MEMORY_SUBS: &[CommandDef] = &[
 
 #[rustfmt::skip]
 static LATENCY_SUBS: &[CommandDef] = &[
-    c("help", 2, LOADING | STALE, NOKEYS, "server", srv::latency_help),
-    c("histogram", -2, ADMIN | NOSCRIPT | LOADING | STALE, NOKEYS, "server", srv::latency_histogram),
-    c("history", 3, ADMIN | NOSCRIPT | LOADING | STALE, NOKEYS, "server", srv::latency_history),
-    c("latest", 2, ADMIN | NOSCRIPT | LOADING | STALE, NOKEYS, "server", srv::latency_latest),
-    c("reset", -2, ADMIN | NOSCRIPT | LOADING | STALE, NOKEYS, "server", srv::latency_reset),
+    c("doctor", 2, ADMIN | NOSCRIPT | LOADING | STALE, NOKEYS, "server", latency::latency_doctor),
+    c("graph", 3, ADMIN | NOSCRIPT | LOADING | STALE, NOKEYS, "server", latency::latency_graph),
+    c("help", 2, LOADING | STALE, NOKEYS, "server", latency::latency_help),
+    c("histogram", -2, ADMIN | NOSCRIPT | LOADING | STALE, NOKEYS, "server", latency::latency_histogram),
+    c("history", 3, ADMIN | NOSCRIPT | LOADING | STALE, NOKEYS, "server", latency::latency_history),
+    c("latest", 2, ADMIN | NOSCRIPT | LOADING | STALE, NOKEYS, "server", latency::latency_latest),
+    c("reset", -2, ADMIN | NOSCRIPT | LOADING | STALE, NOKEYS, "server", latency::latency_reset),
 ];
 
 #[rustfmt::skip]

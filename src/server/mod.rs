@@ -17,6 +17,7 @@
 
 pub mod blocking;
 mod exec;
+pub mod oom;
 pub mod state;
 
 use std::io::{self, ErrorKind, Read, Write};

@@ -218,6 +218,8 @@ pub struct State {
     /// output buffer limits); see `kill`.
     pub kills: Vec<usize>,
     pub rng: Rng,
+    /// What `oom-score-adj` did to the process's OOM-killer score.
+    pub oom: super::oom::OomScore,
 }
 
 impl State {
@@ -272,8 +274,12 @@ impl State {
             next_client_id: 1,
             kills: Vec::new(),
             rng: Rng(rng),
+            oom: Default::default(),
         };
         st.sync_notes();
+        if let Err(e) = st.apply_oom_score() {
+            log::warn!("Unable to set oom_score_adj: {e}");
+        }
         st
     }
 
@@ -292,6 +298,15 @@ impl State {
             }
             self.notes_on |= db.note_mask != 0;
         }
+    }
+
+    /// Sets the process's OOM score from `oom-score-adj` and its values.
+    pub fn apply_oom_score(&mut self) -> std::io::Result<()> {
+        let (mode, values) = (
+            self.config.value("oom-score-adj"),
+            self.config.value("oom-score-adj-values"),
+        );
+        self.oom.apply(mode, values, super::oom::Class::Master)
     }
 
     /// DEBUG CHANGE-REPL-ID: a new random replication ID.
