@@ -172,7 +172,7 @@ const I32: i64 = i32::MAX as i64;
 /// The directive table, in the order CONFIG REWRITE writes it.
 static DIRECTIVES: &[Directive] = &[
     d("port", int(0, 65535), "6379"),
-    d("bind", Kind::Words, "127.0.0.1 -::1"),
+    d("bind", Kind::Words, "* -::*"),
     fixed("unixsocket", Kind::Str, ""),
     fixed("unixsocketperm", Kind::Str, "0"),
     d("protected-mode", Kind::Bool, "yes"),
@@ -649,6 +649,8 @@ pub struct Config {
     // Typed copies for hot paths; refreshed by `refresh`.
     pub port: u16,
     pub bind: Vec<String>,
+    /// Pending connections the kernel queues per listener.
+    pub tcp_backlog: i32,
     pub protected_mode: bool,
     pub databases: usize,
     pub requirepass: Option<Vec<u8>>,
@@ -691,6 +693,7 @@ impl Default for Config {
             port: 6379,
             bind: Vec::new(),
             protected_mode: true,
+            tcp_backlog: 511,
             databases: 16,
             requirepass: None,
             maxclients: 10000,
@@ -1058,6 +1061,7 @@ impl Config {
             .map(str::to_string)
             .collect();
         self.protected_mode = self.value("protected-mode") == b"yes";
+        self.tcp_backlog = self.int("tcp-backlog").clamp(0, i32::MAX as i64) as i32;
         self.databases = self.int("databases") as usize;
         let pass = self.value("requirepass");
         self.requirepass = (!pass.is_empty()).then(|| pass.to_vec());

@@ -667,7 +667,7 @@ pub fn config_set(ctx: &mut Ctx, args: &Args) {
     // addresses can still fail, and then nothing changes.
     if next.port != ctx.st.config.port || next.bind != ctx.st.config.bind {
         let port_changed = next.port != ctx.st.config.port;
-        match crate::server::bind_listeners(&next.bind, next.port) {
+        match crate::server::bind_listeners(&next) {
             Ok((listeners, port)) => {
                 ctx.st.new_listeners = Some(listeners);
                 ctx.st.port = port;

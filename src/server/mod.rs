@@ -175,25 +175,42 @@ impl Drop for ServerHandle {
     }
 }
 
-fn bind_one(addr: &str, port: u16) -> io::Result<TcpListener> {
-    let ip: std::net::IpAddr = addr
-        .parse()
-        .map_err(|_| io::Error::new(ErrorKind::InvalidInput, format!("Invalid bind address '{addr}'")))?;
-    TcpListener::bind(SocketAddr::new(ip, port))
+fn bind_one(addr: &str, port: u16, backlog: i32) -> io::Result<TcpListener> {
+    // `*` and `::*` are Redis's spellings of every IPv4 / IPv6 address.
+    let ip: std::net::IpAddr = match addr {
+        "*" => std::net::Ipv4Addr::UNSPECIFIED.into(),
+        "::*" => std::net::Ipv6Addr::UNSPECIFIED.into(),
+        _ => addr
+            .parse()
+            .map_err(|_| io::Error::new(ErrorKind::InvalidInput, format!("Invalid bind address '{addr}'")))?,
+    };
+    let at = SocketAddr::new(ip, port);
+    let socket = socket2::Socket::new(socket2::Domain::for_address(at), socket2::Type::STREAM, None)?;
+    // As Redis: an IPv6 socket serves IPv6 only, so `* ::*` binds both
+    // families on one port; a restarted server can take its port at once.
+    if at.is_ipv6() {
+        socket.set_only_v6(true)?;
+    }
+    socket.set_reuse_address(true)?;
+    socket.bind(&at.into())?;
+    socket.listen(backlog)?;
+    socket.set_nonblocking(true)?;
+    Ok(TcpListener::from_std(socket.into()))
 }
 
 /// Binds every address of `bind` on `port` (an address written `-addr` is
 /// optional: skipped if it cannot be bound, as in Redis) and returns the
 /// listeners with the port they share (the one chosen for port 0).
-pub fn bind_listeners(bind: &[String], port: u16) -> io::Result<(Vec<TcpListener>, u16)> {
+pub fn bind_listeners(config: &Config) -> io::Result<(Vec<TcpListener>, u16)> {
+    let (bind, backlog) = (&config.bind, config.tcp_backlog);
     let mut listeners = Vec::new();
-    let mut port = port;
+    let mut port = config.port;
     for spec in bind {
         let (optional, addr) = match spec.strip_prefix('-') {
             Some(a) => (true, a),
             None => (false, spec.as_str()),
         };
-        match bind_one(addr, port) {
+        match bind_one(addr, port, backlog) {
             Ok(l) => {
                 // Port 0: every address shares the port of the first.
                 port = l.local_addr()?.port();
@@ -207,12 +224,6 @@ pub fn bind_listeners(bind: &[String], port: u16) -> io::Result<(Vec<TcpListener
                 ));
             }
         }
-    }
-    if listeners.is_empty() {
-        return Err(io::Error::new(
-            ErrorKind::AddrNotAvailable,
-            "Failed listening on any bind address",
-        ));
     }
     Ok((listeners, port))
 }
@@ -249,13 +260,23 @@ impl Server {
             .map_err(|e| io::Error::new(ErrorKind::InvalidInput, e.reason))?;
         let poll = Poll::new()?;
         let waker = Arc::new(Waker::new(poll.registry(), WAKER)?);
-        let (mut listeners, port) = bind_listeners(&config.bind, config.port)?;
+        let (mut listeners, port) = bind_listeners(&config)?;
         for (i, l) in listeners.iter_mut().enumerate() {
             poll.registry()
                 .register(l, Token(LISTENER_BASE + i), Interest::READABLE)?;
         }
         #[cfg(unix)]
         let unix = bind_unix(&config, &poll)?;
+        #[cfg(unix)]
+        let no_unix = unix.is_none();
+        #[cfg(not(unix))]
+        let no_unix = true;
+        if listeners.is_empty() && no_unix {
+            return Err(io::Error::new(
+                ErrorKind::AddrNotAvailable,
+                "Configured to not listen anywhere, exiting.",
+            ));
+        }
         let state = State::new(config, port);
         Ok(Server {
             poll,
