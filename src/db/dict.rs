@@ -620,16 +620,21 @@ mod tests {
         }
     }
 
-    #[test]
-    fn random_returns_live_nodes() {
-        let mut d: Dict = Dict::new();
+    /// A fixed-seed xorshift64 for the sampling tests.
+    fn test_rng() -> impl FnMut() -> u64 {
         let mut state = 88172645463325252u64;
-        let mut rng = move || {
+        move || {
             state ^= state << 13;
             state ^= state >> 7;
             state ^= state << 17;
             state
-        };
+        }
+    }
+
+    #[test]
+    fn random_returns_live_nodes() {
+        let mut d: Dict = Dict::new();
+        let mut rng = test_rng();
         assert!(d.random(&mut rng).is_none());
         for i in 0..50 {
             d.insert_new(encode(&key(i), b""), 0);
@@ -646,13 +651,7 @@ mod tests {
     #[test]
     fn random_is_fair_across_chains() {
         let mut d: Dict = Dict::new();
-        let mut state = 88172645463325252u64;
-        let mut rng = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut rng = test_rng();
         let ids: Vec<u32> = (0..10).map(|i| d.insert_new(encode(&key(i), b""), 0)).collect();
         let mut counts = std::collections::HashMap::new();
         for _ in 0..10_000 {
