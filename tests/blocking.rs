@@ -189,3 +189,27 @@ fn waiter_for_another_type_keeps_waiting() {
     assert_eq!(list_waiter.read_replies(1), b"*2\r\n$1\r\nk\r\n$1\r\nx\r\n");
     wait_blocked(&mut admin, 0);
 }
+
+#[test]
+fn swapdb_serves_clients_blocked_on_the_swapped_in_data() {
+    let (_h, addr) = start();
+    let mut admin = Conn::connect(addr);
+    let mut waiter = Conn::connect(addr);
+    let mut wrong_type = Conn::connect(addr);
+    admin.t("SELECT 1", b"+OK\r\n");
+    admin.t("RPUSH k hello", b":1\r\n");
+    admin.t("SET s x", b"+OK\r\n");
+    waiter.t("SELECT 9", b"+OK\r\n");
+    waiter.send_raw(b"BRPOP k 0\r\n");
+    wait_blocked(&mut admin, 1);
+    wrong_type.t("SELECT 9", b"+OK\r\n");
+    wrong_type.send_raw(b"BLPOP s 0\r\n");
+    wait_blocked(&mut admin, 2);
+    admin.t("SWAPDB 1 9", b"+OK\r\n");
+    assert_eq!(waiter.read_replies(1), b"*2\r\n$1\r\nk\r\n$5\r\nhello\r\n");
+    // A key of another type does not serve a list pop: it keeps waiting.
+    wait_blocked(&mut admin, 1);
+    admin.t("SELECT 9", b"+OK\r\n");
+    admin.t("EXISTS k", b":0\r\n");
+    admin.t("TYPE s", b"+string\r\n");
+}

@@ -422,6 +422,8 @@ pub fn swapdb(ctx: &mut Ctx, args: &Args) {
         return;
     }
     ctx.st.dbs.swap(a as usize, b as usize);
+    ctx.st.blocking.signal_db(a as usize);
+    ctx.st.blocking.signal_db(b as usize);
     ctx.dirty(1);
     ctx.reply.ok();
 }

@@ -134,6 +134,16 @@ impl Blocking {
         }
     }
 
+    /// Records every waited key of database `db` as possibly ready, for
+    /// SWAPDB: its waiters stay with the index while the data behind it
+    /// changed (serving checks that each key exists with the wanted type).
+    pub fn signal_db(&mut self, db: usize) {
+        let keys: Vec<Box<[u8]>> = self.waiters.keys().filter(|(d, _)| *d == db).map(|(_, k)| k.clone()).collect();
+        for key in keys {
+            self.signal_ready(db, &key);
+        }
+    }
+
     /// Takes the keys signalled ready since the last call.
     pub fn take_ready(&mut self) -> Vec<(usize, Box<[u8]>)> {
         std::mem::take(&mut self.ready)
