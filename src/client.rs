@@ -120,6 +120,13 @@ pub struct Client {
     pub rbuf: Vec<u8>,
     pub rpos: usize,
     pub rlen: usize,
+    /// The most the read buffer was asked to hold since the last cron
+    /// pass (bytes held plus the read's size, as Redis's `querybuf_peak`):
+    /// a buffer twice this size and past 32 KiB is trimmed.
+    pub rbuf_peak: usize,
+    /// CLIENT LIST's `qbuf` and `qbuf-free` while this client's own
+    /// commands run (its read buffer is taken out then): the batch read.
+    pub running_qbuf: (usize, usize),
     pub parser: Parser,
     pub reply: Reply,
 
@@ -190,6 +197,8 @@ impl Client {
             rbuf: Vec::new(),
             rpos: 0,
             rlen: 0,
+            rbuf_peak: 0,
+            running_qbuf: (0, 0),
             parser: Parser::new(max_bulk),
             reply: Reply::new(),
             db: 0,
@@ -226,6 +235,40 @@ impl Client {
     /// Bytes received and not yet consumed by a complete command.
     pub fn query_len(&self) -> usize {
         self.rlen - self.rpos
+    }
+
+    /// CLIENT LIST's `qbuf` and `qbuf-free`: bytes held and room left.
+    fn qbuf_fields(&self, running: bool) -> (usize, usize) {
+        if running {
+            self.running_qbuf
+        } else {
+            (self.query_len(), self.rbuf.len() - self.query_len())
+        }
+    }
+
+    /// Clients cron: as Redis's query buffer resizing, an idle client
+    /// (over 2 s) with nothing pending keeps no buffer, and a buffer past
+    /// 32 KiB and more than twice the recent peak is trimmed to that peak
+    /// (never below what it holds or the bulk being read). Then the peak
+    /// starts again from what is held now.
+    pub fn resize_query_buffer(&mut self, idle_ms: u64) {
+        const RESIZE_THRESHOLD: usize = 32 * 1024;
+        let held = self.query_len();
+        if self.rbuf.len() - held > 4 * 1024 {
+            if idle_ms > 2000 && held == 0 {
+                self.rbuf = Vec::new();
+                self.rpos = 0;
+                self.rlen = 0;
+            } else if self.rbuf.len() > RESIZE_THRESHOLD && self.rbuf.len() / 2 > self.rbuf_peak {
+                self.compact();
+                let keep = self.rlen.max(self.rbuf_peak).max(self.rlen + self.parser.bytes_wanted());
+                if keep < self.rbuf.len() {
+                    self.rbuf.truncate(keep);
+                    self.rbuf.shrink_to_fit();
+                }
+            }
+        }
+        self.rbuf_peak = self.query_len() + self.parser.bytes_wanted();
     }
 
     /// Drops consumed bytes, moving a partial frame to the front; gives a
@@ -299,6 +342,7 @@ impl Client {
         let name = self.name.as_deref().map(String::from_utf8_lossy).unwrap_or_default();
         let pending = reply.pending();
         let (obl, omem) = (pending.min(STATIC_BUF), output_memory(reply));
+        let (qbuf, qbuf_free) = self.qbuf_fields(taken.is_some());
         format!(
             "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub={} psub={} ssub={} multi={} qbuf={} qbuf-free={} argv-mem=0 multi-mem=0 rbs={} rbp={} obl={obl} oll={} omem={omem} tot-mem={} events={} cmd={} user=default redir={} resp={}",
             self.id,
@@ -314,12 +358,12 @@ impl Client {
             self.subs.patterns(),
             self.subs.shard_channels(),
             self.tx.multi_count(),
-            self.query_len(),
-            self.rbuf.len().saturating_sub(self.rlen),
+            qbuf,
+            qbuf_free,
             reply.size_and_peak().0,
             reply.size_and_peak().1,
             usize::from(omem > 0),
-            self.rbuf.len() + reply.capacity() + std::mem::size_of::<Client>(),
+            self.rbuf.len().max(qbuf + qbuf_free) + reply.capacity() + std::mem::size_of::<Client>(),
             if self.want_write { "rw" } else { "r" },
             self.last_cmd,
             self.tracking.redir_field(),

@@ -213,3 +213,32 @@ fn swapdb_serves_clients_blocked_on_the_swapped_in_data() {
     admin.t("EXISTS k", b":0\r\n");
     admin.t("TYPE s", b"+string\r\n");
 }
+
+/// `cmdstat_<name>` line of INFO commandstats.
+fn cmdstat(admin: &mut Conn, name: &str) -> String {
+    admin.info_field("commandstats", &format!("cmdstat_{name}"))
+}
+
+#[test]
+fn a_blocked_call_counts_once_and_fails_when_unblocked_with_error() {
+    let (_h, addr) = start();
+    let mut admin = Conn::connect(addr);
+    let mut waiter = Conn::connect(addr);
+    // Served after blocking: one call, as Redis (not one per attempt).
+    waiter.send_raw(b"BLPOP q 0\r\n");
+    wait_blocked(&mut admin, 1);
+    admin.t("RPUSH q a", b":1\r\n");
+    assert_eq!(waiter.read_replies(1), b"*2\r\n$1\r\nq\r\n$1\r\na\r\n");
+    assert!(cmdstat(&mut admin, "blpop").starts_with("calls=1,"));
+    // Unblocked with an error: still one call, now a failed one.
+    admin.t("CONFIG RESETSTAT", b"+OK\r\n");
+    let id = waiter.int("CLIENT ID");
+    waiter.send_raw(b"BLPOP q 0\r\n");
+    wait_blocked(&mut admin, 1);
+    admin.t(&format!("CLIENT UNBLOCK {id} ERROR"), b":1\r\n");
+    assert_eq!(waiter.read_replies(1), b"-UNBLOCKED client unblocked via CLIENT UNBLOCK\r\n");
+    let stat = cmdstat(&mut admin, "blpop");
+    assert!(stat.starts_with("calls=1,") && stat.ends_with(",rejected_calls=0,failed_calls=1"), "{stat}");
+    assert_eq!(admin.info_field("errorstats", "errorstat_UNBLOCKED"), "count=1");
+    assert_eq!(admin.info_field("stats", "total_error_replies"), "1");
+}

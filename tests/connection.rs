@@ -646,3 +646,43 @@ fn slow_reader_does_not_block_others() {
         assert_eq!(slow.read_reply().unwrap().len(), value.len() + 12);
     }
 }
+
+/// `qbuf + qbuf-free` (the query buffer's size) of the client named
+/// `name`, from CLIENT LIST.
+fn query_buffer_of(c: &mut diff_support::Conn, name: &str) -> usize {
+    let list = text_of(&c.cmd_str("CLIENT LIST"));
+    let line = list.lines().find(|l| l.contains(&format!(" name={name} "))).unwrap();
+    let number = |f: &str| -> usize { field(line, f).parse().unwrap() };
+    number("qbuf") + number("qbuf-free")
+}
+
+/// The query buffer as CLIENT LIST shows it, as Redis's: a 16 KiB read
+/// buffer after a small command, the command itself in the running
+/// client's own `qbuf`, and a buffer grown for a big argument trimmed back
+/// by the clients cron once commands are small again.
+#[test]
+fn query_buffer_is_shown_and_trimmed_as_redis() {
+    let s = Loopkv::start(&[]);
+    let mut admin = s.conn();
+    let mut c = s.conn();
+    c.expect("CLIENT SETNAME test_client", b"+OK\r\n");
+    let size = query_buffer_of(&mut admin, "test_client");
+    assert!((16384..32768).contains(&size), "{size}");
+    // Its own CLIENT INFO sees the 26 bytes of "*2 $6 client $4 info".
+    let info = text_of(&c.cmd_str("CLIENT INFO"));
+    assert!(info.contains(" qbuf=26 "), "{info}");
+    let big = vec![b'A'; 400_000];
+    c.expect_args(&[b"SET", b"x", &big], b"+OK\r\n");
+    let grown = query_buffer_of(&mut admin, "test_client");
+    assert!(grown > 32768, "{grown}");
+    let mut now = grown;
+    for _ in 0..200 {
+        c.expect("SET x small", b"+OK\r\n");
+        now = query_buffer_of(&mut admin, "test_client");
+        if now < grown {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert!(now > 0 && now < grown, "{now} of {grown}");
+}

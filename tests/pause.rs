@@ -89,3 +89,27 @@ fn pause_arguments() {
     c.t("PING", b"+PONG\r\n");
     c.t("CLIENT UNPAUSE", b"+OK\r\n");
 }
+
+#[test]
+fn keys_do_not_expire_while_clients_are_paused() {
+    let (_server, addr) = start();
+    let mut c = Conn::connect(addr);
+    c.t("MULTI", b"+OK\r\n");
+    c.t("SET a 1 PX 10", b"+QUEUED\r\n");
+    c.t("LPUSH l x", b"+QUEUED\r\n");
+    c.t("PEXPIRE l 10", b"+QUEUED\r\n");
+    c.t("CLIENT PAUSE 100000 WRITE", b"+QUEUED\r\n");
+    c.t("EXEC", b"*4\r\n+OK\r\n:1\r\n:1\r\n+OK\r\n");
+    // Logically expired for reads, but nothing is deleted: as Redis,
+    // DBSIZE still counts them and expired_keys stays 0.
+    common::eventually("keys logically expired", || c.call(&["GET", "a"]) == b"$-1\r\n");
+    c.t("EXISTS l a", b":0\r\n");
+    c.t("TYPE l", b"+none\r\n");
+    c.t("DBSIZE", b":2\r\n");
+    assert_eq!(c.info_field("stats", "expired_keys"), "0");
+    c.t("CLIENT UNPAUSE", b"+OK\r\n");
+    c.t("GET a", b"$-1\r\n");
+    c.t("EXISTS l", b":0\r\n");
+    assert_eq!(c.info_field("stats", "expired_keys"), "2");
+    c.t("DBSIZE", b":0\r\n");
+}

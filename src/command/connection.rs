@@ -566,12 +566,14 @@ pub fn client_pause(ctx: &mut Ctx, args: &Args) {
     let now = ctx.now;
     let end = if ms > 0 { now.saturating_add(ms as u64) } else { 0 };
     ctx.st.pause.pause(kind, end, now);
+    ctx.st.sync_expire_hold(now);
     ctx.reply.ok();
 }
 
 /// `CLIENT UNPAUSE`: ends the pause; held clients run again in order.
 pub fn client_unpause(ctx: &mut Ctx, _args: &Args) {
     ctx.st.pause.unpause();
+    ctx.st.sync_expire_hold(ctx.now);
     ctx.reply.ok();
 }
 

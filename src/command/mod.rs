@@ -333,10 +333,26 @@ fn resolve(ctx: &mut Ctx, args: &Args) -> Result<(&'static CommandDef, usize), (
 /// began; returns when it ended, so a pipeline reads the clock once per
 /// command (the end of one is the start of the next).
 pub fn execute(ctx: &mut Ctx, args: &Args, start: Instant) -> Instant {
+    execute_as(ctx, args, start, Run::First)
+}
+
+/// Whether a command runs as sent or again for a client it blocked.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Run {
+    First,
+    /// Served after blocking: as Redis, the call was counted when it
+    /// blocked, so only its failure (if it fails now) is counted.
+    Again,
+}
+
+/// [`execute`], telling whether this is a blocked command run again.
+pub fn execute_as(ctx: &mut Ctx, args: &Args, start: Instant, run: Run) -> Instant {
     let mut end = start;
     let mark = ctx.reply.mark();
     let mut ran = None;
-    ctx.st.stats.total_commands += 1;
+    if run == Run::First {
+        ctx.st.stats.total_commands += 1;
+    }
     match resolve(ctx, args) {
         Err(()) => transaction::flag_error(ctx),
         Ok((def, idx)) => {
@@ -363,7 +379,9 @@ pub fn execute(ctx: &mut Ctx, args: &Args, start: Instant) -> Instant {
                 end = Instant::now();
                 let micros = end.duration_since(start).as_micros() as u64;
                 let stat = &mut ctx.st.cmdstats[idx];
-                stat.calls += 1;
+                if run == Run::First {
+                    stat.calls += 1;
+                }
                 stat.usec += micros;
                 if ctx.reply.has_errors() {
                     stat.failed += 1;

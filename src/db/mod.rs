@@ -175,6 +175,10 @@ pub struct Db {
     /// client-side caching (`State::sync_notes`). `command::notify` takes them.
     pub notes: Vec<(Note, Box<[u8]>)>,
     pub note_mask: u8,
+    /// While clients are paused, keys past their TTL read as missing but
+    /// stay (Redis deletes nothing during a pause, so nothing reaches
+    /// the AOF or replicas); they go at the first lookup after it.
+    pub hold_expired: bool,
     rng: u64,
 }
 
@@ -207,6 +211,7 @@ impl Db {
             objs: slab::Slab::new(),
             expired: 0,
             lfu: None,
+            hold_expired: false,
             notes: Vec::new(),
             note_mask: 0,
             rng: now | 1,
@@ -258,6 +263,9 @@ impl Db {
     pub fn lookup(&mut self, key: &[u8], now: u64) -> Option<u32> {
         let id = self.dict.find(key)?;
         if self.dict.node(id).meta & HAS_EXPIRE != 0 && self.expires.get(&id).is_some_and(|e| e.at <= now) {
+            if self.hold_expired {
+                return None;
+            }
             self.note(Note::Expired, key);
             self.remove_id(id);
             self.expired += 1;
@@ -370,12 +378,24 @@ impl Db {
 
     /// Stores a collection under `key`, which must not exist.
     pub fn add_obj(&mut self, key: &[u8], obj: Obj, now: u64) -> u32 {
+        self.drop_held(key);
         self.note(Note::New, key);
         let kind = obj.kind().bits();
         let index = self.objs.insert(obj) as u32;
         let clock = self.new_clock(now);
         self.dict
             .insert_new(dict::encode(key, &index.to_le_bytes()), kind | clock)
+    }
+
+    /// Removes `key` if it is an expired key held during a pause, before a
+    /// new key of that name is added (lookups called it missing).
+    fn drop_held(&mut self, key: &[u8]) {
+        if self.hold_expired {
+            if let Some(id) = self.dict.find(key) {
+                self.clear_expire(id);
+                self.free_node(id);
+            }
+        }
     }
 
     /// Unlinks node `id` and drops its value (a collection leaves the slab).
@@ -579,6 +599,7 @@ impl Db {
             }
             None => data,
         };
+        dbs[to].drop_held(key);
         dbs[to].note(Note::New, key);
         let new = dbs[to].dict.insert_new(data, meta);
         if let Some(at) = ttl {

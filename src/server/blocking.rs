@@ -198,7 +198,13 @@ pub fn release(
     match why {
         Release::Timeout if blocked.null_array => c.reply.null_array(),
         Release::Timeout => c.reply.null(),
-        Release::Error => c.reply.error(b"UNBLOCKED client unblocked via CLIENT UNBLOCK"),
+        Release::Error => {
+            c.reply.error(b"UNBLOCKED client unblocked via CLIENT UNBLOCK");
+            // The blocked call, counted when it blocked, failed.
+            if let Some(idx) = blocked.args.first().and_then(|name| st.commands.lookup(name)) {
+                st.cmdstats[idx].failed += 1;
+            }
+        }
     }
     for code in c.reply.take_errors() {
         st.stats.total_error_replies += 1;

@@ -40,6 +40,7 @@ pub fn process_input(st: &mut State, clients: &mut Slab<Client>, token: usize) -
     let mut reply = std::mem::take(&mut c.reply);
     let mut parser = std::mem::replace(&mut c.parser, crate::resp::parse::Parser::new(0));
     let (mut rpos, mut rlen) = (c.rpos, c.rlen);
+    c.running_qbuf = (rlen - rpos, rbuf.len() - (rlen - rpos));
     let mut db = c.db;
     let mut outcome = Outcome::Continue;
     let mut ran = false;
@@ -268,7 +269,7 @@ pub fn rerun_blocked(st: &mut State, clients: &mut Slab<Client>, token: usize, b
         now,
         db: blocked.db,
     };
-    command::execute(&mut ctx, &args, start);
+    command::execute_as(&mut ctx, &args, start, command::Run::Again);
     check_output_limit(st, &mut clients[token], token, &reply, now);
     clients[token].reply = reply;
     st.woken.push(token);

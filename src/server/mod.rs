@@ -376,6 +376,8 @@ impl Server {
             if self.stop.load(Ordering::SeqCst) {
                 break;
             }
+            // A pause that ran out lets expired keys go again.
+            self.state.sync_expire_hold(now_ms());
             self.serve_ready();
             if let Some(listeners) = self.state.new_listeners.take() {
                 self.replace_listeners(listeners);
@@ -823,12 +825,7 @@ impl Server {
                 self.closing.push(t);
                 continue;
             }
-            // As Redis's clientsCronResizeQueryBuffer: an idle client keeps no buffer.
-            if c.query_len() == 0 && !c.rbuf.is_empty() && now.saturating_sub(c.last_interaction_ms) > 2000 {
-                c.rbuf = Vec::new();
-                c.rpos = 0;
-                c.rlen = 0;
-            }
+            c.resize_query_buffer(now.saturating_sub(c.last_interaction_ms));
         }
         let timeout = self.state.config.timeout_secs;
         if timeout > 0 {
@@ -863,6 +860,9 @@ fn read_some(c: &mut Client) -> io::Result<usize> {
         c.rbuf.resize(target.max(c.rbuf.len() + c.rbuf.len() / 2), 0);
     }
     let space = c.rbuf.len() - c.rlen;
+    // The peak counts what this read asks for as Redis's does: a 16 KiB
+    // read, or the rest of the bulk being received.
+    c.rbuf_peak = c.rbuf_peak.max(c.rlen + c.parser.bytes_wanted().max(READ_CHUNK).min(space));
     let n = c.stream.read(&mut c.rbuf[c.rlen..])?;
     c.rlen += n;
     if n > 0 && n < space && !c.hup {

@@ -362,6 +362,17 @@ impl State {
         }
     }
 
+    /// Holds expired keys in every database while clients are paused (see
+    /// `Db::hold_expired`); call when a pause may have begun or ended.
+    pub fn sync_expire_hold(&mut self, now: u64) {
+        let hold = self.pause.kind(now) != PauseKind::Off;
+        if self.dbs.first().is_some_and(|db| db.hold_expired != hold) {
+            for db in &mut self.dbs {
+                db.hold_expired = hold;
+            }
+        }
+    }
+
     /// Runs active expiry on every database within `budget` timers.
     pub fn active_expire(&mut self, now: u64, budget: usize) {
         if !self.active_expire {
