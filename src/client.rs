@@ -261,7 +261,10 @@ impl Client {
                 self.rlen = 0;
             } else if self.rbuf.len() > RESIZE_THRESHOLD && self.rbuf.len() / 2 > self.rbuf_peak {
                 self.compact();
-                let keep = self.rlen.max(self.rbuf_peak).max(self.rlen + self.parser.bytes_wanted());
+                let keep = self
+                    .rlen
+                    .max(self.rbuf_peak)
+                    .max(self.rlen + self.parser.bytes_wanted());
                 if keep < self.rbuf.len() {
                     self.rbuf.truncate(keep);
                     self.rbuf.shrink_to_fit();

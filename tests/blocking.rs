@@ -236,9 +236,15 @@ fn a_blocked_call_counts_once_and_fails_when_unblocked_with_error() {
     waiter.send_raw(b"BLPOP q 0\r\n");
     wait_blocked(&mut admin, 1);
     admin.t(&format!("CLIENT UNBLOCK {id} ERROR"), b":1\r\n");
-    assert_eq!(waiter.read_replies(1), b"-UNBLOCKED client unblocked via CLIENT UNBLOCK\r\n");
+    assert_eq!(
+        waiter.read_replies(1),
+        b"-UNBLOCKED client unblocked via CLIENT UNBLOCK\r\n"
+    );
     let stat = cmdstat(&mut admin, "blpop");
-    assert!(stat.starts_with("calls=1,") && stat.ends_with(",rejected_calls=0,failed_calls=1"), "{stat}");
+    assert!(
+        stat.starts_with("calls=1,") && stat.ends_with(",rejected_calls=0,failed_calls=1"),
+        "{stat}"
+    );
     assert_eq!(admin.info_field("errorstats", "errorstat_UNBLOCKED"), "count=1");
     assert_eq!(admin.info_field("stats", "total_error_replies"), "1");
 }

@@ -83,6 +83,9 @@ enum Want {
     BulkBody { left: usize, start: usize, len: usize },
 }
 
+/// Span table capacity a parser keeps between commands.
+const ARGS_KEPT: usize = 1024;
+
 /// Resumable request parser; one per connection.
 #[derive(Debug)]
 pub struct Parser {
@@ -145,6 +148,11 @@ impl Parser {
     pub fn parse(&mut self, buf: &mut [u8]) -> Result<Status, ProtocolError> {
         if self.want == Want::Frame && self.pos == 0 {
             self.args.clear();
+            // A command with very many arguments does not keep its span
+            // table for the connection's life (Redis frees argv too).
+            if self.args.capacity() > ARGS_KEPT {
+                self.args = Vec::new();
+            }
             match buf.first() {
                 None => return Ok(Status::Incomplete),
                 Some(b'*') => {}
@@ -297,6 +305,20 @@ mod tests {
 
     fn args(list: &[&str]) -> Vec<Vec<u8>> {
         list.iter().map(|s| s.as_bytes().to_vec()).collect()
+    }
+
+    #[test]
+    fn a_huge_command_does_not_keep_its_span_table() {
+        let mut big = b"*5001\r\n$4\r\nSADD\r\n".to_vec();
+        for _ in 0..5000 {
+            big.extend_from_slice(b"$1\r\nx\r\n");
+        }
+        let mut p = Parser::new(512 * 1024 * 1024);
+        assert!(matches!(p.parse(&mut big), Ok(Status::Command { .. })));
+        assert_eq!(p.args().len(), 5001);
+        let mut small = b"*1\r\n$4\r\nPING\r\n".to_vec();
+        assert!(matches!(p.parse(&mut small), Ok(Status::Command { .. })));
+        assert!(p.args.capacity() <= ARGS_KEPT, "{}", p.args.capacity());
     }
 
     #[test]

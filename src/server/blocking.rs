@@ -138,7 +138,12 @@ impl Blocking {
     /// SWAPDB: its waiters stay with the index while the data behind it
     /// changed (serving checks that each key exists with the wanted type).
     pub fn signal_db(&mut self, db: usize) {
-        let keys: Vec<Box<[u8]>> = self.waiters.keys().filter(|(d, _)| *d == db).map(|(_, k)| k.clone()).collect();
+        let keys: Vec<Box<[u8]>> = self
+            .waiters
+            .keys()
+            .filter(|(d, _)| *d == db)
+            .map(|(_, k)| k.clone())
+            .collect();
         for key in keys {
             self.signal_ready(db, &key);
         }

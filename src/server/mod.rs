@@ -862,7 +862,9 @@ fn read_some(c: &mut Client) -> io::Result<usize> {
     let space = c.rbuf.len() - c.rlen;
     // The peak counts what this read asks for as Redis's does: a 16 KiB
     // read, or the rest of the bulk being received.
-    c.rbuf_peak = c.rbuf_peak.max(c.rlen + c.parser.bytes_wanted().max(READ_CHUNK).min(space));
+    c.rbuf_peak = c
+        .rbuf_peak
+        .max(c.rlen + c.parser.bytes_wanted().max(READ_CHUNK).min(space));
     let n = c.stream.read(&mut c.rbuf[c.rlen..])?;
     c.rlen += n;
     if n > 0 && n < space && !c.hup {
