@@ -167,6 +167,19 @@ fn check_save(value: &[u8]) -> Result<(), String> {
     }
     Ok(())
 }
+
+/// `replicaof host port` (or `no one`) as Redis checks it when loading.
+fn check_replicaof(value: &[u8]) -> Result<(), String> {
+    let words: Vec<&[u8]> = value.split(|&c| c == b' ').filter(|w| !w.is_empty()).collect();
+    match words.as_slice() {
+        [] => Ok(()),
+        [no, one] if no.eq_ignore_ascii_case(b"no") && one.eq_ignore_ascii_case(b"one") => Ok(()),
+        [_, port] if crate::util::number::parse_i64(port).is_some_and(|p| (0..=65535).contains(&p)) => Ok(()),
+        [_, _] => Err("Invalid master port".into()),
+        _ => Err("wrong number of arguments".into()),
+    }
+}
+
 const I32: i64 = i32::MAX as i64;
 
 /// The directive table, in the order CONFIG REWRITE writes it.
@@ -261,7 +274,7 @@ static DIRECTIVES: &[Directive] = &[
     hidden(d("loading-process-events-interval-bytes", int(1024, I32), "2097152")),
     hidden(only("watchdog-period", int(0, I32), "0", &["0"])),
     // Replication, cluster, modules, threads, TLS, ACL: not built yet.
-    aka("slaveof", only("replicaof", Kind::Words, "", &[""])),
+    aka("slaveof", checked(only("replicaof", Kind::Words, "", &[""]), check_replicaof)),
     d("masterauth", Kind::Str, ""),
     d("masteruser", Kind::Str, ""),
     d("repl-backlog-size", Kind::Memory { min: 1, max: i64::MAX }, "1048576"),
@@ -928,7 +941,10 @@ impl Config {
         // argument is split again (`--client-output-buffer-limit "a b c d"`).
         let split;
         let args = match (d.kind, args) {
-            (Kind::OutputLimits, [one]) if !one.is_empty() => {
+            (
+                Kind::OutputLimits | Kind::Words | Kind::Flags(_) | Kind::Percentiles | Kind::OomValues,
+                [one],
+            ) if !one.is_empty() => {
                 split = split_args(one).unwrap_or_default();
                 split.as_slice()
             }
@@ -1153,6 +1169,31 @@ impl Config {
     }
 
     /// Loads a config file.
+    /// Loads the start-up configuration as redis-server does: the file's
+    /// text, then what came on stdin, then a newline and the command
+    /// line's options (see the binary), read as one text so error line
+    /// numbers are Redis's. The file is remembered by its absolute path,
+    /// so CONFIG REWRITE finds it after `dir` changes the directory.
+    pub fn load_startup(&mut self, file: Option<&Path>, stdin: Option<&[u8]>, options: &[u8]) -> Result<(), StartupError> {
+        let mut text = Vec::new();
+        if let Some(path) = file {
+            text = std::fs::read(path).map_err(|e| StartupError {
+                origin: path.display().to_string(),
+                line: 0,
+                text: String::new(),
+                reason: format!("Fatal error, can't open config file '{}': {e}", path.display()),
+            })?;
+            self.file = Some(std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()));
+        }
+        text.extend_from_slice(stdin.unwrap_or_default());
+        if !options.is_empty() {
+            text.push(b'\n');
+            text.extend_from_slice(options);
+        }
+        let origin = file.map_or_else(|| "the command line".to_string(), |p| p.display().to_string());
+        self.load_text(&text, &origin, 0)
+    }
+
     pub fn load_file(&mut self, path: &Path) -> Result<(), StartupError> {
         let text = std::fs::read(path).map_err(|e| StartupError {
             origin: path.display().to_string(),
@@ -1273,11 +1314,7 @@ impl fmt::Display for StartupError {
         if self.line == 0 {
             return write!(f, "{}", self.reason);
         }
-        writeln!(
-            f,
-            "Reading the configuration file, at line {} of {}",
-            self.line, self.origin
-        )?;
+        writeln!(f, "Reading the configuration file, at line {}", self.line)?;
         writeln!(f, ">>> '{}'", self.text)?;
         write!(f, "{}", self.reason)
     }

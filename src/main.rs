@@ -32,19 +32,56 @@ fn usage() -> String {
     )
 }
 
-/// One `--name value ...` argument: the directive and its values.
-type Directive = (String, Vec<Vec<u8>>);
+/// Appends `arg` quoted as Redis's `sdscatrepr` does, so the config
+/// parser reads it back as one argument whatever it holds.
+fn push_quoted(out: &mut Vec<u8>, arg: &[u8]) {
+    out.push(b'"');
+    for &b in arg {
+        match b {
+            b'\\' | b'"' => out.extend_from_slice(&[b'\\', b]),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            0x07 => out.extend_from_slice(b"\\a"),
+            0x08 => out.extend_from_slice(b"\\b"),
+            b if b.is_ascii_graphic() || b == b' ' => out.push(b),
+            b => out.extend_from_slice(format!("\\x{b:02x}").as_bytes()),
+        }
+    }
+    out.push(b'"');
+}
 
-/// Splits `--name v1 v2 --other v3` into (name, values) pairs.
-fn options(args: &[String]) -> Result<Vec<Directive>, String> {
-    let mut out: Vec<Directive> = Vec::new();
-    for arg in args {
-        if let Some(name) = arg.strip_prefix("--") {
-            out.push((name.to_string(), Vec::new()));
-        } else if let Some((_, values)) = out.last_mut() {
-            values.push(arg.as_bytes().to_vec());
-        } else {
-            return Err(format!("Unexpected argument '{arg}'"));
+/// The command line's `--name value ...` options as config text, one
+/// directive per line, built as redis-server builds it: an argument
+/// starting with `--` names a directive, unless the directive before it
+/// has no value yet (then it is that value: `--port --bla` sets port to
+/// "--bla"); `"--name value"` in one argument carries its own value; a
+/// bare `--save` gets an empty value.
+fn options_text(args: &[String]) -> Result<Vec<u8>, String> {
+    let mut out: Vec<u8> = Vec::new();
+    let mut has_value = true;
+    for (i, arg) in args.iter().enumerate() {
+        match arg.strip_prefix("--") {
+            Some(name) if has_value => {
+                if !out.is_empty() {
+                    out.push(b'\n');
+                }
+                out.extend_from_slice(name.as_bytes());
+                out.push(b' ');
+                let words = loopkv::util::splitargs::split_args(arg.as_bytes()).map_or(1, |w| w.len());
+                has_value = words != 1;
+                let next_is_option = args.get(i + 1).is_some_and(|a| a.starts_with("--"));
+                if !has_value && name.eq_ignore_ascii_case("save") && (next_is_option || i + 1 == args.len()) {
+                    out.extend_from_slice(b"\"\"");
+                    has_value = true;
+                }
+            }
+            _ if out.is_empty() => return Err(format!("Unexpected argument '{arg}'")),
+            _ => {
+                push_quoted(&mut out, arg.as_bytes());
+                out.push(b' ');
+                has_value = true;
+            }
         }
     }
     Ok(out)
@@ -52,39 +89,26 @@ fn options(args: &[String]) -> Result<Vec<Directive>, String> {
 
 fn load(args: &[String]) -> Result<Config, StartupError> {
     let mut config = Config::default();
+    let (mut file, mut stdin) = (None, None);
     let mut rest = args;
     if let Some(first) = args.first() {
         if first == "-" {
             let mut text = Vec::new();
             let _ = std::io::Read::read_to_end(&mut std::io::stdin(), &mut text);
-            config.load_text(&text, "stdin", 0)?;
+            stdin = Some(text);
             rest = &args[1..];
         } else if !first.starts_with("--") {
-            config.load_file(Path::new(first))?;
+            file = Some(Path::new(first));
             rest = &args[1..];
         }
     }
-    let opts = options(rest).map_err(|reason| StartupError {
+    let options = options_text(rest).map_err(|reason| StartupError {
         origin: "the command line".into(),
         line: 0,
         text: String::new(),
         reason,
     })?;
-    for (i, (name, values)) in opts.iter().enumerate() {
-        config.apply(name.as_bytes(), values).map_err(|e| StartupError {
-            origin: "the command line".into(),
-            line: i + 1,
-            text: format!(
-                "{name} {}",
-                values
-                    .iter()
-                    .map(|v| String::from_utf8_lossy(v))
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            ),
-            reason: e.message,
-        })?;
-    }
+    config.load_startup(file, stdin.as_deref(), &options)?;
     config.check_supported()?;
     Ok(config)
 }

@@ -31,7 +31,7 @@ fn bad_arguments_stop_startup_with_exit_1() {
     let (code, _, err) = run(&["--port", "abc"]);
     assert_eq!(code, 1);
     assert!(err.contains("*** FATAL CONFIG FILE ERROR"), "{err}");
-    assert!(err.contains(">>> 'port abc'"), "{err}");
+    assert!(err.contains(">>> 'port \"abc\"'"), "{err}");
     assert!(err.contains("argument couldn't be parsed into an integer"), "{err}");
 
     let (code, _, err) = run(&["--no-such-directive", "1"]);
@@ -45,6 +45,54 @@ fn bad_arguments_stop_startup_with_exit_1() {
     let (code, _, err) = run(&["/nonexistent/loopkv.conf"]);
     assert_eq!(code, 1);
     assert!(err.contains("can't open config file"), "{err}");
+}
+
+/// Options become config lines as redis-server builds them (values
+/// quoted; a `--word` right after a directive with no value is that
+/// value; `"--name value"` in one argument), with Redis's errors and line
+/// numbers (the options start at line 2). Each checked against
+/// redis-server 7.0.15.
+#[test]
+fn command_line_options_are_read_as_redis_reads_them() {
+    let cases: &[(&[&str], &str, &str)] = &[
+        (&["--port"], "line 2\n>>> 'port'\n", "wrong number of arguments"),
+        (&["--port", "6380", "--loglevel"], "line 3\n>>> 'loglevel'\n", "wrong number of arguments"),
+        (&["--port", "6379", "6380"], ">>> 'port \"6379\" \"6380\"'\n", "wrong number of arguments"),
+        (
+            &["--port", "--loglevel", "verbose"],
+            ">>> 'port \"--loglevel\" \"verbose\"'\n",
+            "wrong number of arguments",
+        ),
+        (
+            &["--port", "--bla", "--loglevel", "verbose"],
+            ">>> 'port \"--bla\"'\n",
+            "argument couldn't be parsed into an integer",
+        ),
+        (
+            &["--logfile", "--my--log--file", "--loglevel", "--bla"],
+            ">>> 'loglevel \"--bla\"'\n",
+            "argument(s) must be one of the following: debug, verbose, notice, warning",
+        ),
+        (
+            &["--shutdown-on-sigint", "now force", "--shutdown-on-sigterm"],
+            "line 3\n>>> 'shutdown-on-sigterm'\n",
+            "argument(s) must be one of the following",
+        ),
+        (&["--replicaof", "127.0.0.1", "abc"], ">>> 'replicaof \"127.0.0.1\" \"abc\"'\n", "Invalid master port"),
+        (
+            &["--replicaof", "--127.0.0.1", "--abc"],
+            ">>> 'replicaof \"--127.0.0.1\"'\n",
+            "wrong number of arguments",
+        ),
+        // A bare --save before another option is `save ""`.
+        (&["--save", "--port", "7000", "--loglevel", "bad"], "line 4\n>>> 'loglevel \"bad\"'\n", "must be one of"),
+        (&["--maxclients 0"], ">>> 'maxclients 0'\n", "argument must be between 1 and"),
+    ];
+    for (args, at, reason) in cases {
+        let (code, _, err) = run(args);
+        assert_eq!(code, 1, "{args:?}");
+        assert!(err.contains(at) && err.contains(reason), "{args:?}: {err}");
+    }
 }
 
 #[test]
