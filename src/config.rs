@@ -274,7 +274,10 @@ static DIRECTIVES: &[Directive] = &[
     hidden(d("loading-process-events-interval-bytes", int(1024, I32), "2097152")),
     hidden(only("watchdog-period", int(0, I32), "0", &["0"])),
     // Replication, cluster, modules, threads, TLS, ACL: not built yet.
-    aka("slaveof", checked(only("replicaof", Kind::Words, "", &[""]), check_replicaof)),
+    aka(
+        "slaveof",
+        checked(only("replicaof", Kind::Words, "", &[""]), check_replicaof),
+    ),
     d("masterauth", Kind::Str, ""),
     d("masteruser", Kind::Str, ""),
     d("repl-backlog-size", Kind::Memory { min: 1, max: i64::MAX }, "1048576"),
@@ -941,10 +944,9 @@ impl Config {
         // argument is split again (`--client-output-buffer-limit "a b c d"`).
         let split;
         let args = match (d.kind, args) {
-            (
-                Kind::OutputLimits | Kind::Words | Kind::Flags(_) | Kind::Percentiles | Kind::OomValues,
-                [one],
-            ) if !one.is_empty() => {
+            (Kind::OutputLimits | Kind::Words | Kind::Flags(_) | Kind::Percentiles | Kind::OomValues, [one])
+                if !one.is_empty() =>
+            {
                 split = split_args(one).unwrap_or_default();
                 split.as_slice()
             }
@@ -1174,7 +1176,12 @@ impl Config {
     /// line's options (see the binary), read as one text so error line
     /// numbers are Redis's. The file is remembered by its absolute path,
     /// so CONFIG REWRITE finds it after `dir` changes the directory.
-    pub fn load_startup(&mut self, file: Option<&Path>, stdin: Option<&[u8]>, options: &[u8]) -> Result<(), StartupError> {
+    pub fn load_startup(
+        &mut self,
+        file: Option<&Path>,
+        stdin: Option<&[u8]>,
+        options: &[u8],
+    ) -> Result<(), StartupError> {
         let mut text = Vec::new();
         if let Some(path) = file {
             text = std::fs::read(path).map_err(|e| StartupError {

@@ -56,8 +56,16 @@ fn bad_arguments_stop_startup_with_exit_1() {
 fn command_line_options_are_read_as_redis_reads_them() {
     let cases: &[(&[&str], &str, &str)] = &[
         (&["--port"], "line 2\n>>> 'port'\n", "wrong number of arguments"),
-        (&["--port", "6380", "--loglevel"], "line 3\n>>> 'loglevel'\n", "wrong number of arguments"),
-        (&["--port", "6379", "6380"], ">>> 'port \"6379\" \"6380\"'\n", "wrong number of arguments"),
+        (
+            &["--port", "6380", "--loglevel"],
+            "line 3\n>>> 'loglevel'\n",
+            "wrong number of arguments",
+        ),
+        (
+            &["--port", "6379", "6380"],
+            ">>> 'port \"6379\" \"6380\"'\n",
+            "wrong number of arguments",
+        ),
         (
             &["--port", "--loglevel", "verbose"],
             ">>> 'port \"--loglevel\" \"verbose\"'\n",
@@ -78,15 +86,27 @@ fn command_line_options_are_read_as_redis_reads_them() {
             "line 3\n>>> 'shutdown-on-sigterm'\n",
             "argument(s) must be one of the following",
         ),
-        (&["--replicaof", "127.0.0.1", "abc"], ">>> 'replicaof \"127.0.0.1\" \"abc\"'\n", "Invalid master port"),
+        (
+            &["--replicaof", "127.0.0.1", "abc"],
+            ">>> 'replicaof \"127.0.0.1\" \"abc\"'\n",
+            "Invalid master port",
+        ),
         (
             &["--replicaof", "--127.0.0.1", "--abc"],
             ">>> 'replicaof \"--127.0.0.1\"'\n",
             "wrong number of arguments",
         ),
         // A bare --save before another option is `save ""`.
-        (&["--save", "--port", "7000", "--loglevel", "bad"], "line 4\n>>> 'loglevel \"bad\"'\n", "must be one of"),
-        (&["--maxclients 0"], ">>> 'maxclients 0'\n", "argument must be between 1 and"),
+        (
+            &["--save", "--port", "7000", "--loglevel", "bad"],
+            "line 4\n>>> 'loglevel \"bad\"'\n",
+            "must be one of",
+        ),
+        (
+            &["--maxclients 0"],
+            ">>> 'maxclients 0'\n",
+            "argument must be between 1 and",
+        ),
     ];
     for (args, at, reason) in cases {
         let (code, _, err) = run(args);

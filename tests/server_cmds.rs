@@ -420,6 +420,35 @@ fn config_rewrite_updates_the_file() {
     );
 }
 
+/// CONFIG SET bind closes the listeners before binding the new addresses
+/// (as Redis), so an address already listened on can be bound again; a
+/// failed bind leaves the old addresses listening; `bind ""` stops
+/// accepting TCP connections while connected clients stay.
+#[test]
+fn config_set_bind_rebinds_in_place() {
+    let s = Loopkv::start(&[("bind", "127.0.0.1")]);
+    let mut c = s.conn();
+    let addr = c.stream.peer_addr().unwrap();
+    c.expect_args(&[b"CONFIG", b"SET", b"bind", b"127.0.0.1 -::1"], b"+OK\r\n");
+    Conn::connect(addr).expect("PING", b"+PONG\r\n");
+    // 192.0.2.1 (TEST-NET-1) is no address of this machine.
+    let reply = c.cmd(&[b"CONFIG", b"SET", b"bind", b"192.0.2.1"]);
+    assert!(
+        reply.starts_with(
+            b"-ERR CONFIG SET failed (possibly related to argument 'bind') - Failed to bind to specified addresses:"
+        ),
+        "{}",
+        esc(&reply)
+    );
+    c.expect("CONFIG GET bind", b"*2\r\n$4\r\nbind\r\n$14\r\n127.0.0.1 -::1\r\n");
+    Conn::connect(addr).expect("PING", b"+PONG\r\n");
+    c.expect_args(&[b"CONFIG", b"SET", b"bind", b""], b"+OK\r\n");
+    assert!(std::net::TcpStream::connect(addr).is_err(), "nothing listens");
+    c.expect("PING", b"+PONG\r\n");
+    c.expect_args(&[b"CONFIG", b"SET", b"bind", b"127.0.0.1"], b"+OK\r\n");
+    Conn::connect(addr).expect("PING", b"+PONG\r\n");
+}
+
 // ---- COMMAND ----------------------------------------------------------------------------------
 
 #[test]

@@ -662,16 +662,20 @@ pub fn config_set(ctx: &mut Ctx, args: &Args) {
             return failed(ctx, canonical.as_bytes(), &e.message);
         }
     }
-    let bound_port = ctx.st.port;
     // Applied last, as Redis applies port and bind: listening on the new
     // addresses can still fail, and then nothing changes.
-    if next.port != ctx.st.config.port || next.bind != ctx.st.config.bind {
+    let rebound = next.port != ctx.st.config.port || next.bind != ctx.st.config.bind;
+    if rebound {
         let port_changed = next.port != ctx.st.config.port;
-        match crate::server::bind_listeners(&next) {
-            Ok((listeners, port)) => {
-                ctx.st.new_listeners = Some(listeners);
-                ctx.st.port = port;
+        // Port 0 (an embedded server's pick) keeps the port it was given.
+        let (mut target, mut old) = (next.clone(), ctx.st.config.clone());
+        for c in [&mut target, &mut old] {
+            if c.port == 0 {
+                c.port = ctx.st.port;
             }
+        }
+        match crate::server::rebind(ctx.st, &target, &old) {
+            Ok(port) => ctx.st.port = port,
             Err(e) if port_changed => {
                 return failed(ctx, b"port", &format!("Unable to listen on this port: {e}"));
             }
@@ -686,8 +690,16 @@ pub fn config_set(ctx: &mut Ctx, args: &Args) {
             ctx.st.config = old;
             // Put back the score of the old settings, as Redis rolls back.
             let _ = ctx.st.apply_oom_score();
-            ctx.st.new_listeners = None;
-            ctx.st.port = bound_port;
+            if rebound {
+                // Back on the old addresses, as nothing changes.
+                let mut current = ctx.st.config.clone();
+                if current.port == 0 {
+                    current.port = ctx.st.port;
+                }
+                if let Ok(port) = crate::server::rebind(ctx.st, &current, &current) {
+                    ctx.st.port = port;
+                }
+            }
             return failed(
                 ctx,
                 b"oom-score-adj",

@@ -122,7 +122,6 @@ pub fn now_ms() -> u64 {
 /// A bound server, ready to run on this thread or on its own.
 pub struct Server {
     poll: Poll,
-    listeners: Vec<TcpListener>,
     /// The `unixsocket` listener and its path (removed when the loop ends).
     #[cfg(unix)]
     unix: Option<(mio::net::UnixListener, std::sync::Arc<str>)>,
@@ -228,6 +227,45 @@ pub fn bind_listeners(config: &Config) -> io::Result<(Vec<TcpListener>, u16)> {
     Ok((listeners, port))
 }
 
+/// CONFIG SET port/bind, as Redis's: the current listeners are closed
+/// first (so the same address can be bound again), then `config`'s
+/// addresses are bound; if that fails, the old ones (`old`) are bound
+/// again and the error returned. Returns the port now listened on.
+pub fn rebind(st: &mut State, config: &Config, old: &Config) -> io::Result<u16> {
+    let registry = st.registry.as_ref().map(mio::Registry::try_clone).transpose()?;
+    let register = |listeners: &mut Vec<TcpListener>| {
+        for (i, l) in listeners.iter_mut().enumerate() {
+            if let Some(registry) = &registry {
+                if let Err(e) = registry.register(l, Token(LISTENER_BASE + i), Interest::READABLE) {
+                    warn!("Registering listener: {e}");
+                }
+            }
+        }
+    };
+    for mut l in std::mem::take(&mut st.listeners) {
+        if let Some(registry) = &registry {
+            let _ = registry.deregister(&mut l);
+        }
+    }
+    match bind_listeners(config) {
+        Ok((mut listeners, port)) => {
+            register(&mut listeners);
+            st.listeners = listeners;
+            Ok(port)
+        }
+        Err(e) => {
+            match bind_listeners(old) {
+                Ok((mut listeners, _)) => {
+                    register(&mut listeners);
+                    st.listeners = listeners;
+                }
+                Err(again) => warn!("Failed to listen again on the previous addresses: {again}"),
+            }
+            Err(e)
+        }
+    }
+}
+
 /// Listens on `unixsocket` if set: an old socket file is replaced, and the
 /// new one gets the `unixsocketperm` mode (octal) when that is not 0.
 #[cfg(unix)]
@@ -277,10 +315,11 @@ impl Server {
                 "Configured to not listen anywhere, exiting.",
             ));
         }
-        let state = State::new(config, port);
+        let mut state = State::new(config, port);
+        state.listeners = listeners;
+        state.registry = Some(poll.registry().try_clone()?);
         Ok(Server {
             poll,
-            listeners,
             #[cfg(unix)]
             unix,
             clients: Slab::new(),
@@ -295,14 +334,18 @@ impl Server {
 
     /// The first listening address.
     pub fn local_addr(&self) -> SocketAddr {
-        self.listeners[0]
+        self.state.listeners[0]
             .local_addr()
             .unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], 0)))
     }
 
     /// Every listening address.
     pub fn local_addrs(&self) -> Vec<SocketAddr> {
-        self.listeners.iter().filter_map(|l| l.local_addr().ok()).collect()
+        self.state
+            .listeners
+            .iter()
+            .filter_map(|l| l.local_addr().ok())
+            .collect()
     }
 
     /// Runs the loop on a new thread.
@@ -379,9 +422,6 @@ impl Server {
             // A pause that ran out lets expired keys go again.
             self.state.sync_expire_hold(now_ms());
             self.serve_ready();
-            if let Some(listeners) = self.state.new_listeners.take() {
-                self.replace_listeners(listeners);
-            }
             let now = now_ms();
             // As Redis, keys do not expire actively while clients are paused.
             if self.state.pause.kind(now) == state::PauseKind::Off {
@@ -420,27 +460,9 @@ impl Server {
         Ok(())
     }
 
-    /// Listens on `listeners` instead of the current ones (CONFIG SET port
-    /// or bind, which bound them); connected clients stay.
-    fn replace_listeners(&mut self, mut listeners: Vec<TcpListener>) {
-        for l in &mut self.listeners {
-            let _ = self.poll.registry().deregister(l);
-        }
-        for (i, l) in listeners.iter_mut().enumerate() {
-            if let Err(e) = self
-                .poll
-                .registry()
-                .register(l, Token(LISTENER_BASE + i), Interest::READABLE)
-            {
-                warn!("Registering listener: {e}");
-            }
-        }
-        self.listeners = listeners;
-    }
-
     fn accept(&mut self, which: usize) {
         loop {
-            let (stream, addr) = match self.listeners[which].accept() {
+            let (stream, addr) = match self.state.listeners[which].accept() {
                 Ok(pair) => pair,
                 Err(e) if e.kind() == ErrorKind::WouldBlock => return,
                 Err(e) if e.kind() == ErrorKind::Interrupted => continue,

@@ -158,9 +158,11 @@ pub struct State {
     pub errorstats: HashMap<Box<[u8]>, u64>,
     /// The port actually bound (differs from config when it was 0).
     pub port: u16,
-    /// Listeners bound by CONFIG SET port/bind, for the loop to swap in
-    /// after the command.
-    pub new_listeners: Option<Vec<mio::net::TcpListener>>,
+    /// The TCP listeners (token `LISTENER_BASE + index`): here, so CONFIG
+    /// SET port/bind can close them and listen anew, as Redis does.
+    pub listeners: Vec<mio::net::TcpListener>,
+    /// The loop's registry, for (de)registering listeners.
+    pub registry: Option<mio::Registry>,
     pub started_ms: u64,
     pub run_id: String,
     /// The replication ID INFO shows (DEBUG CHANGE-REPL-ID draws a new one).
@@ -241,7 +243,8 @@ impl State {
             histograms: vec![[0; 40]; commands.len()],
             errorstats: HashMap::new(),
             port,
-            new_listeners: None,
+            listeners: Vec::new(),
+            registry: None,
             started_ms: now,
             replid: run_id.chars().rev().collect(),
             run_id,
