@@ -287,9 +287,17 @@ fn main() -> ExitCode {
             "WARNING: save points are set ('save {save}') but loopkv does not write RDB snapshots yet: nothing will be saved to disk."
         );
     }
+    #[cfg(unix)]
+    if let Err(e) = server.handle_signals() {
+        log::warn!("Can't handle SIGTERM and SIGINT: {e}");
+    }
     let result = server.run();
     if !pidfile.is_empty() {
+        log::info!("Removing the pid file.");
         let _ = std::fs::remove_file(&pidfile);
+    }
+    if result.is_ok() {
+        log::warn!("loopkv is now ready to exit, bye bye...");
     }
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -227,3 +227,83 @@ fn stock_redis_conf_loads() {
     assert_eq!(child.wait().unwrap().code(), Some(0));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// SIGTERM schedules a shutdown that the next cron run carries out, as
+/// redis-server's: SHUTDOWN ABORT cancels it before (here the cron is
+/// paused), and a later SIGTERM ends the process with exit code 0, the
+/// pid file removed and Redis's log lines.
+#[test]
+fn sigterm_shuts_down_unless_aborted() {
+    let dir = std::env::temp_dir().join(format!("loopkv-cli-sig-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let pidfile = dir.join("loopkv.pid");
+    let mut child = Command::new(BIN)
+        .args([
+            "--port",
+            "0",
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--enable-debug-command",
+            "yes",
+        ])
+        .args(["--pidfile", pidfile.to_str().unwrap()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let port: u16 = loop {
+        let line = lines.next().expect("a start-up line").unwrap();
+        if let Some(rest) = line.split("port=").nth(1) {
+            let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+            break digits.parse().unwrap();
+        }
+    };
+    let kill = |sig: &str| {
+        let ok = Command::new("kill")
+            .args([sig, &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(ok.success());
+    };
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.write_all(b"SHUTDOWN ABORT\r\n").unwrap();
+    assert_eq!(reply(&mut s), "-ERR No shutdown in progress.\r\n");
+    s.write_all(b"DEBUG PAUSE-CRON 1\r\n").unwrap();
+    assert_eq!(reply(&mut s), "+OK\r\n");
+    kill("-TERM");
+    // The handler only records the signal; wait until the loop has seen it.
+    let mut aborted = false;
+    for _ in 0..100 {
+        s.write_all(b"SHUTDOWN ABORT\r\n").unwrap();
+        if reply(&mut s) == "+OK\r\n" {
+            aborted = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(aborted, "SHUTDOWN ABORT never saw the SIGTERM");
+    s.write_all(b"DEBUG PAUSE-CRON 0\r\n").unwrap();
+    assert_eq!(reply(&mut s), "+OK\r\n");
+    s.write_all(b"PING\r\n").unwrap();
+    assert_eq!(reply(&mut s), "+PONG\r\n");
+    assert!(pidfile.exists());
+    kill("-TERM");
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0));
+    let log: Vec<String> = lines.map_while(Result::ok).collect();
+    let log = log.join("\n");
+    for line in [
+        "# Received SIGTERM scheduling shutdown...",
+        "# Shutdown manually aborted.",
+        "# User requested shutdown...",
+        "* Removing the pid file.",
+        "ready to exit, bye bye...",
+    ] {
+        assert!(log.contains(line), "{line} in {log}");
+    }
+    assert!(!pidfile.exists());
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -1082,7 +1082,13 @@ pub fn shutdown(ctx: &mut Ctx, args: &Args) {
             save = true;
         } else if args.is(j, "now") || args.is(j, "force") {
         } else if args.is(j, "abort") && args.len() == 2 {
-            ctx.reply.error(b"ERR No shutdown in progress.");
+            // Cancels a shutdown a signal scheduled.
+            if std::mem::take(&mut ctx.st.shutdown_asap) {
+                log::warn!("Shutdown manually aborted.");
+                ctx.reply.ok();
+            } else {
+                ctx.reply.error(b"ERR No shutdown in progress.");
+            }
             return;
         } else {
             ctx.reply.syntax_error();

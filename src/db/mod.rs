@@ -390,11 +390,11 @@ impl Db {
     /// Removes `key` if it is an expired key held during a pause, before a
     /// new key of that name is added (lookups called it missing).
     fn drop_held(&mut self, key: &[u8]) {
-        if self.hold_expired {
-            if let Some(id) = self.dict.find(key) {
-                self.clear_expire(id);
-                self.free_node(id);
-            }
+        if self.hold_expired
+            && let Some(id) = self.dict.find(key)
+        {
+            self.clear_expire(id);
+            self.free_node(id);
         }
     }
 

@@ -235,10 +235,10 @@ pub fn rebind(st: &mut State, config: &Config, old: &Config) -> io::Result<u16> 
     let registry = st.registry.as_ref().map(mio::Registry::try_clone).transpose()?;
     let register = |listeners: &mut Vec<TcpListener>| {
         for (i, l) in listeners.iter_mut().enumerate() {
-            if let Some(registry) = &registry {
-                if let Err(e) = registry.register(l, Token(LISTENER_BASE + i), Interest::READABLE) {
-                    warn!("Registering listener: {e}");
-                }
+            if let Some(registry) = &registry
+                && let Err(e) = registry.register(l, Token(LISTENER_BASE + i), Interest::READABLE)
+            {
+                warn!("Registering listener: {e}");
             }
         }
     };
@@ -444,9 +444,9 @@ impl Server {
             }
             self.flush_writes();
             self.close_marked();
+            self.take_signal();
             if self.state.shutdown_requested {
-                info!("User requested shutdown...");
-                info!("loopkv is now ready to exit, bye bye...");
+                warn!("User requested shutdown...");
                 break;
             }
         }
@@ -455,9 +455,43 @@ impl Server {
         }
         #[cfg(unix)]
         if let Some((_, path)) = self.unix.take() {
+            info!("Removing the unix socket file.");
             let _ = std::fs::remove_file(&*path);
         }
         Ok(())
+    }
+
+    /// Shuts down on SIGTERM and SIGINT as redis-server does: the signal
+    /// schedules a shutdown that the next cron run carries out (SHUTDOWN
+    /// ABORT can cancel it before). For the binary; an embedded server
+    /// leaves the process's signals alone.
+    #[cfg(unix)]
+    pub fn handle_signals(&self) -> io::Result<()> {
+        use signal_hook::consts::{SIGINT, SIGTERM};
+        for sig in [SIGTERM, SIGINT] {
+            signal_hook::flag::register_usize(sig, Arc::clone(&self.state.signal), sig as usize)?;
+        }
+        Ok(())
+    }
+
+    /// Acts on a signal the handler recorded.
+    fn take_signal(&mut self) {
+        let sig = self.state.signal.swap(0, Ordering::SeqCst);
+        if sig == 0 {
+            return;
+        }
+        let name = if sig == signal_hook::consts::SIGINT as usize {
+            "SIGINT"
+        } else {
+            "SIGTERM"
+        };
+        if self.state.shutdown_asap && name == "SIGINT" {
+            warn!("You insist... exiting now.");
+            self.state.shutdown_requested = true;
+            return;
+        }
+        warn!("Received {name} scheduling shutdown...");
+        self.state.shutdown_asap = true;
     }
 
     fn accept(&mut self, which: usize) {
@@ -837,6 +871,9 @@ impl Server {
     fn cron(&mut self, now: u64) {
         if self.state.cron_paused {
             return;
+        }
+        if std::mem::take(&mut self.state.shutdown_asap) {
+            self.state.shutdown_requested = true;
         }
         let limits = self.state.config.client_output_limits;
         let (reset, resizing) = (self.state.reply_peak_reset_ms, self.state.reply_resizing);

@@ -178,6 +178,12 @@ pub struct State {
     pub reply_peak_reset_ms: Option<u64>,
     pub reply_resizing: bool,
     pub shutdown_requested: bool,
+    /// The number of a SIGTERM/SIGINT received and not acted on yet (0:
+    /// none), set from the signal handler (`Server::handle_signals`).
+    pub signal: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    /// A shutdown a signal asked for, done by the next cron run unless
+    /// SHUTDOWN ABORT cancels it (Redis's `shutdown_asap`).
+    pub shutdown_asap: bool,
     /// Active expiry on (DEBUG SET-ACTIVE-EXPIRE).
     pub active_expire: bool,
     pub slowlog: std::collections::VecDeque<SlowEntry>,
@@ -253,6 +259,8 @@ impl State {
             reply_peak_reset_ms: Some(crate::client::REPLY_PEAK_RESET_MS),
             reply_resizing: true,
             shutdown_requested: false,
+            signal: Default::default(),
+            shutdown_asap: false,
             active_expire: true,
             slowlog: Default::default(),
             slowlog_next_id: 0,
