@@ -384,11 +384,16 @@ pub const REPLY_PEAK_RESET_MS: u64 = 5000;
 /// buffer; only output beyond it counts towards the limits.
 const STATIC_BUF: usize = 16 * 1024;
 
+/// What one node of Redis's reply list takes: a 16 KiB chunk rounded up
+/// by jemalloc to 20 KiB, less the node header, all of it usable.
+const REPLY_NODE: usize = 20 * 1024 - 16;
+
 /// Redis's `getClientOutputBufferMemoryUsage` for a non-replica: the bytes
-/// of its reply list, i.e. pending output past the static buffer. This is
+/// of its reply list, which holds the pending output past the static
+/// buffer in nodes of `REPLY_NODE` bytes, each counted whole. This is
 /// CLIENT LIST's `omem` and what `client-output-buffer-limit` measures.
 pub fn output_memory(reply: &Reply) -> usize {
-    reply.pending().saturating_sub(STATIC_BUF)
+    reply.pending().saturating_sub(STATIC_BUF).div_ceil(REPLY_NODE) * REPLY_NODE
 }
 
 impl Client {

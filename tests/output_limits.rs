@@ -213,6 +213,36 @@ fn normal_client_is_closed_by_a_reply_past_its_limit() {
     assert_eq!(big.len(), 2 * 1024 * 1024 + "$2097152\r\n\r\n".len());
 }
 
+/// KEYS past the normal class's limit closes the client as Redis does
+/// (KEYS stops there): 1000 keys of ~103 bytes are about 110 KB of reply,
+/// over a 100000-byte limit once counted in Redis's reply-list nodes.
+/// The same request with no limit gets every key.
+#[test]
+fn keys_past_the_limit_closes_the_client() {
+    let (_h, addr) = start();
+    let mut admin = Conn::connect(addr);
+    let prefix = format!("long-key-name-prefix-of-100-chars{}", "-".repeat(67));
+    for i in 0..1000 {
+        admin.check(&["SET", &format!("{prefix}{i}"), "v"], b"+OK\r\n");
+    }
+    let all = admin.call(&["KEYS", "*"]);
+    assert!(all.starts_with(b"*1000\r\n"));
+    admin.check(
+        &["CONFIG", "SET", "client-output-buffer-limit", "normal 100000 0 0"],
+        b"+OK\r\n",
+    );
+    let mut client = raw_connect(addr);
+    client.write_all(&encode(&["KEYS", "*"])).unwrap();
+    let got = read_to_eof(&mut client);
+    assert!(got.len() < all.len(), "the whole reply was sent");
+    if !real_redis() {
+        assert_eq!(
+            admin.info_field("stats", "client_output_buffer_limit_disconnections"),
+            "1"
+        );
+    }
+}
+
 #[test]
 fn config_set_applies_to_connected_clients() {
     let (_h, addr) = start();

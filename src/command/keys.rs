@@ -103,17 +103,29 @@ pub fn keys(ctx: &mut Ctx, args: &Args) {
     let pattern = &args[1];
     let all = pattern == b"*";
     let now = ctx.now;
-    let db = &ctx.st.dbs[ctx.db];
     let at = ctx.reply.begin_deferred();
     let mut n = 0;
+    let (db, me) = (&ctx.st.dbs[ctx.db], &mut ctx.clients[ctx.me]);
+    let limits = &ctx.st.config.client_output_limits;
+    let mut over_limit = false;
     for id in db.ids() {
         let key = db.key(id);
         if (all || string_match(pattern, key, false)) && !db.is_expired(id, now) {
             ctx.reply.bulk(key);
             n += 1;
+            // As Redis, stop once the client is to be closed for its
+            // output buffer limit.
+            if n % 64 == 0 && me.close_on_output_limit(Some(ctx.reply), limits, now, true) {
+                over_limit = true;
+                break;
+            }
         }
     }
     ctx.reply.end_array(at, n);
+    if over_limit {
+        ctx.st.stats.client_obuf_limit_disconnections += 1;
+        ctx.st.kill(ctx.me);
+    }
 }
 
 /// Parses a SCAN cursor as Redis does (`strtoul`, rejecting leading space,
