@@ -958,3 +958,8 @@ fn random_sequences() {
     }
     p.finish();
 }
+
+#[test]
+fn geo() {
+    script_test("geo", include_str!("diff/geo.txt"));
+}

@@ -2031,6 +2031,441 @@ static FUNCTION: Doc = Doc {
     ..Doc::EMPTY
 };
 
+// ---- GEOADD --------------------------------------------------------------------
+
+#[rustfmt::skip]
+static GEOADD: Doc = Doc {
+    name: "geoadd",
+    summary: "Add one or more geospatial items in the geospatial index represented using a sorted set",
+    since: "3.2.0",
+    group: "geo",
+    complexity: Some("O(log(N)) for each item added, where N is the number of elements in the sorted set."),
+    history: &[
+        ("6.2.0", "Added the `CH`, `NX` and `XX` options."),
+    ],
+    arity: -5,
+    flags: &["write", "denyoom"],
+    acl_categories: &["@write", "@geo", "@slow"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RW", "update"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        oneof("condition").since("6.2.0").optional().args(&[
+            pure_token("nx").token("NX"),
+            pure_token("xx").token("XX"),
+        ]),
+        pure_token("change").token("CH").since("6.2.0").optional(),
+        block("longitude_latitude_member").multiple().args(&[
+            double("longitude"),
+            double("latitude"),
+            string("member"),
+        ]),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- GEODIST -------------------------------------------------------------------
+
+#[rustfmt::skip]
+static GEODIST: Doc = Doc {
+    name: "geodist",
+    summary: "Returns the distance between two members of a geospatial index",
+    since: "3.2.0",
+    group: "geo",
+    complexity: Some("O(log(N))"),
+    arity: -4,
+    flags: &["readonly"],
+    acl_categories: &["@read", "@geo", "@slow"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RO", "access"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        string("member1"),
+        string("member2"),
+        oneof("unit").optional().args(&[
+            pure_token("m").token("M"),
+            pure_token("km").token("KM"),
+            pure_token("ft").token("FT"),
+            pure_token("mi").token("MI"),
+        ]),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- GEOHASH -------------------------------------------------------------------
+
+#[rustfmt::skip]
+static GEOHASH: Doc = Doc {
+    name: "geohash",
+    summary: "Returns members of a geospatial index as standard geohash strings",
+    since: "3.2.0",
+    group: "geo",
+    complexity: Some("O(log(N)) for each member requested, where N is the number of elements in the sorted set."),
+    arity: -2,
+    flags: &["readonly"],
+    acl_categories: &["@read", "@geo", "@slow"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RO", "access"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        string("member").multiple(),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- GEOPOS --------------------------------------------------------------------
+
+#[rustfmt::skip]
+static GEOPOS: Doc = Doc {
+    name: "geopos",
+    summary: "Returns longitude and latitude of members of a geospatial index",
+    since: "3.2.0",
+    group: "geo",
+    complexity: Some("O(N) where N is the number of members requested."),
+    arity: -2,
+    flags: &["readonly"],
+    acl_categories: &["@read", "@geo", "@slow"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RO", "access"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        string("member").multiple(),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- GEORADIUS -----------------------------------------------------------------
+
+#[rustfmt::skip]
+static GEORADIUS: Doc = Doc {
+    name: "georadius",
+    summary: "Query a sorted set representing a geospatial index to fetch members matching a given maximum distance from a point",
+    since: "3.2.0",
+    group: "geo",
+    complexity: Some("O(N+log(M)) where N is the number of elements inside the bounding box of the circular area delimited by center and radius and M is the number of items inside the index."),
+    doc_flags: &["deprecated"],
+    deprecated_since: Some("6.2.0"),
+    replaced_by: Some("`GEOSEARCH` and `GEOSEARCHSTORE` with the `BYRADIUS` argument"),
+    history: &[
+        ("6.2.0", "Added the `ANY` option for `COUNT`."),
+        ("7.0.0", "Added support for uppercase unit names."),
+    ],
+    arity: -6,
+    flags: &["write", "denyoom", "movablekeys"],
+    acl_categories: &["@write", "@geo", "@slow"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RO", "access"], index(1), range(0, 1, 0)),
+        spec(&["OW", "update"], keyword("STORE", 6), range(0, 1, 0)),
+        spec(&["OW", "update"], keyword("STOREDIST", 6), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        double("longitude"),
+        double("latitude"),
+        double("radius"),
+        oneof("unit").args(&[
+            pure_token("m").token("M"),
+            pure_token("km").token("KM"),
+            pure_token("ft").token("FT"),
+            pure_token("mi").token("MI"),
+        ]),
+        pure_token("withcoord").token("WITHCOORD").optional(),
+        pure_token("withdist").token("WITHDIST").optional(),
+        pure_token("withhash").token("WITHHASH").optional(),
+        block("count").optional().args(&[
+            integer("count").token("COUNT"),
+            pure_token("any").token("ANY").since("6.2.0").optional(),
+        ]),
+        oneof("order").optional().args(&[
+            pure_token("asc").token("ASC"),
+            pure_token("desc").token("DESC"),
+        ]),
+        key("key").key_spec(1).token("STORE").optional(),
+        key("key").key_spec(2).token("STOREDIST").optional(),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- GEORADIUS_RO --------------------------------------------------------------
+
+#[rustfmt::skip]
+static GEORADIUS_RO: Doc = Doc {
+    name: "georadius_ro",
+    summary: "A read-only variant for GEORADIUS",
+    since: "3.2.10",
+    group: "geo",
+    complexity: Some("O(N+log(M)) where N is the number of elements inside the bounding box of the circular area delimited by center and radius and M is the number of items inside the index."),
+    doc_flags: &["deprecated"],
+    deprecated_since: Some("6.2.0"),
+    replaced_by: Some("`GEOSEARCH` with the `BYRADIUS` argument"),
+    history: &[
+        ("6.2.0", "Added the `ANY` option for `COUNT`."),
+    ],
+    arity: -6,
+    flags: &["readonly"],
+    acl_categories: &["@read", "@geo", "@slow"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RO", "access"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        double("longitude"),
+        double("latitude"),
+        double("radius"),
+        oneof("unit").args(&[
+            pure_token("m").token("M"),
+            pure_token("km").token("KM"),
+            pure_token("ft").token("FT"),
+            pure_token("mi").token("MI"),
+        ]),
+        pure_token("withcoord").token("WITHCOORD").optional(),
+        pure_token("withdist").token("WITHDIST").optional(),
+        pure_token("withhash").token("WITHHASH").optional(),
+        block("count").optional().args(&[
+            integer("count").token("COUNT"),
+            pure_token("any").token("ANY").since("6.2.0").optional(),
+        ]),
+        oneof("order").optional().args(&[
+            pure_token("asc").token("ASC"),
+            pure_token("desc").token("DESC"),
+        ]),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- GEORADIUSBYMEMBER ---------------------------------------------------------
+
+#[rustfmt::skip]
+static GEORADIUSBYMEMBER: Doc = Doc {
+    name: "georadiusbymember",
+    summary: "Query a sorted set representing a geospatial index to fetch members matching a given maximum distance from a member",
+    since: "3.2.0",
+    group: "geo",
+    complexity: Some("O(N+log(M)) where N is the number of elements inside the bounding box of the circular area delimited by center and radius and M is the number of items inside the index."),
+    doc_flags: &["deprecated"],
+    deprecated_since: Some("6.2.0"),
+    replaced_by: Some("`GEOSEARCH` and `GEOSEARCHSTORE` with the `BYRADIUS` and `FROMMEMBER` arguments"),
+    history: &[
+        ("7.0.0", "Added support for uppercase unit names."),
+    ],
+    arity: -5,
+    flags: &["write", "denyoom", "movablekeys"],
+    acl_categories: &["@write", "@geo", "@slow"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RO", "access"], index(1), range(0, 1, 0)),
+        spec(&["OW", "update"], keyword("STORE", 5), range(0, 1, 0)),
+        spec(&["OW", "update"], keyword("STOREDIST", 5), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        string("member"),
+        double("radius"),
+        oneof("unit").args(&[
+            pure_token("m").token("M"),
+            pure_token("km").token("KM"),
+            pure_token("ft").token("FT"),
+            pure_token("mi").token("MI"),
+        ]),
+        pure_token("withcoord").token("WITHCOORD").optional(),
+        pure_token("withdist").token("WITHDIST").optional(),
+        pure_token("withhash").token("WITHHASH").optional(),
+        block("count").optional().args(&[
+            integer("count").token("COUNT"),
+            pure_token("any").token("ANY").optional(),
+        ]),
+        oneof("order").optional().args(&[
+            pure_token("asc").token("ASC"),
+            pure_token("desc").token("DESC"),
+        ]),
+        key("key").key_spec(1).token("STORE").optional(),
+        key("key").key_spec(2).token("STOREDIST").optional(),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- GEORADIUSBYMEMBER_RO ------------------------------------------------------
+
+#[rustfmt::skip]
+static GEORADIUSBYMEMBER_RO: Doc = Doc {
+    name: "georadiusbymember_ro",
+    summary: "A read-only variant for GEORADIUSBYMEMBER",
+    since: "3.2.10",
+    group: "geo",
+    complexity: Some("O(N+log(M)) where N is the number of elements inside the bounding box of the circular area delimited by center and radius and M is the number of items inside the index."),
+    doc_flags: &["deprecated"],
+    deprecated_since: Some("6.2.0"),
+    replaced_by: Some("`GEOSEARCH` with the `BYRADIUS` and `FROMMEMBER` arguments"),
+    arity: -5,
+    flags: &["readonly"],
+    acl_categories: &["@read", "@geo", "@slow"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RO", "access"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        string("member"),
+        double("radius"),
+        oneof("unit").args(&[
+            pure_token("m").token("M"),
+            pure_token("km").token("KM"),
+            pure_token("ft").token("FT"),
+            pure_token("mi").token("MI"),
+        ]),
+        pure_token("withcoord").token("WITHCOORD").optional(),
+        pure_token("withdist").token("WITHDIST").optional(),
+        pure_token("withhash").token("WITHHASH").optional(),
+        block("count").optional().args(&[
+            integer("count").token("COUNT"),
+            pure_token("any").token("ANY").optional(),
+        ]),
+        oneof("order").optional().args(&[
+            pure_token("asc").token("ASC"),
+            pure_token("desc").token("DESC"),
+        ]),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- GEOSEARCH -----------------------------------------------------------------
+
+#[rustfmt::skip]
+static GEOSEARCH: Doc = Doc {
+    name: "geosearch",
+    summary: "Query a sorted set representing a geospatial index to fetch members inside an area of a box or a circle.",
+    since: "6.2.0",
+    group: "geo",
+    complexity: Some("O(N+log(M)) where N is the number of elements in the grid-aligned bounding box area around the shape provided as the filter and M is the number of items inside the shape"),
+    history: &[
+        ("7.0.0", "Added support for uppercase unit names."),
+    ],
+    arity: -7,
+    flags: &["readonly"],
+    acl_categories: &["@read", "@geo", "@slow"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["RO", "access"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        oneof("from").args(&[
+            string("member").token("FROMMEMBER"),
+            block("longitude_latitude").token("FROMLONLAT").args(&[
+                double("longitude"),
+                double("latitude"),
+            ]),
+        ]),
+        oneof("by").args(&[
+            block("circle").args(&[
+                double("radius").token("BYRADIUS"),
+                oneof("unit").args(&[
+                    pure_token("m").token("M"),
+                    pure_token("km").token("KM"),
+                    pure_token("ft").token("FT"),
+                    pure_token("mi").token("MI"),
+                ]),
+            ]),
+            block("box").args(&[
+                double("width").token("BYBOX"),
+                double("height"),
+                oneof("unit").args(&[
+                    pure_token("m").token("M"),
+                    pure_token("km").token("KM"),
+                    pure_token("ft").token("FT"),
+                    pure_token("mi").token("MI"),
+                ]),
+            ]),
+        ]),
+        oneof("order").optional().args(&[
+            pure_token("asc").token("ASC"),
+            pure_token("desc").token("DESC"),
+        ]),
+        block("count").optional().args(&[
+            integer("count").token("COUNT"),
+            pure_token("any").token("ANY").optional(),
+        ]),
+        pure_token("withcoord").token("WITHCOORD").optional(),
+        pure_token("withdist").token("WITHDIST").optional(),
+        pure_token("withhash").token("WITHHASH").optional(),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- GEOSEARCHSTORE ------------------------------------------------------------
+
+#[rustfmt::skip]
+static GEOSEARCHSTORE: Doc = Doc {
+    name: "geosearchstore",
+    summary: "Query a sorted set representing a geospatial index to fetch members inside an area of a box or a circle, and store the result in another key.",
+    since: "6.2.0",
+    group: "geo",
+    complexity: Some("O(N+log(M)) where N is the number of elements in the grid-aligned bounding box area around the shape provided as the filter and M is the number of items inside the shape"),
+    history: &[
+        ("7.0.0", "Added support for uppercase unit names."),
+    ],
+    arity: -8,
+    flags: &["write", "denyoom"],
+    acl_categories: &["@write", "@geo", "@slow"],
+    legacy_keys: (1, 2, 1),
+    key_specs: &[
+        spec(&["OW", "update"], index(1), range(0, 1, 0)),
+        spec(&["RO", "access"], index(2), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("destination").key_spec(0),
+        key("source").key_spec(1),
+        oneof("from").args(&[
+            string("member").token("FROMMEMBER"),
+            block("longitude_latitude").token("FROMLONLAT").args(&[
+                double("longitude"),
+                double("latitude"),
+            ]),
+        ]),
+        oneof("by").args(&[
+            block("circle").args(&[
+                double("radius").token("BYRADIUS"),
+                oneof("unit").args(&[
+                    pure_token("m").token("M"),
+                    pure_token("km").token("KM"),
+                    pure_token("ft").token("FT"),
+                    pure_token("mi").token("MI"),
+                ]),
+            ]),
+            block("box").args(&[
+                double("width").token("BYBOX"),
+                double("height"),
+                oneof("unit").args(&[
+                    pure_token("m").token("M"),
+                    pure_token("km").token("KM"),
+                    pure_token("ft").token("FT"),
+                    pure_token("mi").token("MI"),
+                ]),
+            ]),
+        ]),
+        oneof("order").optional().args(&[
+            pure_token("asc").token("ASC"),
+            pure_token("desc").token("DESC"),
+        ]),
+        block("count").optional().args(&[
+            integer("count").token("COUNT"),
+            pure_token("any").token("ANY").optional(),
+        ]),
+        pure_token("storedist").token("STOREDIST").optional(),
+    ],
+    ..Doc::EMPTY
+};
+
 // ---- GET -----------------------------------------------------------------------
 
 #[rustfmt::skip]
@@ -6060,6 +6495,16 @@ static COMMANDS: &[&Doc] = &[
     &FLUSHALL,
     &FLUSHDB,
     &FUNCTION,
+    &GEOADD,
+    &GEODIST,
+    &GEOHASH,
+    &GEOPOS,
+    &GEORADIUS,
+    &GEORADIUS_RO,
+    &GEORADIUSBYMEMBER,
+    &GEORADIUSBYMEMBER_RO,
+    &GEOSEARCH,
+    &GEOSEARCHSTORE,
     &GET,
     &GETBIT,
     &GETDEL,

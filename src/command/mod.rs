@@ -8,6 +8,7 @@ pub mod connection;
 pub mod debug;
 pub mod docs;
 pub mod expire;
+pub mod geo;
 pub mod hash;
 pub mod keys;
 pub mod latency;

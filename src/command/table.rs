@@ -363,6 +363,7 @@ fn all_commands() -> impl Iterator<Item = &'static CommandDef> {
         super::list::COMMANDS,
         super::set::COMMANDS,
         super::zset::COMMANDS,
+        super::geo::COMMANDS,
         super::transaction::COMMANDS,
         super::pubsub::COMMANDS,
         super::monitor::COMMANDS,

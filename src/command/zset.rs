@@ -102,7 +102,7 @@ fn zset_mut(db: &mut Db, id: u32) -> &mut ZSet {
 }
 
 /// `zset-max-listpack-entries` / `-value`, read once per command.
-fn limits(ctx: &Ctx) -> Limits {
+pub(super) fn limits(ctx: &Ctx) -> Limits {
     let read = |name: &str, default: i64| {
         let n = parse_i64(ctx.st.config.value(name)).unwrap_or(default);
         usize::try_from(n).unwrap_or(0)
@@ -128,7 +128,7 @@ fn arg_at_least(reply: &mut Reply, arg: &[u8], min: i64, msg: &[u8]) -> Option<i
 /// and reports `event` on it; when `z` is empty, deletes `dst` instead
 /// (even if its TTL passed, as `dbDelete`) with a `del` event. Replies
 /// the stored size.
-fn store_result(ctx: &mut Ctx, dst: &[u8], z: ZSet, event: &str) {
+pub(super) fn store_result(ctx: &mut Ctx, dst: &[u8], z: ZSet, event: &str) {
     if z.is_empty() {
         ctx.reply.int(0);
         if ctx.db_delete(dst) {

@@ -277,6 +277,18 @@ impl Reply {
         }
     }
 
+    /// A double already formatted (`addReplyHumanLongDouble`): a RESP3
+    /// double, a bulk string in RESP2.
+    pub fn double_text(&mut self, text: &[u8]) {
+        if self.resp3 {
+            self.buf.push(b',');
+            self.buf.extend_from_slice(text);
+            self.buf.extend_from_slice(b"\r\n");
+        } else {
+            self.bulk(text);
+        }
+    }
+
     pub fn bool(&mut self, v: bool) {
         let bytes: &[u8] = match (self.resp3, v) {
             (true, true) => b"#t\r\n",

@@ -1302,6 +1302,37 @@ impl LongDouble {
         }
     }
 
+    /// Exact conversion of a double, as C's `(long double)d`
+    /// (`addReplyHumanLongDouble` of a double: GEOPOS, WITHCOORD).
+    pub fn from_f64(v: f64) -> LongDouble {
+        if v.is_nan() {
+            return LongDouble::NAN;
+        }
+        if v.is_infinite() {
+            return LongDouble::inf(v < 0.0);
+        }
+        if v == 0.0 {
+            return LongDouble {
+                neg: v.is_sign_negative(),
+                ..LongDouble::ZERO
+            };
+        }
+        let bits = v.to_bits();
+        let (biased, frac) = (((bits >> 52) & 0x7ff) as i32, bits & ((1 << 52) - 1));
+        let (m, exp) = if biased == 0 {
+            (frac, -1074)
+        } else {
+            (frac | 1 << 52, biased - 1075)
+        };
+        let lz = m.leading_zeros();
+        LongDouble {
+            neg: v < 0.0,
+            class: Class::Finite,
+            mant: m << lz,
+            exp: exp - lz as i32,
+        }
+    }
+
     /// Mirrors `string2ld()` (Redis 7.0.15): `s` must be 1..=5119 bytes, must
     /// not start with whitespace, must be consumed entirely by glibc
     /// `strtold` (so an embedded NUL is rejected), and the result must not
