@@ -434,3 +434,30 @@ fn sscan() {
     );
     assert_eq!(matched.len(), 11);
 }
+
+/// A hashtable set that grew and is only read afterwards still finishes
+/// its rehash: SRANDMEMBER moves buckets as Redis's random reads do (the
+/// suite loops on SRANDMEMBER until DEBUG HTSTATS-KEY stops showing the
+/// rehashing target).
+#[test]
+fn srandmember_advances_a_rehash() {
+    let (_h, addr) = start_with(&[("enable-debug-command", "yes"), ("set-max-intset-entries", "0")]);
+    let mut c = Conn::connect(addr);
+    let mut sadd: Vec<Vec<u8>> = vec![b"SADD".to_vec(), b"myset".to_vec()];
+    sadd.extend((0..100_000).map(|i| format!("m:{i}").into_bytes()));
+    c.check(&sadd, b":100000\r\n");
+    let rehashing = |c: &mut Conn| {
+        let stats = c.call(&["DEBUG", "HTSTATS-KEY", "myset"]);
+        String::from_utf8_lossy(&stats).contains("rehashing target")
+    };
+    assert!(rehashing(&mut c), "100000 members end mid-rehash");
+    let mut calls = 0;
+    while rehashing(&mut c) {
+        assert_eq!(parse_bulk_array(&c.call(&["SRANDMEMBER", "myset", "100"])).len(), 100);
+        calls += 1;
+        assert!(calls < 10_000, "SRANDMEMBER never finished the rehash");
+    }
+    c.check(&["SRANDMEMBER", "myset", "0"], EMPTY);
+    assert!(c.call(&["SRANDMEMBER", "myset"]).starts_with(b"$"));
+    c.t("SCARD myset", b":100000\r\n");
+}

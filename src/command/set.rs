@@ -347,6 +347,7 @@ pub fn srandmember(ctx: &mut Ctx, args: &Args) {
         ctx.reply.null();
         return;
     };
+    set_mut(&mut ctx.st.dbs[ctx.db], id).rehash_step(1);
     let db = &ctx.st.dbs[ctx.db];
     let rng = &mut ctx.st.rng;
     match set_ref(db, id).random(|| rng.next_u64()) {
@@ -379,6 +380,7 @@ fn srandmember_with_count(ctx: &mut Ctx, args: &Args) {
         ctx.reply.array(0);
         return;
     }
+    set_mut(&mut ctx.st.dbs[ctx.db], id).rehash_step(count);
     let db = &ctx.st.dbs[ctx.db];
     let rng = &mut ctx.st.rng;
     let set = set_ref(db, id);

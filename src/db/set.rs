@@ -361,6 +361,18 @@ impl Set {
         ints.chain(table)
     }
 
+    /// Moves up to `buckets` buckets of a hashtable being resized, as
+    /// Redis's random reads do (`dictGetRandomKey` moves one,
+    /// `dictGetSomeKeys` up to the count asked for), so a set that is only
+    /// read still finishes its rehash.
+    pub fn rehash_step(&mut self, buckets: usize) {
+        if let Repr::Table(d) = &mut self.repr
+            && d.is_rehashing()
+        {
+            d.rehash_step(buckets.max(1));
+        }
+    }
+
     /// A random member, None when empty.
     pub fn random(&self, mut rand: impl FnMut() -> u64) -> Option<Member<'_>> {
         match &self.repr {
