@@ -686,6 +686,8 @@ pub struct Config {
     pub slowlog_max_len: usize,
     pub latency_threshold_ms: u64,
     pub active_expire_effort: usize,
+    /// `latency-tracking yes`: per-command latency histograms are kept.
+    pub latency_tracking: bool,
     /// Keys the client-side caching table may hold (0: no limit).
     pub tracking_table_max_keys: usize,
     pub lazyfree_user_del: bool,
@@ -725,6 +727,7 @@ impl Default for Config {
             slowlog_max_len: 128,
             latency_threshold_ms: 0,
             active_expire_effort: 1,
+            latency_tracking: true,
             tracking_table_max_keys: 1_000_000,
             lazyfree_user_del: false,
             lazyfree_user_flush: false,
@@ -1108,6 +1111,7 @@ impl Config {
         self.slowlog_max_len = self.int("slowlog-max-len") as usize;
         self.latency_threshold_ms = self.int("latency-monitor-threshold") as u64;
         self.active_expire_effort = self.int("active-expire-effort") as usize;
+        self.latency_tracking = self.value("latency-tracking") == b"yes";
         self.tracking_table_max_keys = usize::try_from(self.int("tracking-table-max-keys")).unwrap_or(usize::MAX);
         self.lazyfree_user_del = self.value("lazyfree-lazy-user-del") == b"yes";
         self.lazyfree_user_flush = self.value("lazyfree-lazy-user-flush") == b"yes";

@@ -1112,3 +1112,47 @@ fn oom_score_adj_writes_the_process_score() {
     c.expect_args(&[b"CONFIG", b"SET", b"oom-score-adj", b"no"], b"+OK\r\n");
     assert_eq!(read(), base);
 }
+
+/// INFO latencystats as Redis 7.0.15: one line per command called, its
+/// percentiles read from an HdrHistogram of nanoseconds with two
+/// significant figures, so each value is the top of a bucket (1 us reads
+/// 1.003); gone after CONFIG RESETSTAT, not kept with latency-tracking no.
+#[test]
+fn latencystats_as_redis() {
+    let s = Loopkv::start(&[]);
+    let mut c = s.conn();
+    c.expect("CONFIG RESETSTAT", b"+OK\r\n");
+    for _ in 0..10 {
+        c.expect("PING", b"+PONG\r\n");
+    }
+    let info = String::from_utf8_lossy(&c.cmd_str("INFO latencystats")).into_owned();
+    let line = info
+        .lines()
+        .find_map(|l| l.strip_prefix("latency_percentiles_usec_ping:"))
+        .unwrap_or_else(|| panic!("no ping line in {info}"));
+    let values: Vec<f64> = line
+        .split(',')
+        .map(|kv| {
+            let (name, v) = kv.split_once('=').unwrap();
+            assert!(["p50", "p99", "p99.9"].contains(&name), "{line}");
+            assert_eq!(v.split('.').nth(1).map(str::len), Some(3), "{line}");
+            v.parse().unwrap()
+        })
+        .collect();
+    assert_eq!(values.len(), 3, "{line}");
+    for v in &values {
+        // The top of an HdrHistogram bucket: bucket width 2^k ns, values
+        // below 256 ns exact; e.g. 1.003 = 1000 ns + 4 - 1.
+        let ns = (v * 1000.0).round() as u64;
+        let width = ((ns + 1) | 255).next_power_of_two() / 256;
+        assert_eq!((ns + 1) % width.max(1), 0, "{v} is not the top of a bucket ({line})");
+    }
+    assert!(values[0] <= values[1] && values[1] <= values[2], "{line}");
+    c.expect("CONFIG RESETSTAT", b"+OK\r\n");
+    c.expect("CONFIG SET latency-tracking no", b"+OK\r\n");
+    c.expect("PING", b"+PONG\r\n");
+    c.expect("CONFIG SET latency-tracking yes", b"+OK\r\n");
+    let info = String::from_utf8_lossy(&c.cmd_str("INFO latencystats")).into_owned();
+    assert!(!info.contains("latency_percentiles_usec_ping:"), "{info}");
+    assert!(info.contains("latency_percentiles_usec_config|resetstat:"), "{info}");
+}

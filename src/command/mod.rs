@@ -389,6 +389,11 @@ pub fn execute_as(ctx: &mut Ctx, args: &Args, start: Instant, run: Run) -> Insta
                 }
                 let bucket = (64 - micros.max(1).saturating_sub(1).leading_zeros()).min(39) as usize;
                 ctx.st.histograms[idx][bucket] += 1;
+                if ctx.st.config.latency_tracking {
+                    ctx.st.latency_hdr[idx]
+                        .get_or_insert_with(Default::default)
+                        .record(micros as i64 * 1000);
+                }
                 if def.flags & flags::SKIP_SLOWLOG == 0 {
                     slowlog_push(ctx, args, micros);
                 }

@@ -131,20 +131,6 @@ impl Fields<'_> {
     }
 }
 
-/// Latency percentile (in µs) from the power-of-two histogram: the upper
-/// bound of the bucket holding the `p`th percentile call.
-fn histogram_percentile(hist: &[u64; 40], calls: u64, p: f64) -> f64 {
-    let rank = ((p / 100.0) * calls as f64).ceil().max(1.0) as u64;
-    let mut seen = 0;
-    for (bucket, &count) in hist.iter().enumerate() {
-        seen += count;
-        if seen >= rank {
-            return (1u64 << bucket) as f64;
-        }
-    }
-    0.0
-}
-
 /// Appends one INFO section, fields named and ordered as in Redis 7.0.
 /// Fields for features loopkv does not have carry their idle values.
 /// loopkv has no allocator statistics: memory figures come from the
@@ -511,14 +497,10 @@ fn info_section(ctx: &Ctx, name: &str, out: &mut String) {
                 .collect();
             let table = st.commands;
             for idx in 0..table.len() {
-                let calls = st.cmdstats[idx].calls;
-                if calls == 0 {
-                    continue;
-                }
-                let hist = &st.histograms[idx];
+                let Some(hist) = &st.latency_hdr[idx] else { continue };
                 let values: Vec<String> = percentiles
                     .iter()
-                    .map(|&p| format!("p{p}={:.3}", histogram_percentile(hist, calls, p)))
+                    .map(|&p| format!("p{p}={:.3}", hist.value_at_percentile(p) as f64 / 1000.0))
                     .collect();
                 o.f(
                     &format!("latency_percentiles_usec_{}", table.full_name(idx)),
@@ -722,6 +704,8 @@ const IMMUTABLE: &str = "can't set immutable config";
 pub fn config_resetstat(ctx: &mut Ctx, _args: &Args) {
     ctx.st.stats = Stats::default();
     ctx.st.cmdstats.iter_mut().for_each(|s| *s = CmdStat::default());
+    ctx.st.histograms.iter_mut().for_each(|h| *h = [0; 40]);
+    ctx.st.latency_hdr.iter_mut().for_each(|h| *h = None);
     ctx.st.errorstats.clear();
     for db in &mut ctx.st.dbs {
         db.expired = 0;

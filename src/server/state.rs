@@ -155,6 +155,9 @@ pub struct State {
     /// Per-command call counts by latency: bucket i holds calls that took
     /// at most 2^i microseconds (and more than 2^(i-1)).
     pub histograms: Vec<[u64; 40]>,
+    /// Per-command latencies for INFO latencystats, in Redis's
+    /// HdrHistogram layout (allocated at a command's first call).
+    pub latency_hdr: Vec<Option<crate::util::hdr::Hdr>>,
     pub errorstats: HashMap<Box<[u8]>, u64>,
     /// The port actually bound (differs from config when it was 0).
     pub port: u16,
@@ -247,6 +250,7 @@ impl State {
             commands,
             cmdstats: vec![CmdStat::default(); commands.len()],
             histograms: vec![[0; 40]; commands.len()],
+            latency_hdr: vec![None; commands.len()],
             errorstats: HashMap::new(),
             port,
             listeners: Vec::new(),
