@@ -32,25 +32,6 @@ fn usage() -> String {
     )
 }
 
-/// Appends `arg` quoted as Redis's `sdscatrepr` does, so the config
-/// parser reads it back as one argument whatever it holds.
-fn push_quoted(out: &mut Vec<u8>, arg: &[u8]) {
-    out.push(b'"');
-    for &b in arg {
-        match b {
-            b'\\' | b'"' => out.extend_from_slice(&[b'\\', b]),
-            b'\n' => out.extend_from_slice(b"\\n"),
-            b'\r' => out.extend_from_slice(b"\\r"),
-            b'\t' => out.extend_from_slice(b"\\t"),
-            0x07 => out.extend_from_slice(b"\\a"),
-            0x08 => out.extend_from_slice(b"\\b"),
-            b if b.is_ascii_graphic() || b == b' ' => out.push(b),
-            b => out.extend_from_slice(format!("\\x{b:02x}").as_bytes()),
-        }
-    }
-    out.push(b'"');
-}
-
 /// The command line's `--name value ...` options as config text, one
 /// directive per line, built as redis-server builds it: an argument
 /// starting with `--` names a directive, unless the directive before it
@@ -78,7 +59,8 @@ fn options_text(args: &[String]) -> Result<Vec<u8>, String> {
             }
             _ if out.is_empty() => return Err(format!("Unexpected argument '{arg}'")),
             _ => {
-                push_quoted(&mut out, arg.as_bytes());
+                // Quoted as Redis's `sdscatrepr`, so it reads back as one argument.
+                loopkv::command::monitor::quote_into(&mut out, arg.as_bytes());
                 out.push(b' ');
                 has_value = true;
             }

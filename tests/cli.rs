@@ -132,6 +132,18 @@ fn config_file_errors_name_file_and_line() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
+/// The port a started loopkv logs (`port=N`), and the rest of its output.
+fn port_of(child: &mut std::process::Child) -> (u16, std::io::Lines<BufReader<std::process::ChildStdout>>) {
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    loop {
+        let line = lines.next().expect("a start-up line").unwrap();
+        if let Some(rest) = line.split("port=").nth(1) {
+            let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+            return (digits.parse().unwrap(), lines);
+        }
+    }
+}
+
 /// Reads one RESP reply line-wise (enough for simple, integer and bulk replies).
 fn reply(stream: &mut TcpStream) -> String {
     let mut buf = vec![0u8; 4096];
@@ -158,14 +170,7 @@ fn config_file_with_include_then_shutdown() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let port: u16 = loop {
-        let line = lines.next().expect("a start-up line").unwrap();
-        if let Some(rest) = line.split("port=").nth(1) {
-            let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
-            break digits.parse().unwrap();
-        }
-    };
+    let (port, _lines) = port_of(&mut child);
     let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
     s.write_all(b"PING\r\n").unwrap();
     assert_eq!(reply(&mut s), "-NOAUTH Authentication required.\r\n");
@@ -212,14 +217,7 @@ fn stock_redis_conf_loads() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let port: u16 = loop {
-        let line = lines.next().expect("a start-up line").unwrap();
-        if let Some(rest) = line.split("port=").nth(1) {
-            let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
-            break digits.parse().unwrap();
-        }
-    };
+    let (port, _lines) = port_of(&mut child);
     let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
     s.write_all(b"CONFIG GET tcp-keepalive\r\n").unwrap();
     assert_eq!(reply(&mut s), "*2\r\n$13\r\ntcp-keepalive\r\n$3\r\n300\r\n");
@@ -253,14 +251,7 @@ fn sigterm_shuts_down_unless_aborted() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let port: u16 = loop {
-        let line = lines.next().expect("a start-up line").unwrap();
-        if let Some(rest) = line.split("port=").nth(1) {
-            let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
-            break digits.parse().unwrap();
-        }
-    };
+    let (port, lines) = port_of(&mut child);
     let kill = |sig: &str| {
         let ok = Command::new("kill")
             .args([sig, &child.id().to_string()])
