@@ -6,10 +6,9 @@
 //! unsorted results come back in Redis's order too.
 
 use super::table::{CommandDef, c, flags::*};
-use super::zset::{limits, store_result, zadd};
+use super::zset::{limits, store_result, zadd, zset_ref};
 use super::{Args, Ctx, notify};
 use crate::db::Kind;
-use crate::db::Obj;
 use crate::db::zset::{AddFlags, ZSet};
 use crate::resp::reply::Reply;
 use crate::util::number::{LongDouble, parse_f64, parse_i64};
@@ -460,10 +459,7 @@ fn member_point(ctx: &mut Ctx, id: u32, member: &[u8]) -> Option<(f64, f64)> {
 }
 
 fn zset_of<'a>(ctx: &'a mut Ctx, id: u32) -> &'a ZSet {
-    match ctx.db().obj(id) {
-        Obj::ZSet(z) => z,
-        _ => unreachable!("node {id} is not a sorted set"),
-    }
+    zset_ref(ctx.db(), id)
 }
 
 // ---- GEOADD, GEODIST, GEOHASH, GEOPOS ----------------------------------------------------
@@ -498,17 +494,7 @@ pub fn geoadd(ctx: &mut Ctx, args: &Args) {
         zargs.push(score);
         zargs.push(args[i + 2].to_vec());
     }
-    let spans: Vec<std::ops::Range<usize>> = {
-        let mut pos = 0;
-        zargs
-            .iter()
-            .map(|a| {
-                pos += a.len();
-                pos - a.len()..pos
-            })
-            .collect()
-    };
-    let frame = zargs.concat();
+    let (frame, spans) = super::owned_frame(&zargs);
     zadd(ctx, &Args::new(&frame, &spans));
 }
 

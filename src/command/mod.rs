@@ -74,6 +74,21 @@ impl<'a> Args<'a> {
     }
 }
 
+/// Owned arguments laid out as a frame and its spans, for a command the
+/// server runs itself (a blocked command again, GEOADD's ZADD):
+/// `Args::new(&frame, &spans)`.
+pub fn owned_frame(args: &[Vec<u8>]) -> (Vec<u8>, Vec<Range<usize>>) {
+    let mut at = 0;
+    let spans = args
+        .iter()
+        .map(|a| {
+            at += a.len();
+            at - a.len()..at
+        })
+        .collect();
+    (args.concat(), spans)
+}
+
 impl Index<usize> for Args<'_> {
     type Output = [u8];
     fn index(&self, i: usize) -> &[u8] {

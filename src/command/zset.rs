@@ -87,7 +87,7 @@ const LEX_RANGE_ERR: &[u8] = b"ERR min or max not valid string range item";
 
 // ---- helpers ---------------------------------------------------------------------
 
-fn zset_ref(db: &Db, id: u32) -> &ZSet {
+pub(super) fn zset_ref(db: &Db, id: u32) -> &ZSet {
     match db.obj(id) {
         Obj::ZSet(z) => z,
         _ => unreachable!("node {id} is not a sorted set"),

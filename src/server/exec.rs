@@ -246,18 +246,7 @@ fn track_tx_writes(st: &mut State, c: &Client, token: usize, flags: Option<u32>,
 /// that client's own reply buffer and database (a woken BLPOP).
 pub fn rerun_blocked(st: &mut State, clients: &mut Slab<Client>, token: usize, blocked: Blocked) {
     let mut reply = std::mem::take(&mut clients[token].reply);
-    let spans: Vec<std::ops::Range<usize>> = {
-        let mut at = 0;
-        blocked
-            .args
-            .iter()
-            .map(|a| {
-                at += a.len();
-                at - a.len()..at
-            })
-            .collect()
-    };
-    let frame: Vec<u8> = blocked.args.concat();
+    let (frame, spans) = command::owned_frame(&blocked.args);
     let args = Args::new(&frame, &spans);
     let start = std::time::Instant::now();
     let now = st.clock.ms(start);
