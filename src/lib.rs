@@ -15,8 +15,9 @@
 //! - [`command`]: the command table, dispatch, one module per family, plus
 //!   keyspace notifications (`command::notify`), client-side caching
 //!   (`command::tracking`), transactions and Pub/Sub.
-//! - [`db`]: databases, the keyspace hash table, value encodings, RDB
-//!   payload lengths for DEBUG OBJECT.
+//! - [`db`]: databases, the keyspace hash table, value encodings.
+//! - [`persist`]: the RDB format (both directions), snapshots without fork,
+//!   loading at start-up.
 //! - [`expiry`]: the hierarchical timer wheel (with its runway).
 //! - [`util`]: Redis's glob matcher, argument splitting, number formats,
 //!   LZF compression.
@@ -46,6 +47,7 @@ pub mod expiry;
 pub mod fuzzing;
 pub mod lazyfree;
 pub mod memory;
+pub mod persist;
 pub mod resp;
 pub mod server;
 pub mod util;

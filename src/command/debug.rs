@@ -371,40 +371,41 @@ fn repr(ctx: &mut Ctx, key: &[u8], encoding: &str) {
 }
 
 fn debug_object(ctx: &mut Ctx, args: &Args) {
-    use crate::db::{Kind, Obj, rdb_len};
+    use crate::persist::rdb::{Encoder, Options};
     let now = ctx.now;
     let Some(id) = ctx.db().lookup_touch(&args[2], now, false) else {
         ctx.reply.error(b"ERR no such key");
         return;
     };
-    let opts = rdb_len::Options {
+    let opts = Options {
         packed_threshold: ctx.st.packed_threshold,
-        ..rdb_len::Options::from_config(&ctx.st.config)
+        ..Options::from_config(&ctx.st.config)
     };
     let db = ctx.db();
     let lru = db.node(id).meta >> 8;
     // serializedlength is the value's RDB payload size (rdbSavedObjectLen);
     // a quicklist also reports its nodes, as Redis's DEBUG OBJECT does.
-    let mut sizer = rdb_len::Sizer::new(opts);
-    let (serialized, extra) = if db.kind(id) == Kind::String {
-        (sizer.string(db.value(id)), String::new())
-    } else {
-        match db.obj(id) {
-            Obj::List(list) => {
-                let ql = sizer.list(list);
-                let extra = format!(
-                    " ql_nodes:{} ql_avg_node:{:.2} ql_listpack_max:{} ql_compressed:{} ql_uncompressed_size:{}",
-                    ql.nodes,
-                    ql.count as f64 / ql.nodes as f64,
-                    opts.list_fill,
-                    u8::from(opts.list_compress_depth != 0),
-                    ql.uncompressed,
-                );
-                (ql.len, extra)
-            }
-            obj => (sizer.object(obj), String::new()),
+    let mut encoder = Encoder::new(opts);
+    let mut bytes = Vec::new();
+    let extra = match db.kind(id) {
+        Kind::List => {
+            let Obj::List(list) = db.obj(id) else { unreachable!() };
+            let ql = encoder.list(&mut bytes, list);
+            format!(
+                " ql_nodes:{} ql_avg_node:{:.2} ql_listpack_max:{} ql_compressed:{} ql_uncompressed_size:{}",
+                ql.nodes,
+                ql.count as f64 / ql.nodes as f64,
+                opts.list_fill,
+                u8::from(opts.list_compress_depth != 0),
+                ql.uncompressed,
+            )
+        }
+        _ => {
+            encoder.value(&mut bytes, db, id);
+            String::new()
         }
     };
+    let serialized = bytes.len();
     let text = format!(
         "Value at:0x{:x} refcount:{} encoding:{} serializedlength:{serialized} lru:{lru} lru_seconds_idle:{}{extra}",
         id as u64 * 32 + 0x7f00_0000_0000,

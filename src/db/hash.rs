@@ -73,6 +73,16 @@ impl Hash {
         Hash::default()
     }
 
+    /// The empty hash a loader creates for `n` fields: a hashtable when
+    /// that many could not all live in a listpack.
+    pub fn for_size(n: u64, limits: Limits) -> Hash {
+        let mut h = Hash::default();
+        if n > limits.max_entries as u64 {
+            h.convert();
+        }
+        h
+    }
+
     pub fn len(&self) -> usize {
         match &self.repr {
             Repr::Listpack(lp) => lp.len,

@@ -18,7 +18,6 @@ pub mod dict;
 pub mod hash;
 pub mod list;
 pub mod object;
-pub mod rdb_len;
 pub mod set;
 pub mod zset;
 

@@ -217,10 +217,14 @@ impl Compressor {
     }
 }
 
-/// Decompresses LZF data whose original length is `len` (lzf_d.c), for
-/// checking the compressor; `None` on malformed input.
-#[cfg(test)]
+/// Decompresses LZF data whose original length is `len` (lzf_d.c);
+/// `None` on malformed input or a different length. A claimed length no
+/// input of this size can produce is refused before allocating.
 pub fn decompress(input: &[u8], len: usize) -> Option<Vec<u8>> {
+    // Each 3-byte back reference yields at most MAX_REF + 2 bytes.
+    if len > input.len().saturating_mul(MAX_REF + 2) / 3 + MAX_LIT {
+        return None;
+    }
     let mut out = Vec::with_capacity(len);
     let mut ip = 0;
     while ip < input.len() {
