@@ -963,3 +963,8 @@ fn random_sequences() {
 fn geo() {
     script_test("geo", include_str!("diff/geo.txt"));
 }
+
+#[test]
+fn dump_restore() {
+    script_test("dump", include_str!("diff/dump.txt"));
+}

@@ -1767,6 +1767,29 @@ static DISCARD: Doc = Doc {
     ..Doc::EMPTY
 };
 
+// ---- DUMP ----------------------------------------------------------------------
+
+#[rustfmt::skip]
+static DUMP: Doc = Doc {
+    name: "dump",
+    summary: "Return a serialized version of the value stored at the specified key.",
+    since: "2.6.0",
+    group: "generic",
+    complexity: Some("O(1) to access the key and additional O(N*M) to serialize it, where N is the number of Redis objects composing the value and M their average size. For small string values the time complexity is thus O(1)+O(1*M) where M is small, so simply O(1)."),
+    arity: 2,
+    flags: &["readonly"],
+    acl_categories: &["@keyspace", "@read", "@slow"],
+    legacy_keys: (1, 1, 1),
+    tips: &["nondeterministic_output"],
+    key_specs: &[
+        spec(&["RO", "access"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+    ],
+    ..Doc::EMPTY
+};
+
 // ---- ECHO ----------------------------------------------------------------------
 
 #[rustfmt::skip]
@@ -4396,6 +4419,39 @@ static RESET: Doc = Doc {
     ..Doc::EMPTY
 };
 
+// ---- RESTORE -------------------------------------------------------------------
+
+#[rustfmt::skip]
+static RESTORE: Doc = Doc {
+    name: "restore",
+    summary: "Create a key using the provided serialized value, previously obtained using DUMP.",
+    since: "2.6.0",
+    group: "generic",
+    complexity: Some("O(1) to create the new key and additional O(N*M) to reconstruct the serialized value, where N is the number of Redis objects composing the value and M their average size. For small string values the time complexity is thus O(1)+O(1*M) where M is small, so simply O(1). However for sorted set values the complexity is O(N*M*log(N)) because inserting values into sorted sets is O(log(N))."),
+    history: &[
+        ("3.0.0", "Added the `REPLACE` modifier."),
+        ("5.0.0", "Added the `ABSTTL` modifier."),
+        ("5.0.0", "Added the `IDLETIME` and `FREQ` options."),
+    ],
+    arity: -4,
+    flags: &["write", "denyoom"],
+    acl_categories: &["@keyspace", "@write", "@slow", "@dangerous"],
+    legacy_keys: (1, 1, 1),
+    key_specs: &[
+        spec(&["OW", "update"], index(1), range(0, 1, 0)),
+    ],
+    arguments: &[
+        key("key").key_spec(0),
+        integer("ttl"),
+        string("serialized-value"),
+        pure_token("replace").token("REPLACE").since("3.0.0").optional(),
+        pure_token("absttl").token("ABSTTL").since("5.0.0").optional(),
+        integer("seconds").token("IDLETIME").since("5.0.0").optional(),
+        integer("frequency").token("FREQ").since("5.0.0").optional(),
+    ],
+    ..Doc::EMPTY
+};
+
 // ---- RPOP ----------------------------------------------------------------------
 
 #[rustfmt::skip]
@@ -6486,6 +6542,7 @@ static COMMANDS: &[&Doc] = &[
     &DECRBY,
     &DEL,
     &DISCARD,
+    &DUMP,
     &ECHO,
     &EXEC,
     &EXISTS,
@@ -6573,6 +6630,7 @@ static COMMANDS: &[&Doc] = &[
     &RENAME,
     &RENAMENX,
     &RESET,
+    &RESTORE,
     &RPOP,
     &RPOPLPUSH,
     &RPUSH,

@@ -16,6 +16,7 @@ pub mod list;
 pub mod monitor;
 pub mod notify;
 pub mod outbox;
+pub mod persist;
 pub mod pubsub;
 pub mod server;
 pub mod set;

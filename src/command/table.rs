@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 
 use hashbrown::HashMap;
 
-use super::{Args, Ctx, connection as conn, expire, keys, latency, server as srv, string, tracking};
+use super::{Args, Ctx, connection as conn, expire, keys, latency, persist, server as srv, string, tracking};
 
 pub type Handler = fn(&mut Ctx, &Args);
 
@@ -214,6 +214,7 @@ static COMMANDS: &[CommandDef] = &[
     c("copy", -3, WRITE | DENYOOM, (1, 2, 1), "generic", keys::copy),
     c("dbsize", 1, READONLY | FAST, NOKEYS, "server", keys::dbsize),
     c("del", -2, WRITE, (1, -1, 1), "generic", keys::del),
+    c("dump", 2, READONLY, KEY1, "generic", persist::dump),
     c("exists", -2, READONLY | FAST, (1, -1, 1), "generic", keys::exists),
     c("flushall", -1, WRITE, NOKEYS, "server", keys::flushall),
     c("flushdb", -1, WRITE, NOKEYS, "server", keys::flushdb),
@@ -223,6 +224,7 @@ static COMMANDS: &[CommandDef] = &[
     c("randomkey", 1, READONLY, NOKEYS, "generic", keys::randomkey),
     c("rename", 3, WRITE, (1, 2, 1), "generic", keys::rename),
     c("renamenx", 3, WRITE | FAST, (1, 2, 1), "generic", keys::renamenx),
+    c("restore", -4, WRITE | DENYOOM, KEY1, "generic", persist::restore),
     c("scan", -2, READONLY, NOKEYS, "generic", keys::scan),
     c("swapdb", 3, WRITE | FAST, NOKEYS, "server", keys::swapdb),
     c("touch", -2, READONLY | FAST, (1, -1, 1), "generic", keys::touch),

@@ -293,6 +293,24 @@ impl Db {
         Some(id)
     }
 
+    /// Sets a key's access time as RESTORE and the loader do (Redis's
+    /// `objectSetLRUOrLFU`): the LFU counter under an LFU policy, else the
+    /// idle time, when given.
+    pub fn set_access(&mut self, id: u32, idle_secs: Option<u64>, freq: Option<u8>, now: u64) {
+        let clock = match (self.lfu, idle_secs, freq) {
+            (Some(_), _, Some(freq)) => lfu_minutes(now) << 8 | freq as u32,
+            (None, Some(idle), _) => {
+                let clock = lru_clock(now) as u64;
+                // An idle time longer than the clock's age wraps as Redis's.
+                let at = clock.checked_sub(idle).unwrap_or((clock + LRU_MAX / 2) % LRU_MAX);
+                at as u32
+            }
+            _ => return,
+        };
+        let node = self.dict.node_mut(id);
+        node.meta = (node.meta & ((1 << LRU_SHIFT) - 1)) | (clock << LRU_SHIFT);
+    }
+
     /// The access clock a new key starts with.
     fn new_clock(&self, now: u64) -> u32 {
         match self.lfu {

@@ -1,0 +1,100 @@
+//! Commands over the RDB format: DUMP and RESTORE (a value as a payload),
+//! and the snapshot commands SAVE, BGSAVE and LASTSAVE.
+
+use super::{Args, Ctx, arg_i64, notify};
+use crate::persist::rdb::{Encoder, Options};
+use crate::persist::{self, PayloadError, load};
+
+/// `DUMP key`
+pub fn dump(ctx: &mut Ctx, args: &Args) {
+    let Some(id) = ctx.lookup_read(&args[1]) else {
+        ctx.reply.null();
+        return;
+    };
+    let mut enc = Encoder::new(Options {
+        packed_threshold: ctx.st.packed_threshold,
+        ..Options::from_config(&ctx.st.config)
+    });
+    let payload = persist::dump_payload(&mut enc, &ctx.st.dbs[ctx.db], id);
+    ctx.reply.bulk(&payload);
+}
+
+/// `RESTORE key ttl serialized-value [REPLACE] [ABSTTL] [IDLETIME seconds]
+/// [FREQ frequency]`
+pub fn restore(ctx: &mut Ctx, args: &Args) {
+    let (mut replace, mut absttl) = (false, false);
+    let (mut idle, mut freq) = (None, None);
+    let mut j = 4;
+    while j < args.len() {
+        let more = j + 1 < args.len();
+        if args.is(j, "replace") {
+            replace = true;
+        } else if args.is(j, "absttl") {
+            absttl = true;
+        } else if args.is(j, "idletime") && more && freq.is_none() {
+            let Some(n) = arg_i64(ctx.reply, &args[j + 1]) else {
+                return;
+            };
+            if n < 0 {
+                return ctx.reply.error(b"ERR Invalid IDLETIME value, must be >= 0");
+            }
+            idle = Some(n as u64);
+            j += 1;
+        } else if args.is(j, "freq") && more && idle.is_none() {
+            let Some(n) = arg_i64(ctx.reply, &args[j + 1]) else {
+                return;
+            };
+            if !(0..=255).contains(&n) {
+                return ctx.reply.error(b"ERR Invalid FREQ value, must be >= 0 and <= 255");
+            }
+            freq = Some(n as u8);
+            j += 1;
+        } else {
+            return ctx.reply.syntax_error();
+        }
+        j += 1;
+    }
+    let key = &args[1];
+    if !replace && ctx.lookup_write(key).is_some() {
+        return ctx.reply.error(b"BUSYKEY Target key name already exists.");
+    }
+    let Some(ttl) = arg_i64(ctx.reply, &args[2]) else {
+        return;
+    };
+    if ttl < 0 {
+        return ctx.reply.error(b"ERR Invalid TTL value, must be >= 0");
+    }
+    let limits = load::Limits::from_config(&ctx.st.config);
+    let value = match persist::restore_payload(&args[3], &limits) {
+        Ok(v) => v,
+        Err(PayloadError::VersionOrChecksum) => {
+            return ctx.reply.error(b"ERR DUMP payload version or checksum are wrong");
+        }
+        Err(PayloadError::BadFormat) => return ctx.reply.error(b"ERR Bad data format"),
+    };
+    let deleted = replace && ctx.db_delete(key);
+    let now = ctx.now;
+    let at = match (ttl, absttl) {
+        (0, _) => None,
+        (t, true) => Some(t as u64),
+        (t, false) => Some((t as u64).saturating_add(now)),
+    };
+    if at.is_some_and(|at| at <= now) {
+        // Already expired: nothing is created; a replaced key is deleted.
+        if deleted {
+            ctx.notify(notify::GENERIC, "del", key);
+            ctx.dirty(1);
+        }
+        return ctx.reply.ok();
+    }
+    let db = ctx.db();
+    let id = persist::add_value(db, key, value, now);
+    if let Some(at) = at {
+        db.set_expire(id, at);
+    }
+    db.set_access(id, idle, freq, now);
+    ctx.publish_db_notes();
+    ctx.notify(notify::GENERIC, "restore", key);
+    ctx.dirty(1);
+    ctx.reply.ok();
+}
