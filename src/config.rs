@@ -12,6 +12,7 @@
 //! silently ignored.
 
 use std::fmt;
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::path::{Path, PathBuf};
 
 use crate::util::glob::string_match;
@@ -34,6 +35,8 @@ enum Kind {
     Enum(&'static [&'static str]),
     /// One or more space-separated words (bind, save).
     Words,
+    /// A directory (`dir`): kept as its absolute path, which must exist.
+    Dir,
     /// Keyspace event classes (`notify-keyspace-events`): kept as given,
     /// shown in Redis's canonical order.
     Events,
@@ -231,7 +234,7 @@ static DIRECTIVES: &[Directive] = &[
     d("latency-monitor-threshold", int(0, i64::MAX), "0"),
     d("latency-tracking", Kind::Bool, "yes"),
     d("latency-tracking-info-percentiles", Kind::Percentiles, "50 99 99.9"),
-    fixed("dir", Kind::Str, ""),
+    d("dir", Kind::Dir, ""),
     d("always-show-logo", Kind::Bool, "no"),
     d("set-proc-title", Kind::Bool, "yes"),
     d("proc-title-template", Kind::Str, "{title} {listen-addr} {server-mode}"),
@@ -736,8 +739,23 @@ impl Default for Config {
             notify_display: Vec::new(),
             client_output_limits: OutputLimits::default(),
         };
+        // `dir` starts as the working directory, shown absolute.
+        if let Ok(cwd) = std::env::current_dir()
+            && let Some(i) = find(b"dir")
+        {
+            config.values[i] = cwd.into_os_string().into_vec();
+        }
         config.refresh();
         config
+    }
+}
+
+/// An I/O error as `strerror` words it, without Rust's "(os error N)".
+pub fn io_reason(e: &std::io::Error) -> String {
+    let text = e.to_string();
+    match text.find(" (os error") {
+        Some(at) => text[..at].to_string(),
+        None => text,
     }
 }
 
@@ -882,6 +900,14 @@ fn canonical(d: &Directive, args: &[Vec<u8>], current: &[u8]) -> Result<Vec<u8>,
             n.to_string().into_bytes()
         }
         Kind::Str => args[0].clone(),
+        Kind::Dir => {
+            let path = std::path::Path::new(std::ffi::OsStr::from_bytes(&args[0]));
+            match std::fs::canonicalize(path) {
+                Ok(abs) if abs.is_dir() => abs.into_os_string().into_vec(),
+                Ok(_) => return Err(err("Not a directory")),
+                Err(e) => return Err(err(io_reason(&e))),
+            }
+        }
         Kind::MemoryOrPercent => match args[0].strip_suffix(b"%") {
             Some(digits) => {
                 let n = crate::util::number::parse_i64(digits)

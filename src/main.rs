@@ -235,7 +235,6 @@ fn main() -> ExitCode {
         return ExitCode::from(1);
     }
     let pidfile = String::from_utf8_lossy(config.value("pidfile")).into_owned();
-    let save = String::from_utf8_lossy(config.value("save")).into_owned();
     // Redis draws its logo when asked to, or when a person is watching.
     let show_logo = config.value("always-show-logo") == b"yes"
         || (config.value("logfile").is_empty() && std::io::IsTerminal::is_terminal(&std::io::stdout()));
@@ -264,28 +263,20 @@ fn main() -> ExitCode {
         loopkv::REDIS_VERSION,
         std::process::id()
     );
-    if !save.is_empty() {
-        log::warn!(
-            "WARNING: save points are set ('save {save}') but loopkv does not write RDB snapshots yet: nothing will be saved to disk."
-        );
-    }
     #[cfg(unix)]
     if let Err(e) = server.handle_signals() {
         log::warn!("Can't handle SIGTERM and SIGINT: {e}");
     }
     let result = server.run();
+    if let Err(e) = &result {
+        // A failure to load the dataset ends here, its reason last.
+        log::error!("{e}");
+        return ExitCode::from(1);
+    }
     if !pidfile.is_empty() {
         log::info!("Removing the pid file.");
         let _ = std::fs::remove_file(&pidfile);
     }
-    if result.is_ok() {
-        log::warn!("loopkv is now ready to exit, bye bye...");
-    }
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            log::error!("{e}");
-            ExitCode::from(1)
-        }
-    }
+    log::warn!("loopkv is now ready to exit, bye bye...");
+    ExitCode::SUCCESS
 }

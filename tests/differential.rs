@@ -590,7 +590,9 @@ fn arity_and_unknown_commands() {
         collect(e, &mut arity);
     }
     for name in &names {
-        if EXTENSIONS.contains(&name.as_str()) || name == "shutdown" {
+        // Commands whose side effects race with the next ones (a fork
+        // that outlives the reply, a server that goes away) are left out.
+        if EXTENSIONS.contains(&name.as_str()) || ["shutdown", "bgsave", "save"].contains(&name.as_str()) {
             continue;
         }
         let base: Vec<Vec<u8>> = name.split('|').map(|w| w.to_ascii_uppercase().into_bytes()).collect();

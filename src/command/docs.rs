@@ -649,6 +649,27 @@ static AUTH: Doc = Doc {
     ..Doc::EMPTY
 };
 
+// ---- BGSAVE --------------------------------------------------------------------
+
+#[rustfmt::skip]
+static BGSAVE: Doc = Doc {
+    name: "bgsave",
+    summary: "Asynchronously save the dataset to disk",
+    since: "1.0.0",
+    group: "server",
+    complexity: Some("O(1)"),
+    history: &[
+        ("3.2.2", "Added the `SCHEDULE` option."),
+    ],
+    arity: -1,
+    flags: &["admin", "noscript", "no_async_loading"],
+    acl_categories: &["@admin", "@slow", "@dangerous"],
+    arguments: &[
+        pure_token("schedule").token("SCHEDULE").since("3.2.2").optional(),
+    ],
+    ..Doc::EMPTY
+};
+
 // ---- BITCOUNT ------------------------------------------------------------------
 
 #[rustfmt::skip]
@@ -4583,6 +4604,21 @@ static SADD: Doc = Doc {
     ..Doc::EMPTY
 };
 
+// ---- SAVE ----------------------------------------------------------------------
+
+#[rustfmt::skip]
+static SAVE: Doc = Doc {
+    name: "save",
+    summary: "Synchronously save the dataset to disk",
+    since: "1.0.0",
+    group: "server",
+    complexity: Some("O(N) where N is the total number of keys in all databases"),
+    arity: 1,
+    flags: &["admin", "noscript", "no_async_loading", "no_multi"],
+    acl_categories: &["@admin", "@slow", "@dangerous"],
+    ..Doc::EMPTY
+};
+
 // ---- SCAN ----------------------------------------------------------------------
 
 #[rustfmt::skip]
@@ -6519,6 +6555,7 @@ static ZUNIONSTORE: Doc = Doc {
 static COMMANDS: &[&Doc] = &[
     &APPEND,
     &AUTH,
+    &BGSAVE,
     &BITCOUNT,
     &BITFIELD,
     &BITFIELD_RO,
@@ -6636,6 +6673,7 @@ static COMMANDS: &[&Doc] = &[
     &RPUSH,
     &RPUSHX,
     &SADD,
+    &SAVE,
     &SCAN,
     &SCARD,
     &SDIFF,

@@ -3,7 +3,7 @@
 
 use super::{Args, Ctx, arg_i64, notify};
 use crate::persist::rdb::{Encoder, Options};
-use crate::persist::{self, PayloadError, load};
+use crate::persist::{self, PayloadError, control, load};
 
 /// `DUMP key`
 pub fn dump(ctx: &mut Ctx, args: &Args) {
@@ -97,4 +97,29 @@ pub fn restore(ctx: &mut Ctx, args: &Args) {
     ctx.notify(notify::GENERIC, "restore", key);
     ctx.dirty(1);
     ctx.reply.ok();
+}
+
+/// `SAVE`
+pub fn save(ctx: &mut Ctx, _args: &Args) {
+    if ctx.st.rdb.bgsave.is_some() {
+        return ctx.reply.error(b"ERR Background save already in progress");
+    }
+    match control::save_now(ctx.st) {
+        Ok(()) => ctx.reply.ok(),
+        Err(_) => ctx.reply.error(b"ERR"),
+    }
+}
+
+/// `BGSAVE [SCHEDULE]`
+pub fn bgsave(ctx: &mut Ctx, args: &Args) {
+    if args.len() > 1 && !(args.len() == 2 && args.is(1, "schedule")) {
+        return ctx.reply.syntax_error();
+    }
+    if ctx.st.rdb.bgsave.is_some() {
+        return ctx.reply.error(b"ERR Background save already in progress");
+    }
+    match control::bgsave(ctx.st) {
+        Ok(()) => ctx.reply.simple(b"Background saving started"),
+        Err(_) => ctx.reply.error(b"ERR"),
+    }
 }

@@ -310,23 +310,30 @@ fn info_section(ctx: &Ctx, name: &str, out: &mut String) {
             ] {
                 o.f(field, 0);
             }
+            let bg = st.rdb.bgsave.as_ref();
+            let now_secs = crate::server::now_ms() / 1000;
             o.f("current_fork_perc", "0.00");
-            o.f("current_save_keys_processed", 0);
-            o.f("current_save_keys_total", 0);
+            o.f("current_save_keys_processed", bg.map_or(0, |b| b.keys_done));
+            o.f("current_save_keys_total", bg.map_or(0, |b| b.keys_total));
             o.f("rdb_changes_since_last_save", st.dirty);
-            o.f("rdb_bgsave_in_progress", 0);
+            o.f("rdb_bgsave_in_progress", u8::from(bg.is_some()));
             o.f("rdb_last_save_time", st.lastsave_secs);
-            o.f("rdb_last_bgsave_status", "ok");
-            o.f("rdb_last_bgsave_time_sec", -1);
-            o.f("rdb_current_bgsave_time_sec", -1);
-            for field in [
-                "rdb_saves",
-                "rdb_last_cow_size",
-                "rdb_last_load_keys_expired",
-                "rdb_last_load_keys_loaded",
-            ] {
-                o.f(field, 0);
-            }
+            o.f(
+                "rdb_last_bgsave_status",
+                if st.rdb.last_bgsave_failed { "err" } else { "ok" },
+            );
+            o.f(
+                "rdb_last_bgsave_time_sec",
+                st.rdb.last_bgsave_secs.map_or(-1, |s| s as i64),
+            );
+            o.f(
+                "rdb_current_bgsave_time_sec",
+                bg.map_or(-1, |b| now_secs.saturating_sub(b.start_ms / 1000) as i64),
+            );
+            o.f("rdb_saves", st.rdb.saves);
+            o.f("rdb_last_cow_size", 0);
+            o.f("rdb_last_load_keys_expired", st.rdb.last_load_keys_expired);
+            o.f("rdb_last_load_keys_loaded", st.rdb.last_load_keys_loaded);
             for field in ["aof_enabled", "aof_rewrite_in_progress", "aof_rewrite_scheduled"] {
                 o.f(field, 0);
             }
@@ -1058,33 +1065,40 @@ pub fn lastsave(ctx: &mut Ctx, _args: &Args) {
 
 /// `SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]`
 pub fn shutdown(ctx: &mut Ctx, args: &Args) {
-    let mut save = false;
+    let (mut nosave, mut save, mut abort, mut force, mut now) = (false, false, false, false, false);
     for j in 1..args.len() {
         if args.is(j, "nosave") {
-            save = false;
+            nosave = true;
         } else if args.is(j, "save") {
             save = true;
-        } else if args.is(j, "now") || args.is(j, "force") {
-        } else if args.is(j, "abort") && args.len() == 2 {
-            // Cancels a shutdown a signal scheduled.
-            if std::mem::take(&mut ctx.st.shutdown_asap) {
-                log::warn!("Shutdown manually aborted.");
-                ctx.reply.ok();
-            } else {
-                ctx.reply.error(b"ERR No shutdown in progress.");
-            }
-            return;
+        } else if args.is(j, "now") {
+            now = true;
+        } else if args.is(j, "force") {
+            force = true;
+        } else if args.is(j, "abort") {
+            abort = true;
         } else {
-            ctx.reply.syntax_error();
-            return;
+            return ctx.reply.syntax_error();
         }
     }
-    if save {
-        log::warn!("SHUTDOWN SAVE refused: persistence is not supported yet by loopkv");
-        ctx.reply.error(b"ERR Errors trying to SHUTDOWN. Check logs.");
+    if (abort && (nosave || save || now || force)) || (nosave && save) {
+        return ctx.reply.syntax_error();
+    }
+    if abort {
+        // Cancels a shutdown a signal scheduled.
+        if std::mem::take(&mut ctx.st.shutdown_asap) {
+            log::warn!("Shutdown manually aborted.");
+            ctx.reply.ok();
+        } else {
+            ctx.reply.error(b"ERR No shutdown in progress.");
+        }
         return;
     }
-    ctx.st.shutdown_requested = true;
+    let save = if nosave { Some(false) } else { save.then_some(true) };
+    match crate::persist::control::prepare_shutdown(ctx.st, save, force) {
+        Ok(()) => ctx.st.shutdown_requested = true,
+        Err(_) => ctx.reply.error(b"ERR Errors trying to SHUTDOWN. Check logs."),
+    }
 }
 
 // ---- MEMORY --------------------------------------------------------------------------------

@@ -243,9 +243,11 @@ static COMMANDS: &[CommandDef] = &[
     // ---- server ------------------------------------------------------------------------
     CommandDef { subcommands: COMMAND_SUBS, ..c("command", -1, LOADING | STALE, NOKEYS, "server", srv::command) },
     CommandDef { subcommands: CONFIG_SUBS, ..c("config", -2, 0, NOKEYS, "server", container) },
+    c("bgsave", -1, ADMIN | NOSCRIPT | NO_ASYNC_LOADING, NOKEYS, "server", persist::bgsave),
     c("debug", -2, ADMIN | NOSCRIPT | LOADING | STALE | PROTECTED, NOKEYS, "server", super::debug::debug),
     CommandDef { subcommands: FUNCTION_SUBS, ..c("function", -2, 0, NOKEYS, "scripting", container) },
     c("info", -1, LOADING | STALE, NOKEYS, "server", srv::info),
+    c("save", 1, ADMIN | NOSCRIPT | NO_ASYNC_LOADING | NO_MULTI, NOKEYS, "server", persist::save),
     c("lastsave", 1, LOADING | STALE | FAST, NOKEYS, "server", srv::lastsave),
     CommandDef { subcommands: LATENCY_SUBS, ..c("latency", -2, 0, NOKEYS, "server", container) },
     CommandDef { subcommands: MEMORY_SUBS, ..c("memory", -2, 0, NOKEYS, "server", container) },

@@ -45,6 +45,10 @@ const LFU_INIT: u32 = 5;
 /// The value's type (`Kind`), bits 4..7; 0 is a string.
 const KIND_SHIFT: u32 = 4;
 const KIND_MASK: u32 = 0b111 << KIND_SHIFT;
+/// The node's snapshot bit: it equals the database's `snap_bit` once the
+/// running snapshot has the key (or the key is newer than the snapshot);
+/// starting a snapshot flips `snap_bit`, so every key is owed again.
+const SNAP: u32 = 1 << 7;
 const LRU_SHIFT: u32 = 8;
 /// Redis's LRU clock: 24 bits of seconds.
 const LRU_MAX: u64 = (1 << 24) - 1;
@@ -179,6 +183,11 @@ pub struct Db {
     /// the AOF or replicas); they go at the first lookup after it.
     pub hold_expired: bool,
     rng: u64,
+    /// A running background save's hold on this database: before a key it
+    /// has not saved yet changes or goes, its old value is saved first.
+    pub snap: Option<Box<crate::persist::snapshot::DbSnap>>,
+    /// See [`SNAP`].
+    snap_bit: u32,
 }
 
 /// A keyspace event the database itself causes.
@@ -214,6 +223,8 @@ impl Db {
             notes: Vec::new(),
             note_mask: 0,
             rng: now | 1,
+            snap: None,
+            snap_bit: 0,
         }
     }
 
@@ -389,6 +400,7 @@ impl Db {
     }
 
     pub fn obj_mut(&mut self, id: u32) -> &mut Obj {
+        self.preserve(id);
         let i = self.obj_index(id);
         &mut self.objs[i]
     }
@@ -401,7 +413,7 @@ impl Db {
         let index = self.objs.insert(obj) as u32;
         let clock = self.new_clock(now);
         self.dict
-            .insert_new(dict::encode(key, &index.to_le_bytes()), kind | clock)
+            .insert_new(dict::encode(key, &index.to_le_bytes()), kind | clock | self.snap_bit)
     }
 
     /// Removes `key` if it is an expired key held during a pause, before a
@@ -417,6 +429,7 @@ impl Db {
 
     /// Unlinks node `id` and drops its value (a collection leaves the slab).
     fn free_node(&mut self, id: u32) -> Node {
+        self.preserve(id);
         if self.kind(id) != Kind::String {
             let i = self.obj_index(id);
             self.objs.remove(i);
@@ -490,6 +503,7 @@ impl Db {
         let clock = self.new_clock(now);
         match self.dict.find(key) {
             Some(id) => {
+                self.preserve(id);
                 if !keep_ttl {
                     self.clear_expire(id);
                 }
@@ -511,12 +525,13 @@ impl Db {
                     data.extend_from_slice(stored);
                     node.data = data;
                 }
-                node.meta = (node.meta & HAS_EXPIRE) | encoding | clock;
+                node.meta = (node.meta & (HAS_EXPIRE | SNAP)) | encoding | clock;
                 id
             }
             None => {
                 self.note(Note::New, key);
-                self.dict.insert_new(dict::encode(key, stored), encoding | clock)
+                self.dict
+                    .insert_new(dict::encode(key, stored), encoding | clock | self.snap_bit)
             }
         }
     }
@@ -531,6 +546,7 @@ impl Db {
     /// Gives mutable access to the bytes of a string value, converting it to
     /// the raw encoding first (APPEND, SETRANGE). `f` may resize the value.
     pub fn with_raw_value<R>(&mut self, id: u32, f: impl FnOnce(&mut Vec<u8>, usize) -> R) -> R {
+        self.preserve(id);
         if let Value::Int(n) = self.value(id) {
             let mut digits = [0u8; 20];
             let len = crate::util::number::format_i64(&mut digits, n);
@@ -560,6 +576,7 @@ impl Db {
     /// `lazyfree::THRESHOLD` is dropped on the lazyfree thread (UNLINK,
     /// DEL with `lazyfree-lazy-user-del`).
     pub fn remove_lazy(&mut self, id: u32) {
+        self.preserve(id);
         self.clear_expire(id);
         if self.kind(id) != Kind::String {
             let i = self.obj_index(id);
@@ -583,10 +600,13 @@ impl Db {
     /// A move keeps the value's encoding, sharing and access clock, as
     /// Redis moves the object itself; a copy is a new, unshared object.
     pub fn transfer(dbs: &mut [Db], from: usize, id: u32, to: usize, key: &[u8], copy: bool) -> u32 {
+        if !copy {
+            dbs[from].preserve(id);
+        }
         let src = &dbs[from];
         let ttl = src.expire_at(id);
         let node = src.dict.node(id);
-        let mut meta = node.meta & !HAS_EXPIRE;
+        let mut meta = (node.meta & !(HAS_EXPIRE | SNAP)) | dbs[to].snap_bit;
         // A collection moves between slabs (or is cloned for COPY).
         let obj = if src.kind(id) == Kind::String {
             None
@@ -642,6 +662,7 @@ impl Db {
 
     /// Sets node `id` to expire at `at` ms, replacing any TTL.
     pub fn set_expire(&mut self, id: u32, at: u64) {
+        self.preserve(id);
         if let Some(old) = self.expires.get(&id) {
             self.wheel.cancel(old.timer);
         }
@@ -655,6 +676,7 @@ impl Db {
         if self.dict.node(id).meta & HAS_EXPIRE == 0 {
             return false;
         }
+        self.preserve(id);
         self.dict.node_mut(id).meta &= !HAS_EXPIRE;
         match self.expires.remove(&id) {
             Some(e) => {
@@ -679,6 +701,7 @@ impl Db {
             match self.expires.get(&id) {
                 Some(e) if e.timer == timer && e.at <= now => {
                     // The timer has fired: forget it before removing the node.
+                    self.preserve(id);
                     self.expires.remove(&id);
                     self.dict.node_mut(id).meta &= !HAS_EXPIRE;
                     if self.note_mask & NOTE_EXPIRED != 0 {
@@ -715,10 +738,70 @@ impl Db {
         self.wheel.next_deadline()
     }
 
+    // ---- snapshots ----------------------------------------------------------------
+
+    /// Before node `id` changes or goes: a running snapshot that does not
+    /// have it yet saves it now, as it was.
+    #[inline]
+    fn preserve(&mut self, id: u32) {
+        if self.snap.is_some() {
+            self.preserve_slow(id);
+        }
+    }
+
+    #[cold]
+    fn preserve_slow(&mut self, id: u32) {
+        if self.is_saved(id) {
+            return;
+        }
+        if let Some(mut snap) = self.snap.take() {
+            snap.save_key(self, id);
+            self.snap = Some(snap);
+        }
+        self.mark_saved(id);
+    }
+
+    /// True if the running snapshot has node `id` (or it is newer).
+    pub fn is_saved(&self, id: u32) -> bool {
+        self.dict.node(id).meta & SNAP == self.snap_bit
+    }
+
+    pub fn mark_saved(&mut self, id: u32) {
+        let bit = self.snap_bit;
+        let node = self.dict.node_mut(id);
+        node.meta = (node.meta & !SNAP) | bit;
+    }
+
+    /// Starts a snapshot of this database: every key present is owed.
+    pub fn begin_snapshot(&mut self, snap: Box<crate::persist::snapshot::DbSnap>) {
+        self.snap_bit ^= SNAP;
+        self.snap = Some(snap);
+    }
+
+    /// Ends this database's part of a snapshot. One that did not walk
+    /// every key (an aborted save) marks the rest saved, so the next
+    /// snapshot starts from a clean slate.
+    pub fn end_snapshot(&mut self, complete: bool) {
+        self.snap = None;
+        if !complete {
+            let ids: Vec<u32> = self.dict.ids().filter(|&id| !self.is_saved(id)).collect();
+            for id in ids {
+                self.mark_saved(id);
+            }
+        }
+    }
+
     // ---- whole-keyspace operations ---------------------------------------------
 
-    /// Drops every key.
+    /// Drops every key (a running snapshot saves those it still owes
+    /// first).
     pub fn flush(&mut self) -> (Dict, slab::Slab<Obj>) {
+        if self.snap.is_some() {
+            let ids: Vec<u32> = self.dict.ids().collect();
+            for id in ids {
+                self.preserve(id);
+            }
+        }
         self.expires = HashMap::new();
         self.wheel.clear();
         (std::mem::take(&mut self.dict), std::mem::take(&mut self.objs))

@@ -3,8 +3,10 @@
 //! RESTORE payload built on them.
 
 pub mod blob;
+pub mod control;
 pub mod load;
 pub mod rdb;
+pub mod snapshot;
 
 use crate::db::{Db, Encoding};
 use rdb::{CRC64, Encoder, RDB_VERSION};

@@ -52,6 +52,8 @@ const MAX_WRITE_PER_EVENT: usize = 64 * 1024;
 pub const OUTPUT_HIGH_WATER: usize = 4 * 1024 * 1024;
 /// Timers fired per iteration at most; the rest wait for the next iteration.
 const EXPIRE_BUDGET: usize = 2000;
+/// SIGINT's number, to tell it from SIGTERM.
+const SIGNAL_INT: usize = signal_hook::consts::SIGINT as usize;
 
 /// Redis's reply to a non-loopback client in protected mode.
 const PROTECTED_MODE_DENIED: &[u8] = b"-DENIED Redis is running in protected mode because protected \
@@ -364,8 +366,11 @@ impl Server {
         })
     }
 
-    /// Runs the loop on this thread until SHUTDOWN or a handle's `shutdown()`.
+    /// Loads the RDB file (if any), then runs the loop on this thread
+    /// until SHUTDOWN or a handle's `shutdown()`. A dataset that cannot be
+    /// loaded is an error, as redis-server exits on it.
     pub fn run(mut self) -> io::Result<()> {
+        crate::persist::control::load_at_startup(&mut self.state).map_err(io::Error::other)?;
         info!("Ready to accept connections tcp");
         #[cfg(unix)]
         if self.unix.is_some() {
@@ -383,7 +388,8 @@ impl Server {
                     .next_deadline()
                     .unwrap_or(u64::MAX)
                     .min(next_cron)
-                    .min(self.state.pause.deadline().unwrap_or(u64::MAX));
+                    .min(self.state.pause.deadline().unwrap_or(u64::MAX))
+                    .min(self.state.rdb.wake_at.unwrap_or(u64::MAX));
                 Duration::from_millis(wake_at.saturating_sub(now).min(1000))
             };
             match self.poll.poll(&mut events, Some(timeout)) {
@@ -433,6 +439,9 @@ impl Server {
             }
             self.expire_blocked(now);
             self.release_held(now);
+            if self.state.rdb.bgsave.is_some() {
+                crate::persist::control::step(&mut self.state);
+            }
             if now >= next_cron {
                 self.cron(now);
                 next_cron = now + 1000 / self.state.config.hz.max(1);
@@ -492,6 +501,7 @@ impl Server {
         }
         warn!("Received {name} scheduling shutdown...");
         self.state.shutdown_asap = true;
+        self.state.shutdown_signal = sig;
     }
 
     fn accept(&mut self, which: usize) {
@@ -873,7 +883,24 @@ impl Server {
             return;
         }
         if std::mem::take(&mut self.state.shutdown_asap) {
-            self.state.shutdown_requested = true;
+            // The signal's `shutdown-on-*` flags decide about saving.
+            let (name, directive) = match self.state.shutdown_signal {
+                SIGNAL_INT => ("SIGINT", "shutdown-on-sigint"),
+                _ => ("SIGTERM", "shutdown-on-sigterm"),
+            };
+            let flags = String::from_utf8_lossy(self.state.config.value(directive)).into_owned();
+            let has = |flag: &str| flags.split(' ').any(|f| f == flag);
+            let save = if has("nosave") {
+                Some(false)
+            } else {
+                has("save").then_some(true)
+            };
+            match crate::persist::control::prepare_shutdown(&mut self.state, save, has("force")) {
+                Ok(()) => self.state.shutdown_requested = true,
+                Err(_) => warn!(
+                    "{name} received but errors trying to shut down the server, check the logs for more information"
+                ),
+            }
         }
         let limits = self.state.config.client_output_limits;
         let (reset, resizing) = (self.state.reply_peak_reset_ms, self.state.reply_resizing);

@@ -187,6 +187,8 @@ pub struct State {
     /// A shutdown a signal asked for, done by the next cron run unless
     /// SHUTDOWN ABORT cancels it (Redis's `shutdown_asap`).
     pub shutdown_asap: bool,
+    /// The signal that scheduled it (its `shutdown-on-*` flags apply).
+    pub shutdown_signal: usize,
     /// Active expiry on (DEBUG SET-ACTIVE-EXPIRE).
     pub active_expire: bool,
     pub slowlog: std::collections::VecDeque<SlowEntry>,
@@ -195,6 +197,8 @@ pub struct State {
     /// Changes since the last save (INFO rdb_changes_since_last_save).
     pub dirty: u64,
     pub lastsave_secs: u64,
+    /// Snapshots: the background save in progress, the last results.
+    pub rdb: crate::persist::control::RdbStatus,
     pub connected_clients: usize,
     /// Clients blocked on keys.
     pub blocking: super::blocking::Blocking,
@@ -265,12 +269,14 @@ impl State {
             shutdown_requested: false,
             signal: Default::default(),
             shutdown_asap: false,
+            shutdown_signal: 0,
             active_expire: true,
             slowlog: Default::default(),
             slowlog_next_id: 0,
             latency: HashMap::new(),
             dirty: 0,
             lastsave_secs: now / 1000,
+            rdb: Default::default(),
             connected_clients: 0,
             blocking: super::blocking::Blocking::new(now),
             woken: Vec::new(),
@@ -406,6 +412,7 @@ impl State {
 
     pub fn cron(&mut self, now: u64, clients: usize) {
         self.connected_clients = clients;
+        crate::persist::control::cron(self, now);
         self.clock = super::Clock::new();
         if now >= self.last_sample_ms + 100 {
             self.last_sample_ms = now;

@@ -33,6 +33,16 @@ impl Drop for Handle {
     }
 }
 
+/// A new empty directory for one server's files.
+pub fn scratch_dir() -> std::path::PathBuf {
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("loopkv-test-{}-{n}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
 /// Starts a server with the default configuration on 127.0.0.1, port 0.
 pub fn start() -> (Handle, SocketAddr) {
     start_with(&[])
@@ -46,6 +56,12 @@ pub fn start_with(directives: &[(&str, &str)]) -> (Handle, SocketAddr) {
     let mut config = loopkv::Config::default();
     config.apply(b"port", &[b"0".to_vec()]).unwrap();
     config.apply(b"bind", &[b"127.0.0.1".to_vec()]).unwrap();
+    // No save points, and files in a directory of the server's own, so no
+    // test reads or leaves a dump.rdb in the working directory.
+    config.apply(b"save", &[b"".to_vec()]).unwrap();
+    config
+        .apply(b"dir", &[scratch_dir().into_os_string().into_encoded_bytes()])
+        .unwrap();
     for (name, value) in directives {
         config.apply(name.as_bytes(), &[value.as_bytes().to_vec()]).unwrap();
     }

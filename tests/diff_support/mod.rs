@@ -15,6 +15,17 @@ pub const REPLY_TIMEOUT: Duration = Duration::from_secs(10);
 
 // ---- servers --------------------------------------------------------------------
 
+/// A new empty directory for one server's files.
+pub fn scratch_dir() -> std::path::PathBuf {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("loopkv-difftest-{}-{n}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
 /// A loopkv server on its own thread, listening on 127.0.0.1 on a free port.
 pub struct Loopkv {
     pub addr: SocketAddr,
@@ -28,6 +39,7 @@ impl Loopkv {
         let mut config = loopkv::Config::default();
         config.apply(b"port", &[b"0".to_vec()]).unwrap();
         config.apply(b"bind", &[b"127.0.0.1".to_vec()]).unwrap();
+        config.apply(b"save", &[b"".to_vec()]).unwrap();
         for (name, value) in extra {
             config
                 .apply(name.as_bytes(), &[value.as_bytes().to_vec()])
@@ -36,7 +48,14 @@ impl Loopkv {
         Loopkv::start_with(config)
     }
 
-    pub fn start_with(config: loopkv::Config) -> Loopkv {
+    /// Starts loopkv with `config`; unless it names a `dir` of its own,
+    /// its files go to a new directory, never the working directory.
+    pub fn start_with(mut config: loopkv::Config) -> Loopkv {
+        let cwd = std::env::current_dir().unwrap().into_os_string().into_encoded_bytes();
+        if config.value("dir") == cwd.as_slice() {
+            let dir = scratch_dir().into_os_string().into_encoded_bytes();
+            config.apply(b"dir", &[dir]).unwrap();
+        }
         let server = loopkv::Server::bind(config).expect("bind loopkv");
         let addr = server.local_addr();
         let handle = server.spawn().expect("spawn loopkv");

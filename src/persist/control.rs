@@ -1,0 +1,268 @@
+//! What the server does with snapshots, and the status INFO persistence
+//! reports: SAVE and BGSAVE as Redis runs them (their log lines, the
+//! change counter, the last status), the `save` points checked by the
+//! cron, FLUSHALL's abort-and-save, and loading the RDB file at start-up
+//! or for DEBUG RELOAD.
+
+use std::io;
+use std::time::{Duration, Instant};
+
+use super::load::{Failure, FileLoader, Progress};
+use super::snapshot::{self, Bgsave, Step};
+use crate::server::State;
+
+/// Seconds after a failed background save before a save point may start
+/// another (Redis's `CONFIG_BGSAVE_RETRY_DELAY`).
+const RETRY_DELAY_SECS: u64 = 5;
+/// Longest slice of a background save's walk per loop iteration.
+const SLICE: Duration = Duration::from_millis(2);
+
+/// INFO persistence's RDB figures and the save in progress.
+#[derive(Default)]
+pub struct RdbStatus {
+    pub bgsave: Option<Bgsave>,
+    /// The last background save failed (`rdb_last_bgsave_status:err`);
+    /// with `stop-writes-on-bgsave-error` writes get -MISCONF.
+    pub last_bgsave_failed: bool,
+    /// Duration of the last background save, in seconds.
+    pub last_bgsave_secs: Option<u64>,
+    /// When a background save last started (`lastbgsave_try`).
+    pub last_try_secs: u64,
+    /// Saves started, foreground and background (`rdb_saves`).
+    pub saves: u64,
+    pub last_load_keys_loaded: u64,
+    pub last_load_keys_expired: u64,
+    /// When the next step of the walk is due (ms), if it is waiting.
+    pub wake_at: Option<u64>,
+}
+
+impl std::fmt::Debug for RdbStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RdbStatus")
+            .field("bgsave", &self.bgsave.is_some())
+            .field("last_bgsave_failed", &self.last_bgsave_failed)
+            .finish()
+    }
+}
+
+/// The save points, as (seconds, changes) pairs.
+pub fn save_points(st: &State) -> Vec<(u64, u64)> {
+    let words: Vec<u64> = st
+        .config
+        .value("save")
+        .split(|&c| c == b' ')
+        .filter_map(|w| crate::util::number::parse_i64(w).map(|n| n.max(0) as u64))
+        .collect();
+    words.chunks_exact(2).map(|p| (p[0], p[1])).collect()
+}
+
+/// True when writes must be refused with -MISCONF: the last background
+/// save failed, save points are set and `stop-writes-on-bgsave-error`.
+pub fn writes_refused(st: &State) -> bool {
+    st.rdb.last_bgsave_failed
+        && st.config.value("stop-writes-on-bgsave-error") == b"yes"
+        && !st.config.value("save").is_empty()
+}
+
+/// `rdbSave`: SAVE, SHUTDOWN's and FLUSHALL's save, DEBUG RELOAD's.
+pub fn save(st: &mut State) -> io::Result<()> {
+    let path = snapshot::rdb_path(&st.config);
+    match snapshot::save(&st.dbs, &st.config, st.packed_threshold, &path) {
+        Ok(()) => {
+            log::info!("DB saved on disk");
+            st.dirty = 0;
+            st.lastsave_secs = crate::server::now_ms() / 1000;
+            st.rdb.last_bgsave_failed = false;
+            Ok(())
+        }
+        Err(e) => {
+            log::warn!("Write error saving DB on disk: {}", crate::config::io_reason(&e));
+            Err(e)
+        }
+    }
+}
+
+/// `rdbSaveBackground`: starts a background save.
+pub fn bgsave(st: &mut State) -> io::Result<()> {
+    let path = snapshot::rdb_path(&st.config);
+    let now = crate::server::now_ms();
+    st.rdb.last_try_secs = now / 1000;
+    st.rdb.saves += 1;
+    match Bgsave::start(&mut st.dbs, &st.config, st.packed_threshold, path, st.dirty) {
+        Ok(job) => {
+            log::info!("Background saving started by pid {}", std::process::id());
+            st.rdb.bgsave = Some(job);
+            st.rdb.wake_at = None;
+            Ok(())
+        }
+        Err(e) => {
+            st.rdb.last_bgsave_failed = true;
+            log::warn!("Can't save in background: {}", crate::config::io_reason(&e));
+            Err(e)
+        }
+    }
+}
+
+/// Stops a background save in progress (FLUSHALL, SHUTDOWN).
+pub fn abort_bgsave(st: &mut State) {
+    if let Some(job) = st.rdb.bgsave.take() {
+        log::warn!("Background saving aborted");
+        job.abort(&mut st.dbs);
+        st.rdb.wake_at = None;
+    }
+}
+
+/// One slice of the background save, from the loop. Returns when the
+/// loop should come back (None: no save running or nothing to do now).
+pub fn step(st: &mut State) -> Option<u64> {
+    let job = st.rdb.bgsave.as_mut()?;
+    let now = crate::server::now_ms();
+    if st.rdb.wake_at.is_some_and(|at| at > now) {
+        return st.rdb.wake_at;
+    }
+    let step = job.step(&mut st.dbs, Instant::now() + SLICE);
+    st.rdb.wake_at = match step {
+        Step::More => Some(now),
+        Step::At(at) => Some(at),
+        // Waiting for the writer to commit: look again soon.
+        Step::Written => Some(now + 5),
+    };
+    if let Some(result) = job.poll_done() {
+        done(st, result);
+        return None;
+    }
+    st.rdb.wake_at
+}
+
+/// `backgroundSaveDoneHandler`.
+fn done(st: &mut State, result: io::Result<()>) {
+    let Some(job) = st.rdb.bgsave.take() else { return };
+    st.rdb.wake_at = None;
+    let now = crate::server::now_ms();
+    st.rdb.last_bgsave_secs = Some(now.saturating_sub(job.start_ms) / 1000);
+    match result {
+        Ok(()) => {
+            log::info!("Background saving terminated with success");
+            st.dirty = st.dirty.saturating_sub(job.dirty_at_start);
+            st.lastsave_secs = now / 1000;
+            st.rdb.last_bgsave_failed = false;
+        }
+        Err(e) => {
+            log::warn!("Background saving error: {}", crate::config::io_reason(&e));
+            st.rdb.last_bgsave_failed = true;
+            job.abort(&mut st.dbs);
+        }
+    }
+}
+
+/// The cron's part: a finished background save is reported; otherwise a
+/// save point that is due starts one (after a failure, only once the
+/// retry delay has passed).
+pub fn cron(st: &mut State, now: u64) {
+    if let Some(job) = st.rdb.bgsave.as_mut() {
+        if let Some(result) = job.poll_done() {
+            done(st, result);
+        }
+        return;
+    }
+    let secs = now / 1000;
+    let since_save = secs.saturating_sub(st.lastsave_secs);
+    let may_retry = !st.rdb.last_bgsave_failed || secs.saturating_sub(st.rdb.last_try_secs) > RETRY_DELAY_SECS;
+    let due = save_points(st)
+        .into_iter()
+        .find(|&(seconds, changes)| st.dirty >= changes && since_save > seconds);
+    if let Some((seconds, changes)) = due
+        && may_retry
+    {
+        log::info!("{changes} changes in {seconds} seconds. Saving...");
+        let _ = bgsave(st);
+    }
+}
+
+/// Loads the RDB file into the (empty) databases at start-up. A missing
+/// file is an empty dataset; a file that cannot be read or is corrupt is
+/// an error whose text is the last line Redis logs before exiting (what
+/// went wrong is logged before it).
+pub fn load_at_startup(st: &mut State) -> Result<(), String> {
+    let start = Instant::now();
+    match load(st, false) {
+        Ok(true) => {
+            log::info!("DB loaded from disk: {:.3} seconds", start.elapsed().as_secs_f64());
+            Ok(())
+        }
+        Ok(false) => Ok(()),
+        Err(LoadError::Open(e)) => Err(format!(
+            "Fatal error loading the DB: {}. Exiting.",
+            crate::config::io_reason(&e)
+        )),
+        Err(LoadError::Failed(f)) => {
+            log::warn!("{f}");
+            Err("Terminating server after rdb file reading failure.".into())
+        }
+    }
+}
+
+/// Why a load did not happen or stopped.
+#[derive(Debug)]
+pub enum LoadError {
+    Open(io::Error),
+    Failed(Failure),
+}
+
+/// `rdbLoad` of the configured file into the databases; Ok(false) if
+/// there is no file. `merge` lets the file's keys replace existing ones.
+pub fn load(st: &mut State, merge: bool) -> Result<bool, LoadError> {
+    let path = snapshot::rdb_path(&st.config);
+    let file = match std::fs::File::open(&path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(false),
+        Err(e) => return Err(LoadError::Open(e)),
+    };
+    let len = file.metadata().map_err(LoadError::Open)?.len();
+    let reader = io::BufReader::with_capacity(1 << 16, file);
+    let mut loader = FileLoader::new(reader, len, &st.config, merge).map_err(LoadError::Failed)?;
+    let now = crate::server::now_ms();
+    for db in &mut st.dbs {
+        db.lfu = st.config.lfu;
+    }
+    while loader.step(&mut st.dbs, now, usize::MAX).map_err(LoadError::Failed)? == Progress::More {}
+    log::info!(
+        "Done loading RDB, keys loaded: {}, keys expired: {}.",
+        loader.keys_loaded,
+        loader.keys_expired
+    );
+    st.rdb.last_load_keys_loaded = loader.keys_loaded;
+    st.rdb.last_load_keys_expired = loader.keys_expired;
+    Ok(true)
+}
+
+/// The final save failed, so the server stays up (the reason is logged).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ShutdownRefused;
+
+/// `prepareForShutdown`'s persistence part: a background save is stopped,
+/// then the dataset is saved if `save` says so (None: if save points are
+/// set). A failed save stops the shutdown unless `force`.
+pub fn prepare_shutdown(st: &mut State, save: Option<bool>, force: bool) -> Result<(), ShutdownRefused> {
+    if st.rdb.bgsave.is_some() {
+        log::warn!("There is a child saving an .rdb. Killing it!");
+        abort_bgsave(st);
+    }
+    if save.unwrap_or_else(|| !save_points(st).is_empty()) {
+        log::info!("Saving the final RDB snapshot before exiting.");
+        if save_now(st).is_err() {
+            if !force {
+                log::warn!("Error trying to save the DB, can't exit.");
+                return Err(ShutdownRefused);
+            }
+            log::warn!("Error trying to save the DB. Exit anyway.");
+        }
+    }
+    Ok(())
+}
+
+/// SAVE's work, counted in `rdb_saves`.
+pub fn save_now(st: &mut State) -> io::Result<()> {
+    st.rdb.saves += 1;
+    save(st)
+}

@@ -1,0 +1,478 @@
+//! RDB snapshots without fork: SAVE writes the dataset in one go; BGSAVE
+//! ([`Bgsave`]) walks it a slice at a time from the event loop while a
+//! background thread checksums and writes the bytes to disk.
+//!
+//! A background save is the dataset as it was when it started. Every
+//! database owes the snapshot each key it held then (see `Db::snap_bit`):
+//! the walk saves the keys it reaches with the same reverse-binary cursor
+//! SCAN uses, which reaches every key present from start to end however
+//! the table grows; and before a command changes, deletes or expires a key
+//! the walk has not reached, the database saves the old value first into
+//! its [`DbSnap`] buffer, which the walk passes on under a SELECTDB of
+//! that database. Keys created after the start are born saved. SWAPDB
+//! swaps databases with their snapshot state, so each keeps its index.
+//!
+//! Memory stays bounded: the walk stops when the writer's queue is full,
+//! and the only copies are the bytes in flight.
+
+use std::collections::VecDeque;
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Receiver, SyncSender, TryRecvError, TrySendError};
+use std::time::Instant;
+
+use super::rdb::*;
+use crate::config::Config;
+use crate::db::Db;
+
+/// Bytes handed to the writer thread at a time.
+const CHUNK: usize = 64 * 1024;
+/// Chunks queued for the writer before the walk waits for it.
+const QUEUE: usize = 64;
+
+/// The path of the RDB file `config` names (`dir` / `dbfilename`).
+pub fn rdb_path(config: &Config) -> PathBuf {
+    dir(config).join(std::ffi::OsStr::from_bytes(config.value("dbfilename")))
+}
+
+use std::os::unix::ffi::OsStrExt;
+
+pub fn dir(config: &Config) -> PathBuf {
+    PathBuf::from(std::ffi::OsStr::from_bytes(config.value("dir")))
+}
+
+/// The temporary file a save writes before renaming it into place.
+fn temp_path(config: &Config) -> PathBuf {
+    dir(config).join(format!("temp-{}.rdb", std::process::id()))
+}
+
+/// The encoder options and access-time opcode `config` asks for.
+pub fn encoder(config: &Config, packed_threshold: usize) -> (Encoder, Access) {
+    let opts = Options {
+        packed_threshold,
+        ..Options::from_config(config)
+    };
+    (Encoder::new(opts), Access::from_config(config))
+}
+
+/// `rdbSaveInfoAuxFields` and what precedes them: the magic and version,
+/// then `redis-ver`, `redis-bits`, `ctime`, `used-mem` and `aof-base`.
+pub fn write_header(out: &mut Vec<u8>, enc: &mut Encoder, aof_base: bool) {
+    out.extend_from_slice(format!("REDIS{RDB_VERSION:04}").as_bytes());
+    let now = crate::server::now_ms() / 1000;
+    let used = crate::memory::used().unwrap_or(0);
+    write_aux(out, enc, b"redis-ver", crate::REDIS_VERSION.as_bytes());
+    write_aux(out, enc, b"redis-bits", b"64");
+    write_aux(out, enc, b"ctime", now.to_string().as_bytes());
+    write_aux(out, enc, b"used-mem", used.to_string().as_bytes());
+    write_aux(out, enc, b"aof-base", if aof_base { b"1" } else { b"0" });
+}
+
+/// SELECTDB and RESIZEDB, as a database's section opens.
+fn write_select(out: &mut Vec<u8>, index: usize, sizes: Option<(usize, usize)>) {
+    out.push(OPCODE_SELECTDB);
+    write_len(out, index as u64);
+    if let Some((keys, expires)) = sizes {
+        out.push(OPCODE_RESIZEDB);
+        write_len(out, keys as u64);
+        write_len(out, expires as u64);
+    }
+}
+
+// ---- the file -------------------------------------------------------------------------
+
+/// A file being written: bytes go through a buffer and into the running
+/// CRC-64; `finish` appends the checksum, syncs, and renames it into place.
+struct RdbFile {
+    out: BufWriter<File>,
+    crc: crc::Digest<'static, u64, crc::Table<16>>,
+    temp: PathBuf,
+}
+
+impl RdbFile {
+    fn create(temp: PathBuf) -> io::Result<RdbFile> {
+        let file = File::create(&temp)?;
+        Ok(RdbFile {
+            out: BufWriter::with_capacity(CHUNK, file),
+            crc: CRC64.digest(),
+            temp,
+        })
+    }
+
+    fn write(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.crc.update(bytes);
+        self.out.write_all(bytes)
+    }
+
+    /// Appends the checksum (zero with `rdbchecksum no`), syncs the file,
+    /// renames it to `path` and syncs the directory.
+    fn finish(mut self, checksum: bool, path: &Path) -> io::Result<()> {
+        let crc = if checksum { self.crc.clone().finalize() } else { 0 };
+        self.out.write_all(&crc.to_le_bytes())?;
+        let file = self.out.into_inner().map_err(|e| e.into_error())?;
+        file.sync_all()?;
+        std::fs::rename(&self.temp, path)?;
+        if let Some(parent) = path.parent()
+            && let Ok(d) = File::open(parent)
+        {
+            let _ = d.sync_all();
+        }
+        Ok(())
+    }
+}
+
+/// `rdbSave`: writes every database to `path` (through a temporary file)
+/// in one go, on the calling thread.
+pub fn save(dbs: &[Db], config: &Config, packed_threshold: usize, path: &Path) -> io::Result<()> {
+    let temp = temp_path(config);
+    let result = (|| {
+        let mut file = RdbFile::create(temp.clone())?;
+        let (mut enc, access) = encoder(config, packed_threshold);
+        let mut out = Vec::with_capacity(CHUNK * 2);
+        write_header(&mut out, &mut enc, false);
+        let now = crate::server::now_ms();
+        for (index, db) in dbs.iter().enumerate() {
+            if db.is_empty() {
+                continue;
+            }
+            write_select(&mut out, index, Some((db.len(), db.expires_len())));
+            for id in db.ids() {
+                enc.key_value(&mut out, db, id, access, now);
+                if out.len() >= CHUNK {
+                    file.write(&out)?;
+                    out.clear();
+                }
+            }
+        }
+        out.push(OPCODE_EOF);
+        file.write(&out)?;
+        file.finish(config.value("rdbchecksum") == b"yes", path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    result
+}
+
+// ---- background saves -----------------------------------------------------------------
+
+/// A database's part in a running background save: what the database
+/// needs to save a key itself before changing it.
+pub struct DbSnap {
+    /// The database's index when the save started (SWAPDB moves it).
+    pub index: usize,
+    /// The walk's SCAN cursor in this database.
+    cursor: u64,
+    /// The walk has been through the whole table.
+    walked: bool,
+    /// The walk has written this database's SELECTDB and RESIZEDB.
+    opened: bool,
+    /// Keys and keys with a TTL when the save started (RESIZEDB).
+    sizes: (usize, usize),
+    /// Keys saved ahead of the walk, as RDB key records.
+    buf: Vec<u8>,
+    enc: Encoder,
+    access: Access,
+}
+
+impl std::fmt::Debug for DbSnap {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DbSnap")
+            .field("index", &self.index)
+            .field("cursor", &self.cursor)
+            .field("walked", &self.walked)
+            .field("buffered", &self.buf.len())
+            .finish()
+    }
+}
+
+impl DbSnap {
+    /// Serializes node `id` of `db` into this database's buffer.
+    pub fn save_key(&mut self, db: &Db, id: u32) {
+        let now = crate::server::now_ms();
+        self.enc.key_value(&mut self.buf, db, id, self.access, now);
+    }
+}
+
+/// A chunk for the writer thread.
+enum Chunk {
+    Bytes(Vec<u8>),
+    /// Everything is written: append the checksum (if asked) and commit.
+    Finish {
+        checksum: bool,
+    },
+}
+
+/// What a slice of the walk left to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// More to walk: come back at once.
+    More,
+    /// Waiting (for the writer, or `rdb-key-save-delay`): come back at
+    /// this time (ms).
+    At(u64),
+    /// The walk is over; the writer is committing the file.
+    Written,
+}
+
+/// A background save in progress.
+pub struct Bgsave {
+    enc: Encoder,
+    access: Access,
+    /// Bytes not yet handed to the writer.
+    out: Vec<u8>,
+    /// The database whose SELECTDB is in force in the output.
+    section: Option<usize>,
+    /// Chunks the writer's full queue has not taken yet, in order.
+    queue: VecDeque<Chunk>,
+    tx: Option<SyncSender<Chunk>>,
+    done: Receiver<io::Result<()>>,
+    /// Wall-clock start (ms), and for `rdb-key-save-delay`, a monotonic one.
+    pub start_ms: u64,
+    started: Instant,
+    /// `dirty` when the save started: a successful save subtracts it.
+    pub dirty_at_start: u64,
+    pub keys_total: u64,
+    pub keys_done: u64,
+    /// `rdb-key-save-delay` in microseconds per key (negative: a key per
+    /// that many nanoseconds, near enough to Redis's random sleeps).
+    delay_us: i64,
+    checksum: bool,
+    written: bool,
+}
+
+impl Bgsave {
+    /// Starts a background save of `dbs` to `path`: opens the temporary
+    /// file, starts the writer thread and gives every non-empty database
+    /// its part in the snapshot.
+    pub fn start(
+        dbs: &mut [Db],
+        config: &Config,
+        packed_threshold: usize,
+        path: PathBuf,
+        dirty: u64,
+    ) -> io::Result<Bgsave> {
+        let file = RdbFile::create(temp_path(config))?;
+        let (tx, rx) = mpsc::sync_channel::<Chunk>(QUEUE);
+        let (done_tx, done) = mpsc::channel();
+        std::thread::Builder::new().name("loopkv-rdb".into()).spawn(move || {
+            let result = write_chunks(file, rx, &path);
+            let _ = done_tx.send(result);
+        })?;
+        let (mut enc, access) = encoder(config, packed_threshold);
+        let mut out = Vec::with_capacity(CHUNK * 2);
+        write_header(&mut out, &mut enc, false);
+        let mut keys_total = 0;
+        for (index, db) in dbs.iter_mut().enumerate() {
+            keys_total += db.len() as u64;
+            // Preserved values skip LZF: a compressor's table is 1 MiB,
+            // too much to keep per database.
+            let opts = Options {
+                compression: false,
+                ..enc.opts
+            };
+            db.begin_snapshot(Box::new(DbSnap {
+                index,
+                cursor: 0,
+                walked: db.is_empty(),
+                opened: false,
+                sizes: (db.len(), db.expires_len()),
+                buf: Vec::new(),
+                enc: Encoder::new(opts),
+                access,
+            }));
+        }
+        let delay = crate::util::number::parse_i64(config.value("rdb-key-save-delay")).unwrap_or(0);
+        Ok(Bgsave {
+            enc,
+            access,
+            out,
+            section: None,
+            queue: VecDeque::new(),
+            tx: Some(tx),
+            done,
+            start_ms: crate::server::now_ms(),
+            started: Instant::now(),
+            dirty_at_start: dirty,
+            keys_total,
+            keys_done: 0,
+            delay_us: delay,
+            checksum: config.value("rdbchecksum") == b"yes",
+            written: false,
+        })
+    }
+
+    /// Hands queued chunks to the writer, in order; false while some
+    /// wait (its queue is full) or if it has stopped.
+    fn drain(&mut self) -> bool {
+        let Some(tx) = &self.tx else {
+            return self.queue.is_empty();
+        };
+        while let Some(chunk) = self.queue.pop_front() {
+            match tx.try_send(chunk) {
+                Ok(()) => {}
+                Err(TrySendError::Full(chunk)) => {
+                    self.queue.push_front(chunk);
+                    return false;
+                }
+                // The writer failed; `poll_done` reports why.
+                Err(TrySendError::Disconnected(_)) => {
+                    self.queue.clear();
+                    return false;
+                }
+            }
+        }
+        true
+    }
+
+    /// Queues the output once it holds `min` bytes, and drains.
+    fn flush_out(&mut self, min: usize) -> bool {
+        if !self.out.is_empty() && self.out.len() >= min {
+            let bytes = std::mem::replace(&mut self.out, Vec::with_capacity(CHUNK * 2));
+            self.queue.push_back(Chunk::Bytes(bytes));
+        }
+        self.drain()
+    }
+
+    fn select(&mut self, index: usize, sizes: Option<(usize, usize)>) {
+        if self.section != Some(index) || sizes.is_some() {
+            write_select(&mut self.out, index, sizes);
+            self.section = Some(index);
+        }
+    }
+
+    /// Keys the delay lets the walk have saved by now.
+    fn allowed_keys(&self) -> u64 {
+        let elapsed_us = self.started.elapsed().as_micros() as i64;
+        match self.delay_us {
+            0 => u64::MAX,
+            d if d > 0 => (elapsed_us / d) as u64,
+            d => elapsed_us.saturating_mul(-d).max(0) as u64 / 1000,
+        }
+    }
+
+    /// One slice of the walk, until `deadline`.
+    pub fn step(&mut self, dbs: &mut [Db], deadline: Instant) -> Step {
+        if self.written {
+            return Step::Written;
+        }
+        let now = crate::server::now_ms();
+        let mut ids = Vec::new();
+        loop {
+            if !self.drain() {
+                return Step::At(now + 1);
+            }
+            // Keys the databases saved ahead of the walk.
+            for db in dbs.iter_mut() {
+                let Some(snap) = db.snap.as_mut() else { continue };
+                if snap.buf.is_empty() {
+                    continue;
+                }
+                let (index, bytes) = (snap.index, std::mem::take(&mut snap.buf));
+                self.select(index, None);
+                self.out.extend_from_slice(&bytes);
+            }
+            let Some(pos) = dbs.iter().position(|db| db.snap.as_ref().is_some_and(|s| !s.walked)) else {
+                return self.finish_walk(dbs);
+            };
+            let allowed = self.allowed_keys();
+            if self.keys_done >= allowed {
+                self.flush_out(1);
+                return Step::At(now + 1);
+            }
+            let db = &mut dbs[pos];
+            let snap = db.snap.as_mut().expect("walked database has a snapshot");
+            let (index, cursor, opened, sizes) = (snap.index, snap.cursor, snap.opened, snap.sizes);
+            snap.opened = true;
+            self.select(index, (!opened).then_some(sizes));
+            ids.clear();
+            let next = db.scan_step(cursor, |id, _| ids.push(id));
+            for &id in &ids {
+                if !db.is_saved(id) {
+                    self.enc.key_value(&mut self.out, db, id, self.access, now);
+                    db.mark_saved(id);
+                    self.keys_done += 1;
+                }
+            }
+            let snap = db.snap.as_mut().expect("walked database has a snapshot");
+            snap.cursor = next;
+            snap.walked = next == 0;
+            if !self.flush_out(CHUNK) {
+                return Step::At(now + 1);
+            }
+            if Instant::now() >= deadline {
+                return Step::More;
+            }
+        }
+    }
+
+    /// The walk is over: the EOF opcode, the last bytes, the commit.
+    fn finish_walk(&mut self, dbs: &mut [Db]) -> Step {
+        self.out.push(OPCODE_EOF);
+        for db in dbs.iter_mut() {
+            db.end_snapshot(true);
+        }
+        self.written = true;
+        let bytes = std::mem::take(&mut self.out);
+        self.queue.push_back(Chunk::Bytes(bytes));
+        self.queue.push_back(Chunk::Finish {
+            checksum: self.checksum,
+        });
+        self.poll_done_send();
+        Step::Written
+    }
+
+    /// After the walk: hands over what is left and lets the writer go.
+    fn poll_done_send(&mut self) {
+        if self.written && self.tx.is_some() && self.drain() {
+            self.tx = None;
+        }
+    }
+
+    /// The walk is over but some bytes still wait for the writer's queue.
+    pub fn is_draining(&self) -> bool {
+        self.written && self.tx.is_some()
+    }
+
+    /// The writer's verdict, once it has one.
+    pub fn poll_done(&mut self) -> Option<io::Result<()>> {
+        self.poll_done_send();
+        match self.done.try_recv() {
+            Ok(result) => Some(result),
+            Err(TryRecvError::Empty) => None,
+            Err(TryRecvError::Disconnected) => Some(Err(io::Error::other("the RDB writer thread stopped"))),
+        }
+    }
+
+    /// Stops the save: the writer removes its temporary file, every
+    /// database forgets what it still owed.
+    pub fn abort(mut self, dbs: &mut [Db]) {
+        self.tx = None;
+        self.queue.clear();
+        for db in dbs.iter_mut() {
+            if db.snap.is_some() {
+                db.end_snapshot(false);
+            }
+        }
+    }
+}
+
+/// The writer thread: writes chunks until told to finish (commit) or the
+/// walk goes away (abort: the temporary file is removed).
+fn write_chunks(mut file: RdbFile, rx: Receiver<Chunk>, path: &Path) -> io::Result<()> {
+    let temp = file.temp.clone();
+    let result = (|| {
+        while let Ok(chunk) = rx.recv() {
+            match chunk {
+                Chunk::Bytes(bytes) => file.write(&bytes)?,
+                Chunk::Finish { checksum } => return file.finish(checksum, path),
+            }
+        }
+        Err(io::Error::new(io::ErrorKind::Interrupted, "background save aborted"))
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    result
+}
