@@ -2,8 +2,8 @@
 //! sense for loopkv's data model (DIGEST and DIGEST-VALUE with Redis's
 //! algorithm, so digests equal a real redis-server's for the same data;
 //! OBJECT, POPULATE, HTSTATS, LISTPACK, QUICKLIST, SLEEP, PROTOCOL, ...).
-//! Subcommands that crash, reload or replicate wait for the features they
-//! exercise (RELOAD, LOADAOF: persistence).
+//! RELOAD saves and loads the RDB file back. Subcommands that crash or
+//! replicate wait for the features they exercise (LOADAOF: the AOF).
 
 use super::server::{protected_allowed, reply_help};
 use super::{Args, Ctx};
@@ -114,6 +114,7 @@ pub fn debug(ctx: &mut Ctx, args: &Args) {
                     .error(b"ERR The value stored at the specified key is not represented using an hash table"),
             }
         }
+        ("reload", _) => reload(ctx, args),
         ("listpack", 3) => repr(ctx, &args[2], "listpack"),
         ("quicklist", 3 | 4) => repr(ctx, &args[2], "quicklist"),
         _ => ctx.reply.error_fmt(format_args!(
@@ -151,6 +152,19 @@ const HELP: &[&str] = &[
     "    Reply with a test value of the specified type. <type> can be: string,",
     "    integer, double, bignum, null, array, set, map, attrib, push, verbatim,",
     "    true, false.",
+    "RELOAD [option ...]",
+    "    Save the RDB on disk and reload it back to memory. Valid <option> values:",
+    "    * MERGE: conflicting keys will be loaded from RDB.",
+    "    * NOFLUSH: the existing database will not be removed before load, but",
+    "      conflicting keys will generate an exception and kill the server.",
+    "    * NOSAVE: the database will be loaded from an existing RDB file.",
+    "    Examples:",
+    "    * DEBUG RELOAD: verify that the server is able to persist, flush and reload",
+    "      the database.",
+    "    * DEBUG RELOAD NOSAVE: replace the current database with the contents of an",
+    "      existing RDB file.",
+    "    * DEBUG RELOAD NOSAVE NOFLUSH MERGE: add the contents of an existing RDB",
+    "      file to the database.",
     "SET-ACTIVE-EXPIRE <0|1>",
     "    Setting it to 0 disables expiring keys in background when they are not",
     "    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",
@@ -368,6 +382,46 @@ fn repr(ctx: &mut Ctx, key: &[u8], encoding: &str) {
         "Quicklist structure printed on stdout"
     };
     ctx.reply.simple(text.as_bytes());
+}
+
+/// `DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]`: saves the RDB file, empties
+/// the databases and loads the file back.
+fn reload(ctx: &mut Ctx, args: &Args) {
+    use crate::persist::control;
+    let (mut merge, mut flush, mut save) = (false, true, true);
+    for j in 2..args.len() {
+        if args.is(j, "merge") {
+            merge = true;
+        } else if args.is(j, "noflush") {
+            flush = false;
+        } else if args.is(j, "nosave") {
+            save = false;
+        } else {
+            return ctx
+                .reply
+                .error(b"ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.");
+        }
+    }
+    control::abort_bgsave(ctx.st);
+    if save && control::save(ctx.st).is_err() {
+        return ctx.reply.error(b"ERR");
+    }
+    if flush {
+        for db in &mut ctx.st.dbs {
+            drop(db.flush());
+        }
+    }
+    match control::load(ctx.st, merge) {
+        Ok(_) => {
+            log::warn!("DB reloaded by DEBUG RELOAD");
+            ctx.reply.ok();
+        }
+        Err(e) => {
+            log::warn!("{e}");
+            ctx.reply
+                .error(b"ERR Error trying to load the RDB dump, check server logs.");
+        }
+    }
 }
 
 fn debug_object(ctx: &mut Ctx, args: &Args) {

@@ -487,9 +487,13 @@ pub fn flushall(ctx: &mut Ctx, args: &Args) {
         return;
     };
     let n: usize = ctx.st.dbs.iter().map(Db::len).sum();
+    // A background save is stopped first: it would owe every key.
+    crate::persist::control::abort_bgsave(ctx.st);
     let flushed = ctx.st.dbs.iter_mut().map(Db::flush).collect();
     free_flushed(flushed, lazy);
-    ctx.dirty(n as u64 + 1);
+    ctx.dirty(n as u64);
+    crate::persist::control::after_flushall(ctx.st);
+    ctx.dirty(1);
     ctx.reply.ok();
 }
 

@@ -450,15 +450,21 @@ pub fn execute_as(ctx: &mut Ctx, args: &Args, start: Instant, run: Run) -> Insta
 ///   nothing can be freed to make room), commands that may use more memory
 ///   get -OOM, and so does queueing any command inside MULTI (a queue grows
 ///   memory too) except EXEC, DISCARD, QUIT and RESET;
+/// - after a failed background save (with save points and
+///   `stop-writes-on-bgsave-error`), writes and PING get -MISCONF;
 /// - with `min-replicas-to-write` set, writes get -NOREPLICAS (loopkv has
 ///   no replicas, so none is ever good).
 ///
 /// EXEC is judged by the commands it holds; commands EXEC runs are not
 /// checked again, as in Redis.
+/// The error writes get after a failed background save.
+const MISCONF: &[u8] = b"MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.";
+
 fn refused_by_state(ctx: &mut Ctx, def: &CommandDef, idx: usize) -> bool {
     let config = &ctx.st.config;
     let (limit, min_replicas) = (config.maxmemory, config.min_replicas_to_write);
-    if limit == 0 && min_replicas == 0 {
+    let misconf = ctx.st.rdb.last_bgsave_failed;
+    if limit == 0 && min_replicas == 0 && !misconf {
         return false;
     }
     let c = &ctx.clients[ctx.me];
@@ -473,6 +479,8 @@ fn refused_by_state(ctx: &mut Ctx, def: &CommandDef, idx: usize) -> bool {
         && crate::memory::used().is_some_and(|used| used as u64 > limit)
     {
         b"OOM command not allowed when used memory > 'maxmemory'."
+    } else if misconf && (has(flags::WRITE) || name == "ping") && crate::persist::control::writes_refused(ctx.st) {
+        MISCONF
     } else if min_replicas > 0 && has(flags::WRITE) {
         b"NOREPLICAS Not enough good replicas to write."
     } else {

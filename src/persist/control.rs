@@ -209,6 +209,24 @@ pub enum LoadError {
     Failed(Failure),
 }
 
+impl std::fmt::Display for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LoadError::Open(e) => write!(f, "Fatal error loading the DB: {}", crate::config::io_reason(e)),
+            LoadError::Failed(failure) => write!(f, "{failure}"),
+        }
+    }
+}
+
+/// FLUSHALL's part (`flushAllDataAndResetRDB`): a background save is
+/// stopped, and with save points set the now empty dataset is saved.
+pub fn after_flushall(st: &mut State) {
+    abort_bgsave(st);
+    if !save_points(st).is_empty() {
+        let _ = save(st);
+    }
+}
+
 /// `rdbLoad` of the configured file into the databases; Ok(false) if
 /// there is no file. `merge` lets the file's keys replace existing ones.
 pub fn load(st: &mut State, merge: bool) -> Result<bool, LoadError> {

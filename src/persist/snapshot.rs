@@ -253,11 +253,13 @@ impl Bgsave {
         path: PathBuf,
         dirty: u64,
     ) -> io::Result<Bgsave> {
-        let file = RdbFile::create(temp_path(config))?;
+        let temp = temp_path(config);
         let (tx, rx) = mpsc::sync_channel::<Chunk>(QUEUE);
         let (done_tx, done) = mpsc::channel();
+        // The writer opens the file, so failing to create it fails the
+        // save as it ends, as a forked child's failure would.
         std::thread::Builder::new().name("loopkv-rdb".into()).spawn(move || {
-            let result = write_chunks(file, rx, &path);
+            let result = RdbFile::create(temp).and_then(|file| write_chunks(file, rx, &path));
             let _ = done_tx.send(result);
         })?;
         let (mut enc, access) = encoder(config, packed_threshold);

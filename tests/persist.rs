@@ -1,0 +1,517 @@
+//! RDB persistence from a client's point of view: SAVE and BGSAVE then a
+//! restart hold the same dataset (DEBUG DIGEST, Redis's algorithm); a
+//! background save is the dataset as it was when it started, whatever
+//! writes come during it; files move between loopkv and a real
+//! redis-server 7.0.15 in both directions; Redis's own RDB test assets
+//! load; a damaged file stops the start-up with Redis's message; a failed
+//! background save brings -MISCONF; RESTORE survives corrupt payloads.
+
+mod diff_support;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use diff_support::{Conn, Loopkv, Redis, Rng, esc, redis_or_skip, scratch_dir, wait_until};
+
+/// Starts loopkv with its files in `dir` and DEBUG enabled.
+fn start_in(dir: &Path, extra: &[(&str, &str)]) -> Loopkv {
+    let dir = dir.to_str().unwrap();
+    let mut all = vec![("dir", dir), ("enable-debug-command", "yes")];
+    all.extend_from_slice(extra);
+    Loopkv::start(&all)
+}
+
+fn digest(c: &mut Conn) -> Vec<u8> {
+    c.cmd_str("DEBUG DIGEST")
+}
+
+fn info_field(c: &mut Conn, field: &str) -> String {
+    let info = c.cmd_str("INFO persistence");
+    let text = String::from_utf8_lossy(&info).into_owned();
+    text.lines()
+        .find_map(|l| l.strip_prefix(&format!("{field}:")).map(str::to_string))
+        .unwrap_or_else(|| panic!("no {field} in INFO"))
+}
+
+fn wait_bgsave(c: &mut Conn) {
+    assert!(
+        wait_until(Duration::from_secs(30), || info_field(c, "rdb_bgsave_in_progress")
+            == "0"),
+        "background save did not finish"
+    );
+}
+
+/// Fills a server with every type in every encoding, TTLs, binary keys
+/// and several databases; the same commands on any server give the same
+/// dataset.
+fn populate(c: &mut Conn, seed: u64) {
+    let mut rng = Rng(seed);
+    let big: Vec<u8> = (0..100_000).map(|i| b'a' + (i % 7) as u8).collect();
+    let noise: Vec<u8> = (0..3000).map(|_| rng.next() as u8).collect();
+    for db in ["0", "3", "15"] {
+        c.cmd(&[b"SELECT", db.as_bytes()]);
+        c.cmd_str("SET int 12345");
+        c.cmd_str("SET neg -99999999999");
+        c.cmd_str("SET text hello");
+        c.cmd(&[b"SET", b"bin\x00key\xff", b"bin\x00value"]);
+        c.cmd(&[b"SET", b"big", &big]);
+        c.cmd(&[b"SET", b"noise", &noise]);
+        c.cmd_str("SET ttl v PX 100000000");
+        c.cmd_str("RPUSH small a 1 -2 3000000000 b");
+        for i in 0..600 {
+            let item = format!("item-{i}-{}", "x".repeat(i % 90));
+            c.cmd(&[b"RPUSH", b"long", item.as_bytes()]);
+        }
+        c.cmd(&[b"RPUSH", b"long", &big]);
+        c.cmd_str("HSET hsmall f v n 5 m -7");
+        for i in 0..600 {
+            c.cmd(&[
+                b"HSET",
+                b"hbig",
+                format!("f{i}").as_bytes(),
+                format!("v{}", rng.next()).as_bytes(),
+            ]);
+        }
+        c.cmd(&[b"HSET", b"hlong", b"f", &noise]);
+        c.cmd_str("SADD i16 1 2 3 -4");
+        c.cmd_str("SADD i32 1 70000");
+        c.cmd_str("SADD i64 1 5000000000");
+        c.cmd_str("SADD sstr a b c");
+        for i in 0..700 {
+            c.cmd(&[b"SADD", b"sbig", format!("{i}").as_bytes()]);
+        }
+        c.cmd_str("ZADD zsmall 1 a 2.5 b -inf c inf d");
+        for i in 0..300 {
+            c.cmd(&[
+                b"ZADD",
+                b"zbig",
+                format!("{}", rng.below(1000) as f64 / 7.0).as_bytes(),
+                format!("m{i}").as_bytes(),
+            ]);
+        }
+        c.cmd_str("EXPIRE hbig 1000000");
+        c.cmd_str("PEXPIREAT zsmall 99999999999999");
+    }
+    c.cmd_str("SELECT 0");
+}
+
+#[test]
+fn save_and_restart_keep_the_dataset() {
+    let dir = scratch_dir();
+    let s = start_in(&dir, &[]);
+    let mut c = s.conn();
+    populate(&mut c, 1);
+    let before = digest(&mut c);
+    c.expect("SAVE", b"+OK\r\n");
+    assert_eq!(info_field(&mut c, "rdb_changes_since_last_save"), "0");
+    c.expect("SET after-save 1", b"+OK\r\n");
+    s.stop().unwrap();
+
+    let s = start_in(&dir, &[]);
+    let mut c = s.conn();
+    assert_eq!(digest(&mut c), before);
+    c.expect("EXISTS after-save", b":0\r\n");
+    assert_eq!(info_field(&mut c, "rdb_last_load_keys_loaded"), "57");
+    // TTLs survive as absolute times.
+    let pttl = c.cmd_str("PEXPIRETIME zsmall");
+    assert_eq!(pttl, b":99999999999999\r\n");
+    c.expect("OBJECT ENCODING long", b"$9\r\nquicklist\r\n");
+    c.expect("OBJECT ENCODING hbig", b"$9\r\nhashtable\r\n");
+    c.expect("OBJECT ENCODING i64", b"$6\r\nintset\r\n");
+    c.expect("OBJECT ENCODING zbig", b"$8\r\nskiplist\r\n");
+    // DEBUG RELOAD: save, flush, load back.
+    c.expect("DEBUG RELOAD", b"+OK\r\n");
+    assert_eq!(digest(&mut c), before);
+    c.expect(
+        "DEBUG RELOAD foo",
+        b"-ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.\r\n",
+    );
+}
+
+#[test]
+fn bgsave_writes_the_dataset_as_it_was_when_it_started() {
+    let dir = scratch_dir();
+    let s = start_in(&dir, &[("save", "")]);
+    let mut c = s.conn();
+    populate(&mut c, 2);
+    c.cmd_str("DEBUG POPULATE 3000 filler 10");
+    let before = digest(&mut c);
+    // Slow the walk (50 us a key) so the writes below land during it.
+    c.expect("CONFIG SET rdb-key-save-delay 50", b"+OK\r\n");
+    c.expect("BGSAVE", b"+Background saving started\r\n");
+    assert_eq!(info_field(&mut c, "rdb_bgsave_in_progress"), "1");
+    c.expect("BGSAVE", b"-ERR Background save already in progress\r\n");
+    c.expect("SAVE", b"-ERR Background save already in progress\r\n");
+    for i in 0..3000 {
+        c.cmd(&[b"SET", format!("filler:{i}").as_bytes(), b"changed"]);
+        if i % 3 == 0 {
+            c.cmd(&[b"DEL", format!("filler:{}", 2999 - i).as_bytes()]);
+        }
+        c.cmd(&[b"SET", format!("new:{i}").as_bytes(), b"new"]);
+    }
+    for cmd in [
+        "RPUSH long more",
+        "LPOP small",
+        "HSET hsmall f changed",
+        "HDEL hbig f1",
+        "SADD i16 99",
+        "SREM sbig 5",
+        "ZADD zbig 1000 m1",
+        "ZREM zsmall a",
+        "APPEND text !",
+        "INCR int",
+        "PERSIST ttl",
+        "EXPIRE text 1000",
+        "RENAME noise renamed",
+        "MOVE big 5",
+        "SWAPDB 3 15",
+        "SELECT 3",
+        "FLUSHDB",
+        "SELECT 0",
+    ] {
+        c.cmd_str(cmd);
+    }
+    wait_bgsave(&mut c);
+    assert_eq!(info_field(&mut c, "rdb_last_bgsave_status"), "ok");
+    let after = digest(&mut c);
+    assert_ne!(after, before);
+    // The file holds the dataset of BGSAVE's start.
+    c.expect("DEBUG RELOAD NOSAVE", b"+OK\r\n");
+    assert_eq!(digest(&mut c), before);
+    c.expect("CONFIG SET rdb-key-save-delay 0", b"+OK\r\n");
+    // A second save starts from a clean slate: it holds everything now.
+    c.cmd_str("SET later 1");
+    let now = digest(&mut c);
+    c.expect("BGSAVE", b"+Background saving started\r\n");
+    wait_bgsave(&mut c);
+    c.expect("DEBUG RELOAD NOSAVE", b"+OK\r\n");
+    assert_eq!(digest(&mut c), now);
+}
+
+#[test]
+fn flushall_aborts_a_background_save() {
+    let dir = scratch_dir();
+    let s = start_in(&dir, &[("save", "")]);
+    let mut c = s.conn();
+    c.cmd_str("DEBUG POPULATE 5000");
+    c.expect("CONFIG SET rdb-key-save-delay 1000", b"+OK\r\n");
+    c.expect("BGSAVE", b"+Background saving started\r\n");
+    c.expect("FLUSHALL", b"+OK\r\n");
+    assert_eq!(info_field(&mut c, "rdb_bgsave_in_progress"), "0");
+    assert_eq!(info_field(&mut c, "rdb_changes_since_last_save"), "5001");
+    assert!(!dir.join("dump.rdb").exists());
+    // Nothing left of it: a new save works and the dataset is writable.
+    c.expect("CONFIG SET rdb-key-save-delay 0", b"+OK\r\n");
+    c.expect("SET x y", b"+OK\r\n");
+    c.expect("BGSAVE", b"+Background saving started\r\n");
+    wait_bgsave(&mut c);
+    assert_eq!(info_field(&mut c, "rdb_changes_since_last_save"), "0");
+    let leftovers: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .filter(|n| n.to_string_lossy().starts_with("temp-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn a_failed_background_save_refuses_writes_until_a_save_works() {
+    let dir = scratch_dir();
+    let gone = dir.join("gone");
+    std::fs::create_dir_all(&gone).unwrap();
+    let s = start_in(&dir, &[("save", "3600 1")]);
+    let mut c = s.conn();
+    c.expect(&format!("CONFIG SET dir {}", gone.display()), b"+OK\r\n");
+    std::fs::remove_dir_all(&gone).unwrap();
+    c.expect("SET a 1", b"+OK\r\n");
+    c.expect("BGSAVE", b"+Background saving started\r\n");
+    wait_bgsave(&mut c);
+    assert_eq!(info_field(&mut c, "rdb_last_bgsave_status"), "err");
+    let misconf = b"-MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.\r\n";
+    c.expect("SET a 2", misconf);
+    c.expect("PING", misconf);
+    c.expect("GET a", b"$1\r\n1\r\n");
+    c.expect("SAVE", b"-ERR\r\n");
+    c.expect(
+        &format!("CONFIG SET dir {}", gone.display()),
+        b"-ERR CONFIG SET failed (possibly related to argument 'dir') - No such file or directory\r\n",
+    );
+    c.expect(&format!("CONFIG SET dir {}", dir.display()), b"+OK\r\n");
+    c.expect("BGSAVE", b"+Background saving started\r\n");
+    wait_bgsave(&mut c);
+    c.expect("SET a 2", b"+OK\r\n");
+    // Without save points the error does not stop writes.
+    c.expect("CONFIG SET stop-writes-on-bgsave-error yes", b"+OK\r\n");
+}
+
+#[test]
+fn shutdown_saves_as_redis_does() {
+    let dir = scratch_dir();
+    let s = start_in(&dir, &[("save", "3600 1")]);
+    let mut c = s.conn();
+    c.expect("SET k v", b"+OK\r\n");
+    c.expect("SHUTDOWN NOSAVE SAVE", b"-ERR syntax error\r\n");
+    c.expect("SHUTDOWN ABORT NOW", b"-ERR syntax error\r\n");
+    c.send(&[b"SHUTDOWN"]);
+    assert!(c.closed().0);
+    assert!(dir.join("dump.rdb").exists());
+    let s = start_in(&dir, &[("save", "")]);
+    let mut c = s.conn();
+    c.expect("GET k", b"$1\r\nv\r\n");
+    c.expect("SET k w", b"+OK\r\n");
+    // No save points: a plain SHUTDOWN does not save, SHUTDOWN SAVE does.
+    c.send(&[b"SHUTDOWN"]);
+    assert!(c.closed().0);
+    let s = start_in(&dir, &[("save", "")]);
+    let mut c = s.conn();
+    c.expect("GET k", b"$1\r\nv\r\n");
+    c.expect("SET k w", b"+OK\r\n");
+    c.send(&[b"SHUTDOWN", b"SAVE"]);
+    assert!(c.closed().0);
+    let s = start_in(&dir, &[("save", "")]);
+    let mut c = s.conn();
+    c.expect("GET k", b"$1\r\nw\r\n");
+}
+
+/// A corrupt file stops the start-up: `run` fails with Redis's last line.
+fn start_error(dir: &Path) -> String {
+    let mut config = loopkv::Config::default();
+    for (name, value) in [("port", "0"), ("bind", "127.0.0.1"), ("dir", dir.to_str().unwrap())] {
+        config.apply(name.as_bytes(), &[value.as_bytes().to_vec()]).unwrap();
+    }
+    let server = loopkv::Server::bind(config).unwrap();
+    server.run().expect_err("the server started").to_string()
+}
+
+#[test]
+fn a_damaged_file_stops_the_start_up() {
+    let dir = scratch_dir();
+    let s = start_in(&dir, &[]);
+    let mut c = s.conn();
+    populate(&mut c, 3);
+    c.expect("SAVE", b"+OK\r\n");
+    s.stop().unwrap();
+    let path = dir.join("dump.rdb");
+    let good = std::fs::read(&path).unwrap();
+    // A wrong checksum.
+    let mut bad = good.clone();
+    let n = bad.len();
+    bad[n - 8..].copy_from_slice(b"foobar00");
+    std::fs::write(&path, &bad).unwrap();
+    assert_eq!(start_error(&dir), "Terminating server after rdb file reading failure.");
+    // Cut short anywhere.
+    for cut in [5, 9, 20, good.len() / 2, good.len() - 1] {
+        std::fs::write(&path, &good[..cut]).unwrap();
+        assert_eq!(
+            start_error(&dir),
+            "Terminating server after rdb file reading failure.",
+            "cut at {cut}"
+        );
+    }
+    // Garbage after a valid header.
+    let mut junk = good[..9].to_vec();
+    junk.extend_from_slice(&[0x77; 100]);
+    std::fs::write(&path, &junk).unwrap();
+    assert_eq!(start_error(&dir), "Terminating server after rdb file reading failure.");
+    // With rdbchecksum no, the checksum is not checked.
+    std::fs::write(&path, &bad).unwrap();
+    let s = start_in(&dir, &[("rdbchecksum", "no")]);
+    s.conn().expect("DBSIZE", b":19\r\n");
+}
+
+#[test]
+fn empty_and_missing_files_start_empty() {
+    let dir = scratch_dir();
+    let s = start_in(&dir, &[]);
+    let mut c = s.conn();
+    c.expect("DEBUG DIGEST", b"+0000000000000000000000000000000000000000\r\n");
+    c.expect("SAVE", b"+OK\r\n");
+    s.stop().unwrap();
+    let s = start_in(&dir, &[]);
+    s.conn().expect("DBSIZE", b":0\r\n");
+}
+
+#[test]
+fn expired_keys_are_dropped_on_load() {
+    let dir = scratch_dir();
+    let s = start_in(&dir, &[]);
+    let mut c = s.conn();
+    c.cmd_str("DEBUG SET-ACTIVE-EXPIRE 0");
+    for j in 0..32 {
+        c.cmd(&[b"SELECT", format!("{}", j % 16).as_bytes()]);
+        c.cmd(&[b"SET", format!("{j}").as_bytes(), b"v", b"PX", b"10"]);
+    }
+    c.cmd_str("SELECT 0");
+    c.cmd_str("SET stays v");
+    std::thread::sleep(Duration::from_millis(30));
+    c.expect("SAVE", b"+OK\r\n");
+    s.stop().unwrap();
+    let s = start_in(&dir, &[]);
+    let mut c = s.conn();
+    assert_eq!(info_field(&mut c, "rdb_last_load_keys_expired"), "32");
+    assert_eq!(info_field(&mut c, "rdb_last_load_keys_loaded"), "1");
+}
+
+#[test]
+fn files_move_between_loopkv_and_redis() {
+    if !redis_or_skip("files_move_between_loopkv_and_redis") {
+        return;
+    }
+    // loopkv writes, redis-server reads.
+    let dir = scratch_dir();
+    let s = start_in(&dir, &[]);
+    let mut c = s.conn();
+    populate(&mut c, 4);
+    let ours = digest(&mut c);
+    c.expect("SAVE", b"+OK\r\n");
+    let check = std::process::Command::new("redis-check-rdb")
+        .arg(dir.join("dump.rdb"))
+        .output()
+        .expect("run redis-check-rdb");
+    let text = String::from_utf8_lossy(&check.stdout);
+    assert!(check.status.success() && text.contains("RDB looks OK"), "{text}");
+    let r = Redis::start_with(&["--dir", dir.to_str().unwrap()]);
+    assert_eq!(
+        digest(&mut r.conn()),
+        ours,
+        "redis-server read loopkv's file differently"
+    );
+    drop(r);
+
+    // redis-server writes (the same commands), loopkv reads.
+    let rdir = scratch_dir();
+    let r = Redis::start_with(&["--dir", rdir.to_str().unwrap()]);
+    let mut rc = r.conn();
+    populate(&mut rc, 4);
+    assert_eq!(digest(&mut rc), ours);
+    rc.expect("SAVE", b"+OK\r\n");
+    drop(r);
+    let s = start_in(&rdir, &[]);
+    assert_eq!(
+        digest(&mut s.conn()),
+        ours,
+        "loopkv read redis-server's file differently"
+    );
+}
+
+/// Redis's own RDB test assets, from the test-suite archive beside the
+/// project: loopkv must load each one redis-server loads, to the same
+/// digest, and refuse each one it refuses.
+#[test]
+fn redis_test_assets_load_as_in_redis() {
+    if !redis_or_skip("redis_test_assets_load_as_in_redis") {
+        return;
+    }
+    let Some(assets) = extract_assets() else {
+        eprintln!("redis test assets NOT CHECKED: the suite archive was not found");
+        return;
+    };
+    for name in [
+        "encodings.rdb",
+        "hash-ziplist.rdb",
+        "hash-zipmap.rdb",
+        "list-quicklist.rdb",
+        "zset-ziplist.rdb",
+        "scriptbackup.rdb",
+        "corrupt_empty_keys.rdb",
+    ] {
+        let dir = scratch_dir();
+        std::fs::copy(assets.join(name), dir.join("dump.rdb")).unwrap();
+        let r = Redis::start_with(&["--dir", dir.to_str().unwrap(), "--sanitize-dump-payload", "yes"]);
+        let want = digest(&mut r.conn());
+        drop(r);
+        let s = start_in(&dir, &[]);
+        assert_eq!(esc(&digest(&mut s.conn())), esc(&want), "{name}");
+    }
+}
+
+/// Extracts tests/assets from the Redis test-suite archive, if present.
+fn extract_assets() -> Option<PathBuf> {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let archive = [
+        manifest.join("../shared/redis-tests/redis-7.0.15-tests.tar.gz"),
+        PathBuf::from("/work/shared/redis-tests/redis-7.0.15-tests.tar.gz"),
+    ]
+    .into_iter()
+    .find(|p| p.exists())?;
+    let out = scratch_dir();
+    let ok = std::process::Command::new("tar")
+        .arg("xzf")
+        .arg(&archive)
+        .arg("-C")
+        .arg(&out)
+        .arg("tests/assets")
+        .status()
+        .ok()?
+        .success();
+    ok.then(|| out.join("tests/assets"))
+}
+
+#[test]
+fn restore_survives_corrupt_payloads() {
+    let s = Loopkv::start_debug();
+    let mut c = s.conn();
+    populate(&mut c, 5);
+    let keys = [
+        "int", "big", "noise", "small", "long", "hsmall", "hbig", "i16", "i64", "sbig", "zsmall", "zbig",
+    ];
+    let mut rng = Rng(99);
+    let mut accepted = 0;
+    for round in 0..3000 {
+        let key = keys[round % keys.len()];
+        let dump = diff_support::V::parse(&c.cmd(&[b"DUMP", key.as_bytes()]))
+            .text()
+            .to_vec();
+        let mut payload = dump[..dump.len() - 10].to_vec();
+        // Flip, cut or insert bytes, then seal it with a valid footer so
+        // the value itself is what gets checked.
+        match rng.below(3) {
+            0 => {
+                for _ in 0..=rng.below(4) {
+                    let i = rng.below(payload.len() as u64) as usize;
+                    payload[i] ^= 1 << rng.below(8);
+                }
+            }
+            1 => payload.truncate(rng.below(payload.len() as u64) as usize),
+            _ => {
+                let i = rng.below(payload.len() as u64) as usize;
+                payload.insert(i, rng.next() as u8);
+            }
+        }
+        payload.extend_from_slice(&10u16.to_le_bytes());
+        let crc = crc64(&payload);
+        payload.extend_from_slice(&crc.to_le_bytes());
+        let reply = c.cmd(&[b"RESTORE", b"target", b"0", &payload, b"REPLACE"]);
+        match reply.as_slice() {
+            b"+OK\r\n" => accepted += 1,
+            b"-ERR Bad data format\r\n" => {}
+            other => panic!("round {round}: {}", esc(other)),
+        }
+    }
+    assert!(accepted > 0);
+    c.expect("PING", b"+PONG\r\n");
+    // A payload whose checksum or version is wrong.
+    let mut dump = diff_support::V::parse(&c.cmd_str("DUMP int")).text().to_vec();
+    let n = dump.len();
+    dump[n - 1] ^= 1;
+    c.expect_args(
+        &[b"RESTORE", b"x", b"0", &dump],
+        b"-ERR DUMP payload version or checksum are wrong\r\n",
+    );
+}
+
+/// Redis's CRC-64 (Jones, reflected), bit by bit.
+fn crc64(data: &[u8]) -> u64 {
+    let mut crc = 0u64;
+    for &b in data {
+        crc ^= b as u64;
+        for _ in 0..8 {
+            crc = if crc & 1 != 0 {
+                (crc >> 1) ^ 0x95ac_9329_ac4b_c9b5
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    crc
+}
