@@ -275,6 +275,7 @@ static DIRECTIVES: &[Directive] = &[
     hidden(d("rdb-key-save-delay", int(i32::MIN as i64, I32), "0")),
     hidden(d("key-load-delay", int(i32::MIN as i64, I32), "0")),
     hidden(d("loading-process-events-interval-bytes", int(1024, I32), "2097152")),
+    hidden(fixed("use-exit-on-panic", Kind::Bool, "no")),
     hidden(only("watchdog-period", int(0, I32), "0", &["0"])),
     // Replication, cluster, modules, threads, TLS, ACL: not built yet.
     aka(

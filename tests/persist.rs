@@ -198,7 +198,7 @@ fn flushall_aborts_a_background_save() {
     c.expect("BGSAVE", b"+Background saving started\r\n");
     c.expect("FLUSHALL", b"+OK\r\n");
     assert_eq!(info_field(&mut c, "rdb_bgsave_in_progress"), "0");
-    assert_eq!(info_field(&mut c, "rdb_changes_since_last_save"), "5001");
+    assert_eq!(info_field(&mut c, "rdb_changes_since_last_save"), "5000");
     assert!(!dir.join("dump.rdb").exists());
     // Nothing left of it: a new save works and the dataset is writable.
     c.expect("CONFIG SET rdb-key-save-delay 0", b"+OK\r\n");
@@ -514,4 +514,39 @@ fn crc64(data: &[u8]) -> u64 {
         }
     }
     crc
+}
+
+#[test]
+fn clients_get_loading_while_the_dataset_loads() {
+    let dir = scratch_dir();
+    let s = start_in(&dir, &[]);
+    let mut c = s.conn();
+    c.cmd_str("DEBUG POPULATE 20000");
+    c.expect("SAVE", b"+OK\r\n");
+    s.stop().unwrap();
+    // 200 us a key: the load takes about four seconds.
+    let s = start_in(
+        &dir,
+        &[
+            ("key-load-delay", "200"),
+            ("loading-process-events-interval-bytes", "1024"),
+        ],
+    );
+    let mut c = s.conn();
+    c.expect("GET key:1", b"-LOADING Redis is loading the dataset in memory\r\n");
+    assert_eq!(info_field(&mut c, "loading"), "1");
+    let total: u64 = info_field(&mut c, "loading_total_bytes").parse().unwrap();
+    assert_eq!(total, std::fs::metadata(dir.join("dump.rdb")).unwrap().len());
+    // Commands flagged for loading work meanwhile (PING is not one).
+    c.expect("PING", b"-LOADING Redis is loading the dataset in memory\r\n");
+    c.expect("DEBUG LOG hello", b"+OK\r\n");
+    c.expect("MULTI", b"+OK\r\n");
+    c.expect("SET a b", b"-LOADING Redis is loading the dataset in memory\r\n");
+    c.expect(
+        "EXEC",
+        b"-EXECABORT Transaction discarded because of previous errors.\r\n",
+    );
+    assert!(wait_until(Duration::from_secs(30), || info_field(&mut c, "loading") == "0"));
+    c.expect("GET key:1", b"$7\r\nvalue:1\r\n");
+    assert_eq!(info_field(&mut c, "rdb_last_load_keys_loaded"), "20000");
 }

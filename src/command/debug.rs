@@ -115,6 +115,10 @@ pub fn debug(ctx: &mut Ctx, args: &Args) {
             }
         }
         ("reload", _) => reload(ctx, args),
+        ("set-skip-checksum-validation", 3) => {
+            ctx.st.skip_checksum = crate::util::number::parse_i64(&args[2]).unwrap_or(0) != 0;
+            ctx.reply.ok();
+        }
         ("listpack", 3) => repr(ctx, &args[2], "listpack"),
         ("quicklist", 3 | 4) => repr(ctx, &args[2], "quicklist"),
         _ => ctx.reply.error_fmt(format_args!(
@@ -172,6 +176,8 @@ const HELP: &[&str] = &[
     "QUICKLIST-PACKED-THRESHOLD <size>",
     "    Sets the threshold for elements to be inserted as plain vs packed nodes",
     "    Default value is 1GB, allows values up to 4GB. Setting to 0 restores to default.",
+    "SET-SKIP-CHECKSUM-VALIDATION <0|1>",
+    "    Enables or disables checksum checks for RDB files and RESTORE's payload.",
     "SLEEP <seconds>",
     "    Stop the server for <seconds>. Decimals allowed.",
     "STRINGMATCH-TEST",

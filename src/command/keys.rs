@@ -493,7 +493,6 @@ pub fn flushall(ctx: &mut Ctx, args: &Args) {
     free_flushed(flushed, lazy);
     ctx.dirty(n as u64);
     crate::persist::control::after_flushall(ctx.st);
-    ctx.dirty(1);
     ctx.reply.ok();
 }
 

@@ -452,6 +452,8 @@ pub fn execute_as(ctx: &mut Ctx, args: &Args, start: Instant, run: Run) -> Insta
 ///   memory too) except EXEC, DISCARD, QUIT and RESET;
 /// - after a failed background save (with save points and
 ///   `stop-writes-on-bgsave-error`), writes and PING get -MISCONF;
+/// - while the dataset loads at start-up, commands not flagged LOADING
+///   get -LOADING;
 /// - with `min-replicas-to-write` set, writes get -NOREPLICAS (loopkv has
 ///   no replicas, so none is ever good).
 ///
@@ -464,7 +466,8 @@ fn refused_by_state(ctx: &mut Ctx, def: &CommandDef, idx: usize) -> bool {
     let config = &ctx.st.config;
     let (limit, min_replicas) = (config.maxmemory, config.min_replicas_to_write);
     let misconf = ctx.st.rdb.last_bgsave_failed;
-    if limit == 0 && min_replicas == 0 && !misconf {
+    let loading = ctx.st.loading.is_some();
+    if limit == 0 && min_replicas == 0 && !misconf && !loading {
         return false;
     }
     let c = &ctx.clients[ctx.me];
@@ -483,6 +486,8 @@ fn refused_by_state(ctx: &mut Ctx, def: &CommandDef, idx: usize) -> bool {
         MISCONF
     } else if min_replicas > 0 && has(flags::WRITE) {
         b"NOREPLICAS Not enough good replicas to write."
+    } else if loading && def.flags & flags::LOADING == 0 {
+        b"LOADING Redis is loading the dataset in memory"
     } else {
         return false;
     };

@@ -65,7 +65,7 @@ pub fn restore(ctx: &mut Ctx, args: &Args) {
         return ctx.reply.error(b"ERR Invalid TTL value, must be >= 0");
     }
     let limits = load::Limits::from_config(&ctx.st.config);
-    let value = match persist::restore_payload(&args[3], &limits) {
+    let value = match persist::restore_payload(&args[3], &limits, ctx.st.skip_checksum) {
         Ok(v) => v,
         Err(PayloadError::VersionOrChecksum) => {
             return ctx.reply.error(b"ERR DUMP payload version or checksum are wrong");

@@ -301,8 +301,8 @@ fn info_section(ctx: &Ctx, name: &str, out: &mut String) {
         }
         "persistence" => {
             title(o.0, "Persistence");
+            o.f("loading", u8::from(st.loading.is_some()));
             for field in [
-                "loading",
                 "async_loading",
                 "current_cow_peak",
                 "current_cow_size",
@@ -349,6 +349,21 @@ fn info_section(ctx: &Ctx, name: &str, out: &mut String) {
                 "module_fork_last_cow_size",
             ] {
                 o.f(field, 0);
+            }
+            if let Some(l) = &st.loading {
+                // Redis's progress figures, the ETA from the rate so far.
+                let (total, done) = (l.total_bytes, l.loaded_bytes());
+                let elapsed = crate::server::now_ms() / 1000 - l.start_secs;
+                let eta = (elapsed * total.saturating_sub(done)).checked_div(done).unwrap_or(1);
+                o.f("loading_start_time", l.start_secs);
+                o.f("loading_total_bytes", total);
+                o.f("loading_rdb_used_mem", l.rdb_used_mem());
+                o.f("loading_loaded_bytes", done);
+                o.f(
+                    "loading_loaded_perc",
+                    format!("{:.2}", done as f64 * 100.0 / total.max(1) as f64),
+                );
+                o.f("loading_eta_seconds", eta);
             }
         }
         "stats" => {

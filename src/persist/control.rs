@@ -179,27 +179,130 @@ pub fn cron(st: &mut State, now: u64) {
     }
 }
 
-/// Loads the RDB file into the (empty) databases at start-up. A missing
-/// file is an empty dataset; a file that cannot be read or is corrupt is
-/// an error whose text is the last line Redis logs before exiting (what
-/// went wrong is logged before it).
-pub fn load_at_startup(st: &mut State) -> Result<(), String> {
-    let start = Instant::now();
-    match load(st, false) {
-        Ok(true) => {
-            log::info!("DB loaded from disk: {:.3} seconds", start.elapsed().as_secs_f64());
+/// What a file is read through.
+type FileReader = io::BufReader<std::fs::File>;
+
+/// A load in progress at start-up: the loop loads a slice per iteration
+/// and meanwhile answers clients (-LOADING for most commands).
+pub struct Loading {
+    loader: FileLoader<FileReader>,
+    /// When it started (unix seconds) and, for the slices, monotonic.
+    pub start_secs: u64,
+    started: Instant,
+    pub total_bytes: u64,
+    /// `key-load-delay` in microseconds per key (negative: a key per that
+    /// many nanoseconds).
+    delay_us: i64,
+}
+
+impl Loading {
+    pub fn loaded_bytes(&self) -> u64 {
+        self.loader.position()
+    }
+
+    pub fn rdb_used_mem(&self) -> u64 {
+        self.loader.rdb_used_mem
+    }
+}
+
+impl std::fmt::Debug for Loading {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Loading({}/{} bytes)", self.loaded_bytes(), self.total_bytes)
+    }
+}
+
+/// Opens the RDB file for loading at start-up (`st.loading`). A missing
+/// file is an empty dataset; a file that cannot be opened or read is an
+/// error whose text is the last line Redis logs before exiting (what went
+/// wrong is logged before it).
+pub fn begin_load(st: &mut State) -> Result<(), String> {
+    match open(st, false) {
+        Ok(Some(loader)) => {
+            log::info!("Loading the dataset from {}", snapshot::rdb_path(&st.config).display());
+            let delay = crate::util::number::parse_i64(st.config.value("key-load-delay")).unwrap_or(0);
+            st.loading = Some(Box::new(Loading {
+                total_bytes: loader.1,
+                loader: loader.0,
+                start_secs: crate::server::now_ms() / 1000,
+                started: Instant::now(),
+                delay_us: delay,
+            }));
             Ok(())
         }
-        Ok(false) => Ok(()),
-        Err(LoadError::Open(e)) => Err(format!(
-            "Fatal error loading the DB: {}. Exiting.",
-            crate::config::io_reason(&e)
-        )),
-        Err(LoadError::Failed(f)) => {
+        Ok(None) => Ok(()),
+        Err(e) => Err(startup_failure(e)),
+    }
+}
+
+/// The start-up error for a failed load, its details logged.
+fn startup_failure(e: LoadError) -> String {
+    match e {
+        LoadError::Open(e) => format!("Fatal error loading the DB: {}. Exiting.", crate::config::io_reason(&e)),
+        LoadError::Failed(f) => {
             log::warn!("{f}");
-            Err("Terminating server after rdb file reading failure.".into())
+            // Redis then runs its checker on the file, which reports the
+            // error again in its own words.
+            if let Failure::Corrupt { offset, why } = &f {
+                log::warn!("--- RDB ERROR DETECTED ---");
+                log::warn!("[offset {offset}] {why}");
+            }
+            "Terminating server after rdb file reading failure.".into()
         }
     }
+}
+
+/// One slice of the start-up load. Ok(true) once the dataset is loaded.
+/// As Redis, clients are served between slices of
+/// `loading-process-events-interval-bytes` (so a small file loads before
+/// any client is), or while `key-load-delay` holds the load back.
+pub fn load_step(st: &mut State) -> Result<bool, String> {
+    let interval = crate::util::number::parse_i64(st.config.value("loading-process-events-interval-bytes"))
+        .unwrap_or(2 << 20)
+        .max(1) as u64;
+    let Some(loading) = st.loading.as_mut() else {
+        return Ok(true);
+    };
+    let now = crate::server::now_ms();
+    let until = loading.loader.position() + interval;
+    loop {
+        let budget = match loading.delay_us {
+            0 => 256,
+            d => {
+                let elapsed_us = loading.started.elapsed().as_micros() as i64;
+                let allowed = if d > 0 {
+                    elapsed_us / d
+                } else {
+                    elapsed_us.saturating_mul(-d) / 1000
+                };
+                let done = (loading.loader.keys_loaded + loading.loader.keys_expired) as i64;
+                let n = (allowed - done).clamp(0, 256) as usize;
+                if n == 0 {
+                    return Ok(false);
+                }
+                n
+            }
+        };
+        match loading.loader.step(&mut st.dbs, now, budget) {
+            Ok(Progress::Done) => break,
+            Ok(Progress::More) => {}
+            Err(f) => return Err(startup_failure(LoadError::Failed(f))),
+        }
+        if loading.loader.position() >= until {
+            return Ok(false);
+        }
+    }
+    let loading = st.loading.take().expect("loading");
+    finish_load(st, &loading.loader);
+    log::info!(
+        "DB loaded from disk: {:.3} seconds",
+        loading.started.elapsed().as_secs_f64()
+    );
+    Ok(true)
+}
+
+/// When the load's next slice may run (ms), for the poll timeout.
+pub fn load_wake(st: &State) -> Option<u64> {
+    st.loading.as_ref().map(|_| crate::server::now_ms())
 }
 
 /// Why a load did not happen or stopped.
@@ -227,30 +330,55 @@ pub fn after_flushall(st: &mut State) {
     }
 }
 
-/// `rdbLoad` of the configured file into the databases; Ok(false) if
-/// there is no file. `merge` lets the file's keys replace existing ones.
-pub fn load(st: &mut State, merge: bool) -> Result<bool, LoadError> {
+/// Opens the configured RDB file and reads its header: the loader and
+/// the file's size, or None if there is no file.
+fn open(st: &mut State, merge: bool) -> Result<Option<(FileLoader<FileReader>, u64)>, LoadError> {
     let path = snapshot::rdb_path(&st.config);
     let file = match std::fs::File::open(&path) {
         Ok(f) => f,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(false),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(LoadError::Open(e)),
     };
     let len = file.metadata().map_err(LoadError::Open)?.len();
     let reader = io::BufReader::with_capacity(1 << 16, file);
     let mut loader = FileLoader::new(reader, len, &st.config, merge).map_err(LoadError::Failed)?;
-    let now = crate::server::now_ms();
+    loader.skip_checksum = st.skip_checksum;
     for db in &mut st.dbs {
         db.lfu = st.config.lfu;
     }
-    while loader.step(&mut st.dbs, now, usize::MAX).map_err(LoadError::Failed)? == Progress::More {}
-    log::info!(
-        "Done loading RDB, keys loaded: {}, keys expired: {}.",
-        loader.keys_loaded,
-        loader.keys_expired
-    );
+    Ok(Some((loader, len)))
+}
+
+/// A load's closing figures, logged and kept for INFO.
+fn finish_load<R>(st: &mut State, loader: &FileLoader<R>) {
+    if loader.empty_skipped > 0 {
+        log::info!(
+            "Done loading RDB, keys loaded: {}, keys expired: {}, empty keys skipped: {}.",
+            loader.keys_loaded,
+            loader.keys_expired,
+            loader.empty_skipped
+        );
+    } else {
+        log::info!(
+            "Done loading RDB, keys loaded: {}, keys expired: {}.",
+            loader.keys_loaded,
+            loader.keys_expired
+        );
+    }
     st.rdb.last_load_keys_loaded = loader.keys_loaded;
     st.rdb.last_load_keys_expired = loader.keys_expired;
+}
+
+/// `rdbLoad` of the configured file into the databases, in one go (DEBUG
+/// RELOAD); Ok(false) if there is no file. `merge` lets the file's keys
+/// replace existing ones.
+pub fn load(st: &mut State, merge: bool) -> Result<bool, LoadError> {
+    let Some((mut loader, _)) = open(st, merge)? else {
+        return Ok(false);
+    };
+    let now = crate::server::now_ms();
+    while loader.step(&mut st.dbs, now, usize::MAX).map_err(LoadError::Failed)? == Progress::More {}
+    finish_load(st, &loader);
     Ok(true)
 }
 
@@ -260,13 +388,15 @@ pub struct ShutdownRefused;
 
 /// `prepareForShutdown`'s persistence part: a background save is stopped,
 /// then the dataset is saved if `save` says so (None: if save points are
-/// set). A failed save stops the shutdown unless `force`.
+/// set; never while loading). A failed save stops the shutdown unless
+/// `force`.
 pub fn prepare_shutdown(st: &mut State, save: Option<bool>, force: bool) -> Result<(), ShutdownRefused> {
     if st.rdb.bgsave.is_some() {
         log::warn!("There is a child saving an .rdb. Killing it!");
         abort_bgsave(st);
     }
-    if save.unwrap_or_else(|| !save_points(st).is_empty()) {
+    let save = st.loading.is_none() && save.unwrap_or_else(|| !save_points(st).is_empty());
+    if save {
         log::info!("Saving the final RDB snapshot before exiting.");
         if save_now(st).is_err() {
             if !force {

@@ -370,11 +370,9 @@ impl Server {
     /// until SHUTDOWN or a handle's `shutdown()`. A dataset that cannot be
     /// loaded is an error, as redis-server exits on it.
     pub fn run(mut self) -> io::Result<()> {
-        crate::persist::control::load_at_startup(&mut self.state).map_err(io::Error::other)?;
-        info!("Ready to accept connections tcp");
-        #[cfg(unix)]
-        if self.unix.is_some() {
-            info!("Ready to accept connections unix");
+        crate::persist::control::begin_load(&mut self.state).map_err(io::Error::other)?;
+        if self.state.loading.is_none() {
+            self.announce_ready();
         }
         let mut events = Events::with_capacity(1024);
         let mut next_cron = now_ms();
@@ -389,7 +387,8 @@ impl Server {
                     .unwrap_or(u64::MAX)
                     .min(next_cron)
                     .min(self.state.pause.deadline().unwrap_or(u64::MAX))
-                    .min(self.state.rdb.wake_at.unwrap_or(u64::MAX));
+                    .min(self.state.rdb.wake_at.unwrap_or(u64::MAX))
+                    .min(crate::persist::control::load_wake(&self.state).unwrap_or(u64::MAX));
                 Duration::from_millis(wake_at.saturating_sub(now).min(1000))
             };
             match self.poll.poll(&mut events, Some(timeout)) {
@@ -427,7 +426,23 @@ impl Server {
             }
             // A pause that ran out lets expired keys go again.
             self.state.sync_expire_hold(now_ms());
+            if self.state.loading.is_some() {
+                // The start-up load: a slice per iteration, before clients
+                // are served; nothing else runs until it is done.
+                if crate::persist::control::load_step(&mut self.state).map_err(io::Error::other)? {
+                    self.announce_ready();
+                }
+            }
             self.serve_ready();
+            if self.state.loading.is_some() {
+                self.flush_writes();
+                self.close_marked();
+                self.take_signal();
+                if self.state.shutdown_requested {
+                    break;
+                }
+                continue;
+            }
             let now = now_ms();
             // As Redis, keys do not expire actively while clients are paused.
             if self.state.pause.kind(now) == state::PauseKind::Off {
@@ -468,6 +483,15 @@ impl Server {
             let _ = std::fs::remove_file(&*path);
         }
         Ok(())
+    }
+
+    /// Logs that the server takes commands (once the dataset is loaded).
+    fn announce_ready(&self) {
+        info!("Ready to accept connections tcp");
+        #[cfg(unix)]
+        if self.unix.is_some() {
+            info!("Ready to accept connections unix");
+        }
     }
 
     /// Shuts down on SIGTERM and SIGINT as redis-server does: the signal

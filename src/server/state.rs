@@ -197,6 +197,11 @@ pub struct State {
     /// Changes since the last save (INFO rdb_changes_since_last_save).
     pub dirty: u64,
     pub lastsave_secs: u64,
+    /// DEBUG SET-SKIP-CHECKSUM-VALIDATION: RESTORE payloads and RDB files
+    /// are not checked against their CRC-64.
+    pub skip_checksum: bool,
+    /// The dataset being loaded at start-up (clients get -LOADING).
+    pub loading: Option<Box<crate::persist::control::Loading>>,
     /// Snapshots: the background save in progress, the last results.
     pub rdb: crate::persist::control::RdbStatus,
     pub connected_clients: usize,
@@ -277,6 +282,8 @@ impl State {
             dirty: 0,
             lastsave_secs: now / 1000,
             rdb: Default::default(),
+            loading: None,
+            skip_checksum: false,
             connected_clients: 0,
             blocking: super::blocking::Blocking::new(now),
             woken: Vec::new(),
@@ -412,7 +419,9 @@ impl State {
 
     pub fn cron(&mut self, now: u64, clients: usize) {
         self.connected_clients = clients;
-        crate::persist::control::cron(self, now);
+        if self.loading.is_none() {
+            crate::persist::control::cron(self, now);
+        }
         self.clock = super::Clock::new();
         if now >= self.last_sample_ms + 100 {
             self.last_sample_ms = now;
