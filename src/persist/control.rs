@@ -67,7 +67,12 @@ pub fn writes_refused(st: &State) -> bool {
 /// `rdbSave`: SAVE, SHUTDOWN's and FLUSHALL's save, DEBUG RELOAD's.
 pub fn save(st: &mut State) -> io::Result<()> {
     let path = snapshot::rdb_path(&st.config);
-    match snapshot::save(&st.dbs, &st.config, st.packed_threshold, &path) {
+    // A SIGINT during a shutdown's save means "exit now" (Redis's
+    // "You insist..."): the save stops and its temporary file goes.
+    let signal = st.signal.clone();
+    let insist = st.shutdown_asap;
+    let stop = move || insist && signal.load(std::sync::atomic::Ordering::SeqCst) == crate::server::SIGNAL_INT;
+    match snapshot::save(&st.dbs, &st.config, st.packed_threshold, &path, &stop) {
         Ok(()) => {
             log::info!("DB saved on disk");
             st.dirty = 0;
@@ -398,7 +403,12 @@ pub fn prepare_shutdown(st: &mut State, save: Option<bool>, force: bool) -> Resu
     let save = st.loading.is_none() && save.unwrap_or_else(|| !save_points(st).is_empty());
     if save {
         log::info!("Saving the final RDB snapshot before exiting.");
-        if save_now(st).is_err() {
+        let result = save_now(st);
+        if result.as_ref().is_err_and(|e| e.kind() == io::ErrorKind::Interrupted) {
+            log::warn!("You insist... exiting now.");
+            std::process::exit(1);
+        }
+        if result.is_err() {
             if !force {
                 log::warn!("Error trying to save the DB, can't exit.");
                 return Err(ShutdownRefused);

@@ -124,8 +124,17 @@ impl RdbFile {
 
 /// `rdbSave`: writes every database to `path` (through a temporary file)
 /// in one go, on the calling thread.
-pub fn save(dbs: &[Db], config: &Config, packed_threshold: usize, path: &Path) -> io::Result<()> {
+/// `rdb-key-save-delay` slows it as in Redis (a sleep per key); `stop`,
+/// asked between keys, ends it early with `Interrupted` (a second SIGINT).
+pub fn save(
+    dbs: &[Db],
+    config: &Config,
+    packed_threshold: usize,
+    path: &Path,
+    stop: &dyn Fn() -> bool,
+) -> io::Result<()> {
     let temp = temp_path(config);
+    let delay = crate::util::number::parse_i64(config.value("rdb-key-save-delay")).unwrap_or(0);
     let result = (|| {
         let mut file = RdbFile::create(temp.clone())?;
         let (mut enc, access) = encoder(config, packed_threshold);
@@ -139,6 +148,12 @@ pub fn save(dbs: &[Db], config: &Config, packed_threshold: usize, path: &Path) -
             write_select(&mut out, index, Some((db.len(), db.expires_len())));
             for id in db.ids() {
                 enc.key_value(&mut out, db, id, access, now);
+                if delay > 0 {
+                    std::thread::sleep(std::time::Duration::from_micros(delay as u64));
+                    if stop() {
+                        return Err(io::Error::new(io::ErrorKind::Interrupted, "save interrupted"));
+                    }
+                }
                 if out.len() >= CHUNK {
                     file.write(&out)?;
                     out.clear();

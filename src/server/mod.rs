@@ -53,7 +53,7 @@ pub const OUTPUT_HIGH_WATER: usize = 4 * 1024 * 1024;
 /// Timers fired per iteration at most; the rest wait for the next iteration.
 const EXPIRE_BUDGET: usize = 2000;
 /// SIGINT's number, to tell it from SIGTERM.
-const SIGNAL_INT: usize = signal_hook::consts::SIGINT as usize;
+pub const SIGNAL_INT: usize = signal_hook::consts::SIGINT as usize;
 
 /// Redis's reply to a non-loopback client in protected mode.
 const PROTECTED_MODE_DENIED: &[u8] = b"-DENIED Redis is running in protected mode because protected \
@@ -906,8 +906,10 @@ impl Server {
         if self.state.cron_paused {
             return;
         }
-        if std::mem::take(&mut self.state.shutdown_asap) {
-            // The signal's `shutdown-on-*` flags decide about saving.
+        if self.state.shutdown_asap {
+            // The signal's `shutdown-on-*` flags decide about saving (a
+            // second SIGINT during the save ends it: `shutdown_asap` is
+            // still set while it runs).
             let (name, directive) = match self.state.shutdown_signal {
                 SIGNAL_INT => ("SIGINT", "shutdown-on-sigint"),
                 _ => ("SIGTERM", "shutdown-on-sigterm"),
@@ -919,7 +921,9 @@ impl Server {
             } else {
                 has("save").then_some(true)
             };
-            match crate::persist::control::prepare_shutdown(&mut self.state, save, has("force")) {
+            let result = crate::persist::control::prepare_shutdown(&mut self.state, save, has("force"));
+            self.state.shutdown_asap = false;
+            match result {
                 Ok(()) => self.state.shutdown_requested = true,
                 Err(_) => warn!(
                     "{name} received but errors trying to shut down the server, check the logs for more information"
