@@ -259,10 +259,9 @@ static DIRECTIVES: &[Directive] = &[
     only("maxmemory-clients", Kind::MemoryOrPercent, "0", &["0"]),
     d("lfu-log-factor", int(0, I32), "10"),
     d("lfu-decay-time", int(0, I32), "1"),
-    // Persistence: not built yet. Save points are accepted (and checked)
-    // so stock configs start, with a warning at start-up that nothing is
-    // saved; the append-only file is refused unless off.
-    checked(d("save", Kind::Words, ""), check_save),
+    // Persistence: RDB snapshots (see `persist`); the append-only file is
+    // not built yet, so it is refused unless off.
+    checked(d("save", Kind::Words, "3600 1 300 100 60 10000"), check_save),
     only("appendonly", Kind::Bool, "no", &["no"]),
     d("appendfilename", Kind::Str, "appendonly.aof"),
     d("appenddirname", Kind::Str, "appendonlydir"),
@@ -1368,7 +1367,7 @@ mod tests {
         assert_eq!(c.port, 6379);
         assert_eq!(c.databases, 16);
         assert_eq!(c.get(b"maxmemory"), vec![("maxmemory", &b"0"[..])]);
-        assert_eq!(c.get(b"save"), vec![("save", &b""[..])]);
+        assert_eq!(c.get(b"save"), vec![("save", &b"3600 1 300 100 60 10000"[..])]);
         let names: Vec<_> = c.get(b"lazyfree-*").into_iter().map(|(n, _)| n).collect();
         assert_eq!(names.len(), 5);
     }
