@@ -12,29 +12,9 @@
 
 use crate::util::number::parse_i64;
 
-/// An element of a blob: an integer or a string.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Entry<'a> {
-    Int(i64),
-    Str(&'a [u8]),
-}
-
-impl Entry<'_> {
-    /// The element's bytes, formatting an integer into `scratch`.
-    pub fn bytes<'b>(&'b self, scratch: &'b mut [u8; 20]) -> &'b [u8] {
-        match self {
-            Entry::Int(n) => {
-                let len = crate::util::number::format_i64(scratch, *n);
-                &scratch[..len]
-            }
-            Entry::Str(s) => s,
-        }
-    }
-
-    pub fn to_vec(&self) -> Vec<u8> {
-        self.bytes(&mut [0; 20]).to_vec()
-    }
-}
+/// An element of a blob: an integer or a string (the same two a set
+/// member can be).
+pub use crate::db::set::Member as Entry;
 
 // ---- listpacks: building -----------------------------------------------------------
 
@@ -210,18 +190,18 @@ pub fn listpack_entries(blob: &[u8]) -> Option<Vec<Entry<'_>>> {
             (Entry::Int((b & 0x7f) as i64), 1)
         } else if b & 0xc0 == 0x80 {
             let len = (b & 0x3f) as usize;
-            (Entry::Str(blob.get(p + 1..p + 1 + len)?), 1 + len)
+            (Entry::Bytes(blob.get(p + 1..p + 1 + len)?), 1 + len)
         } else if b & 0xe0 == 0xc0 {
             let v = ((b & 0x1f) as u64) << 8 | *blob.get(p + 1)? as u64;
             (Entry::Int(signed(v, 13)), 2)
         } else if b & 0xf0 == 0xe0 {
             let len = ((b & 0x0f) as usize) << 8 | *blob.get(p + 1)? as usize;
-            (Entry::Str(blob.get(p + 2..p + 2 + len)?), 2 + len)
+            (Entry::Bytes(blob.get(p + 2..p + 2 + len)?), 2 + len)
         } else {
             match b {
                 0xf0 => {
                     let len = le(blob.get(p + 1..p + 5)?) as usize;
-                    (Entry::Str(blob.get(p + 5..(p + 5).checked_add(len)?)?), 5 + len)
+                    (Entry::Bytes(blob.get(p + 5..(p + 5).checked_add(len)?)?), 5 + len)
                 }
                 0xf1 => (Entry::Int(signed(le(blob.get(p + 1..p + 3)?), 16)), 3),
                 0xf2 => (Entry::Int(signed(le(blob.get(p + 1..p + 4)?), 24)), 4),
@@ -323,11 +303,11 @@ pub fn ziplist_entries(blob: &[u8]) -> Option<Vec<Entry<'_>>> {
         let (entry, header) = match b >> 6 {
             0 => {
                 let len = (b & 0x3f) as usize;
-                (Entry::Str(blob.get(q + 1..q + 1 + len)?), 1)
+                (Entry::Bytes(blob.get(q + 1..q + 1 + len)?), 1)
             }
             1 => {
                 let len = ((b & 0x3f) as usize) << 8 | *blob.get(q + 1)? as usize;
-                (Entry::Str(blob.get(q + 2..q + 2 + len)?), 2)
+                (Entry::Bytes(blob.get(q + 2..q + 2 + len)?), 2)
             }
             2 => {
                 if b != 0x80 {
@@ -335,7 +315,7 @@ pub fn ziplist_entries(blob: &[u8]) -> Option<Vec<Entry<'_>>> {
                 }
                 let raw = blob.get(q + 1..q + 5)?;
                 let len = u32::from_be_bytes([raw[0], raw[1], raw[2], raw[3]]) as usize;
-                (Entry::Str(blob.get(q + 5..(q + 5).checked_add(len)?)?), 5)
+                (Entry::Bytes(blob.get(q + 5..(q + 5).checked_add(len)?)?), 5)
             }
             _ => match b {
                 0xc0 => (Entry::Int(signed(le(blob.get(q + 1..q + 3)?), 16)), 3),
@@ -348,7 +328,7 @@ pub fn ziplist_entries(blob: &[u8]) -> Option<Vec<Entry<'_>>> {
             },
         };
         let size = match entry {
-            Entry::Str(s) => prev_size + header + s.len(),
+            Entry::Bytes(s) => prev_size + header + s.len(),
             Entry::Int(_) => prev_size + header,
         };
         if p + size > end {
@@ -534,7 +514,7 @@ mod tests {
         ];
         assert_eq!(
             ziplist_entries(&blob),
-            Some(vec![Entry::Str(b"a"), Entry::Int(5), Entry::Int(300)])
+            Some(vec![Entry::Bytes(b"a"), Entry::Int(5), Entry::Int(300)])
         );
         for cut in 0..blob.len() {
             assert!(ziplist_entries(&blob[..cut]).is_none());

@@ -328,7 +328,7 @@ impl<R: Read> Reader<R> {
                 for pair in entries.chunks_exact(2) {
                     let score = match pair[1] {
                         Entry::Int(n) => n as f64,
-                        Entry::Str(s) => match parse_f64(s) {
+                        Entry::Bytes(s) => match parse_f64(s) {
                             Some(d) => d,
                             None => return corrupt("Zset ziplist integrity check failed."),
                         },
