@@ -7,7 +7,10 @@ use std::fs;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::PathBuf;
 
-use loopkv::fuzzing::{check_command_invariants, check_glob_invariants, check_parser_invariants};
+use loopkv::fuzzing::{
+    check_command_invariants, check_glob_invariants, check_parser_invariants, check_rdb_invariants,
+    check_restore_invariants,
+};
 
 /// Mutated inputs generated per corpus.
 const MUTATIONS: usize = 3000;
@@ -155,9 +158,21 @@ fn glob_corpus() {
     replay("glob", check_glob_invariants, 0x1319_8a2e_0370_7344);
 }
 
+#[test]
+fn rdb_corpus() {
+    replay("rdb", check_rdb_invariants, 0xa409_3822_299f_31d0);
+}
+
+#[test]
+fn restore_corpus() {
+    replay("restore", check_restore_invariants, 0x082e_fa98_ec4e_6c89);
+}
+
 /// Command words and arguments for random command sequences: a small key
 /// space shared by every type, so commands collide on keys of other types.
 const WORDS: &[&str] = &[
+    "BGSAVE",
+    "DUMP",
     "SET",
     "GET",
     "INCR",
