@@ -424,12 +424,7 @@ pub fn check_rdb_invariants(data: &[u8]) {
     let Ok(mut loader) = FileLoader::new(data, data.len() as u64, &config, false) else {
         return;
     };
-    loop {
-        match loader.step(&mut dbs, 0, 64) {
-            Ok(Progress::More) => continue,
-            Ok(Progress::Done) | Err(_) => break,
-        }
-    }
+    while let Ok(Progress::More) = loader.step(&mut dbs, 0, 64) {}
     for (i, db) in dbs.iter().enumerate() {
         if let Err(e) = db.check_invariants() {
             panic!("db {i} after loading: {e}");
