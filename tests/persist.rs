@@ -377,6 +377,23 @@ fn files_move_between_loopkv_and_redis() {
         "redis-server read loopkv's file differently"
     );
     drop(r);
+    // The same through BGSAVE (its strings compressed on the writer thread).
+    std::fs::remove_file(dir.join("dump.rdb")).unwrap();
+    c.expect("BGSAVE", b"+Background saving started\r\n");
+    wait_bgsave(&mut c);
+    let check = std::process::Command::new("redis-check-rdb")
+        .arg(dir.join("dump.rdb"))
+        .output()
+        .expect("run redis-check-rdb");
+    let text = String::from_utf8_lossy(&check.stdout);
+    assert!(check.status.success() && text.contains("RDB looks OK"), "{text}");
+    let r = Redis::start_with(&["--dir", dir.to_str().unwrap()]);
+    assert_eq!(
+        digest(&mut r.conn()),
+        ours,
+        "redis-server read loopkv's BGSAVE file differently"
+    );
+    drop(r);
 
     // redis-server writes (the same commands), loopkv reads.
     let rdir = scratch_dir();

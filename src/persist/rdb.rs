@@ -164,6 +164,18 @@ impl Access {
 pub struct Encoder {
     pub opts: Options,
     lzf: Compressor,
+    /// When set, strings LZF might compress are written plain and listed
+    /// here, for [`compress_deferred`] to compress elsewhere (a background
+    /// save's writer thread) instead of on the event loop.
+    pub deferred: Option<Vec<Deferred>>,
+}
+
+/// A string written plain that LZF may compress: its length prefix starts
+/// at `at` in the output, and it is `len` bytes long.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Deferred {
+    pub at: usize,
+    pub len: usize,
 }
 
 impl Encoder {
@@ -171,6 +183,7 @@ impl Encoder {
         Encoder {
             opts,
             lzf: Compressor::new(),
+            deferred: None,
         }
     }
 
@@ -232,15 +245,37 @@ impl Encoder {
         {
             return;
         }
-        if self.opts.compression
-            && s.len() > LZF_MIN_LEN
-            && let Some(compressed) = self.lzf.compress(s, s.len() - 4)
-        {
-            write_lzf_blob(out, compressed, s.len());
-            return;
+        if self.opts.compression && s.len() > LZF_MIN_LEN {
+            if let Some(list) = &mut self.deferred {
+                list.push(Deferred {
+                    at: out.len(),
+                    len: s.len(),
+                });
+            } else if let Some(compressed) = self.lzf.compress(s, s.len() - 4) {
+                write_lzf_blob(out, compressed, s.len());
+                return;
+            }
         }
         write_len(out, s.len() as u64);
         out.extend_from_slice(s);
+    }
+
+    /// Writes `bytes` to `out` with each of its `deferred` strings (in
+    /// order) written as `raw_string` writes it, LZF-compressed when that
+    /// pays: the bytes a non-deferring encoder would have produced.
+    pub fn compress_deferred(&mut self, bytes: &[u8], deferred: &[Deferred], out: &mut Vec<u8>) {
+        let mut from = 0;
+        for d in deferred {
+            out.extend_from_slice(&bytes[from..d.at]);
+            let start = d.at + len_size(d.len as u64);
+            let s = &bytes[start..start + d.len];
+            match self.lzf.compress(s, s.len() - 4) {
+                Some(compressed) => write_lzf_blob(out, compressed, s.len()),
+                None => out.extend_from_slice(&bytes[d.at..start + d.len]),
+            }
+            from = start + d.len;
+        }
+        out.extend_from_slice(&bytes[from..]);
     }
 
     /// `rdbSaveObject` of a collection.
@@ -393,6 +428,19 @@ pub fn write_len(out: &mut Vec<u8>, n: u64) {
     }
 }
 
+/// Bytes `write_len` uses for `n`.
+fn len_size(n: u64) -> usize {
+    if n < 1 << 6 {
+        1
+    } else if n < 1 << 14 {
+        2
+    } else if n <= u32::MAX as u64 {
+        5
+    } else {
+        9
+    }
+}
+
 /// `rdbEncodeInteger`: an integer that fits 32 bits in 2, 3 or 5 bytes;
 /// false (nothing written) for a wider one.
 fn encode_int(out: &mut Vec<u8>, n: i64) -> bool {
@@ -511,6 +559,39 @@ mod tests {
         let mut out = Vec::new();
         write_long_long(&mut out, 1 << 40);
         assert_eq!(out, b"\x0d1099511627776");
+    }
+
+    #[test]
+    fn deferred_strings_compress_to_the_same_bytes() {
+        let opts = Options {
+            compression: true,
+            list_fill: -2,
+            list_compress_depth: 0,
+            packed_threshold: 1 << 30,
+        };
+        let strings: [&[u8]; 5] = [
+            b"short",
+            &[b'a'; 100],
+            b"12345",
+            b"abcdefghijklmnopqrstuvwxyz",
+            &[b'b'; 70000],
+        ];
+        let mut direct = Encoder::new(opts);
+        let mut want = Vec::new();
+        for s in strings {
+            direct.raw_string(&mut want, s);
+        }
+        let mut deferring = Encoder::new(opts);
+        deferring.deferred = Some(Vec::new());
+        let mut plain = Vec::new();
+        for s in strings {
+            deferring.raw_string(&mut plain, s);
+        }
+        let list = deferring.deferred.take().unwrap();
+        assert_eq!(list.len(), 3);
+        let mut got = Vec::new();
+        Encoder::new(opts).compress_deferred(&plain, &list, &mut got);
+        assert_eq!(got, want);
     }
 
     #[test]

@@ -212,11 +212,11 @@ impl DbSnap {
 
 /// A chunk for the writer thread.
 enum Chunk {
-    Bytes(Vec<u8>),
+    /// Bytes, with the strings LZF may compress listed (the writer
+    /// compresses them, off the event loop).
+    Bytes(Vec<u8>, Vec<Deferred>),
     /// Everything is written: append the checksum (if asked) and commit.
-    Finish {
-        checksum: bool,
-    },
+    Finish { checksum: bool },
 }
 
 /// What a slice of the walk left to do.
@@ -273,22 +273,23 @@ impl Bgsave {
         let (done_tx, done) = mpsc::channel();
         // The writer opens the file, so failing to create it fails the
         // save as it ends, as a forked child's failure would.
+        let (writer_enc, _) = encoder(config, packed_threshold);
         std::thread::Builder::new().name("loopkv-rdb".into()).spawn(move || {
-            let result = RdbFile::create(temp).and_then(|file| write_chunks(file, rx, &path));
+            let result = RdbFile::create(temp).and_then(|file| write_chunks(file, writer_enc, rx, &path));
             let _ = done_tx.send(result);
         })?;
         let (mut enc, access) = encoder(config, packed_threshold);
         let mut out = Vec::with_capacity(CHUNK * 2);
         write_header(&mut out, &mut enc, false);
+        // From here on LZF runs on the writer thread.
+        enc.deferred = Some(Vec::new());
         let mut keys_total = 0;
         for (index, db) in dbs.iter_mut().enumerate() {
             keys_total += db.len() as u64;
-            // Preserved values skip LZF: a compressor's table is 1 MiB,
-            // too much to keep per database.
-            let opts = Options {
-                compression: false,
-                ..enc.opts
-            };
+            // Preserved values defer LZF to the writer too (so this
+            // encoder never allocates a compressor's 1 MiB table).
+            let mut db_enc = Encoder::new(enc.opts);
+            db_enc.deferred = Some(Vec::new());
             db.begin_snapshot(Box::new(DbSnap {
                 index,
                 cursor: 0,
@@ -296,7 +297,7 @@ impl Bgsave {
                 opened: false,
                 sizes: (db.len(), db.expires_len()),
                 buf: Vec::new(),
-                enc: Encoder::new(opts),
+                enc: db_enc,
                 access,
             }));
         }
@@ -347,7 +348,8 @@ impl Bgsave {
     fn flush_out(&mut self, min: usize) -> bool {
         if !self.out.is_empty() && self.out.len() >= min {
             let bytes = std::mem::replace(&mut self.out, Vec::with_capacity(CHUNK * 2));
-            self.queue.push_back(Chunk::Bytes(bytes));
+            let deferred = self.enc.deferred.replace(Vec::new()).unwrap_or_default();
+            self.queue.push_back(Chunk::Bytes(bytes, deferred));
         }
         self.drain()
     }
@@ -387,8 +389,16 @@ impl Bgsave {
                     continue;
                 }
                 let (index, bytes) = (snap.index, std::mem::take(&mut snap.buf));
+                let deferred = snap.enc.deferred.replace(Vec::new()).unwrap_or_default();
                 self.select(index, None);
+                let base = self.out.len();
                 self.out.extend_from_slice(&bytes);
+                if let Some(list) = &mut self.enc.deferred {
+                    list.extend(deferred.iter().map(|d| Deferred {
+                        at: d.at + base,
+                        len: d.len,
+                    }));
+                }
             }
             let Some(pos) = dbs.iter().position(|db| db.snap.as_ref().is_some_and(|s| !s.walked)) else {
                 return self.finish_walk(dbs);
@@ -432,7 +442,8 @@ impl Bgsave {
         }
         self.written = true;
         let bytes = std::mem::take(&mut self.out);
-        self.queue.push_back(Chunk::Bytes(bytes));
+        let deferred = self.enc.deferred.replace(Vec::new()).unwrap_or_default();
+        self.queue.push_back(Chunk::Bytes(bytes, deferred));
         self.queue.push_back(Chunk::Finish {
             checksum: self.checksum,
         });
@@ -475,14 +486,21 @@ impl Bgsave {
     }
 }
 
-/// The writer thread: writes chunks until told to finish (commit) or the
-/// walk goes away (abort: the temporary file is removed).
-fn write_chunks(mut file: RdbFile, rx: Receiver<Chunk>, path: &Path) -> io::Result<()> {
+/// The writer thread: compresses the deferred strings of each chunk and
+/// writes it, until told to finish (commit) or the walk goes away (abort:
+/// the temporary file is removed).
+fn write_chunks(mut file: RdbFile, mut enc: Encoder, rx: Receiver<Chunk>, path: &Path) -> io::Result<()> {
     let temp = file.temp.clone();
+    let mut compressed = Vec::with_capacity(CHUNK * 2);
     let result = (|| {
         while let Ok(chunk) = rx.recv() {
             match chunk {
-                Chunk::Bytes(bytes) => file.write(&bytes)?,
+                Chunk::Bytes(bytes, deferred) if deferred.is_empty() => file.write(&bytes)?,
+                Chunk::Bytes(bytes, deferred) => {
+                    compressed.clear();
+                    enc.compress_deferred(&bytes, &deferred, &mut compressed);
+                    file.write(&compressed)?;
+                }
                 Chunk::Finish { checksum } => return file.finish(checksum, path),
             }
         }
