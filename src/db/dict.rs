@@ -494,6 +494,34 @@ impl<D: Blob> Dict<D> {
         })
     }
 
+    /// Visits the nodes of the buckets from flat index `cursor` (the live
+    /// table's buckets, then the rehash target's) until `max` nodes were
+    /// visited or the table ends; returns where to go on, None at the end.
+    /// A walk is complete and visits each node once if the table does not
+    /// change between calls.
+    pub fn walk_buckets(&self, cursor: usize, max: usize, mut f: impl FnMut(&Node<D>)) -> Option<usize> {
+        let (t0, t1) = (&self.tables[0], &self.tables[1]);
+        let mut at = cursor;
+        let mut seen = 0;
+        while seen < max {
+            let head = if at < t0.len() {
+                t0[at]
+            } else if at - t0.len() < t1.len() {
+                t1[at - t0.len()]
+            } else {
+                return None;
+            };
+            let mut id = head;
+            while id != NIL {
+                f(&self.nodes[id as usize]);
+                seen += 1;
+                id = self.nodes[id as usize].next;
+            }
+            at += 1;
+        }
+        (at < t0.len() + t1.len()).then_some(at)
+    }
+
     /// Approximate heap bytes used by the table structure (not the values).
     pub fn overhead(&self) -> usize {
         (self.tables[0].capacity() + self.tables[1].capacity()) * 4

@@ -106,6 +106,15 @@ impl Hash {
         matches!(self.repr, Repr::Listpack(_))
     }
 
+    /// A hashtable's pairs, a bucket walk at a time (see
+    /// [`Dict::walk_buckets`]); a listpack has none to walk.
+    pub fn walk_table(&self, cursor: usize, max: usize, mut f: impl FnMut(&[u8], &[u8])) -> Option<usize> {
+        match &self.repr {
+            Repr::Table(d) => d.walk_buckets(cursor, max, |node| f(node.key(), node.value())),
+            Repr::Listpack(_) => None,
+        }
+    }
+
     /// Approximate heap bytes.
     pub fn mem_usage(&self) -> usize {
         match &self.repr {

@@ -751,14 +751,16 @@ impl Db {
 
     #[cold]
     fn preserve_slow(&mut self, id: u32) {
-        if self.is_saved(id) {
-            return;
-        }
-        if let Some(mut snap) = self.snap.take() {
+        let Some(mut snap) = self.snap.take() else { return };
+        if snap.owes_rest_of(id) {
+            // A big value the walk is writing a part at a time: the rest
+            // is written now, before it changes.
+            snap.finish_partial(self);
+        } else if !self.is_saved(id) {
             snap.save_key(self, id);
-            self.snap = Some(snap);
+            self.mark_saved(id);
         }
-        self.mark_saved(id);
+        self.snap = Some(snap);
     }
 
     /// True if the running snapshot has node `id` (or it is newer).

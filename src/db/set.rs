@@ -252,6 +252,15 @@ impl Set {
         }
     }
 
+    /// A hashtable's members, a bucket walk at a time (see
+    /// [`Dict::walk_buckets`]); an intset has none to walk.
+    pub fn walk_table(&self, cursor: usize, max: usize, mut f: impl FnMut(&[u8])) -> Option<usize> {
+        match &self.repr {
+            Repr::Table(d) => d.walk_buckets(cursor, max, |node| f(node.key())),
+            Repr::Ints(_) => None,
+        }
+    }
+
     pub fn is_intset(&self) -> bool {
         matches!(self.repr, Repr::Ints(_))
     }

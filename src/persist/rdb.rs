@@ -198,6 +198,13 @@ impl Encoder {
     /// `rdbSaveKeyValuePair`: the TTL, the access time `access` asks for,
     /// the type, the key and the value of node `id`.
     pub fn key_value(&mut self, out: &mut Vec<u8>, db: &Db, id: u32, access: Access, now: u64) {
+        self.key_header(out, db, id, access, now);
+        self.value(out, db, id);
+    }
+
+    /// Everything of `rdbSaveKeyValuePair` before the value: the TTL, the
+    /// access time, the type and the key.
+    fn key_header(&mut self, out: &mut Vec<u8>, db: &Db, id: u32, access: Access, now: u64) {
         if let Some(at) = db.expire_at(id) {
             out.push(OPCODE_EXPIRETIME_MS);
             out.extend_from_slice(&at.to_le_bytes());
@@ -215,7 +222,56 @@ impl Encoder {
         }
         out.push(Encoder::value_type(db, id));
         self.raw_string(out, db.key(id));
-        self.value(out, db, id);
+    }
+
+    /// Starts writing node `id` a part at a time, if its value is a hash
+    /// table or skiplist of at least [`CHUNKED_MIN`] elements: writes all
+    /// up to the element count and returns where the elements stand. None
+    /// (nothing written) for any other value.
+    pub fn begin_chunked(&mut self, out: &mut Vec<u8>, db: &Db, id: u32, access: Access, now: u64) -> Option<Chunked> {
+        if !chunkable(db, id) {
+            return None;
+        }
+        let state = match db.obj(id) {
+            Obj::Hash(h) if !h.is_listpack() => Chunked::Hash(0),
+            Obj::Set(s) if !s.is_intset() => Chunked::Set(0),
+            Obj::ZSet(z) if !z.is_listpack() => Chunked::ZSet(0),
+            _ => return None,
+        };
+        self.key_header(out, db, id, access, now);
+        write_len(out, db.obj(id).len() as u64);
+        Some(state)
+    }
+
+    /// Writes about `max` more elements of a value `begin_chunked`
+    /// started (which must not have changed since); true once complete.
+    pub fn continue_chunked(&mut self, out: &mut Vec<u8>, obj: &Obj, state: &mut Chunked, max: usize) -> bool {
+        let next = match (obj, &mut *state) {
+            (Obj::Hash(h), Chunked::Hash(at)) => h.walk_table(*at, max, |field, value| {
+                self.raw_string(out, field);
+                self.raw_string(out, value);
+            }),
+            (Obj::Set(s), Chunked::Set(at)) => s.walk_table(*at, max, |member| self.raw_string(out, member)),
+            (Obj::ZSet(z), Chunked::ZSet(done)) => {
+                // From the tail, greatest score first, as a skiplist is.
+                let hi = z.len() - *done;
+                let lo = hi.saturating_sub(max);
+                for (member, score) in z.range(lo, hi).into_iter().rev() {
+                    self.raw_string(out, member);
+                    out.extend_from_slice(&score.to_le_bytes());
+                }
+                *done += hi - lo;
+                return lo == 0;
+            }
+            _ => unreachable!("a chunked value changed type"),
+        };
+        match (next, state) {
+            (Some(n), Chunked::Hash(at) | Chunked::Set(at)) => {
+                *at = n;
+                false
+            }
+            _ => true,
+        }
     }
 
     /// `rdbSaveObject` of the value at node `id` (no type byte).
@@ -396,6 +452,34 @@ impl Encoder {
             uncompressed,
         }
     }
+}
+
+/// Collections with this many elements are written a part at a time by
+/// a background save (about a millisecond of work per part).
+pub const CHUNKED_MIN: usize = 8192;
+
+/// True if node `id`'s value is one [`Encoder::begin_chunked`] writes a
+/// part at a time.
+pub fn chunkable(db: &Db, id: u32) -> bool {
+    if db.kind(id) == Kind::String || db.obj(id).len() < CHUNKED_MIN {
+        return false;
+    }
+    match db.obj(id) {
+        Obj::Hash(h) => !h.is_listpack(),
+        Obj::Set(s) => !s.is_intset(),
+        Obj::ZSet(z) => !z.is_listpack(),
+        Obj::List(_) => false,
+    }
+}
+
+/// Where a collection written a part at a time stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Chunked {
+    /// A hash table's bucket cursor.
+    Hash(usize),
+    Set(usize),
+    /// Elements written so far, from the greatest.
+    ZSet(usize),
 }
 
 /// The type byte of a collection in its current encoding.

@@ -28,6 +28,8 @@ use crate::db::Db;
 
 /// Bytes handed to the writer thread at a time.
 const CHUNK: usize = 64 * 1024;
+/// Elements of a big value written per part (see `rdb::CHUNKED_MIN`).
+const CHUNK_ELEMENTS: usize = 2048;
 /// Chunks queued for the writer before the walk waits for it.
 const QUEUE: usize = 64;
 
@@ -189,6 +191,16 @@ pub struct DbSnap {
     buf: Vec<u8>,
     enc: Encoder,
     access: Access,
+    /// A big value the walk is writing a part at a time (its node, where
+    /// it stands): while it is, nothing else enters the walk's output.
+    partial: Option<(u32, Chunked)>,
+    /// The rest of that value, written by the database itself before the
+    /// value changed, and its deferred strings: the walk appends it next.
+    rest: Vec<u8>,
+    rest_deferred: Vec<Deferred>,
+    /// More big values the walk met in the same bucket, to begin once the
+    /// current one is done (a change to one first saves it whole).
+    pending: Vec<u32>,
 }
 
 impl std::fmt::Debug for DbSnap {
@@ -205,8 +217,28 @@ impl std::fmt::Debug for DbSnap {
 impl DbSnap {
     /// Serializes node `id` of `db` into this database's buffer.
     pub fn save_key(&mut self, db: &Db, id: u32) {
+        self.pending.retain(|&p| p != id);
         let now = crate::server::now_ms();
         self.enc.key_value(&mut self.buf, db, id, self.access, now);
+    }
+
+    /// True if node `id` is the value the walk is writing a part at a time.
+    pub fn owes_rest_of(&self, id: u32) -> bool {
+        self.partial.is_some_and(|(p, _)| p == id)
+    }
+
+    /// Writes the rest of the value being written a part at a time, all at
+    /// once, before it changes.
+    pub fn finish_partial(&mut self, db: &Db) {
+        let Some((id, mut state)) = self.partial.take() else {
+            return;
+        };
+        let others = self.enc.deferred.replace(Vec::new());
+        while !self
+            .enc
+            .continue_chunked(&mut self.rest, db.obj(id), &mut state, usize::MAX)
+        {}
+        self.rest_deferred = std::mem::replace(&mut self.enc.deferred, others).unwrap_or_default();
     }
 }
 
@@ -299,6 +331,10 @@ impl Bgsave {
                 buf: Vec::new(),
                 enc: db_enc,
                 access,
+                partial: None,
+                rest: Vec::new(),
+                rest_deferred: Vec::new(),
+                pending: Vec::new(),
             }));
         }
         let delay = crate::util::number::parse_i64(config.value("rdb-key-save-delay")).unwrap_or(0);
@@ -344,6 +380,18 @@ impl Bgsave {
         true
     }
 
+    /// Appends records written elsewhere (with their deferred strings).
+    fn append(&mut self, bytes: &[u8], deferred: &[Deferred]) {
+        let base = self.out.len();
+        self.out.extend_from_slice(bytes);
+        if let Some(list) = &mut self.enc.deferred {
+            list.extend(deferred.iter().map(|d| Deferred {
+                at: d.at + base,
+                len: d.len,
+            }));
+        }
+    }
+
     /// Queues the output once it holds `min` bytes, and drains.
     fn flush_out(&mut self, min: usize) -> bool {
         if !self.out.is_empty() && self.out.len() >= min {
@@ -382,6 +430,47 @@ impl Bgsave {
             if !self.drain() {
                 return Step::At(now + 1);
             }
+            // The rest of a big value its database wrote before changing
+            // it comes first: it continues the record in progress.
+            for db in dbs.iter_mut() {
+                let Some(snap) = db.snap.as_mut() else { continue };
+                if !snap.rest.is_empty() {
+                    let (bytes, deferred) = (std::mem::take(&mut snap.rest), std::mem::take(&mut snap.rest_deferred));
+                    self.append(&bytes, &deferred);
+                }
+            }
+            // A big value being written a part at a time goes on, or the
+            // next one met begins; nothing else enters the output until
+            // it is complete.
+            let owing = |db: &Db| {
+                db.snap
+                    .as_ref()
+                    .is_some_and(|s| s.partial.is_some() || !s.pending.is_empty())
+            };
+            if let Some(db) = dbs.iter_mut().find(|db| owing(db)) {
+                let snap = db.snap.as_mut().expect("checked");
+                let (id, mut state) = match snap.partial {
+                    Some(p) => p,
+                    None => {
+                        let id = snap.pending.pop().expect("checked");
+                        let state = self.enc.begin_chunked(&mut self.out, db, id, self.access, now);
+                        db.mark_saved(id);
+                        self.keys_done += 1;
+                        (id, state.expect("a pending value is chunkable"))
+                    }
+                };
+                let done = self
+                    .enc
+                    .continue_chunked(&mut self.out, db.obj(id), &mut state, CHUNK_ELEMENTS);
+                db.snap.as_mut().expect("checked").partial = (!done).then_some((id, state));
+                if !self.flush_out(CHUNK) {
+                    return Step::At(now + 1);
+                }
+                if Instant::now() >= deadline {
+                    return Step::More;
+                }
+                continue;
+            }
             // Keys the databases saved ahead of the walk.
             for db in dbs.iter_mut() {
                 let Some(snap) = db.snap.as_mut() else { continue };
@@ -391,14 +480,7 @@ impl Bgsave {
                 let (index, bytes) = (snap.index, std::mem::take(&mut snap.buf));
                 let deferred = snap.enc.deferred.replace(Vec::new()).unwrap_or_default();
                 self.select(index, None);
-                let base = self.out.len();
-                self.out.extend_from_slice(&bytes);
-                if let Some(list) = &mut self.enc.deferred {
-                    list.extend(deferred.iter().map(|d| Deferred {
-                        at: d.at + base,
-                        len: d.len,
-                    }));
-                }
+                self.append(&bytes, &deferred);
             }
             let Some(pos) = dbs.iter().position(|db| db.snap.as_ref().is_some_and(|s| !s.walked)) else {
                 return self.finish_walk(dbs);
@@ -415,12 +497,35 @@ impl Bgsave {
             self.select(index, (!opened).then_some(sizes));
             ids.clear();
             let next = db.scan_step(cursor, |id, _| ids.push(id));
+            // A big value is begun after the bucket's other keys, so
+            // nothing lands inside its record.
+            let mut big = None;
             for &id in &ids {
-                if !db.is_saved(id) {
-                    self.enc.key_value(&mut self.out, db, id, self.access, now);
-                    db.mark_saved(id);
-                    self.keys_done += 1;
+                if db.is_saved(id) {
+                    continue;
                 }
+                if chunkable(db, id) {
+                    match big {
+                        None => big = Some(id),
+                        Some(_) => db
+                            .snap
+                            .as_mut()
+                            .expect("walked database has a snapshot")
+                            .pending
+                            .push(id),
+                    }
+                    continue;
+                }
+                self.enc.key_value(&mut self.out, db, id, self.access, now);
+                db.mark_saved(id);
+                self.keys_done += 1;
+            }
+            if let Some(id) = big
+                && let Some(state) = self.enc.begin_chunked(&mut self.out, db, id, self.access, now)
+            {
+                db.mark_saved(id);
+                self.keys_done += 1;
+                db.snap.as_mut().expect("walked database has a snapshot").partial = Some((id, state));
             }
             let snap = db.snap.as_mut().expect("walked database has a snapshot");
             snap.cursor = next;
@@ -510,4 +615,78 @@ fn write_chunks(mut file: RdbFile, mut enc: Encoder, rx: Receiver<Chunk>, path: 
         let _ = std::fs::remove_file(&temp);
     }
     result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::Obj;
+    use crate::db::hash::{Hash, Limits};
+    use std::time::Duration;
+
+    /// A change to a big value half written by the walk makes the database
+    /// write the rest first, and the file holds the value as it was.
+    #[test]
+    fn a_big_value_changed_half_written_is_saved_as_it_was() {
+        let dir = std::env::temp_dir().join(format!("loopkv-snapshot-unit-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut config = Config::default();
+        config
+            .apply(b"dir", &[dir.clone().into_os_string().into_encoded_bytes()])
+            .unwrap();
+        let limits = Limits {
+            max_entries: 128,
+            max_value: 64,
+        };
+        let mut h = Hash::new();
+        for i in 0..20_000 {
+            h.set(format!("f{i}").as_bytes(), format!("v{i}").as_bytes(), limits);
+        }
+        let mut dbs = vec![Db::new(0)];
+        let id = dbs[0].add_obj(b"big", Obj::Hash(h), 0);
+        let path = rdb_path(&config);
+        let mut job = Bgsave::start(&mut dbs, &config, 1 << 30, path.clone(), 0).unwrap();
+        // One unit of work at a time, until the value is begun, then one
+        // part of it.
+        let past = Instant::now();
+        let owed = |dbs: &[Db]| dbs[0].snap.as_ref().unwrap().partial.is_some();
+        for _ in 0..64 {
+            if owed(&dbs) {
+                break;
+            }
+            assert_eq!(job.step(&mut dbs, past), Step::More);
+        }
+        assert_eq!(job.step(&mut dbs, past), Step::More);
+        assert!(owed(&dbs));
+        // The change: the rest is written before it happens.
+        let Obj::Hash(h) = dbs[0].obj_mut(id) else {
+            unreachable!()
+        };
+        h.set(b"f1", b"changed", limits);
+        h.delete(b"f2");
+        assert!(dbs[0].snap.as_ref().unwrap().partial.is_none());
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let result = loop {
+            job.step(&mut dbs, Instant::now() + Duration::from_millis(5));
+            if let Some(result) = job.poll_done() {
+                break result;
+            }
+            assert!(Instant::now() < deadline, "the save did not finish");
+            std::thread::sleep(Duration::from_millis(1));
+        };
+        result.unwrap();
+        let bytes = std::fs::read(&path).unwrap();
+        let mut loaded = vec![Db::new(0)];
+        let mut loader = super::super::load::FileLoader::new(&bytes[..], bytes.len() as u64, &config, false).unwrap();
+        while loader.step(&mut loaded, 0, 100).unwrap() == super::super::load::Progress::More {}
+        let id = loaded[0].peek(b"big").unwrap();
+        let Obj::Hash(h) = loaded[0].obj(id) else {
+            panic!("not a hash")
+        };
+        assert_eq!(h.len(), 20_000);
+        assert_eq!(h.get(b"f1"), Some(&b"v1"[..]));
+        assert_eq!(h.get(b"f2"), Some(&b"v2"[..]));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }
