@@ -578,14 +578,16 @@ fn big_values_are_written_in_parts_and_changes_wait_for_them() {
         let mut hset: Vec<Vec<u8>> = vec![b"HSET".to_vec(), b"bighash".to_vec()];
         let mut sadd: Vec<Vec<u8>> = vec![b"SADD".to_vec(), b"bigset".to_vec()];
         let mut zadd: Vec<Vec<u8>> = vec![b"ZADD".to_vec(), b"bigzset".to_vec()];
+        let mut rpush: Vec<Vec<u8>> = vec![b"RPUSH".to_vec(), b"biglist".to_vec()];
         for i in chunk * 2000..(chunk + 1) * 2000 {
+            rpush.push(format!("item:{i}:{}", "y".repeat(i % 70)).into_bytes());
             hset.push(format!("field:{i}").into_bytes());
             hset.push(format!("value:{i}:{}", "x".repeat(i % 50)).into_bytes());
             sadd.push(format!("member:{i}").into_bytes());
             zadd.push(format!("{}", i % 977).into_bytes());
             zadd.push(format!("m{i}").into_bytes());
         }
-        for args in [&hset, &sadd, &zadd] {
+        for args in [&hset, &sadd, &zadd, &rpush] {
             let refs: Vec<&[u8]> = args.iter().map(Vec::as_slice).collect();
             c.cmd(&refs);
         }
@@ -599,6 +601,7 @@ fn big_values_are_written_in_parts_and_changes_wait_for_them() {
         c.cmd_str("HSET bighash field:1 changed");
         c.cmd_str("SREM bigset member:7");
         c.cmd_str("ZADD bigzset 5000 m3");
+        c.cmd_str("LPUSH biglist head");
         c.cmd_str("SET small 2");
         wait_bgsave(&mut c);
         c.expect("DEBUG RELOAD NOSAVE", b"+OK\r\n");
@@ -607,6 +610,7 @@ fn big_values_are_written_in_parts_and_changes_wait_for_them() {
     c.expect("OBJECT ENCODING bighash", b"$9\r\nhashtable\r\n");
     c.expect("HLEN bighash", b":40000\r\n");
     c.expect("ZCARD bigzset", b":40000\r\n");
+    c.expect("LLEN biglist", b":40000\r\n");
     if redis_or_skip("big_values_are_written_in_parts (redis-check-rdb)") {
         let check = std::process::Command::new("redis-check-rdb")
             .arg(dir.join("dump.rdb"))

@@ -225,7 +225,7 @@ impl Encoder {
     }
 
     /// Starts writing node `id` a part at a time, if its value is a hash
-    /// table or skiplist of at least [`CHUNKED_MIN`] elements: writes all
+    /// table, skiplist or list of at least [`CHUNKED_MIN`] elements: writes all
     /// up to the element count and returns where the elements stand. None
     /// (nothing written) for any other value.
     pub fn begin_chunked(&mut self, out: &mut Vec<u8>, db: &Db, id: u32, access: Access, now: u64) -> Option<Chunked> {
@@ -236,10 +236,18 @@ impl Encoder {
             Obj::Hash(h) if !h.is_listpack() => Chunked::Hash(0),
             Obj::Set(s) if !s.is_intset() => Chunked::Set(0),
             Obj::ZSet(z) if !z.is_listpack() => Chunked::ZSet(0),
+            Obj::List(_) => Chunked::List {
+                splitter: NodeSplitter::default(),
+                nodes: Vec::new(),
+                written: None,
+            },
             _ => return None,
         };
         self.key_header(out, db, id, access, now);
-        write_len(out, db.obj(id).len() as u64);
+        // A list's count is of nodes, known once they are found.
+        if !matches!(state, Chunked::List { .. }) {
+            write_len(out, db.obj(id).len() as u64);
+        }
         Some(state)
     }
 
@@ -252,6 +260,16 @@ impl Encoder {
                 self.raw_string(out, value);
             }),
             (Obj::Set(s), Chunked::Set(at)) => s.walk_table(*at, max, |member| self.raw_string(out, member)),
+            (
+                Obj::List(l),
+                Chunked::List {
+                    splitter,
+                    nodes,
+                    written,
+                },
+            ) => {
+                return self.continue_list(out, l, splitter, nodes, written, max);
+            }
             (Obj::ZSet(z), Chunked::ZSet(done)) => {
                 // From the tail, greatest score first, as a skiplist is.
                 let hi = z.len() - *done;
@@ -407,50 +425,91 @@ impl Encoder {
         }
     }
 
+    /// A list's part: up to `max` elements scanned for node boundaries,
+    /// then (the node count written) nodes of up to about `max` elements.
+    fn continue_list(
+        &mut self,
+        out: &mut Vec<u8>,
+        l: &List,
+        splitter: &mut NodeSplitter,
+        nodes: &mut Vec<std::ops::Range<usize>>,
+        written: &mut Option<usize>,
+        max: usize,
+    ) -> bool {
+        let (fill, threshold) = (self.opts.list_fill, self.opts.packed_threshold);
+        let Some(done) = written else {
+            let from = splitter.next;
+            let to = from.saturating_add(max).min(l.len());
+            for item in l.range(from, to - 1) {
+                nodes.extend(splitter.push(item, fill, threshold));
+            }
+            if to == l.len() {
+                nodes.extend(splitter.finish());
+                write_len(out, nodes.len() as u64);
+                *written = Some(0);
+            }
+            return false;
+        };
+        let mut items_out = 0;
+        while *done < nodes.len() && items_out < max {
+            let node = nodes[*done].clone();
+            let items: Vec<&[u8]> = l.range(node.start, node.end - 1).collect();
+            self.write_node(out, &items, *done, nodes.len());
+            items_out += items.len();
+            *done += 1;
+        }
+        *done == nodes.len()
+    }
+
     /// Writes the quicklist Redis would hold for `l`; returns its shape.
     pub fn list(&mut self, out: &mut Vec<u8>, l: &List) -> Quicklist {
         let items: Vec<&[u8]> = l.iter().collect();
         let nodes = split_nodes(&items, self.opts.list_fill, self.opts.packed_threshold);
-        let depth = self.opts.list_compress_depth;
-        // __quicklistCompress: nothing while the list is shorter than both
-        // uncompressed ends; then every node between them.
-        let compressing = depth > 0 && nodes.len() >= depth * 2;
         write_len(out, nodes.len() as u64);
         let mut uncompressed = 0;
         for (i, node) in nodes.iter().enumerate() {
-            let first = items[node.start];
-            // A plain node holds its one element as it is.
-            let plain = first.len() >= self.opts.packed_threshold;
-            let bytes = if plain {
-                first.to_vec()
-            } else {
-                let mut lp = Listpack::new();
-                for item in &items[node.clone()] {
-                    lp.push(item);
-                }
-                lp.finish()
-            };
-            uncompressed += bytes.len();
-            write_len(out, if plain { CONTAINER_PLAIN } else { CONTAINER_PACKED });
-            let interior = compressing && i >= depth && i < nodes.len() - depth;
-            // __quicklistCompressNode: an interior node is kept compressed
-            // when that gains at least MIN_COMPRESS_IMPROVE bytes, and is
-            // then written as the LZF blob it already is.
-            if interior
-                && bytes.len() >= MIN_COMPRESS_BYTES
-                && let Some(compressed) = self.lzf.compress(&bytes, bytes.len())
-                && compressed.len() + MIN_COMPRESS_IMPROVE < bytes.len()
-            {
-                write_lzf_blob(out, compressed, bytes.len());
-            } else {
-                self.raw_string(out, &bytes);
-            }
+            uncompressed += self.write_node(out, &items[node.clone()], i, nodes.len());
         }
         Quicklist {
             nodes: nodes.len(),
             count: items.len(),
             uncompressed,
         }
+    }
+
+    /// Writes node `i` of `total`, holding `items`: its container type and
+    /// its listpack (or its one plain element). Returns the node's size.
+    fn write_node(&mut self, out: &mut Vec<u8>, items: &[&[u8]], i: usize, total: usize) -> usize {
+        let depth = self.opts.list_compress_depth;
+        // __quicklistCompress: nothing while the list is shorter than both
+        // uncompressed ends; then every node between them.
+        let compressing = depth > 0 && total >= depth * 2;
+        // A plain node holds its one element as it is.
+        let plain = items[0].len() >= self.opts.packed_threshold;
+        let bytes = if plain {
+            items[0].to_vec()
+        } else {
+            let mut lp = Listpack::new();
+            for item in items {
+                lp.push(item);
+            }
+            lp.finish()
+        };
+        write_len(out, if plain { CONTAINER_PLAIN } else { CONTAINER_PACKED });
+        let interior = compressing && i >= depth && i < total - depth;
+        // __quicklistCompressNode: an interior node is kept compressed
+        // when that gains at least MIN_COMPRESS_IMPROVE bytes, and is
+        // then written as the LZF blob it already is.
+        if interior
+            && bytes.len() >= MIN_COMPRESS_BYTES
+            && let Some(compressed) = self.lzf.compress(&bytes, bytes.len())
+            && compressed.len() + MIN_COMPRESS_IMPROVE < bytes.len()
+        {
+            write_lzf_blob(out, compressed, bytes.len());
+        } else {
+            self.raw_string(out, &bytes);
+        }
+        bytes.len()
     }
 }
 
@@ -468,18 +527,25 @@ pub fn chunkable(db: &Db, id: u32) -> bool {
         Obj::Hash(h) => !h.is_listpack(),
         Obj::Set(s) => !s.is_intset(),
         Obj::ZSet(z) => !z.is_listpack(),
-        Obj::List(_) => false,
+        Obj::List(_) => true,
     }
 }
 
 /// Where a collection written a part at a time stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Chunked {
     /// A hash table's bucket cursor.
     Hash(usize),
     Set(usize),
     /// Elements written so far, from the greatest.
     ZSet(usize),
+    /// A list: its nodes are found first (the node count comes before
+    /// them), then written, `written` of them so far.
+    List {
+        splitter: NodeSplitter,
+        nodes: Vec<std::ops::Range<usize>>,
+        written: Option<usize>,
+    },
 }
 
 /// The type byte of a collection in its current encoding.
@@ -594,24 +660,51 @@ fn node_allows_insert(sz: usize, count: usize, len: usize, fill: i32) -> bool {
 /// each push goes to the tail node if it allows the insert, else to a new
 /// node.
 fn split_nodes(items: &[&[u8]], fill: i32, packed_threshold: usize) -> Vec<std::ops::Range<usize>> {
-    let mut nodes = Vec::new();
-    let mut start = 0;
-    let mut sz = LP_EMPTY;
-    for (i, item) in items.iter().enumerate() {
+    let mut splitter = NodeSplitter::default();
+    let mut nodes: Vec<_> = items
+        .iter()
+        .filter_map(|item| splitter.push(item, fill, packed_threshold))
+        .collect();
+    nodes.extend(splitter.finish());
+    nodes
+}
+
+/// [`split_nodes`] an element at a time: each `push` may close a node.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NodeSplitter {
+    /// The open node's first element, the next element's index, the open
+    /// node's listpack size and whether its last element was plain.
+    start: usize,
+    next: usize,
+    sz: usize,
+    last_plain: bool,
+}
+
+impl NodeSplitter {
+    fn push(&mut self, item: &[u8], fill: i32, packed_threshold: usize) -> Option<std::ops::Range<usize>> {
+        let i = self.next;
+        self.next += 1;
+        let plain = item.len() >= packed_threshold;
+        let mut closed = None;
         // An element at the threshold or above gets a plain node to itself,
         // and the element after it starts a new node.
-        let plain = |it: &[u8]| it.len() >= packed_threshold;
-        if i > start && (plain(item) || plain(items[i - 1]) || !node_allows_insert(sz, i - start, item.len(), fill)) {
-            nodes.push(start..i);
-            start = i;
-            sz = LP_EMPTY;
+        let sz = if i == self.start { LP_EMPTY } else { self.sz };
+        if i > self.start && (plain || self.last_plain || !node_allows_insert(sz, i - self.start, item.len(), fill)) {
+            closed = Some(self.start..i);
+            self.start = i;
+            self.sz = LP_EMPTY;
+        } else {
+            self.sz = sz;
         }
-        sz += lp_entry_len(item);
+        self.sz += lp_entry_len(item);
+        self.last_plain = plain;
+        closed
     }
-    if start < items.len() {
-        nodes.push(start..items.len());
+
+    /// The last node, if any element is in it.
+    fn finish(&self) -> Option<std::ops::Range<usize>> {
+        (self.start < self.next).then_some(self.start..self.next)
     }
-    nodes
 }
 
 #[cfg(test)]

@@ -224,7 +224,7 @@ impl DbSnap {
 
     /// True if node `id` is the value the walk is writing a part at a time.
     pub fn owes_rest_of(&self, id: u32) -> bool {
-        self.partial.is_some_and(|(p, _)| p == id)
+        self.partial.as_ref().is_some_and(|(p, _)| *p == id)
     }
 
     /// Writes the rest of the value being written a part at a time, all at
@@ -449,7 +449,7 @@ impl Bgsave {
             };
             if let Some(db) = dbs.iter_mut().find(|db| owing(db)) {
                 let snap = db.snap.as_mut().expect("checked");
-                let (id, mut state) = match snap.partial {
+                let (id, mut state) = match snap.partial.take() {
                     Some(p) => p,
                     None => {
                         let id = snap.pending.pop().expect("checked");
