@@ -71,6 +71,9 @@ struct Directive {
     /// Not matched by CONFIG GET patterns, only by its exact name (Redis's
     /// HIDDEN_CONFIG: test and debugging knobs).
     hidden: bool,
+    /// CONFIG SET needs `enable-protected-configs` (Redis's
+    /// PROTECTED_CONFIG: where files are written).
+    protected: bool,
 }
 
 const fn d(name: &'static str, kind: Kind, default: &'static str) -> Directive {
@@ -83,6 +86,7 @@ const fn d(name: &'static str, kind: Kind, default: &'static str) -> Directive {
         only: None,
         check: None,
         hidden: false,
+        protected: false,
     }
 }
 
@@ -96,6 +100,7 @@ const fn fixed(name: &'static str, kind: Kind, default: &'static str) -> Directi
         only: None,
         check: None,
         hidden: false,
+        protected: false,
     }
 }
 
@@ -109,6 +114,7 @@ const fn only(name: &'static str, kind: Kind, default: &'static str, allowed: &'
         only: Some(allowed),
         check: None,
         hidden: false,
+        protected: false,
     }
 }
 
@@ -126,6 +132,15 @@ const fn immutable(base: Directive) -> Directive {
 }
 
 /// Directive `base` hidden from CONFIG GET patterns.
+/// Directive `base`, settable at run time only where protected configs are
+/// enabled.
+const fn protected(base: Directive) -> Directive {
+    Directive {
+        protected: true,
+        ..base
+    }
+}
+
 const fn hidden(base: Directive) -> Directive {
     Directive { hidden: true, ..base }
 }
@@ -234,7 +249,7 @@ static DIRECTIVES: &[Directive] = &[
     d("latency-monitor-threshold", int(0, i64::MAX), "0"),
     d("latency-tracking", Kind::Bool, "yes"),
     d("latency-tracking-info-percentiles", Kind::Percentiles, "50 99 99.9"),
-    d("dir", Kind::Dir, ""),
+    protected(d("dir", Kind::Dir, "")),
     d("always-show-logo", Kind::Bool, "no"),
     d("set-proc-title", Kind::Bool, "yes"),
     d("proc-title-template", Kind::Str, "{title} {listen-addr} {server-mode}"),
@@ -266,7 +281,7 @@ static DIRECTIVES: &[Directive] = &[
     d("appendfilename", Kind::Str, "appendonly.aof"),
     d("appenddirname", Kind::Str, "appendonlydir"),
     d("appendfsync", Kind::Enum(FSYNC), "everysec"),
-    d("dbfilename", Kind::Str, "dump.rdb"),
+    protected(d("dbfilename", Kind::Str, "dump.rdb")),
     d("rdbcompression", Kind::Bool, "yes"),
     d("rdbchecksum", Kind::Bool, "yes"),
     d("stop-writes-on-bgsave-error", Kind::Bool, "yes"),
@@ -684,6 +699,8 @@ pub struct Config {
     /// (either turns the check off).
     pub min_replicas_to_write: u64,
     pub enable_debug: Enable,
+    /// `enable-protected-configs`: who may CONFIG SET `dir`, `dbfilename`.
+    pub enable_protected_configs: Enable,
     pub hz: u64,
     pub slowlog_slower_than: i64,
     pub slowlog_max_len: usize,
@@ -725,6 +742,7 @@ impl Default for Config {
             maxmemory: 0,
             min_replicas_to_write: 0,
             enable_debug: Enable::No,
+            enable_protected_configs: Enable::No,
             hz: 10,
             slowlog_slower_than: 10000,
             slowlog_max_len: 128,
@@ -989,6 +1007,12 @@ impl Config {
 
     /// CONFIG SET of one directive. Errors are the text after Redis's
     /// `CONFIG SET failed (possibly related to argument '...') - `.
+    /// True for a directive CONFIG SET may change only where protected
+    /// configs are enabled.
+    pub fn is_protected(name: &[u8]) -> bool {
+        find(name).is_some_and(|i| DIRECTIVES[i].protected)
+    }
+
     pub fn set(&mut self, name: &[u8], value: &[u8]) -> Result<(), ConfigError> {
         let Some(i) = find(name) else {
             return Err(err("Unknown option"));
@@ -1123,11 +1147,13 @@ impl Config {
         } else {
             0
         };
-        self.enable_debug = match self.value("enable-debug-command") {
+        let enable = |value: &[u8]| match value {
             b"yes" => Enable::Yes,
             b"local" => Enable::Local,
             _ => Enable::No,
         };
+        self.enable_debug = enable(self.value("enable-debug-command"));
+        self.enable_protected_configs = enable(self.value("enable-protected-configs"));
         // Redis clamps hz to 1..=500, and CONFIG GET shows the clamped value.
         self.hz = self.int("hz").clamp(1, 500) as u64;
         if let Some(i) = find(b"hz") {

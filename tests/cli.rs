@@ -298,3 +298,61 @@ fn sigterm_shuts_down_unless_aborted() {
     assert!(!pidfile.exists());
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// SIGTERM with save points set saves the dataset before exiting, and the
+/// next start loads it; a damaged file then stops the start-up with exit
+/// code 1 and Redis's last log line.
+#[test]
+fn sigterm_saves_and_a_damaged_file_stops_the_start() {
+    let dir = std::env::temp_dir().join(format!("loopkv-cli-save-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let start = || {
+        Command::new(BIN)
+            .args(["--port", "0", "--bind", "127.0.0.1", "--save", "3600 1"])
+            .args(["--dir", dir.to_str().unwrap()])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    let mut child = start();
+    let (port, lines) = port_of(&mut child);
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.write_all(b"SET kept yes\r\n").unwrap();
+    assert_eq!(reply(&mut s), "+OK\r\n");
+    let ok = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+    let log = lines.map_while(Result::ok).collect::<Vec<_>>().join("\n");
+    for line in ["Saving the final RDB snapshot before exiting.", "DB saved on disk"] {
+        assert!(log.contains(line), "{line} in {log}");
+    }
+    let mut child = start();
+    let (port, lines) = port_of(&mut child);
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.write_all(b"GET kept\r\n").unwrap();
+    assert_eq!(reply(&mut s), "$3\r\nyes\r\n");
+    s.write_all(b"SHUTDOWN NOSAVE\r\n").unwrap();
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+    drop(lines);
+    // Damage the file: the next start fails.
+    let path = dir.join("dump.rdb");
+    let mut bytes = std::fs::read(&path).unwrap();
+    let n = bytes.len();
+    bytes[n - 8..].copy_from_slice(b"foobar00");
+    std::fs::write(&path, &bytes).unwrap();
+    let mut child = start();
+    let out = std::io::read_to_string(child.stdout.take().unwrap()).unwrap();
+    assert_eq!(child.wait().unwrap().code(), Some(1));
+    assert!(out.contains("RDB CRC error"), "{out}");
+    let last = out.lines().last().unwrap_or_default();
+    assert!(
+        last.ends_with("Terminating server after rdb file reading failure."),
+        "{last}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -16,7 +16,11 @@ use diff_support::{Conn, Loopkv, Redis, Rng, esc, redis_or_skip, scratch_dir, wa
 /// Starts loopkv with its files in `dir` and DEBUG enabled.
 fn start_in(dir: &Path, extra: &[(&str, &str)]) -> Loopkv {
     let dir = dir.to_str().unwrap();
-    let mut all = vec![("dir", dir), ("enable-debug-command", "yes")];
+    let mut all = vec![
+        ("dir", dir),
+        ("enable-debug-command", "yes"),
+        ("enable-protected-configs", "yes"),
+    ];
     all.extend_from_slice(extra);
     Loopkv::start(&all)
 }

@@ -654,6 +654,10 @@ pub fn config_set(ctx: &mut Ctx, args: &Args) {
         {
             return failed(ctx, name, IMMUTABLE);
         }
+        let peer = ctx.clients[ctx.me].addr;
+        if Config::is_protected(name) && !protected_allowed(ctx.st.config.enable_protected_configs, peer) {
+            return failed(ctx, name, "can't set protected config");
+        }
         if seen.contains(&canonical) {
             return failed(ctx, name, "duplicate parameter");
         }
