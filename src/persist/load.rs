@@ -462,6 +462,25 @@ mod tests {
         assert!(reader(&[0xc5]).string().is_err());
     }
 
+    /// A stream value stops a load with an error naming the key.
+    #[test]
+    fn a_stream_in_a_file_is_refused_by_name() {
+        let mut file = b"REDIS0010".to_vec();
+        file.extend_from_slice(&[OPCODE_SELECTDB, 0, TYPE_STREAM_LISTPACKS_2, 3, b'm', b'y', b's', 0]);
+        let config = Config::default();
+        let mut loader = FileLoader::new(&file[..], file.len() as u64, &config, false).unwrap();
+        let mut dbs = vec![crate::db::Db::new(0)];
+        match loader.step(&mut dbs, 0, 10) {
+            Err(Failure::Fatal(why)) => {
+                assert_eq!(
+                    why,
+                    "Can't load key 'mys' (DB 0): stream values are not supported by loopkv yet"
+                )
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
     #[test]
     fn duplicates_and_empties_are_refused() {
         let set = [2, 2, 1, b'a', 1, b'a'];
