@@ -624,3 +624,19 @@ fn big_values_are_written_in_parts_and_changes_wait_for_them() {
         assert!(check.status.success() && text.contains("RDB looks OK"), "{text}");
     }
 }
+
+#[test]
+fn bgsave_inside_exec_is_scheduled_for_the_cron() {
+    let dir = scratch_dir();
+    let s = start_in(&dir, &[("save", "")]);
+    let mut c = s.conn();
+    c.expect("SET k v", b"+OK\r\n");
+    c.expect("MULTI", b"+OK\r\n");
+    c.expect("BGSAVE", b"+QUEUED\r\n");
+    c.expect("EXEC", b"*1\r\n+Background saving scheduled\r\n");
+    assert!(wait_until(Duration::from_secs(10), || dir.join("dump.rdb").exists()));
+    wait_bgsave(&mut c);
+    assert_eq!(info_field(&mut c, "rdb_changes_since_last_save"), "0");
+    c.expect("BGSAVE foo", b"-ERR syntax error\r\n");
+    c.expect("BGSAVE SCHEDULE", b"+Background saving started\r\n");
+}

@@ -118,6 +118,11 @@ pub fn bgsave(ctx: &mut Ctx, args: &Args) {
     if ctx.st.rdb.bgsave.is_some() {
         return ctx.reply.error(b"ERR Background save already in progress");
     }
+    // Inside EXEC it waits for the cron, as Redis schedules it there.
+    if super::transaction::in_exec(ctx) {
+        ctx.st.rdb.scheduled = true;
+        return ctx.reply.simple(b"Background saving scheduled");
+    }
     match control::bgsave(ctx.st) {
         Ok(()) => ctx.reply.simple(b"Background saving started"),
         Err(_) => ctx.reply.error(b"ERR"),

@@ -35,6 +35,8 @@ pub struct RdbStatus {
     pub last_load_keys_expired: u64,
     /// When the next step of the walk is due (ms), if it is waiting.
     pub wake_at: Option<u64>,
+    /// BGSAVE ran inside EXEC: the cron starts it (`rdb_bgsave_scheduled`).
+    pub scheduled: bool,
 }
 
 impl std::fmt::Debug for RdbStatus {
@@ -174,6 +176,11 @@ pub fn cron(st: &mut State, now: u64) {
     let secs = now / 1000;
     let since_save = secs.saturating_sub(st.lastsave_secs);
     let may_retry = !st.rdb.last_bgsave_failed || secs.saturating_sub(st.rdb.last_try_secs) > RETRY_DELAY_SECS;
+    if st.rdb.scheduled && may_retry {
+        st.rdb.scheduled = false;
+        let _ = bgsave(st);
+        return;
+    }
     let due = save_points(st)
         .into_iter()
         .find(|&(seconds, changes)| st.dirty >= changes && since_save > seconds);

@@ -44,6 +44,11 @@ pub fn dir(config: &Config) -> PathBuf {
     PathBuf::from(std::ffi::OsStr::from_bytes(config.value("dir")))
 }
 
+/// `rdb-save-incremental-fsync`.
+fn incremental_fsync(config: &Config) -> bool {
+    config.value("rdb-save-incremental-fsync") == b"yes"
+}
+
 /// The temporary file a save writes before renaming it into place.
 fn temp_path(config: &Config) -> PathBuf {
     dir(config).join(format!("temp-{}.rdb", std::process::id()))
@@ -90,21 +95,38 @@ struct RdbFile {
     out: BufWriter<File>,
     crc: crc::Digest<'static, u64, crc::Table<16>>,
     temp: PathBuf,
+    /// `rdb-save-incremental-fsync`: the file is synced every
+    /// `INCREMENTAL_FSYNC` bytes, so the page cache never holds a whole
+    /// snapshot to flush at once.
+    incremental_fsync: bool,
+    unsynced: usize,
 }
 
+/// Bytes between incremental syncs (Redis's `REDIS_AUTOSYNC_BYTES`).
+const INCREMENTAL_FSYNC: usize = 4 * 1024 * 1024;
+
 impl RdbFile {
-    fn create(temp: PathBuf) -> io::Result<RdbFile> {
+    fn create(temp: PathBuf, incremental_fsync: bool) -> io::Result<RdbFile> {
         let file = File::create(&temp)?;
         Ok(RdbFile {
             out: BufWriter::with_capacity(CHUNK, file),
             crc: CRC64.digest(),
             temp,
+            incremental_fsync,
+            unsynced: 0,
         })
     }
 
     fn write(&mut self, bytes: &[u8]) -> io::Result<()> {
         self.crc.update(bytes);
-        self.out.write_all(bytes)
+        self.out.write_all(bytes)?;
+        self.unsynced += bytes.len();
+        if self.incremental_fsync && self.unsynced >= INCREMENTAL_FSYNC {
+            self.out.flush()?;
+            self.out.get_ref().sync_data()?;
+            self.unsynced = 0;
+        }
+        Ok(())
     }
 
     /// Appends the checksum (zero with `rdbchecksum no`), syncs the file,
@@ -138,7 +160,7 @@ pub fn save(
     let temp = temp_path(config);
     let delay = crate::util::number::parse_i64(config.value("rdb-key-save-delay")).unwrap_or(0);
     let result = (|| {
-        let mut file = RdbFile::create(temp.clone())?;
+        let mut file = RdbFile::create(temp.clone(), incremental_fsync(config))?;
         let (mut enc, access) = encoder(config, packed_threshold);
         let mut out = Vec::with_capacity(CHUNK * 2);
         write_header(&mut out, &mut enc, false);
@@ -301,13 +323,14 @@ impl Bgsave {
         dirty: u64,
     ) -> io::Result<Bgsave> {
         let temp = temp_path(config);
+        let incremental = incremental_fsync(config);
         let (tx, rx) = mpsc::sync_channel::<Chunk>(QUEUE);
         let (done_tx, done) = mpsc::channel();
         // The writer opens the file, so failing to create it fails the
         // save as it ends, as a forked child's failure would.
         let (writer_enc, _) = encoder(config, packed_threshold);
         std::thread::Builder::new().name("loopkv-rdb".into()).spawn(move || {
-            let result = RdbFile::create(temp).and_then(|file| write_chunks(file, writer_enc, rx, &path));
+            let result = RdbFile::create(temp, incremental).and_then(|file| write_chunks(file, writer_enc, rx, &path));
             let _ = done_tx.send(result);
         })?;
         let (mut enc, access) = encoder(config, packed_threshold);
