@@ -764,7 +764,7 @@ fn log_aux(key: &[u8], value: &[u8]) {
         b"redis-ver" => log::info!("Loading RDB produced by version {text}"),
         b"ctime" => {
             let ctime = parse_i64(value).unwrap_or(0);
-            let age = (crate::server::now_ms() / 1000) as i64 - ctime;
+            let age = ((crate::server::now_ms() / 1000) as i64).saturating_sub(ctime);
             log::info!("RDB age {} seconds", age.max(0));
         }
         b"used-mem" => {

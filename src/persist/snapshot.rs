@@ -19,6 +19,8 @@ use std::collections::VecDeque;
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, SyncSender, TryRecvError, TrySendError};
 use std::time::Instant;
 
@@ -52,6 +54,14 @@ fn incremental_fsync(config: &Config) -> bool {
 /// The temporary file a save writes before renaming it into place.
 fn temp_path(config: &Config) -> PathBuf {
     dir(config).join(format!("temp-{}.rdb", std::process::id()))
+}
+
+/// A background save's own temporary file: a name no other save shares,
+/// so a stopped save's writer can never touch the next one's file.
+fn bg_temp_path(config: &Config) -> PathBuf {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    dir(config).join(format!("temp-{}-bg{n}.rdb", std::process::id()))
 }
 
 /// The encoder options and access-time opcode `config` asks for.
@@ -297,6 +307,9 @@ pub struct Bgsave {
     queue: VecDeque<Chunk>,
     tx: Option<SyncSender<Chunk>>,
     done: Receiver<io::Result<()>>,
+    /// Tells the writer to drop what is queued and remove its file.
+    stop: Arc<AtomicBool>,
+    writer: Option<std::thread::JoinHandle<()>>,
     /// Wall-clock start (ms), and for `rdb-key-save-delay`, a monotonic one.
     pub start_ms: u64,
     started: Instant,
@@ -322,15 +335,18 @@ impl Bgsave {
         path: PathBuf,
         dirty: u64,
     ) -> io::Result<Bgsave> {
-        let temp = temp_path(config);
+        let temp = bg_temp_path(config);
         let incremental = incremental_fsync(config);
         let (tx, rx) = mpsc::sync_channel::<Chunk>(QUEUE);
         let (done_tx, done) = mpsc::channel();
+        let stop = Arc::new(AtomicBool::new(false));
         // The writer opens the file, so failing to create it fails the
         // save as it ends, as a forked child's failure would.
         let (writer_enc, _) = encoder(config, packed_threshold);
-        std::thread::Builder::new().name("loopkv-rdb".into()).spawn(move || {
-            let result = RdbFile::create(temp, incremental).and_then(|file| write_chunks(file, writer_enc, rx, &path));
+        let writer_stop = stop.clone();
+        let writer = std::thread::Builder::new().name("loopkv-rdb".into()).spawn(move || {
+            let result = RdbFile::create(temp, incremental)
+                .and_then(|file| write_chunks(file, writer_enc, rx, &path, &writer_stop));
             let _ = done_tx.send(result);
         })?;
         let (mut enc, access) = encoder(config, packed_threshold);
@@ -369,6 +385,8 @@ impl Bgsave {
             queue: VecDeque::new(),
             tx: Some(tx),
             done,
+            stop,
+            writer: Some(writer),
             start_ms: crate::server::now_ms(),
             started: Instant::now(),
             dirty_at_start: dirty,
@@ -604,8 +622,14 @@ impl Bgsave {
     /// Stops the save: the writer removes its temporary file, every
     /// database forgets what it still owed.
     pub fn abort(mut self, dbs: &mut [Db]) {
+        // The writer stops before its next chunk and removes its file; it
+        // is waited for, so nothing of this save outlives the call.
+        self.stop.store(true, Ordering::SeqCst);
         self.tx = None;
         self.queue.clear();
+        if let Some(writer) = self.writer.take() {
+            let _ = writer.join();
+        }
         for db in dbs.iter_mut() {
             if db.snap.is_some() {
                 db.end_snapshot(false);
@@ -617,11 +641,20 @@ impl Bgsave {
 /// The writer thread: compresses the deferred strings of each chunk and
 /// writes it, until told to finish (commit) or the walk goes away (abort:
 /// the temporary file is removed).
-fn write_chunks(mut file: RdbFile, mut enc: Encoder, rx: Receiver<Chunk>, path: &Path) -> io::Result<()> {
+fn write_chunks(
+    mut file: RdbFile,
+    mut enc: Encoder,
+    rx: Receiver<Chunk>,
+    path: &Path,
+    stop: &AtomicBool,
+) -> io::Result<()> {
     let temp = file.temp.clone();
     let mut compressed = Vec::with_capacity(CHUNK * 2);
     let result = (|| {
         while let Ok(chunk) = rx.recv() {
+            if stop.load(Ordering::SeqCst) {
+                break;
+            }
             match chunk {
                 Chunk::Bytes(bytes, deferred) if deferred.is_empty() => file.write(&bytes)?,
                 Chunk::Bytes(bytes, deferred) => {
@@ -710,6 +743,55 @@ mod tests {
         assert_eq!(h.len(), 20_000);
         assert_eq!(h.get(b"f1"), Some(&b"v1"[..]));
         assert_eq!(h.get(b"f2"), Some(&b"v2"[..]));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// A stopped save's writer is gone when `abort` returns, its file
+    /// removed; the next save, started at once, completes untouched.
+    #[test]
+    fn an_aborted_save_leaves_nothing_behind() {
+        let dir = std::env::temp_dir().join(format!("loopkv-snapshot-abort-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut config = Config::default();
+        config
+            .apply(b"dir", &[dir.clone().into_os_string().into_encoded_bytes()])
+            .unwrap();
+        let mut dbs = vec![Db::new(0)];
+        let value = vec![b'x'; 200];
+        for i in 0..50_000 {
+            dbs[0].set(
+                format!("key:{i}").as_bytes(),
+                &value,
+                crate::db::Encoding::Auto,
+                false,
+                0,
+            );
+        }
+        let path = rdb_path(&config);
+        let mut job = Bgsave::start(&mut dbs, &config, 1 << 30, path.clone(), 0).unwrap();
+        for _ in 0..20 {
+            job.step(&mut dbs, Instant::now() + Duration::from_millis(2));
+        }
+        job.abort(&mut dbs);
+        let leftovers = || std::fs::read_dir(&dir).unwrap().count();
+        assert_eq!(leftovers(), 0);
+        let mut job = Bgsave::start(&mut dbs, &config, 1 << 30, path.clone(), 0).unwrap();
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let result = loop {
+            job.step(&mut dbs, Instant::now() + Duration::from_millis(5));
+            if let Some(result) = job.poll_done() {
+                break result;
+            }
+            assert!(Instant::now() < deadline, "the save did not finish");
+        };
+        result.unwrap();
+        assert_eq!(leftovers(), 1);
+        let bytes = std::fs::read(&path).unwrap();
+        let mut loaded = vec![Db::new(0)];
+        let mut loader = super::super::load::FileLoader::new(&bytes[..], bytes.len() as u64, &config, false).unwrap();
+        while loader.step(&mut loaded, 0, 1000).unwrap() == super::super::load::Progress::More {}
+        assert_eq!(loaded[0].len(), 50_000);
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

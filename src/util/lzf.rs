@@ -225,7 +225,10 @@ pub fn decompress(input: &[u8], len: usize) -> Option<Vec<u8>> {
     if len > input.len().saturating_mul(MAX_REF + 2) / 3 + MAX_LIT {
         return None;
     }
-    let mut out = Vec::with_capacity(len);
+    // As Redis's `ztrymalloc`: a length that cannot be had is a refusal,
+    // not an abort.
+    let mut out = Vec::new();
+    out.try_reserve_exact(len).ok()?;
     let mut ip = 0;
     while ip < input.len() {
         let ctrl = input[ip] as usize;
