@@ -25,6 +25,16 @@ fn start_in(dir: &Path, extra: &[(&str, &str)]) -> Loopkv {
     Loopkv::start(&all)
 }
 
+/// redis-check-rdb accepts the file at `path`.
+fn check_rdb(path: &Path) {
+    let check = std::process::Command::new("redis-check-rdb")
+        .arg(path)
+        .output()
+        .expect("run redis-check-rdb");
+    let text = String::from_utf8_lossy(&check.stdout);
+    assert!(check.status.success() && text.contains("RDB looks OK"), "{text}");
+}
+
 fn digest(c: &mut Conn) -> Vec<u8> {
     c.cmd_str("DEBUG DIGEST")
 }
@@ -368,12 +378,7 @@ fn files_move_between_loopkv_and_redis() {
     populate(&mut c, 4);
     let ours = digest(&mut c);
     c.expect("SAVE", b"+OK\r\n");
-    let check = std::process::Command::new("redis-check-rdb")
-        .arg(dir.join("dump.rdb"))
-        .output()
-        .expect("run redis-check-rdb");
-    let text = String::from_utf8_lossy(&check.stdout);
-    assert!(check.status.success() && text.contains("RDB looks OK"), "{text}");
+    check_rdb(&dir.join("dump.rdb"));
     let r = Redis::start_with(&["--dir", dir.to_str().unwrap()]);
     assert_eq!(
         digest(&mut r.conn()),
@@ -385,12 +390,7 @@ fn files_move_between_loopkv_and_redis() {
     std::fs::remove_file(dir.join("dump.rdb")).unwrap();
     c.expect("BGSAVE", b"+Background saving started\r\n");
     wait_bgsave(&mut c);
-    let check = std::process::Command::new("redis-check-rdb")
-        .arg(dir.join("dump.rdb"))
-        .output()
-        .expect("run redis-check-rdb");
-    let text = String::from_utf8_lossy(&check.stdout);
-    assert!(check.status.success() && text.contains("RDB looks OK"), "{text}");
+    check_rdb(&dir.join("dump.rdb"));
     let r = Redis::start_with(&["--dir", dir.to_str().unwrap()]);
     assert_eq!(
         digest(&mut r.conn()),
@@ -616,12 +616,7 @@ fn big_values_are_written_in_parts_and_changes_wait_for_them() {
     c.expect("ZCARD bigzset", b":40000\r\n");
     c.expect("LLEN biglist", b":40000\r\n");
     if redis_or_skip("big_values_are_written_in_parts (redis-check-rdb)") {
-        let check = std::process::Command::new("redis-check-rdb")
-            .arg(dir.join("dump.rdb"))
-            .output()
-            .expect("run redis-check-rdb");
-        let text = String::from_utf8_lossy(&check.stdout);
-        assert!(check.status.success() && text.contains("RDB looks OK"), "{text}");
+        check_rdb(&dir.join("dump.rdb"));
     }
 }
 

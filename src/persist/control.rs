@@ -278,23 +278,13 @@ pub fn load_step(st: &mut State) -> Result<bool, String> {
     let now = crate::server::now_ms();
     let until = loading.loader.position() + interval;
     loop {
-        let budget = match loading.delay_us {
-            0 => 256,
-            d => {
-                let elapsed_us = loading.started.elapsed().as_micros() as i64;
-                let allowed = if d > 0 {
-                    elapsed_us / d
-                } else {
-                    elapsed_us.saturating_mul(-d) / 1000
-                };
-                let done = (loading.loader.keys_loaded + loading.loader.keys_expired) as i64;
-                let n = (allowed - done).clamp(0, 256) as usize;
-                if n == 0 {
-                    return Ok(false);
-                }
-                n
-            }
-        };
+        let done = loading.loader.keys_loaded + loading.loader.keys_expired;
+        let budget = snapshot::keys_allowed(loading.started, loading.delay_us)
+            .saturating_sub(done)
+            .min(256) as usize;
+        if budget == 0 {
+            return Ok(false);
+        }
         match loading.loader.step(&mut st.dbs, now, budget) {
             Ok(Progress::Done) => break,
             Ok(Progress::More) => {}

@@ -315,12 +315,7 @@ impl<R: Read> Reader<R> {
             }
             TYPE_ZSET_ZIPLIST | TYPE_ZSET_LISTPACK => {
                 let blob = self.string()?;
-                let entries = if kind == TYPE_ZSET_ZIPLIST {
-                    blob::ziplist_entries(&blob)
-                } else {
-                    blob::listpack_entries(&blob)
-                };
-                let Some(entries) = entries.filter(|e| e.len() % 2 == 0) else {
+                let Some(entries) = pairs(&blob, kind == TYPE_ZSET_ZIPLIST) else {
                     return corrupt("Zset ziplist integrity check failed.");
                 };
                 let mut z = ZSet::for_size(entries.len() / 2, limits.zset);
@@ -340,12 +335,7 @@ impl<R: Read> Reader<R> {
             }
             TYPE_HASH_ZIPLIST | TYPE_HASH_LISTPACK => {
                 let blob = self.string()?;
-                let entries = if kind == TYPE_HASH_ZIPLIST {
-                    blob::ziplist_entries(&blob)
-                } else {
-                    blob::listpack_entries(&blob)
-                };
-                let Some(entries) = entries.filter(|e| e.len() % 2 == 0) else {
+                let Some(entries) = pairs(&blob, kind == TYPE_HASH_ZIPLIST) else {
                     return corrupt("Hash ziplist integrity check failed.");
                 };
                 let mut h = Hash::new();
@@ -383,11 +373,7 @@ impl<R: Read> Reader<R> {
                 _ if blob.is_empty() => return corrupt("Quicklist integrity check failed: empty node"),
                 CONTAINER_PLAIN => list.push(End::Tail, &blob),
                 CONTAINER_PACKED => {
-                    let entries = if kind == TYPE_LIST_QUICKLIST {
-                        blob::ziplist_entries(&blob)
-                    } else {
-                        blob::listpack_entries(&blob)
-                    };
+                    let entries = entries(&blob, kind == TYPE_LIST_QUICKLIST);
                     // An empty node is skipped, as Redis skips it.
                     let Some(entries) = entries else {
                         return corrupt("Listpack/ziplist integrity check failed.");
@@ -399,6 +385,20 @@ impl<R: Read> Reader<R> {
         }
         Ok(Obj::List(list))
     }
+}
+
+/// The elements of a ziplist or listpack blob, validated.
+fn entries(blob: &[u8], ziplist: bool) -> Option<Vec<Entry<'_>>> {
+    if ziplist {
+        blob::ziplist_entries(blob)
+    } else {
+        blob::listpack_entries(blob)
+    }
+}
+
+/// `entries`, which must come in pairs (field and value, member and score).
+fn pairs(blob: &[u8], ziplist: bool) -> Option<Vec<Entry<'_>>> {
+    entries(blob, ziplist).filter(|e| e.len() % 2 == 0)
 }
 
 fn push_all(list: &mut List, entries: &[Entry<'_>]) {

@@ -565,16 +565,17 @@ pub fn object_type(obj: &Obj) -> u8 {
 
 /// `rdbSaveLen`: 1, 2, 5 or 9 bytes.
 pub fn write_len(out: &mut Vec<u8>, n: u64) {
-    if n < 1 << 6 {
-        out.push((LEN_6BIT << 6) | n as u8);
-    } else if n < 1 << 14 {
-        out.extend_from_slice(&[(LEN_14BIT << 6) | (n >> 8) as u8, n as u8]);
-    } else if n <= u32::MAX as u64 {
-        out.push(LEN_32BIT);
-        out.extend_from_slice(&(n as u32).to_be_bytes());
-    } else {
-        out.push(LEN_64BIT);
-        out.extend_from_slice(&n.to_be_bytes());
+    match len_size(n) {
+        1 => out.push((LEN_6BIT << 6) | n as u8),
+        2 => out.extend_from_slice(&[(LEN_14BIT << 6) | (n >> 8) as u8, n as u8]),
+        5 => {
+            out.push(LEN_32BIT);
+            out.extend_from_slice(&(n as u32).to_be_bytes());
+        }
+        _ => {
+            out.push(LEN_64BIT);
+            out.extend_from_slice(&n.to_be_bytes());
+        }
     }
 }
 

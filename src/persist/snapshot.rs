@@ -274,6 +274,19 @@ impl DbSnap {
     }
 }
 
+/// Keys a per-key delay (`rdb-key-save-delay`, `key-load-delay`: that
+/// many microseconds a key, or if negative a key per that many
+/// nanoseconds) lets through since `started`: the slowing Redis does with
+/// sleeps, without stopping the loop.
+pub fn keys_allowed(started: Instant, delay_us: i64) -> u64 {
+    let elapsed_us = started.elapsed().as_micros() as i64;
+    match delay_us {
+        0 => u64::MAX,
+        d if d > 0 => (elapsed_us / d) as u64,
+        d => elapsed_us.saturating_mul(-d).max(0) as u64 / 1000,
+    }
+}
+
 /// A chunk for the writer thread.
 enum Chunk {
     /// Bytes, with the strings LZF may compress listed (the writer
@@ -452,12 +465,7 @@ impl Bgsave {
 
     /// Keys the delay lets the walk have saved by now.
     fn allowed_keys(&self) -> u64 {
-        let elapsed_us = self.started.elapsed().as_micros() as i64;
-        match self.delay_us {
-            0 => u64::MAX,
-            d if d > 0 => (elapsed_us / d) as u64,
-            d => elapsed_us.saturating_mul(-d).max(0) as u64 / 1000,
-        }
+        keys_allowed(self.started, self.delay_us)
     }
 
     /// One slice of the walk, until `deadline`.
@@ -680,6 +688,29 @@ mod tests {
     use crate::db::hash::{Hash, Limits};
     use std::time::Duration;
 
+    /// Steps `job` until the writer's verdict.
+    fn finish(mut job: Bgsave, dbs: &mut [Db]) -> io::Result<()> {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            job.step(dbs, Instant::now() + Duration::from_millis(5));
+            if let Some(result) = job.poll_done() {
+                return result;
+            }
+            assert!(Instant::now() < deadline, "the save did not finish");
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    }
+
+    /// The databases (one) an RDB file at `path` loads into.
+    fn load_file(path: &Path, config: &Config) -> Vec<Db> {
+        use super::super::load::{FileLoader, Progress};
+        let bytes = std::fs::read(path).unwrap();
+        let mut loaded = vec![Db::new(0)];
+        let mut loader = FileLoader::new(&bytes[..], bytes.len() as u64, config, false).unwrap();
+        while loader.step(&mut loaded, 0, 1000).unwrap() == Progress::More {}
+        loaded
+    }
+
     /// A change to a big value half written by the walk makes the database
     /// write the rest first, and the file holds the value as it was.
     #[test]
@@ -722,20 +753,8 @@ mod tests {
         h.set(b"f1", b"changed", limits);
         h.delete(b"f2");
         assert!(dbs[0].snap.as_ref().unwrap().partial.is_none());
-        let deadline = Instant::now() + Duration::from_secs(10);
-        let result = loop {
-            job.step(&mut dbs, Instant::now() + Duration::from_millis(5));
-            if let Some(result) = job.poll_done() {
-                break result;
-            }
-            assert!(Instant::now() < deadline, "the save did not finish");
-            std::thread::sleep(Duration::from_millis(1));
-        };
-        result.unwrap();
-        let bytes = std::fs::read(&path).unwrap();
-        let mut loaded = vec![Db::new(0)];
-        let mut loader = super::super::load::FileLoader::new(&bytes[..], bytes.len() as u64, &config, false).unwrap();
-        while loader.step(&mut loaded, 0, 100).unwrap() == super::super::load::Progress::More {}
+        finish(job, &mut dbs).unwrap();
+        let loaded = load_file(&path, &config);
         let id = loaded[0].peek(b"big").unwrap();
         let Obj::Hash(h) = loaded[0].obj(id) else {
             panic!("not a hash")
@@ -776,21 +795,10 @@ mod tests {
         job.abort(&mut dbs);
         let leftovers = || std::fs::read_dir(&dir).unwrap().count();
         assert_eq!(leftovers(), 0);
-        let mut job = Bgsave::start(&mut dbs, &config, 1 << 30, path.clone(), 0).unwrap();
-        let deadline = Instant::now() + Duration::from_secs(20);
-        let result = loop {
-            job.step(&mut dbs, Instant::now() + Duration::from_millis(5));
-            if let Some(result) = job.poll_done() {
-                break result;
-            }
-            assert!(Instant::now() < deadline, "the save did not finish");
-        };
-        result.unwrap();
+        let job = Bgsave::start(&mut dbs, &config, 1 << 30, path.clone(), 0).unwrap();
+        finish(job, &mut dbs).unwrap();
         assert_eq!(leftovers(), 1);
-        let bytes = std::fs::read(&path).unwrap();
-        let mut loaded = vec![Db::new(0)];
-        let mut loader = super::super::load::FileLoader::new(&bytes[..], bytes.len() as u64, &config, false).unwrap();
-        while loader.step(&mut loaded, 0, 1000).unwrap() == super::super::load::Progress::More {}
+        let loaded = load_file(&path, &config);
         assert_eq!(loaded[0].len(), 50_000);
         let _ = std::fs::remove_dir_all(&dir);
     }
