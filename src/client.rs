@@ -26,6 +26,9 @@ pub enum Stream {
     Tcp(TcpStream),
     #[cfg(unix)]
     Unix(UnixStream),
+    /// No socket: the client that replays the append-only file. Reads
+    /// find nothing, writes are dropped, and it is never registered.
+    None,
 }
 
 impl Stream {
@@ -36,6 +39,7 @@ impl Stream {
             match self {
                 Stream::Tcp(s) => s.as_raw_fd(),
                 Stream::Unix(s) => s.as_raw_fd(),
+                Stream::None => -1,
             }
         }
         #[cfg(not(unix))]
@@ -49,6 +53,7 @@ impl std::io::Read for Stream {
             Stream::Tcp(s) => s.read(buf),
             #[cfg(unix)]
             Stream::Unix(s) => s.read(buf),
+            Stream::None => Ok(0),
         }
     }
 }
@@ -59,6 +64,7 @@ impl std::io::Write for Stream {
             Stream::Tcp(s) => s.write(buf),
             #[cfg(unix)]
             Stream::Unix(s) => s.write(buf),
+            Stream::None => Ok(buf.len()),
         }
     }
 
@@ -73,6 +79,7 @@ impl mio::event::Source for Stream {
             Stream::Tcp(s) => s.register(r, t, i),
             #[cfg(unix)]
             Stream::Unix(s) => s.register(r, t, i),
+            Stream::None => Ok(()),
         }
     }
 
@@ -81,6 +88,7 @@ impl mio::event::Source for Stream {
             Stream::Tcp(s) => s.reregister(r, t, i),
             #[cfg(unix)]
             Stream::Unix(s) => s.reregister(r, t, i),
+            Stream::None => Ok(()),
         }
     }
 
@@ -89,6 +97,7 @@ impl mio::event::Source for Stream {
             Stream::Tcp(s) => s.deregister(r),
             #[cfg(unix)]
             Stream::Unix(s) => s.deregister(r),
+            Stream::None => Ok(()),
         }
     }
 }

@@ -186,6 +186,24 @@ fn check_save(value: &[u8]) -> Result<(), String> {
     Ok(())
 }
 
+/// `appendfilename`: a plain file name.
+fn check_aof_filename(value: &[u8]) -> Result<(), String> {
+    match value {
+        [] => Err("appendfilename can't be empty".into()),
+        v if v.contains(&b'/') => Err("appendfilename can't be a path, just a filename".into()),
+        _ => Ok(()),
+    }
+}
+
+/// `appenddirname`: a plain directory name.
+fn check_aof_dirname(value: &[u8]) -> Result<(), String> {
+    match value {
+        [] => Err("appenddirname can't be empty".into()),
+        v if v.contains(&b'/') => Err("appenddirname can't be a path, just a dirname".into()),
+        _ => Ok(()),
+    }
+}
+
 /// `replicaof host port` (or `no one`) as Redis checks it when loading.
 fn check_replicaof(value: &[u8]) -> Result<(), String> {
     let words: Vec<&[u8]> = value.split(|&c| c == b' ').filter(|w| !w.is_empty()).collect();
@@ -274,12 +292,11 @@ static DIRECTIVES: &[Directive] = &[
     only("maxmemory-clients", Kind::MemoryOrPercent, "0", &["0"]),
     d("lfu-log-factor", int(0, I32), "10"),
     d("lfu-decay-time", int(0, I32), "1"),
-    // Persistence: RDB snapshots (see `persist`); the append-only file is
-    // not built yet, so it is refused unless off.
+    // Persistence: RDB snapshots and the append-only file (see `persist`).
     checked(d("save", Kind::Words, "3600 1 300 100 60 10000"), check_save),
-    only("appendonly", Kind::Bool, "no", &["no"]),
-    d("appendfilename", Kind::Str, "appendonly.aof"),
-    d("appenddirname", Kind::Str, "appendonlydir"),
+    d("appendonly", Kind::Bool, "no"),
+    checked(fixed("appendfilename", Kind::Str, "appendonly.aof"), check_aof_filename),
+    checked(fixed("appenddirname", Kind::Str, "appendonlydir"), check_aof_dirname),
     d("appendfsync", Kind::Enum(FSYNC), "everysec"),
     protected(d("dbfilename", Kind::Str, "dump.rdb")),
     d("rdbcompression", Kind::Bool, "yes"),

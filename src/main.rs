@@ -269,8 +269,11 @@ fn main() -> ExitCode {
     }
     let result = server.run();
     if let Err(e) = &result {
-        // A failure to load the dataset ends here, its reason last.
-        log::error!("{e}");
+        // A failure to load the dataset ends here, its reason last (an
+        // AOF's failure was logged where it happened).
+        if !e.to_string().is_empty() {
+            log::error!("{e}");
+        }
         return ExitCode::from(1);
     }
     if !pidfile.is_empty() {

@@ -115,6 +115,15 @@ pub fn debug(ctx: &mut Ctx, args: &Args) {
             }
         }
         ("reload", _) => reload(ctx, args),
+        ("loadaof", 2) => {
+            // As Redis 7.0, a load that fails ends the server.
+            if crate::persist::control::load_aof_now(ctx.st, ctx.clients).is_err() {
+                std::process::exit(1);
+            }
+            ctx.st.dirty = 0;
+            log::warn!("Append Only File loaded by DEBUG LOADAOF");
+            ctx.reply.ok();
+        }
         ("set-skip-checksum-validation", 3) => {
             ctx.st.skip_checksum = crate::util::number::parse_i64(&args[2]).unwrap_or(0) != 0;
             ctx.reply.ok();

@@ -82,14 +82,29 @@ fn expire_generic(ctx: &mut Ctx, args: &Args, base: i64, seconds: bool) {
         return;
     }
     // Redis replies before the `expire` event but after the `del` one.
-    if when <= ctx.now as i64 {
+    // A time already past deletes the key, except while the AOF is
+    // replayed (the key expires once loaded).
+    if when <= ctx.now as i64 && !ctx.st.replaying {
         ctx.db().remove_id(id);
         ctx.notify(notify::GENERIC, "del", &args[1]);
         ctx.reply.int(1);
+        let del: &[u8] = if super::string::lazy_expire(ctx) {
+            b"UNLINK"
+        } else {
+            b"DEL"
+        };
+        ctx.propagate_as(&[del, &args[1]]);
     } else {
         ctx.db().set_expire(id, when as u64);
         ctx.reply.int(1);
         ctx.notify(notify::GENERIC, "expire", &args[1]);
+        // Propagated as an absolute time, the flags kept.
+        if ctx.propagating() && !args.is(0, "pexpireat") {
+            let ms = when.to_string();
+            let mut argv: Vec<&[u8]> = vec![b"PEXPIREAT", &args[1], ms.as_bytes()];
+            argv.extend((3..args.len()).map(|j| args.get(j)));
+            ctx.propagate_as(&argv);
+        }
     }
     ctx.dirty(1);
 }

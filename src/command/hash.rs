@@ -340,6 +340,7 @@ pub fn hincrbyfloat(ctx: &mut Ctx, args: &Args) {
     ctx.reply.bulk(&text);
     ctx.notify(notify::HASH, "hincrbyfloat", &args[1]);
     ctx.dirty(1);
+    ctx.propagate_as(&[b"HSET", &args[1], &args[2], &text]);
 }
 
 // ---- HRANDFIELD ------------------------------------------------------------------------------

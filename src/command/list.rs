@@ -286,6 +286,14 @@ pub fn rpop(ctx: &mut Ctx, args: &Args) {
     pop_generic(ctx, args, End::Tail);
 }
 
+/// The plain pop of `end`, as blocking and multi-key pops propagate.
+fn pop_name(end: End) -> &'static [u8] {
+    match end {
+        End::Head => b"LPOP",
+        End::Tail => b"RPOP",
+    }
+}
+
 /// Pops up to `count` elements from `end` of the first non-empty list
 /// among `keys`, replying `[key, [elements]]`, or a null array if none.
 fn mpop_generic(ctx: &mut Ctx, keys: &[&[u8]], end: End, count: usize) {
@@ -294,9 +302,12 @@ fn mpop_generic(ctx: &mut Ctx, keys: &[&[u8]], end: End, count: usize) {
             return;
         };
         if let Some(id) = found {
+            let n = count.min(list(ctx, id).len()).to_string();
             ctx.reply.array(2);
             ctx.reply.bulk(key);
             pop_range(ctx, id, key, end, count);
+            // Propagated as the plain pop it was.
+            ctx.propagate_as(&[pop_name(end), key, n.as_bytes()]);
             return;
         }
     }
@@ -382,6 +393,7 @@ fn bpop_generic(ctx: &mut Ctx, args: &Args, end: End) {
                 ctx.reply.bulk(key);
                 ctx.reply.bulk(&value);
                 elements_removed(ctx, id, key, end, 1);
+                ctx.propagate_as(&[pop_name(end), key]);
                 return;
             }
         }
@@ -408,7 +420,17 @@ fn bmove_generic(ctx: &mut Ctx, args: &Args, from: End, to: End, timeout: &[u8])
     };
     match ctx.lookup_typed_write(&args[1], Kind::List) {
         Err(_) => {}
-        Ok(Some(_)) => move_generic(ctx, args, from, to),
+        Ok(Some(_)) => {
+            let dirty = ctx.st.dirty;
+            move_generic(ctx, args, from, to);
+            if ctx.st.dirty != dirty {
+                if args.len() == 6 {
+                    ctx.propagate_as(&[b"LMOVE", &args[1], &args[2], &args[3], &args[4]]);
+                } else {
+                    ctx.propagate_as(&[b"RPOPLPUSH", &args[1], &args[2]]);
+                }
+            }
+        }
         Ok(None) => ctx.block(args, vec![Box::from(args.get(1))], deadline, true),
     }
 }

@@ -253,7 +253,7 @@ impl Ctx<'_> {
     /// (`null_array`: `*-1` rather than `$-1` in RESP2) at `deadline` (ms,
     /// None = forever). Nothing is replied now.
     pub fn block(&mut self, args: &Args, keys: Vec<Box<[u8]>>, deadline: Option<u64>, null_array: bool) {
-        if transaction::in_exec(self) {
+        if transaction::in_exec(self) || self.st.replaying {
             // Inside EXEC a blocking command acts as its non-blocking form
             // (Redis's CLIENT_DENY_BLOCKING): BLMOVE and BRPOPLPUSH reply
             // a null bulk, the others a null array.
@@ -389,9 +389,15 @@ pub fn execute_as(ctx: &mut Ctx, args: &Args, start: Instant, run: Run) -> Insta
                 // inside MULTI.
             } else {
                 let dirty_before = ctx.st.dirty;
+                ctx.st.prop.nesting += 1;
                 (def.handler)(ctx, args);
+                ctx.st.prop.nesting -= 1;
                 if ctx.st.notes_on {
                     ctx.flush_notes();
+                }
+                if ctx.st.prop.on {
+                    let arbitrary = def.flags & flags::TOUCHES_ARBITRARY_KEYS != 0;
+                    crate::server::propagate::after_command(ctx, def.name, args, dirty_before, arbitrary);
                 }
                 end = Instant::now();
                 let micros = end.duration_since(start).as_micros() as u64;
@@ -444,6 +450,47 @@ pub fn execute_as(ctx: &mut Ctx, args: &Args, start: Instant, run: Run) -> Insta
     end
 }
 
+/// Runs one command read from the append-only file for the client
+/// `token` (the loader's, with no socket), as Redis's loader calls a
+/// command's function: no statistics, no state checks, replies dropped;
+/// inside MULTI commands are queued. Err if there is no such command.
+/// A wrong number of arguments only gets the error (Redis would crash).
+pub fn replay(
+    st: &mut crate::server::State,
+    clients: &mut Slab<Client>,
+    token: usize,
+    argv: &[Vec<u8>],
+) -> Result<(), ()> {
+    let (frame, spans) = owned_frame(argv);
+    let args = Args::new(&frame, &spans);
+    let mut reply = std::mem::take(&mut clients[token].reply);
+    let db = clients[token].db;
+    let mut ctx = Ctx {
+        st,
+        clients,
+        me: token,
+        reply: &mut reply,
+        now: crate::server::now_ms(),
+        db,
+    };
+    let known = ctx.st.commands.lookup(args.get(0)).is_some();
+    if known && let Ok((def, _)) = resolve(&mut ctx, &args) {
+        ctx.clients[token].last_cmd = def.name;
+        if !transaction::queue(&mut ctx, def, &args) {
+            (def.handler)(&mut ctx, &args);
+            if ctx.st.notes_on {
+                ctx.flush_notes();
+            }
+        }
+    }
+    // Nothing recorded while replaying goes anywhere.
+    ctx.st.prop.discard();
+    reply.truncate(0);
+    reply.take_errors().for_each(drop);
+    clients[token].reply = reply;
+    if known { Ok(()) } else { Err(()) }
+}
+
 /// Commands the server's state refuses before they run (Redis's
 /// `processCommand` checks, in its order):
 /// - past `maxmemory` (with `noeviction`, the only policy loopkv has,
@@ -465,7 +512,7 @@ const MISCONF: &[u8] = b"MISCONF Redis is configured to save RDB snapshots, but 
 fn refused_by_state(ctx: &mut Ctx, def: &CommandDef, idx: usize) -> bool {
     let config = &ctx.st.config;
     let (limit, min_replicas) = (config.maxmemory, config.min_replicas_to_write);
-    let misconf = ctx.st.rdb.last_bgsave_failed;
+    let misconf = ctx.st.rdb.last_bgsave_failed || ctx.st.aof.failing();
     let loading = ctx.st.loading.is_some();
     if limit == 0 && min_replicas == 0 && !misconf && !loading {
         return false;
@@ -484,6 +531,13 @@ fn refused_by_state(ctx: &mut Ctx, def: &CommandDef, idx: usize) -> bool {
         b"OOM command not allowed when used memory > 'maxmemory'."
     } else if misconf && (has(flags::WRITE) || name == "ping") && crate::persist::control::writes_refused(ctx.st) {
         MISCONF
+    } else if misconf
+        && (has(flags::WRITE) || name == "ping")
+        && let Some(error) = crate::persist::aof::misconf(ctx.st)
+    {
+        ctx.st.cmdstats[idx].rejected += 1;
+        transaction::reject(ctx, &error);
+        return true;
     } else if min_replicas > 0 && has(flags::WRITE) {
         b"NOREPLICAS Not enough good replicas to write."
     } else if loading && def.flags & flags::LOADING == 0 {

@@ -160,6 +160,10 @@ pub fn publish_notes(st: &mut State, clients: &mut Slab<Client>, mut own: Option
                 Note::New => (NEW, "new"),
                 Note::Expired => {
                     super::transaction::key_expired(st, clients, db, &key);
+                    if st.prop.on {
+                        let lazy = st.config.value("lazyfree-lazy-expire") == b"yes";
+                        st.prop.record_deletion(db, &key, lazy);
+                    }
                     (EXPIRED, "expired")
                 }
             };

@@ -79,11 +79,14 @@ pub fn restore(ctx: &mut Ctx, args: &Args) {
         (t, true) => Some(t as u64),
         (t, false) => Some((t as u64).saturating_add(now)),
     };
-    if at.is_some_and(|at| at <= now) {
+    if at.is_some_and(|at| at <= now) && !ctx.st.replaying {
         // Already expired: nothing is created; a replaced key is deleted.
         if deleted {
             ctx.notify(notify::GENERIC, "del", key);
             ctx.dirty(1);
+            ctx.propagate_as(&[b"DEL", key]);
+        } else {
+            ctx.prevent_propagation();
         }
         return ctx.reply.ok();
     }
@@ -97,6 +100,17 @@ pub fn restore(ctx: &mut Ctx, args: &Args) {
     ctx.notify(notify::GENERIC, "restore", key);
     ctx.dirty(1);
     ctx.reply.ok();
+    // A relative TTL is propagated as the absolute time, ABSTTL added.
+    if let Some(at) = at
+        && !absttl
+        && ctx.propagating()
+    {
+        let ms = at.to_string();
+        let mut argv: Vec<&[u8]> = (0..args.len()).map(|j| args.get(j)).collect();
+        argv[2] = ms.as_bytes();
+        argv.push(b"ABSTTL");
+        ctx.propagate_as(&argv);
+    }
 }
 
 /// `SAVE`
@@ -118,6 +132,13 @@ pub fn bgsave(ctx: &mut Ctx, args: &Args) {
     if ctx.st.rdb.bgsave.is_some() {
         return ctx.reply.error(b"ERR Background save already in progress");
     }
+    if ctx.st.aof.rewrite.is_some() {
+        if args.len() == 2 {
+            ctx.st.rdb.scheduled = true;
+            return ctx.reply.simple(b"Background saving scheduled");
+        }
+        return ctx.reply.error(b"ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.");
+    }
     // Inside EXEC it waits for the cron, as Redis schedules it there.
     if super::transaction::in_exec(ctx) {
         ctx.st.rdb.scheduled = true;
@@ -126,5 +147,27 @@ pub fn bgsave(ctx: &mut Ctx, args: &Args) {
     match control::bgsave(ctx.st) {
         Ok(()) => ctx.reply.simple(b"Background saving started"),
         Err(_) => ctx.reply.error(b"ERR"),
+    }
+}
+
+/// `BGREWRITEAOF`: starts a rewrite of the append-only file, or
+/// schedules it while a background save runs or inside EXEC.
+pub fn bgrewriteaof(ctx: &mut Ctx, _args: &Args) {
+    if ctx.st.aof.rewrite.is_some() {
+        return ctx
+            .reply
+            .error(b"ERR Background append only file rewriting already in progress");
+    }
+    if ctx.st.rdb.bgsave.is_some() || super::transaction::in_exec(ctx) {
+        ctx.st.aof.rewrite_scheduled = true;
+        // A rewrite asked for by hand is not held back by past failures.
+        ctx.st.aof.consecutive_failures = 0;
+        return ctx.reply.simple(b"Background append only file rewriting scheduled");
+    }
+    match crate::persist::aof::rewrite::start(ctx.st) {
+        Ok(()) => ctx.reply.simple(b"Background append only file rewriting started"),
+        Err(()) => ctx.reply.error(
+            b"ERR Can't execute an AOF background rewriting. Please check the server logs for more information.",
+        ),
     }
 }

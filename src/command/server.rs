@@ -287,7 +287,7 @@ fn info_section(ctx: &Ctx, name: &str, out: &mut String) {
             }
             o.f("mem_clients_normal", clients);
             o.f("mem_cluster_links", 0);
-            o.f("mem_aof_buffer", 0);
+            o.f("mem_aof_buffer", st.aof.buf.capacity());
             o.f("mem_allocator", "libc");
             o.f("active_defrag_running", 0);
             o.f(
@@ -334,22 +334,7 @@ fn info_section(ctx: &Ctx, name: &str, out: &mut String) {
             o.f("rdb_last_cow_size", 0);
             o.f("rdb_last_load_keys_expired", st.rdb.last_load_keys_expired);
             o.f("rdb_last_load_keys_loaded", st.rdb.last_load_keys_loaded);
-            for field in ["aof_enabled", "aof_rewrite_in_progress", "aof_rewrite_scheduled"] {
-                o.f(field, 0);
-            }
-            o.f("aof_last_rewrite_time_sec", -1);
-            o.f("aof_current_rewrite_time_sec", -1);
-            o.f("aof_last_bgrewrite_status", "ok");
-            o.f("aof_rewrites", 0);
-            o.f("aof_rewrites_consecutive_failures", 0);
-            o.f("aof_last_write_status", "ok");
-            for field in [
-                "aof_last_cow_size",
-                "module_fork_in_progress",
-                "module_fork_last_cow_size",
-            ] {
-                o.f(field, 0);
-            }
+            crate::persist::aof::info(st, &mut |name, value| o.f(name, value));
             if let Some(l) = &st.loading {
                 // Redis's progress figures, the ETA from the rate so far.
                 let (total, done) = (l.total_bytes, l.loaded_bytes());
@@ -718,7 +703,15 @@ pub fn config_set(ctx: &mut Ctx, args: &Args) {
     if next.loglevel() != ctx.st.config.loglevel() {
         log::set_max_level(next.loglevel());
     }
-    ctx.st.config = next;
+    let old = std::mem::replace(&mut ctx.st.config, next);
+    let in_exec = super::transaction::in_exec(ctx);
+    if crate::persist::aof::config_changed(ctx.st, in_exec).is_err() {
+        log::warn!(
+            "Failed applying new configuration. Possibly related to new appendonly setting. Restoring previous settings."
+        );
+        ctx.st.config = old;
+        return failed(ctx, b"appendonly", "Unable to turn on AOF. Check server logs.");
+    }
     ctx.st.sync_notes();
     ctx.reply.ok();
 }

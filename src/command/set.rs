@@ -265,6 +265,8 @@ pub fn spop(ctx: &mut Ctx, args: &Args) {
         ctx.notify(notify::GENERIC, "del", &args[1]);
     }
     ctx.dirty(1);
+    // A random pop is propagated as the member it took.
+    ctx.propagate_as(&[b"SREM", &args[1], &member]);
 }
 
 /// `SPOP key count`: the whole set when `count` reaches its size, else
@@ -291,12 +293,15 @@ fn spop_with_count(ctx: &mut Ctx, args: &Args) {
         sunion_diff_generic(ctx, args, 1..2, None, SetOp::Union);
         ctx.db().remove_id(id);
         ctx.notify(notify::GENERIC, "del", &args[1]);
+        ctx.propagate_as(&[b"DEL", &args[1]]);
         return;
     }
     ctx.dirty(count as u64);
     ctx.reply.set(count);
     let remaining = size - count;
     let max = max_intset(ctx);
+    let propagating = ctx.propagating();
+    let mut popped: Vec<Vec<u8>> = Vec::new();
     let db = &mut ctx.st.dbs[ctx.db];
     let rng = &mut ctx.st.rng;
     let Obj::Set(set) = db.obj_mut(id) else { unreachable!() };
@@ -304,6 +309,9 @@ fn spop_with_count(ctx: &mut Ctx, args: &Args) {
         for _ in 0..count {
             let member = set.pop_random(|| rng.next_u64()).unwrap_or_default();
             ctx.reply.bulk(&member);
+            if propagating {
+                popped.push(member);
+            }
         }
     } else {
         // Move the survivors to a new set and reply what is left behind.
@@ -313,9 +321,16 @@ fn spop_with_count(ctx: &mut Ctx, args: &Args) {
             kept.get_or_insert_with(|| Set::for_member(&member)).add(&member, max);
         }
         for m in set.iter() {
+            if propagating {
+                popped.push(m.to_vec());
+            }
             reply_member(ctx.reply, m);
         }
         *set = kept.unwrap_or_default();
+    }
+    // Each member taken is propagated as its own SREM.
+    for member in &popped {
+        ctx.propagate_as(&[b"SREM", &args[1], member]);
     }
 }
 

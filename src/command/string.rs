@@ -178,6 +178,9 @@ fn set_generic(ctx: &mut Ctx, key: &[u8], value: &[u8], o: &SetOpts, replies: Op
     let db = ctx.db();
     let id = db.set(key, value, Encoding::Auto, o.keepttl, now);
     ctx.dirty(1);
+    if ctx.propagating() {
+        propagate_set(ctx, key, value, o, at);
+    }
     ctx.notify(notify::STRING, "set", key);
     if let Some(at) = at {
         ctx.db().set_expire(id, at);
@@ -188,6 +191,26 @@ fn set_generic(ctx: &mut Ctx, key: &[u8], value: &[u8], o: &SetOpts, replies: Op
             Some((yes, _)) => ctx.reply.int(yes),
             None => ctx.reply.ok(),
         }
+    }
+}
+
+/// How a SET is propagated: with a TTL as `SET key value PXAT <ms>`
+/// (whatever form it had), with GET and no TTL without the GET.
+fn propagate_set(ctx: &mut Ctx, key: &[u8], value: &[u8], o: &SetOpts, at: Option<u64>) {
+    if let Some(at) = at {
+        let ms = at.to_string();
+        ctx.propagate_as(&[b"SET", key, value, b"PXAT", ms.as_bytes()]);
+    } else if o.get {
+        let mut argv: Vec<&[u8]> = vec![b"SET", key, value];
+        for (on, word) in [(o.nx, b"NX"), (o.xx, b"XX")] {
+            if on {
+                argv.push(word);
+            }
+        }
+        if o.keepttl {
+            argv.push(b"KEEPTTL");
+        }
+        ctx.propagate_as(&argv);
     }
 }
 
@@ -241,6 +264,7 @@ pub fn getset(ctx: &mut Ctx, args: &Args) {
     ctx.db().set(&args[1], &args[2], Encoding::Auto, false, now);
     ctx.notify(notify::STRING, "set", &args[1]);
     ctx.dirty(1);
+    ctx.propagate_as(&[b"SET", &args[1], &args[2]]);
 }
 
 /// `GETDEL key`
@@ -254,6 +278,12 @@ pub fn getdel(ctx: &mut Ctx, args: &Args) {
             ctx.db().remove_id(id);
             ctx.notify(notify::GENERIC, "del", &args[1]);
             ctx.dirty(1);
+            let del: &[u8] = if ctx.st.config.lazyfree_user_del {
+                b"UNLINK"
+            } else {
+                b"DEL"
+            };
+            ctx.propagate_as(&[del, &args[1]]);
         }
         None => ctx.reply.null(),
     }
@@ -281,23 +311,35 @@ pub fn getex(ctx: &mut Ctx, args: &Args) {
     reply_value(ctx, id);
     let now = ctx.now;
     match at {
-        Some((ms, true)) if ms <= now => {
+        Some((ms, true)) if ms <= now && !ctx.st.replaying => {
             ctx.db().remove_id(id);
             ctx.notify(notify::GENERIC, "del", &args[1]);
             ctx.dirty(1);
+            let del: &[u8] = if lazy_expire(ctx) { b"UNLINK" } else { b"DEL" };
+            ctx.propagate_as(&[del, &args[1]]);
         }
         Some((ms, _)) => {
             ctx.db().set_expire(id, ms);
             ctx.notify(notify::GENERIC, "expire", &args[1]);
             ctx.dirty(1);
+            if ctx.propagating() {
+                let ms = ms.to_string();
+                ctx.propagate_as(&[b"PEXPIREAT", &args[1], ms.as_bytes()]);
+            }
         }
         None => {
             if o.persist && ctx.db().clear_expire(id) {
                 ctx.notify(notify::GENERIC, "persist", &args[1]);
                 ctx.dirty(1);
+                ctx.propagate_as(&[b"PERSIST", &args[1]]);
             }
         }
     }
+}
+
+/// `lazyfree-lazy-expire`: expired keys are propagated as UNLINK.
+pub fn lazy_expire(ctx: &Ctx) -> bool {
+    ctx.st.config.value("lazyfree-lazy-expire") == b"yes"
 }
 
 /// `MGET key [key ...]`
@@ -569,6 +611,8 @@ pub fn incrbyfloat(ctx: &mut Ctx, args: &Args) {
     ctx.notify(notify::STRING, "incrbyfloat", &args[1]);
     ctx.dirty(1);
     ctx.reply.bulk(&text);
+    // Propagated as the value it produced, so replaying it is exact.
+    ctx.propagate_as(&[b"SET", &args[1], &text, b"KEEPTTL"]);
 }
 
 // ---- LCS ------------------------------------------------------------------------------------

@@ -36,6 +36,8 @@ pub mod flags {
     pub const SENTINEL: u32 = 1 << 17;
     pub const NO_ASYNC_LOADING: u32 = 1 << 18;
     pub const PROTECTED: u32 = 1 << 19;
+    /// May touch (and expire) any key: SCAN, RANDOMKEY.
+    pub const TOUCHES_ARBITRARY_KEYS: u32 = 1 << 20;
 }
 
 use flags::*;
@@ -221,11 +223,11 @@ static COMMANDS: &[CommandDef] = &[
     c("keys", 2, READONLY, NOKEYS, "generic", keys::keys),
     c("move", 3, WRITE | FAST, KEY1, "generic", keys::move_),
     CommandDef { subcommands: OBJECT_SUBS, ..c("object", -2, 0, NOKEYS, "generic", container) },
-    c("randomkey", 1, READONLY, NOKEYS, "generic", keys::randomkey),
+    c("randomkey", 1, READONLY | TOUCHES_ARBITRARY_KEYS, NOKEYS, "generic", keys::randomkey),
     c("rename", 3, WRITE, (1, 2, 1), "generic", keys::rename),
     c("renamenx", 3, WRITE | FAST, (1, 2, 1), "generic", keys::renamenx),
     c("restore", -4, WRITE | DENYOOM, KEY1, "generic", persist::restore),
-    c("scan", -2, READONLY, NOKEYS, "generic", keys::scan),
+    c("scan", -2, READONLY | TOUCHES_ARBITRARY_KEYS, NOKEYS, "generic", keys::scan),
     c("swapdb", 3, WRITE | FAST, NOKEYS, "server", keys::swapdb),
     c("touch", -2, READONLY | FAST, (1, -1, 1), "generic", keys::touch),
     c("type", 2, READONLY | FAST, KEY1, "generic", keys::type_),
@@ -244,6 +246,7 @@ static COMMANDS: &[CommandDef] = &[
     CommandDef { subcommands: COMMAND_SUBS, ..c("command", -1, LOADING | STALE, NOKEYS, "server", srv::command) },
     CommandDef { subcommands: CONFIG_SUBS, ..c("config", -2, 0, NOKEYS, "server", container) },
     c("bgsave", -1, ADMIN | NOSCRIPT | NO_ASYNC_LOADING, NOKEYS, "server", persist::bgsave),
+    c("bgrewriteaof", 1, ADMIN | NOSCRIPT | NO_ASYNC_LOADING, NOKEYS, "server", persist::bgrewriteaof),
     c("debug", -2, ADMIN | NOSCRIPT | LOADING | STALE | PROTECTED, NOKEYS, "server", super::debug::debug),
     CommandDef { subcommands: FUNCTION_SUBS, ..c("function", -2, 0, NOKEYS, "scripting", container) },
     c("info", -1, LOADING | STALE, NOKEYS, "server", srv::info),

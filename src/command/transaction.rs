@@ -80,6 +80,12 @@ impl ClientTx {
         self.in_exec
     }
 
+    /// Drops an open MULTI and its queue (an AOF cut inside it).
+    pub fn abandon(&mut self) {
+        self.multi = false;
+        self.queued = Vec::new();
+    }
+
     /// CLIENT LIST's `multi=`: queued commands inside MULTI, else -1.
     pub fn multi_count(&self) -> i64 {
         if self.multi { self.queued.len() as i64 } else { -1 }

@@ -875,6 +875,13 @@ fn zpop_generic(ctx: &mut Ctx, keys: &[&[u8]], max: bool, count: usize, shape: P
     zset_mut(ctx.db(), id).remove_range(lo, hi);
     ctx.dirty(n as u64);
     delete_if_empty(ctx, id, key);
+    // Blocking and multi-key pops are propagated as the plain pop.
+    let name: &[u8] = if max { b"ZPOPMAX" } else { b"ZPOPMIN" };
+    match shape {
+        PopShape::Plain { .. } => {}
+        PopShape::KeyFlat => ctx.propagate_as(&[name, key]),
+        PopShape::KeyNested => ctx.propagate_as(&[name, key, n.to_string().as_bytes()]),
+    }
 }
 
 /// ZPOPMIN and ZPOPMAX.

@@ -182,6 +182,9 @@ pub struct Db {
     /// stay (Redis deletes nothing during a pause, so nothing reaches
     /// the AOF or replicas); they go at the first lookup after it.
     pub hold_expired: bool,
+    /// The append-only file is being replayed: no key expires (Redis's
+    /// `keyIsExpired` while loading), as the commands were run on them.
+    pub replaying: bool,
     rng: u64,
     /// A running background save's hold on this database: before a key it
     /// has not saved yet changes or goes, its old value is saved first.
@@ -220,6 +223,7 @@ impl Db {
             expired: 0,
             lfu: None,
             hold_expired: false,
+            replaying: false,
             notes: Vec::new(),
             note_mask: 0,
             rng: now | 1,
@@ -272,7 +276,10 @@ impl Db {
     /// Finds `key`, deleting it first if its TTL has passed (the lazy check).
     pub fn lookup(&mut self, key: &[u8], now: u64) -> Option<u32> {
         let id = self.dict.find(key)?;
-        if self.dict.node(id).meta & HAS_EXPIRE != 0 && self.expires.get(&id).is_some_and(|e| e.at <= now) {
+        if !self.replaying
+            && self.dict.node(id).meta & HAS_EXPIRE != 0
+            && self.expires.get(&id).is_some_and(|e| e.at <= now)
+        {
             if self.hold_expired {
                 return None;
             }

@@ -7,8 +7,12 @@
 use std::io;
 use std::time::{Duration, Instant};
 
+use slab::Slab;
+
+use super::aof::{self, load::AofLoader, load::Outcome as AofOutcome};
 use super::load::{Failure, FileLoader, Progress};
 use super::snapshot::{self, Bgsave, Step};
+use crate::client::Client;
 use crate::server::State;
 
 /// Seconds after a failed background save before a save point may start
@@ -75,7 +79,7 @@ pub fn save(st: &mut State) -> io::Result<()> {
     let signal = st.signal.clone();
     let insist = st.shutdown_asap;
     let stop = move || insist && signal.load(std::sync::atomic::Ordering::SeqCst) == crate::server::SIGNAL_INT;
-    match snapshot::save(&st.dbs, &st.config, st.packed_threshold, &path, &stop) {
+    match snapshot::save(&st.dbs, &st.config, st.packed_threshold, &path, false, &stop) {
         Ok(()) => {
             log::info!("DB saved on disk");
             st.dirty = 0;
@@ -96,7 +100,7 @@ pub fn bgsave(st: &mut State) -> io::Result<()> {
     let now = crate::server::now_ms();
     st.rdb.last_try_secs = now / 1000;
     st.rdb.saves += 1;
-    match Bgsave::start(&mut st.dbs, &st.config, st.packed_threshold, path, st.dirty) {
+    match Bgsave::start(&mut st.dbs, &st.config, st.packed_threshold, path, st.dirty, false) {
         Ok(job) => {
             log::info!("Background saving started by pid {}", std::process::id());
             st.rdb.bgsave = Some(job);
@@ -173,6 +177,9 @@ pub fn cron(st: &mut State, now: u64) {
         }
         return;
     }
+    if st.aof.rewrite.is_some() {
+        return;
+    }
     let secs = now / 1000;
     let since_save = secs.saturating_sub(st.lastsave_secs);
     let may_retry = !st.rdb.last_bgsave_failed || secs.saturating_sub(st.rdb.last_try_secs) > RETRY_DELAY_SECS;
@@ -198,7 +205,7 @@ type FileReader = io::BufReader<std::fs::File>;
 /// A load in progress at start-up: the loop loads a slice per iteration
 /// and meanwhile answers clients (-LOADING for most commands).
 pub struct Loading {
-    loader: FileLoader<FileReader>,
+    source: Source,
     /// When it started (unix seconds) and, for the slices, monotonic.
     pub start_secs: u64,
     started: Instant,
@@ -208,13 +215,25 @@ pub struct Loading {
     delay_us: i64,
 }
 
+/// What is being loaded.
+enum Source {
+    Rdb(FileLoader<FileReader>),
+    Aof(Box<AofLoader>),
+}
+
 impl Loading {
     pub fn loaded_bytes(&self) -> u64 {
-        self.loader.position()
+        match &self.source {
+            Source::Rdb(loader) => loader.position(),
+            Source::Aof(loader) => loader.loaded_bytes(),
+        }
     }
 
     pub fn rdb_used_mem(&self) -> u64 {
-        self.loader.rdb_used_mem
+        match &self.source {
+            Source::Rdb(loader) => loader.rdb_used_mem,
+            Source::Aof(_) => 0,
+        }
     }
 }
 
@@ -229,22 +248,64 @@ impl std::fmt::Debug for Loading {
 /// error whose text is the last line Redis logs before exiting (what went
 /// wrong is logged before it).
 pub fn begin_load(st: &mut State) -> Result<(), String> {
+    if let Err(mut lines) = aof::load_manifest(st) {
+        let last = lines.pop().unwrap_or_default();
+        lines.iter().for_each(|l| log::warn!("{l}"));
+        return Err(last);
+    }
+    let delay = crate::util::number::parse_i64(st.config.value("key-load-delay")).unwrap_or(0);
+    let loading = |source, total_bytes| {
+        Some(Box::new(Loading {
+            source,
+            total_bytes,
+            start_secs: crate::server::now_ms() / 1000,
+            started: Instant::now(),
+            delay_us: delay,
+        }))
+    };
+    if st.aof.mode == aof::Mode::On {
+        aof::upgrade_if_needed(st)?;
+        match AofLoader::new(st, &st.aof.manifest) {
+            Ok(loader) => {
+                let total = loader.total_size;
+                begin_replay(st);
+                st.loading = loading(Source::Aof(Box::new(loader)), total);
+                return Ok(());
+            }
+            Err(AofOutcome::NotExist) => {}
+            Err(AofOutcome::Empty) => log::info!("DB loaded from append only file: 0.000 seconds"),
+            Err(_) => return Err(String::new()),
+        }
+        return aof::open_on_start(st);
+    }
     match open(st, false) {
         Ok(Some(loader)) => {
             log::info!("Loading the dataset from {}", snapshot::rdb_path(&st.config).display());
-            let delay = crate::util::number::parse_i64(st.config.value("key-load-delay")).unwrap_or(0);
-            st.loading = Some(Box::new(Loading {
-                total_bytes: loader.1,
-                loader: loader.0,
-                start_secs: crate::server::now_ms() / 1000,
-                started: Instant::now(),
-                delay_us: delay,
-            }));
+            st.loading = loading(Source::Rdb(loader.0), loader.1);
             Ok(())
         }
         Ok(None) => Ok(()),
         Err(e) => Err(startup_failure(e)),
     }
+}
+
+/// Replaying the AOF: nothing expires and nothing is propagated.
+fn begin_replay(st: &mut State) {
+    st.replaying = true;
+    st.prop.on = false;
+    for db in &mut st.dbs {
+        db.replaying = true;
+        db.lfu = st.config.lfu;
+    }
+}
+
+fn end_replay(st: &mut State) {
+    st.replaying = false;
+    st.prop.on = st.aof.mode != aof::Mode::Off;
+    for db in &mut st.dbs {
+        db.replaying = false;
+    }
+    st.sync_notes();
 }
 
 /// The start-up error for a failed load, its details logged.
@@ -268,39 +329,137 @@ fn startup_failure(e: LoadError) -> String {
 /// As Redis, clients are served between slices of
 /// `loading-process-events-interval-bytes` (so a small file loads before
 /// any client is), or while `key-load-delay` holds the load back.
-pub fn load_step(st: &mut State) -> Result<bool, String> {
+pub fn load_step(st: &mut State, clients: &mut Slab<Client>) -> Result<bool, String> {
     let interval = crate::util::number::parse_i64(st.config.value("loading-process-events-interval-bytes"))
         .unwrap_or(2 << 20)
         .max(1) as u64;
     let Some(loading) = st.loading.as_mut() else {
         return Ok(true);
     };
+    if matches!(loading.source, Source::Aof(_)) {
+        return aof_load_step(st, clients, interval);
+    }
+    let Source::Rdb(loader) = &mut loading.source else {
+        unreachable!()
+    };
     let now = crate::server::now_ms();
-    let until = loading.loader.position() + interval;
+    let until = loader.position() + interval;
     loop {
-        let done = loading.loader.keys_loaded + loading.loader.keys_expired;
+        let done = loader.keys_loaded + loader.keys_expired;
         let budget = snapshot::keys_allowed(loading.started, loading.delay_us)
             .saturating_sub(done)
             .min(256) as usize;
         if budget == 0 {
             return Ok(false);
         }
-        match loading.loader.step(&mut st.dbs, now, budget) {
+        match loader.step(&mut st.dbs, now, budget) {
             Ok(Progress::Done) => break,
             Ok(Progress::More) => {}
             Err(f) => return Err(startup_failure(LoadError::Failed(f))),
         }
-        if loading.loader.position() >= until {
+        if loader.position() >= until {
             return Ok(false);
         }
     }
     let loading = st.loading.take().expect("loading");
-    finish_load(st, &loading.loader);
+    let Source::Rdb(loader) = &loading.source else {
+        unreachable!()
+    };
+    finish_load(st, loader);
     log::info!(
         "DB loaded from disk: {:.3} seconds",
         loading.started.elapsed().as_secs_f64()
     );
     Ok(true)
+}
+
+/// A slice of replaying the AOF at start-up; when it is done the AOF is
+/// opened for appending.
+fn aof_load_step(st: &mut State, clients: &mut Slab<Client>, interval: u64) -> Result<bool, String> {
+    // Out of `st` while it runs (the commands it replays need `st`).
+    let Some(mut loading) = st.loading.take() else {
+        return Ok(true);
+    };
+    let Source::Aof(loader) = &mut loading.source else {
+        return Ok(true);
+    };
+    let until = loader.loaded_bytes() + interval;
+    let result = loop {
+        let budget = snapshot::keys_allowed(loading.started, loading.delay_us)
+            .saturating_sub(loader.keys_loaded + loader.commands)
+            .min(1024) as usize;
+        if budget == 0 {
+            break Ok(false);
+        }
+        match loader.step(st, clients, budget) {
+            Ok(Progress::Done) => break Ok(true),
+            Ok(Progress::More) => {}
+            Err(()) => break Err(String::new()),
+        }
+        if loader.loaded_bytes() >= until {
+            break Ok(false);
+        }
+    };
+    match result {
+        Ok(false) => {
+            st.loading = Some(loading);
+            Ok(false)
+        }
+        Ok(true) => {
+            end_replay(st);
+            st.aof.current_size = loader.total_size;
+            st.aof.base_size = loader.base_size;
+            st.rdb.last_load_keys_loaded = loader.keys_loaded;
+            log::info!(
+                "DB loaded from append only file: {:.3} seconds",
+                loading.started.elapsed().as_secs_f64()
+            );
+            aof::open_on_start(st)?;
+            Ok(true)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// DEBUG LOADAOF: the buffer is written, the databases emptied, the
+/// manifest read again and the files replayed in one go. Err(()) means
+/// the server must exit, as Redis does.
+pub fn load_aof_now(st: &mut State, clients: &mut Slab<Client>) -> Result<(), ()> {
+    if st.aof.mode != aof::Mode::Off {
+        aof::flush(st, true);
+    }
+    abort_bgsave(st);
+    aof::rewrite::kill(st);
+    for db in &mut st.dbs {
+        crate::lazyfree::free(db.flush());
+    }
+    if let Err(lines) = aof::load_manifest(st) {
+        lines.iter().for_each(|l| log::warn!("{l}"));
+        return Err(());
+    }
+    aof::delete_history(st);
+    let mut loader = match AofLoader::new(st, &st.aof.manifest) {
+        Ok(loader) => loader,
+        Err(AofOutcome::Empty) => return Ok(()),
+        Err(_) => return Err(()),
+    };
+    let on = st.prop.on;
+    begin_replay(st);
+    let result = loop {
+        match loader.step(st, clients, usize::MAX) {
+            Ok(Progress::Done) => break Ok(()),
+            Ok(Progress::More) => {}
+            Err(()) => break Err(()),
+        }
+    };
+    end_replay(st);
+    st.prop.on = on;
+    if loader.outcome != AofOutcome::Ok {
+        return Err(());
+    }
+    st.aof.current_size = loader.total_size;
+    st.aof.base_size = loader.base_size;
+    result
 }
 
 /// When the load's next slice may run (ms), for the poll timeout.
@@ -398,6 +557,7 @@ pub fn prepare_shutdown(st: &mut State, save: Option<bool>, force: bool) -> Resu
         log::warn!("There is a child saving an .rdb. Killing it!");
         abort_bgsave(st);
     }
+    aof::prepare_shutdown(st, force).map_err(|()| ShutdownRefused)?;
     let save = st.loading.is_none() && save.unwrap_or_else(|| !save_points(st).is_empty());
     if save {
         log::info!("Saving the final RDB snapshot before exiting.");

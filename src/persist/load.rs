@@ -554,6 +554,9 @@ pub struct FileLoader<R> {
     pub skip_checksum: bool,
     /// The `used-mem` the file's AUX field records.
     pub rdb_used_mem: u64,
+    /// An AOF base: keys past their TTL are loaded too (the commands
+    /// after the base were run on them), and expire afterwards.
+    pub keep_expired: bool,
 }
 
 impl<R: Read> FileLoader<R> {
@@ -595,7 +598,14 @@ impl<R: Read> FileLoader<R> {
             empty_skipped: 0,
             skip_checksum: false,
             rdb_used_mem: 0,
+            keep_expired: false,
         })
+    }
+
+    /// The reader, positioned after what was loaded (an AOF's command
+    /// tail may follow an RDB preamble).
+    pub fn into_inner(self) -> R {
+        self.r.inner
     }
 
     /// Bytes read so far.
@@ -706,7 +716,7 @@ impl<R: Read> FileLoader<R> {
             }
             Err(e) => return Err(self.fail(e)),
         };
-        if expire.is_some_and(|at| at < now) {
+        if !self.keep_expired && expire.is_some_and(|at| at < now) {
             self.keys_expired += 1;
             return Ok(());
         }

@@ -2,6 +2,7 @@
 //! [`load`] reads, Redis's compact blobs in [`blob`]), and the DUMP /
 //! RESTORE payload built on them.
 
+pub mod aof;
 pub mod blob;
 pub mod control;
 pub mod load;

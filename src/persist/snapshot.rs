@@ -165,6 +165,7 @@ pub fn save(
     config: &Config,
     packed_threshold: usize,
     path: &Path,
+    aof_base: bool,
     stop: &dyn Fn() -> bool,
 ) -> io::Result<()> {
     let temp = temp_path(config);
@@ -173,7 +174,7 @@ pub fn save(
         let mut file = RdbFile::create(temp.clone(), incremental_fsync(config))?;
         let (mut enc, access) = encoder(config, packed_threshold);
         let mut out = Vec::with_capacity(CHUNK * 2);
-        write_header(&mut out, &mut enc, false);
+        write_header(&mut out, &mut enc, aof_base);
         let now = crate::server::now_ms();
         for (index, db) in dbs.iter().enumerate() {
             if db.is_empty() {
@@ -347,6 +348,7 @@ impl Bgsave {
         packed_threshold: usize,
         path: PathBuf,
         dirty: u64,
+        aof_base: bool,
     ) -> io::Result<Bgsave> {
         let temp = bg_temp_path(config);
         let incremental = incremental_fsync(config);
@@ -364,7 +366,7 @@ impl Bgsave {
         })?;
         let (mut enc, access) = encoder(config, packed_threshold);
         let mut out = Vec::with_capacity(CHUNK * 2);
-        write_header(&mut out, &mut enc, false);
+        write_header(&mut out, &mut enc, aof_base);
         // From here on LZF runs on the writer thread.
         enc.deferred = Some(Vec::new());
         let mut keys_total = 0;
@@ -733,7 +735,7 @@ mod tests {
         let mut dbs = vec![Db::new(0)];
         let id = dbs[0].add_obj(b"big", Obj::Hash(h), 0);
         let path = rdb_path(&config);
-        let mut job = Bgsave::start(&mut dbs, &config, 1 << 30, path.clone(), 0).unwrap();
+        let mut job = Bgsave::start(&mut dbs, &config, 1 << 30, path.clone(), 0, false).unwrap();
         // One unit of work at a time, until the value is begun, then one
         // part of it.
         let past = Instant::now();
@@ -788,14 +790,14 @@ mod tests {
             );
         }
         let path = rdb_path(&config);
-        let mut job = Bgsave::start(&mut dbs, &config, 1 << 30, path.clone(), 0).unwrap();
+        let mut job = Bgsave::start(&mut dbs, &config, 1 << 30, path.clone(), 0, false).unwrap();
         for _ in 0..20 {
             job.step(&mut dbs, Instant::now() + Duration::from_millis(2));
         }
         job.abort(&mut dbs);
         let leftovers = || std::fs::read_dir(&dir).unwrap().count();
         assert_eq!(leftovers(), 0);
-        let job = Bgsave::start(&mut dbs, &config, 1 << 30, path.clone(), 0).unwrap();
+        let job = Bgsave::start(&mut dbs, &config, 1 << 30, path.clone(), 0, false).unwrap();
         finish(job, &mut dbs).unwrap();
         assert_eq!(leftovers(), 1);
         let loaded = load_file(&path, &config);

@@ -18,6 +18,7 @@
 pub mod blocking;
 mod exec;
 pub mod oom;
+pub mod propagate;
 pub mod state;
 
 use std::io::{self, ErrorKind, Read, Write};
@@ -388,6 +389,14 @@ impl Server {
                     .min(next_cron)
                     .min(self.state.pause.deadline().unwrap_or(u64::MAX))
                     .min(self.state.rdb.wake_at.unwrap_or(u64::MAX))
+                    .min(
+                        self.state
+                            .aof
+                            .rewrite
+                            .as_ref()
+                            .and_then(|r| r.wake_at)
+                            .unwrap_or(u64::MAX),
+                    )
                     .min(crate::persist::control::load_wake(&self.state).unwrap_or(u64::MAX));
                 Duration::from_millis(wake_at.saturating_sub(now).min(1000))
             };
@@ -429,12 +438,13 @@ impl Server {
             if self.state.loading.is_some() {
                 // The start-up load: a slice per iteration, before clients
                 // are served; nothing else runs until it is done.
-                if crate::persist::control::load_step(&mut self.state).map_err(io::Error::other)? {
+                if crate::persist::control::load_step(&mut self.state, &mut self.clients).map_err(io::Error::other)? {
                     self.announce_ready();
                 }
             }
             self.serve_ready();
             if self.state.loading.is_some() {
+                crate::persist::aof::flush(&mut self.state, false);
                 self.flush_writes();
                 self.close_marked();
                 self.take_signal();
@@ -450,12 +460,19 @@ impl Server {
                 if self.state.notes_on {
                     crate::command::notify::publish_notes(&mut self.state, &mut self.clients, None);
                     self.schedule_woken();
+                    // Expired keys go out as DELs, without MULTI.
+                    self.state.prop.no_multi = true;
+                    propagate::flush(&mut self.state);
+                    self.state.prop.no_multi = false;
                 }
             }
             self.expire_blocked(now);
             self.release_held(now);
             if self.state.rdb.bgsave.is_some() {
                 crate::persist::control::step(&mut self.state);
+            }
+            if self.state.aof.rewrite.is_some() {
+                crate::persist::aof::rewrite::step(&mut self.state);
             }
             if now >= next_cron {
                 self.cron(now);
@@ -466,6 +483,9 @@ impl Server {
                 crate::command::tracking::before_sleep(&mut self.state, &mut self.clients);
                 self.schedule_woken();
             }
+            // The AOF is written (and with `always` synced) before any
+            // reply of this iteration leaves.
+            crate::persist::aof::flush(&mut self.state, false);
             self.flush_writes();
             self.close_marked();
             self.take_signal();

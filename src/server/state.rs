@@ -204,6 +204,13 @@ pub struct State {
     pub loading: Option<Box<crate::persist::control::Loading>>,
     /// Snapshots: the background save in progress, the last results.
     pub rdb: crate::persist::control::RdbStatus,
+    /// The append-only file.
+    pub aof: crate::persist::aof::Aof,
+    /// The changes the running command made, as they are propagated.
+    pub prop: super::propagate::Propagation,
+    /// The append-only file is being replayed: nothing expires, TTLs in
+    /// the past are set rather than deleting the key.
+    pub replaying: bool,
     pub connected_clients: usize,
     /// Clients blocked on keys.
     pub blocking: super::blocking::Blocking,
@@ -282,6 +289,9 @@ impl State {
             dirty: 0,
             lastsave_secs: now / 1000,
             rdb: Default::default(),
+            aof: Default::default(),
+            prop: Default::default(),
+            replaying: false,
             loading: None,
             skip_checksum: false,
             connected_clients: 0,
@@ -304,6 +314,11 @@ impl State {
             rng: Rng(rng),
             oom: Default::default(),
         };
+        if st.config.value("appendonly") == b"yes" {
+            st.aof.mode = crate::persist::aof::Mode::On;
+            st.prop.on = true;
+        }
+        st.aof.timestamps = st.config.value("aof-timestamp-enabled") == b"yes";
         st.sync_notes();
         if let Err(e) = st.apply_oom_score() {
             log::warn!("Unable to set oom_score_adj: {e}");
@@ -319,7 +334,7 @@ impl State {
         let base = crate::command::notify::note_mask(self.config.notify_flags);
         self.notes_on = false;
         for (i, db) in self.dbs.iter_mut().enumerate() {
-            let expiries = self.watched.watches_db(i) || self.tracking.active();
+            let expiries = self.watched.watches_db(i) || self.tracking.active() || self.prop.on;
             db.note_mask = base | if expiries { crate::db::NOTE_EXPIRED } else { 0 };
             if db.note_mask == 0 {
                 db.notes.clear();
@@ -421,6 +436,7 @@ impl State {
         self.connected_clients = clients;
         if self.loading.is_none() {
             crate::persist::control::cron(self, now);
+            crate::persist::aof::cron(self);
         }
         self.clock = super::Clock::new();
         if now >= self.last_sample_ms + 100 {

@@ -1,0 +1,161 @@
+//! The command stream as Redis propagates it: what the dataset's changes
+//! look like to the append-only file (and, once they exist, replicas).
+//!
+//! Every command that changed the dataset (its `dirty` count moved) is
+//! recorded as sent, unless its handler recorded another form instead
+//! (`Ctx::propagate_as`: relative TTLs become absolute `PEXPIREAT`/`PXAT`,
+//! `SPOP` becomes `SREM`, ...). Keys that expire on access or in the
+//! background are recorded as `DEL` (`UNLINK` with `lazyfree-lazy-expire`)
+//! where the database reports them (`Note::Expired`), so no call site
+//! has to remember it. What one top-level command (or EXEC, or one pass
+//! of active expiry) recorded is one unit: at its end the unit goes out,
+//! inside `MULTI`/`EXEC` when it holds more than one command (Redis
+//! 7.0's `propagatePendingCommands`), except for expiry passes and the
+//! commands that touch arbitrary keys (SCAN, RANDOMKEY).
+
+use super::State;
+use crate::command::{Args, Ctx};
+
+/// One recorded command: its database and where its RESP bytes are.
+#[derive(Debug, Clone, Copy)]
+struct Op {
+    db: usize,
+    start: usize,
+    end: usize,
+}
+
+/// The unit being recorded.
+#[derive(Debug, Default)]
+pub struct Propagation {
+    /// Whether anything listens (the AOF is on or being created); when
+    /// false nothing is recorded and handlers skip building rewrites.
+    pub on: bool,
+    /// The recorded commands, as RESP, back to back.
+    buf: Vec<u8>,
+    ops: Vec<Op>,
+    /// The running command recorded its own form: do not record it as sent.
+    prevent: bool,
+    /// Commands running inside another (EXEC's), so the unit is not over.
+    pub nesting: u32,
+    /// Expiry passes record their DELs without MULTI/EXEC around them.
+    pub no_multi: bool,
+}
+
+impl Propagation {
+    /// Records `argv` in database `db` (Redis's `alsoPropagate`).
+    pub fn record<'a>(&mut self, db: usize, argv: impl ExactSizeIterator<Item = &'a [u8]>) {
+        let start = self.buf.len();
+        write_command(&mut self.buf, argv);
+        self.ops.push(Op {
+            db,
+            start,
+            end: self.buf.len(),
+        });
+    }
+
+    /// Records the deletion of an expired key.
+    pub fn record_deletion(&mut self, db: usize, key: &[u8], lazy: bool) {
+        let name: &[u8] = if lazy { b"UNLINK" } else { b"DEL" };
+        self.record(db, [name, key].into_iter());
+    }
+
+    /// Drops what was recorded (commands replayed from the AOF).
+    pub fn discard(&mut self) {
+        self.ops.clear();
+        self.buf.clear();
+        self.prevent = false;
+    }
+
+    /// Takes the unit recorded so far: each command's database and bytes,
+    /// and whether MULTI/EXEC must wrap them.
+    fn take(&mut self) -> Option<(Vec<Op>, Vec<u8>)> {
+        if self.ops.is_empty() {
+            return None;
+        }
+        Some((std::mem::take(&mut self.ops), std::mem::take(&mut self.buf)))
+    }
+
+    /// Gives the buffers back for reuse.
+    fn recycle(&mut self, mut ops: Vec<Op>, mut buf: Vec<u8>) {
+        ops.clear();
+        buf.clear();
+        if self.ops.is_empty() && buf.capacity() <= 1 << 20 {
+            self.ops = ops;
+            self.buf = buf;
+        }
+    }
+}
+
+/// Appends `argv` as a RESP array of bulk strings.
+pub fn write_command<'a>(out: &mut Vec<u8>, argv: impl ExactSizeIterator<Item = &'a [u8]>) {
+    use crate::util::number::write_u64;
+    out.push(b'*');
+    write_u64(out, argv.len() as u64);
+    out.extend_from_slice(b"\r\n");
+    for arg in argv {
+        out.push(b'$');
+        write_u64(out, arg.len() as u64);
+        out.extend_from_slice(b"\r\n");
+        out.extend_from_slice(arg);
+        out.extend_from_slice(b"\r\n");
+    }
+}
+
+/// Sends the recorded unit on: to the append-only file.
+pub fn flush(st: &mut State) {
+    let Some((ops, buf)) = st.prop.take() else { return };
+    let wrap = ops.len() > 1 && !st.prop.no_multi;
+    if wrap {
+        st.aof.feed(ops[0].db, b"*1\r\n$5\r\nMULTI\r\n");
+    }
+    for op in &ops {
+        st.aof.feed(op.db, &buf[op.start..op.end]);
+    }
+    if wrap {
+        st.aof.feed(ops[ops.len() - 1].db, b"*1\r\n$4\r\nEXEC\r\n");
+    }
+    st.prop.recycle(ops, buf);
+}
+
+/// Records the command that just ran, as Redis's `call()` does: if it
+/// changed the dataset and did not record its own form. EXEC is never
+/// recorded (the commands it ran were). The unit goes out when this was
+/// the top-level command.
+pub fn after_command(ctx: &mut Ctx, name: &str, args: &Args, dirty_before: u64, arbitrary_keys: bool) {
+    let prop = &mut ctx.st.prop;
+    if !std::mem::take(&mut prop.prevent) && ctx.st.dirty != dirty_before && name != "exec" {
+        prop.record(ctx.db, (0..args.len()).map(|i| args.get(i)));
+    }
+    if prop.nesting == 0 {
+        // SCAN and RANDOMKEY may expire any number of keys: no MULTI.
+        let no_multi = prop.no_multi;
+        prop.no_multi |= arbitrary_keys;
+        flush(ctx.st);
+        ctx.st.prop.no_multi = no_multi;
+    }
+}
+
+impl Ctx<'_> {
+    /// True when changes are being recorded: handlers build a rewritten
+    /// form only then.
+    pub fn propagating(&self) -> bool {
+        self.st.prop.on
+    }
+
+    /// Records `argv` in place of the running command (Redis's
+    /// `rewriteClientCommandVector`, or `alsoPropagate` with
+    /// `preventCommandPropagation`). Call once per form; a command that
+    /// records several forms calls it for each.
+    pub fn propagate_as(&mut self, argv: &[&[u8]]) {
+        if self.st.prop.on {
+            self.st.prop.record(self.db, argv.iter().copied());
+            self.st.prop.prevent = true;
+        }
+    }
+
+    /// Records nothing for the running command even though it changed
+    /// the dataset.
+    pub fn prevent_propagation(&mut self) {
+        self.st.prop.prevent = true;
+    }
+}
