@@ -115,6 +115,10 @@ pub fn debug(ctx: &mut Ctx, args: &Args) {
             }
         }
         ("reload", _) => reload(ctx, args),
+        ("aof-flush-sleep", 3) => {
+            ctx.st.aof.flush_sleep_us = crate::util::number::parse_i64(&args[2]).unwrap_or(0).max(0) as u64;
+            ctx.reply.ok();
+        }
         ("loadaof", 2) => {
             // As Redis 7.0, a load that fails ends the server.
             if crate::persist::control::load_aof_now(ctx.st, ctx.clients).is_err() {
@@ -138,6 +142,8 @@ pub fn debug(ctx: &mut Ctx, args: &Args) {
 }
 
 const HELP: &[&str] = &[
+    "AOF-FLUSH-SLEEP <microsec>",
+    "    Server will sleep before flushing the AOF, this is used for testing.",
     "CHANGE-REPL-ID",
     "    Change the replication IDs of the instance.",
     "    Dangerous: should be used only for testing the replication subsystem.",
@@ -150,6 +156,8 @@ const HELP: &[&str] = &[
     "    unit tests to simulate Redis errors.",
     "LOG <message>",
     "    Write <message> to the server log.",
+    "LOADAOF",
+    "    Flush the AOF buffers on disk and reload the AOF in memory.",
     "HTSTATS <dbid>",
     "    Return hash table statistics of the specified Redis database.",
     "HTSTATS-KEY <key>",

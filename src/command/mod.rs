@@ -453,14 +453,9 @@ pub fn execute_as(ctx: &mut Ctx, args: &Args, start: Instant, run: Run) -> Insta
 /// Runs one command read from the append-only file for the client
 /// `token` (the loader's, with no socket), as Redis's loader calls a
 /// command's function: no statistics, no state checks, replies dropped;
-/// inside MULTI commands are queued. Err if there is no such command.
+/// inside MULTI commands are queued. False if there is no such command.
 /// A wrong number of arguments only gets the error (Redis would crash).
-pub fn replay(
-    st: &mut crate::server::State,
-    clients: &mut Slab<Client>,
-    token: usize,
-    argv: &[Vec<u8>],
-) -> Result<(), ()> {
+pub fn replay(st: &mut crate::server::State, clients: &mut Slab<Client>, token: usize, argv: &[Vec<u8>]) -> bool {
     let (frame, spans) = owned_frame(argv);
     let args = Args::new(&frame, &spans);
     let mut reply = std::mem::take(&mut clients[token].reply);
@@ -488,7 +483,7 @@ pub fn replay(
     reply.truncate(0);
     reply.take_errors().for_each(drop);
     clients[token].reply = reply;
-    if known { Ok(()) } else { Err(()) }
+    known
 }
 
 /// Commands the server's state refuses before they run (Redis's

@@ -166,7 +166,7 @@ pub fn bgrewriteaof(ctx: &mut Ctx, _args: &Args) {
     }
     match crate::persist::aof::rewrite::start(ctx.st) {
         Ok(()) => ctx.reply.simple(b"Background append only file rewriting started"),
-        Err(()) => ctx.reply.error(
+        Err(crate::persist::aof::Logged) => ctx.reply.error(
             b"ERR Can't execute an AOF background rewriting. Please check the server logs for more information.",
         ),
     }

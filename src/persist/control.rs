@@ -129,10 +129,12 @@ pub fn abort_bgsave(st: &mut State) {
 pub fn step(st: &mut State) -> Option<u64> {
     let job = st.rdb.bgsave.as_mut()?;
     let now = crate::server::now_ms();
+    job.set_delay(&st.config);
     if st.rdb.wake_at.is_some_and(|at| at > now) {
         return st.rdb.wake_at;
     }
-    let step = job.step(&mut st.dbs, Instant::now() + SLICE);
+    let deadline = job.slice_deadline(SLICE);
+    let step = job.step(&mut st.dbs, deadline);
     st.rdb.wake_at = match step {
         Step::More => Some(now),
         Step::At(at) => Some(at),
@@ -394,7 +396,7 @@ fn aof_load_step(st: &mut State, clients: &mut Slab<Client>, interval: u64) -> R
         match loader.step(st, clients, budget) {
             Ok(Progress::Done) => break Ok(true),
             Ok(Progress::More) => {}
-            Err(()) => break Err(String::new()),
+            Err(aof::Logged) => break Err(String::new()),
         }
         if loader.loaded_bytes() >= until {
             break Ok(false);
@@ -422,9 +424,9 @@ fn aof_load_step(st: &mut State, clients: &mut Slab<Client>, interval: u64) -> R
 }
 
 /// DEBUG LOADAOF: the buffer is written, the databases emptied, the
-/// manifest read again and the files replayed in one go. Err(()) means
+/// manifest read again and the files replayed in one go. Err(Logged) means
 /// the server must exit, as Redis does.
-pub fn load_aof_now(st: &mut State, clients: &mut Slab<Client>) -> Result<(), ()> {
+pub fn load_aof_now(st: &mut State, clients: &mut Slab<Client>) -> Result<(), aof::Logged> {
     if st.aof.mode != aof::Mode::Off {
         aof::flush(st, true);
     }
@@ -435,13 +437,13 @@ pub fn load_aof_now(st: &mut State, clients: &mut Slab<Client>) -> Result<(), ()
     }
     if let Err(lines) = aof::load_manifest(st) {
         lines.iter().for_each(|l| log::warn!("{l}"));
-        return Err(());
+        return Err(aof::Logged);
     }
     aof::delete_history(st);
     let mut loader = match AofLoader::new(st, &st.aof.manifest) {
         Ok(loader) => loader,
         Err(AofOutcome::Empty) => return Ok(()),
-        Err(_) => return Err(()),
+        Err(_) => return Err(aof::Logged),
     };
     let on = st.prop.on;
     begin_replay(st);
@@ -449,13 +451,13 @@ pub fn load_aof_now(st: &mut State, clients: &mut Slab<Client>) -> Result<(), ()
         match loader.step(st, clients, usize::MAX) {
             Ok(Progress::Done) => break Ok(()),
             Ok(Progress::More) => {}
-            Err(()) => break Err(()),
+            Err(aof::Logged) => break Err(aof::Logged),
         }
     };
     end_replay(st);
     st.prop.on = on;
     if loader.outcome != AofOutcome::Ok {
-        return Err(());
+        return Err(aof::Logged);
     }
     st.aof.current_size = loader.total_size;
     st.aof.base_size = loader.base_size;
@@ -557,7 +559,7 @@ pub fn prepare_shutdown(st: &mut State, save: Option<bool>, force: bool) -> Resu
         log::warn!("There is a child saving an .rdb. Killing it!");
         abort_bgsave(st);
     }
-    aof::prepare_shutdown(st, force).map_err(|()| ShutdownRefused)?;
+    aof::prepare_shutdown(st, force).map_err(|aof::Logged| ShutdownRefused)?;
     let save = st.loading.is_none() && save.unwrap_or_else(|| !save_points(st).is_empty());
     if save {
         log::info!("Saving the final RDB snapshot before exiting.");

@@ -336,6 +336,8 @@ pub struct Bgsave {
     delay_us: i64,
     checksum: bool,
     written: bool,
+    /// When the last slice ended (see `slice_deadline`).
+    last_step_end: Option<Instant>,
 }
 
 impl Bgsave {
@@ -410,6 +412,7 @@ impl Bgsave {
             delay_us: delay,
             checksum: config.value("rdbchecksum") == b"yes",
             written: false,
+            last_step_end: None,
         })
     }
 
@@ -465,6 +468,23 @@ impl Bgsave {
         }
     }
 
+    /// When the next slice of the walk must end: it gets as long as the
+    /// loop spent on everything else since the last slice, between
+    /// `min` and four times that. Under light load a slice is `min`;
+    /// when clients keep the loop busy the walk still gets about half
+    /// of it, so a save under a write flood finishes.
+    pub fn slice_deadline(&mut self, min: std::time::Duration) -> Instant {
+        let now = Instant::now();
+        let other = self.last_step_end.map_or(min, |end| now.duration_since(end));
+        now + other.clamp(min, min * 4)
+    }
+
+    /// Follows a change of `rdb-key-save-delay` while the save runs (the
+    /// test suite lowers it to let a slowed save finish).
+    pub fn set_delay(&mut self, config: &Config) {
+        self.delay_us = crate::util::number::parse_i64(config.value("rdb-key-save-delay")).unwrap_or(0);
+    }
+
     /// Keys the delay lets the walk have saved by now.
     fn allowed_keys(&self) -> u64 {
         keys_allowed(self.started, self.delay_us)
@@ -472,6 +492,12 @@ impl Bgsave {
 
     /// One slice of the walk, until `deadline`.
     pub fn step(&mut self, dbs: &mut [Db], deadline: Instant) -> Step {
+        let step = self.walk(dbs, deadline);
+        self.last_step_end = Some(Instant::now());
+        step
+    }
+
+    fn walk(&mut self, dbs: &mut [Db], deadline: Instant) -> Step {
         if self.written {
             return Step::Written;
         }

@@ -15,6 +15,7 @@ use std::time::Instant;
 
 use slab::Slab;
 
+use super::Logged;
 use super::manifest::Manifest;
 use crate::client::{Client, Stream};
 use crate::persist::load::{FileLoader, Progress};
@@ -175,8 +176,8 @@ impl AofLoader {
     }
 
     /// Loads up to `budget` commands or keys. Done once every file is
-    /// loaded (`outcome` says how); Err(()) when the load failed (logged).
-    pub fn step(&mut self, st: &mut State, clients: &mut Slab<Client>, budget: usize) -> Result<Progress, ()> {
+    /// loaded (`outcome` says how); Err(Logged) when the load failed (logged).
+    pub fn step(&mut self, st: &mut State, clients: &mut Slab<Client>, budget: usize) -> Result<Progress, Logged> {
         let mut left = budget;
         while left > 0 {
             let Some(cur) = self.cur.as_mut() else {
@@ -227,7 +228,7 @@ impl AofLoader {
                             } else {
                                 log::warn!("Error reading the RDB base file {}, AOF loading aborted", self.shown());
                             }
-                            return Err(());
+                            return Err(Logged);
                         }
                     }
                 }
@@ -250,7 +251,7 @@ impl AofLoader {
     }
 
     /// Opens the next file; an empty one is skipped.
-    fn open_next(&mut self) -> Result<(), ()> {
+    fn open_next(&mut self) -> Result<(), Logged> {
         let (name, len) = self.files[self.next].clone();
         self.next += 1;
         self.name = name;
@@ -268,12 +269,19 @@ impl AofLoader {
                     self.shown(),
                     crate::config::io_reason(&e)
                 );
-                return Err(());
+                return Err(Logged);
             }
         };
         let mut sig = [0u8; 5];
         let is_rdb = io::Read::read_exact(&mut file, &mut sig).is_ok() && &sig == b"REDIS";
-        io::Seek::seek(&mut file, io::SeekFrom::Start(0)).map_err(|_| ())?;
+        if let Err(e) = io::Seek::seek(&mut file, io::SeekFrom::Start(0)) {
+            log::warn!(
+                "Unrecoverable error reading the append only file {}: {}",
+                self.shown(),
+                crate::config::io_reason(&e)
+            );
+            return Err(Logged);
+        }
         let r = BufReader::with_capacity(1 << 16, file);
         if is_rdb {
             let old_style = self.name == self.old_name;
@@ -290,7 +298,7 @@ impl AofLoader {
                 Err(f) => {
                     log::warn!("{f}");
                     log::warn!("Error reading the RDB base file {}, AOF loading aborted", self.shown());
-                    return Err(());
+                    return Err(Logged);
                 }
             }
         } else {
@@ -306,7 +314,7 @@ impl AofLoader {
     }
 
     /// Replays commands until the file ends (true) or `left` runs out.
-    fn replay(&mut self, st: &mut State, clients: &mut Slab<Client>, left: &mut usize) -> Result<bool, ()> {
+    fn replay(&mut self, st: &mut State, clients: &mut Slab<Client>, left: &mut usize) -> Result<bool, Logged> {
         let mut argv: Vec<Vec<u8>> = Vec::new();
         while *left > 0 {
             *left -= 1;
@@ -329,7 +337,7 @@ impl AofLoader {
                         "Bad file format reading the append only file {}: make a backup of your AOF file, then use ./redis-check-aof --fix <filename.manifest>",
                         self.shown()
                     );
-                    return Err(());
+                    return Err(Logged);
                 }
                 Err(Stop::Io(e)) => {
                     log::warn!(
@@ -337,7 +345,7 @@ impl AofLoader {
                         self.shown(),
                         crate::config::io_reason(&e)
                     );
-                    return Err(());
+                    return Err(Logged);
                 }
             }
             if argv[0].eq_ignore_ascii_case(b"multi") {
@@ -348,13 +356,13 @@ impl AofLoader {
             let token = clients.insert(fake);
             let known = crate::command::replay(st, clients, token, &argv);
             self.fake = Some(clients.remove(token));
-            if known.is_err() {
+            if !known {
                 log::warn!(
                     "Unknown command '{}' reading the append only file {}",
                     String::from_utf8_lossy(&argv[0]),
                     self.shown()
                 );
-                return Err(());
+                return Err(Logged);
             }
             let Some(Current::Commands(c)) = self.cur.as_mut() else {
                 unreachable!()
@@ -368,7 +376,7 @@ impl AofLoader {
 
     /// The file ended inside a command (or a MULTI): with
     /// `aof-load-truncated` it is cut back to the last whole command.
-    fn cut_short(&mut self) -> Result<bool, ()> {
+    fn cut_short(&mut self) -> Result<bool, Logged> {
         let name = self.shown();
         let Some(Current::Commands(c)) = self.cur.as_ref() else {
             unreachable!()
@@ -397,17 +405,17 @@ impl AofLoader {
         log::warn!(
             "Unexpected end of file reading the append only file {name}. You can: 1) Make a backup of your AOF file, then use ./redis-check-aof --fix <filename.manifest>. 2) Alternatively you can set the 'aof-load-truncated' configuration option to yes and restart the server."
         );
-        Err(())
+        Err(Logged)
     }
 
     /// A file is loaded: logged, and a cut file must be the last.
-    fn finish_file(&mut self) -> Result<(), ()> {
+    fn finish_file(&mut self) -> Result<(), Logged> {
         let len = self.files[self.next - 1].1;
         self.done_bytes += len;
         self.cur = None;
         if self.outcome == Outcome::Truncated && !self.last_file() {
             log::warn!("Fatal error: the truncated file is not the last file");
-            return Err(());
+            return Err(Logged);
         }
         let kind = if self.has_base && self.next == 1 {
             "base"

@@ -13,6 +13,7 @@
 
 pub mod load;
 pub mod manifest;
+pub mod plain;
 pub mod rewrite;
 
 use std::fs::{File, OpenOptions};
@@ -26,6 +27,11 @@ use std::sync::{Arc, Mutex};
 use crate::config::{Config, io_reason};
 use crate::server::State;
 use manifest::Manifest;
+
+/// An AOF operation failed; why is already in the log, as Redis reports
+/// these failures, so callers only need to know that it happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Logged;
 
 /// Seconds between two logs of the same write error (Redis's
 /// `AOF_WRITE_LOG_ERROR_RATE`).
@@ -142,6 +148,8 @@ pub struct Aof {
     pub last_rewrite_secs: Option<u64>,
     /// The failure limiter's state: next delay (minutes), retry time.
     limit: (u64, u64),
+    /// DEBUG AOF-FLUSH-SLEEP: microseconds to sleep before each write.
+    pub flush_sleep_us: u64,
 }
 
 impl std::fmt::Debug for Aof {
@@ -414,9 +422,19 @@ pub fn open_on_start(st: &mut State) -> Result<(), String> {
 }
 
 /// Writes a base of the current dataset to `path` in one go (start-up's
-/// first base): an RDB marked `aof-base`.
+/// first base): an RDB marked `aof-base`, or its commands.
 fn write_base(st: &State, path: &std::path::Path) -> io::Result<()> {
-    super::snapshot::save(&st.dbs, &st.config, st.packed_threshold, path, true, &|| false)
+    if st.config.value("aof-use-rdb-preamble") == b"yes" {
+        return super::snapshot::save(&st.dbs, &st.config, st.packed_threshold, path, true, &|| false);
+    }
+    let mut rdb = path.as_os_str().to_owned();
+    rdb.push(".rdb-part");
+    let rdb = PathBuf::from(rdb);
+    super::snapshot::save(&st.dbs, &st.config, st.packed_threshold, &rdb, true, &|| false)?;
+    let limits = super::load::Limits::from_config(&st.config);
+    let result = plain::convert(&rdb, path, st.aof.timestamps, &limits);
+    let _ = std::fs::remove_file(&rdb);
+    result
 }
 
 /// Removes the files the manifest lists as history
@@ -478,6 +496,9 @@ pub fn flush(st: &mut State, force: bool) {
         );
     }
     aof.postponed_since = 0;
+    if aof.flush_sleep_us > 0 {
+        std::thread::sleep(std::time::Duration::from_micros(aof.flush_sleep_us));
+    }
     let Some(file) = aof.file.as_mut() else {
         // Waiting for the first rewrite to start: nothing to write to.
         aof.buf.clear();
@@ -587,7 +608,7 @@ fn write_all(file: &mut File, mut buf: &[u8]) -> (usize, Option<io::Error>) {
 /// `CONFIG SET appendonly yes` (`startAppendOnly`): the AOF waits for a
 /// first rewrite, started now or, if another save runs or this is inside
 /// EXEC, scheduled. Err if it cannot start (logged).
-pub fn start(st: &mut State, in_exec: bool) -> Result<(), ()> {
+pub fn start(st: &mut State, in_exec: bool) -> Result<(), Logged> {
     st.aof.mode = Mode::WaitRewrite;
     if st.rdb.bgsave.is_some() {
         st.aof.rewrite_scheduled = true;
@@ -609,7 +630,7 @@ pub fn start(st: &mut State, in_exec: bool) -> Result<(), ()> {
             log::warn!(
                 "Redis needs to enable the AOF but can't trigger a background AOF rewrite operation. Check the above logs for more info about the error."
             );
-            return Err(());
+            return Err(Logged);
         }
     }
     st.aof.last_fsync_secs = now_secs();
@@ -641,7 +662,7 @@ pub fn stop(st: &mut State) {
 
 /// Applies `appendonly` after CONFIG SET changed it; Err if turning it
 /// on failed (the caller restores the old setting).
-pub fn config_changed(st: &mut State, in_exec: bool) -> Result<(), ()> {
+pub fn config_changed(st: &mut State, in_exec: bool) -> Result<(), Logged> {
     st.aof.timestamps = st.config.value("aof-timestamp-enabled") == b"yes";
     let wanted = st.config.value("appendonly") == b"yes";
     match (wanted, st.aof.mode) {
@@ -692,12 +713,12 @@ pub fn cron(st: &mut State) {
 /// Shutdown's part (`finishShutdown`): a first rewrite still running
 /// refuses the shutdown unless `force`; a rewrite is stopped; the buffer
 /// is written and synced.
-pub fn prepare_shutdown(st: &mut State, force: bool) -> Result<(), ()> {
+pub fn prepare_shutdown(st: &mut State, force: bool) -> Result<(), Logged> {
     if st.aof.rewrite.is_some() {
         if st.aof.mode == Mode::WaitRewrite {
             if !force {
                 log::warn!("Writing initial AOF, can't exit.");
-                return Err(());
+                return Err(Logged);
             }
             log::warn!("Writing initial AOF. Exit anyway.");
         }

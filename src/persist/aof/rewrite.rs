@@ -9,9 +9,9 @@
 use std::io;
 use std::os::unix::ffi::OsStrExt;
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use super::{Mode, dir_path, now_secs, persist_manifest, prefix};
+use super::{Logged, Mode, dir_path, now_secs, persist_manifest, prefix};
 use crate::config::io_reason;
 use crate::persist::snapshot::{self, Bgsave, Step};
 use crate::server::State;
@@ -31,6 +31,11 @@ pub struct Rewrite {
     temp: PathBuf,
     pub start_secs: u64,
     pub wake_at: Option<u64>,
+    /// A base in commands (`aof-use-rdb-preamble no`): the walk's RDB is
+    /// turned into commands on a thread once written.
+    plain: bool,
+    rdb: PathBuf,
+    converting: Option<std::sync::mpsc::Receiver<io::Result<()>>>,
 }
 
 /// The temporary incremental file of a first rewrite
@@ -46,9 +51,9 @@ fn temp_incr_name(st: &State) -> Vec<u8> {
 /// buffered is written to the current file, new writes go to a new
 /// incremental file (a temporary one while the AOF is being turned on),
 /// and the walk starts. Err when it could not start (logged).
-pub fn start(st: &mut State) -> Result<(), ()> {
+pub fn start(st: &mut State) -> Result<(), Logged> {
     if st.aof.rewrite.is_some() || st.rdb.bgsave.is_some() {
-        return Err(());
+        return Err(Logged);
     }
     let dir = dir_path(&st.config);
     if let Err(e) = std::fs::create_dir_all(&dir) {
@@ -58,21 +63,27 @@ pub fn start(st: &mut State) -> Result<(), ()> {
             io_reason(&e)
         );
         st.aof.last_rewrite_failed = true;
-        return Err(());
+        return Err(Logged);
     }
     st.aof.selected_db = None;
     super::flush(st, true);
     if open_new_incr(st).is_err() {
         st.aof.last_rewrite_failed = true;
-        return Err(());
+        return Err(Logged);
     }
     st.aof.rewrites += 1;
     let temp = snapshot::dir(&st.config).join(format!("temp-rewriteaof-bg-{}.aof", std::process::id()));
+    let plain = st.config.value("aof-use-rdb-preamble") != b"yes";
+    let rdb = if plain {
+        snapshot::dir(&st.config).join(format!("temp-rewriteaof-bg-{}.rdb", std::process::id()))
+    } else {
+        temp.clone()
+    };
     match Bgsave::start(
         &mut st.dbs,
         &st.config,
         st.packed_threshold,
-        temp.clone(),
+        rdb.clone(),
         st.dirty,
         true,
     ) {
@@ -87,13 +98,16 @@ pub fn start(st: &mut State) -> Result<(), ()> {
                 temp,
                 start_secs: now_secs(),
                 wake_at: None,
+                plain,
+                rdb,
+                converting: None,
             });
             Ok(())
         }
         Err(e) => {
             st.aof.last_rewrite_failed = true;
             log::warn!("Can't rewrite append only file in background: {}", io_reason(&e));
-            Err(())
+            Err(Logged)
         }
     }
 }
@@ -157,10 +171,12 @@ fn open_new_incr(st: &mut State) -> io::Result<()> {
 pub fn step(st: &mut State) -> Option<u64> {
     let rw = st.aof.rewrite.as_mut()?;
     let now = crate::server::now_ms();
+    rw.job.set_delay(&st.config);
     if rw.wake_at.is_some_and(|at| at > now) {
         return rw.wake_at;
     }
-    rw.wake_at = match rw.job.step(&mut st.dbs, Instant::now() + SLICE) {
+    let deadline = rw.job.slice_deadline(SLICE);
+    rw.wake_at = match rw.job.step(&mut st.dbs, deadline) {
         Step::More => Some(now),
         Step::At(at) => Some(at),
         Step::Written => Some(now + 5),
@@ -170,10 +186,48 @@ pub fn step(st: &mut State) -> Option<u64> {
     if st.aof.rewrite.is_some() { wake } else { None }
 }
 
-/// Finishes the rewrite if its writer is done.
+/// Finishes the rewrite if its writer is done (and, for a base in
+/// commands, its conversion).
 pub fn poll(st: &mut State) {
     let Some(rw) = st.aof.rewrite.as_mut() else { return };
+    if let Some(rx) = &rw.converting {
+        match rx.try_recv() {
+            Ok(result) => {
+                let rw = st.aof.rewrite.take().expect("rewrite");
+                done(st, rw, result);
+            }
+            Err(std::sync::mpsc::TryRecvError::Empty) => {}
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+                let rw = st.aof.rewrite.take().expect("rewrite");
+                done(st, rw, Err(io::Error::other("conversion thread died")));
+            }
+        }
+        return;
+    }
     if let Some(result) = rw.job.poll_done() {
+        if rw.plain && result.is_ok() {
+            let (tx, rx) = std::sync::mpsc::channel();
+            let (from, to) = (rw.rdb.clone(), rw.temp.clone());
+            let timestamps = st.aof.timestamps;
+            let limits = crate::persist::load::Limits::from_config(&st.config);
+            let spawned = std::thread::Builder::new()
+                .name("loopkv-aof-base".into())
+                .spawn(move || {
+                    let result = super::plain::convert(&from, &to, timestamps, &limits);
+                    let _ = std::fs::remove_file(&from);
+                    let _ = tx.send(result);
+                });
+            match spawned {
+                Ok(_) => {
+                    rw.converting = Some(rx);
+                    return;
+                }
+                Err(e) => {
+                    let rw = st.aof.rewrite.take().expect("rewrite");
+                    return done(st, rw, Err(e));
+                }
+            }
+        }
         let rw = st.aof.rewrite.take().expect("rewrite");
         done(st, rw, result);
     }
@@ -187,8 +241,9 @@ fn done(st: &mut State, rw: Rewrite, result: io::Result<()>) {
         Ok(()) => install(st, &rw),
         Err(e) => {
             log::warn!("Background AOF rewrite terminated with error: {}", io_reason(&e));
+            let _ = std::fs::remove_file(&rw.rdb);
             rw.job.abort(&mut st.dbs);
-            Err(())
+            Err(Logged)
         }
     };
     match outcome {
@@ -200,7 +255,7 @@ fn done(st: &mut State, rw: Rewrite, result: io::Result<()>) {
                 st.aof.mode = Mode::On;
             }
         }
-        Err(()) => {
+        Err(Logged) => {
             st.aof.last_rewrite_failed = true;
             st.aof.consecutive_failures += 1;
             let _ = std::fs::remove_file(&rw.temp);
@@ -217,12 +272,11 @@ fn done(st: &mut State, rw: Rewrite, result: io::Result<()>) {
 }
 
 /// The written base becomes the manifest's base.
-fn install(st: &mut State, rw: &Rewrite) -> Result<(), ()> {
+fn install(st: &mut State, rw: &Rewrite) -> Result<(), Logged> {
     log::info!("Background AOF rewrite terminated with success");
     let dir = dir_path(&st.config);
     let mut m = st.aof.manifest.clone();
-    let rdb = st.config.value("aof-use-rdb-preamble") == b"yes";
-    let base = m.new_base(&prefix(&st.config), rdb);
+    let base = m.new_base(&prefix(&st.config), !rw.plain);
     let base_path = dir.join(std::ffi::OsStr::from_bytes(&base));
     let temp_name = rw
         .temp
@@ -235,7 +289,7 @@ fn install(st: &mut State, rw: &Rewrite) -> Result<(), ()> {
             String::from_utf8_lossy(&base),
             io_reason(&e)
         );
-        return Err(());
+        return Err(Logged);
     }
     log::info!(
         "Successfully renamed the temporary AOF base file {temp_name} into {}",
@@ -257,7 +311,7 @@ fn install(st: &mut State, rw: &Rewrite) -> Result<(), ()> {
                 io_reason(&e)
             );
             let _ = std::fs::remove_file(&base_path);
-            return Err(());
+            return Err(Logged);
         }
         log::info!(
             "Successfully renamed the temporary AOF incr file {} into {}",
@@ -274,7 +328,7 @@ fn install(st: &mut State, rw: &Rewrite) -> Result<(), ()> {
         if let Some(p) = new_incr {
             let _ = std::fs::remove_file(p);
         }
-        return Err(());
+        return Err(Logged);
     }
     if st.aof.mode != Mode::Off {
         let base_size = std::fs::metadata(&base_path).map(|m| m.len()).unwrap_or(0);
@@ -301,6 +355,7 @@ pub fn kill(st: &mut State) {
     log::info!("Killing running AOF rewrite child: {}", std::process::id());
     rw.job.abort(&mut st.dbs);
     let _ = std::fs::remove_file(&rw.temp);
+    let _ = std::fs::remove_file(&rw.rdb);
     if st.aof.mode == Mode::WaitRewrite {
         st.aof.file = None;
         remove_temp_incr(st);
