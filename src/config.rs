@@ -1440,12 +1440,12 @@ mod tests {
         assert_eq!(e.reason, "argument couldn't be parsed into an integer");
         // Unsupported values are refused once loading is complete, naming
         // where they were set; a later setting overrides an earlier one.
-        c.load_text(b"port 1\nappendonly yes\n", "f.conf", 0).unwrap();
+        c.load_text(b"port 1\ncluster-enabled yes\n", "f.conf", 0).unwrap();
         let e = c.check_supported().unwrap_err();
         assert!(e.reason.contains("not supported yet"), "{}", e.reason);
-        assert_eq!((e.line, e.text.as_str()), (2, "appendonly yes"));
+        assert_eq!((e.line, e.text.as_str()), (2, "cluster-enabled yes"));
         c.load_text(b"io-threads 4\n", "f.conf", 0).unwrap();
-        c.apply(b"appendonly", &[b"no".to_vec()]).unwrap();
+        c.apply(b"cluster-enabled", &[b"no".to_vec()]).unwrap();
         let e = c.check_supported().unwrap_err();
         assert!(e.reason.contains("'io-threads 4' is not supported yet"), "{}", e.reason);
         c.load_text(b"io-threads 1\nappendonly no\n", "f.conf", 0).unwrap();

@@ -38,7 +38,7 @@ fn bad_arguments_stop_startup_with_exit_1() {
     assert_eq!(code, 1);
     assert!(err.contains("Bad directive or wrong number of arguments"), "{err}");
 
-    let (code, _, err) = run(&["--appendonly", "yes"]);
+    let (code, _, err) = run(&["--cluster-enabled", "yes"]);
     assert_eq!(code, 1);
     assert!(err.contains("not supported yet"), "{err}");
 

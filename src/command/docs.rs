@@ -649,6 +649,21 @@ static AUTH: Doc = Doc {
     ..Doc::EMPTY
 };
 
+// ---- BGREWRITEAOF --------------------------------------------------------------
+
+#[rustfmt::skip]
+static BGREWRITEAOF: Doc = Doc {
+    name: "bgrewriteaof",
+    summary: "Asynchronously rewrite the append-only file",
+    since: "1.0.0",
+    group: "server",
+    complexity: Some("O(1)"),
+    arity: 1,
+    flags: &["admin", "noscript", "no_async_loading"],
+    acl_categories: &["@admin", "@slow", "@dangerous"],
+    ..Doc::EMPTY
+};
+
 // ---- BGSAVE --------------------------------------------------------------------
 
 #[rustfmt::skip]
@@ -6555,6 +6570,7 @@ static ZUNIONSTORE: Doc = Doc {
 static COMMANDS: &[&Doc] = &[
     &APPEND,
     &AUTH,
+    &BGREWRITEAOF,
     &BGSAVE,
     &BITCOUNT,
     &BITFIELD,
