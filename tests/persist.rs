@@ -5,6 +5,10 @@
 //! redis-server 7.0.15 in both directions; Redis's own RDB test assets
 //! load; a damaged file stops the start-up with Redis's message; a failed
 //! background save brings -MISCONF; RESTORE survives corrupt payloads.
+//! The append-only file: a restart replays it, BGREWRITEAOF and CONFIG
+//! SET appendonly write a new base, truncated tails and damaged manifests
+//! are handled as Redis handles them, and the files match redis-server's
+//! byte for byte and move between the two.
 
 mod diff_support;
 
@@ -634,4 +638,359 @@ fn bgsave_inside_exec_is_scheduled_for_the_cron() {
     assert_eq!(info_field(&mut c, "rdb_changes_since_last_save"), "0");
     c.expect("BGSAVE foo", b"-ERR syntax error\r\n");
     c.expect("BGSAVE SCHEDULE", b"+Background saving started\r\n");
+}
+
+// ---- the append-only file ----------------------------------------------------------
+
+fn aof_dir(dir: &Path) -> PathBuf {
+    dir.join("appendonlydir")
+}
+
+fn manifest(dir: &Path) -> String {
+    std::fs::read_to_string(aof_dir(dir).join("appendonly.aof.manifest")).unwrap()
+}
+
+/// The file names in appendonlydir, sorted.
+fn aof_files(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(aof_dir(dir))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+fn wait_rewrite(c: &mut Conn) {
+    assert!(
+        wait_until(Duration::from_secs(30), || {
+            info_field(c, "aof_rewrite_in_progress") == "0" && info_field(c, "aof_rewrite_scheduled") == "0"
+        }),
+        "AOF rewrite did not finish"
+    );
+}
+
+/// Writes that change the dataset in every way the AOF must replay: every
+/// type, TTLs set relatively and absolutely, a transaction, deletions,
+/// several databases, and commands Redis rewrites before propagating.
+fn aof_workload(c: &mut Conn) {
+    populate(c, 7);
+    c.cmd_str("SET counter 10");
+    c.cmd_str("INCRBYFLOAT counter 1.5");
+    c.cmd_str("SET ex v EX 100000");
+    c.cmd_str("EXPIRE text 200000");
+    c.cmd_str("SETEX sx 300000 v");
+    c.cmd_str("PERSIST ttl");
+    c.cmd_str("MULTI");
+    c.cmd_str("LPUSH txlist a b c");
+    c.cmd_str("RPOPLPUSH txlist txother");
+    c.cmd_str("EXEC");
+    c.cmd_str("SADD single x");
+    c.cmd_str("SPOP single");
+    c.cmd_str("DEL neg");
+    c.cmd_str("SELECT 3");
+    c.cmd_str("RENAME int int2");
+    c.cmd_str("ZINCRBY zsmall 3 a");
+    c.cmd_str("SELECT 0");
+    c.cmd_str("HDEL hsmall f");
+    c.cmd_str("GETEX text PX 500000");
+    // Recorded however little they change; SAVE and DEBUG LOADAOF never.
+    c.cmd_str("SELECT 5");
+    c.cmd_str("FLUSHDB");
+    c.cmd_str("SELECT 0");
+    c.cmd_str("SAVE");
+    c.cmd_str("DEBUG LOADAOF");
+    c.cmd_str("SET last 1");
+}
+
+/// Waits until a server (a redis-server answers before it has loaded)
+/// has loaded its dataset.
+fn loaded(c: &mut Conn) -> &mut Conn {
+    assert!(
+        wait_until(Duration::from_secs(30), || info_field(c, "loading") == "0"),
+        "the dataset did not load"
+    );
+    c
+}
+
+#[test]
+fn appendonly_restart_replays_the_dataset() {
+    for preamble in ["yes", "no"] {
+        let dir = scratch_dir();
+        let aof = [("appendonly", "yes"), ("aof-use-rdb-preamble", preamble)];
+        let s = start_in(&dir, &aof);
+        let mut c = s.conn();
+        aof_workload(&mut c);
+        let before = digest(&mut c);
+        // Redis's layout: an empty base, one incremental file, the manifest.
+        assert_eq!(
+            manifest(&dir),
+            format!(
+                "file appendonly.aof.1.base.{} seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n",
+                if preamble == "yes" { "rdb" } else { "aof" }
+            )
+        );
+        s.stop().unwrap();
+
+        let s = start_in(&dir, &aof);
+        let mut c = s.conn();
+        assert_eq!(esc(&digest(&mut c)), esc(&before), "preamble {preamble}");
+        c.expect("PEXPIRETIME zsmall", b":99999999999999\r\n");
+        c.expect("TTL ttl", b":-1\r\n");
+        // The rewrite compacts everything into a new base.
+        c.expect("BGREWRITEAOF", b"+Background append only file rewriting started\r\n");
+        wait_rewrite(&mut c);
+        assert_eq!(info_field(&mut c, "aof_last_bgrewrite_status"), "ok");
+        let base = if preamble == "yes" { "rdb" } else { "aof" };
+        assert_eq!(
+            manifest(&dir),
+            format!("file appendonly.aof.2.base.{base} seq 2 type b\nfile appendonly.aof.2.incr.aof seq 2 type i\n")
+        );
+        // History files are removed once the manifest no longer names them.
+        assert!(
+            wait_until(Duration::from_secs(10), || aof_files(&dir).len() == 3),
+            "{:?}",
+            aof_files(&dir)
+        );
+        c.expect("SET after-rewrite 1", b"+OK\r\n");
+        let after = digest(&mut c);
+        s.stop().unwrap();
+
+        let s = start_in(&dir, &aof);
+        let mut c = s.conn();
+        assert_eq!(esc(&digest(&mut c)), esc(&after), "preamble {preamble} after rewrite");
+        // DEBUG LOADAOF: flush the AOF, empty the dataset, replay it.
+        c.expect("SET before-loadaof 1", b"+OK\r\n");
+        let now = digest(&mut c);
+        c.expect("DEBUG LOADAOF", b"+OK\r\n");
+        assert_eq!(digest(&mut c), now);
+    }
+}
+
+#[test]
+fn a_truncated_aof_tail_is_cut_back_or_refused() {
+    let dir = scratch_dir();
+    let aof = [("appendonly", "yes")];
+    let s = start_in(&dir, &aof);
+    let mut c = s.conn();
+    for i in 0..10 {
+        c.cmd(&[b"SET", format!("k{i}").as_bytes(), b"v"]);
+    }
+    s.stop().unwrap();
+    let incr = aof_dir(&dir).join("appendonly.aof.1.incr.aof");
+    let good = std::fs::read(&incr).unwrap();
+    // The last command cut in the middle of its value.
+    std::fs::write(&incr, &good[..good.len() - 3]).unwrap();
+    // aof-load-truncated no: the start-up fails.
+    let mut config = loopkv::Config::default();
+    for (name, value) in [
+        ("port", "0"),
+        ("bind", "127.0.0.1"),
+        ("dir", dir.to_str().unwrap()),
+        ("appendonly", "yes"),
+        ("aof-load-truncated", "no"),
+    ] {
+        config.apply(name.as_bytes(), &[value.as_bytes().to_vec()]).unwrap();
+    }
+    loopkv::Server::bind(config)
+        .unwrap()
+        .run()
+        .expect_err("started with a truncated AOF");
+    // aof-load-truncated yes (the default): the tail is cut back to the
+    // last complete command and the server starts with the rest.
+    let s = start_in(&dir, &aof);
+    let mut c = s.conn();
+    c.expect("DBSIZE", b":9\r\n");
+    c.expect("EXISTS k9", b":0\r\n");
+    let cut = std::fs::read(&incr).unwrap();
+    assert!(good.starts_with(&cut) && cut.ends_with(b"$2\r\nk8\r\n$1\r\nv\r\n"));
+    // New writes follow the cut.
+    c.expect("SET k9 again", b"+OK\r\n");
+    s.stop().unwrap();
+    let s = start_in(&dir, &aof);
+    s.conn().expect("GET k9", b"$5\r\nagain\r\n");
+}
+
+#[test]
+fn a_truncated_transaction_rolls_back() {
+    let dir = scratch_dir();
+    let aof = [("appendonly", "yes")];
+    let s = start_in(&dir, &aof);
+    let mut c = s.conn();
+    c.expect("SET before 1", b"+OK\r\n");
+    c.expect("MULTI", b"+OK\r\n");
+    c.expect("SET a 1", b"+QUEUED\r\n");
+    c.expect("SET b 2", b"+QUEUED\r\n");
+    c.expect("EXEC", b"*2\r\n+OK\r\n+OK\r\n");
+    s.stop().unwrap();
+    let incr = aof_dir(&dir).join("appendonly.aof.1.incr.aof");
+    let good = std::fs::read(&incr).unwrap();
+    // Drop the EXEC: the transaction's commands are not applied.
+    let exec = b"*1\r\n$4\r\nEXEC\r\n";
+    assert!(good.ends_with(exec));
+    std::fs::write(&incr, &good[..good.len() - exec.len()]).unwrap();
+    let s = start_in(&dir, &aof);
+    let mut c = s.conn();
+    c.expect("MGET before a b", b"*3\r\n$1\r\n1\r\n$-1\r\n$-1\r\n");
+}
+
+#[test]
+fn a_damaged_manifest_stops_the_start_up() {
+    let dir = scratch_dir();
+    let aof = [("appendonly", "yes")];
+    let s = start_in(&dir, &aof);
+    s.conn().expect("SET k v", b"+OK\r\n");
+    s.stop().unwrap();
+    let path = aof_dir(&dir).join("appendonly.aof.manifest");
+    let good = std::fs::read_to_string(&path).unwrap();
+    let start = |dir: &Path| {
+        let mut config = loopkv::Config::default();
+        for (name, value) in [
+            ("port", "0"),
+            ("bind", "127.0.0.1"),
+            ("dir", dir.to_str().unwrap()),
+            ("appendonly", "yes"),
+        ] {
+            config.apply(name.as_bytes(), &[value.as_bytes().to_vec()]).unwrap();
+        }
+        loopkv::Server::bind(config).unwrap().run()
+    };
+    for bad in [
+        "file appendonly.aof.1.base.rdb seq 1 type x\n".to_string(),
+        "file appendonly.aof.1.base.rdb\n".to_string(),
+        good.replace("seq 1 type b", "seq 1 type b\nfile other.base seq 2 type b"),
+        format!("{good}file appendonly.aof.9.incr.aof seq 9 type i\n"),
+        "file ../escape seq 1 type b\n".to_string(),
+    ] {
+        std::fs::write(&path, &bad).unwrap();
+        start(&dir).expect_err(&format!("started with manifest {bad:?}"));
+    }
+    std::fs::write(&path, &good).unwrap();
+    s_get(&dir, &aof, "k", b"$1\r\nv\r\n");
+}
+
+fn s_get(dir: &Path, extra: &[(&str, &str)], key: &str, want: &[u8]) {
+    let s = start_in(dir, extra);
+    s.conn().expect_args(&[b"GET", key.as_bytes()], want);
+}
+
+#[test]
+fn config_set_appendonly_writes_the_base_first() {
+    let dir = scratch_dir();
+    let s = start_in(&dir, &[]);
+    let mut c = s.conn();
+    populate(&mut c, 9);
+    assert!(!aof_dir(&dir).exists());
+    c.expect("CONFIG SET appendonly yes", b"+OK\r\n");
+    wait_rewrite(&mut c);
+    assert_eq!(info_field(&mut c, "aof_enabled"), "1");
+    c.expect("SET later 1", b"+OK\r\n");
+    let before = digest(&mut c);
+    // The base holds the dataset as it was; the increment the rest.
+    assert_eq!(
+        manifest(&dir),
+        "file appendonly.aof.1.base.rdb seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n"
+    );
+    s.stop().unwrap();
+    s_get(&dir, &[("appendonly", "yes")], "later", b"$1\r\n1\r\n");
+    let s = start_in(&dir, &[("appendonly", "yes")]);
+    let mut c = s.conn();
+    assert_eq!(digest(&mut c), before);
+    // And off again: nothing more is appended.
+    c.expect("CONFIG SET appendonly no", b"+OK\r\n");
+    assert_eq!(info_field(&mut c, "aof_enabled"), "0");
+    let size = std::fs::metadata(aof_dir(&dir).join("appendonly.aof.1.incr.aof"))
+        .unwrap()
+        .len();
+    c.expect("SET more 1", b"+OK\r\n");
+    assert_eq!(
+        std::fs::metadata(aof_dir(&dir).join("appendonly.aof.1.incr.aof"))
+            .unwrap()
+            .len(),
+        size
+    );
+}
+
+/// Replaces every 13-digit run (a Unix time in milliseconds) with zeros.
+fn mask_times(bytes: &[u8]) -> Vec<u8> {
+    let mut out = bytes.to_vec();
+    let mut i = 0;
+    while i < out.len() {
+        let run = out[i..].iter().take_while(|b| b.is_ascii_digit()).count();
+        if run == 13 {
+            out[i..i + run].fill(b'0');
+        }
+        i += run.max(1);
+    }
+    out
+}
+
+/// The same commands on loopkv and on redis-server append the same bytes
+/// (times masked), and each reads the other's append-only directory to the
+/// same dataset; redis-check-aof accepts loopkv's.
+#[test]
+fn aof_files_match_redis_and_move_between_them() {
+    if !redis_or_skip("aof_files_match_redis_and_move_between_them") {
+        return;
+    }
+    let ours_dir = scratch_dir();
+    let theirs_dir = scratch_dir();
+    let s = start_in(&ours_dir, &[("appendonly", "yes")]);
+    let r = Redis::start_with(&["--dir", theirs_dir.to_str().unwrap(), "--appendonly", "yes"]);
+    let mut c = s.conn();
+    let mut rc = r.conn();
+    let incr = "appendonlydir/appendonly.aof.1.incr.aof";
+    // redis-server writes its base once the server is up.
+    assert!(wait_until(Duration::from_secs(10), || theirs_dir.join(incr).exists()));
+    aof_workload(&mut c);
+    aof_workload(&mut rc);
+    assert_eq!(digest(&mut c), digest(&mut rc));
+    let ours = std::fs::read(ours_dir.join(incr)).unwrap();
+    let theirs = std::fs::read(theirs_dir.join(incr)).unwrap();
+    assert_eq!(esc(&mask_times(&ours)), esc(&mask_times(&theirs)));
+    let want = digest(&mut c);
+    s.stop().unwrap();
+    drop(r);
+
+    let check = std::process::Command::new("redis-check-aof")
+        .arg(ours_dir.join("appendonlydir/appendonly.aof.manifest"))
+        .output()
+        .expect("run redis-check-aof");
+    let text = String::from_utf8_lossy(&check.stdout);
+    assert!(check.status.success() && text.contains("is valid"), "{text}");
+
+    // Each reads the other's directory.
+    let r = Redis::start_with(&["--dir", ours_dir.to_str().unwrap(), "--appendonly", "yes"]);
+    assert_eq!(
+        digest(loaded(&mut r.conn())),
+        want,
+        "redis-server read loopkv's AOF differently"
+    );
+    drop(r);
+    let s = start_in(&theirs_dir, &[("appendonly", "yes")]);
+    assert_eq!(
+        digest(&mut s.conn()),
+        want,
+        "loopkv read redis-server's AOF differently"
+    );
+}
+
+/// An old single appendonly.aof (Redis before 7.0) becomes the base of a
+/// new manifest at start-up.
+#[test]
+fn an_old_single_aof_is_migrated() {
+    let dir = scratch_dir();
+    let old = "*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n*3\r\n$3\r\nSET\r\n$3\r\nold\r\n$5\r\nvalue\r\n";
+    std::fs::write(dir.join("appendonly.aof"), old).unwrap();
+    let s = start_in(&dir, &[("appendonly", "yes")]);
+    let mut c = s.conn();
+    c.expect("GET old", b"$5\r\nvalue\r\n");
+    c.expect("SET new 1", b"+OK\r\n");
+    assert_eq!(
+        manifest(&dir),
+        "file appendonly.aof seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n"
+    );
+    assert!(!dir.join("appendonly.aof").exists());
+    s.stop().unwrap();
+    let s = start_in(&dir, &[("appendonly", "yes")]);
+    s.conn().expect("MGET old new", b"*2\r\n$5\r\nvalue\r\n$1\r\n1\r\n");
 }

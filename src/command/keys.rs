@@ -478,6 +478,7 @@ pub fn flushdb(ctx: &mut Ctx, args: &Args) {
     let dict = ctx.db().flush();
     free_flushed(vec![dict], lazy);
     ctx.dirty(n as u64);
+    ctx.force_propagation();
     ctx.reply.ok();
 }
 
@@ -492,6 +493,7 @@ pub fn flushall(ctx: &mut Ctx, args: &Args) {
     let flushed = ctx.st.dbs.iter_mut().map(Db::flush).collect();
     free_flushed(flushed, lazy);
     ctx.dirty(n as u64);
+    ctx.force_propagation();
     crate::persist::control::after_flushall(ctx.st);
     ctx.reply.ok();
 }

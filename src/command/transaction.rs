@@ -213,8 +213,9 @@ pub fn queue(ctx: &mut Ctx, def: &'static CommandDef, args: &Args) -> bool {
                 c.tx.queued_flags |= def.flags;
             }
             ctx.reply.simple(b"QUEUED");
-            // Redis counts a command when it runs (in EXEC), not when queued.
-            ctx.st.stats.total_commands -= 1;
+            // Redis counts a command when it runs (in EXEC), not when queued
+            // (an AOF replay queues commands it never counted).
+            ctx.st.stats.total_commands = ctx.st.stats.total_commands.saturating_sub(1);
             return true;
         }
     }

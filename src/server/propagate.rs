@@ -35,6 +35,8 @@ pub struct Propagation {
     ops: Vec<Op>,
     /// The running command recorded its own form: do not record it as sent.
     prevent: bool,
+    /// The running command is recorded even if it changed nothing.
+    force: bool,
     /// Commands running inside another (EXEC's), so the unit is not over.
     pub nesting: u32,
     /// Expiry passes record their DELs without MULTI/EXEC around them.
@@ -64,6 +66,7 @@ impl Propagation {
         self.ops.clear();
         self.buf.clear();
         self.prevent = false;
+        self.force = false;
     }
 
     /// Takes the unit recorded so far: each command's database and bytes,
@@ -123,7 +126,9 @@ pub fn flush(st: &mut State) {
 /// the top-level command.
 pub fn after_command(ctx: &mut Ctx, name: &str, args: &Args, dirty_before: u64, arbitrary_keys: bool) {
     let prop = &mut ctx.st.prop;
-    if !std::mem::take(&mut prop.prevent) && ctx.st.dirty != dirty_before && name != "exec" {
+    // SAVE and DEBUG LOADAOF reset the counter: only a rise is a change.
+    let changed = std::mem::take(&mut prop.force) || ctx.st.dirty > dirty_before;
+    if !std::mem::take(&mut prop.prevent) && changed && name != "exec" {
         prop.record(ctx.db, (0..args.len()).map(|i| args.get(i)));
     }
     if prop.nesting == 0 {
@@ -151,6 +156,12 @@ impl Ctx<'_> {
             self.st.prop.record(self.db, argv.iter().copied());
             self.st.prop.prevent = true;
         }
+    }
+
+    /// Records the running command even if it changed nothing (Redis's
+    /// `forceCommandPropagation`: FLUSHALL and FLUSHDB of empty databases).
+    pub fn force_propagation(&mut self) {
+        self.st.prop.force = true;
     }
 
     /// Records nothing for the running command even though it changed
