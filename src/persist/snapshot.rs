@@ -297,6 +297,9 @@ enum Chunk {
     Finish { checksum: bool },
 }
 
+/// The longest slice of the walk, however long the loop spent elsewhere.
+const MAX_SLICE: std::time::Duration = std::time::Duration::from_millis(25);
+
 /// What a slice of the walk left to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Step {
@@ -469,14 +472,16 @@ impl Bgsave {
     }
 
     /// When the next slice of the walk must end: it gets as long as the
-    /// loop spent on everything else since the last slice, between
-    /// `min` and four times that. Under light load a slice is `min`;
-    /// when clients keep the loop busy the walk still gets about half
-    /// of it, so a save under a write flood finishes.
+    /// loop spent on everything else since the last slice, at least `min`
+    /// and at most `MAX_SLICE`. Under light load a slice is `min`; when
+    /// clients keep the loop busy (a flood of pipelined writes makes an
+    /// iteration last tens of milliseconds) the walk still gets about
+    /// half of the loop, so a save or rewrite under a write flood
+    /// finishes in about twice its idle time rather than never.
     pub fn slice_deadline(&mut self, min: std::time::Duration) -> Instant {
         let now = Instant::now();
         let other = self.last_step_end.map_or(min, |end| now.duration_since(end));
-        now + other.clamp(min, min * 4)
+        now + other.clamp(min, MAX_SLICE.max(min))
     }
 
     /// Follows a change of `rdb-key-save-delay` while the save runs (the
