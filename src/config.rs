@@ -697,6 +697,11 @@ pub struct Config {
     origins: Vec<Option<(String, usize, String)>>,
     /// The config file it was loaded from (for CONFIG REWRITE).
     pub file: Option<PathBuf>,
+    /// A `save` line was read from the start-up text: later ones add
+    /// their points to it (Redis's `save_loaded`).
+    save_read: bool,
+    /// `rename-command` pairs from the start-up text, in order.
+    pub renames: Vec<(Vec<u8>, Vec<u8>)>,
     // Typed copies for hot paths; refreshed by `refresh`.
     pub port: u16,
     pub bind: Vec<String>,
@@ -745,6 +750,8 @@ impl Default for Config {
             values: DIRECTIVES.iter().map(|d| d.default.as_bytes().to_vec()).collect(),
             origins: vec![None; DIRECTIVES.len()],
             file: None,
+            save_read: false,
+            renames: Vec::new(),
             port: 6379,
             bind: Vec::new(),
             protected_mode: true,
@@ -886,7 +893,20 @@ fn canonical(d: &Directive, args: &[Vec<u8>], current: &[u8]) -> Result<Vec<u8>,
                     names.join(", ")
                 )));
             }
-            words.join(&b' ')
+            // Shown as Redis shows a flags value: each flag once, in the
+            // list's order, the first (zero) one only when alone.
+            let set: Vec<&[u8]> = names
+                .iter()
+                .map(|n| n.as_bytes())
+                .enumerate()
+                .filter(|&(i, n)| i > 0 && words.iter().any(|w| w.as_slice() == n))
+                .map(|(_, n)| n)
+                .collect();
+            if set.is_empty() {
+                names[0].as_bytes().to_vec()
+            } else {
+                set.join(&b' ')
+            }
         }
         Kind::OutputLimits => OutputLimits::parse(current).updated(args)?.to_text(),
         Kind::Percentiles => percentiles(args)?,
@@ -1238,6 +1258,31 @@ impl Config {
                 continue;
             }
             let at = (origin.to_string(), n + 1, String::from_utf8_lossy(line).into_owned());
+            if name.eq_ignore_ascii_case(b"rename-command") && args.len() == 2 {
+                self.renames.push((args[0].clone(), args[1].clone()));
+                if let Err(e) = crate::command::table::get().renamed(&self.renames) {
+                    self.renames.pop();
+                    return Err(fail(e.into()));
+                }
+                continue;
+            }
+            if name.eq_ignore_ascii_case(b"save") {
+                // The first `save` line replaces the default points, the
+                // next ones add to them, `save ""` empties them.
+                let mut all: Vec<Vec<u8>> = Vec::new();
+                if self.save_read && !(args.len() == 1 && args[0].is_empty()) {
+                    all.extend(
+                        self.value("save")
+                            .split(|&c| c == b' ')
+                            .filter(|w| !w.is_empty())
+                            .map(<[u8]>::to_vec),
+                    );
+                }
+                all.extend_from_slice(args);
+                self.apply_at(name, &all, Some(at)).map_err(|e| fail(e.message))?;
+                self.save_read = true;
+                continue;
+            }
             self.apply_at(name, args, Some(at)).map_err(|e| fail(e.message))?;
         }
         Ok(())
@@ -1453,6 +1498,26 @@ mod tests {
         // Save points are accepted (with a warning at start-up), and checked.
         c.load_text(b"save 900 1 300 10\n", "f.conf", 0).unwrap();
         assert_eq!(c.value("save"), b"900 1 300 10");
+        // Later lines add points (a config file's then the command
+        // line's); an empty one clears them.
+        c.load_text(b"save 100 100\n", "f.conf", 0).unwrap();
+        assert_eq!(c.value("save"), b"900 1 300 10 100 100");
+        c.load_text(b"save \"\"\nsave 5 5\n", "f.conf", 0).unwrap();
+        assert_eq!(c.value("save"), b"5 5");
+        c.load_text(b"save \"\"\n", "f.conf", 0).unwrap();
+        assert_eq!(c.value("save"), b"");
+        // rename-command: Redis's errors, checked against earlier renames.
+        c.load_text(
+            b"rename-command flushdb badger\nrename-command CONFIG \"\"\n",
+            "f.conf",
+            0,
+        )
+        .unwrap();
+        let e = c.load_text(b"rename-command flushdb x\n", "f.conf", 0).unwrap_err();
+        assert_eq!(e.reason, "No such command in rename-command");
+        let e = c.load_text(b"rename-command get BADGER\n", "f.conf", 0).unwrap_err();
+        assert_eq!(e.reason, "Target command name already exists");
+        assert_eq!(c.renames.len(), 2);
         let e = c.load_text(b"save 900\n", "f.conf", 0).unwrap_err();
         assert_eq!(e.reason, "Invalid save parameters");
         // A limit needs eviction unless the policy is noeviction.
@@ -1499,6 +1564,15 @@ mod tests {
         );
         c.set(b"shutdown-on-sigterm", b"nosave now").unwrap();
         assert_eq!(c.value("shutdown-on-sigterm"), b"nosave now");
+        // Shown as redis-server 7.0.15 shows them.
+        for (set, shown) in [
+            ("force now nosave", "nosave now force"),
+            ("default save", "save"),
+            ("now now", "now"),
+        ] {
+            c.set(b"shutdown-on-sigterm", set.as_bytes()).unwrap();
+            assert_eq!(c.value("shutdown-on-sigterm"), shown.as_bytes());
+        }
         assert!(c.set(b"shutdown-on-sigterm", b"later").is_err());
     }
 

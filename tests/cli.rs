@@ -160,7 +160,10 @@ fn config_file_with_include_then_shutdown() {
     let main = dir.join("main.conf");
     std::fs::write(
         &main,
-        format!("bind 127.0.0.1\nport 0\nsave \"\"\ninclude {}\n", included.display()),
+        format!(
+            "bind 127.0.0.1\nport 0\nsave \"\"\ninclude {}\nrename-command flushdb badger\nrename-command DEBUG \"\"\n",
+            included.display()
+        ),
     )
     .unwrap();
     let mut child = Command::new(BIN)
@@ -178,6 +181,24 @@ fn config_file_with_include_then_shutdown() {
     assert_eq!(reply(&mut s), "+OK\r\n");
     s.write_all(b"CONFIG GET timeout\r\n").unwrap();
     assert_eq!(reply(&mut s), "*2\r\n$7\r\ntimeout\r\n$2\r\n30\r\n");
+    // rename-command: the old names are unknown, the new one works, and
+    // CONFIG REWRITE keeps the lines.
+    s.write_all(b"FLUSHDB\r\n").unwrap();
+    assert_eq!(
+        reply(&mut s),
+        "-ERR unknown command 'FLUSHDB', with args beginning with: \r\n"
+    );
+    s.write_all(b"DEBUG SLEEP 0\r\n").unwrap();
+    assert_eq!(
+        reply(&mut s),
+        "-ERR unknown command 'DEBUG', with args beginning with: 'SLEEP' '0' \r\n"
+    );
+    s.write_all(b"BADGER\r\n").unwrap();
+    assert_eq!(reply(&mut s), "+OK\r\n");
+    s.write_all(b"CONFIG REWRITE\r\n").unwrap();
+    assert_eq!(reply(&mut s), "+OK\r\n");
+    let text = std::fs::read_to_string(&main).unwrap();
+    assert!(text.contains("rename-command flushdb badger\n"), "{text}");
     s.write_all(b"SHUTDOWN\r\n").unwrap();
     let mut rest = Vec::new();
     let _ = s.read_to_end(&mut rest);

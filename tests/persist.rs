@@ -565,6 +565,16 @@ fn clients_get_loading_while_the_dataset_loads() {
     // Commands flagged for loading work meanwhile (PING is not one).
     c.expect("PING", b"-LOADING Redis is loading the dataset in memory\r\n");
     c.expect("DEBUG LOG hello", b"+OK\r\n");
+    // Some settings may change meanwhile, not where the data lives.
+    c.expect("CONFIG SET loglevel debug", b"+OK\r\n");
+    c.expect(
+        "CONFIG SET dir /tmp",
+        b"-LOADING Redis is loading the dataset in memory\r\n",
+    );
+    c.expect(
+        "CONFIG SET appendonly yes",
+        b"-LOADING Redis is loading the dataset in memory\r\n",
+    );
     c.expect("MULTI", b"+OK\r\n");
     c.expect("SET a b", b"-LOADING Redis is loading the dataset in memory\r\n");
     c.expect(

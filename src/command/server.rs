@@ -630,6 +630,16 @@ pub fn config_set(ctx: &mut Ctx, args: &Args) {
         ));
         return;
     }
+    // Redis's DENY_LOADING_CONFIG: changing where the data lives, or the
+    // AOF, while the dataset loads; this error wins over the others.
+    if ctx.st.loading.is_some()
+        && pairs
+            .iter()
+            .any(|(name, _)| matches!(Config::canonical_name(name), Some("dir" | "appendonly")))
+    {
+        ctx.reply.error(b"LOADING Redis is loading the dataset in memory");
+        return;
+    }
     let mut seen: Vec<&'static str> = Vec::new();
     for &(name, value) in &pairs {
         let canonical = Config::canonical_name(name).unwrap_or_default();

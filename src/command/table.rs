@@ -260,6 +260,7 @@ static COMMANDS: &[CommandDef] = &[
 ];
 
 /// The lookup structure built from the static table.
+#[derive(Clone)]
 pub struct Table {
     /// Every command and subcommand; subcommands follow their parent.
     defs: Vec<&'static CommandDef>,
@@ -315,8 +316,31 @@ impl Table {
     /// Index of the top-level command `name` (any case).
     pub fn lookup(&self, name: &[u8]) -> Option<usize> {
         let mut buf = [0u8; NAME_MAX];
-        let lower = lowercase(name, &mut buf)?;
-        self.by_name.get(lower).copied()
+        match lowercase(name, &mut buf) {
+            Some(lower) => self.by_name.get(lower).copied(),
+            // Only a name given by rename-command is this long.
+            None => self.by_name.get(name.to_ascii_lowercase().as_slice()).copied(),
+        }
+    }
+
+    /// This table with `rename-command` applied, each pair in order
+    /// (Redis's errors; an empty new name removes the command).
+    pub fn renamed(&self, renames: &[(Vec<u8>, Vec<u8>)]) -> Result<Table, &'static str> {
+        let mut t = self.clone();
+        for (old, new) in renames {
+            let idx = t
+                .by_name
+                .remove(old.to_ascii_lowercase().as_slice())
+                .ok_or("No such command in rename-command")?;
+            if !new.is_empty() {
+                let key: Box<[u8]> = new.to_ascii_lowercase().into();
+                if t.by_name.contains_key(&key) {
+                    return Err("Target command name already exists");
+                }
+                t.by_name.insert(key, idx);
+            }
+        }
+        Ok(t)
     }
 
     /// Index of subcommand `name` of command `parent`.

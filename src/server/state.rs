@@ -252,7 +252,12 @@ pub struct State {
 impl State {
     pub fn new(config: Config, port: u16) -> State {
         let now = super::now_ms();
-        let commands = table::get();
+        // rename-command gives this server a table of its own (the
+        // process-wide one is shared by every embedded server).
+        let commands = match table::get().renamed(&config.renames) {
+            Ok(t) if !config.renames.is_empty() => Box::leak(Box::new(t)),
+            _ => table::get(),
+        };
         let mut rng = now ^ ((std::process::id() as u64) << 32) ^ 0x9E37_79B9_7F4A_7C15;
         let mut run_id = String::with_capacity(40);
         for _ in 0..40 {
