@@ -1004,3 +1004,87 @@ fn an_old_single_aof_is_migrated() {
     let s = start_in(&dir, &[("appendonly", "yes")]);
     s.conn().expect("MGET old new", b"*2\r\n$5\r\nvalue\r\n$1\r\n1\r\n");
 }
+
+/// A small tmpfs mounted for one test (needs root; None elsewhere),
+/// unmounted when dropped.
+struct Tmpfs(PathBuf);
+
+impl Tmpfs {
+    fn mount(test: &str, size: &str) -> Option<Tmpfs> {
+        let dir = scratch_dir();
+        let ok = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(&dir)
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if !ok {
+            eprintln!("{test} NOT RUN: cannot mount a tmpfs (needs root)");
+            return None;
+        }
+        Some(Tmpfs(dir))
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg(&self.0).status();
+    }
+}
+
+/// A full disk: the write that fails is kept and retried, writes get
+/// Redis's -MISCONF meanwhile, and once there is room again everything
+/// acknowledged is in the file (a restart holds it all).
+#[test]
+fn a_full_disk_refuses_writes_and_loses_nothing() {
+    let Some(fs) = Tmpfs::mount("a_full_disk_refuses_writes_and_loses_nothing", "1m") else {
+        return;
+    };
+    let dir = fs.0.clone();
+    let ballast = dir.join("ballast");
+    std::fs::write(&ballast, vec![0u8; 700 * 1024]).unwrap();
+    let aof = [("appendonly", "yes"), ("appendfsync", "everysec")];
+    let s = start_in(&dir, &aof);
+    let mut c = s.conn();
+    // The incremental file a rewrite opens, as well as the start-up one,
+    // must take the retried bytes at its end.
+    c.expect("BGREWRITEAOF", b"+Background append only file rewriting started\r\n");
+    wait_rewrite(&mut c);
+    let value = vec![b'v'; 8 * 1024];
+    let mut acked = Vec::new();
+    let misconf = b"-MISCONF Errors writing to the AOF file: No space left on device\r\n";
+    let mut refused = false;
+    for i in 0..200 {
+        let key = format!("key:{i}");
+        let reply = c.cmd(&[b"SET", key.as_bytes(), &value]);
+        if reply == b"+OK\r\n" {
+            acked.push(key);
+        } else {
+            assert_eq!(esc(&reply), esc(misconf));
+            refused = true;
+            break;
+        }
+    }
+    assert!(refused, "the disk never filled");
+    assert_eq!(info_field(&mut c, "aof_last_write_status"), "err");
+    // Reads still work, writes do not.
+    c.expect("DBSIZE", format!(":{}\r\n", acked.len()).as_bytes());
+    c.expect("DEL key:0", misconf);
+    // Room again: the kept bytes are written at the next retry.
+    std::fs::remove_file(&ballast).unwrap();
+    assert!(
+        wait_until(Duration::from_secs(10), || info_field(&mut c, "aof_last_write_status")
+            == "ok"),
+        "the AOF write was not retried"
+    );
+    c.expect("SET after 1", b"+OK\r\n");
+    let before = digest(&mut c);
+    drop(c);
+    s.stop().unwrap();
+    let s = start_in(&dir, &aof);
+    let mut c = s.conn();
+    assert_eq!(digest(&mut c), before);
+    c.expect("DBSIZE", format!(":{}\r\n", acked.len() + 1).as_bytes());
+    drop(c);
+    s.stop().unwrap();
+}

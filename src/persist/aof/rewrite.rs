@@ -127,11 +127,13 @@ fn open_new_incr(st: &mut State) -> io::Result<()> {
         }
     };
     let path = dir.join(std::ffi::OsStr::from_bytes(&name));
+    // Appending, as the file opened at start-up: after a short write is
+    // cut off, the next write must land at the new end, not leave a hole.
     let opened = std::fs::OpenOptions::new()
-        .write(true)
+        .append(true)
         .create(true)
-        .truncate(true)
-        .open(&path);
+        .open(&path)
+        .and_then(|f| f.set_len(0).map(|()| f));
     let file = match opened {
         Ok(f) => f,
         Err(e) => {
