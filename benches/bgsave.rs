@@ -17,8 +17,12 @@
 //! redis-server), which must allow `CONFIG SET save ""`; the keyspace is
 //! flushed first and the RDB file is written to the server's `dir`.
 //!
+//! With `--rewrite` it measures BGREWRITEAOF instead (the server must
+//! run with `appendonly yes`): the rewrite's duration (to
+//! `aof_rewrite_in_progress:0`), memory and probe the same way.
+//!
 //! ```text
-//! cargo bench --bench bgsave -- --port 6380 --keys 5000000
+//! cargo bench --bench bgsave -- --port 6380 --keys 5000000 [--rewrite]
 //! ```
 
 use std::io::{BufRead, BufReader, Read, Write};
@@ -32,6 +36,7 @@ struct Opts {
     port: u16,
     keys: usize,
     size: usize,
+    rewrite: bool,
 }
 
 fn parse_opts() -> Opts {
@@ -39,6 +44,7 @@ fn parse_opts() -> Opts {
         port: 6379,
         keys: 5_000_000,
         size: 150,
+        rewrite: false,
     };
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut i = 0;
@@ -48,6 +54,11 @@ fn parse_opts() -> Opts {
             "--port" => o.port = value().parse().expect("--port"),
             "--keys" => o.keys = value().parse().expect("--keys"),
             "--size" => o.size = value().parse().expect("--size"),
+            "--rewrite" => {
+                o.rewrite = true;
+                i += 1;
+                continue;
+            }
             // `cargo bench` passes --bench to every bench target.
             "--bench" => {
                 i += 1;
@@ -260,11 +271,16 @@ fn main() {
     std::thread::sleep(Duration::from_millis(500));
     samples.lock().unwrap().clear();
     let save_start = Instant::now();
-    c.cmd(&[b"BGSAVE"]);
+    let (command, running, status_field): (&[u8], &str, &str) = if o.rewrite {
+        (b"BGREWRITEAOF", "aof_rewrite_in_progress", "aof_last_bgrewrite_status")
+    } else {
+        (b"BGSAVE", "rdb_bgsave_in_progress", "rdb_last_bgsave_status")
+    };
+    c.cmd(&[command]);
     let mut peak = before;
     loop {
         peak = peak.max(memory_kib(pid));
-        if c.info_field("rdb_bgsave_in_progress") == "0" {
+        if c.info_field(running) == "0" {
             break;
         }
         std::thread::sleep(Duration::from_millis(10));
@@ -274,13 +290,14 @@ fn main() {
     probe.join().unwrap();
     let _ = writer.kill();
     let _ = writer.wait();
-    let status = c.info_field("rdb_last_bgsave_status");
+    let status = c.info_field(status_field);
     let mut lat = samples.lock().unwrap().clone();
     lat.sort();
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     println!(
-        "keys {} | save {:.2} s ({status}) | memory before {:.0} MiB, peak {:.0} MiB, ratio {:.3} | probe n={} p50 {:.3} ms p99.9 {:.3} ms max {:.3} ms",
+        "keys {} | {} {:.2} s ({status}) | memory before {:.0} MiB, peak {:.0} MiB, ratio {:.3} | probe n={} p50 {:.3} ms p99.9 {:.3} ms max {:.3} ms",
         o.keys,
+        if o.rewrite { "rewrite" } else { "save" },
         duration.as_secs_f64(),
         before as f64 / 1024.0,
         peak as f64 / 1024.0,

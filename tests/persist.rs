@@ -1198,3 +1198,27 @@ fn kill_9_during_a_save_or_rewrite_leaves_usable_files() {
     assert_eq!(digest(&mut c), want);
     c.expect("EXISTS during-rewrite key:7", b":1\r\n");
 }
+
+/// Redis's own `rdb-preamble.aof` asset (a single AOF of Redis before
+/// 7.0 with an RDB preamble) loads to redis-server's digest, migrated
+/// into a manifest as redis-server migrates it.
+#[test]
+fn redis_rdb_preamble_aof_asset_loads_as_in_redis() {
+    if !redis_or_skip("redis_rdb_preamble_aof_asset_loads_as_in_redis") {
+        return;
+    }
+    let Some(assets) = extract_assets() else {
+        eprintln!("redis test assets NOT CHECKED: the suite archive was not found");
+        return;
+    };
+    let theirs = scratch_dir();
+    std::fs::copy(assets.join("rdb-preamble.aof"), theirs.join("appendonly.aof")).unwrap();
+    let r = Redis::start_with(&["--dir", theirs.to_str().unwrap(), "--appendonly", "yes"]);
+    let want = digest(loaded(&mut r.conn()));
+    drop(r);
+    let ours = scratch_dir();
+    std::fs::copy(assets.join("rdb-preamble.aof"), ours.join("appendonly.aof")).unwrap();
+    let s = start_in(&ours, &[("appendonly", "yes")]);
+    assert_eq!(esc(&digest(&mut s.conn())), esc(&want));
+    assert_eq!(manifest(&ours), manifest(&theirs));
+}

@@ -450,8 +450,9 @@ pub fn delete_history(st: &mut State) {
             String::from_utf8_lossy(&f.name)
         );
         let path = dir.join(std::ffi::OsStr::from_bytes(&f.name));
-        // The unlink is cheap; a big file's blocks are freed by the kernel.
-        let _ = std::fs::remove_file(path);
+        // Freeing a big file's blocks takes the kernel a while: the last
+        // close happens off the loop.
+        let _ = crate::lazyfree::unlink(&path);
     }
     st.aof.manifest.dirty = true;
     let _ = persist_manifest(st);

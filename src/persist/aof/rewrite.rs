@@ -152,7 +152,7 @@ fn open_new_incr(st: &mut State) -> io::Result<()> {
         && let Err(e) = persist_manifest(st)
     {
         st.aof.manifest = saved;
-        let _ = std::fs::remove_file(&path);
+        let _ = crate::lazyfree::unlink(&path);
         return Err(e);
     }
     log::info!(
@@ -243,7 +243,7 @@ fn done(st: &mut State, rw: Rewrite, result: io::Result<()>) {
         Ok(()) => install(st, &rw),
         Err(e) => {
             log::warn!("Background AOF rewrite terminated with error: {}", io_reason(&e));
-            let _ = std::fs::remove_file(&rw.rdb);
+            let _ = crate::lazyfree::unlink(&rw.rdb);
             rw.job.abort(&mut st.dbs);
             Err(Logged)
         }
@@ -260,7 +260,7 @@ fn done(st: &mut State, rw: Rewrite, result: io::Result<()>) {
         Err(Logged) => {
             st.aof.last_rewrite_failed = true;
             st.aof.consecutive_failures += 1;
-            let _ = std::fs::remove_file(&rw.temp);
+            let _ = crate::lazyfree::unlink(&rw.temp);
             if st.aof.mode == Mode::WaitRewrite {
                 // The temporary incremental file goes; the rewrite is
                 // tried again by the cron.
@@ -312,7 +312,7 @@ fn install(st: &mut State, rw: &Rewrite) -> Result<(), Logged> {
                 String::from_utf8_lossy(&name),
                 io_reason(&e)
             );
-            let _ = std::fs::remove_file(&base_path);
+            let _ = crate::lazyfree::unlink(&base_path);
             return Err(Logged);
         }
         log::info!(
@@ -326,9 +326,9 @@ fn install(st: &mut State, rw: &Rewrite) -> Result<(), Logged> {
     let saved = std::mem::replace(&mut st.aof.manifest, m);
     if persist_manifest(st).is_err() {
         st.aof.manifest = saved;
-        let _ = std::fs::remove_file(&base_path);
+        let _ = crate::lazyfree::unlink(&base_path);
         if let Some(p) = new_incr {
-            let _ = std::fs::remove_file(p);
+            let _ = crate::lazyfree::unlink(&p);
         }
         return Err(Logged);
     }
@@ -347,7 +347,7 @@ fn remove_temp_incr(st: &State) {
         "Removing the temp incr aof file {} in the background",
         String::from_utf8_lossy(&name)
     );
-    let _ = std::fs::remove_file(dir_path(&st.config).join(std::ffi::OsStr::from_bytes(&name)));
+    let _ = crate::lazyfree::unlink(&dir_path(&st.config).join(std::ffi::OsStr::from_bytes(&name)));
 }
 
 /// Stops a rewrite in progress (`killAppendOnlyChild`); the incremental
@@ -356,8 +356,8 @@ pub fn kill(st: &mut State) {
     let Some(rw) = st.aof.rewrite.take() else { return };
     log::info!("Killing running AOF rewrite child: {}", std::process::id());
     rw.job.abort(&mut st.dbs);
-    let _ = std::fs::remove_file(&rw.temp);
-    let _ = std::fs::remove_file(&rw.rdb);
+    let _ = crate::lazyfree::unlink(&rw.temp);
+    let _ = crate::lazyfree::unlink(&rw.rdb);
     if st.aof.mode == Mode::WaitRewrite {
         st.aof.file = None;
         remove_temp_incr(st);
