@@ -51,11 +51,17 @@ impl Sha1 {
 
     pub fn finish(mut self) -> [u8; 20] {
         let bits = self.total.wrapping_mul(8);
-        self.update(&[0x80]);
-        while self.filled != 56 {
-            self.update(&[0]);
+        // The padding written into the block at once: 0x80, zeros, the
+        // length in bits (in a second block if it does not fit).
+        let mut block = self.block;
+        block[self.filled] = 0x80;
+        block[self.filled + 1..].fill(0);
+        if self.filled >= 56 {
+            self.compress(&block);
+            block = [0; 64];
         }
-        self.update(&bits.to_be_bytes());
+        block[56..].copy_from_slice(&bits.to_be_bytes());
+        self.compress(&block);
         let mut out = [0u8; 20];
         for (chunk, word) in out.chunks_exact_mut(4).zip(self.state) {
             chunk.copy_from_slice(&word.to_be_bytes());
@@ -71,26 +77,33 @@ impl Sha1 {
         for i in 16..80 {
             w[i] = (w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16]).rotate_left(1);
         }
-        let [mut a, mut b, mut c, mut d, mut e] = self.state;
-        for (i, &wi) in w.iter().enumerate() {
-            let (f, k) = match i {
-                0..=19 => ((b & c) | (!b & d), 0x5A82_7999),
-                20..=39 => (b ^ c ^ d, 0x6ED9_EBA1),
-                40..=59 => ((b & c) | (b & d) | (c & d), 0x8F1B_BCDC),
-                _ => (b ^ c ^ d, 0xCA62_C1D6),
-            };
-            let t = a
-                .rotate_left(5)
-                .wrapping_add(f)
-                .wrapping_add(e)
-                .wrapping_add(k)
-                .wrapping_add(wi);
-            (e, d, c, b, a) = (d, c, b.rotate_left(30), a, t);
-        }
-        for (s, v) in self.state.iter_mut().zip([a, b, c, d, e]) {
+        // The four rounds as separate loops: no per-step branch on the
+        // round's function.
+        let mut v = self.state;
+        round(&mut v, &w[0..20], 0x5A82_7999, |b, c, d| (b & c) | (!b & d));
+        round(&mut v, &w[20..40], 0x6ED9_EBA1, |b, c, d| b ^ c ^ d);
+        round(&mut v, &w[40..60], 0x8F1B_BCDC, |b, c, d| (b & c) | (b & d) | (c & d));
+        round(&mut v, &w[60..80], 0xCA62_C1D6, |b, c, d| b ^ c ^ d);
+        for (s, v) in self.state.iter_mut().zip(v) {
             *s = s.wrapping_add(v);
         }
     }
+}
+
+/// Twenty steps of one round with its function `f` and constant `k`.
+#[inline(always)]
+fn round(v: &mut [u32; 5], w: &[u32], k: u32, f: impl Fn(u32, u32, u32) -> u32) {
+    let [mut a, mut b, mut c, mut d, mut e] = *v;
+    for &wi in w {
+        let t = a
+            .rotate_left(5)
+            .wrapping_add(f(b, c, d))
+            .wrapping_add(e)
+            .wrapping_add(k)
+            .wrapping_add(wi);
+        (e, d, c, b, a) = (d, c, b.rotate_left(30), a, t);
+    }
+    *v = [a, b, c, d, e];
 }
 
 /// Lower-case hex of `bytes`.
@@ -119,5 +132,16 @@ mod tests {
             h.update(part);
         }
         assert_eq!(hex(&h.finish()), "34aa973cd4c4daa4f61eeb2bdbad27316534016f");
+        // Every padding case: the length in the same block or the next.
+        for (n, want) in [
+            (55, "c1c8bbdc22796e28c0e15163d20899b65621d65a"),
+            (56, "c2db330f6083854c99d4b5bfb6e8f29f201be699"),
+            (63, "03f09f5b158a7a8cdad920bddc29b81c18a551f5"),
+            (64, "0098ba824b5c16427bd7a1122a5a442a25ec644d"),
+            (119, "ee971065aaa017e0632a8ca6c77bb3bf8b1dfc56"),
+            (120, "f34c1488385346a55709ba056ddd08280dd4c6d6"),
+        ] {
+            assert_eq!(hex(&Sha1::digest(&vec![b'a'; n])), want, "{n} bytes");
+        }
     }
 }
