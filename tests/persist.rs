@@ -1223,3 +1223,37 @@ fn redis_rdb_preamble_aof_asset_loads_as_in_redis() {
     assert_eq!(esc(&digest(&mut s.conn())), esc(&want));
     assert_eq!(manifest(&ours), manifest(&theirs));
 }
+
+/// With `appendfsync always` a failed AOF write ends the server (exit
+/// code 1, as Redis: it cannot answer a write it could not make durable),
+/// and everything it acknowledged is in the file.
+#[test]
+fn a_full_disk_with_fsync_always_stops_the_server() {
+    let Some(fs) = Tmpfs::mount("a_full_disk_with_fsync_always_stops_the_server", "1m") else {
+        return;
+    };
+    let dir = fs.0.clone();
+    let ballast = dir.join("ballast");
+    std::fs::write(&ballast, vec![0u8; 700 * 1024]).unwrap();
+    let (mut child, port) = spawn_binary(&dir, &["--appendonly", "yes", "--appendfsync", "always"]);
+    let mut c = Conn::connect(std::net::SocketAddr::from(([127, 0, 0, 1], port)));
+    let value = vec![b'v'; 8 * 1024];
+    let mut acked = 0;
+    for i in 0..200 {
+        match c.try_cmd(&[b"SET", format!("key:{i}").as_bytes(), &value]) {
+            Ok(reply) => {
+                assert_eq!(reply, b"+OK\r\n");
+                acked += 1;
+            }
+            Err(_) => break,
+        }
+    }
+    assert_eq!(child.wait().unwrap().code(), Some(1));
+    assert!(acked > 0 && acked < 200, "{acked} writes acknowledged");
+    std::fs::remove_file(&ballast).unwrap();
+    let s = start_in(&dir, &[("appendonly", "yes")]);
+    let mut c = s.conn();
+    c.expect("DBSIZE", format!(":{acked}\r\n").as_bytes());
+    drop(c);
+    s.stop().unwrap();
+}
