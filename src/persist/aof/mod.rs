@@ -505,7 +505,23 @@ pub fn flush(st: &mut State, force: bool) {
         aof.buf.clear();
         return;
     };
+    let started = (st.config.latency_threshold_ms > 0).then(std::time::Instant::now);
     let (written, error) = write_all(file, &aof.buf);
+    if let Some(t) = started {
+        // The latency monitor's AOF events, as Redis names them.
+        let ms = t.elapsed().as_millis() as u64;
+        let event = if st.aof.fsync_in_progress() {
+            "aof-write-pending-fsync"
+        } else if st.aof.rewrite.is_some() || st.rdb.bgsave.is_some() {
+            "aof-write-active-child"
+        } else {
+            "aof-write-alone"
+        };
+        st.latency_sample(event, ms);
+        st.latency_sample("aof-write", ms);
+    }
+    let aof = &mut st.aof;
+    let file = aof.file.as_mut().expect("written to above");
     if written != aof.buf.len() {
         let log_now = now.saturating_sub(aof.last_error_log) > WRITE_ERROR_LOG_RATE;
         let mut reason = error.as_ref().map(io_reason).unwrap_or_default();
@@ -566,7 +582,13 @@ fn try_fsync(st: &mut State, policy: Fsync, now: u64) {
     let Some(file) = aof.file.as_ref() else { return };
     match policy {
         Fsync::Always => {
-            if let Err(e) = file.sync_data() {
+            let started = (st.config.latency_threshold_ms > 0).then(std::time::Instant::now);
+            let synced = file.sync_data();
+            if let Some(t) = started {
+                st.latency_sample("aof-fsync-always", t.elapsed().as_millis() as u64);
+            }
+            let aof = &mut st.aof;
+            if let Err(e) = synced {
                 log::warn!(
                     "Can't persist AOF for fsync error when the AOF fsync policy is 'always': {}. Exiting...",
                     io_reason(&e)

@@ -285,7 +285,10 @@ fn install(st: &mut State, rw: &Rewrite) -> Result<(), Logged> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    if let Err(e) = std::fs::rename(&rw.temp, &base_path) {
+    let started = std::time::Instant::now();
+    let renamed = std::fs::rename(&rw.temp, &base_path);
+    st.latency_sample("aof-rename", started.elapsed().as_millis() as u64);
+    if let Err(e) = renamed {
         log::warn!(
             "Error trying to rename the temporary AOF base file {temp_name} into {}: {}",
             String::from_utf8_lossy(&base),
