@@ -458,6 +458,43 @@ pub fn check_restore_invariants(data: &[u8]) {
     }
 }
 
+/* ---------------------------------------------------------------------------
+ * Append-only file loading
+ * ------------------------------------------------------------------------- */
+
+/// Loads `data` as the only (incremental) file of an AOF directory, as
+/// DEBUG LOADAOF does: it must load, be cut back (a truncated tail) or be
+/// refused, never panic, and what loads must keep every database's
+/// invariants. Files go to a directory of this process and thread.
+pub fn check_aof_invariants(data: &[u8]) {
+    let dir = std::env::temp_dir().join(format!(
+        "loopkv-fuzz-aof-{}-{:?}",
+        std::process::id(),
+        std::thread::current().id()
+    ));
+    let aof_dir = dir.join("appendonlydir");
+    std::fs::create_dir_all(&aof_dir).expect("scratch directory");
+    std::fs::write(
+        aof_dir.join("appendonly.aof.manifest"),
+        b"file appendonly.aof.1.incr.aof seq 1 type i\n",
+    )
+    .expect("manifest");
+    std::fs::write(aof_dir.join("appendonly.aof.1.incr.aof"), data).expect("incr file");
+    let mut config = crate::Config::default();
+    config
+        .apply(b"dir", &[dir.as_os_str().as_encoded_bytes().to_vec()])
+        .expect("dir");
+    let mut st = crate::server::State::new(config, 0);
+    let mut clients = slab::Slab::new();
+    let _ = crate::persist::control::load_aof_now(&mut st, &mut clients);
+    for (i, db) in st.dbs.iter().enumerate() {
+        if let Err(e) = db.check_invariants() {
+            panic!("db {i} after loading: {e}");
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,8 +8,8 @@ use std::panic::{self, AssertUnwindSafe};
 use std::path::PathBuf;
 
 use loopkv::fuzzing::{
-    check_command_invariants, check_glob_invariants, check_parser_invariants, check_rdb_invariants,
-    check_restore_invariants,
+    check_aof_invariants, check_command_invariants, check_glob_invariants, check_parser_invariants,
+    check_rdb_invariants, check_restore_invariants,
 };
 
 /// Mutated inputs generated per corpus.
@@ -161,6 +161,11 @@ fn glob_corpus() {
 #[test]
 fn rdb_corpus() {
     replay("rdb", check_rdb_invariants, 0xa409_3822_299f_31d0);
+}
+
+#[test]
+fn aof_corpus() {
+    replay("aof", check_aof_invariants, 0x4528_21e6_38d0_1377);
 }
 
 #[test]
