@@ -734,6 +734,13 @@ pub struct Config {
     pub tracking_table_max_keys: usize,
     pub lazyfree_user_del: bool,
     pub lazyfree_user_flush: bool,
+    pub lazyfree_lazy_expire: bool,
+    /// The encoding thresholds collection writes check on every command.
+    pub hash_max_listpack_entries: usize,
+    pub hash_max_listpack_value: usize,
+    pub zset_max_listpack_entries: usize,
+    pub zset_max_listpack_value: usize,
+    pub set_max_intset_entries: usize,
     /// Set when `maxmemory-policy` is an LFU policy.
     pub lfu: Option<crate::db::Lfu>,
     /// `notify-keyspace-events` as class flags (`command::notify`), and as
@@ -776,6 +783,12 @@ impl Default for Config {
             tracking_table_max_keys: 1_000_000,
             lazyfree_user_del: false,
             lazyfree_user_flush: false,
+            lazyfree_lazy_expire: false,
+            hash_max_listpack_entries: 0,
+            hash_max_listpack_value: 0,
+            zset_max_listpack_entries: 0,
+            zset_max_listpack_value: 0,
+            set_max_intset_entries: 0,
             lfu: None,
             notify_flags: 0,
             notify_display: Vec::new(),
@@ -1204,6 +1217,13 @@ impl Config {
         self.tracking_table_max_keys = usize::try_from(self.int("tracking-table-max-keys")).unwrap_or(usize::MAX);
         self.lazyfree_user_del = self.value("lazyfree-lazy-user-del") == b"yes";
         self.lazyfree_user_flush = self.value("lazyfree-lazy-user-flush") == b"yes";
+        self.lazyfree_lazy_expire = self.value("lazyfree-lazy-expire") == b"yes";
+        let size = |v: i64| usize::try_from(v).unwrap_or(0);
+        self.hash_max_listpack_entries = size(self.int("hash-max-listpack-entries"));
+        self.hash_max_listpack_value = size(self.int("hash-max-listpack-value"));
+        self.zset_max_listpack_entries = size(self.int("zset-max-listpack-entries"));
+        self.zset_max_listpack_value = size(self.int("zset-max-listpack-value"));
+        self.set_max_intset_entries = size(self.int("set-max-intset-entries"));
         self.lfu = self
             .value("maxmemory-policy")
             .ends_with(b"-lfu")

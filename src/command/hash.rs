@@ -51,10 +51,9 @@ fn hash_mut(db: &mut Db, id: u32) -> &mut Hash {
 
 /// The conversion thresholds in force for this command.
 fn limits(ctx: &Ctx) -> Limits {
-    let read = |name| parse_i64(ctx.st.config.value(name)).unwrap_or(0).max(0) as usize;
     Limits {
-        max_entries: read("hash-max-listpack-entries"),
-        max_value: read("hash-max-listpack-value"),
+        max_entries: ctx.st.config.hash_max_listpack_entries,
+        max_value: ctx.st.config.hash_max_listpack_value,
     }
 }
 

@@ -161,7 +161,7 @@ pub fn publish_notes(st: &mut State, clients: &mut Slab<Client>, mut own: Option
                 Note::Expired => {
                     super::transaction::key_expired(st, clients, db, &key);
                     if st.prop.on {
-                        let lazy = st.config.value("lazyfree-lazy-expire") == b"yes";
+                        let lazy = st.config.lazyfree_lazy_expire;
                         st.prop.record_deletion(db, &key, lazy);
                     }
                     (EXPIRED, "expired")

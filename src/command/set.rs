@@ -69,8 +69,7 @@ fn set_mut(db: &mut Db, id: u32) -> &mut Set {
 
 /// `set-max-intset-entries`, read once per command.
 fn max_intset(ctx: &Ctx) -> usize {
-    let n = parse_i64(ctx.st.config.value("set-max-intset-entries")).unwrap_or(512);
-    usize::try_from(n).unwrap_or(0)
+    ctx.st.config.set_max_intset_entries
 }
 
 fn reply_member(reply: &mut crate::resp::reply::Reply, m: Member) {

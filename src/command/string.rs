@@ -339,7 +339,7 @@ pub fn getex(ctx: &mut Ctx, args: &Args) {
 
 /// `lazyfree-lazy-expire`: expired keys are propagated as UNLINK.
 pub fn lazy_expire(ctx: &Ctx) -> bool {
-    ctx.st.config.value("lazyfree-lazy-expire") == b"yes"
+    ctx.st.config.lazyfree_lazy_expire
 }
 
 /// `MGET key [key ...]`

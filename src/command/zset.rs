@@ -103,13 +103,9 @@ fn zset_mut(db: &mut Db, id: u32) -> &mut ZSet {
 
 /// `zset-max-listpack-entries` / `-value`, read once per command.
 pub(super) fn limits(ctx: &Ctx) -> Limits {
-    let read = |name: &str, default: i64| {
-        let n = parse_i64(ctx.st.config.value(name)).unwrap_or(default);
-        usize::try_from(n).unwrap_or(0)
-    };
     Limits {
-        max_entries: read("zset-max-listpack-entries", 128),
-        max_value: read("zset-max-listpack-value", 64),
+        max_entries: ctx.st.config.zset_max_listpack_entries,
+        max_value: ctx.st.config.zset_max_listpack_value,
     }
 }
 
