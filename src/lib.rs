@@ -9,7 +9,9 @@
 //!
 //! # Layout
 //! - [`config`]: every tunable, with Redis's names, defaults and file syntax.
-//! - [`server`]: the event loop, listeners, scheduling of clients.
+//! - [`server`]: the event loop, listeners, scheduling of clients, and
+//!   the one propagation point every write goes through
+//!   (`server::propagate`), which feeds the append-only file.
 //! - [`client`]: one connection's buffers, session state and flags.
 //! - [`resp`]: the zero-copy parser and the RESP2/RESP3 reply writers.
 //! - [`command`]: the command table, dispatch, one module per family, plus
@@ -17,12 +19,17 @@
 //!   (`command::tracking`), transactions and Pub/Sub.
 //! - [`db`]: databases, the keyspace hash table, value encodings.
 //! - [`persist`]: the RDB format (both directions), snapshots without fork,
-//!   loading at start-up.
+//!   loading at start-up, and the multi-part append-only file
+//!   (`persist::aof`: manifest, writing and syncing, forkless rewrites,
+//!   loading).
 //! - [`expiry`]: the hierarchical timer wheel (with its runway).
 //! - [`util`]: Redis's glob matcher, argument splitting, number formats,
 //!   LZF compression.
 //! - [`memory`]: allocator accounting behind INFO's `used_memory`.
-//! - [`lazyfree`]: the background thread that drops big deleted values.
+//! - [`lazyfree`]: the background thread that drops big deleted values
+//!   and closes unlinked AOF history files.
+//! - [`fuzzing`]: the invariant checks the fuzz targets and
+//!   `tests/fuzz_corpus.rs` share.
 //!
 //! # Embedding
 //! ```no_run
