@@ -455,9 +455,14 @@ pub fn execute_as(ctx: &mut Ctx, args: &Args, start: Instant, run: Run) -> Insta
 /// command's function: no statistics, no state checks, replies dropped;
 /// inside MULTI commands are queued. False if there is no such command.
 /// A wrong number of arguments only gets the error (Redis would crash).
-pub fn replay(st: &mut crate::server::State, clients: &mut Slab<Client>, token: usize, argv: &[Vec<u8>]) -> bool {
-    let (frame, spans) = owned_frame(argv);
-    let args = Args::new(&frame, &spans);
+pub fn replay(
+    st: &mut crate::server::State,
+    clients: &mut Slab<Client>,
+    token: usize,
+    frame: &[u8],
+    spans: &[Range<usize>],
+) -> bool {
+    let args = Args::new(frame, spans);
     let mut reply = std::mem::take(&mut clients[token].reply);
     let db = clients[token].db;
     let mut ctx = Ctx {

@@ -82,6 +82,8 @@ pub struct AofLoader {
     name: Vec<u8>,
     cur: Option<Current>,
     fake: Option<Client>,
+    /// The command being replayed (buffers reused).
+    frame: Frame,
     /// `appendfilename`: a base of that name is an old-style AOF.
     old_name: Vec<u8>,
     /// The settings an RDB part is loaded with.
@@ -151,6 +153,7 @@ impl AofLoader {
             name: Vec::new(),
             cur: None,
             fake: Some(fake),
+            frame: Frame::default(),
             old_name: st.config.value("appendfilename").to_vec(),
             config: st.config.clone(),
             has_base: manifest.base.is_some(),
@@ -315,13 +318,25 @@ impl AofLoader {
 
     /// Replays commands until the file ends (true) or `left` runs out.
     fn replay(&mut self, st: &mut State, clients: &mut Slab<Client>, left: &mut usize) -> Result<bool, Logged> {
-        let mut argv: Vec<Vec<u8>> = Vec::new();
+        let mut frame = std::mem::take(&mut self.frame);
+        let result = self.replay_with(st, clients, left, &mut frame);
+        self.frame = frame;
+        result
+    }
+
+    fn replay_with(
+        &mut self,
+        st: &mut State,
+        clients: &mut Slab<Client>,
+        left: &mut usize,
+        frame: &mut Frame,
+    ) -> Result<bool, Logged> {
         while *left > 0 {
             *left -= 1;
             let Some(Current::Commands(c)) = self.cur.as_mut() else {
                 return Ok(true);
             };
-            match read_command(c, &mut argv) {
+            match read_command(c, frame) {
                 Ok(()) => {}
                 Err(Stop::Eof) => {
                     if self.fake.as_ref().is_some_and(|f| f.tx.queueing()) {
@@ -348,18 +363,18 @@ impl AofLoader {
                     return Err(Logged);
                 }
             }
-            if argv[0].eq_ignore_ascii_case(b"multi") {
+            if frame.name().eq_ignore_ascii_case(b"multi") {
                 c.valid_before_multi = c.valid_up_to;
             }
             self.commands += 1;
             let fake = self.fake.take().expect("fake client");
             let token = clients.insert(fake);
-            let known = crate::command::replay(st, clients, token, &argv);
+            let known = crate::command::replay(st, clients, token, &frame.bytes, &frame.spans);
             self.fake = Some(clients.remove(token));
             if !known {
                 log::warn!(
                     "Unknown command '{}' reading the append only file {}",
-                    String::from_utf8_lossy(&argv[0]),
+                    String::from_utf8_lossy(frame.name()),
                     self.shown()
                 );
                 return Err(Logged);
@@ -455,16 +470,16 @@ fn read_line(c: &mut Commands, line: &mut Vec<u8>) -> io::Result<bool> {
     Ok(!line.is_empty())
 }
 
-/// Reads exactly `n` bytes into `out`; false if the file ends first.
+/// Appends exactly `n` bytes to `out`; false if the file ends first.
 fn read_exact(c: &mut Commands, n: usize, out: &mut Vec<u8>) -> io::Result<bool> {
-    out.clear();
     // The file bounds what a length may promise.
     let left = c.len.saturating_sub(c.pos);
     if n as u64 > left {
         return Ok(false);
     }
-    out.resize(n, 0);
-    match io::Read::read_exact(&mut c.r, out) {
+    let start = out.len();
+    out.resize(start + n, 0);
+    match io::Read::read_exact(&mut c.r, &mut out[start..]) {
         Ok(()) => {
             c.pos += n as u64;
             Ok(true)
@@ -488,45 +503,66 @@ fn leading_int(s: &[u8]) -> i64 {
     if neg { -n } else { n }
 }
 
-/// Reads the next command into `argv`, skipping `#` annotations.
-fn read_command(c: &mut Commands, argv: &mut Vec<Vec<u8>>) -> Result<(), Stop> {
-    let mut line = Vec::with_capacity(64);
+/// One command as read from the file: its arguments back to back, where
+/// each one is, and the header line being read. Reused from command to
+/// command, so replaying allocates nothing per command.
+#[derive(Default)]
+struct Frame {
+    bytes: Vec<u8>,
+    spans: Vec<std::ops::Range<usize>>,
+    line: Vec<u8>,
+}
+
+impl Frame {
+    fn name(&self) -> &[u8] {
+        &self.bytes[self.spans[0].clone()]
+    }
+}
+
+/// Reads the next command into `f`, skipping `#` annotations.
+fn read_command(c: &mut Commands, f: &mut Frame) -> Result<(), Stop> {
     loop {
-        if !read_line(c, &mut line).map_err(Stop::Io)? {
+        if !read_line(c, &mut f.line).map_err(Stop::Io)? {
             return Err(Stop::Eof);
         }
-        if line[0] != b'#' {
+        if f.line[0] != b'#' {
             break;
         }
     }
-    if line[0] != b'*' {
+    if f.line[0] != b'*' {
         return Err(Stop::Format);
     }
-    if line.len() == 1 {
+    if f.line.len() == 1 {
         return Err(Stop::Short);
     }
-    let argc = leading_int(&line[1..]);
+    let argc = leading_int(&f.line[1..]);
     if argc < 1 {
         return Err(Stop::Format);
     }
-    argv.clear();
+    f.bytes.clear();
+    f.spans.clear();
     for _ in 0..argc {
-        if !read_line(c, &mut line).map_err(Stop::Io)? {
+        if !read_line(c, &mut f.line).map_err(Stop::Io)? {
             return Err(Stop::Short);
         }
-        if line[0] != b'$' {
+        if f.line[0] != b'$' {
             return Err(Stop::Format);
         }
-        let len = leading_int(&line[1..]).max(0) as usize;
-        let mut arg = Vec::new();
-        if !read_exact(c, len, &mut arg).map_err(Stop::Io)? {
+        let len = leading_int(&f.line[1..]).max(0) as usize;
+        let start = f.bytes.len();
+        if !read_exact(c, len, &mut f.bytes).map_err(Stop::Io)? {
             return Err(Stop::Short);
         }
-        argv.push(arg);
-        let mut crlf = Vec::new();
-        if !read_exact(c, 2, &mut crlf).map_err(Stop::Io)? {
+        f.spans.push(start..start + len);
+        // The CRLF after the argument (not checked, as Redis).
+        if !read_exact(c, 2, &mut f.bytes).map_err(Stop::Io)? {
             return Err(Stop::Short);
         }
+        f.bytes.truncate(start + len);
+    }
+    // A big argument's buffer is not kept for the rest of the file.
+    if f.bytes.capacity() > 1 << 20 {
+        f.bytes = Vec::new();
     }
     Ok(())
 }
