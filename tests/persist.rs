@@ -291,10 +291,15 @@ fn shutdown_saves_as_redis_does() {
     c.expect("GET k", b"$1\r\nw\r\n");
 }
 
-/// A corrupt file stops the start-up: `run` fails with Redis's last line.
-fn start_error(dir: &Path) -> String {
+/// A corrupt file stops the start-up: `run` (with `extra` directives)
+/// fails with Redis's last line (empty when an AOF's failure was logged
+/// where it happened).
+fn start_error(dir: &Path, extra: &[(&str, &str)]) -> String {
     let mut config = loopkv::Config::default();
-    for (name, value) in [("port", "0"), ("bind", "127.0.0.1"), ("dir", dir.to_str().unwrap())] {
+    for (name, value) in [("port", "0"), ("bind", "127.0.0.1"), ("dir", dir.to_str().unwrap())]
+        .iter()
+        .chain(extra)
+    {
         config.apply(name.as_bytes(), &[value.as_bytes().to_vec()]).unwrap();
     }
     let server = loopkv::Server::bind(config).unwrap();
@@ -316,12 +321,15 @@ fn a_damaged_file_stops_the_start_up() {
     let n = bad.len();
     bad[n - 8..].copy_from_slice(b"foobar00");
     std::fs::write(&path, &bad).unwrap();
-    assert_eq!(start_error(&dir), "Terminating server after rdb file reading failure.");
+    assert_eq!(
+        start_error(&dir, &[]),
+        "Terminating server after rdb file reading failure."
+    );
     // Cut short anywhere.
     for cut in [5, 9, 20, good.len() / 2, good.len() - 1] {
         std::fs::write(&path, &good[..cut]).unwrap();
         assert_eq!(
-            start_error(&dir),
+            start_error(&dir, &[]),
             "Terminating server after rdb file reading failure.",
             "cut at {cut}"
         );
@@ -330,7 +338,10 @@ fn a_damaged_file_stops_the_start_up() {
     let mut junk = good[..9].to_vec();
     junk.extend_from_slice(&[0x77; 100]);
     std::fs::write(&path, &junk).unwrap();
-    assert_eq!(start_error(&dir), "Terminating server after rdb file reading failure.");
+    assert_eq!(
+        start_error(&dir, &[]),
+        "Terminating server after rdb file reading failure."
+    );
     // With rdbchecksum no, the checksum is not checked.
     std::fs::write(&path, &bad).unwrap();
     let s = start_in(&dir, &[("rdbchecksum", "no")]);
@@ -792,20 +803,7 @@ fn a_truncated_aof_tail_is_cut_back_or_refused() {
     // The last command cut in the middle of its value.
     std::fs::write(&incr, &good[..good.len() - 3]).unwrap();
     // aof-load-truncated no: the start-up fails.
-    let mut config = loopkv::Config::default();
-    for (name, value) in [
-        ("port", "0"),
-        ("bind", "127.0.0.1"),
-        ("dir", dir.to_str().unwrap()),
-        ("appendonly", "yes"),
-        ("aof-load-truncated", "no"),
-    ] {
-        config.apply(name.as_bytes(), &[value.as_bytes().to_vec()]).unwrap();
-    }
-    loopkv::Server::bind(config)
-        .unwrap()
-        .run()
-        .expect_err("started with a truncated AOF");
+    start_error(&dir, &[("appendonly", "yes"), ("aof-load-truncated", "no")]);
     // aof-load-truncated yes (the default): the tail is cut back to the
     // last complete command and the server starts with the rest.
     let s = start_in(&dir, &aof);
@@ -853,18 +851,6 @@ fn a_damaged_manifest_stops_the_start_up() {
     s.stop().unwrap();
     let path = aof_dir(&dir).join("appendonly.aof.manifest");
     let good = std::fs::read_to_string(&path).unwrap();
-    let start = |dir: &Path| {
-        let mut config = loopkv::Config::default();
-        for (name, value) in [
-            ("port", "0"),
-            ("bind", "127.0.0.1"),
-            ("dir", dir.to_str().unwrap()),
-            ("appendonly", "yes"),
-        ] {
-            config.apply(name.as_bytes(), &[value.as_bytes().to_vec()]).unwrap();
-        }
-        loopkv::Server::bind(config).unwrap().run()
-    };
     for bad in [
         "file appendonly.aof.1.base.rdb seq 1 type x\n".to_string(),
         "file appendonly.aof.1.base.rdb\n".to_string(),
@@ -873,7 +859,7 @@ fn a_damaged_manifest_stops_the_start_up() {
         "file ../escape seq 1 type b\n".to_string(),
     ] {
         std::fs::write(&path, &bad).unwrap();
-        start(&dir).expect_err(&format!("started with manifest {bad:?}"));
+        start_error(&dir, &aof);
     }
     std::fs::write(&path, &good).unwrap();
     s_get(&dir, &aof, "k", b"$1\r\nv\r\n");
@@ -1025,6 +1011,14 @@ impl Tmpfs {
         }
         Some(Tmpfs(dir))
     }
+
+    /// A 1 MB tmpfs whose file `ballast` takes 700 KB of it.
+    fn nearly_full(test: &str) -> Option<(Tmpfs, PathBuf)> {
+        let fs = Tmpfs::mount(test, "1m")?;
+        let ballast = fs.0.join("ballast");
+        std::fs::write(&ballast, vec![0u8; 700 * 1024]).unwrap();
+        Some((fs, ballast))
+    }
 }
 
 impl Drop for Tmpfs {
@@ -1038,12 +1032,10 @@ impl Drop for Tmpfs {
 /// acknowledged is in the file (a restart holds it all).
 #[test]
 fn a_full_disk_refuses_writes_and_loses_nothing() {
-    let Some(fs) = Tmpfs::mount("a_full_disk_refuses_writes_and_loses_nothing", "1m") else {
+    let Some((fs, ballast)) = Tmpfs::nearly_full("a_full_disk_refuses_writes_and_loses_nothing") else {
         return;
     };
     let dir = fs.0.clone();
-    let ballast = dir.join("ballast");
-    std::fs::write(&ballast, vec![0u8; 700 * 1024]).unwrap();
     let aof = [("appendonly", "yes"), ("appendfsync", "everysec")];
     let s = start_in(&dir, &aof);
     let mut c = s.conn();
@@ -1229,12 +1221,10 @@ fn redis_rdb_preamble_aof_asset_loads_as_in_redis() {
 /// and everything it acknowledged is in the file.
 #[test]
 fn a_full_disk_with_fsync_always_stops_the_server() {
-    let Some(fs) = Tmpfs::mount("a_full_disk_with_fsync_always_stops_the_server", "1m") else {
+    let Some((fs, ballast)) = Tmpfs::nearly_full("a_full_disk_with_fsync_always_stops_the_server") else {
         return;
     };
     let dir = fs.0.clone();
-    let ballast = dir.join("ballast");
-    std::fs::write(&ballast, vec![0u8; 700 * 1024]).unwrap();
     let (mut child, port) = spawn_binary(&dir, &["--appendonly", "yes", "--appendfsync", "always"]);
     let mut c = Conn::connect(std::net::SocketAddr::from(([127, 0, 0, 1], port)));
     let value = vec![b'v'; 8 * 1024];
