@@ -140,16 +140,14 @@ def opt(value):
 # ---- reading --------------------------------------------------------------------
 
 
-FAMILY_FILES = ["hash.rs", "list.rs", "set.rs", "zset.rs", "bitops.rs", "sort.rs", "transaction.rs", "pubsub.rs", "monitor.rs"]
-
-
 def loopkv_command_names(table_rs):
     """(name, [subcommand names]) for every command in table.rs, then in each
-    data-type family's own `COMMANDS` table (src/command/{hash,list,...}.rs),
-    in table order."""
+    family's own `COMMANDS` table (src/command/{hash,list,...}.rs), in the
+    order `all_commands` lists them."""
     here = os.path.dirname(table_rs)
+    families = re.findall(r"super::(\w+)::COMMANDS", open(table_rs).read())
     result = []
-    for path in [table_rs] + [os.path.join(here, f) for f in FAMILY_FILES]:
+    for path in [table_rs] + [os.path.join(here, f + ".rs") for f in families]:
         if not os.path.exists(path):
             continue
         text = open(path).read()

@@ -22,6 +22,8 @@
 //!   loading at start-up, and the multi-part append-only file
 //!   (`persist::aof`: manifest, writing and syncing, forkless rewrites,
 //!   loading).
+//! - [`script`]: Lua scripting (EVAL): the sandboxed Lua 5.1 state, the
+//!   script cache, `redis.call` and the Lua/RESP conversions.
 //! - [`expiry`]: the hierarchical timer wheel (with its runway).
 //! - [`util`]: Redis's glob matcher, argument splitting, number formats,
 //!   LZF compression.
@@ -56,6 +58,7 @@ pub mod lazyfree;
 pub mod memory;
 pub mod persist;
 pub mod resp;
+pub mod script;
 pub mod server;
 pub mod util;
 

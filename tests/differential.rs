@@ -384,6 +384,23 @@ fn resp3() {
     p.finish();
 }
 
+/// EVAL and SCRIPT, in RESP2 and again after HELLO 3 (the caller's
+/// protocol shapes maps, doubles and nulls in a script's result).
+#[test]
+fn scripting() {
+    script_test("scripting", include_str!("diff/scripting.txt"));
+}
+
+#[test]
+fn scripting_resp3() {
+    let Some(mut p) = Pair::start("scripting-resp3") else {
+        return;
+    };
+    p.run(&split_line("HELLO 3"), Norm::Hello);
+    p.script(include_str!("diff/scripting.txt"));
+    p.finish();
+}
+
 // ---- DEBUG PROTOCOL ----------------------------------------------------------------------
 
 #[test]

@@ -1844,6 +1844,102 @@ static ECHO: Doc = Doc {
     ..Doc::EMPTY
 };
 
+// ---- EVAL ----------------------------------------------------------------------
+
+#[rustfmt::skip]
+static EVAL: Doc = Doc {
+    name: "eval",
+    summary: "Execute a Lua script server side",
+    since: "2.6.0",
+    group: "scripting",
+    complexity: Some("Depends on the script that is executed."),
+    arity: -3,
+    flags: &["noscript", "stale", "skip_monitor", "no_mandatory_keys", "movablekeys"],
+    acl_categories: &["@slow", "@scripting"],
+    key_specs: &[
+        spec(&["RW", "access", "update"], index(2), keynum(0, 1, 1)).notes("We cannot tell how the keys will be used so we assume the worst, RW and UPDATE"),
+    ],
+    arguments: &[
+        string("script"),
+        integer("numkeys"),
+        key("key").key_spec(0).optional().multiple(),
+        string("arg").optional().multiple(),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- EVAL_RO -------------------------------------------------------------------
+
+#[rustfmt::skip]
+static EVAL_RO: Doc = Doc {
+    name: "eval_ro",
+    summary: "Execute a read-only Lua script server side",
+    since: "7.0.0",
+    group: "scripting",
+    complexity: Some("Depends on the script that is executed."),
+    arity: -3,
+    flags: &["readonly", "noscript", "stale", "skip_monitor", "no_mandatory_keys", "movablekeys"],
+    acl_categories: &["@slow", "@scripting"],
+    key_specs: &[
+        spec(&["RO", "access"], index(2), keynum(0, 1, 1)).notes("We cannot tell how the keys will be used so we assume the worst, RO and ACCESS"),
+    ],
+    arguments: &[
+        string("script"),
+        integer("numkeys"),
+        key("key").key_spec(0).optional().multiple(),
+        string("arg").optional().multiple(),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- EVALSHA -------------------------------------------------------------------
+
+#[rustfmt::skip]
+static EVALSHA: Doc = Doc {
+    name: "evalsha",
+    summary: "Execute a Lua script server side",
+    since: "2.6.0",
+    group: "scripting",
+    complexity: Some("Depends on the script that is executed."),
+    arity: -3,
+    flags: &["noscript", "stale", "skip_monitor", "no_mandatory_keys", "movablekeys"],
+    acl_categories: &["@slow", "@scripting"],
+    key_specs: &[
+        spec(&["RW", "access", "update"], index(2), keynum(0, 1, 1)),
+    ],
+    arguments: &[
+        string("sha1"),
+        integer("numkeys"),
+        key("key").key_spec(0).optional().multiple(),
+        string("arg").optional().multiple(),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- EVALSHA_RO ----------------------------------------------------------------
+
+#[rustfmt::skip]
+static EVALSHA_RO: Doc = Doc {
+    name: "evalsha_ro",
+    summary: "Execute a read-only Lua script server side",
+    since: "7.0.0",
+    group: "scripting",
+    complexity: Some("Depends on the script that is executed."),
+    arity: -3,
+    flags: &["readonly", "noscript", "stale", "skip_monitor", "no_mandatory_keys", "movablekeys"],
+    acl_categories: &["@slow", "@scripting"],
+    key_specs: &[
+        spec(&["RO", "access"], index(2), keynum(0, 1, 1)),
+    ],
+    arguments: &[
+        string("sha1"),
+        integer("numkeys"),
+        key("key").key_spec(0).optional().multiple(),
+        string("arg").optional().multiple(),
+    ],
+    ..Doc::EMPTY
+};
+
 // ---- EXEC ----------------------------------------------------------------------
 
 #[rustfmt::skip]
@@ -4681,6 +4777,126 @@ static SCARD: Doc = Doc {
     ..Doc::EMPTY
 };
 
+// ---- SCRIPT --------------------------------------------------------------------
+
+#[rustfmt::skip]
+static SCRIPT_DEBUG: Doc = Doc {
+    name: "script|debug",
+    summary: "Set the debug mode for executed scripts.",
+    since: "3.2.0",
+    group: "scripting",
+    complexity: Some("O(1)"),
+    arity: 3,
+    flags: &["noscript"],
+    acl_categories: &["@slow", "@scripting"],
+    arguments: &[
+        oneof("mode").args(&[
+            pure_token("yes").token("YES"),
+            pure_token("sync").token("SYNC"),
+            pure_token("no").token("NO"),
+        ]),
+    ],
+    ..Doc::EMPTY
+};
+
+#[rustfmt::skip]
+static SCRIPT_EXISTS: Doc = Doc {
+    name: "script|exists",
+    summary: "Check existence of scripts in the script cache.",
+    since: "2.6.0",
+    group: "scripting",
+    complexity: Some("O(N) with N being the number of scripts to check (so checking a single script is an O(1) operation)."),
+    arity: -3,
+    flags: &["noscript"],
+    acl_categories: &["@slow", "@scripting"],
+    tips: &["request_policy:all_shards", "response_policy:agg_logical_and"],
+    arguments: &[
+        string("sha1").multiple(),
+    ],
+    ..Doc::EMPTY
+};
+
+#[rustfmt::skip]
+static SCRIPT_FLUSH: Doc = Doc {
+    name: "script|flush",
+    summary: "Remove all the scripts from the script cache.",
+    since: "2.6.0",
+    group: "scripting",
+    complexity: Some("O(N) with N being the number of scripts in cache"),
+    history: &[
+        ("6.2.0", "Added the `ASYNC` and `SYNC` flushing mode modifiers."),
+    ],
+    arity: -2,
+    flags: &["noscript"],
+    acl_categories: &["@slow", "@scripting"],
+    tips: &["request_policy:all_nodes", "response_policy:all_succeeded"],
+    arguments: &[
+        oneof("async").since("6.2.0").optional().args(&[
+            pure_token("async").token("ASYNC"),
+            pure_token("sync").token("SYNC"),
+        ]),
+    ],
+    ..Doc::EMPTY
+};
+
+#[rustfmt::skip]
+static SCRIPT_HELP: Doc = Doc {
+    name: "script|help",
+    summary: "Show helpful text about the different subcommands",
+    since: "5.0.0",
+    group: "scripting",
+    complexity: Some("O(1)"),
+    arity: 2,
+    flags: &["loading", "stale"],
+    acl_categories: &["@slow", "@scripting"],
+    ..Doc::EMPTY
+};
+
+#[rustfmt::skip]
+static SCRIPT_KILL: Doc = Doc {
+    name: "script|kill",
+    summary: "Kill the script currently in execution.",
+    since: "2.6.0",
+    group: "scripting",
+    complexity: Some("O(1)"),
+    arity: 2,
+    flags: &["noscript", "allow_busy"],
+    acl_categories: &["@slow", "@scripting"],
+    tips: &["request_policy:all_shards", "response_policy:one_succeeded"],
+    ..Doc::EMPTY
+};
+
+#[rustfmt::skip]
+static SCRIPT_LOAD: Doc = Doc {
+    name: "script|load",
+    summary: "Load the specified Lua script into the script cache.",
+    since: "2.6.0",
+    group: "scripting",
+    complexity: Some("O(N) with N being the length in bytes of the script body."),
+    arity: 3,
+    flags: &["noscript", "stale"],
+    acl_categories: &["@slow", "@scripting"],
+    tips: &["request_policy:all_nodes", "response_policy:all_succeeded"],
+    arguments: &[
+        string("script"),
+    ],
+    ..Doc::EMPTY
+};
+
+#[rustfmt::skip]
+static SCRIPT: Doc = Doc {
+    name: "script",
+    summary: "A container for Lua scripts management commands",
+    since: "2.6.0",
+    group: "scripting",
+    complexity: Some("Depends on subcommand."),
+    arity: -2,
+    flags: &[],
+    acl_categories: &["@slow"],
+    subcommands: &[&SCRIPT_DEBUG, &SCRIPT_EXISTS, &SCRIPT_FLUSH, &SCRIPT_HELP, &SCRIPT_KILL, &SCRIPT_LOAD],
+    ..Doc::EMPTY
+};
+
 // ---- SDIFF ---------------------------------------------------------------------
 
 #[rustfmt::skip]
@@ -6597,6 +6813,10 @@ static COMMANDS: &[&Doc] = &[
     &DISCARD,
     &DUMP,
     &ECHO,
+    &EVAL,
+    &EVAL_RO,
+    &EVALSHA,
+    &EVALSHA_RO,
     &EXEC,
     &EXISTS,
     &EXPIRE,
@@ -6692,6 +6912,7 @@ static COMMANDS: &[&Doc] = &[
     &SAVE,
     &SCAN,
     &SCARD,
+    &SCRIPT,
     &SDIFF,
     &SDIFFSTORE,
     &SELECT,

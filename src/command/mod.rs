@@ -18,6 +18,7 @@ pub mod notify;
 pub mod outbox;
 pub mod persist;
 pub mod pubsub;
+pub mod scripting;
 pub mod server;
 pub mod set;
 pub mod sort;

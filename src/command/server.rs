@@ -991,8 +991,13 @@ fn keys_of(ctx: &mut Ctx, args: &Args) -> Option<Vec<(usize, &'static [&'static 
         }
         return Some(keys);
     }
+    let optional = def.flags & super::table::flags::NO_MANDATORY_KEYS != 0;
     for spec in specs {
         let Some(positions) = spec_positions(spec, &argv) else {
+            if optional {
+                // EVAL ... 0: no keys, and no error (CMD_NO_MANDATORY_KEYS).
+                return Some(Vec::new());
+            }
             ctx.reply.error(b"ERR Invalid arguments specified for command");
             return None;
         };
@@ -1008,7 +1013,7 @@ fn keys_of(ctx: &mut Ctx, args: &Args) -> Option<Vec<(usize, &'static [&'static 
         };
         keys.iter_mut().for_each(|k| k.1 = flags);
     }
-    if keys.is_empty() {
+    if keys.is_empty() && !optional {
         ctx.reply.error(b"ERR Invalid arguments specified for command");
         return None;
     }

@@ -398,6 +398,7 @@ fn all_commands() -> impl Iterator<Item = &'static CommandDef> {
         super::transaction::COMMANDS,
         super::pubsub::COMMANDS,
         super::monitor::COMMANDS,
+        super::scripting::COMMANDS,
     ]
     .into_iter()
     .flatten()

@@ -375,6 +375,7 @@ impl Server {
     /// until SHUTDOWN or a handle's `shutdown()`. A dataset that cannot be
     /// loaded is an error, as redis-server exits on it.
     pub fn run(mut self) -> io::Result<()> {
+        crate::script::install();
         crate::persist::control::begin_load(&mut self.state).map_err(io::Error::other)?;
         if self.state.loading.is_none() {
             self.announce_ready();

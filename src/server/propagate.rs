@@ -61,6 +61,20 @@ impl Propagation {
         self.record(db, [name, key].into_iter());
     }
 
+    /// How many commands the unit holds so far (see `forget_since`).
+    pub fn recorded(&self) -> usize {
+        self.ops.len()
+    }
+
+    /// Drops the commands recorded after the first `n` (the writes of a
+    /// script that called `redis.set_repl(redis.REPL_NONE)`).
+    pub fn forget_since(&mut self, n: usize) {
+        if let Some(op) = self.ops.get(n) {
+            self.buf.truncate(op.start);
+        }
+        self.ops.truncate(n);
+    }
+
     /// Drops what was recorded (commands replayed from the AOF).
     pub fn discard(&mut self) {
         self.ops.clear();

@@ -1161,6 +1161,13 @@ fn format_g(out: &mut Vec<u8>, d: &[u8], x: i64) {
 
 // glibc printf("%.17g", v), including "nan"/"-nan", "inf"/"-inf", "-0".
 fn write_g17(out: &mut Vec<u8>, v: f64) {
+    write_g(out, v, 17);
+}
+
+/// glibc `printf("%.<precision>g", v)` for a precision of 1 to 17:
+/// `%.17g` is what Redis prints doubles with, `%.14g` what Lua prints
+/// numbers with.
+pub fn write_g(out: &mut Vec<u8>, v: f64, precision: usize) {
     if v.is_sign_negative() {
         out.push(b'-');
     }
@@ -1185,8 +1192,8 @@ fn write_g17(out: &mut Vec<u8>, v: f64) {
         (frac | (1u64 << 52), be - 1075)
     };
     let mut digits = [0u8; 40];
-    let x = sig_digits(m, e, 17, &mut digits);
-    format_g(out, &digits[..17], x);
+    let x = sig_digits(m, e, precision, &mut digits);
+    format_g(out, &digits[..precision], x);
 }
 
 /// Mirrors the text of `addReplyDouble()` in Redis 7.0: `inf` / `-inf` for

@@ -1,0 +1,824 @@
+//! Scripting: Lua 5.1 as Redis 7.0 runs it. This module owns the Lua state
+//! of EVAL scripts, the cache of compiled scripts by SHA-1, and running a
+//! script for a client: its KEYS and ARGV, the commands it calls through
+//! `redis.call` (dispatched like a client's, as the script's own client),
+//! the conversion of its result to a reply, and Redis's error texts.
+//!
+//! The Lua state is not `Send`, while the server is built on one thread and
+//! run on another, so it lives in a thread-local on the event loop's
+//! thread ([`ENGINE`]), made when the loop starts; a Lua state belongs to
+//! exactly one server.
+//!
+//! What scripts see is built by `sandbox.lua` (read-only globals, no
+//! bytecode, Redis's library set); the functions it needs from the server
+//! are here, in Rust. `redis.call` reaches the server through a function
+//! made for the duration of one script (`Lua::scope`), which borrows the
+//! running command's context, so no pointer to the server outlives it.
+
+mod convert;
+mod rand48;
+
+use std::cell::{Cell, RefCell};
+use std::ops::Range;
+use std::rc::Rc;
+use std::time::Instant;
+
+use hashbrown::HashMap;
+use mlua::{ChunkMode, Function, Lua, LuaOptions, MultiValue, StdLib, Table, Value};
+
+use crate::client::{Client, Stream};
+use crate::command::table::flags;
+use crate::command::{self, Args, Ctx};
+use crate::resp::reply::Reply;
+use crate::util::sha1::{self, Sha1};
+
+thread_local! {
+    /// The EVAL engine of the server whose loop runs on this thread.
+    static ENGINE: RefCell<Option<Engine>> = const { RefCell::new(None) };
+}
+
+/// Makes a fresh engine for the server about to run on this thread.
+pub fn install() {
+    let engine = Engine::new().expect("the Lua state could not be created");
+    ENGINE.with_borrow_mut(|e| *e = Some(engine));
+}
+
+/// Runs `f` with this thread's engine, making one if the loop did not.
+fn with_engine<R>(f: impl FnOnce(&mut Engine) -> R) -> R {
+    ENGINE.with_borrow_mut(|slot| {
+        let engine = slot.get_or_insert_with(|| Engine::new().expect("the Lua state could not be created"));
+        f(engine)
+    })
+}
+
+/// Shebang flags (`#!lua flags=...`), as Redis's `SCRIPT_FLAG_*`.
+pub mod script_flags {
+    pub const NO_WRITES: u32 = 1 << 0;
+    pub const ALLOW_OOM: u32 = 1 << 1;
+    pub const ALLOW_STALE: u32 = 1 << 2;
+    pub const NO_CLUSTER: u32 = 1 << 3;
+    /// No shebang: EVAL's compatibility mode (no flags declared).
+    pub const EVAL_COMPAT: u32 = 1 << 4;
+    pub const ALLOW_CROSS_SLOT: u32 = 1 << 5;
+
+    pub const NAMES: &[(&str, u32)] = &[
+        ("no-writes", NO_WRITES),
+        ("allow-oom", ALLOW_OOM),
+        ("allow-stale", ALLOW_STALE),
+        ("no-cluster", NO_CLUSTER),
+        ("allow-cross-slot-keys", ALLOW_CROSS_SLOT),
+    ];
+}
+
+/// A compiled script.
+struct Script {
+    body: Box<[u8]>,
+    func: Function,
+    flags: u32,
+}
+
+/// Per-run settings the `redis.*` functions change.
+#[derive(Default)]
+struct Shared {
+    /// `redis.setresp`: the protocol the script's commands reply in.
+    resp3: Cell<bool>,
+    /// `redis.set_repl`: where the script's writes propagate (REPL_*).
+    repl: Cell<u8>,
+}
+
+const REPL_AOF: u8 = 1;
+const REPL_REPLICA: u8 = 2;
+const REPL_ALL: u8 = REPL_AOF | REPL_REPLICA;
+
+/// The Lua state for EVAL and what belongs to it.
+pub struct Engine {
+    lua: Lua,
+    /// The table behind `redis`, where `call` and `pcall` are set per run.
+    redis: Table,
+    /// `xpcall(f, handler)`: runs a compiled script.
+    runner: Function,
+    /// The read-only globals: the environment of every script.
+    globals: Table,
+    /// The table behind them, where KEYS and ARGV are set.
+    real_globals: Table,
+    scripts: HashMap<[u8; 40], Script>,
+    /// Bytes of the cached scripts' bodies (INFO used_memory_scripts_eval).
+    scripts_bytes: usize,
+    shared: Rc<Shared>,
+    /// The script's client (Redis's `lua_client`), in the client table
+    /// only while a script runs.
+    client: Option<Client>,
+    /// The argument vector of `redis.call`, reused.
+    frame: Vec<u8>,
+    spans: Vec<Range<usize>>,
+}
+
+impl Engine {
+    fn new() -> mlua::Result<Engine> {
+        let lua = Lua::new_with(StdLib::TABLE | StdLib::STRING | StdLib::MATH, LuaOptions::default())?;
+        let shared = Rc::new(Shared::default());
+        let rust = rust_functions(&lua, &shared)?;
+        let redis = redis_table(&lua, &rust)?;
+        lua.globals().raw_set("redis", redis.clone())?;
+        let sandbox = lua
+            .load(include_str!("sandbox.lua"))
+            .set_name("=loopkv")
+            .set_mode(ChunkMode::Text)
+            .into_function()?;
+        let (runner, proxy, real_globals): (Function, Table, Table) = sandbox.call(rust.clone())?;
+        Ok(Engine {
+            lua,
+            redis,
+            runner,
+            globals: proxy,
+            real_globals,
+            scripts: HashMap::new(),
+            scripts_bytes: 0,
+            shared,
+            client: Some(script_client()),
+            frame: Vec::new(),
+            spans: Vec::new(),
+        })
+    }
+
+    /// Compiles `body` (after its shebang line) and caches it under `sha`.
+    fn compile(&mut self, sha: [u8; 40], body: &[u8]) -> Result<&Script, Vec<u8>> {
+        let (flags, code) = shebang(body)?;
+        let func = self
+            .lua
+            .load(code)
+            .set_name("@user_script")
+            .set_mode(ChunkMode::Text)
+            .set_environment(self.globals.clone())
+            .into_function()
+            .map_err(|e| {
+                let mut msg = b"ERR Error compiling script (new function): ".to_vec();
+                msg.extend_from_slice(lua_error_text(&e).as_bytes());
+                msg
+            })?;
+        self.scripts_bytes += body.len();
+        Ok(self.scripts.entry(sha).or_insert(Script {
+            body: body.into(),
+            func,
+            flags,
+        }))
+    }
+
+    /// Memory the Lua state uses (INFO used_memory_lua).
+    pub fn used_memory(&self) -> usize {
+        self.lua.used_memory()
+    }
+}
+
+/// The script's client: no socket, authenticated, shown as `lua`.
+fn script_client() -> Client {
+    let mut c = Client::new(
+        0,
+        Stream::None,
+        ([0, 0, 0, 0], 0).into(),
+        ([0, 0, 0, 0], 0).into(),
+        -1,
+        0,
+    );
+    c.authenticated = true;
+    c.unix_path = Some("lua".into());
+    c
+}
+
+/// An error a `redis.*` function raises: the `err` text of the table
+/// Redis would raise (`luaPushError` + `luaError`). The sandbox's error
+/// handler and `pcall` turn it into that table (`rust.unwrap`).
+#[derive(Debug)]
+struct ErrorTable(Vec<u8>);
+
+impl std::fmt::Display for ErrorTable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&String::from_utf8_lossy(&self.0))
+    }
+}
+
+impl std::error::Error for ErrorTable {}
+
+/// Raises `msg` as Redis's `luaPushError(msg)` + `luaError` do.
+fn raise(msg: &[u8]) -> mlua::Error {
+    mlua::Error::external(ErrorTable(convert::error_text(msg)))
+}
+
+/// A function whose errors are raised as Redis's error tables.
+fn fallible<F>(lua: &Lua, f: F) -> mlua::Result<Function>
+where
+    F: Fn(&Lua, MultiValue) -> Result<Value, String> + 'static,
+{
+    lua.create_function(move |lua, args: MultiValue| f(lua, args).map_err(|msg| raise(msg.as_bytes())))
+}
+
+/// A function whose errors are raised as `luaL_error` does: a message
+/// starting with the caller's position (`user_script:1: `).
+fn positioned<F>(lua: &Lua, f: F) -> mlua::Result<Function>
+where
+    F: Fn(&Lua, MultiValue) -> Result<Value, String> + 'static,
+{
+    lua.create_function(move |lua, args: MultiValue| {
+        f(lua, args).map_err(|msg| {
+            let at = lua
+                .inspect_stack(1)
+                .filter(|frame| frame.curr_line() > 0)
+                .map(|frame| {
+                    format!(
+                        "{}:{}: ",
+                        frame.source().short_src.unwrap_or_default(),
+                        frame.curr_line()
+                    )
+                })
+                .unwrap_or_default();
+            mlua::Error::RuntimeError(format!("{at}{msg}"))
+        })
+    })
+}
+
+/// `rust.unwrap(err)`: what a Lua error raised from Rust stands for, as
+/// Lua code should see it: Redis's error table, or the message.
+fn unwrap_error(lua: &Lua, v: Value) -> mlua::Result<Value> {
+    let Value::Error(e) = v else {
+        return Ok(v);
+    };
+    let mut e: &mlua::Error = &e;
+    while let mlua::Error::CallbackError { cause, .. } = e {
+        e = cause;
+    }
+    if let mlua::Error::ExternalError(inner) = e
+        && let Some(ErrorTable(text)) = inner.downcast_ref::<ErrorTable>()
+    {
+        let t = lua.create_table_with_capacity(0, 1)?;
+        t.raw_set("err", lua.create_string(text)?)?;
+        return Ok(Value::Table(t));
+    }
+    Ok(Value::String(lua.create_string(lua_error_text(e))?))
+}
+
+/// A number argument as Lua's `lua_tonumber` reads it (strings too).
+fn arg_number(v: Option<&Value>) -> Option<f64> {
+    match v? {
+        Value::Integer(i) => Some(*i as f64),
+        Value::Number(n) => Some(*n),
+        Value::String(s) => crate::util::number::parse_f64(s.as_bytes().trim_ascii()),
+        _ => None,
+    }
+}
+
+/// Lua's `lua_tolstring`: strings, and numbers as Lua prints them.
+fn arg_text(v: &Value) -> Option<Vec<u8>> {
+    match v {
+        Value::String(s) => Some(s.as_bytes().to_vec()),
+        Value::Number(n) => Some(lua_number_text(*n)),
+        Value::Integer(i) => Some(lua_number_text(*i as f64)),
+        _ => None,
+    }
+}
+
+/// The functions written in Rust that the sandbox installs: `random`,
+/// `randomseed` and `position` for itself, and `redis.*` ones that may
+/// fail (`sha1hex`, `setresp`, `set_repl`, `log`, `acl_check_cmd`).
+fn rust_functions(lua: &Lua, shared: &Rc<Shared>) -> mlua::Result<Table> {
+    let rust = lua.create_table()?;
+    let random = Rc::new(Cell::new(rand48::INITIAL));
+    let r = random.clone();
+    rust.raw_set(
+        "random",
+        positioned(lua, move |_, args| rand48::random(&r, args).map(Value::Number))?,
+    )?;
+    rust.raw_set(
+        "randomseed",
+        positioned(lua, move |_, args| match arg_number(args.front()) {
+            Some(seed) => {
+                random.set(rand48::seed(seed as i32));
+                Ok(Value::Nil)
+            }
+            None => Err("bad argument #1 to 'randomseed' (number expected, got no value)".into()),
+        })?,
+    )?;
+    rust.raw_set("position", lua.create_function(|lua, ()| Ok(script_position(lua)))?)?;
+    rust.raw_set("unwrap", lua.create_function(unwrap_error)?)?;
+    rust.raw_set(
+        "sha1hex",
+        fallible(lua, |lua, args| {
+            if args.len() != 1 {
+                return Err("wrong number of arguments".into());
+            }
+            let bytes = arg_text(&args[0]).unwrap_or_default();
+            lua.create_string(sha1::hex(&Sha1::digest(&bytes)))
+                .map(Value::String)
+                .map_err(|e| e.to_string())
+        })?,
+    )?;
+    let s = shared.clone();
+    rust.raw_set(
+        "setresp",
+        fallible(lua, move |_, args| {
+            if args.len() != 1 {
+                return Err("redis.setresp() requires one argument.".into());
+            }
+            match arg_number(args.front()) {
+                Some(v) if v as i64 == 2 || v as i64 == 3 => {
+                    s.resp3.set(v as i64 == 3);
+                    Ok(Value::Nil)
+                }
+                _ => Err("RESP version must be 2 or 3.".into()),
+            }
+        })?,
+    )?;
+    let s = shared.clone();
+    rust.raw_set(
+        "set_repl",
+        fallible(lua, move |_, args| {
+            if args.len() != 1 {
+                return Err("redis.set_repl() requires two arguments.".into());
+            }
+            let flags = arg_number(args.front()).unwrap_or(0.0) as i64;
+            if flags & !(REPL_ALL as i64) != 0 {
+                return Err("Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.".into());
+            }
+            s.repl.set(flags as u8);
+            Ok(Value::Nil)
+        })?,
+    )?;
+    rust.raw_set(
+        "log",
+        fallible(lua, |_, args| {
+            if args.len() < 2 {
+                return Err("redis.log() requires two arguments or more.".into());
+            }
+            let Some(level) = arg_number(args.front()) else {
+                return Err("First argument must be a number (log level).".into());
+            };
+            let level = level as i64;
+            if !(0..=3).contains(&level) {
+                return Err("Invalid debug level.".into());
+            }
+            let mut text = Vec::new();
+            for (i, v) in args.iter().skip(1).enumerate() {
+                if i > 0 {
+                    text.push(b' ');
+                }
+                text.extend_from_slice(&arg_text(v).unwrap_or_default());
+            }
+            let text = String::from_utf8_lossy(&text);
+            match level {
+                0 => log::debug!("{text}"),
+                1 | 2 => log::info!("{text}"),
+                _ => log::warn!("{text}"),
+            }
+            Ok(Value::Nil)
+        })?,
+    )?;
+    rust.raw_set(
+        "acl_check_cmd",
+        fallible(lua, |_, args| {
+            if args.is_empty() {
+                return Err("Please specify at least one argument for this redis lib call".into());
+            }
+            let mut argv = Vec::with_capacity(args.len());
+            for v in args.iter() {
+                match v {
+                    Value::Number(n) => {
+                        let mut t = Vec::new();
+                        crate::util::number::write_g(&mut t, *n, 17);
+                        argv.push(t);
+                    }
+                    other => match arg_text(other) {
+                        Some(t) => argv.push(t),
+                        None => return Err("Lua redis lib command arguments must be strings or integers".into()),
+                    },
+                }
+            }
+            let table = crate::command::table::get();
+            let known = table.lookup(&argv[0]).is_some_and(|idx| {
+                let def = table.def(idx);
+                let n = argv.len() as i32;
+                let sub_ok =
+                    def.subcommands.is_empty() || (argv.len() >= 2 && table.lookup_sub(idx, &argv[1]).is_some());
+                sub_ok && !((def.arity > 0 && n != def.arity) || n < -def.arity)
+            });
+            if known {
+                Ok(Value::Boolean(true))
+            } else {
+                Err("Invalid command passed to redis.acl_check_cmd()".into())
+            }
+        })?,
+    )?;
+    Ok(rust)
+}
+
+/// The `redis` table: its functions and constants (`call` and `pcall`
+/// are set for each run).
+fn redis_table(lua: &Lua, rust: &Table) -> mlua::Result<Table> {
+    let redis = lua.create_table()?;
+    for name in ["sha1hex", "setresp", "set_repl", "log", "acl_check_cmd"] {
+        redis.raw_set(name, rust.raw_get::<Function>(name)?)?;
+    }
+    let field_table = |field: &'static str| {
+        lua.create_function(move |lua, args: MultiValue| {
+            let t = lua.create_table()?;
+            match (args.len(), args.front()) {
+                (1, Some(Value::String(s))) => {
+                    let text = if field == "err" {
+                        convert::error_table_text(&s.as_bytes())
+                    } else {
+                        s.as_bytes().to_vec()
+                    };
+                    t.raw_set(field, lua.create_string(text)?)?;
+                }
+                _ => t.raw_set("err", "ERR wrong number or type of arguments")?,
+            }
+            Ok(t)
+        })
+    };
+    redis.raw_set("error_reply", field_table("err")?)?;
+    redis.raw_set("status_reply", field_table("ok")?)?;
+    redis.raw_set("replicate_commands", lua.create_function(|_, _: MultiValue| Ok(true))?)?;
+    redis.raw_set("breakpoint", lua.create_function(|_, _: MultiValue| Ok(false))?)?;
+    redis.raw_set("debug", lua.create_function(|_, _: MultiValue| Ok(()))?)?;
+    for (name, value) in [
+        ("LOG_DEBUG", 0),
+        ("LOG_VERBOSE", 1),
+        ("LOG_NOTICE", 2),
+        ("LOG_WARNING", 3),
+    ] {
+        redis.raw_set(name, value)?;
+    }
+    for (name, value) in [
+        ("REPL_NONE", 0),
+        ("REPL_AOF", REPL_AOF),
+        ("REPL_SLAVE", REPL_REPLICA),
+        ("REPL_REPLICA", REPL_REPLICA),
+        ("REPL_ALL", REPL_ALL),
+    ] {
+        redis.raw_set(name, value)?;
+    }
+    redis.raw_set("REDIS_VERSION", crate::REDIS_VERSION)?;
+    redis.raw_set("REDIS_VERSION_NUM", 0x0007_000f)?;
+    Ok(redis)
+}
+
+/// The text Lua gives a number (`%.14g`).
+fn lua_number_text(n: f64) -> Vec<u8> {
+    let mut out = Vec::new();
+    crate::util::number::write_g(&mut out, n, 14);
+    out
+}
+
+/// The source and line of the innermost frame of script code: the
+/// position an error is reported at (C functions and the sandbox's own
+/// chunk are skipped).
+fn script_position(lua: &Lua) -> (Option<String>, Option<i64>) {
+    let mut level = 0;
+    while let Some(frame) = lua.inspect_stack(level) {
+        let source = frame.source();
+        if source.what != "C" && source.source.as_deref() != Some("=loopkv") {
+            return (source.source.map(|s| s.into_owned()), Some(frame.curr_line() as i64));
+        }
+        level += 1;
+    }
+    (None, None)
+}
+
+/// The message of a Lua error as Lua would print it.
+fn lua_error_text(e: &mlua::Error) -> String {
+    match e {
+        mlua::Error::SyntaxError { message, .. } => message.clone(),
+        mlua::Error::RuntimeError(m) => m.clone(),
+        mlua::Error::CallbackError { cause, .. } => lua_error_text(cause),
+        other => other.to_string(),
+    }
+}
+
+/// Splits the `#!lua flags=...` line off `body`: the flags and the code to
+/// compile (the shebang line is left out, its newline kept so line numbers
+/// do not move). Errors are Redis's.
+fn shebang(body: &[u8]) -> Result<(u32, &[u8]), Vec<u8>> {
+    if !body.starts_with(b"#!") {
+        return Ok((script_flags::EVAL_COMPAT, body));
+    }
+    let err = |text: &[u8]| {
+        let mut msg = b"ERR ".to_vec();
+        msg.extend_from_slice(text);
+        msg
+    };
+    let Some(end) = memchr::memchr(b'\n', body) else {
+        return Err(err(b"Invalid script shebang"));
+    };
+    let parts = crate::util::splitargs::split_args(&body[..end]).unwrap_or_default();
+    let Some(engine) = parts.first() else {
+        return Err(err(b"Invalid engine in script shebang"));
+    };
+    if engine != b"#!lua" {
+        return Err(err(
+            &[b"Unexpected engine in script shebang: ".as_slice(), engine].concat()
+        ));
+    }
+    let mut flags = 0;
+    for part in &parts[1..] {
+        let Some(list) = part.strip_prefix(b"flags=") else {
+            return Err(err(&[b"Unknown lua shebang option: ".as_slice(), part].concat()));
+        };
+        if list.is_empty() {
+            continue;
+        }
+        for name in list.split(|&b| b == b',') {
+            match script_flags::NAMES.iter().find(|(n, _)| n.as_bytes() == name) {
+                Some((_, f)) => flags |= f,
+                None => return Err(err(&[b"Unexpected flag in script shebang: ".as_slice(), name].concat())),
+            }
+        }
+    }
+    Ok((flags, &body[end..]))
+}
+
+/// The SHA-1 of `body` in lower-case hex.
+fn sha_of(body: &[u8]) -> [u8; 40] {
+    let mut out = [0u8; 40];
+    out.copy_from_slice(sha1::hex(&Sha1::digest(body)).as_bytes());
+    out
+}
+
+// ---- EVAL ------------------------------------------------------------------------------------
+
+/// How a script is named: by its body (EVAL) or its SHA-1 (EVALSHA).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum By {
+    Body,
+    Sha,
+}
+
+/// EVAL, EVALSHA, EVAL_RO and EVALSHA_RO: `args` is
+/// `name script numkeys key... arg...`.
+pub fn eval_generic(ctx: &mut Ctx, args: &Args, by: By, read_only: bool) {
+    let Some(numkeys) = command::arg_i64(ctx.reply, args.get(2)) else {
+        return;
+    };
+    if numkeys > (args.len() - 3) as i64 {
+        ctx.reply
+            .error(b"ERR Number of keys can't be greater than number of args");
+        return;
+    }
+    if numkeys < 0 {
+        ctx.reply.error(b"ERR Number of keys can't be negative");
+        return;
+    }
+    with_engine(|engine| engine.eval(ctx, args, by, read_only, numkeys as usize));
+    // The commands the script ran were propagated; EVAL itself is not.
+    ctx.prevent_propagation();
+}
+
+impl Engine {
+    fn eval(&mut self, ctx: &mut Ctx, args: &Args, by: By, read_only: bool, numkeys: usize) {
+        let sha = match by {
+            By::Body => sha_of(args.get(1)),
+            By::Sha => {
+                let given = args.get(1);
+                let mut sha = [0u8; 40];
+                if given.len() == 40 {
+                    sha.copy_from_slice(given);
+                    sha.make_ascii_lowercase();
+                }
+                sha
+            }
+        };
+        if !self.scripts.contains_key(&sha) {
+            if by == By::Sha {
+                ctx.reply.error(b"NOSCRIPT No matching script. Please use EVAL.");
+                return;
+            }
+            if let Err(msg) = self.compile(sha, args.get(1)) {
+                ctx.reply.error(&msg);
+                return;
+            }
+        }
+        let script = &self.scripts[&sha];
+        let (func, flags) = (script.func.clone(), script.flags);
+        if let Err(msg) = self.run(ctx, &func, flags, &sha, args, numkeys, read_only) {
+            ctx.reply.error(&msg);
+        }
+    }
+
+    /// Runs a compiled script for the client of `ctx` and replies its
+    /// result; `Err` is an error to reply instead.
+    #[allow(clippy::too_many_arguments)]
+    fn run(
+        &mut self,
+        ctx: &mut Ctx,
+        func: &Function,
+        flags: u32,
+        sha: &[u8; 40],
+        args: &Args,
+        numkeys: usize,
+        read_only: bool,
+    ) -> Result<(), Vec<u8>> {
+        let lua_err = |e: mlua::Error| format!("ERR {}", lua_error_text(&e)).into_bytes();
+        let keys = self.lua.create_table_with_capacity(numkeys, 0).map_err(lua_err)?;
+        let argv = self
+            .lua
+            .create_table_with_capacity(args.len() - 3 - numkeys, 0)
+            .map_err(lua_err)?;
+        for (i, a) in args.iter().skip(3).enumerate() {
+            let s = self.lua.create_string(a).map_err(lua_err)?;
+            if i < numkeys {
+                keys.raw_set(i + 1, s).map_err(lua_err)?;
+            } else {
+                argv.raw_set(i + 1 - numkeys, s).map_err(lua_err)?;
+            }
+        }
+        self.real_globals.raw_set("KEYS", keys).map_err(lua_err)?;
+        self.real_globals.raw_set("ARGV", argv).map_err(lua_err)?;
+        self.shared.resp3.set(false);
+        self.shared.repl.set(REPL_ALL);
+
+        let mut client = self.client.take().expect("the script client");
+        client.db = ctx.db;
+        client.reply.set_resp3(false);
+        let token = ctx.clients.insert(client);
+        let db = ctx.db;
+        let call = RefCell::new(Call {
+            ctx: &mut *ctx,
+            token,
+            db,
+            read_only: read_only || flags & script_flags::NO_WRITES != 0,
+            shared: &self.shared,
+            frame: &mut self.frame,
+            spans: &mut self.spans,
+        });
+        let (runner, redis) = (&self.runner, &self.redis);
+        let outcome = self.lua.scope(|scope| {
+            // redis.call and redis.pcall exist for this run only: they
+            // borrow the running command's context.
+            let f = scope.create_function(|lua, args: MultiValue| call.borrow_mut().call(lua, args, true))?;
+            redis.raw_set("call", f)?;
+            let f = scope.create_function(|lua, args: MultiValue| call.borrow_mut().call(lua, args, false))?;
+            redis.raw_set("pcall", f)?;
+            runner.call::<(bool, Value)>(func.clone())
+        });
+        self.client = Some(ctx.clients.remove(token));
+        let _ = self.redis.raw_set("call", Value::Nil);
+        let _ = self.redis.raw_set("pcall", Value::Nil);
+        let (ok, value) = outcome.map_err(lua_err)?;
+        if ok {
+            let resp3 = self.shared.resp3.get();
+            convert::lua_to_reply(value, ctx.reply, resp3);
+            Ok(())
+        } else {
+            Err(convert::script_error(&value, sha))
+        }
+    }
+}
+
+/// What `redis.call` needs while one script runs.
+struct Call<'a, 'b> {
+    ctx: &'a mut Ctx<'b>,
+    /// The script client's place in the client table.
+    token: usize,
+    /// The script's selected database (SELECT in a script changes only it).
+    db: usize,
+    read_only: bool,
+    shared: &'a Shared,
+    frame: &'a mut Vec<u8>,
+    spans: &'a mut Vec<Range<usize>>,
+}
+
+impl Call<'_, '_> {
+    /// `redis.call` (`raise`: an error reply is raised) and `redis.pcall`
+    /// (it is returned as `{err=...}`).
+    fn call(&mut self, lua: &Lua, args: MultiValue, raise: bool) -> mlua::Result<Value> {
+        let refused = self.build_argv(args).and_then(|()| self.check_command());
+        if let Err(msg) = refused {
+            return if raise {
+                Err(self::raise(msg))
+            } else {
+                convert::error_table(lua, msg)
+            };
+        }
+        let frame = std::mem::take(self.frame);
+        let spans = std::mem::take(self.spans);
+        let ctx = &mut *self.ctx;
+        let mut reply = std::mem::take(&mut ctx.clients[self.token].reply);
+        reply.set_resp3(self.shared.resp3.get());
+        let repl = self.shared.repl.get();
+        let recorded = ctx.st.prop.recorded();
+        let mut inner = Ctx {
+            st: &mut *ctx.st,
+            clients: &mut *ctx.clients,
+            me: self.token,
+            reply: &mut reply,
+            now: ctx.now,
+            db: self.db,
+        };
+        command::execute(&mut inner, &Args::new(&frame, &spans), Instant::now());
+        self.db = inner.db;
+        if repl & REPL_AOF == 0 {
+            ctx.st.prop.forget_since(recorded);
+        }
+        let out = reply.unsent();
+        let value = if raise && out.first() == Some(&b'-') {
+            let end = memchr::memchr(b'\r', out).unwrap_or(out.len());
+            Err(self::raise(&out[..end]))
+        } else {
+            convert::reply_to_lua(lua, out)
+        };
+        reply.truncate(0);
+        reply.advance(reply.pending());
+        ctx.clients[self.token].reply = reply;
+        *self.frame = frame;
+        *self.spans = spans;
+        value
+    }
+
+    /// Lays the arguments out as a frame: strings as they are, numbers as
+    /// `%.17g`, as Redis's `luaArgsToRedisArgv`.
+    fn build_argv(&mut self, args: MultiValue) -> Result<(), &'static [u8]> {
+        self.frame.clear();
+        self.spans.clear();
+        for v in args {
+            let start = self.frame.len();
+            match v {
+                Value::String(s) => self.frame.extend_from_slice(&s.as_bytes()),
+                Value::Number(n) => crate::util::number::write_g(self.frame, n, 17),
+                Value::Integer(i) => crate::util::number::write_g(self.frame, i as f64, 17),
+                _ => return Err(b"Lua redis lib command arguments must be strings or integers"),
+            }
+            self.spans.push(start..self.frame.len());
+        }
+        if self.spans.is_empty() {
+            return Err(b"Please specify at least one argument for this redis lib call");
+        }
+        Ok(())
+    }
+
+    /// Redis's `scriptCall` checks before a script's command runs.
+    fn check_command(&mut self) -> Result<(), &'static [u8]> {
+        let args = Args::new(self.frame, self.spans);
+        let table = self.ctx.st.commands;
+        let Some(mut idx) = table.lookup(args.get(0)) else {
+            return Err(b"Unknown Redis command called from script");
+        };
+        if !table.def(idx).subcommands.is_empty() && args.len() >= 2 {
+            idx = table.lookup_sub(idx, args.get(1)).unwrap_or(idx);
+        }
+        let def = table.def(idx);
+        let n = args.len() as i32;
+        if (def.arity > 0 && n != def.arity) || n < -def.arity {
+            return Err(b"Wrong number of args calling Redis command from script");
+        }
+        if def.flags & flags::NOSCRIPT != 0 {
+            return Err(b"This Redis command is not allowed from script");
+        }
+        if def.flags & flags::WRITE != 0 && self.read_only {
+            return Err(b"Write commands are not allowed from read-only scripts.");
+        }
+        Ok(())
+    }
+}
+
+// ---- SCRIPT ----------------------------------------------------------------------------------
+
+/// SCRIPT LOAD: compiles and caches `body`; its SHA-1 or the error.
+pub fn load(body: &[u8]) -> Result<[u8; 40], Vec<u8>> {
+    let sha = sha_of(body);
+    with_engine(|engine| {
+        if !engine.scripts.contains_key(&sha) {
+            engine.compile(sha, body)?;
+        }
+        Ok(sha)
+    })
+}
+
+/// SCRIPT EXISTS: whether a script is cached under `sha`.
+pub fn exists(sha: &[u8]) -> bool {
+    if sha.len() != 40 {
+        return false;
+    }
+    let mut key = [0u8; 40];
+    key.copy_from_slice(sha);
+    key.make_ascii_lowercase();
+    with_engine(|engine| engine.scripts.contains_key(&key))
+}
+
+/// SCRIPT FLUSH: a new Lua state, with no scripts.
+pub fn flush() {
+    let engine = Engine::new().expect("the Lua state could not be created");
+    let old = ENGINE.with_borrow_mut(|e| e.replace(engine));
+    drop(old);
+}
+
+/// INFO's scripting figures: Lua's memory, cached scripts, their bytes.
+pub fn info() -> (usize, usize, usize) {
+    with_engine(|e| (e.used_memory(), e.scripts.len(), e.scripts_bytes + e.scripts.len() * 64))
+}
+
+/// The body cached under `sha` (for tests and SCRIPT DEBUG's listing).
+pub fn body(sha: &[u8; 40]) -> Option<Box<[u8]>> {
+    with_engine(|e| e.scripts.get(sha).map(|s| s.body.clone()))
+}
+
+/// Replies with the SHA-1 as a bulk string.
+pub fn reply_sha(reply: &mut Reply, sha: &[u8; 40]) {
+    reply.bulk(sha);
+}

@@ -1,0 +1,304 @@
+//! Lua scripting through real clients: EVAL/EVALSHA with KEYS and ARGV,
+//! the script cache (SCRIPT LOAD/EXISTS/FLUSH, NOSCRIPT), the `redis`
+//! crate's `Script` (EVALSHA falling back to EVAL, as redis-py's Lock
+//! does), read-only scripts, SELECT inside a script, scripts in MULTI,
+//! what reaches the append-only file, and bad input. Expected replies are
+//! Redis 7.0.15's (`LOOPKV_TEST_REAL_REDIS=1 cargo test --test scripting`);
+//! the byte-for-byte comparison of many more replies is the differential
+//! tier (`tests/diff/scripting.txt`).
+
+mod common;
+
+use common::{Conn, redis_conn, start, start_with};
+
+#[global_allocator]
+static ALLOCATOR: loopkv::memory::Counting = loopkv::memory::Counting;
+
+#[test]
+fn eval_sees_keys_and_argv_and_writes() {
+    let (_h, addr) = start();
+    let mut c = Conn::connect(addr);
+    c.check(
+        &[
+            "EVAL",
+            "return {KEYS[1], KEYS[2], ARGV[1], #KEYS, #ARGV}",
+            "2",
+            "k1",
+            "k2",
+            "a1",
+        ],
+        b"*5\r\n$2\r\nk1\r\n$2\r\nk2\r\n$2\r\na1\r\n:2\r\n:1\r\n",
+    );
+    c.check(
+        &[
+            "EVAL",
+            "redis.call('set', KEYS[1], ARGV[1]) return redis.call('incrby', KEYS[1], 5)",
+            "1",
+            "n",
+            "10",
+        ],
+        b":15\r\n",
+    );
+    c.t("GET n", b"$2\r\n15\r\n");
+    // A script's error leaves the connection usable.
+    c.check(
+        &["EVAL", "return redis.call('lpush', KEYS[1], 'x')", "1", "n"],
+        b"-WRONGTYPE Operation against a key holding the wrong kind of value script: aa19fef467ed0bf8fa388b62e00e9e066f564c0a, on @user_script:1.\r\n",
+    );
+    c.t("PING", b"+PONG\r\n");
+}
+
+#[test]
+fn script_cache_and_noscript() {
+    let (_h, addr) = start();
+    let mut c = Conn::connect(addr);
+    let sha = "e0e1f9fabfc9d4800c877a703b823ac0578ff8db"; // sha1("return 1")
+    c.check(
+        &["EVALSHA", sha, "0"],
+        b"-NOSCRIPT No matching script. Please use EVAL.\r\n",
+    );
+    c.check(&["SCRIPT", "LOAD", "return 1"], format!("$40\r\n{sha}\r\n").as_bytes());
+    c.check(&["SCRIPT", "EXISTS", sha, "nosuch"], b"*2\r\n:1\r\n:0\r\n");
+    c.check(&["EVALSHA", &sha.to_uppercase(), "0"], b":1\r\n");
+    c.check(&["EVALSHA_RO", sha, "0"], b":1\r\n");
+    c.t("SCRIPT FLUSH", b"+OK\r\n");
+    c.check(&["SCRIPT", "EXISTS", sha], b"*1\r\n:0\r\n");
+    // EVAL caches what it compiles.
+    c.check(&["EVAL", "return 1", "0"], b":1\r\n");
+    c.check(&["SCRIPT", "EXISTS", sha], b"*1\r\n:1\r\n");
+    c.t("SCRIPT FLUSH ASYNC", b"+OK\r\n");
+    c.t(
+        "SCRIPT FLUSH NOW",
+        b"-ERR SCRIPT FLUSH only support SYNC|ASYNC option\r\n",
+    );
+    c.check(
+        &["SCRIPT", "LOAD", "return +"],
+        b"-ERR Error compiling script (new function): user_script:1: unexpected symbol near '+'\r\n",
+    );
+    c.t("SCRIPT KILL", b"-NOTBUSY No scripts in execution right now.\r\n");
+}
+
+/// The `redis` crate's `Script` sends EVALSHA and falls back to EVAL on
+/// NOSCRIPT: what redis-py's Lock, rate limiters and job queues do.
+#[test]
+fn redis_crate_script_runs_with_fallback() {
+    let (_h, addr) = start();
+    let mut con = redis_conn(addr);
+    let release = redis::Script::new(
+        r"if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end",
+    );
+    let _: () = redis::cmd("SET").arg("lock").arg("token-1").query(&mut con).unwrap();
+    let released: i64 = release.key("lock").arg("token-2").invoke(&mut con).unwrap();
+    assert_eq!(released, 0);
+    let released: i64 = release.key("lock").arg("token-1").invoke(&mut con).unwrap();
+    assert_eq!(released, 1);
+    let exists: i64 = redis::cmd("EXISTS").arg("lock").query(&mut con).unwrap();
+    assert_eq!(exists, 0);
+    let rate = redis::Script::new(
+        "local n = redis.call('incr', KEYS[1]) if n == 1 then redis.call('pexpire', KEYS[1], ARGV[1]) end return n",
+    );
+    for expected in 1..=3 {
+        let n: i64 = rate.key("hits").arg(60_000).invoke(&mut con).unwrap();
+        assert_eq!(n, expected);
+    }
+    let ttl: i64 = redis::cmd("PTTL").arg("hits").query(&mut con).unwrap();
+    assert!(ttl > 0 && ttl <= 60_000, "{ttl}");
+}
+
+#[test]
+fn read_only_scripts_refuse_writes() {
+    let (_h, addr) = start();
+    let mut c = Conn::connect(addr);
+    c.check(
+        &["EVAL_RO", "return redis.call('set', 'k', 'v')", "0"],
+        b"-ERR Write commands are not allowed from read-only scripts. script: 2d991be581da74a0c0c441c4beb92ae41c2e1eb9, on @user_script:1.\r\n",
+    );
+    c.check(
+        &["EVAL", "#!lua flags=no-writes\nreturn redis.call('set', 'k', 'v')", "0"],
+        b"-ERR Write commands are not allowed from read-only scripts. script: b257fa457662db6b514d4f207000d9d67c45e83f, on @user_script:2.\r\n",
+    );
+    c.t("EXISTS k", b":0\r\n");
+    c.check(&["EVAL_RO", "return redis.call('get', 'k')", "0"], b"$-1\r\n");
+    c.check(
+        &["EVAL", "#!lua flags=no-writes,bogus\nreturn 1", "0"],
+        b"-ERR Unexpected flag in script shebang: bogus\r\n",
+    );
+}
+
+#[test]
+fn select_in_a_script_and_scripts_in_multi() {
+    let (_h, addr) = start();
+    let mut c = Conn::connect(addr);
+    c.check(
+        &[
+            "EVAL",
+            "redis.call('select', 9) return redis.call('set', 'k', 'in9')",
+            "0",
+        ],
+        b"+OK\r\n",
+    );
+    // The caller's database did not change.
+    c.t("EXISTS k", b":0\r\n");
+    c.t("SELECT 9", b"+OK\r\n");
+    c.t("GET k", b"$3\r\nin9\r\n");
+    c.t("MULTI", b"+OK\r\n");
+    c.check(
+        &["EVAL", "return redis.call('incr', KEYS[1])", "1", "c"],
+        b"+QUEUED\r\n",
+    );
+    c.check(
+        &["EVAL", "return redis.call('incr', KEYS[1])", "1", "c"],
+        b"+QUEUED\r\n",
+    );
+    c.t("EXEC", b"*2\r\n:1\r\n:2\r\n");
+}
+
+/// Redis's Lua stack runs out 7995 levels deep: the reply holds the
+/// arrays it opened and then the error.
+#[test]
+fn a_deeply_nested_result_is_cut_where_redis_cuts_it() {
+    let (_h, addr) = start();
+    let mut c = Conn::connect(addr);
+    c.send_raw(&common::encode(&[
+        "EVAL",
+        "local a = {} local b = a for i=1,100000 do b[1] = {} b = b[1] end return a",
+        "0",
+    ]));
+    let mut expected = b"*1\r\n".repeat(7995);
+    expected.extend_from_slice(b"-ERR reached lua stack limit\r\n");
+    let got = c.read_len(expected.len());
+    assert!(got == expected, "{}", common::show(&got[got.len() - 80..]));
+    c.t("PING", b"+PONG\r\n");
+}
+
+#[test]
+fn bad_arguments_get_redis_errors() {
+    let (_h, addr) = start();
+    let mut c = Conn::connect(addr);
+    c.t("EVAL", b"-ERR wrong number of arguments for 'eval' command\r\n");
+    c.check(
+        &["EVAL", "return 1"],
+        b"-ERR wrong number of arguments for 'eval' command\r\n",
+    );
+    c.check(
+        &["EVAL", "return 1", "x"],
+        b"-ERR value is not an integer or out of range\r\n",
+    );
+    c.check(
+        &["EVAL", "return 1", "-1"],
+        b"-ERR Number of keys can't be negative\r\n",
+    );
+    c.check(
+        &["EVAL", "return 1", "2", "a"],
+        b"-ERR Number of keys can't be greater than number of args\r\n",
+    );
+    c.check(
+        &["EVAL", "return 1", "99999999999999999999"],
+        b"-ERR value is not an integer or out of range\r\n",
+    );
+    c.check(
+        &["EVALSHA", "short", "0"],
+        b"-NOSCRIPT No matching script. Please use EVAL.\r\n",
+    );
+    // Binary bodies: bytecode is refused, other bytes are a syntax error.
+    c.check(
+        &["EVAL", "return loadstring(string.dump(function() return 1 end))()", "0"],
+        b"-ERR user_script:1: attempt to call a nil value script: 5dcb142d767eb350dbcc8f0ae66433b0e227f5a2, on @user_script:1.\r\n",
+    );
+    let reply = c.call(&[b"EVAL".as_slice(), b"\x1bLua\x51\x00\x01\x04", b"0"]);
+    assert!(
+        reply.starts_with(b"-ERR Error compiling script (new function): "),
+        "{}",
+        common::show(&reply)
+    );
+    // The sandbox holds: globals are read-only, no os/io/print.
+    for (body, needle) in [
+        ("a = 1", "Attempt to modify a readonly table"),
+        ("rawset(_G, 'a', 1)", "Attempt to modify a readonly table"),
+        ("setmetatable(_G, nil)", "Attempt to modify a readonly table"),
+        ("table.insert(string, 'x')", "Attempt to modify a readonly table"),
+        ("redis.call = nil", "Attempt to modify a readonly table"),
+        ("getmetatable('').__index = {}", "Attempt to modify a readonly table"),
+        ("return os.time()", "nonexistent global variable 'os'"),
+        ("return io.open('x')", "nonexistent global variable 'io'"),
+        ("return getfenv(1)", "nonexistent global variable 'getfenv'"),
+        ("return loadstring('x = 1')()", "Attempt to modify a readonly table"),
+    ] {
+        let reply = c.call(&["EVAL", body, "0"]);
+        assert!(
+            reply.starts_with(b"-") && String::from_utf8_lossy(&reply).contains(needle),
+            "{body}: {}",
+            common::show(&reply)
+        );
+    }
+    c.check(&["EVAL", "return type(string.upper)", "0"], b"$8\r\nfunction\r\n");
+}
+
+/// A script's writes reach the append-only file as the commands it ran,
+/// in MULTI/EXEC when there are several; `redis.set_repl(REPL_NONE)`
+/// keeps them out.
+#[test]
+fn script_effects_are_propagated_not_the_script() {
+    let (_h, addr) = start_with(&[
+        ("appendonly", "yes"),
+        ("appendfsync", "always"),
+        ("enable-debug-command", "yes"),
+    ]);
+    let mut c = Conn::connect(addr);
+    c.check(
+        &[
+            "EVAL",
+            "redis.call('set', 'a', '1') redis.call('incr', 'a') return redis.call('get', 'a')",
+            "0",
+        ],
+        b"$1\r\n2\r\n",
+    );
+    c.check(&["EVAL", "return redis.call('set', 'b', 'x')", "0"], b"+OK\r\n");
+    c.check(
+        &[
+            "EVAL",
+            "redis.set_repl(redis.REPL_NONE) redis.call('set', 'hidden', '1') return 1",
+            "0",
+        ],
+        b":1\r\n",
+    );
+    c.check(&["EVAL", "return redis.call('get', 'a')", "0"], b"$1\r\n2\r\n");
+    let dir = String::from_utf8(c.call(&["CONFIG", "GET", "dir"])).unwrap();
+    let dir = dir.lines().nth(4).unwrap().to_string();
+    let incr = std::fs::read_dir(std::path::Path::new(&dir).join("appendonlydir"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().ends_with(".incr.aof"))
+        .unwrap();
+    let text = String::from_utf8_lossy(&std::fs::read(incr).unwrap()).into_owned();
+    let expected = "*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n\
+        *1\r\n$5\r\nMULTI\r\n\
+        *3\r\n$3\r\nset\r\n$1\r\na\r\n$1\r\n1\r\n\
+        *2\r\n$4\r\nincr\r\n$1\r\na\r\n\
+        *1\r\n$4\r\nEXEC\r\n\
+        *3\r\n$3\r\nset\r\n$1\r\nb\r\n$1\r\nx\r\n";
+    assert_eq!(common::show(text.as_bytes()), common::show(expected.as_bytes()));
+    // Replaying it gives the same data, without the unpropagated key.
+    c.t("DEBUG LOADAOF", b"+OK\r\n");
+    c.t("GET a", b"$1\r\n2\r\n");
+    c.t("GET b", b"$1\r\nx\r\n");
+    c.t("EXISTS hidden", b":0\r\n");
+}
+
+/// A script's failure touches no other client.
+#[test]
+fn one_clients_script_error_leaves_others_alone() {
+    let (_h, addr) = start();
+    let mut a = Conn::connect(addr);
+    let mut b = Conn::connect(addr);
+    a.t("SET shared 1", b"+OK\r\n");
+    let reply = a.call(&["EVAL", "redis.call('incr', 'shared') error('boom')", "0"]);
+    assert!(
+        reply.starts_with(b"-ERR user_script:1: boom script: "),
+        "{}",
+        common::show(&reply)
+    );
+    // Writes before the error stay (scripts are not rolled back).
+    b.t("GET shared", b"$1\r\n2\r\n");
+    b.check(&["EVAL", "return redis.call('get', 'shared')", "0"], b"$1\r\n2\r\n");
+}
