@@ -124,6 +124,8 @@ pub struct Client {
     /// The socket path of a Unix-socket client (CLIENT LIST shows
     /// `addr=<path>:0`).
     pub unix_path: Option<std::sync::Arc<str>>,
+    /// The client scripts run their commands as (MONITOR shows `lua`).
+    pub script: bool,
     /// Read buffer, initialised up to its length; `rbuf[rpos..rlen]` holds
     /// bytes received and not consumed yet.
     pub rbuf: Vec<u8>,
@@ -203,6 +205,7 @@ impl Client {
             addr,
             laddr,
             unix_path: None,
+            script: false,
             rbuf: Vec::new(),
             rpos: 0,
             rlen: 0,

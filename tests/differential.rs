@@ -391,6 +391,12 @@ fn scripting() {
     script_test("scripting", include_str!("diff/scripting.txt"));
 }
 
+/// FUNCTION LOAD/LIST/DELETE/DUMP/RESTORE and FCALL.
+#[test]
+fn functions() {
+    script_test("functions", include_str!("diff/functions.txt"));
+}
+
 #[test]
 fn scripting_resp3() {
     let Some(mut p) = Pair::start("scripting-resp3") else {

@@ -302,3 +302,92 @@ fn one_clients_script_error_leaves_others_alone() {
     b.t("GET shared", b"$1\r\n2\r\n");
     b.check(&["EVAL", "return redis.call('get', 'shared')", "0"], b"$1\r\n2\r\n");
 }
+
+const LIB: &str = "#!lua name=mylib\nredis.register_function('incr_by', function(keys, args) return redis.call('incrby', keys[1], args[1]) end)\nredis.register_function{function_name='peek', callback=function(keys) return redis.call('get', keys[1]) end, flags={'no-writes'}}";
+
+#[test]
+fn functions_load_call_and_list() {
+    let (_h, addr) = start();
+    let mut c = Conn::connect(addr);
+    c.check(&["FUNCTION", "LOAD", LIB], b"$5\r\nmylib\r\n");
+    c.check(&["FCALL", "incr_by", "1", "n", "5"], b":5\r\n");
+    c.check(&["FCALL_RO", "peek", "1", "n"], b"$1\r\n5\r\n");
+    c.check(
+        &["FCALL_RO", "incr_by", "1", "n", "5"],
+        b"-ERR Can not execute a script with write flag using *_ro command.\r\n",
+    );
+    c.check(&["FCALL", "nosuch", "0"], b"-ERR Function not found\r\n");
+    c.check(&["FCALL", "peek", "x"], b"-ERR Bad number of keys provided\r\n");
+    c.check(&["FUNCTION", "LOAD", LIB], b"-ERR Library 'mylib' already exists\r\n");
+    c.check(&["FUNCTION", "LOAD", "REPLACE", LIB], b"$5\r\nmylib\r\n");
+    c.check(
+        &["FUNCTION", "LIST"],
+        b"*1\r\n*6\r\n$12\r\nlibrary_name\r\n$5\r\nmylib\r\n$6\r\nengine\r\n$3\r\nLUA\r\n$9\r\nfunctions\r\n*2\r\n\
+*6\r\n$4\r\nname\r\n$7\r\nincr_by\r\n$11\r\ndescription\r\n$-1\r\n$5\r\nflags\r\n*0\r\n\
+*6\r\n$4\r\nname\r\n$4\r\npeek\r\n$11\r\ndescription\r\n$-1\r\n$5\r\nflags\r\n*1\r\n+no-writes\r\n",
+    );
+    // A library whose code runs too long is stopped, and not installed.
+    c.check(
+        &["FUNCTION", "LOAD", "#!lua name=slow\nwhile true do end"],
+        b"-ERR Error registering functions: ERR FUNCTION LOAD timeout\r\n",
+    );
+    c.check(&["FUNCTION", "DELETE", "slow"], b"-ERR Library not found\r\n");
+    c.check(&["FUNCTION", "DELETE", "mylib"], b"+OK\r\n");
+    c.check(&["FCALL", "peek", "1", "n"], b"-ERR Function not found\r\n");
+}
+
+/// FUNCTION DUMP's payload restores on another server (and on Redis:
+/// the differential tier compares the payloads), with each policy.
+#[test]
+fn function_dump_and_restore() {
+    let (_h1, a1) = start();
+    let (_h2, a2) = start();
+    let mut one = Conn::connect(a1);
+    let mut two = Conn::connect(a2);
+    one.check(&["FUNCTION", "LOAD", LIB], b"$5\r\nmylib\r\n");
+    let dump = one.call(&["FUNCTION", "DUMP"]);
+    let payload = &common::parse_bulk_array(&[b"*1\r\n".as_slice(), &dump].concat())[0];
+    two.check(&[b"FUNCTION".as_slice(), b"RESTORE", payload], b"+OK\r\n");
+    two.check(&["FCALL", "incr_by", "1", "k", "2"], b":2\r\n");
+    two.check(
+        &[b"FUNCTION".as_slice(), b"RESTORE", payload],
+        b"-ERR Library mylib already exists\r\n",
+    );
+    two.check(&[b"FUNCTION".as_slice(), b"RESTORE", payload, b"REPLACE"], b"+OK\r\n");
+    two.check(&[b"FUNCTION".as_slice(), b"RESTORE", payload, b"FLUSH"], b"+OK\r\n");
+    let mut bad = payload.clone();
+    let last = bad.len() - 1;
+    bad[last] ^= 1;
+    two.check(
+        &[b"FUNCTION".as_slice(), b"RESTORE", &bad],
+        b"-ERR DUMP payload version or checksum are wrong\r\n",
+    );
+    two.check(
+        &[b"FUNCTION".as_slice(), b"RESTORE", payload, b"BOGUS"],
+        b"-ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.\r\n",
+    );
+}
+
+/// Libraries are part of the dataset's files: they survive DEBUG RELOAD
+/// (RDB) and a rewrite plus DEBUG LOADAOF (AOF with a plain base).
+#[test]
+fn functions_persist_in_rdb_and_aof() {
+    let (_h, addr) = start_with(&[
+        ("enable-debug-command", "yes"),
+        ("appendonly", "yes"),
+        ("aof-use-rdb-preamble", "no"),
+    ]);
+    let mut c = Conn::connect(addr);
+    c.check(&["FUNCTION", "LOAD", LIB], b"$5\r\nmylib\r\n");
+    c.t("DEBUG RELOAD", b"+OK\r\n");
+    c.check(&["FCALL", "incr_by", "1", "n", "1"], b":1\r\n");
+    c.t("BGREWRITEAOF", b"+Background append only file rewriting started\r\n");
+    common::eventually("the rewrite to end", || {
+        let info = c.call(&["INFO", "persistence"]);
+        String::from_utf8_lossy(&info).contains("aof_rewrite_in_progress:0")
+            && !String::from_utf8_lossy(&info).contains("aof_rewrite_scheduled:1")
+    });
+    c.t("DEBUG LOADAOF", b"+OK\r\n");
+    c.check(&["FCALL", "incr_by", "1", "n", "1"], b":2\r\n");
+    c.check(&["FUNCTION", "STATS"], b"*4\r\n$14\r\nrunning_script\r\n$-1\r\n$7\r\nengines\r\n*2\r\n$3\r\nLUA\r\n*4\r\n$15\r\nlibraries_count\r\n:1\r\n$15\r\nfunctions_count\r\n:2\r\n");
+}

@@ -433,6 +433,7 @@ fn reload(ctx: &mut Ctx, args: &Args) {
         for db in &mut ctx.st.dbs {
             drop(db.flush());
         }
+        crate::script::function::flush();
     }
     match control::load(ctx.st, merge) {
         Ok(_) => {

@@ -2067,6 +2067,54 @@ static EXPIRETIME: Doc = Doc {
     ..Doc::EMPTY
 };
 
+// ---- FCALL ---------------------------------------------------------------------
+
+#[rustfmt::skip]
+static FCALL: Doc = Doc {
+    name: "fcall",
+    summary: "Invoke a function",
+    since: "7.0.0",
+    group: "scripting",
+    complexity: Some("Depends on the function that is executed."),
+    arity: -3,
+    flags: &["noscript", "stale", "skip_monitor", "no_mandatory_keys", "movablekeys"],
+    acl_categories: &["@slow", "@scripting"],
+    key_specs: &[
+        spec(&["RW", "access", "update"], index(2), keynum(0, 1, 1)).notes("We cannot tell how the keys will be used so we assume the worst, RW and UPDATE"),
+    ],
+    arguments: &[
+        string("function"),
+        integer("numkeys"),
+        key("key").key_spec(0).optional().multiple(),
+        string("arg").optional().multiple(),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- FCALL_RO ------------------------------------------------------------------
+
+#[rustfmt::skip]
+static FCALL_RO: Doc = Doc {
+    name: "fcall_ro",
+    summary: "Invoke a read-only function",
+    since: "7.0.0",
+    group: "scripting",
+    complexity: Some("Depends on the function that is executed."),
+    arity: -3,
+    flags: &["readonly", "noscript", "stale", "skip_monitor", "no_mandatory_keys", "movablekeys"],
+    acl_categories: &["@slow", "@scripting"],
+    key_specs: &[
+        spec(&["RO", "access"], index(2), keynum(0, 1, 1)).notes("We cannot tell how the keys will be used so we assume the worst, RO and ACCESS"),
+    ],
+    arguments: &[
+        string("function"),
+        integer("numkeys"),
+        key("key").key_spec(0).optional().multiple(),
+        string("arg").optional().multiple(),
+    ],
+    ..Doc::EMPTY
+};
+
 // ---- FLUSHALL ------------------------------------------------------------------
 
 #[rustfmt::skip]
@@ -2122,6 +2170,36 @@ static FLUSHDB: Doc = Doc {
 // ---- FUNCTION ------------------------------------------------------------------
 
 #[rustfmt::skip]
+static FUNCTION_DELETE: Doc = Doc {
+    name: "function|delete",
+    summary: "Delete a function by name",
+    since: "7.0.0",
+    group: "scripting",
+    complexity: Some("O(1)"),
+    arity: 3,
+    flags: &["write", "noscript"],
+    acl_categories: &["@write", "@slow", "@scripting"],
+    tips: &["request_policy:all_shards", "response_policy:all_succeeded"],
+    arguments: &[
+        string("library-name"),
+    ],
+    ..Doc::EMPTY
+};
+
+#[rustfmt::skip]
+static FUNCTION_DUMP: Doc = Doc {
+    name: "function|dump",
+    summary: "Dump all functions into a serialized binary payload",
+    since: "7.0.0",
+    group: "scripting",
+    complexity: Some("O(N) where N is the number of functions"),
+    arity: 2,
+    flags: &["noscript"],
+    acl_categories: &["@slow", "@scripting"],
+    ..Doc::EMPTY
+};
+
+#[rustfmt::skip]
 static FUNCTION_FLUSH: Doc = Doc {
     name: "function|flush",
     summary: "Deleting all functions",
@@ -2155,6 +2233,20 @@ static FUNCTION_HELP: Doc = Doc {
 };
 
 #[rustfmt::skip]
+static FUNCTION_KILL: Doc = Doc {
+    name: "function|kill",
+    summary: "Kill the function currently in execution.",
+    since: "7.0.0",
+    group: "scripting",
+    complexity: Some("O(1)"),
+    arity: 2,
+    flags: &["noscript", "allow_busy"],
+    acl_categories: &["@slow", "@scripting"],
+    tips: &["request_policy:all_shards", "response_policy:one_succeeded"],
+    ..Doc::EMPTY
+};
+
+#[rustfmt::skip]
 static FUNCTION_LIST: Doc = Doc {
     name: "function|list",
     summary: "List information about all the functions",
@@ -2173,6 +2265,60 @@ static FUNCTION_LIST: Doc = Doc {
 };
 
 #[rustfmt::skip]
+static FUNCTION_LOAD: Doc = Doc {
+    name: "function|load",
+    summary: "Create a function with the given arguments (name, code, description)",
+    since: "7.0.0",
+    group: "scripting",
+    complexity: Some("O(1) (considering compilation time is redundant)"),
+    arity: -3,
+    flags: &["write", "denyoom", "noscript"],
+    acl_categories: &["@write", "@slow", "@scripting"],
+    tips: &["request_policy:all_shards", "response_policy:all_succeeded"],
+    arguments: &[
+        pure_token("replace").token("REPLACE").optional(),
+        string("function-code"),
+    ],
+    ..Doc::EMPTY
+};
+
+#[rustfmt::skip]
+static FUNCTION_RESTORE: Doc = Doc {
+    name: "function|restore",
+    summary: "Restore all the functions on the given payload",
+    since: "7.0.0",
+    group: "scripting",
+    complexity: Some("O(N) where N is the number of functions on the payload"),
+    arity: -3,
+    flags: &["write", "denyoom", "noscript"],
+    acl_categories: &["@write", "@slow", "@scripting"],
+    tips: &["request_policy:all_shards", "response_policy:all_succeeded"],
+    arguments: &[
+        string("serialized-value"),
+        oneof("policy").optional().args(&[
+            pure_token("flush").token("FLUSH"),
+            pure_token("append").token("APPEND"),
+            pure_token("replace").token("REPLACE"),
+        ]),
+    ],
+    ..Doc::EMPTY
+};
+
+#[rustfmt::skip]
+static FUNCTION_STATS: Doc = Doc {
+    name: "function|stats",
+    summary: "Return information about the function currently running (name, description, duration)",
+    since: "7.0.0",
+    group: "scripting",
+    complexity: Some("O(1)"),
+    arity: 2,
+    flags: &["noscript", "allow_busy"],
+    acl_categories: &["@slow", "@scripting"],
+    tips: &["nondeterministic_output", "request_policy:all_shards", "response_policy:special"],
+    ..Doc::EMPTY
+};
+
+#[rustfmt::skip]
 static FUNCTION: Doc = Doc {
     name: "function",
     summary: "A container for function commands",
@@ -2182,7 +2328,7 @@ static FUNCTION: Doc = Doc {
     arity: -2,
     flags: &[],
     acl_categories: &["@slow"],
-    subcommands: &[&FUNCTION_FLUSH, &FUNCTION_HELP, &FUNCTION_LIST],
+    subcommands: &[&FUNCTION_DELETE, &FUNCTION_DUMP, &FUNCTION_FLUSH, &FUNCTION_HELP, &FUNCTION_KILL, &FUNCTION_LIST, &FUNCTION_LOAD, &FUNCTION_RESTORE, &FUNCTION_STATS],
     ..Doc::EMPTY
 };
 
@@ -6822,6 +6968,8 @@ static COMMANDS: &[&Doc] = &[
     &EXPIRE,
     &EXPIREAT,
     &EXPIRETIME,
+    &FCALL,
+    &FCALL_RO,
     &FLUSHALL,
     &FLUSHDB,
     &FUNCTION,

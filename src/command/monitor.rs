@@ -85,6 +85,16 @@ pub fn after_command(ctx: &mut Ctx, args: &Args, ran: Option<&'static CommandDef
     }
 }
 
+/// Feeds the running command to the monitors now: EVAL and FCALL (flagged
+/// `skip_monitor`) do it before they run, so the commands of the script
+/// follow them, as Redis's `evalCommand` does.
+pub fn feed_now(ctx: &mut Ctx, args: &Args) {
+    if !ctx.st.monitors.is_empty() {
+        let line = format_line(ctx, args);
+        broadcast(ctx, &line);
+    }
+}
+
 /// True if the reply since `mark` is EXEC's EXECABORT.
 fn exec_aborted(ctx: &Ctx, mark: usize) -> bool {
     let unsent = ctx.reply.unsent();
@@ -101,6 +111,7 @@ fn format_line(ctx: &Ctx, args: &Args) -> Vec<u8> {
         .unwrap_or_default();
     let c = &ctx.clients[ctx.me];
     let addr = match &c.unix_path {
+        _ if c.script => "lua".to_string(),
         Some(path) => format!("unix:{path}"),
         None => c.addr.to_string(),
     };

@@ -24,7 +24,7 @@ pub fn reply_help(ctx: &mut Ctx, command: &str, lines: &[&str]) {
 }
 
 /// Redis's `addReplySubcommandSyntaxError`.
-fn subcommand_syntax_error(ctx: &mut Ctx, args: &Args) {
+pub fn subcommand_syntax_error(ctx: &mut Ctx, args: &Args) {
     ctx.reply.error_fmt(format_args!(
         "ERR unknown subcommand or wrong number of arguments for '{}'. Try {} HELP.",
         String::from_utf8_lossy(&args[1][..args[1].len().min(128)]),
@@ -250,23 +250,26 @@ fn info_section(ctx: &Ctx, name: &str, out: &mut String) {
             let system = total_system_memory();
             o.f("total_system_memory", system);
             o.f("total_system_memory_human", human_bytes(system));
-            o.f("used_memory_lua", 0);
-            o.f("used_memory_vm_eval", 0);
-            o.f("used_memory_lua_human", "0B");
-            for field in [
-                "used_memory_scripts_eval",
-                "number_of_cached_scripts",
-                "number_of_functions",
-                "number_of_libraries",
-                "used_memory_vm_functions",
-                "used_memory_vm_total",
-            ] {
-                o.f(field, 0);
-            }
-            o.f("used_memory_vm_total_human", "0B");
-            o.f("used_memory_functions", 0);
-            o.f("used_memory_scripts", 0);
-            o.f("used_memory_scripts_human", "0B");
+            let (lua, scripts, scripts_bytes) = crate::script::info();
+            let (libraries, functions, functions_vm) = crate::script::function::counts();
+            // The library and function records, as Redis's estimate counts them.
+            let functions_bytes = libraries * 96 + functions * 104;
+            o.f("used_memory_lua", lua);
+            o.f("used_memory_vm_eval", lua);
+            o.f("used_memory_lua_human", human_bytes(lua as u64));
+            o.f("used_memory_scripts_eval", scripts_bytes);
+            o.f("number_of_cached_scripts", scripts);
+            o.f("number_of_functions", functions);
+            o.f("number_of_libraries", libraries);
+            o.f("used_memory_vm_functions", functions_vm);
+            o.f("used_memory_vm_total", lua + functions_vm);
+            o.f("used_memory_vm_total_human", human_bytes((lua + functions_vm) as u64));
+            o.f("used_memory_functions", functions_bytes);
+            o.f("used_memory_scripts", scripts_bytes + functions_bytes);
+            o.f(
+                "used_memory_scripts_human",
+                human_bytes((scripts_bytes + functions_bytes) as u64),
+            );
             o.f("maxmemory", st.config.maxmemory);
             o.f("maxmemory_human", human_bytes(st.config.maxmemory));
             o.f(
@@ -1270,69 +1273,6 @@ pub fn slowlog_help(ctx: &mut Ctx, _args: &Args) {
             "    Return the length of the slowlog.",
             "RESET",
             "    Reset the slowlog.",
-        ],
-    );
-}
-
-// ---- FUNCTION ----------------------------------------------------------------------------------
-
-/// `FUNCTION LIST [LIBRARYNAME pattern] [WITHCODE]`: no libraries exist.
-pub fn function_list(ctx: &mut Ctx, args: &Args) {
-    let (mut with_code, mut library) = (false, false);
-    let mut j = 2;
-    while j < args.len() {
-        if !with_code && args.is(j, "withcode") {
-            with_code = true;
-        } else if !library && args.is(j, "libraryname") {
-            if j + 1 >= args.len() {
-                ctx.reply.error(b"ERR library name argument was not given");
-                return;
-            }
-            library = true;
-            j += 1;
-        } else {
-            ctx.reply.error_fmt(format_args!(
-                "ERR Unknown argument {}",
-                String::from_utf8_lossy(&args[j])
-            ));
-            return;
-        }
-        j += 1;
-    }
-    ctx.reply.array(0);
-}
-
-/// `FUNCTION FLUSH [ASYNC|SYNC]`
-pub fn function_flush(ctx: &mut Ctx, args: &Args) {
-    if args.len() > 3 {
-        subcommand_syntax_error(ctx, args);
-    } else if args.len() == 3 && !(args.is(2, "async") || args.is(2, "sync")) {
-        ctx.reply.error(b"ERR FUNCTION FLUSH only supports SYNC|ASYNC option");
-    } else {
-        ctx.reply.ok();
-    }
-}
-
-/// `FUNCTION HELP`
-pub fn function_help(ctx: &mut Ctx, _args: &Args) {
-    reply_help(
-        ctx,
-        "FUNCTION",
-        &[
-            "FLUSH [ASYNC|SYNC]",
-            "    Delete all the libraries.",
-            "    When called without the optional mode argument, the behavior is determined by the",
-            "    lazyfree-lazy-user-flush configuration directive. Valid modes are:",
-            "    * ASYNC: Asynchronously flush the libraries.",
-            "    * SYNC: Synchronously flush the libraries.",
-            "LIST [WITHCODE] [LIBRARYNAME <PATTERN>]",
-            "    Return general information on all the libraries:",
-            "    * Library name",
-            "    * The engine used to run the Library",
-            "    * Library description",
-            "    * Functions list",
-            "    * Whether the library code should be included in the output",
-            "    You can pass an optional LIBRARYNAME argument with a pattern to filter the libraries.",
         ],
     );
 }

@@ -169,13 +169,6 @@ static SLOWLOG_SUBS: &[CommandDef] = &[
     c("reset", 2, ADMIN | LOADING | STALE, NOKEYS, "server", srv::slowlog_reset),
 ];
 
-#[rustfmt::skip]
-static FUNCTION_SUBS: &[CommandDef] = &[
-    c("flush", -2, WRITE | NOSCRIPT, NOKEYS, "scripting", srv::function_flush),
-    c("help", 2, LOADING | STALE, NOKEYS, "scripting", srv::function_help),
-    c("list", -2, NOSCRIPT, NOKEYS, "scripting", srv::function_list),
-];
-
 const CONN: u32 = NOSCRIPT | LOADING | STALE;
 
 #[rustfmt::skip]
@@ -248,7 +241,6 @@ static COMMANDS: &[CommandDef] = &[
     c("bgsave", -1, ADMIN | NOSCRIPT | NO_ASYNC_LOADING, NOKEYS, "server", persist::bgsave),
     c("bgrewriteaof", 1, ADMIN | NOSCRIPT | NO_ASYNC_LOADING, NOKEYS, "server", persist::bgrewriteaof),
     c("debug", -2, ADMIN | NOSCRIPT | LOADING | STALE | PROTECTED, NOKEYS, "server", super::debug::debug),
-    CommandDef { subcommands: FUNCTION_SUBS, ..c("function", -2, 0, NOKEYS, "scripting", container) },
     c("info", -1, LOADING | STALE, NOKEYS, "server", srv::info),
     c("save", 1, ADMIN | NOSCRIPT | NO_ASYNC_LOADING | NO_MULTI, NOKEYS, "server", persist::save),
     c("lastsave", 1, LOADING | STALE | FAST, NOKEYS, "server", srv::lastsave),

@@ -435,6 +435,7 @@ pub fn load_aof_now(st: &mut State, clients: &mut Slab<Client>) -> Result<(), ao
     for db in &mut st.dbs {
         crate::lazyfree::free(db.flush());
     }
+    crate::script::function::flush();
     if let Err(lines) = aof::load_manifest(st) {
         lines.iter().for_each(|l| log::warn!("{l}"));
         return Err(aof::Logged);

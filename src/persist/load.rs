@@ -676,9 +676,13 @@ impl<R: Read> FileLoader<R> {
                 }
                 OPCODE_FUNCTION_PRE_GA => return Err(self.corrupt("Pre-release function format not supported.")),
                 OPCODE_FUNCTION2 => {
-                    // Until scripting exists, a library is read past, loudly.
-                    self.r.string().map_err(|e| self.fail(e))?;
-                    log::warn!("The RDB file holds a function library; loopkv has no scripting yet: skipped");
+                    let code = self.r.string().map_err(|e| self.fail(e))?;
+                    if let Err(e) = crate::script::function::load(&code, self.allow_dup) {
+                        return Err(Failure::Fatal(format!(
+                            "Failed loading library, {}",
+                            String::from_utf8_lossy(e.strip_prefix(b"ERR ").unwrap_or(&e))
+                        )));
+                    }
                 }
                 kind => {
                     self.load_key(kind, dbs, now)?;

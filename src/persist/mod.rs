@@ -34,6 +34,21 @@ pub enum PayloadError {
     BadFormat,
 }
 
+/// Redis's `verifyDumpPayload`: the payload ends with an RDB version this
+/// server reads and the CRC-64 of what precedes the checksum. Returns the
+/// bytes before that 10-byte footer.
+pub fn verify_footer(payload: &[u8], skip_checksum: bool) -> Option<&[u8]> {
+    if payload.len() < 10 {
+        return None;
+    }
+    let footer = &payload[payload.len() - 10..];
+    let version = u16::from_le_bytes([footer[0], footer[1]]);
+    let mut crc = [0u8; 8];
+    crc.copy_from_slice(&footer[2..]);
+    let crc_ok = skip_checksum || CRC64.checksum(&payload[..payload.len() - 8]) == u64::from_le_bytes(crc);
+    (version <= RDB_VERSION && crc_ok).then(|| &payload[..payload.len() - 10])
+}
+
 /// Decodes a DUMP payload (`verifyDumpPayload`, then `rdbLoadObject` with
 /// deep sanitization): the version and checksum first, then the value.
 /// `skip_checksum`: DEBUG SET-SKIP-CHECKSUM-VALIDATION is on.
@@ -42,17 +57,7 @@ pub fn restore_payload(
     limits: &load::Limits,
     skip_checksum: bool,
 ) -> Result<load::Value, PayloadError> {
-    if payload.len() < 10 {
-        return Err(PayloadError::VersionOrChecksum);
-    }
-    let footer = &payload[payload.len() - 10..];
-    let version = u16::from_le_bytes([footer[0], footer[1]]);
-    let mut crc = [0u8; 8];
-    crc.copy_from_slice(&footer[2..]);
-    let crc_ok = skip_checksum || CRC64.checksum(&payload[..payload.len() - 8]) == u64::from_le_bytes(crc);
-    if version > RDB_VERSION || !crc_ok {
-        return Err(PayloadError::VersionOrChecksum);
-    }
+    verify_footer(payload, skip_checksum).ok_or(PayloadError::VersionOrChecksum)?;
     // The value is read from the whole payload, as Redis reads it: a
     // value that runs into the footer reads the footer's bytes.
     let mut r = load::Reader::new(payload, payload.len() as u64);

@@ -74,7 +74,8 @@ pub fn encoder(config: &Config, packed_threshold: usize) -> (Encoder, Access) {
 }
 
 /// `rdbSaveInfoAuxFields` and what precedes them: the magic and version,
-/// then `redis-ver`, `redis-bits`, `ctime`, `used-mem` and `aof-base`.
+/// then `redis-ver`, `redis-bits`, `ctime`, `used-mem` and `aof-base`;
+/// then the function libraries (`rdbSaveFunctions`).
 pub fn write_header(out: &mut Vec<u8>, enc: &mut Encoder, aof_base: bool) {
     out.extend_from_slice(format!("REDIS{RDB_VERSION:04}").as_bytes());
     let now = crate::server::now_ms() / 1000;
@@ -84,6 +85,10 @@ pub fn write_header(out: &mut Vec<u8>, enc: &mut Encoder, aof_base: bool) {
     write_aux(out, enc, b"ctime", now.to_string().as_bytes());
     write_aux(out, enc, b"used-mem", used.to_string().as_bytes());
     write_aux(out, enc, b"aof-base", if aof_base { b"1" } else { b"0" });
+    for code in crate::script::function::codes() {
+        out.push(OPCODE_FUNCTION2);
+        enc.raw_string(out, &code);
+    }
 }
 
 /// SELECTDB and RESIZEDB, as a database's section opens.

@@ -51,9 +51,10 @@ pub fn error_table(lua: &Lua, buf: &[u8]) -> mlua::Result<Value> {
     Ok(Value::Table(t))
 }
 
-/// The error EVAL replies for a script that raised `err` (the table the
-/// error handler made): `<err> script: <sha>, on <source>:<line>.`
-pub fn script_error(err: &Value, sha: &[u8; 40]) -> Vec<u8> {
+/// The error EVAL or FCALL replies for a script that raised `err` (the
+/// table the error handler made): `<err> script: <sha or function name>,
+/// on <source>:<line>.`
+pub fn script_error(err: &Value, sha: &[u8]) -> Vec<u8> {
     let Value::Table(t) = err else {
         return format!(
             "ERR Error running script (call to {}): @user_script: {}",

@@ -16,6 +16,7 @@
 //! running command's context, so no pointer to the server outlives it.
 
 mod convert;
+pub mod function;
 mod rand48;
 
 use std::cell::{Cell, RefCell};
@@ -39,14 +40,14 @@ thread_local! {
 
 /// Makes a fresh engine for the server about to run on this thread.
 pub fn install() {
-    let engine = Engine::new().expect("the Lua state could not be created");
+    let engine = Engine::new(false).expect("the Lua state could not be created");
     ENGINE.with_borrow_mut(|e| *e = Some(engine));
 }
 
 /// Runs `f` with this thread's engine, making one if the loop did not.
 fn with_engine<R>(f: impl FnOnce(&mut Engine) -> R) -> R {
     ENGINE.with_borrow_mut(|slot| {
-        let engine = slot.get_or_insert_with(|| Engine::new().expect("the Lua state could not be created"));
+        let engine = slot.get_or_insert_with(|| Engine::new(false).expect("the Lua state could not be created"));
         f(engine)
     })
 }
@@ -101,6 +102,10 @@ pub struct Engine {
     globals: Table,
     /// The table behind them, where KEYS and ARGV are set.
     real_globals: Table,
+    /// Functions' state only: switches the globals to FUNCTION LOAD's,
+    /// and the `redis` table those have (`register_function` is set there).
+    set_loading: Option<Function>,
+    load_redis: Option<Table>,
     scripts: HashMap<[u8; 40], Script>,
     /// Bytes of the cached scripts' bodies (INFO used_memory_scripts_eval).
     scripts_bytes: usize,
@@ -114,7 +119,7 @@ pub struct Engine {
 }
 
 impl Engine {
-    fn new() -> mlua::Result<Engine> {
+    fn new(functions: bool) -> mlua::Result<Engine> {
         let lua = Lua::new_with(StdLib::TABLE | StdLib::STRING | StdLib::MATH, LuaOptions::default())?;
         let shared = Rc::new(Shared::default());
         let rust = rust_functions(&lua, &shared)?;
@@ -125,13 +130,15 @@ impl Engine {
             .set_name("=loopkv")
             .set_mode(ChunkMode::Text)
             .into_function()?;
-        let (runner, proxy, real_globals): (Function, Table, Table) = sandbox.call(rust.clone())?;
+        let (runner, proxy, real_globals, set_loading, load_redis) = sandbox.call((rust.clone(), functions))?;
         Ok(Engine {
             lua,
             redis,
             runner,
             globals: proxy,
             real_globals,
+            set_loading,
+            load_redis,
             scripts: HashMap::new(),
             scripts_bytes: 0,
             shared,
@@ -181,7 +188,7 @@ fn script_client() -> Client {
         0,
     );
     c.authenticated = true;
-    c.unix_path = Some("lua".into());
+    c.script = true;
     c
 }
 
@@ -543,6 +550,44 @@ fn sha_of(body: &[u8]) -> [u8; 40] {
 
 // ---- EVAL ------------------------------------------------------------------------------------
 
+/// What a run calls: a script compiled from EVAL's body (KEYS and ARGV
+/// are globals) or a library's function (they are its arguments).
+enum Target<'a> {
+    Eval(&'a Function),
+    Fcall(&'a Function),
+}
+
+/// Redis's `scriptPrepareForRun` checks for a script that declared its
+/// flags (a shebang, or any function): writes refused while persistence
+/// fails or from a `*_RO` command, and past `maxmemory` unless the script
+/// is `allow-oom` or `no-writes`.
+fn prepare(ctx: &mut Ctx, flags: u32, read_only: bool) -> Result<(), Vec<u8>> {
+    if flags & script_flags::EVAL_COMPAT != 0 {
+        return Ok(());
+    }
+    if flags & script_flags::NO_WRITES == 0 {
+        if ctx.st.rdb.last_bgsave_failed && crate::persist::control::writes_refused(ctx.st) {
+            return Err(b"MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Writable scripts are blocked. Use 'no-writes' flag for read only scripts.".to_vec());
+        }
+        if let Some(reason) = ctx.st.aof.error() {
+            return Err(format!("MISCONF Redis is configured to persist data to AOF, but it's currently unable to persist to disk. Writable scripts are blocked. Use 'no-writes' flag for read only scripts. AOF error: {reason}").into_bytes());
+        }
+        if read_only {
+            return Err(b"ERR Can not execute a script with write flag using *_ro command.".to_vec());
+        }
+    }
+    let limit = ctx.st.config.maxmemory;
+    if limit > 0
+        && flags & (script_flags::ALLOW_OOM | script_flags::NO_WRITES) == 0
+        && crate::memory::used().is_some_and(|used| used as u64 > limit)
+    {
+        return Err(
+            b"OOM allow-oom flag is not set on the script, can not run it when used memory > 'maxmemory'".to_vec(),
+        );
+    }
+    Ok(())
+}
+
 /// How a script is named: by its body (EVAL) or its SHA-1 (EVALSHA).
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum By {
@@ -553,6 +598,11 @@ pub enum By {
 /// EVAL, EVALSHA, EVAL_RO and EVALSHA_RO: `args` is
 /// `name script numkeys key... arg...`.
 pub fn eval_generic(ctx: &mut Ctx, args: &Args, by: By, read_only: bool) {
+    command::monitor::feed_now(ctx, args);
+    if by == By::Sha && args.get(1).len() != 40 {
+        ctx.reply.error(b"NOSCRIPT No matching script. Please use EVAL.");
+        return;
+    }
     let Some(numkeys) = command::arg_i64(ctx.reply, args.get(2)) else {
         return;
     };
@@ -596,7 +646,11 @@ impl Engine {
         }
         let script = &self.scripts[&sha];
         let (func, flags) = (script.func.clone(), script.flags);
-        if let Err(msg) = self.run(ctx, &func, flags, &sha, args, numkeys, read_only) {
+        if let Err(msg) = prepare(ctx, flags, read_only) {
+            ctx.reply.error(&msg);
+            return;
+        }
+        if let Err(msg) = self.run(ctx, Target::Eval(&func), flags, &sha, args, numkeys, read_only) {
             ctx.reply.error(&msg);
         }
     }
@@ -607,9 +661,9 @@ impl Engine {
     fn run(
         &mut self,
         ctx: &mut Ctx,
-        func: &Function,
+        target: Target,
         flags: u32,
-        sha: &[u8; 40],
+        name: &[u8],
         args: &Args,
         numkeys: usize,
         read_only: bool,
@@ -628,8 +682,14 @@ impl Engine {
                 argv.raw_set(i + 1 - numkeys, s).map_err(lua_err)?;
             }
         }
-        self.real_globals.raw_set("KEYS", keys).map_err(lua_err)?;
-        self.real_globals.raw_set("ARGV", argv).map_err(lua_err)?;
+        let (func, call_args) = match target {
+            Target::Eval(func) => {
+                self.real_globals.raw_set("KEYS", keys).map_err(lua_err)?;
+                self.real_globals.raw_set("ARGV", argv).map_err(lua_err)?;
+                (func, (Value::Nil, Value::Nil))
+            }
+            Target::Fcall(func) => (func, (Value::Table(keys), Value::Table(argv))),
+        };
         self.shared.resp3.set(false);
         self.shared.repl.set(REPL_ALL);
 
@@ -655,7 +715,7 @@ impl Engine {
             redis.raw_set("call", f)?;
             let f = scope.create_function(|lua, args: MultiValue| call.borrow_mut().call(lua, args, false))?;
             redis.raw_set("pcall", f)?;
-            runner.call::<(bool, Value)>(func.clone())
+            runner.call::<(bool, Value)>((func.clone(), call_args.0, call_args.1))
         });
         self.client = Some(ctx.clients.remove(token));
         let _ = self.redis.raw_set("call", Value::Nil);
@@ -666,7 +726,7 @@ impl Engine {
             convert::lua_to_reply(value, ctx.reply, resp3);
             Ok(())
         } else {
-            Err(convert::script_error(&value, sha))
+            Err(convert::script_error(&value, name))
         }
     }
 }
@@ -803,14 +863,20 @@ pub fn exists(sha: &[u8]) -> bool {
 
 /// SCRIPT FLUSH: a new Lua state, with no scripts.
 pub fn flush() {
-    let engine = Engine::new().expect("the Lua state could not be created");
+    let engine = Engine::new(false).expect("the Lua state could not be created");
     let old = ENGINE.with_borrow_mut(|e| e.replace(engine));
     drop(old);
 }
 
 /// INFO's scripting figures: Lua's memory, cached scripts, their bytes.
+/// While a script runs (INFO called from it) the state is in use: zeros.
 pub fn info() -> (usize, usize, usize) {
-    with_engine(|e| (e.used_memory(), e.scripts.len(), e.scripts_bytes + e.scripts.len() * 64))
+    ENGINE.with(|slot| match slot.try_borrow() {
+        Ok(e) => e.as_ref().map_or((0, 0, 0), |e| {
+            (e.used_memory(), e.scripts.len(), e.scripts_bytes + e.scripts.len() * 64)
+        }),
+        Err(_) => (0, 0, 0),
+    })
 }
 
 /// The body cached under `sha` (for tests and SCRIPT DEBUG's listing).

@@ -19,7 +19,7 @@
 -- metatables (rawset, rawget, next, pairs, ipairs, unpack, getmetatable,
 -- setmetatable, the table library) are wrapped to see through them.
 
-local rust = ...
+local rust, functions = ...
 local G = _G
 
 local type, error, tostring, select, pairs, ipairs = type, error, tostring, select, pairs, ipairs
@@ -47,12 +47,14 @@ local function refuse(t)
   end
 end
 
+-- Returns the proxy and its metatable.
 local function protect(t, view)
   local proxy = {}
   behind[proxy] = t
   shown[proxy] = view
-  setmetatable(proxy, { __index = t, __newindex = readonly_error, __metatable = false })
-  return proxy
+  local meta = { __index = t, __newindex = readonly_error, __metatable = false }
+  setmetatable(proxy, meta)
+  return proxy, meta
 end
 
 local function missing_global(_, name)
@@ -211,6 +213,22 @@ G.xpcall = function(f, handler)
   end)
 end
 
+-- ---- FUNCTION LOAD's globals: a `redis` with register_function, log and
+-- the version, and nothing else -----------------------------------------------
+
+local load_redis, load_api
+if functions then
+  local redis = G.redis
+  load_redis = {}
+  for _, name in ipairs({ "log", "LOG_DEBUG", "LOG_VERBOSE", "LOG_NOTICE", "LOG_WARNING", "REDIS_VERSION",
+    "REDIS_VERSION_NUM" }) do
+    load_redis[name] = redis[name]
+  end
+  setmetatable(load_redis, { __index = missing_global })
+  load_api = setmetatable({ redis = protect(load_redis, nil) }, { __index = missing_global })
+  load_api = protect(load_api, nil)
+end
+
 -- ---- read-only from here on ---------------------------------------------------------------
 
 local library_names = {}
@@ -226,7 +244,8 @@ string_meta.__index = G.string
 string_meta.__metatable = protect({ __index = G.string }, nil)
 
 setmetatable(G, { __index = missing_global, __newindex = readonly_error })
-globals = protect(G, protect({ __index = missing_global }, nil))
+local globals_meta
+globals, globals_meta = protect(G, protect({ __index = missing_global }, nil))
 G._G = globals
 G.getmetatable = function(t)
   if behind[t] then
@@ -235,10 +254,22 @@ G.getmetatable = function(t)
   return getmetatable(t)
 end
 
--- Runs a compiled script; returns true and its result, or false and the
--- error table.
-local function run(f)
-  return xpcall(f, error_handler)
+-- Runs a compiled script (EVAL: no arguments) or a function (FCALL: with
+-- KEYS and ARGV); returns true and its result, or false and the error table.
+local function run(f, keys, argv)
+  if keys == nil then
+    return xpcall(f, error_handler)
+  end
+  return xpcall(function()
+    return f(keys, argv)
+  end, error_handler)
 end
 
-return run, globals, G
+local set_loading
+if functions then
+  set_loading = function(on)
+    globals_meta.__index = on and load_api or G
+  end
+end
+
+return run, globals, G, set_loading, load_redis

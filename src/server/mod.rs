@@ -376,6 +376,7 @@ impl Server {
     /// loaded is an error, as redis-server exits on it.
     pub fn run(mut self) -> io::Result<()> {
         crate::script::install();
+        crate::script::function::install();
         crate::persist::control::begin_load(&mut self.state).map_err(io::Error::other)?;
         if self.state.loading.is_none() {
             self.announce_ready();

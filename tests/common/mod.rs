@@ -90,7 +90,10 @@ fn start_real_redis(directives: &[(&str, &str)]) -> (Handle, SocketAddr) {
         "no",
         "--bind",
         "127.0.0.1",
+        "--dir",
     ]);
+    // Files (an AOF a test turns on) go to a directory of the server's own.
+    cmd.arg(scratch_dir());
     for (name, value) in directives {
         cmd.arg(format!("--{name}")).arg(value);
     }

@@ -64,8 +64,10 @@ pub fn convert(rdb: &Path, out: &Path, timestamps: bool, limits: &Limits) -> io:
             OPCODE_FREQ => {
                 r.u8().map_err(e)?;
             }
+            // Libraries come first, as Redis's `rewriteFunctions` writes them.
             OPCODE_FUNCTION2 => {
-                r.string().map_err(e)?;
+                let code = r.string().map_err(e)?;
+                write_command(&mut buf, [b"FUNCTION".as_slice(), b"LOAD", &code].into_iter());
             }
             kind => {
                 let key = r.string().map_err(e)?;

@@ -1,0 +1,547 @@
+//! Functions (Redis 7.0): libraries of Lua functions loaded with FUNCTION
+//! LOAD and called with FCALL. This module owns the libraries, the index
+//! of their functions, and the Lua state they live in, which is a second
+//! one, separate from EVAL's, with the same sandbox; while a library's code
+//! runs to register its functions, its globals hold only a restricted
+//! `redis` (`register_function`, `log`, the version), and that run is
+//! stopped after 500 ms. The FUNCTION DUMP payload is Redis's: one
+//! FUNCTION2 opcode and the code per library, the RDB version, a CRC-64.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use hashbrown::HashMap;
+use mlua::{ChunkMode, Function, HookTriggers, MultiValue, Value, VmState};
+
+use super::{Engine, Target, lua_error_text, prepare, raise, script_flags};
+use crate::command::{self, Args, Ctx};
+use crate::persist::rdb::{CRC64, OPCODE_FUNCTION2, RDB_VERSION};
+
+/// How long FUNCTION LOAD lets a library's code run.
+const LOAD_TIMEOUT: Duration = Duration::from_millis(500);
+
+thread_local! {
+    static FUNCTIONS: RefCell<Option<Functions>> = const { RefCell::new(None) };
+}
+
+/// Runs `f` with this thread's libraries, making the state if needed.
+fn with<R>(f: impl FnOnce(&mut Functions) -> R) -> R {
+    FUNCTIONS.with_borrow_mut(|slot| f(slot.get_or_insert_with(Functions::new)))
+}
+
+/// Makes a fresh, empty set of libraries for the server about to run on
+/// this thread.
+pub fn install() {
+    FUNCTIONS.with_borrow_mut(|slot| *slot = Some(Functions::new()));
+}
+
+/// One registered function.
+struct Func {
+    description: Option<Vec<u8>>,
+    flags: u32,
+    callback: Function,
+}
+
+/// A library: its name, its whole code (metadata line included, as
+/// FUNCTION LIST WITHCODE and DUMP give it) and its functions by name.
+struct Library {
+    code: Box<[u8]>,
+    functions: BTreeMap<Vec<u8>, Func>,
+}
+
+pub struct Functions {
+    engine: Engine,
+    libraries: BTreeMap<Vec<u8>, Library>,
+    /// Function name -> the library that has it.
+    index: HashMap<Vec<u8>, Vec<u8>>,
+}
+
+impl Functions {
+    fn new() -> Functions {
+        Functions {
+            engine: Engine::new(true).expect("the Lua state could not be created"),
+            libraries: BTreeMap::new(),
+            index: HashMap::new(),
+        }
+    }
+}
+
+fn err(text: &str) -> Vec<u8> {
+    format!("ERR {text}").into_bytes()
+}
+
+/// A library or function name: letters, digits and `_`, at least one.
+fn valid_name(name: &[u8]) -> bool {
+    !name.is_empty() && name.iter().all(|&c| c.is_ascii_alphanumeric() || c == b'_')
+}
+
+const BAD_NAME: &str =
+    "Library names can only contain letters, numbers, or underscores(_) and must be at least one character long";
+
+/// The `#!lua name=<name>` line of a library: its name, and where the
+/// code after that line starts (Redis's `functionExtractLibMetaData`).
+fn metadata(code: &[u8]) -> Result<(Vec<u8>, usize), Vec<u8>> {
+    if !code.starts_with(b"#!") {
+        return Err(err("Missing library metadata"));
+    }
+    let Some(end) = memchr::memchr(b'\n', code) else {
+        return Err(err("Invalid library metadata"));
+    };
+    let parts = crate::util::splitargs::split_args(&code[..end]).unwrap_or_default();
+    let Some(first) = parts.first() else {
+        return Err(err("Invalid library metadata"));
+    };
+    let mut name = None;
+    for part in &parts[1..] {
+        if part.len() >= 5 && part[..5].eq_ignore_ascii_case(b"name=") {
+            if name.is_some() {
+                return Err(err("Invalid metadata value, name argument was given multiple times"));
+            }
+            name = Some(part[5..].to_vec());
+            continue;
+        }
+        return Err(err(&format!(
+            "Invalid metadata value given: {}",
+            String::from_utf8_lossy(part)
+        )));
+    }
+    let Some(name) = name else {
+        return Err(err("Library name was not given"));
+    };
+    if !valid_name(&name) {
+        return Err(err(BAD_NAME));
+    }
+    let engine = &first[2..];
+    if !engine.eq_ignore_ascii_case(b"lua") {
+        return Err(err(&format!("Engine '{}' not found", String::from_utf8_lossy(engine))));
+    }
+    Ok((name, end))
+}
+
+/// Reads `redis.register_function`'s arguments: `(name, callback)` or
+/// `{function_name=, callback=, description=, flags={...}}`.
+fn read_registration(args: MultiValue) -> Result<(Vec<u8>, Func), &'static str> {
+    let text = |v: &Value| match v {
+        Value::String(s) => Some(s.as_bytes().to_vec()),
+        Value::Number(n) => Some(super::lua_number_text(*n)),
+        Value::Integer(i) => Some(super::lua_number_text(*i as f64)),
+        _ => None,
+    };
+    match args.len() {
+        2 => {
+            let name = text(&args[0]).ok_or("first argument to redis.register_function must be a string")?;
+            let Value::Function(callback) = &args[1] else {
+                return Err("second argument to redis.register_function must be a function");
+            };
+            Ok((
+                name,
+                Func {
+                    description: None,
+                    flags: 0,
+                    callback: callback.clone(),
+                },
+            ))
+        }
+        1 => {
+            let Value::Table(t) = &args[0] else {
+                return Err(
+                    "calling redis.register_function with a single argument is only applicable to Lua table (representing named arguments).",
+                );
+            };
+            let (mut name, mut description, mut callback, mut flags) = (None, None, None, 0);
+            for pair in t.pairs::<Value, Value>() {
+                let (k, v) = pair.map_err(|_| "unknown argument given to redis.register_function")?;
+                let Some(key) = text(&k) else {
+                    return Err("named argument key given to redis.register_function is not a string");
+                };
+                if key.eq_ignore_ascii_case(b"function_name") {
+                    name = Some(
+                        text(&v).ok_or("function_name argument given to redis.register_function must be a string")?,
+                    );
+                } else if key.eq_ignore_ascii_case(b"description") {
+                    description =
+                        Some(text(&v).ok_or("description argument given to redis.register_function must be a string")?);
+                } else if key.eq_ignore_ascii_case(b"callback") {
+                    let Value::Function(f) = v else {
+                        return Err("callback argument given to redis.register_function must be a function");
+                    };
+                    callback = Some(f);
+                } else if key.eq_ignore_ascii_case(b"flags") {
+                    let Value::Table(list) = v else {
+                        return Err(
+                            "flags argument to redis.register_function must be a table representing function flags",
+                        );
+                    };
+                    for item in list.pairs::<Value, Value>() {
+                        let (_, f) = item.map_err(|_| "unknown flag given")?;
+                        let f = text(&f).ok_or("unknown flag given")?;
+                        let (_, bit) = script_flags::NAMES
+                            .iter()
+                            .find(|(n, _)| n.as_bytes() == f.as_slice())
+                            .ok_or("unknown flag given")?;
+                        flags |= bit;
+                    }
+                } else {
+                    return Err("unknown argument given to redis.register_function");
+                }
+            }
+            let name = name.ok_or("redis.register_function must get a function name argument")?;
+            let callback = callback.ok_or("redis.register_function must get a callback argument")?;
+            Ok((
+                name,
+                Func {
+                    description,
+                    flags,
+                    callback,
+                },
+            ))
+        }
+        _ => Err("wrong number of arguments to redis.register_function"),
+    }
+}
+
+impl Functions {
+    /// Compiles `code` and runs it so it registers its functions (Redis's
+    /// `functionsCreateWithLibraryCtx`); the library is not installed.
+    /// The run is stopped after LOAD_TIMEOUT, also when the library comes
+    /// from a file (where Redis has no limit): a damaged or hostile file
+    /// cannot hang the server.
+    fn compile(&self, code: &[u8], replace: bool) -> Result<(Vec<u8>, Library), Vec<u8>> {
+        let (name, body_at) = metadata(code)?;
+        if self.libraries.contains_key(&name) && !replace {
+            return Err(err(&format!(
+                "Library '{}' already exists",
+                String::from_utf8_lossy(&name)
+            )));
+        }
+        let engine = &self.engine;
+        let lua = &engine.lua;
+        let chunk = lua
+            .load(&code[body_at..])
+            .set_name("@user_function")
+            .set_mode(ChunkMode::Text)
+            .set_environment(engine.globals.clone())
+            .into_function()
+            .map_err(|e| err(&format!("Error compiling function: {}", lua_error_text(&e))))?;
+        let registered: RefCell<BTreeMap<Vec<u8>, Func>> = RefCell::new(BTreeMap::new());
+        let load_redis = engine.load_redis.as_ref().expect("the functions state");
+        let set_loading = engine.set_loading.as_ref().expect("the functions state");
+        let lua_failure = |e: mlua::Error| err(&format!("Error registering functions: {}", lua_error_text(&e)));
+        set_loading.call::<()>(true).map_err(lua_failure)?;
+        let start = Instant::now();
+        lua.set_hook(HookTriggers::new().every_nth_instruction(100_000), move |_, _| {
+            if start.elapsed() > LOAD_TIMEOUT {
+                Err(raise(b"FUNCTION LOAD timeout"))
+            } else {
+                Ok(VmState::Continue)
+            }
+        });
+        let outcome = lua.scope(|scope| {
+            let register = scope.create_function(|_, args: MultiValue| {
+                let (fname, func) = read_registration(args).map_err(|e| raise(e.as_bytes()))?;
+                if !valid_name(&fname) {
+                    return Err(raise(BAD_NAME.as_bytes()));
+                }
+                let mut registered = registered.borrow_mut();
+                if registered.contains_key(&fname) {
+                    return Err(raise(b"Function already exists in the library"));
+                }
+                registered.insert(fname, func);
+                Ok(())
+            })?;
+            load_redis.raw_set("register_function", register)?;
+            engine.runner.call::<(bool, Value)>((chunk, Value::Nil, Value::Nil))
+        });
+        lua.remove_hook();
+        let _ = load_redis.raw_set("register_function", Value::Nil);
+        let _ = set_loading.call::<()>(false);
+        let (ok, value) = outcome.map_err(lua_failure)?;
+        if !ok {
+            let msg = match &value {
+                Value::Table(t) => t
+                    .raw_get::<mlua::String>("err")
+                    .map(|s| s.as_bytes().to_vec())
+                    .unwrap_or_default(),
+                other => other.to_string().unwrap_or_default().into_bytes(),
+            };
+            let mut out = b"ERR Error registering functions: ".to_vec();
+            out.extend_from_slice(&msg);
+            return Err(out);
+        }
+        let functions = registered.into_inner();
+        if functions.is_empty() {
+            return Err(err("No functions registered"));
+        }
+        for fname in functions.keys() {
+            if let Some(owner) = self.index.get(fname)
+                && *owner != name
+            {
+                return Err(err(&format!(
+                    "Function {} already exists",
+                    String::from_utf8_lossy(fname)
+                )));
+            }
+        }
+        Ok((
+            name,
+            Library {
+                code: code.into(),
+                functions,
+            },
+        ))
+    }
+
+    /// Installs a compiled library, replacing one of the same name.
+    fn install(&mut self, name: Vec<u8>, library: Library) {
+        self.remove(&name);
+        for fname in library.functions.keys() {
+            self.index.insert(fname.clone(), name.clone());
+        }
+        self.libraries.insert(name, library);
+    }
+
+    fn remove(&mut self, name: &[u8]) -> bool {
+        let Some(old) = self.libraries.remove(name) else {
+            return false;
+        };
+        for fname in old.functions.keys() {
+            self.index.remove(fname);
+        }
+        true
+    }
+
+    /// FUNCTION LOAD: the library's name, or Redis's error.
+    pub fn load(&mut self, code: &[u8], replace: bool) -> Result<Vec<u8>, Vec<u8>> {
+        let (name, library) = self.compile(code, replace)?;
+        self.install(name.clone(), library);
+        Ok(name)
+    }
+}
+
+/// FUNCTION LOAD, from a client or a file.
+pub fn load(code: &[u8], replace: bool) -> Result<Vec<u8>, Vec<u8>> {
+    with(|f| f.load(code, replace))
+}
+
+/// FUNCTION DELETE: false if there is no such library.
+pub fn delete(name: &[u8]) -> bool {
+    with(|f| f.remove(name))
+}
+
+/// FUNCTION FLUSH: no libraries, and a fresh Lua state.
+pub fn flush() {
+    let old = FUNCTIONS.with_borrow_mut(|slot| slot.replace(Functions::new()));
+    drop(old);
+}
+
+/// The number of libraries and of functions (FUNCTION STATS, INFO) and
+/// the memory of their Lua state (INFO used_memory_vm_functions). While a
+/// function runs (INFO called from it) the state is in use: zeros.
+pub fn counts() -> (usize, usize, usize) {
+    FUNCTIONS.with(|slot| match slot.try_borrow() {
+        Ok(f) => f.as_ref().map_or((0, 0, 0), |f| {
+            (f.libraries.len(), f.index.len(), f.engine.used_memory())
+        }),
+        Err(_) => (0, 0, 0),
+    })
+}
+
+/// Each library's code, in name order: what RDB files and FUNCTION DUMP
+/// hold.
+pub fn codes() -> Vec<Box<[u8]>> {
+    FUNCTIONS.with(|slot| match slot.try_borrow() {
+        Ok(f) => f
+            .as_ref()
+            .map(|f| f.libraries.values().map(|l| l.code.clone()).collect())
+            .unwrap_or_default(),
+        Err(_) => Vec::new(),
+    })
+}
+
+/// FUNCTION LIST [WITHCODE] [LIBRARYNAME pattern].
+pub fn list(ctx: &mut Ctx, with_code: bool, pattern: Option<&[u8]>) {
+    with(|f| {
+        let shown: Vec<(&Vec<u8>, &Library)> = f
+            .libraries
+            .iter()
+            .filter(|(name, _)| pattern.is_none_or(|p| crate::util::glob::string_match(p, name, true)))
+            .collect();
+        let reply = &mut *ctx.reply;
+        reply.array(shown.len());
+        for (name, library) in shown {
+            reply.map(if with_code { 4 } else { 3 });
+            reply.bulk(b"library_name");
+            reply.bulk(name);
+            reply.bulk(b"engine");
+            reply.bulk(b"LUA");
+            reply.bulk(b"functions");
+            reply.array(library.functions.len());
+            for (fname, func) in &library.functions {
+                reply.map(3);
+                reply.bulk(b"name");
+                reply.bulk(fname);
+                reply.bulk(b"description");
+                reply.bulk_or_null(func.description.as_deref());
+                reply.bulk(b"flags");
+                let names: Vec<&str> = script_flags::NAMES
+                    .iter()
+                    .filter(|(_, bit)| func.flags & bit != 0)
+                    .map(|(n, _)| *n)
+                    .collect();
+                reply.set(names.len());
+                for n in names {
+                    reply.simple(n.as_bytes());
+                }
+            }
+            if with_code {
+                reply.bulk(b"library_code");
+                reply.bulk(&library.code);
+            }
+        }
+    });
+}
+
+/// FUNCTION DUMP's payload: FUNCTION2 and the code of each library, the
+/// RDB version and the CRC-64.
+pub fn dump(opts: crate::persist::rdb::Options) -> Vec<u8> {
+    let mut enc = crate::persist::rdb::Encoder::new(opts);
+    let mut out = Vec::new();
+    for code in codes() {
+        out.push(OPCODE_FUNCTION2);
+        enc.raw_string(&mut out, &code);
+    }
+    out.extend_from_slice(&RDB_VERSION.to_le_bytes());
+    let crc = CRC64.checksum(&out);
+    out.extend_from_slice(&crc.to_le_bytes());
+    out
+}
+
+/// How FUNCTION RESTORE treats libraries already there.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Policy {
+    Append,
+    Replace,
+    Flush,
+}
+
+/// FUNCTION RESTORE: loads every library of a DUMP payload, then applies
+/// them all or none.
+pub fn restore(payload: &[u8], policy: Policy, skip_checksum: bool) -> Result<(), Vec<u8>> {
+    let body = crate::persist::verify_footer(payload, skip_checksum)
+        .ok_or_else(|| err("DUMP payload version or checksum are wrong"))?;
+    let mut codes = Vec::new();
+    let mut r = crate::persist::load::Reader::new(body, body.len() as u64);
+    while r.pos < body.len() as u64 {
+        let kind = r.u8().map_err(|_| err("can not read data type"))?;
+        if kind != OPCODE_FUNCTION2 {
+            return Err(err("given type is not a function"));
+        }
+        let code = r
+            .string()
+            .map_err(|_| err("failed loading the given functions payload"))?;
+        codes.push(code);
+    }
+    with(|f| {
+        // Compile each against a scratch copy of the index, so a failure
+        // leaves the libraries as they were.
+        let mut compiled = Vec::new();
+        for code in &codes {
+            let (name, library) = f.compile(code, true)?;
+            if compiled.iter().any(|(n, _): &(Vec<u8>, Library)| *n == name) {
+                return Err(err(&format!(
+                    "Library {} already exists",
+                    String::from_utf8_lossy(&name)
+                )));
+            }
+            compiled.push((name, library));
+        }
+        if policy == Policy::Flush {
+            f.libraries.clear();
+            f.index.clear();
+        }
+        for (name, library) in &compiled {
+            if policy == Policy::Append && f.libraries.contains_key(name) {
+                return Err(err(&format!(
+                    "Library {} already exists",
+                    String::from_utf8_lossy(name)
+                )));
+            }
+            for fname in library.functions.keys() {
+                if let Some(owner) = f.index.get(fname)
+                    && (policy == Policy::Append || owner != name)
+                {
+                    return Err(err(&format!(
+                        "Function {} already exists",
+                        String::from_utf8_lossy(fname)
+                    )));
+                }
+            }
+        }
+        for (name, library) in compiled {
+            f.install(name, library);
+        }
+        Ok(())
+    })
+}
+
+/// FCALL and FCALL_RO: `args` is `name function numkeys key... arg...`.
+pub fn fcall_generic(ctx: &mut Ctx, args: &Args, read_only: bool) {
+    command::monitor::feed_now(ctx, args);
+    with(|f| {
+        let Some(library) = f.index.get(args.get(1)).and_then(|l| f.libraries.get(l)) else {
+            ctx.reply.error(b"ERR Function not found");
+            return;
+        };
+        let func = &library.functions[args.get(1)];
+        let Some(numkeys) = crate::util::number::parse_i64(args.get(2)) else {
+            ctx.reply.error(b"ERR Bad number of keys provided");
+            return;
+        };
+        if numkeys > (args.len() - 3) as i64 {
+            ctx.reply
+                .error(b"ERR Number of keys can't be greater than number of args");
+            return;
+        }
+        if numkeys < 0 {
+            ctx.reply.error(b"ERR Number of keys can't be negative");
+            return;
+        }
+        let (callback, flags) = (func.callback.clone(), func.flags);
+        if let Err(msg) = prepare(ctx, flags, read_only) {
+            ctx.reply.error(&msg);
+            return;
+        }
+        let name = args.get(1).to_vec();
+        let result = f.engine.run(
+            ctx,
+            Target::Fcall(&callback),
+            flags,
+            &name,
+            args,
+            numkeys as usize,
+            read_only,
+        );
+        if let Err(msg) = result {
+            ctx.reply.error(&msg);
+        }
+    });
+    ctx.prevent_propagation();
+}
+
+/// FUNCTION STATS' `engines` part.
+pub fn stats(ctx: &mut Ctx) {
+    let (libraries, functions, _) = counts();
+    let reply = &mut *ctx.reply;
+    reply.map(2);
+    reply.bulk(b"running_script");
+    reply.null();
+    reply.bulk(b"engines");
+    reply.map(1);
+    reply.bulk(b"LUA");
+    reply.map(2);
+    reply.bulk(b"libraries_count");
+    reply.int(libraries as i64);
+    reply.bulk(b"functions_count");
+    reply.int(functions as i64);
+}
