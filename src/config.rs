@@ -734,6 +734,8 @@ pub struct Config {
     pub tracking_table_max_keys: usize,
     pub lazyfree_user_del: bool,
     pub lazyfree_user_flush: bool,
+    /// `busy-reply-threshold` (`lua-time-limit`), in milliseconds.
+    pub busy_reply_threshold: u64,
     pub lazyfree_lazy_expire: bool,
     /// The encoding thresholds collection writes check on every command.
     pub hash_max_listpack_entries: usize,
@@ -783,6 +785,7 @@ impl Default for Config {
             tracking_table_max_keys: 1_000_000,
             lazyfree_user_del: false,
             lazyfree_user_flush: false,
+            busy_reply_threshold: 5000,
             lazyfree_lazy_expire: false,
             hash_max_listpack_entries: 0,
             hash_max_listpack_value: 0,
@@ -1217,6 +1220,9 @@ impl Config {
         self.tracking_table_max_keys = usize::try_from(self.int("tracking-table-max-keys")).unwrap_or(usize::MAX);
         self.lazyfree_user_del = self.value("lazyfree-lazy-user-del") == b"yes";
         self.lazyfree_user_flush = self.value("lazyfree-lazy-user-flush") == b"yes";
+        self.busy_reply_threshold = crate::util::number::parse_i64(self.value("busy-reply-threshold"))
+            .unwrap_or(5000)
+            .max(0) as u64;
         self.lazyfree_lazy_expire = self.value("lazyfree-lazy-expire") == b"yes";
         let size = |v: i64| usize::try_from(v).unwrap_or(0);
         self.hash_max_listpack_entries = size(self.int("hash-max-listpack-entries"));

@@ -320,12 +320,15 @@ fn functions_load_call_and_list() {
     c.check(&["FCALL", "peek", "x"], b"-ERR Bad number of keys provided\r\n");
     c.check(&["FUNCTION", "LOAD", LIB], b"-ERR Library 'mylib' already exists\r\n");
     c.check(&["FUNCTION", "LOAD", "REPLACE", LIB], b"$5\r\nmylib\r\n");
-    c.check(
-        &["FUNCTION", "LIST"],
-        b"*1\r\n*6\r\n$12\r\nlibrary_name\r\n$5\r\nmylib\r\n$6\r\nengine\r\n$3\r\nLUA\r\n$9\r\nfunctions\r\n*2\r\n\
-*6\r\n$4\r\nname\r\n$7\r\nincr_by\r\n$11\r\ndescription\r\n$-1\r\n$5\r\nflags\r\n*0\r\n\
-*6\r\n$4\r\nname\r\n$4\r\npeek\r\n$11\r\ndescription\r\n$-1\r\n$5\r\nflags\r\n*1\r\n+no-writes\r\n",
-    );
+    // Functions come in name order (Redis: in hash-table order).
+    let list = c.call(&["FUNCTION", "LIST"]);
+    let head =
+        b"*1\r\n*6\r\n$12\r\nlibrary_name\r\n$5\r\nmylib\r\n$6\r\nengine\r\n$3\r\nLUA\r\n$9\r\nfunctions\r\n*2\r\n";
+    let incr_by = b"*6\r\n$4\r\nname\r\n$7\r\nincr_by\r\n$11\r\ndescription\r\n$-1\r\n$5\r\nflags\r\n*0\r\n";
+    let peek = b"*6\r\n$4\r\nname\r\n$4\r\npeek\r\n$11\r\ndescription\r\n$-1\r\n$5\r\nflags\r\n*1\r\n+no-writes\r\n";
+    let in_order = [head.as_slice(), incr_by, peek].concat();
+    let swapped = [head.as_slice(), peek, incr_by].concat();
+    assert!(list == in_order || list == swapped, "{}", common::show(&list));
     // A library whose code runs too long is stopped, and not installed.
     c.check(
         &["FUNCTION", "LOAD", "#!lua name=slow\nwhile true do end"],
@@ -390,4 +393,111 @@ fn functions_persist_in_rdb_and_aof() {
     c.t("DEBUG LOADAOF", b"+OK\r\n");
     c.check(&["FCALL", "incr_by", "1", "n", "1"], b":2\r\n");
     c.check(&["FUNCTION", "STATS"], b"*4\r\n$14\r\nrunning_script\r\n$-1\r\n$7\r\nengines\r\n*2\r\n$3\r\nLUA\r\n*4\r\n$15\r\nlibraries_count\r\n:1\r\n$15\r\nfunctions_count\r\n:2\r\n");
+}
+
+/// Waits until `c` gets -BUSY for PING: the script has timed out.
+fn wait_busy(c: &mut Conn) {
+    common::eventually("the script to be busy", || c.call(&["PING"]).starts_with(b"-BUSY"));
+}
+
+/// A script past `busy-reply-threshold` does not freeze the server: other
+/// clients (new ones too) get -BUSY except for the commands allowed while
+/// busy; SCRIPT KILL stops it even through pcall; the link of the
+/// script's caller stays usable.
+#[test]
+fn a_busy_script_can_be_killed() {
+    let (_h, addr) = start();
+    let mut c = Conn::connect(addr);
+    c.t("CONFIG SET busy-reply-threshold 10", b"+OK\r\n");
+    let mut runner = Conn::connect(addr);
+    let body = "local f = function() while 1 do redis.call('ping') end end while 1 do pcall(f) end";
+    runner.send_raw(&common::encode(&["EVAL", body, "0"]));
+    runner.send_raw(&common::encode(&["PING"]));
+    wait_busy(&mut c);
+    c.t(
+        "GET x",
+        b"-BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.\r\n",
+    );
+    // A connection made while the script runs is served too.
+    let mut late = Conn::connect(addr);
+    late.t(
+        "SET x y",
+        b"-BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.\r\n",
+    );
+    late.t(
+        "FUNCTION KILL",
+        b"-BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.\r\n",
+    );
+    late.t(
+        "SHUTDOWN",
+        b"-BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.\r\n",
+    );
+    c.t("SCRIPT KILL", b"+OK\r\n");
+    let killed = runner.read_replies(1);
+    assert!(
+        killed.starts_with(b"-ERR Script killed by user with SCRIPT KILL... script: "),
+        "{}",
+        common::show(&killed)
+    );
+    runner.raw(b"", b"+PONG\r\n");
+    c.t("PING", b"+PONG\r\n");
+    c.t("SCRIPT KILL", b"-NOTBUSY No scripts in execution right now.\r\n");
+    c.check(&["EVAL", "return 1", "0"], b":1\r\n");
+}
+
+/// A script that wrote cannot be killed; FUNCTION KILL stops a function,
+/// and FUNCTION STATS shows it while it runs.
+#[test]
+fn unkillable_scripts_and_function_kill() {
+    let (_h, addr) = start();
+    let mut c = Conn::connect(addr);
+    c.t("CONFIG SET busy-reply-threshold 10", b"+OK\r\n");
+    c.check(
+        &[
+            "FUNCTION",
+            "LOAD",
+            "#!lua name=spin\nredis.register_function('spin', function() while true do end end)",
+        ],
+        b"$4\r\nspin\r\n",
+    );
+    let mut runner = Conn::connect(addr);
+    runner.send_raw(&common::encode(&["FCALL", "spin", "0"]));
+    wait_busy(&mut c);
+    c.t(
+        "PING",
+        b"-BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.\r\n",
+    );
+    let stats = c.call(&["FUNCTION", "STATS"]);
+    let shown = String::from_utf8_lossy(&stats);
+    assert!(
+        shown.contains("$4\r\nname\r\n$4\r\nspin\r\n$7\r\ncommand\r\n*3\r\n$5\r\nFCALL\r\n"),
+        "{shown}"
+    );
+    c.t(
+        "SCRIPT KILL",
+        b"-BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.\r\n",
+    );
+    c.t("FUNCTION KILL", b"+OK\r\n");
+    let killed = runner.read_replies(1);
+    assert!(
+        killed.starts_with(b"-ERR Script killed by user with SCRIPT KILL... script: spin, on @user_function:2."),
+        "{}",
+        common::show(&killed)
+    );
+
+    // A script that wrote stays until it ends.
+    runner.send_raw(&common::encode(&[
+        "EVAL",
+        "redis.call('set', 'w', '1') local n = 0 while n < 30000000 do n = n + 1 end return n",
+        "0",
+    ]));
+    wait_busy(&mut c);
+    let unkillable = c.call(&["SCRIPT", "KILL"]);
+    assert!(
+        unkillable.starts_with(b"-UNKILLABLE Sorry the script already executed write commands"),
+        "{}",
+        common::show(&unkillable)
+    );
+    runner.raw(b"", b":30000000\r\n");
+    c.t("GET w", b"$1\r\n1\r\n");
 }

@@ -128,6 +128,10 @@ pub fn debug(ctx: &mut Ctx, args: &Args) {
             log::warn!("Append Only File loaded by DEBUG LOADAOF");
             ctx.reply.ok();
         }
+        ("set-disable-deny-scripts", 3) => {
+            ctx.st.scripts_may_run_any = crate::util::number::parse_i64(&args[2]).unwrap_or(0) != 0;
+            ctx.reply.ok();
+        }
         ("set-skip-checksum-validation", 3) => {
             ctx.st.skip_checksum = crate::util::number::parse_i64(&args[2]).unwrap_or(0) != 0;
             ctx.reply.ok();
@@ -450,8 +454,10 @@ fn reload(ctx: &mut Ctx, args: &Args) {
 
 fn debug_object(ctx: &mut Ctx, args: &Args) {
     use crate::persist::rdb::{Encoder, Options};
+    // The key as stored, even if its TTL has passed (Redis looks in the
+    // dictionary directly).
     let now = ctx.now;
-    let Some(id) = ctx.db().lookup_touch(&args[2], now, false) else {
+    let Some(id) = ctx.db().peek(&args[2]) else {
         ctx.reply.error(b"ERR no such key");
         return;
     };

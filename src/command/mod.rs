@@ -508,6 +508,7 @@ pub fn replay(
 /// EXEC is judged by the commands it holds; commands EXEC runs are not
 /// checked again, as in Redis.
 /// The error writes get after a failed background save.
+pub const MISCONF_DASH: &[u8] = b"-MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.";
 const MISCONF: &[u8] = b"MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.";
 
 fn refused_by_state(ctx: &mut Ctx, def: &CommandDef, idx: usize) -> bool {
@@ -519,7 +520,9 @@ fn refused_by_state(ctx: &mut Ctx, def: &CommandDef, idx: usize) -> bool {
         return false;
     }
     let c = &ctx.clients[ctx.me];
-    if c.tx.executing() {
+    if c.tx.executing() || c.script {
+        // Commands EXEC runs were judged with EXEC; a script's by the
+        // script's own rules (`script::Call::check_command`).
         return false;
     }
     let name = c.last_cmd;

@@ -92,9 +92,12 @@ fn script_flush(ctx: &mut Ctx, args: &Args) {
     ctx.reply.ok();
 }
 
-/// `SCRIPT KILL`: nothing runs while a client's command is served.
+/// `SCRIPT KILL`: stops a timed-out EVAL that has not written.
 fn script_kill(ctx: &mut Ctx, _args: &Args) {
-    ctx.reply.error(b"NOTBUSY No scripts in execution right now.");
+    match script::kill(ctx.st, true) {
+        Ok(()) => ctx.reply.ok(),
+        Err(msg) => ctx.reply.error(msg),
+    }
 }
 
 /// `SCRIPT DEBUG YES|SYNC|NO`: the Lua debugger is not available; NO is
@@ -253,9 +256,12 @@ fn function_restore(ctx: &mut Ctx, args: &Args) {
     }
 }
 
-/// `FUNCTION KILL`: nothing runs while a client's command is served.
+/// `FUNCTION KILL`: stops a timed-out FCALL that has not written.
 fn function_kill(ctx: &mut Ctx, _args: &Args) {
-    ctx.reply.error(b"NOTBUSY No scripts in execution right now.");
+    match script::kill(ctx.st, false) {
+        Ok(()) => ctx.reply.ok(),
+        Err(msg) => ctx.reply.error(msg),
+    }
 }
 
 /// `FUNCTION STATS`

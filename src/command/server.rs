@@ -1124,6 +1124,10 @@ pub fn shutdown(ctx: &mut Ctx, args: &Args) {
         }
         return;
     }
+    // A timed-out script leaves only SHUTDOWN NOSAVE (which ends it).
+    if !nosave && let Some(run) = ctx.st.script.as_ref().filter(|r| r.timed_out) {
+        return ctx.reply.error(crate::script::busy_error(run));
+    }
     let save = if nosave { Some(false) } else { save.then_some(true) };
     match crate::persist::control::prepare_shutdown(ctx.st, save, force) {
         Ok(()) => ctx.st.shutdown_requested = true,

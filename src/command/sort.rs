@@ -217,8 +217,9 @@ fn sort_generic(ctx: &mut Ctx, args: &Args, read_only: bool) -> Result<(), Repli
         ctx.reply.wrong_type();
         return Err(Replied);
     }
-    // Unsorted set members would come in table order: STORE sorts them.
-    if o.dont_sort && kind == Some(Kind::Set) && o.store.is_some() {
+    // Unsorted set members would come in table order: STORE (and a
+    // script, whose effects must not depend on it) sorts them.
+    if o.dont_sort && kind == Some(Kind::Set) && (o.store.is_some() || ctx.clients[ctx.me].script) {
         o.dont_sort = false;
         o.alpha = true;
         o.by = None;

@@ -40,6 +40,8 @@ pub struct Reply {
     /// REPLY OFF / SKIP silences replies, never these (Redis's
     /// CLIENT_PUSHING).
     pushes: Vec<(usize, usize)>,
+    /// Errors replied with `error_uncounted` since `take_errors`.
+    uncounted: usize,
 }
 
 impl Default for Reply {
@@ -53,6 +55,7 @@ impl Default for Reply {
             resp3: false,
             errors: Vec::new(),
             pushes: Vec::new(),
+            uncounted: 0,
         }
     }
 }
@@ -176,11 +179,22 @@ impl Reply {
 
     /// Error codes recorded since the last call.
     pub fn take_errors(&mut self) -> impl Iterator<Item = Box<[u8]>> + '_ {
+        self.uncounted = 0;
         self.errors.drain(..)
     }
 
+    /// An error was replied since `take_errors` (the command failed).
     pub fn has_errors(&self) -> bool {
-        !self.errors.is_empty()
+        !self.errors.is_empty() || self.uncounted > 0
+    }
+
+    /// An error reply already counted in the error statistics where it
+    /// arose (a script returning the error of a command it called: Redis's
+    /// ERR_REPLY_FLAG_NO_STATS_UPDATE). The command still counts as failed.
+    pub fn error_uncounted(&mut self, msg: &[u8]) {
+        self.error(msg);
+        self.errors.pop();
+        self.uncounted += 1;
     }
 
     // ---- raw building blocks -------------------------------------------------

@@ -44,25 +44,34 @@ pub fn error_table_text(text: &[u8]) -> Vec<u8> {
     }
 }
 
-/// A table `{err = <error_text(buf)>}`.
-pub fn error_table(lua: &Lua, buf: &[u8]) -> mlua::Result<Value> {
-    let t = lua.create_table_with_capacity(0, 1)?;
+/// The field marking an error table whose error was already counted in
+/// the error statistics (Redis's name for it).
+pub const COUNTED: &str = "ignore_error_stats_update";
+
+/// A table `{err = <error_text(buf)>}`, marked if already `counted`.
+pub fn error_table(lua: &Lua, buf: &[u8], counted: bool) -> mlua::Result<Value> {
+    let t = lua.create_table_with_capacity(0, 2)?;
     t.raw_set("err", lua.create_string(error_text(buf))?)?;
+    if counted {
+        t.raw_set(COUNTED, true)?;
+    }
     Ok(Value::Table(t))
 }
 
 /// The error EVAL or FCALL replies for a script that raised `err` (the
 /// table the error handler made): `<err> script: <sha or function name>,
 /// on <source>:<line>.`
-pub fn script_error(err: &Value, sha: &[u8]) -> Vec<u8> {
+/// Also whether the error was already counted in the statistics.
+pub fn script_error(err: &Value, sha: &[u8]) -> (Vec<u8>, bool) {
     let Value::Table(t) = err else {
-        return format!(
+        let msg = format!(
             "ERR Error running script (call to {}): @user_script: {}",
             String::from_utf8_lossy(sha),
             err.to_string().unwrap_or_default()
-        )
-        .into_bytes();
+        );
+        return (msg.into_bytes(), false);
     };
+    let counted = matches!(t.raw_get::<Value>(COUNTED), Ok(Value::Boolean(true)));
     let text = |v: Value| match v {
         Value::String(s) => Some(s.as_bytes().to_vec()),
         Value::Integer(i) => Some(i.to_string().into_bytes()),
@@ -82,7 +91,7 @@ pub fn script_error(err: &Value, sha: &[u8]) -> Vec<u8> {
         out.extend_from_slice(&line);
         out.push(b'.');
     }
-    out
+    (out, counted)
 }
 
 /// The text Lua gives a number (`%.14g`).
@@ -147,7 +156,7 @@ fn parse(lua: &Lua, bytes: &[u8], pos: &mut usize) -> mlua::Result<Value> {
             let mut buf = Vec::with_capacity(head.len() + 1);
             buf.push(b'-');
             buf.extend_from_slice(head);
-            error_table(lua, &buf)?
+            error_table(lua, &buf, true)?
         }
         b'*' | b'>' => {
             let n = number(head);
@@ -273,7 +282,11 @@ fn without_newlines(bytes: &[u8]) -> Vec<u8> {
 /// on `todo` (at `depth`).
 fn table_to_reply(t: &Table, reply: &mut Reply, todo: &mut Vec<(Value, usize)>, depth: usize) {
     if let Value::String(err) = field(t, "err") {
-        reply.error(&err.as_bytes());
+        if matches!(field(t, COUNTED), Value::Boolean(true)) {
+            reply.error_uncounted(&err.as_bytes());
+        } else {
+            reply.error(&err.as_bytes());
+        }
         return;
     }
     if let Value::String(ok) = field(t, "ok") {

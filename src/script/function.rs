@@ -53,7 +53,8 @@ struct Library {
 pub struct Functions {
     engine: Engine,
     libraries: BTreeMap<Vec<u8>, Library>,
-    /// Function name -> the library that has it.
+    /// Function name in lower case (FCALL's lookup ignores case, as
+    /// Redis's dictionary of functions does) -> the library that has it.
     index: HashMap<Vec<u8>, Vec<u8>>,
 }
 
@@ -244,7 +245,7 @@ impl Functions {
                     return Err(raise(BAD_NAME.as_bytes()));
                 }
                 let mut registered = registered.borrow_mut();
-                if registered.contains_key(&fname) {
+                if registered.keys().any(|k| k.eq_ignore_ascii_case(&fname)) {
                     return Err(raise(b"Function already exists in the library"));
                 }
                 registered.insert(fname, func);
@@ -254,7 +255,8 @@ impl Functions {
             engine.runner.call::<(bool, Value)>((chunk, Value::Nil, Value::Nil))
         });
         lua.remove_hook();
-        let _ = load_redis.raw_set("register_function", Value::Nil);
+        engine.set_busy_hook();
+        let _ = load_redis.raw_set("register_function", engine.refuse_registration.clone());
         let _ = set_loading.call::<()>(false);
         let (ok, value) = outcome.map_err(lua_failure)?;
         if !ok {
@@ -273,16 +275,6 @@ impl Functions {
         if functions.is_empty() {
             return Err(err("No functions registered"));
         }
-        for fname in functions.keys() {
-            if let Some(owner) = self.index.get(fname)
-                && *owner != name
-            {
-                return Err(err(&format!(
-                    "Function {} already exists",
-                    String::from_utf8_lossy(fname)
-                )));
-            }
-        }
         Ok((
             name,
             Library {
@@ -296,7 +288,7 @@ impl Functions {
     fn install(&mut self, name: Vec<u8>, library: Library) {
         self.remove(&name);
         for fname in library.functions.keys() {
-            self.index.insert(fname.clone(), name.clone());
+            self.index.insert(fname.to_ascii_lowercase(), name.clone());
         }
         self.libraries.insert(name, library);
     }
@@ -306,7 +298,7 @@ impl Functions {
             return false;
         };
         for fname in old.functions.keys() {
-            self.index.remove(fname);
+            self.index.remove(&fname.to_ascii_lowercase());
         }
         true
     }
@@ -314,8 +306,24 @@ impl Functions {
     /// FUNCTION LOAD: the library's name, or Redis's error.
     pub fn load(&mut self, code: &[u8], replace: bool) -> Result<Vec<u8>, Vec<u8>> {
         let (name, library) = self.compile(code, replace)?;
+        self.check_collisions(&name, &library)?;
         self.install(name.clone(), library);
         Ok(name)
+    }
+
+    /// A function of `library` that another library already has.
+    fn check_collisions(&self, name: &[u8], library: &Library) -> Result<(), Vec<u8>> {
+        for fname in library.functions.keys() {
+            if let Some(owner) = self.index.get(&fname.to_ascii_lowercase())
+                && owner != name
+            {
+                return Err(err(&format!(
+                    "Function {} already exists",
+                    String::from_utf8_lossy(fname)
+                )));
+            }
+        }
+        Ok(())
     }
 }
 
@@ -460,23 +468,17 @@ pub fn restore(payload: &[u8], policy: Policy, skip_checksum: bool) -> Result<()
             f.libraries.clear();
             f.index.clear();
         }
+        // Redis's `libraryJoin`: library names first, then functions.
+        if policy == Policy::Append
+            && let Some((name, _)) = compiled.iter().find(|(n, _)| f.libraries.contains_key(n))
+        {
+            return Err(err(&format!(
+                "Library {} already exists",
+                String::from_utf8_lossy(name)
+            )));
+        }
         for (name, library) in &compiled {
-            if policy == Policy::Append && f.libraries.contains_key(name) {
-                return Err(err(&format!(
-                    "Library {} already exists",
-                    String::from_utf8_lossy(name)
-                )));
-            }
-            for fname in library.functions.keys() {
-                if let Some(owner) = f.index.get(fname)
-                    && (policy == Policy::Append || owner != name)
-                {
-                    return Err(err(&format!(
-                        "Function {} already exists",
-                        String::from_utf8_lossy(fname)
-                    )));
-                }
-            }
+            f.check_collisions(name, library)?;
         }
         for (name, library) in compiled {
             f.install(name, library);
@@ -489,11 +491,16 @@ pub fn restore(payload: &[u8], policy: Policy, skip_checksum: bool) -> Result<()
 pub fn fcall_generic(ctx: &mut Ctx, args: &Args, read_only: bool) {
     command::monitor::feed_now(ctx, args);
     with(|f| {
-        let Some(library) = f.index.get(args.get(1)).and_then(|l| f.libraries.get(l)) else {
+        let wanted = args.get(1).to_ascii_lowercase();
+        let func = f
+            .index
+            .get(&wanted)
+            .and_then(|l| f.libraries.get(l))
+            .and_then(|l| l.functions.iter().find(|(n, _)| n.eq_ignore_ascii_case(&wanted)));
+        let Some((_, func)) = func else {
             ctx.reply.error(b"ERR Function not found");
             return;
         };
-        let func = &library.functions[args.get(1)];
         let Some(numkeys) = crate::util::number::parse_i64(args.get(2)) else {
             ctx.reply.error(b"ERR Bad number of keys provided");
             return;
@@ -529,13 +536,33 @@ pub fn fcall_generic(ctx: &mut Ctx, args: &Args, read_only: bool) {
     ctx.prevent_propagation();
 }
 
-/// FUNCTION STATS' `engines` part.
+/// FUNCTION STATS: the function running (while it is timed out, the
+/// only time another client can ask) and the engine's counts.
 pub fn stats(ctx: &mut Ctx) {
+    if let Some(run) = &ctx.st.script
+        && run.eval
+    {
+        return ctx.reply.error(super::busy_error(run));
+    }
     let (libraries, functions, _) = counts();
     let reply = &mut *ctx.reply;
     reply.map(2);
     reply.bulk(b"running_script");
-    reply.null();
+    match &ctx.st.script {
+        None => reply.null(),
+        Some(run) => {
+            reply.map(3);
+            reply.bulk(b"name");
+            reply.bulk(&run.name);
+            reply.bulk(b"command");
+            reply.array(run.argv.len());
+            for a in &run.argv {
+                reply.bulk(a);
+            }
+            reply.bulk(b"duration_ms");
+            reply.int(run.started.elapsed().as_millis() as i64);
+        }
+    }
     reply.bulk(b"engines");
     reply.map(1);
     reply.bulk(b"LUA");

@@ -25,7 +25,7 @@ use std::rc::Rc;
 use std::time::Instant;
 
 use hashbrown::HashMap;
-use mlua::{ChunkMode, Function, Lua, LuaOptions, MultiValue, StdLib, Table, Value};
+use mlua::{ChunkMode, Function, HookTriggers, Lua, LuaOptions, MultiValue, StdLib, Table, Value, VmState};
 
 use crate::client::{Client, Stream};
 use crate::command::table::flags;
@@ -78,14 +78,72 @@ struct Script {
     flags: u32,
 }
 
-/// Per-run settings the `redis.*` functions change.
+/// The script running now (`State::script`): what SCRIPT KILL, FUNCTION
+/// KILL, FUNCTION STATS and the commands refused with -BUSY look at.
+#[derive(Debug)]
+pub struct ScriptRun {
+    /// EVAL (or FCALL).
+    pub eval: bool,
+    pub started: Instant,
+    /// It ran past `busy-reply-threshold`: other clients are being served
+    /// (and most of their commands refused with -BUSY).
+    pub timed_out: bool,
+    /// SCRIPT KILL or FUNCTION KILL asked for its end.
+    pub killed: bool,
+    /// It ran a write command, so it cannot be killed.
+    pub wrote: bool,
+    /// The function's name, and the command that runs it (FUNCTION
+    /// STATS); filled when it times out.
+    pub name: Vec<u8>,
+    pub argv: Vec<Vec<u8>>,
+}
+
+/// The -BUSY error of a command refused while `run` is timed out.
+pub fn busy_error(run: &ScriptRun) -> &'static [u8] {
+    if run.eval {
+        b"BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE."
+    } else {
+        b"BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE."
+    }
+}
+
+/// SCRIPT KILL (`eval`) and FUNCTION KILL, as Redis's `scriptKill`.
+pub fn kill(st: &mut crate::server::State, eval: bool) -> Result<(), &'static [u8]> {
+    let Some(run) = st.script.as_mut() else {
+        return Err(b"NOTBUSY No scripts in execution right now.");
+    };
+    if run.wrote {
+        return Err(b"UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.");
+    }
+    if eval != run.eval {
+        return Err(busy_error(run));
+    }
+    run.killed = true;
+    Ok(())
+}
+
+/// What the `redis.*` functions and the hook share with a run.
 #[derive(Default)]
 struct Shared {
     /// `redis.setresp`: the protocol the script's commands reply in.
     resp3: Cell<bool>,
     /// `redis.set_repl`: where the script's writes propagate (REPL_*).
     repl: Cell<u8>,
+    /// When the running script started, and `busy-reply-threshold` (ms).
+    started: Cell<Option<Instant>>,
+    threshold_ms: Cell<u64>,
+    /// The run's function that serves other clients once the threshold
+    /// passed; it returns whether the script must stop.
+    busy: RefCell<Option<Function>>,
+    /// The script was killed: `pcall` must not catch that error.
+    killed: Cell<bool>,
 }
+
+/// The error a killed script is stopped with.
+const KILLED: &[u8] = b"Script killed by user with SCRIPT KILL...";
+
+/// How often the hook looks at the clock, in Lua instructions (Redis's).
+const HOOK_INSTRUCTIONS: u32 = 100_000;
 
 const REPL_AOF: u8 = 1;
 const REPL_REPLICA: u8 = 2;
@@ -106,6 +164,9 @@ pub struct Engine {
     /// and the `redis` table those have (`register_function` is set there).
     set_loading: Option<Function>,
     load_redis: Option<Table>,
+    /// `register_function` outside a load (a library that kept the load
+    /// time `redis` table and calls it later): an error.
+    refuse_registration: Function,
     scripts: HashMap<[u8; 40], Script>,
     /// Bytes of the cached scripts' bodies (INFO used_memory_scripts_eval).
     scripts_bytes: usize,
@@ -130,8 +191,24 @@ impl Engine {
             .set_name("=loopkv")
             .set_mode(ChunkMode::Text)
             .into_function()?;
-        let (runner, proxy, real_globals, set_loading, load_redis) = sandbox.call((rust.clone(), functions))?;
-        Ok(Engine {
+        let (runner, proxy, real_globals, set_loading, load_redis): (
+            Function,
+            Table,
+            Table,
+            Option<Function>,
+            Option<Table>,
+        ) = sandbox.call((rust.clone(), functions))?;
+
+        let refuse_registration = lua.create_function(|_, _: MultiValue| -> mlua::Result<()> {
+            Err(raise(
+                b"redis.register_function can only be called on FUNCTION LOAD command",
+            ))
+        })?;
+        if let Some(load_redis) = &load_redis {
+            load_redis.raw_set("register_function", refuse_registration.clone())?;
+        }
+        let engine = Engine {
+            refuse_registration,
             lua,
             redis,
             runner,
@@ -145,7 +222,37 @@ impl Engine {
             client: Some(script_client()),
             frame: Vec::new(),
             spans: Vec::new(),
-        })
+        };
+        engine.set_busy_hook();
+        Ok(engine)
+    }
+
+    /// The busy check: every HOOK_INSTRUCTIONS instructions of a script,
+    /// once it has run past busy-reply-threshold, other clients are served
+    /// (Redis's `luaMaskCountHook`); a killed script gets the kill error
+    /// at every check until it ends.
+    fn set_busy_hook(&self) {
+        let s = self.shared.clone();
+        let hook = move |_: &Lua, _: mlua::Debug| -> mlua::Result<VmState> {
+            let Some(started) = s.started.get() else {
+                return Ok(VmState::Continue);
+            };
+            if !s.killed.get() && (started.elapsed().as_millis() as u64) < s.threshold_ms.get() {
+                return Ok(VmState::Continue);
+            }
+            let busy = s.busy.borrow().clone();
+            if !s.killed.get()
+                && let Some(busy) = busy
+            {
+                s.killed.set(busy.call::<bool>(())?);
+            }
+            if s.killed.get() {
+                return Err(raise(KILLED));
+            }
+            Ok(VmState::Continue)
+        };
+        self.lua
+            .set_hook(HookTriggers::new().every_nth_instruction(HOOK_INSTRUCTIONS), hook);
     }
 
     /// Compiles `body` (after its shebang line) and caches it under `sha`.
@@ -195,8 +302,10 @@ fn script_client() -> Client {
 /// An error a `redis.*` function raises: the `err` text of the table
 /// Redis would raise (`luaPushError` + `luaError`). The sandbox's error
 /// handler and `pcall` turn it into that table (`rust.unwrap`).
+/// `counted`: the error was already counted in the error statistics
+/// where it arose (Redis's `ignore_error_stats_update`).
 #[derive(Debug)]
-struct ErrorTable(Vec<u8>);
+struct ErrorTable(Vec<u8>, bool);
 
 impl std::fmt::Display for ErrorTable {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -208,7 +317,12 @@ impl std::error::Error for ErrorTable {}
 
 /// Raises `msg` as Redis's `luaPushError(msg)` + `luaError` do.
 fn raise(msg: &[u8]) -> mlua::Error {
-    mlua::Error::external(ErrorTable(convert::error_text(msg)))
+    mlua::Error::external(ErrorTable(convert::error_text(msg), false))
+}
+
+/// Raises an error already counted in the error statistics.
+fn raise_counted(msg: &[u8]) -> mlua::Error {
+    mlua::Error::external(ErrorTable(convert::error_text(msg), true))
 }
 
 /// A function whose errors are raised as Redis's error tables.
@@ -254,10 +368,13 @@ fn unwrap_error(lua: &Lua, v: Value) -> mlua::Result<Value> {
         e = cause;
     }
     if let mlua::Error::ExternalError(inner) = e
-        && let Some(ErrorTable(text)) = inner.downcast_ref::<ErrorTable>()
+        && let Some(ErrorTable(text, counted)) = inner.downcast_ref::<ErrorTable>()
     {
-        let t = lua.create_table_with_capacity(0, 1)?;
+        let t = lua.create_table_with_capacity(0, 2)?;
         t.raw_set("err", lua.create_string(text)?)?;
+        if *counted {
+            t.raw_set(convert::COUNTED, true)?;
+        }
         return Ok(Value::Table(t));
     }
     Ok(Value::String(lua.create_string(lua_error_text(e))?))
@@ -306,6 +423,8 @@ fn rust_functions(lua: &Lua, shared: &Rc<Shared>) -> mlua::Result<Table> {
     )?;
     rust.raw_set("position", lua.create_function(|lua, ()| Ok(script_position(lua)))?)?;
     rust.raw_set("unwrap", lua.create_function(unwrap_error)?)?;
+    let s = shared.clone();
+    rust.raw_set("killed", lua.create_function(move |_, ()| Ok(s.killed.get()))?)?;
     rust.raw_set(
         "sha1hex",
         fallible(lua, |lua, args| {
@@ -475,13 +594,13 @@ fn lua_number_text(n: f64) -> Vec<u8> {
 }
 
 /// The source and line of the innermost frame of script code: the
-/// position an error is reported at (C functions and the sandbox's own
-/// chunk are skipped).
+/// position an error is reported at (C functions, tail calls and the
+/// sandbox's own chunk are skipped).
 fn script_position(lua: &Lua) -> (Option<String>, Option<i64>) {
     let mut level = 0;
     while let Some(frame) = lua.inspect_stack(level) {
         let source = frame.source();
-        if source.what != "C" && source.source.as_deref() != Some("=loopkv") {
+        if !matches!(source.what, "C" | "tail") && source.source.as_deref() != Some("=loopkv") {
             return (source.source.map(|s| s.into_owned()), Some(frame.curr_line() as i64));
         }
         level += 1;
@@ -574,6 +693,9 @@ fn prepare(ctx: &mut Ctx, flags: u32, read_only: bool) -> Result<(), Vec<u8>> {
         }
         if read_only {
             return Err(b"ERR Can not execute a script with write flag using *_ro command.".to_vec());
+        }
+        if ctx.st.config.min_replicas_to_write > 0 {
+            return Err(b"NOREPLICAS Not enough good replicas to write.".to_vec());
         }
     }
     let limit = ctx.st.config.maxmemory;
@@ -692,7 +814,22 @@ impl Engine {
         };
         self.shared.resp3.set(false);
         self.shared.repl.set(REPL_ALL);
+        let started = Instant::now();
+        self.shared.started.set(Some(started));
+        self.shared.threshold_ms.set(ctx.st.config.busy_reply_threshold);
+        self.shared.killed.set(false);
+        ctx.st.script = Some(ScriptRun {
+            eval: matches!(target, Target::Eval(_)),
+            started,
+            timed_out: false,
+            killed: false,
+            wrote: false,
+            name: Vec::new(),
+            argv: Vec::new(),
+        });
 
+        let limit = ctx.st.config.maxmemory;
+        let oom_at_start = limit > 0 && crate::memory::used().is_some_and(|used| used as u64 > limit);
         let mut client = self.client.take().expect("the script client");
         client.db = ctx.db;
         client.reply.set_resp3(false);
@@ -706,8 +843,12 @@ impl Engine {
             shared: &self.shared,
             frame: &mut self.frame,
             spans: &mut self.spans,
+            name,
+            args,
+            flags,
+            oom_at_start,
         });
-        let (runner, redis) = (&self.runner, &self.redis);
+        let (runner, redis, shared) = (&self.runner, &self.redis, &self.shared);
         let outcome = self.lua.scope(|scope| {
             // redis.call and redis.pcall exist for this run only: they
             // borrow the running command's context.
@@ -715,8 +856,20 @@ impl Engine {
             redis.raw_set("call", f)?;
             let f = scope.create_function(|lua, args: MultiValue| call.borrow_mut().call(lua, args, false))?;
             redis.raw_set("pcall", f)?;
+            let f = scope.create_function(|_, ()| Ok(call.borrow_mut().busy()))?;
+            *shared.busy.borrow_mut() = Some(f);
             runner.call::<(bool, Value)>((func.clone(), call_args.0, call_args.1))
         });
+        *self.shared.busy.borrow_mut() = None;
+        self.shared.started.set(None);
+        if let Some(run) = ctx.st.script.take()
+            && run.timed_out
+        {
+            log::warn!(
+                "Slow script finished: ran for {} milliseconds",
+                run.started.elapsed().as_millis()
+            );
+        }
         self.client = Some(ctx.clients.remove(token));
         let _ = self.redis.raw_set("call", Value::Nil);
         let _ = self.redis.raw_set("pcall", Value::Nil);
@@ -724,10 +877,15 @@ impl Engine {
         if ok {
             let resp3 = self.shared.resp3.get();
             convert::lua_to_reply(value, ctx.reply, resp3);
-            Ok(())
         } else {
-            Err(convert::script_error(&value, name))
+            let (msg, counted) = convert::script_error(&value, name);
+            if counted {
+                ctx.reply.error_uncounted(&msg);
+            } else {
+                ctx.reply.error(&msg);
+            }
         }
+        Ok(())
     }
 }
 
@@ -742,19 +900,79 @@ struct Call<'a, 'b> {
     shared: &'a Shared,
     frame: &'a mut Vec<u8>,
     spans: &'a mut Vec<Range<usize>>,
+    /// The script's SHA or the function's name, and the command running it.
+    name: &'a [u8],
+    args: &'a Args<'a>,
+    /// The script's flags, and whether memory was over `maxmemory` when
+    /// it started (Redis's `pre_command_oom_state`).
+    flags: u32,
+    oom_at_start: bool,
 }
 
 impl Call<'_, '_> {
+    /// Called by the hook once the script has run past
+    /// `busy-reply-threshold`: serves the other clients. True if the
+    /// script must stop (killed, or the server is shutting down).
+    fn busy(&mut self) -> bool {
+        let ctx = &mut *self.ctx;
+        let Some(run) = ctx.st.script.as_mut() else {
+            return false;
+        };
+        if !run.timed_out {
+            run.timed_out = true;
+            run.name = self.name.to_vec();
+            run.argv = self.args.iter().map(<[u8]>::to_vec).collect();
+            log::warn!(
+                "Slow script detected: still in execution after {} milliseconds. You can try killing the script using the {} command. Script name is: {}.",
+                run.started.elapsed().as_millis(),
+                if run.eval { "SCRIPT KILL" } else { "FUNCTION KILL" },
+                String::from_utf8_lossy(self.name)
+            );
+        }
+        crate::server::busy::serve(ctx.st, ctx.clients, &[ctx.me, self.token]);
+        let killed = ctx.st.script.as_ref().is_some_and(|r| r.killed);
+        if killed {
+            log::warn!("Lua script killed by user with SCRIPT KILL.");
+        }
+        // SHUTDOWN NOSAVE, or SIGTERM/SIGINT: the script must end first.
+        let signalled = ctx.st.signal.load(std::sync::atomic::Ordering::Relaxed) != 0;
+        killed || ctx.st.shutdown_requested || signalled
+    }
+
     /// `redis.call` (`raise`: an error reply is raised) and `redis.pcall`
     /// (it is returned as `{err=...}`).
     fn call(&mut self, lua: &Lua, args: MultiValue, raise: bool) -> mlua::Result<Value> {
-        let refused = self.build_argv(args).and_then(|()| self.check_command());
-        if let Err(msg) = refused {
+        if let Err(msg) = self.build_argv(args) {
             return if raise {
                 Err(self::raise(msg))
             } else {
-                convert::error_table(lua, msg)
+                convert::error_table(lua, msg, false)
             };
+        }
+        match self.check_command() {
+            Ok(command_flags) => {
+                if command_flags & flags::WRITE != 0
+                    && let Some(run) = self.ctx.st.script.as_mut()
+                {
+                    run.wrote = true;
+                }
+            }
+            Err((msg, idx)) => {
+                // Counted now, as Redis's `scriptCall` does on refusal.
+                let text = convert::error_text(msg);
+                let code_end = memchr::memchr(b' ', &text).unwrap_or(text.len());
+                let st = &mut *self.ctx.st;
+                st.stats.total_error_replies += 1;
+                *st.errorstats.entry(text[..code_end].into()).or_insert(0) += 1;
+                if let Some(idx) = idx {
+                    st.cmdstats[idx].rejected += 1;
+                }
+                return if raise {
+                    Err(raise_counted(msg))
+                } else {
+                    convert::error_table(lua, msg, true)
+                };
+            }
         }
         let frame = std::mem::take(self.frame);
         let spans = std::mem::take(self.spans);
@@ -779,7 +997,7 @@ impl Call<'_, '_> {
         let out = reply.unsent();
         let value = if raise && out.first() == Some(&b'-') {
             let end = memchr::memchr(b'\r', out).unwrap_or(out.len());
-            Err(self::raise(&out[..end]))
+            Err(raise_counted(&out[..end]))
         } else {
             convert::reply_to_lua(lua, out)
         };
@@ -812,12 +1030,16 @@ impl Call<'_, '_> {
         Ok(())
     }
 
-    /// Redis's `scriptCall` checks before a script's command runs.
-    fn check_command(&mut self) -> Result<(), &'static [u8]> {
+    /// Redis's `scriptCall` checks before a script's command runs (the
+    /// state checks are `scriptVerifyWriteCommandAllow` and
+    /// `scriptVerifyOOM`): the command's flags, or the error (`-CODE ...`
+    /// or a message to prefix with ERR) and the command's index if known.
+    fn check_command(&mut self) -> Result<u32, (&'static [u8], Option<usize>)> {
         let args = Args::new(self.frame, self.spans);
-        let table = self.ctx.st.commands;
+        let st = &*self.ctx.st;
+        let table = st.commands;
         let Some(mut idx) = table.lookup(args.get(0)) else {
-            return Err(b"Unknown Redis command called from script");
+            return Err((b"Unknown Redis command called from script", None));
         };
         if !table.def(idx).subcommands.is_empty() && args.len() >= 2 {
             idx = table.lookup_sub(idx, args.get(1)).unwrap_or(idx);
@@ -825,15 +1047,32 @@ impl Call<'_, '_> {
         let def = table.def(idx);
         let n = args.len() as i32;
         if (def.arity > 0 && n != def.arity) || n < -def.arity {
-            return Err(b"Wrong number of args calling Redis command from script");
+            return Err((b"Wrong number of args calling Redis command from script", Some(idx)));
         }
-        if def.flags & flags::NOSCRIPT != 0 {
-            return Err(b"This Redis command is not allowed from script");
+        if def.flags & flags::NOSCRIPT != 0 && !st.scripts_may_run_any {
+            return Err((b"This Redis command is not allowed from script", Some(idx)));
         }
-        if def.flags & flags::WRITE != 0 && self.read_only {
-            return Err(b"Write commands are not allowed from read-only scripts.");
+        if def.flags & (flags::WRITE | flags::MAY_REPLICATE) != 0 && self.read_only {
+            return Err((b"Write commands are not allowed from read-only scripts.", Some(idx)));
         }
-        Ok(())
+        let wrote = st.script.as_ref().is_some_and(|r| r.wrote);
+        if def.flags & flags::WRITE != 0 && !wrote {
+            // Before its first write a script can still be refused as a
+            // client's write would be.
+            if st.rdb.last_bgsave_failed && crate::persist::control::writes_refused(st) {
+                return Err((command::MISCONF_DASH, Some(idx)));
+            }
+            if st.aof.error().is_some() {
+                return Err((b"-MISCONF Errors writing to the AOF file", Some(idx)));
+            }
+            if st.config.min_replicas_to_write > 0 {
+                return Err((b"-NOREPLICAS Not enough good replicas to write.", Some(idx)));
+            }
+        }
+        if self.oom_at_start && !wrote && self.flags & script_flags::ALLOW_OOM == 0 && def.flags & flags::DENYOOM != 0 {
+            return Err((b"-OOM command not allowed when used memory > 'maxmemory'.", Some(idx)));
+        }
+        Ok(def.flags)
     }
 }
 

@@ -186,9 +186,14 @@ G.__redis__err__handler = error_handler
 
 -- Lua's pcall, except that an error table from Redis is given as its
 -- message (as Redis 7.0 does, for scripts written before error tables).
+local killed = rust.killed
 local function pcall_result(ok, ...)
   if not ok then
     local e = ...
+    if killed() then
+      -- SCRIPT KILL's error goes through every pcall.
+      error(e, 0)
+    end
     if type(e) == "userdata" then
       e = unwrap(e)
     end
@@ -204,13 +209,23 @@ end
 G.pcall = function(...)
   return pcall_result(pcall(...))
 end
+local function xpcall_result(ok, ...)
+  if not ok and killed() then
+    error((...), 0)
+  end
+  return ok, ...
+end
 G.xpcall = function(f, handler)
-  return xpcall(f, function(e)
+  return xpcall_result(xpcall(f, function(e)
     if type(e) == "userdata" then
       e = unwrap(e)
     end
     return handler(e)
-  end)
+  end))
+end
+local resume = G.coroutine.resume
+G.coroutine.resume = function(...)
+  return xpcall_result(resume(...))
 end
 
 -- ---- FUNCTION LOAD's globals: a `redis` with register_function, log and

@@ -60,6 +60,17 @@ pub fn process_input(st: &mut State, clients: &mut Slab<Client>, token: usize) -
                 let frame = &rbuf[rpos..rpos + len];
                 let args = Args::new(frame, parser.args());
                 let now = st.clock.ms(clock_at);
+                if let Some(error) = busy_refusal(st, &args) {
+                    // A script has run too long: only a few commands run.
+                    reply.error(error);
+                    for code in reply.take_errors() {
+                        st.stats.total_error_replies += 1;
+                        *st.errorstats.entry(code).or_insert(0) += 1;
+                    }
+                    reply.end_command();
+                    rpos += len;
+                    continue;
+                }
                 // The table is searched again only when a pause or MULTI needs it.
                 let pausing = st.pause.kind(now) != PauseKind::Off;
                 let resolved = if pausing || clients[token].tx.multi_count() >= 0 {
@@ -149,6 +160,23 @@ pub fn process_input(st: &mut State, clients: &mut Slab<Client>, token: usize) -
         c.last_interaction_ms = st.clock.ms(clock_at);
     }
     outcome
+}
+
+/// Redis's check in `processCommand` while a script is timed out: a
+/// known command not flagged ALLOW_BUSY gets -BUSY (unknown commands and
+/// wrong arities get their own errors from `execute`).
+fn busy_refusal(st: &mut State, args: &Args) -> Option<&'static [u8]> {
+    let error = crate::script::busy_error(st.script.as_ref().filter(|r| r.timed_out)?);
+    let table = st.commands;
+    let mut idx = table.lookup(args.get(0))?;
+    if !table.def(idx).subcommands.is_empty() && args.len() >= 2 {
+        idx = table.lookup_sub(idx, args.get(1))?;
+    }
+    if resolve_flags(st, args)? & crate::command::table::flags::ALLOW_BUSY != 0 {
+        return None;
+    }
+    st.cmdstats[idx].rejected += 1;
+    Some(error)
 }
 
 // ---- CLIENT PAUSE ---------------------------------------------------------------------

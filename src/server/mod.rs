@@ -16,6 +16,7 @@
 //! edge that will not come.
 
 pub mod blocking;
+pub mod busy;
 mod exec;
 pub mod oom;
 pub mod propagate;
@@ -129,9 +130,6 @@ pub fn now_ms() -> u64 {
 /// A bound server, ready to run on this thread or on its own.
 pub struct Server {
     poll: Poll,
-    /// The `unixsocket` listener and its path (removed when the loop ends).
-    #[cfg(unix)]
-    unix: Option<(mio::net::UnixListener, std::sync::Arc<str>)>,
     clients: Slab<Client>,
     state: State,
     waker: Arc<Waker>,
@@ -325,10 +323,12 @@ impl Server {
         let mut state = State::new(config, port);
         state.listeners = listeners;
         state.registry = Some(poll.registry().try_clone()?);
+        #[cfg(unix)]
+        {
+            state.unix = unix;
+        }
         Ok(Server {
             poll,
-            #[cfg(unix)]
-            unix,
             clients: Slab::new(),
             state,
             waker,
@@ -504,7 +504,7 @@ impl Server {
             let _ = self.poll.registry().deregister(&mut c.stream);
         }
         #[cfg(unix)]
-        if let Some((_, path)) = self.unix.take() {
+        if let Some((_, path)) = self.state.unix.take() {
             info!("Removing the unix socket file.");
             let _ = std::fs::remove_file(&*path);
         }
@@ -515,7 +515,7 @@ impl Server {
     fn announce_ready(&self) {
         info!("Ready to accept connections tcp");
         #[cfg(unix)]
-        if self.unix.is_some() {
+        if self.state.unix.is_some() {
             info!("Ready to accept connections unix");
         }
     }
@@ -555,88 +555,22 @@ impl Server {
     }
 
     fn accept(&mut self, which: usize) {
-        loop {
-            let (stream, addr) = match self.state.listeners[which].accept() {
-                Ok(pair) => pair,
-                Err(e) if e.kind() == ErrorKind::WouldBlock => return,
-                Err(e) if e.kind() == ErrorKind::Interrupted => continue,
-                Err(e) => {
-                    warn!("Accepting client connection: {e}");
-                    return;
-                }
-            };
-            let _ = stream.set_nodelay(true);
-            if self.state.config.tcp_keepalive > 0 {
-                let sock = socket2::SockRef::from(&stream);
-                let secs = Duration::from_secs(self.state.config.tcp_keepalive);
-                let _ = sock.set_tcp_keepalive(&socket2::TcpKeepalive::new().with_time(secs).with_interval(secs / 3));
-            }
-            let laddr = stream.local_addr().unwrap_or(addr);
-            self.admit(crate::client::Stream::Tcp(stream), addr, laddr, None);
+        for token in accept_tcp(&mut self.state, &mut self.clients, which) {
+            self.queue_new(token);
         }
     }
 
     /// Accepts Unix-socket clients: local, as a loopback client is.
     #[cfg(unix)]
     fn accept_unix(&mut self) {
-        loop {
-            let Some((listener, path)) = &self.unix else { return };
-            let path = path.clone();
-            let stream = match listener.accept() {
-                Ok((stream, _)) => stream,
-                Err(e) if e.kind() == ErrorKind::WouldBlock => return,
-                Err(e) if e.kind() == ErrorKind::Interrupted => continue,
-                Err(e) => {
-                    warn!("Accepting client connection: {e}");
-                    return;
-                }
-            };
-            let local = SocketAddr::from(([127, 0, 0, 1], 0));
-            self.admit(crate::client::Stream::Unix(stream), local, local, Some(path));
+        for token in accept_unix(&mut self.state, &mut self.clients) {
+            self.queue_new(token);
         }
     }
 
-    fn admit(
-        &mut self,
-        mut stream: crate::client::Stream,
-        addr: SocketAddr,
-        laddr: SocketAddr,
-        unix_path: Option<std::sync::Arc<str>>,
-    ) {
-        if self.clients.len() >= self.state.config.maxclients {
-            self.state.stats.rejected_connections += 1;
-            let _ = stream.write(b"-ERR max number of clients reached\r\n");
-            warn!("Error registering fd event for the new client: max number of clients reached ({addr})");
-            return;
-        }
-        let config = &self.state.config;
-        if config.protected_mode && config.requirepass.is_none() && !addr.ip().is_loopback() {
-            self.state.stats.rejected_connections += 1;
-            let _ = stream.write(PROTECTED_MODE_DENIED);
-            warn!("Refused connection from {addr}: protected mode is on and no password is set");
-            return;
-        }
-        self.state.stats.total_connections += 1;
-        let now = now_ms();
-        let id = self.state.next_client_id();
-        let entry = self.clients.vacant_entry();
-        let token = entry.key();
-        if let Err(e) = self
-            .poll
-            .registry()
-            .register(&mut stream, Token(token), Interest::READABLE)
-        {
-            warn!("Registering client {addr}: {e}");
-            return;
-        }
-        let mut client = Client::new(id, stream, addr, laddr, self.state.config.proto_max_bulk_len, now);
-        client.unix_path = unix_path;
-        client.authenticated = self.state.config.requirepass.is_none();
-        client.parser.set_unauthenticated(!client.authenticated);
-        entry.insert(client);
-        debug!("Accepted {addr}");
-        // Data may already be waiting: edge-triggered readiness was armed at
-        // registration, so read once now rather than wait.
+    /// A new client: data may already be waiting (edge-triggered readiness
+    /// was armed at registration), so it is read once now.
+    fn queue_new(&mut self, token: usize) {
         let c = &mut self.clients[token];
         c.readable = true;
         c.queued = true;
@@ -989,7 +923,7 @@ impl Server {
 /// clears `readable` when the read shows the socket is drained.
 /// The buffer is kept initialised up to its length (`rlen` marks the
 /// filled part), so reads need no zero-filling.
-fn read_some(c: &mut Client) -> io::Result<usize> {
+pub(crate) fn read_some(c: &mut Client) -> io::Result<usize> {
     c.compact();
     if c.rbuf.len() - c.rlen < READ_CHUNK {
         // Room for the rest of a large bulk, but never more than doubling
@@ -1014,4 +948,111 @@ fn read_some(c: &mut Client) -> io::Result<usize> {
         c.readable = false;
     }
     Ok(n)
+}
+
+// ---- accepting clients (also while a script is busy) --------------------------------
+
+/// Accepts every pending connection on TCP listener `which`; returns the
+/// new clients' tokens.
+pub(crate) fn accept_tcp(st: &mut State, clients: &mut Slab<Client>, which: usize) -> Vec<usize> {
+    let mut admitted = Vec::new();
+    loop {
+        let (stream, addr) = match st.listeners[which].accept() {
+            Ok(pair) => pair,
+            Err(e) if e.kind() == ErrorKind::WouldBlock => return admitted,
+            Err(e) if e.kind() == ErrorKind::Interrupted => continue,
+            Err(e) => {
+                warn!("Accepting client connection: {e}");
+                return admitted;
+            }
+        };
+        let _ = stream.set_nodelay(true);
+        if st.config.tcp_keepalive > 0 {
+            let sock = socket2::SockRef::from(&stream);
+            let secs = Duration::from_secs(st.config.tcp_keepalive);
+            let _ = sock.set_tcp_keepalive(&socket2::TcpKeepalive::new().with_time(secs).with_interval(secs / 3));
+        }
+        let laddr = stream.local_addr().unwrap_or(addr);
+        admitted.extend(admit(
+            st,
+            clients,
+            crate::client::Stream::Tcp(stream),
+            addr,
+            laddr,
+            None,
+        ));
+    }
+}
+
+/// Accepts every pending Unix-socket connection: local, as a loopback
+/// client is.
+#[cfg(unix)]
+pub(crate) fn accept_unix(st: &mut State, clients: &mut Slab<Client>) -> Vec<usize> {
+    let mut admitted = Vec::new();
+    loop {
+        let Some((listener, path)) = &st.unix else {
+            return admitted;
+        };
+        let path = path.clone();
+        let stream = match listener.accept() {
+            Ok((stream, _)) => stream,
+            Err(e) if e.kind() == ErrorKind::WouldBlock => return admitted,
+            Err(e) if e.kind() == ErrorKind::Interrupted => continue,
+            Err(e) => {
+                warn!("Accepting client connection: {e}");
+                return admitted;
+            }
+        };
+        let local = SocketAddr::from(([127, 0, 0, 1], 0));
+        admitted.extend(admit(
+            st,
+            clients,
+            crate::client::Stream::Unix(stream),
+            local,
+            local,
+            Some(path),
+        ));
+    }
+}
+
+/// Registers a new connection as a client (Redis's `acceptCommonHandler`
+/// checks first); its token, or None if it was refused.
+fn admit(
+    st: &mut State,
+    clients: &mut Slab<Client>,
+    mut stream: crate::client::Stream,
+    addr: SocketAddr,
+    laddr: SocketAddr,
+    unix_path: Option<std::sync::Arc<str>>,
+) -> Option<usize> {
+    if clients.len() >= st.config.maxclients {
+        st.stats.rejected_connections += 1;
+        let _ = stream.write(b"-ERR max number of clients reached\r\n");
+        warn!("Error registering fd event for the new client: max number of clients reached ({addr})");
+        return None;
+    }
+    let config = &st.config;
+    if config.protected_mode && config.requirepass.is_none() && !addr.ip().is_loopback() {
+        st.stats.rejected_connections += 1;
+        let _ = stream.write(PROTECTED_MODE_DENIED);
+        warn!("Refused connection from {addr}: protected mode is on and no password is set");
+        return None;
+    }
+    st.stats.total_connections += 1;
+    let now = now_ms();
+    let id = st.next_client_id();
+    let entry = clients.vacant_entry();
+    let token = entry.key();
+    let registry = st.registry.as_ref()?;
+    if let Err(e) = registry.register(&mut stream, Token(token), Interest::READABLE) {
+        warn!("Registering client {addr}: {e}");
+        return None;
+    }
+    let mut client = Client::new(id, stream, addr, laddr, st.config.proto_max_bulk_len, now);
+    client.unix_path = unix_path;
+    client.authenticated = st.config.requirepass.is_none();
+    client.parser.set_unauthenticated(!client.authenticated);
+    entry.insert(client);
+    debug!("Accepted {addr}");
+    Some(token)
 }

@@ -164,8 +164,11 @@ pub struct State {
     /// The TCP listeners (token `LISTENER_BASE + index`): here, so CONFIG
     /// SET port/bind can close them and listen anew, as Redis does.
     pub listeners: Vec<mio::net::TcpListener>,
-    /// The loop's registry, for (de)registering listeners.
+    /// The loop's registry, for (de)registering listeners and clients.
     pub registry: Option<mio::Registry>,
+    /// The `unixsocket` listener and its path (removed when the loop ends).
+    #[cfg(unix)]
+    pub unix: Option<(mio::net::UnixListener, std::sync::Arc<str>)>,
     pub started_ms: u64,
     pub run_id: String,
     /// The replication ID INFO shows (DEBUG CHANGE-REPL-ID draws a new one).
@@ -247,6 +250,11 @@ pub struct State {
     pub rng: Rng,
     /// What `oom-score-adj` did to the process's OOM-killer score.
     pub oom: super::oom::OomScore,
+    /// The script (EVAL or FCALL) running now, if any.
+    pub script: Option<crate::script::ScriptRun>,
+    /// DEBUG SET-DISABLE-DENY-SCRIPTS: scripts may call commands flagged
+    /// `noscript`.
+    pub scripts_may_run_any: bool,
 }
 
 impl State {
@@ -276,6 +284,8 @@ impl State {
             port,
             listeners: Vec::new(),
             registry: None,
+            #[cfg(unix)]
+            unix: None,
             started_ms: now,
             replid: run_id.chars().rev().collect(),
             run_id,
@@ -318,6 +328,8 @@ impl State {
             kills: Vec::new(),
             rng: Rng(rng),
             oom: Default::default(),
+            script: None,
+            scripts_may_run_any: false,
         };
         if st.config.value("appendonly") == b"yes" {
             st.aof.mode = crate::persist::aof::Mode::On;
