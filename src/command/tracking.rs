@@ -518,9 +518,12 @@ fn broadcast(tr: &mut Tracking, out: &mut Outbox) {
 pub fn after_command(ctx: &mut Ctx, ran: Option<&'static CommandDef>, args: &Args) {
     let me = ctx.me;
     let nested = transaction::in_exec(ctx);
+    // Read-only scripts are tracked by the commands they run, not by
+    // their declared keys (Redis skips EVAL_RO, EVALSHA_RO and FCALL_RO).
     if let Some(def) = ran
         && def.flags & READONLY != 0
         && def.flags & PUBSUB == 0
+        && !matches!(def.name, "eval_ro" | "evalsha_ro" | "fcall_ro")
         && ctx.clients[me].tracking.remembers()
     {
         let who = Ref {
@@ -549,6 +552,25 @@ pub fn after_command(ctx: &mut Ctx, ran: Option<&'static CommandDef>, args: &Arg
         flush_pending(tr, &mut out);
     }
     refresh(st);
+}
+
+/// Remembers `keys` as read by client `token` if it tracks its reads: a
+/// script's declared keys once the script runs a read-only command
+/// (Redis tracks a script's caller with the script's keys).
+pub fn remember_keys<'a>(
+    st: &mut crate::server::State,
+    clients: &slab::Slab<crate::client::Client>,
+    token: usize,
+    keys: impl Iterator<Item = &'a [u8]>,
+) {
+    let c = &clients[token];
+    if !c.tracking.remembers() {
+        return;
+    }
+    let who = Ref { id: c.id, token };
+    for key in keys {
+        st.tracking.remember(key, who);
+    }
 }
 
 /// Positions of the keys command `def` (full name `name`) read, as Redis's

@@ -327,6 +327,21 @@ impl Functions {
     }
 }
 
+/// The flags of function `name`, if it exists (for FCALL's command flags).
+pub fn flags_of(name: &[u8]) -> Option<u32> {
+    let wanted = name.to_ascii_lowercase();
+    FUNCTIONS.with(|slot| {
+        let f = slot.try_borrow().ok()?;
+        let f = f.as_ref()?;
+        let library = f.libraries.get(f.index.get(&wanted)?)?;
+        library
+            .functions
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(&wanted))
+            .map(|(_, func)| func.flags)
+    })
+}
+
 /// FUNCTION LOAD, from a client or a file.
 pub fn load(code: &[u8], replace: bool) -> Result<Vec<u8>, Vec<u8>> {
     with(|f| f.load(code, replace))

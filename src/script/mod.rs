@@ -15,6 +15,7 @@
 //! made for the duration of one script (`Lua::scope`), which borrows the
 //! running command's context, so no pointer to the server outlives it.
 
+mod bit;
 mod convert;
 pub mod function;
 mod rand48;
@@ -186,6 +187,7 @@ impl Engine {
         let rust = rust_functions(&lua, &shared)?;
         let redis = redis_table(&lua, &rust)?;
         lua.globals().raw_set("redis", redis.clone())?;
+        bit::install(&lua, &lua.globals())?;
         let sandbox = lua
             .load(include_str!("sandbox.lua"))
             .set_name("=loopkv")
@@ -847,6 +849,8 @@ impl Engine {
             args,
             flags,
             oom_at_start,
+            numkeys,
+            tracked: false,
         });
         let (runner, redis, shared) = (&self.runner, &self.redis, &self.shared);
         let outcome = self.lua.scope(|scope| {
@@ -907,6 +911,10 @@ struct Call<'a, 'b> {
     /// it started (Redis's `pre_command_oom_state`).
     flags: u32,
     oom_at_start: bool,
+    /// How many of `args[3..]` are keys, and whether they were already
+    /// remembered for the caller's client-side caching.
+    numkeys: usize,
+    tracked: bool,
 }
 
 impl Call<'_, '_> {
@@ -955,6 +963,12 @@ impl Call<'_, '_> {
                     && let Some(run) = self.ctx.st.script.as_mut()
                 {
                     run.wrote = true;
+                }
+                if command_flags & flags::READONLY != 0 && !self.tracked {
+                    self.tracked = true;
+                    let ctx = &mut *self.ctx;
+                    let keys = self.args.iter().skip(3).take(self.numkeys);
+                    command::tracking::remember_keys(ctx.st, ctx.clients, ctx.me, keys);
                 }
             }
             Err((msg, idx)) => {
@@ -1074,6 +1088,55 @@ impl Call<'_, '_> {
         }
         Ok(def.flags)
     }
+}
+
+// ---- command flags ------------------------------------------------------------------------
+
+/// The flags EVAL, EVALSHA and FCALL (and their `_RO` forms) run with,
+/// from the script they name (Redis's `evalGetCommandFlags` and
+/// `scriptFlagsToCmdFlags`): a script that declared its flags is a write
+/// (and DENYOOM unless `allow-oom`) only without `no-writes`. What CLIENT
+/// PAUSE and MULTI look at.
+pub fn command_flags(args: &Args, cmd_flags: u32) -> u32 {
+    if args.len() < 2 {
+        return cmd_flags;
+    }
+    let name = args.get(0);
+    let script = if name.eq_ignore_ascii_case(b"fcall") || name.eq_ignore_ascii_case(b"fcall_ro") {
+        function::flags_of(args.get(1))
+    } else if name.eq_ignore_ascii_case(b"eval") || name.eq_ignore_ascii_case(b"eval_ro") {
+        shebang(args.get(1)).ok().map(|(f, _)| f)
+    } else if name.eq_ignore_ascii_case(b"evalsha") || name.eq_ignore_ascii_case(b"evalsha_ro") {
+        let sha = args.get(1);
+        let mut key = [0u8; 40];
+        (sha.len() == 40)
+            .then(|| {
+                key.copy_from_slice(sha);
+                key.make_ascii_lowercase();
+                ENGINE.with(|slot| {
+                    slot.try_borrow()
+                        .ok()
+                        .and_then(|e| e.as_ref().and_then(|e| e.scripts.get(&key).map(|s| s.flags)))
+                })
+            })
+            .flatten()
+    } else {
+        None
+    };
+    let Some(script) = script.filter(|f| f & script_flags::EVAL_COMPAT == 0) else {
+        return cmd_flags;
+    };
+    let mut out = cmd_flags & !(flags::STALE | flags::DENYOOM | flags::WRITE | flags::MAY_REPLICATE);
+    if script & (script_flags::ALLOW_OOM | script_flags::NO_WRITES) == 0 {
+        out |= flags::DENYOOM;
+    }
+    if script & script_flags::NO_WRITES == 0 {
+        out |= flags::WRITE;
+    }
+    if script & script_flags::ALLOW_STALE != 0 {
+        out |= flags::STALE;
+    }
+    out
 }
 
 // ---- SCRIPT ----------------------------------------------------------------------------------

@@ -60,9 +60,20 @@ pub fn process_input(st: &mut State, clients: &mut Slab<Client>, token: usize) -
                 let frame = &rbuf[rpos..rpos + len];
                 let args = Args::new(frame, parser.args());
                 let now = st.clock.ms(clock_at);
-                if let Some(error) = busy_refusal(st, &args) {
+                if let Some((error, name)) = busy_refusal(st, &args) {
                     // A script has run too long: only a few commands run.
-                    reply.error(error);
+                    // Inside MULTI the refusal dooms the transaction (an
+                    // EXEC refused aborts it), as Redis's `rejectCommand`.
+                    clients[token].last_cmd = name;
+                    let mut ctx = Ctx {
+                        st: &mut *st,
+                        clients: &mut *clients,
+                        me: token,
+                        reply: &mut reply,
+                        now,
+                        db,
+                    };
+                    crate::command::transaction::reject(&mut ctx, error);
                     for code in reply.take_errors() {
                         st.stats.total_error_replies += 1;
                         *st.errorstats.entry(code).or_insert(0) += 1;
@@ -165,7 +176,7 @@ pub fn process_input(st: &mut State, clients: &mut Slab<Client>, token: usize) -
 /// Redis's check in `processCommand` while a script is timed out: a
 /// known command not flagged ALLOW_BUSY gets -BUSY (unknown commands and
 /// wrong arities get their own errors from `execute`).
-fn busy_refusal(st: &mut State, args: &Args) -> Option<&'static [u8]> {
+fn busy_refusal(st: &mut State, args: &Args) -> Option<(&'static [u8], &'static str)> {
     let error = crate::script::busy_error(st.script.as_ref().filter(|r| r.timed_out)?);
     let table = st.commands;
     let mut idx = table.lookup(args.get(0))?;
@@ -176,7 +187,7 @@ fn busy_refusal(st: &mut State, args: &Args) -> Option<&'static [u8]> {
         return None;
     }
     st.cmdstats[idx].rejected += 1;
-    Some(error)
+    Some((error, table.full_name(idx)))
 }
 
 // ---- CLIENT PAUSE ---------------------------------------------------------------------
@@ -218,6 +229,10 @@ fn resolve_flags(st: &State, args: &Args) -> Option<u32> {
     let n = args.len() as i32;
     if (def.arity > 0 && n != def.arity) || n < -def.arity {
         return None;
+    }
+    // EVAL and FCALL take their flags from the script they run.
+    if def.flags & crate::command::table::flags::NO_MANDATORY_KEYS != 0 {
+        return Some(crate::script::command_flags(args, def.flags));
     }
     Some(def.flags)
 }
