@@ -124,7 +124,6 @@ pub fn kill(st: &mut crate::server::State, eval: bool) -> Result<(), &'static [u
 }
 
 /// What the `redis.*` functions and the hook share with a run.
-#[derive(Default)]
 struct Shared {
     /// `redis.setresp`: the protocol the script's commands reply in.
     resp3: Cell<bool>,
@@ -133,11 +132,52 @@ struct Shared {
     /// When the running script started, and `busy-reply-threshold` (ms).
     started: Cell<Option<Instant>>,
     threshold_ms: Cell<u64>,
-    /// The run's function that serves other clients once the threshold
-    /// passed; it returns whether the script must stop.
-    busy: RefCell<Option<Function>>,
+    /// The running script's `Call` (null between runs): what `redis.call`,
+    /// `redis.pcall` and the busy hook reach the server through.
+    run: Cell<*const ()>,
     /// The script was killed: `pcall` must not catch that error.
     killed: Cell<bool>,
+}
+
+impl Default for Shared {
+    fn default() -> Shared {
+        Shared {
+            resp3: Cell::new(false),
+            repl: Cell::new(REPL_ALL),
+            started: Cell::new(None),
+            threshold_ms: Cell::new(5000),
+            run: Cell::new(std::ptr::null()),
+            killed: Cell::new(false),
+        }
+    }
+}
+
+impl Shared {
+    /// Runs `f` with the running script's `Call`; None between runs (a
+    /// function kept from a run and called later, as Redis refuses it).
+    ///
+    /// The `Call` is set by `Engine::run` for exactly the duration of the
+    /// Lua call it makes, and borrowed here only from Lua callbacks and the
+    /// hook, which Lua runs on this thread inside that call.
+    #[allow(unsafe_code)]
+    fn with_call<R>(&self, f: impl FnOnce(&mut Call<'_, '_>) -> R) -> Option<R> {
+        let p = self.run.get();
+        if p.is_null() {
+            return None;
+        }
+        // SAFETY: `run` holds a pointer to a `RefCell<Call>` on the stack of
+        // `Engine::run`, stored just before the script is called and reset
+        // to null right after the call returns, so it is valid whenever it
+        // is not null. Only this thread can reach it (the Lua state is not
+        // Send), and the RefCell catches any re-entry. The lifetimes are
+        // erased only for the span of this callback, which lies inside the
+        // call. Measured reason: making `redis.call`, `redis.pcall` and the
+        // busy check per run with `Lua::scope` (the safe alternative) cost
+        // three callback allocations and their collection per EVAL.
+        let call = unsafe { &*(p as *const RefCell<Call<'static, 'static>>) };
+        let mut call = call.try_borrow_mut().ok()?;
+        Some(f(&mut call))
+    }
 }
 
 /// The error a killed script is stopped with.
@@ -153,8 +193,6 @@ const REPL_ALL: u8 = REPL_AOF | REPL_REPLICA;
 /// The Lua state for EVAL and what belongs to it.
 pub struct Engine {
     lua: Lua,
-    /// The table behind `redis`, where `call` and `pcall` are set per run.
-    redis: Table,
     /// `xpcall(f, handler)`: runs a compiled script.
     runner: Function,
     /// The read-only globals: the environment of every script.
@@ -186,6 +224,19 @@ impl Engine {
         let shared = Rc::new(Shared::default());
         let rust = rust_functions(&lua, &shared)?;
         let redis = redis_table(&lua, &rust)?;
+        for (name, raise) in [("call", true), ("pcall", false)] {
+            let s = shared.clone();
+            let f =
+                lua.create_function(
+                    move |lua, args: MultiValue| match s.with_call(|c| c.call(lua, args, raise)) {
+                        Some(result) => result,
+                        None => Err(self::raise(
+                            format!("redis.{name} can only be called inside a script invocation").as_bytes(),
+                        )),
+                    },
+                )?;
+            redis.raw_set(name, f)?;
+        }
         lua.globals().raw_set("redis", redis.clone())?;
         bit::install(&lua, &lua.globals())?;
         let sandbox = lua
@@ -212,7 +263,6 @@ impl Engine {
         let engine = Engine {
             refuse_registration,
             lua,
-            redis,
             runner,
             globals: proxy,
             real_globals,
@@ -242,11 +292,8 @@ impl Engine {
             if !s.killed.get() && (started.elapsed().as_millis() as u64) < s.threshold_ms.get() {
                 return Ok(VmState::Continue);
             }
-            let busy = s.busy.borrow().clone();
-            if !s.killed.get()
-                && let Some(busy) = busy
-            {
-                s.killed.set(busy.call::<bool>(())?);
+            if !s.killed.get() {
+                s.killed.set(s.with_call(|call| call.busy()).unwrap_or(false));
             }
             if s.killed.get() {
                 return Err(raise(KILLED));
@@ -852,19 +899,11 @@ impl Engine {
             numkeys,
             tracked: false,
         });
-        let (runner, redis, shared) = (&self.runner, &self.redis, &self.shared);
-        let outcome = self.lua.scope(|scope| {
-            // redis.call and redis.pcall exist for this run only: they
-            // borrow the running command's context.
-            let f = scope.create_function(|lua, args: MultiValue| call.borrow_mut().call(lua, args, true))?;
-            redis.raw_set("call", f)?;
-            let f = scope.create_function(|lua, args: MultiValue| call.borrow_mut().call(lua, args, false))?;
-            redis.raw_set("pcall", f)?;
-            let f = scope.create_function(|_, ()| Ok(call.borrow_mut().busy()))?;
-            *shared.busy.borrow_mut() = Some(f);
-            runner.call::<(bool, Value)>((func.clone(), call_args.0, call_args.1))
-        });
-        *self.shared.busy.borrow_mut() = None;
+        self.shared.run.set(&call as *const RefCell<Call> as *const ());
+        let outcome = self
+            .runner
+            .call::<(bool, Value)>((func.clone(), call_args.0, call_args.1));
+        self.shared.run.set(std::ptr::null());
         self.shared.started.set(None);
         if let Some(run) = ctx.st.script.take()
             && run.timed_out
@@ -875,8 +914,6 @@ impl Engine {
             );
         }
         self.client = Some(ctx.clients.remove(token));
-        let _ = self.redis.raw_set("call", Value::Nil);
-        let _ = self.redis.raw_set("pcall", Value::Nil);
         let (ok, value) = outcome.map_err(lua_err)?;
         if ok {
             let resp3 = self.shared.resp3.get();
