@@ -126,6 +126,9 @@ pub struct Client {
     pub unix_path: Option<std::sync::Arc<str>>,
     /// The client scripts run their commands as (MONITOR shows `lua`).
     pub script: bool,
+    /// Its commands are being run now (`exec::process_input`): a script's
+    /// busy pass must not serve it again.
+    pub in_command: bool,
     /// Read buffer, initialised up to its length; `rbuf[rpos..rlen]` holds
     /// bytes received and not consumed yet.
     pub rbuf: Vec<u8>,
@@ -206,6 +209,7 @@ impl Client {
             laddr,
             unix_path: None,
             script: false,
+            in_command: false,
             rbuf: Vec::new(),
             rpos: 0,
             rlen: 0,

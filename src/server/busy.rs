@@ -24,7 +24,7 @@ pub fn serve(st: &mut State, clients: &mut Slab<Client>, skip: &[usize]) {
     super::accept_unix(st, clients);
     let tokens: Vec<usize> = clients
         .iter()
-        .filter(|(t, c)| !skip.contains(t) && !matches!(c.stream, Stream::None))
+        .filter(|(t, c)| !skip.contains(t) && !c.in_command && !matches!(c.stream, Stream::None))
         .map(|(t, _)| t)
         .collect();
     for token in tokens {

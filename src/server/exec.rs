@@ -36,6 +36,7 @@ pub fn process_input(st: &mut State, clients: &mut Slab<Client>, token: usize) -
         // A blocked client's further input waits until it is unblocked.
         return Outcome::Continue;
     }
+    c.in_command = true;
     let mut rbuf = std::mem::take(&mut c.rbuf);
     let mut reply = std::mem::take(&mut c.reply);
     let mut parser = std::mem::replace(&mut c.parser, crate::resp::parse::Parser::new(0));
@@ -162,6 +163,7 @@ pub fn process_input(st: &mut State, clients: &mut Slab<Client>, token: usize) -
         }
     }
     let c = &mut clients[token];
+    c.in_command = false;
     c.rbuf = rbuf;
     c.reply = reply;
     c.parser = parser;
@@ -177,13 +179,21 @@ pub fn process_input(st: &mut State, clients: &mut Slab<Client>, token: usize) -
 /// known command not flagged ALLOW_BUSY gets -BUSY (unknown commands and
 /// wrong arities get their own errors from `execute`).
 fn busy_refusal(st: &mut State, args: &Args) -> Option<(&'static [u8], &'static str)> {
-    let error = crate::script::busy_error(st.script.as_ref().filter(|r| r.timed_out)?);
+    let mut error = crate::script::busy_error(st.script.as_ref().filter(|r| r.timed_out)?);
     let table = st.commands;
     let mut idx = table.lookup(args.get(0))?;
     if !table.def(idx).subcommands.is_empty() && args.len() >= 2 {
         idx = table.lookup_sub(idx, args.get(1))?;
     }
-    if resolve_flags(st, args)? & crate::command::table::flags::ALLOW_BUSY != 0 {
+    let flags = resolve_flags(st, args)?;
+    if st.replaying {
+        // The script is one the AOF replays (DEBUG LOADAOF): the server
+        // is loading, as Redis answers then.
+        if flags & crate::command::table::flags::LOADING != 0 {
+            return None;
+        }
+        error = b"LOADING Redis is loading the dataset in memory";
+    } else if flags & crate::command::table::flags::ALLOW_BUSY != 0 {
         return None;
     }
     st.cmdstats[idx].rejected += 1;
