@@ -330,7 +330,14 @@ pub fn check_command_invariants(data: &[u8]) {
     config
         .apply(b"dir", &[dir.clone().into_os_string().into_encoded_bytes()])
         .expect("dir");
+    config
+        .apply(b"busy-reply-threshold", &[b"10".to_vec()])
+        .expect("busy-reply-threshold");
     let mut st = crate::server::State::new(config, 0);
+    // Scripts: fresh Lua states per input, and none may run for long.
+    crate::script::install();
+    crate::script::function::install();
+    st.script_time_cap_ms = 200;
     let mut clients = slab::Slab::new();
     let now = crate::server::now_ms();
     let token = clients.insert(Client::new(

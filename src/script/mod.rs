@@ -981,7 +981,14 @@ impl Call<'_, '_> {
         }
         // SHUTDOWN NOSAVE, or SIGTERM/SIGINT: the script must end first.
         let signalled = ctx.st.signal.load(std::sync::atomic::Ordering::Relaxed) != 0;
-        killed || ctx.st.shutdown_requested || signalled
+        let cap = ctx.st.script_time_cap_ms;
+        let capped = cap > 0
+            && ctx
+                .st
+                .script
+                .as_ref()
+                .is_some_and(|r| r.started.elapsed().as_millis() as u64 > cap);
+        killed || capped || ctx.st.shutdown_requested || signalled
     }
 
     /// `redis.call` (`raise`: an error reply is raised) and `redis.pcall`

@@ -255,6 +255,9 @@ pub struct State {
     /// DEBUG SET-DISABLE-DENY-SCRIPTS: scripts may call commands flagged
     /// `noscript`.
     pub scripts_may_run_any: bool,
+    /// A script running longer than this (ms) is killed; 0: never. Only
+    /// the fuzz harness sets it: no client is there to send SCRIPT KILL.
+    pub script_time_cap_ms: u64,
 }
 
 impl State {
@@ -330,6 +333,7 @@ impl State {
             oom: Default::default(),
             script: None,
             scripts_may_run_any: false,
+            script_time_cap_ms: 0,
         };
         if st.config.value("appendonly") == b"yes" {
             st.aof.mode = crate::persist::aof::Mode::On;
