@@ -501,3 +501,65 @@ fn unkillable_scripts_and_function_kill() {
     runner.raw(b"", b":30000000\r\n");
     c.t("GET w", b"$1\r\n1\r\n");
 }
+
+/// Found in review: a loop inside a coroutine can be killed too (the busy
+/// check follows the thread), and a blocking command in a script does not
+/// block (the script's client cannot wait).
+#[test]
+fn coroutines_and_blocking_commands_in_scripts() {
+    let (_h, addr) = start();
+    let mut c = Conn::connect(addr);
+    c.t("CONFIG SET busy-reply-threshold 10", b"+OK\r\n");
+    let mut runner = Conn::connect(addr);
+    runner.send_raw(&common::encode(&[
+        "EVAL",
+        "coroutine.wrap(function() while true do end end)()",
+        "0",
+    ]));
+    wait_busy(&mut c);
+    c.t("SCRIPT KILL", b"+OK\r\n");
+    let killed = runner.read_replies(1);
+    assert!(
+        killed.starts_with(b"-ERR Script killed by user with SCRIPT KILL..."),
+        "{}",
+        common::show(&killed)
+    );
+    c.check(
+        &[
+            "EVAL",
+            "local co = coroutine.create(function(a) local b = coroutine.yield(a + 1) return b * 2 end) \
+             local _, x = coroutine.resume(co, 1) local _, y = coroutine.resume(co, 10) return {x, y}",
+            "0",
+        ],
+        b"*2\r\n:2\r\n:20\r\n",
+    );
+    c.check(
+        &["EVAL", "return redis.call('blmpop', 0, 1, 'nolist', 'LEFT')", "0"],
+        b"$-1\r\n",
+    );
+    c.check(
+        &["EVAL", "return redis.call('blpop', 'nolist', 0)", "0"],
+        b"-ERR This Redis command is not allowed from script script: a3cef14236376ebb82ffd8a751bf777e73a8e89c, on @user_script:1.\r\n",
+    );
+    c.check(&["EVAL", "return redis.call('client', 'nosuch')", "0"], b"-ERR Unknown Redis command called from script script: c4feeb42412574cc112f034f87146a35168d0a98, on @user_script:1.\r\n");
+}
+
+/// Found in review: a FLUSHALL run by a function saves an RDB (with save
+/// points) that must still hold the libraries.
+#[test]
+fn a_save_during_fcall_keeps_the_libraries() {
+    let (_h, addr) = start_with(&[("save", "3600 1"), ("enable-debug-command", "yes")]);
+    let mut c = Conn::connect(addr);
+    c.check(
+        &[
+            "FUNCTION",
+            "LOAD",
+            "#!lua name=wipe\nredis.register_function('wipe', function() return redis.call('flushall') end)",
+        ],
+        b"$4\r\nwipe\r\n",
+    );
+    c.check(&["FCALL", "wipe", "0"], b"+OK\r\n");
+    c.t("DEBUG RELOAD NOSAVE", b"+OK\r\n");
+    c.check(&["FCALL", "wipe", "0"], b"+OK\r\n");
+    c.check(&["FUNCTION", "STATS"], b"*4\r\n$14\r\nrunning_script\r\n$-1\r\n$7\r\nengines\r\n*2\r\n$3\r\nLUA\r\n*4\r\n$15\r\nlibraries_count\r\n:1\r\n$15\r\nfunctions_count\r\n:1\r\n");
+}

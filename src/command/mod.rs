@@ -254,7 +254,7 @@ impl Ctx<'_> {
     /// (`null_array`: `*-1` rather than `$-1` in RESP2) at `deadline` (ms,
     /// None = forever). Nothing is replied now.
     pub fn block(&mut self, args: &Args, keys: Vec<Box<[u8]>>, deadline: Option<u64>, null_array: bool) {
-        if transaction::in_exec(self) || self.st.replaying {
+        if transaction::in_exec(self) || self.st.replaying || self.clients[self.me].script {
             // Inside EXEC a blocking command acts as its non-blocking form
             // (Redis's CLIENT_DENY_BLOCKING): BLMOVE and BRPOPLPUSH reply
             // a null bulk, the others a null array.

@@ -82,9 +82,10 @@ pub fn script_error(err: &Value, sha: &[u8]) -> (Vec<u8>, bool) {
     let source = t.raw_get::<Value>("source").ok().and_then(text);
     let line = t.raw_get::<Value>("line").ok().and_then(text);
     let mut out = msg.unwrap_or_else(|| b"ERR unknown error".to_vec());
-    out.extend_from_slice(b" script: ");
-    out.extend_from_slice(sha);
+    // Redis names the script and the position only when it has both.
     if let (Some(source), Some(line)) = (source, line) {
+        out.extend_from_slice(b" script: ");
+        out.extend_from_slice(sha);
         out.extend_from_slice(b", on ");
         out.extend_from_slice(&source);
         out.push(b':');

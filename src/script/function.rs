@@ -23,6 +23,24 @@ const LOAD_TIMEOUT: Duration = Duration::from_millis(500);
 
 thread_local! {
     static FUNCTIONS: RefCell<Option<Functions>> = const { RefCell::new(None) };
+    /// Each library's code and the library and function counts, kept
+    /// beside the libraries so they can be read while a function runs
+    /// (a FLUSHALL inside FCALL saves an RDB; INFO inside FCALL).
+    static SUMMARY: RefCell<Summary> = const { RefCell::new((Vec::new(), 0, 0)) };
+}
+
+/// Each library's code, the number of libraries, the number of functions.
+type Summary = (Vec<Box<[u8]>>, usize, usize);
+
+/// Refreshes `SUMMARY` after the libraries changed.
+fn summarize(f: &Functions) {
+    SUMMARY.with_borrow_mut(|s| {
+        *s = (
+            f.libraries.values().map(|l| l.code.clone()).collect(),
+            f.libraries.len(),
+            f.index.len(),
+        )
+    });
 }
 
 /// Runs `f` with this thread's libraries, making the state if needed.
@@ -34,6 +52,7 @@ fn with<R>(f: impl FnOnce(&mut Functions) -> R) -> R {
 /// this thread.
 pub fn install() {
     FUNCTIONS.with_borrow_mut(|slot| *slot = Some(Functions::new()));
+    SUMMARY.with_borrow_mut(|s| *s = (Vec::new(), 0, 0));
 }
 
 /// One registered function.
@@ -174,12 +193,13 @@ fn read_registration(args: MultiValue) -> Result<(Vec<u8>, Func), &'static str> 
                             "flags argument to redis.register_function must be a table representing function flags",
                         );
                     };
-                    for item in list.pairs::<Value, Value>() {
-                        let (_, f) = item.map_err(|_| "unknown flag given")?;
+                    // Redis reads flags 1..n, names compared ignoring case.
+                    for f in list.sequence_values::<Value>() {
+                        let f = f.map_err(|_| "unknown flag given")?;
                         let f = text(&f).ok_or("unknown flag given")?;
                         let (_, bit) = script_flags::NAMES
                             .iter()
-                            .find(|(n, _)| n.as_bytes() == f.as_slice())
+                            .find(|(n, _)| n.as_bytes().eq_ignore_ascii_case(&f))
                             .ok_or("unknown flag given")?;
                         flags |= bit;
                     }
@@ -291,6 +311,7 @@ impl Functions {
             self.index.insert(fname.to_ascii_lowercase(), name.clone());
         }
         self.libraries.insert(name, library);
+        summarize(self);
     }
 
     fn remove(&mut self, name: &[u8]) -> bool {
@@ -300,6 +321,7 @@ impl Functions {
         for fname in old.functions.keys() {
             self.index.remove(&fname.to_ascii_lowercase());
         }
+        summarize(self);
         true
     }
 
@@ -355,31 +377,25 @@ pub fn delete(name: &[u8]) -> bool {
 /// FUNCTION FLUSH: no libraries, and a fresh Lua state.
 pub fn flush() {
     let old = FUNCTIONS.with_borrow_mut(|slot| slot.replace(Functions::new()));
+    SUMMARY.with_borrow_mut(|s| *s = (Vec::new(), 0, 0));
     drop(old);
 }
 
 /// The number of libraries and of functions (FUNCTION STATS, INFO) and
-/// the memory of their Lua state (INFO used_memory_vm_functions). While a
-/// function runs (INFO called from it) the state is in use: zeros.
+/// the memory of their Lua state (INFO used_memory_vm_functions; 0 while
+/// a function runs, as the state is in use then).
 pub fn counts() -> (usize, usize, usize) {
-    FUNCTIONS.with(|slot| match slot.try_borrow() {
-        Ok(f) => f.as_ref().map_or((0, 0, 0), |f| {
-            (f.libraries.len(), f.index.len(), f.engine.used_memory())
-        }),
-        Err(_) => (0, 0, 0),
-    })
+    let vm = FUNCTIONS.with(|slot| match slot.try_borrow() {
+        Ok(f) => f.as_ref().map_or(0, |f| f.engine.used_memory()),
+        Err(_) => 0,
+    });
+    SUMMARY.with_borrow(|s| (s.1, s.2, vm))
 }
 
 /// Each library's code, in name order: what RDB files and FUNCTION DUMP
 /// hold.
 pub fn codes() -> Vec<Box<[u8]>> {
-    FUNCTIONS.with(|slot| match slot.try_borrow() {
-        Ok(f) => f
-            .as_ref()
-            .map(|f| f.libraries.values().map(|l| l.code.clone()).collect())
-            .unwrap_or_default(),
-        Err(_) => Vec::new(),
-    })
+    SUMMARY.with_borrow(|s| s.0.clone())
 }
 
 /// FUNCTION LIST [WITHCODE] [LIBRARYNAME pattern].
@@ -479,6 +495,21 @@ pub fn restore(payload: &[u8], policy: Policy, skip_checksum: bool) -> Result<()
             }
             compiled.push((name, library));
         }
+        // Functions defined twice within the payload.
+        for (i, (_, library)) in compiled.iter().enumerate() {
+            for (_, other) in &compiled[..i] {
+                if let Some(fname) = library
+                    .functions
+                    .keys()
+                    .find(|n| other.functions.keys().any(|o| o.eq_ignore_ascii_case(n)))
+                {
+                    return Err(err(&format!(
+                        "Function {} already exists",
+                        String::from_utf8_lossy(fname)
+                    )));
+                }
+            }
+        }
         if policy == Policy::Flush {
             f.libraries.clear();
             f.index.clear();
@@ -498,6 +529,7 @@ pub fn restore(payload: &[u8], policy: Policy, skip_checksum: bool) -> Result<()
         for (name, library) in compiled {
             f.install(name, library);
         }
+        summarize(f);
         Ok(())
     })
 }

@@ -180,8 +180,35 @@ impl Shared {
     }
 }
 
+/// The busy check as a hook callback. mlua runs a hook on one thread
+/// only, so the sandbox's `coroutine.resume` moves it to the coroutine it
+/// resumes and back (`rust.hook_here`): a loop inside a coroutine can be
+/// killed too. `busy-reply-threshold 0` means no check, as in Redis.
+fn busy_hook(s: Rc<Shared>) -> impl Fn(&Lua, mlua::Debug) -> mlua::Result<VmState> + 'static {
+    move |_, _| {
+        let Some(started) = s.started.get() else {
+            return Ok(VmState::Continue);
+        };
+        let threshold = s.threshold_ms.get();
+        if !s.killed.get() && (threshold == 0 || (started.elapsed().as_millis() as u64) < threshold) {
+            return Ok(VmState::Continue);
+        }
+        if !s.killed.get() {
+            s.killed.set(s.with_call(|call| call.busy()).unwrap_or(false));
+        }
+        if s.killed.get() {
+            return Err(raise(KILLED));
+        }
+        Ok(VmState::Continue)
+    }
+}
+
 /// The error a killed script is stopped with.
 const KILLED: &[u8] = b"Script killed by user with SCRIPT KILL...";
+
+/// Runs between two garbage-collection steps, and the step's size in KB
+/// (Redis's LUA_GC_CYCLE_PERIOD).
+const GC_PERIOD: u32 = 50;
 
 /// How often the hook looks at the clock, in Lua instructions (Redis's).
 const HOOK_INSTRUCTIONS: u32 = 100_000;
@@ -213,6 +240,8 @@ pub struct Engine {
     /// The script's client (Redis's `lua_client`), in the client table
     /// only while a script runs.
     client: Option<Client>,
+    /// Runs since the last garbage-collection step.
+    runs: u32,
     /// The argument vector of `redis.call`, reused.
     frame: Vec<u8>,
     spans: Vec<Range<usize>>,
@@ -272,10 +301,14 @@ impl Engine {
             scripts_bytes: 0,
             shared,
             client: Some(script_client()),
+            runs: 0,
             frame: Vec::new(),
             spans: Vec::new(),
         };
         engine.set_busy_hook();
+        // What building the sandbox left behind.
+        engine.lua.gc_collect()?;
+        engine.lua.gc_collect()?;
         Ok(engine)
     }
 
@@ -284,24 +317,10 @@ impl Engine {
     /// (Redis's `luaMaskCountHook`); a killed script gets the kill error
     /// at every check until it ends.
     fn set_busy_hook(&self) {
-        let s = self.shared.clone();
-        let hook = move |_: &Lua, _: mlua::Debug| -> mlua::Result<VmState> {
-            let Some(started) = s.started.get() else {
-                return Ok(VmState::Continue);
-            };
-            if !s.killed.get() && (started.elapsed().as_millis() as u64) < s.threshold_ms.get() {
-                return Ok(VmState::Continue);
-            }
-            if !s.killed.get() {
-                s.killed.set(s.with_call(|call| call.busy()).unwrap_or(false));
-            }
-            if s.killed.get() {
-                return Err(raise(KILLED));
-            }
-            Ok(VmState::Continue)
-        };
-        self.lua
-            .set_hook(HookTriggers::new().every_nth_instruction(HOOK_INSTRUCTIONS), hook);
+        self.lua.set_hook(
+            HookTriggers::new().every_nth_instruction(HOOK_INSTRUCTIONS),
+            busy_hook(self.shared.clone()),
+        );
     }
 
     /// Compiles `body` (after its shebang line) and caches it under `sha`.
@@ -474,6 +493,19 @@ fn rust_functions(lua: &Lua, shared: &Rc<Shared>) -> mlua::Result<Table> {
     rust.raw_set("unwrap", lua.create_function(unwrap_error)?)?;
     let s = shared.clone();
     rust.raw_set("killed", lua.create_function(move |_, ()| Ok(s.killed.get()))?)?;
+    // The busy hook follows the running thread (see `busy_hook`).
+    let s = shared.clone();
+    rust.raw_set(
+        "hook_here",
+        lua.create_function(move |lua, co: Option<mlua::Thread>| {
+            let thread = co.unwrap_or_else(|| lua.current_thread());
+            thread.set_hook(
+                HookTriggers::new().every_nth_instruction(HOOK_INSTRUCTIONS),
+                busy_hook(s.clone()),
+            );
+            Ok(())
+        })?,
+    )?;
     rust.raw_set(
         "sha1hex",
         fallible(lua, |lua, args| {
@@ -567,12 +599,10 @@ fn rust_functions(lua: &Lua, shared: &Rc<Shared>) -> mlua::Result<Table> {
                 }
             }
             let table = crate::command::table::get();
+            // Redis's `lookupCommand`: the command (and subcommand) must
+            // exist; arity is not checked.
             let known = table.lookup(&argv[0]).is_some_and(|idx| {
-                let def = table.def(idx);
-                let n = argv.len() as i32;
-                let sub_ok =
-                    def.subcommands.is_empty() || (argv.len() >= 2 && table.lookup_sub(idx, &argv[1]).is_some());
-                sub_ok && !((def.arity > 0 && n != def.arity) || n < -def.arity)
+                table.def(idx).subcommands.is_empty() || argv.len() < 2 || table.lookup_sub(idx, &argv[1]).is_some()
             });
             if known {
                 Ok(Value::Boolean(true))
@@ -900,10 +930,26 @@ impl Engine {
             tracked: false,
         });
         self.shared.run.set(&call as *const RefCell<Call> as *const ());
+        /// Clears the pointer however the call ends (an unwinding panic too).
+        struct Clear<'s>(&'s Shared);
+        impl Drop for Clear<'_> {
+            fn drop(&mut self) {
+                self.0.run.set(std::ptr::null());
+            }
+        }
+        let clear = Clear(&self.shared);
         let outcome = self
             .runner
             .call::<(bool, Value)>((func.clone(), call_args.0, call_args.1));
-        self.shared.run.set(std::ptr::null());
+        drop(clear);
+        // As Redis: a step of garbage collection every 50 runs, so each
+        // run's KEYS, ARGV and replies do not pile up between the
+        // collector's own steps.
+        self.runs += 1;
+        if self.runs >= GC_PERIOD {
+            self.runs = 0;
+            let _ = self.lua.gc_step_kbytes(GC_PERIOD as i32);
+        }
         self.shared.started.set(None);
         if let Some(run) = ctx.st.script.take()
             && run.timed_out
@@ -1100,14 +1146,19 @@ impl Call<'_, '_> {
             return Err((b"Unknown Redis command called from script", None));
         };
         if !table.def(idx).subcommands.is_empty() && args.len() >= 2 {
-            idx = table.lookup_sub(idx, args.get(1)).unwrap_or(idx);
+            match table.lookup_sub(idx, args.get(1)) {
+                Some(sub) => idx = sub,
+                None => return Err((b"Unknown Redis command called from script", None)),
+            }
         }
         let def = table.def(idx);
         let n = args.len() as i32;
         if (def.arity > 0 && n != def.arity) || n < -def.arity {
             return Err((b"Wrong number of args calling Redis command from script", Some(idx)));
         }
-        if def.flags & flags::NOSCRIPT != 0 && !st.scripts_may_run_any {
+        // DEBUG SET-DISABLE-DENY-SCRIPTS lets scripts run `noscript`
+        // commands, but never the scripting ones (a script in a script).
+        if def.flags & flags::NOSCRIPT != 0 && (!st.scripts_may_run_any || def.group == "scripting") {
             return Err((b"This Redis command is not allowed from script", Some(idx)));
         }
         if def.flags & (flags::WRITE | flags::MAY_REPLICATE) != 0 && self.read_only {

@@ -223,9 +223,45 @@ G.xpcall = function(f, handler)
     return handler(e)
   end))
 end
-local resume = G.coroutine.resume
-G.coroutine.resume = function(...)
-  return xpcall_result(resume(...))
+-- The busy hook runs on one thread at a time: it moves to the coroutine
+-- being resumed and back to the resumer.
+local resume, hook_here = G.coroutine.resume, rust.hook_here
+local function resumed(...)
+  hook_here()
+  return xpcall_result(...)
+end
+G.coroutine.resume = function(co, ...)
+  if type(co) == "thread" then
+    hook_here(co)
+  end
+  return resumed(resume(co, ...))
+end
+local function pack(...)
+  return { n = select("#", ...), ... }
+end
+local create = G.coroutine.create
+G.coroutine.wrap = function(f)
+  local co = create(f)
+  return function(...)
+    hook_here(co)
+    local r = pack(resume(co, ...))
+    hook_here()
+    if r[1] then
+      return unpack(r, 2, r.n)
+    end
+    local e = r[2]
+    if type(e) == "userdata" then
+      e = unwrap(e)
+    end
+    if killed() then
+      error(e, 0)
+    end
+    -- As Lua's own wrap: a message gets the caller's position.
+    if type(e) == "string" or type(e) == "number" then
+      error(e, 2)
+    end
+    error(e, 0)
+  end
 end
 
 -- ---- FUNCTION LOAD's globals: a `redis` with register_function, log and

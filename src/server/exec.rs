@@ -133,7 +133,11 @@ pub fn process_input(st: &mut State, clients: &mut Slab<Client>, token: usize) -
                 track_tx_writes(st, &clients[token], token, resolved, multi_before);
                 rpos += len;
                 ran = true;
-                serve_ready_keys(st, clients);
+                // Not while a script runs (a command served by its busy
+                // pass): Redis serves blocked clients after the script.
+                if st.script.is_none() {
+                    serve_ready_keys(st, clients);
+                }
                 let c = &clients[token];
                 // AUTH, HELLO and RESET change what the parser may accept.
                 parser.set_unauthenticated(!c.authenticated);
