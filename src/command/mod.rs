@@ -428,10 +428,7 @@ pub fn execute_as(ctx: &mut Ctx, args: &Args, start: Instant, run: Run) -> Insta
     }
     monitor::after_command(ctx, args, ran, mark);
     if ctx.reply.has_errors() {
-        for code in ctx.reply.take_errors() {
-            ctx.st.stats.total_error_replies += 1;
-            *ctx.st.errorstats.entry(code).or_insert(0) += 1;
-        }
+        ctx.st.count_errors(ctx.reply);
     }
     // CLIENT REPLY: the mode after the command decides whether its reply
     // is sent; SKIP lasts for exactly one more command.
@@ -503,7 +500,9 @@ pub fn replay(
 /// - while the dataset loads at start-up, commands not flagged LOADING
 ///   get -LOADING;
 /// - with `min-replicas-to-write` set, writes get -NOREPLICAS (loopkv has
-///   no replicas, so none is ever good).
+///   no replicas, so none is ever good);
+/// - while a script runs past `busy-reply-threshold`, commands not flagged
+///   ALLOW_BUSY get -BUSY (-LOADING if the AOF is being replayed).
 ///
 /// EXEC is judged by the commands it holds; commands EXEC runs are not
 /// checked again, as in Redis.
@@ -516,7 +515,13 @@ fn refused_by_state(ctx: &mut Ctx, def: &CommandDef, idx: usize) -> bool {
     let (limit, min_replicas) = (config.maxmemory, config.min_replicas_to_write);
     let misconf = ctx.st.rdb.last_bgsave_failed || ctx.st.aof.failing();
     let loading = ctx.st.loading.is_some();
-    if limit == 0 && min_replicas == 0 && !misconf && !loading {
+    let busy = ctx
+        .st
+        .script
+        .as_ref()
+        .filter(|r| r.timed_out)
+        .map(crate::script::busy_error);
+    if limit == 0 && min_replicas == 0 && !misconf && !loading && busy.is_none() {
         return false;
     }
     let c = &ctx.clients[ctx.me];
@@ -546,6 +551,19 @@ fn refused_by_state(ctx: &mut Ctx, def: &CommandDef, idx: usize) -> bool {
         b"NOREPLICAS Not enough good replicas to write."
     } else if loading && def.flags & flags::LOADING == 0 {
         b"LOADING Redis is loading the dataset in memory"
+    } else if let Some(error) = busy {
+        // A script past busy-reply-threshold: only ALLOW_BUSY commands run.
+        // A script the AOF replays (DEBUG LOADAOF) makes it a load.
+        if ctx.st.replaying {
+            if def.flags & flags::LOADING != 0 {
+                return false;
+            }
+            b"LOADING Redis is loading the dataset in memory"
+        } else if def.flags & flags::ALLOW_BUSY != 0 {
+            return false;
+        } else {
+            error
+        }
     } else {
         return false;
     };

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use hashbrown::HashMap;
 use mlua::{ChunkMode, Function, HookTriggers, MultiValue, Value, VmState};
 
-use super::{Engine, Target, lua_error_text, prepare, raise, script_flags};
+use super::{Engine, Target, arg_text, check_numkeys, lua_error_text, prepare, raise, script_flags};
 use crate::command::{self, Args, Ctx};
 use crate::persist::rdb::{CRC64, OPCODE_FUNCTION2, RDB_VERSION};
 
@@ -142,12 +142,7 @@ fn metadata(code: &[u8]) -> Result<(Vec<u8>, usize), Vec<u8>> {
 /// Reads `redis.register_function`'s arguments: `(name, callback)` or
 /// `{function_name=, callback=, description=, flags={...}}`.
 fn read_registration(args: MultiValue) -> Result<(Vec<u8>, Func), &'static str> {
-    let text = |v: &Value| match v {
-        Value::String(s) => Some(s.as_bytes().to_vec()),
-        Value::Number(n) => Some(super::lua_number_text(*n)),
-        Value::Integer(i) => Some(super::lua_number_text(*i as f64)),
-        _ => None,
-    };
+    let text = arg_text;
     match args.len() {
         2 => {
             let name = text(&args[0]).ok_or("first argument to redis.register_function must be a string")?;
@@ -544,7 +539,7 @@ pub fn fcall_generic(ctx: &mut Ctx, args: &Args, read_only: bool) {
             .get(&wanted)
             .and_then(|l| f.libraries.get(l))
             .and_then(|l| l.functions.iter().find(|(n, _)| n.eq_ignore_ascii_case(&wanted)));
-        let Some((_, func)) = func else {
+        let Some((registered_name, func)) = func else {
             ctx.reply.error(b"ERR Function not found");
             return;
         };
@@ -552,28 +547,21 @@ pub fn fcall_generic(ctx: &mut Ctx, args: &Args, read_only: bool) {
             ctx.reply.error(b"ERR Bad number of keys provided");
             return;
         };
-        if numkeys > (args.len() - 3) as i64 {
-            ctx.reply
-                .error(b"ERR Number of keys can't be greater than number of args");
+        let Some(numkeys) = check_numkeys(ctx, args, numkeys) else {
             return;
-        }
-        if numkeys < 0 {
-            ctx.reply.error(b"ERR Number of keys can't be negative");
-            return;
-        }
+        };
         let (callback, flags) = (func.callback.clone(), func.flags);
         if let Err(msg) = prepare(ctx, flags, read_only) {
             ctx.reply.error(&msg);
             return;
         }
-        let name = args.get(1).to_vec();
         let result = f.engine.run(
             ctx,
             Target::Fcall(&callback),
             flags,
-            &name,
+            registered_name,
             args,
-            numkeys as usize,
+            numkeys,
             read_only,
         );
         if let Err(msg) = result {

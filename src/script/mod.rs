@@ -31,7 +31,6 @@ use mlua::{ChunkMode, Function, HookTriggers, Lua, LuaOptions, MultiValue, StdLi
 use crate::client::{Client, Stream};
 use crate::command::table::flags;
 use crate::command::{self, Args, Ctx};
-use crate::resp::reply::Reply;
 use crate::util::sha1::{self, Sha1};
 
 thread_local! {
@@ -74,7 +73,6 @@ pub mod script_flags {
 
 /// A compiled script.
 struct Script {
-    body: Box<[u8]>,
     func: Function,
     flags: u32,
 }
@@ -339,11 +337,7 @@ impl Engine {
                 msg
             })?;
         self.scripts_bytes += body.len();
-        Ok(self.scripts.entry(sha).or_insert(Script {
-            body: body.into(),
-            func,
-            flags,
-        }))
+        Ok(self.scripts.entry(sha).or_insert(Script { func, flags }))
     }
 
     /// Memory the Lua state uses (INFO used_memory_lua).
@@ -462,8 +456,8 @@ fn arg_number(v: Option<&Value>) -> Option<f64> {
 fn arg_text(v: &Value) -> Option<Vec<u8>> {
     match v {
         Value::String(s) => Some(s.as_bytes().to_vec()),
-        Value::Number(n) => Some(lua_number_text(*n)),
-        Value::Integer(i) => Some(lua_number_text(*i as f64)),
+        Value::Number(n) => Some(convert::lua_number(*n)),
+        Value::Integer(i) => Some(convert::lua_number(*i as f64)),
         _ => None,
     }
 }
@@ -665,13 +659,6 @@ fn redis_table(lua: &Lua, rust: &Table) -> mlua::Result<Table> {
     Ok(redis)
 }
 
-/// The text Lua gives a number (`%.14g`).
-fn lua_number_text(n: f64) -> Vec<u8> {
-    let mut out = Vec::new();
-    crate::util::number::write_g(&mut out, n, 14);
-    out
-}
-
 /// The source and line of the innermost frame of script code: the
 /// position an error is reported at (C functions, tail calls and the
 /// sandbox's own chunk are skipped).
@@ -796,6 +783,21 @@ pub enum By {
     Sha,
 }
 
+/// `numkeys` as a count of `args[3..]`, or None after replying Redis's
+/// error (EVAL's and FCALL's checks).
+fn check_numkeys(ctx: &mut Ctx, args: &Args, numkeys: i64) -> Option<usize> {
+    if numkeys > (args.len() - 3) as i64 {
+        ctx.reply
+            .error(b"ERR Number of keys can't be greater than number of args");
+        return None;
+    }
+    if numkeys < 0 {
+        ctx.reply.error(b"ERR Number of keys can't be negative");
+        return None;
+    }
+    Some(numkeys as usize)
+}
+
 /// EVAL, EVALSHA, EVAL_RO and EVALSHA_RO: `args` is
 /// `name script numkeys key... arg...`.
 pub fn eval_generic(ctx: &mut Ctx, args: &Args, by: By, read_only: bool) {
@@ -807,16 +809,10 @@ pub fn eval_generic(ctx: &mut Ctx, args: &Args, by: By, read_only: bool) {
     let Some(numkeys) = command::arg_i64(ctx.reply, args.get(2)) else {
         return;
     };
-    if numkeys > (args.len() - 3) as i64 {
-        ctx.reply
-            .error(b"ERR Number of keys can't be greater than number of args");
+    let Some(numkeys) = check_numkeys(ctx, args, numkeys) else {
         return;
-    }
-    if numkeys < 0 {
-        ctx.reply.error(b"ERR Number of keys can't be negative");
-        return;
-    }
-    with_engine(|engine| engine.eval(ctx, args, by, read_only, numkeys as usize));
+    };
+    with_engine(|engine| engine.eval(ctx, args, by, read_only, numkeys));
     // The commands the script ran were propagated; EVAL itself is not.
     ctx.prevent_propagation();
 }
@@ -1066,8 +1062,7 @@ impl Call<'_, '_> {
                 let text = convert::error_text(msg);
                 let code_end = memchr::memchr(b' ', &text).unwrap_or(text.len());
                 let st = &mut *self.ctx.st;
-                st.stats.total_error_replies += 1;
-                *st.errorstats.entry(text[..code_end].into()).or_insert(0) += 1;
+                st.count_error(text[..code_end].into());
                 if let Some(idx) = idx {
                     st.cmdstats[idx].rejected += 1;
                 }
@@ -1274,14 +1269,4 @@ pub fn info() -> (usize, usize, usize) {
         }),
         Err(_) => (0, 0, 0),
     })
-}
-
-/// The body cached under `sha` (for tests and SCRIPT DEBUG's listing).
-pub fn body(sha: &[u8; 40]) -> Option<Box<[u8]>> {
-    with_engine(|e| e.scripts.get(sha).map(|s| s.body.clone()))
-}
-
-/// Replies with the SHA-1 as a bulk string.
-pub fn reply_sha(reply: &mut Reply, sha: &[u8; 40]) {
-    reply.bulk(sha);
 }

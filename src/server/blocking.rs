@@ -211,10 +211,7 @@ pub fn release(
             }
         }
     }
-    for code in c.reply.take_errors() {
-        st.stats.total_error_replies += 1;
-        *st.errorstats.entry(code).or_insert(0) += 1;
-    }
+    st.count_errors(&mut c.reply);
     st.woken.push(token);
     true
 }

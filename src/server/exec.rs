@@ -61,30 +61,11 @@ pub fn process_input(st: &mut State, clients: &mut Slab<Client>, token: usize) -
                 let frame = &rbuf[rpos..rpos + len];
                 let args = Args::new(frame, parser.args());
                 let now = st.clock.ms(clock_at);
-                if let Some((error, name)) = busy_refusal(st, &args) {
-                    // A script has run too long: only a few commands run.
-                    // Inside MULTI the refusal dooms the transaction (an
-                    // EXEC refused aborts it), as Redis's `rejectCommand`.
-                    clients[token].last_cmd = name;
-                    let mut ctx = Ctx {
-                        st: &mut *st,
-                        clients: &mut *clients,
-                        me: token,
-                        reply: &mut reply,
-                        now,
-                        db,
-                    };
-                    crate::command::transaction::reject(&mut ctx, error);
-                    for code in reply.take_errors() {
-                        st.stats.total_error_replies += 1;
-                        *st.errorstats.entry(code).or_insert(0) += 1;
-                    }
-                    reply.end_command();
-                    rpos += len;
-                    continue;
-                }
                 // The table is searched again only when a pause or MULTI needs it.
-                let pausing = st.pause.kind(now) != PauseKind::Off;
+                // While a script is timed out commands are refused (-BUSY,
+                // in `execute`), never held.
+                let busy = st.script.as_ref().is_some_and(|r| r.timed_out);
+                let pausing = !busy && st.pause.kind(now) != PauseKind::Off;
                 let resolved = if pausing || clients[token].tx.multi_count() >= 0 {
                     resolve_flags(st, &args)
                 } else {
@@ -157,10 +138,7 @@ pub fn process_input(st: &mut State, clients: &mut Slab<Client>, token: usize) -
                 ) {
                     reply.truncate(mark);
                 }
-                for code in reply.take_errors() {
-                    st.stats.total_error_replies += 1;
-                    *st.errorstats.entry(code).or_insert(0) += 1;
-                }
+                st.count_errors(&mut reply);
                 c.close_after_reply = true;
                 break;
             }
@@ -177,31 +155,6 @@ pub fn process_input(st: &mut State, clients: &mut Slab<Client>, token: usize) -
         c.last_interaction_ms = st.clock.ms(clock_at);
     }
     outcome
-}
-
-/// Redis's check in `processCommand` while a script is timed out: a
-/// known command not flagged ALLOW_BUSY gets -BUSY (unknown commands and
-/// wrong arities get their own errors from `execute`).
-fn busy_refusal(st: &mut State, args: &Args) -> Option<(&'static [u8], &'static str)> {
-    let mut error = crate::script::busy_error(st.script.as_ref().filter(|r| r.timed_out)?);
-    let table = st.commands;
-    let mut idx = table.lookup(args.get(0))?;
-    if !table.def(idx).subcommands.is_empty() && args.len() >= 2 {
-        idx = table.lookup_sub(idx, args.get(1))?;
-    }
-    let flags = resolve_flags(st, args)?;
-    if st.replaying {
-        // The script is one the AOF replays (DEBUG LOADAOF): the server
-        // is loading, as Redis answers then.
-        if flags & crate::command::table::flags::LOADING != 0 {
-            return None;
-        }
-        error = b"LOADING Redis is loading the dataset in memory";
-    } else if flags & crate::command::table::flags::ALLOW_BUSY != 0 {
-        return None;
-    }
-    st.cmdstats[idx].rejected += 1;
-    Some((error, table.full_name(idx)))
 }
 
 // ---- CLIENT PAUSE ---------------------------------------------------------------------

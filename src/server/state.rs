@@ -261,6 +261,20 @@ pub struct State {
 }
 
 impl State {
+    /// Counts the error replies `reply` recorded (INFO errorstats and
+    /// `total_error_replies`).
+    pub fn count_errors(&mut self, reply: &mut crate::resp::reply::Reply) {
+        for code in reply.take_errors() {
+            self.count_error(code);
+        }
+    }
+
+    /// Counts one error reply by its code.
+    pub fn count_error(&mut self, code: Box<[u8]>) {
+        self.stats.total_error_replies += 1;
+        *self.errorstats.entry(code).or_insert(0) += 1;
+    }
+
     pub fn new(config: Config, port: u16) -> State {
         let now = super::now_ms();
         // rename-command gives this server a table of its own (the
