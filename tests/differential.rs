@@ -391,6 +391,24 @@ fn scripting() {
     script_test("scripting", include_str!("diff/scripting.txt"));
 }
 
+/// The cjson library: encode, decode, settings and errors.
+#[test]
+fn lua_cjson() {
+    script_test("lua_cjson", include_str!("diff/lua_cjson.txt"));
+}
+
+/// The struct library: pack, unpack, size and errors.
+#[test]
+fn lua_struct() {
+    script_test("lua_struct", include_str!("diff/lua_struct.txt"));
+}
+
+/// The cmsgpack library: pack, unpack, unpack_one, unpack_limit.
+#[test]
+fn lua_cmsgpack() {
+    script_test("lua_cmsgpack", include_str!("diff/lua_cmsgpack.txt"));
+}
+
 /// FUNCTION LOAD/LIST/DELETE/DUMP/RESTORE and FCALL.
 #[test]
 fn functions() {

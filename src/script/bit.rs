@@ -6,23 +6,11 @@
 
 use mlua::{Lua, MultiValue, Table, Value};
 
-use super::positioned;
+use super::lualib::{arg_number, positioned, type_error};
 
 /// `luaL_checknumber` then LuaBitOp's `barg`: the argument's low 32 bits.
-fn arg(args: &MultiValue, i: usize, name: &str) -> Result<u32, String> {
-    let n = match args.get(i) {
-        Some(Value::Integer(n)) => *n as f64,
-        Some(Value::Number(n)) => *n,
-        Some(Value::String(s)) => crate::util::number::parse_f64(s.as_bytes().trim_ascii())
-            .ok_or_else(|| format!("bad argument #{} to '{name}' (number expected, got string)", i + 1))?,
-        other => {
-            let got = other.map_or("no value", |v| v.type_name());
-            return Err(format!(
-                "bad argument #{} to '{name}' (number expected, got {got})",
-                i + 1
-            ));
-        }
-    };
+fn arg(args: &MultiValue, i: usize) -> Result<u32, String> {
+    let n = arg_number(args.get(i)).ok_or_else(|| type_error(args, i + 1, "number"))?;
     // Adding 2^52 + 2^51 puts the integer part in the mantissa's low bits,
     // rounded as the FPU rounds (to nearest, ties to even).
     Ok((n + 6_755_399_441_055_744.0).to_bits() as u32)
@@ -38,10 +26,7 @@ pub fn install(lua: &Lua, globals: &Table) -> mlua::Result<()> {
     type Unary = fn(u32) -> u32;
     let unary: [(&str, Unary); 3] = [("tobit", |b| b), ("bnot", |b| !b), ("bswap", u32::swap_bytes)];
     for (name, op) in unary {
-        bit.raw_set(
-            name,
-            positioned(lua, move |_, args| Ok(result(op(arg(&args, 0, name)?))))?,
-        )?;
+        bit.raw_set(name, positioned(lua, move |_, args| Ok(result(op(arg(&args, 0)?))))?)?;
     }
     type Fold = fn(u32, u32) -> u32;
     let folds: [(&str, Fold); 3] = [("band", |a, b| a & b), ("bor", |a, b| a | b), ("bxor", |a, b| a ^ b)];
@@ -49,9 +34,9 @@ pub fn install(lua: &Lua, globals: &Table) -> mlua::Result<()> {
         bit.raw_set(
             name,
             positioned(lua, move |_, args| {
-                let mut acc = arg(&args, 0, name)?;
+                let mut acc = arg(&args, 0)?;
                 for i in 1..args.len() {
-                    acc = op(acc, arg(&args, i, name)?);
+                    acc = op(acc, arg(&args, i)?);
                 }
                 Ok(result(acc))
             })?,
@@ -69,8 +54,8 @@ pub fn install(lua: &Lua, globals: &Table) -> mlua::Result<()> {
         bit.raw_set(
             name,
             positioned(lua, move |_, args| {
-                let b = arg(&args, 0, name)?;
-                let n = arg(&args, 1, name)? & 31;
+                let b = arg(&args, 0)?;
+                let n = arg(&args, 1)? & 31;
                 Ok(result(op(b, n)))
             })?,
         )?;
@@ -78,12 +63,8 @@ pub fn install(lua: &Lua, globals: &Table) -> mlua::Result<()> {
     bit.raw_set(
         "tohex",
         positioned(lua, |lua, args| {
-            let mut b = arg(&args, 0, "tohex")?;
-            let mut n = if args.len() > 1 {
-                arg(&args, 1, "tohex")? as i32
-            } else {
-                8
-            };
+            let mut b = arg(&args, 0)?;
+            let mut n = if args.len() > 1 { arg(&args, 1)? as i32 } else { 8 };
             let digits: &[u8; 16] = if n < 0 {
                 n = n.wrapping_neg();
                 b"0123456789ABCDEF"

@@ -294,7 +294,7 @@ fn table_to_reply(t: &Table, reply: &mut Reply, todo: &mut Vec<(Value, usize)>, 
         reply.simple(&without_newlines(&ok.as_bytes()));
         return;
     }
-    match field(t, "double") {
+    match super::lualib::exact(t, "double", field(t, "double")) {
         Value::Number(d) => return reply.double(d),
         Value::Integer(i) => return reply.double(i as f64),
         _ => {}

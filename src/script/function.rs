@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use hashbrown::HashMap;
-use mlua::{ChunkMode, Function, HookTriggers, MultiValue, Value, VmState};
+use mlua::{ChunkMode, Function, HookTriggers, Lua, MultiValue, RegistryKey, Value, VmState};
 
 use super::{Engine, Target, arg_text, check_numkeys, lua_error_text, prepare, raise, script_flags};
 use crate::command::{self, Args, Ctx};
@@ -59,7 +59,9 @@ pub fn install() {
 struct Func {
     description: Option<Vec<u8>>,
     flags: u32,
-    callback: Function,
+    /// In the registry: a value held from Rust takes one of the Lua
+    /// state's 8000 reference slots, and a server may hold more functions.
+    callback: RegistryKey,
 }
 
 /// A library: its name, its whole code (metadata line included, as
@@ -141,7 +143,8 @@ fn metadata(code: &[u8]) -> Result<(Vec<u8>, usize), Vec<u8>> {
 
 /// Reads `redis.register_function`'s arguments: `(name, callback)` or
 /// `{function_name=, callback=, description=, flags={...}}`.
-fn read_registration(args: MultiValue) -> Result<(Vec<u8>, Func), &'static str> {
+fn read_registration(lua: &Lua, args: MultiValue) -> Result<(Vec<u8>, Func), &'static str> {
+    let keep = |f: Function| lua.create_registry_value(f).map_err(|_| "Out of memory");
     let text = arg_text;
     match args.len() {
         2 => {
@@ -154,7 +157,7 @@ fn read_registration(args: MultiValue) -> Result<(Vec<u8>, Func), &'static str> 
                 Func {
                     description: None,
                     flags: 0,
-                    callback: callback.clone(),
+                    callback: keep(callback.clone())?,
                 },
             ))
         }
@@ -209,7 +212,7 @@ fn read_registration(args: MultiValue) -> Result<(Vec<u8>, Func), &'static str> 
                 Func {
                     description,
                     flags,
-                    callback,
+                    callback: keep(callback)?,
                 },
             ))
         }
@@ -254,8 +257,8 @@ impl Functions {
             }
         });
         let outcome = lua.scope(|scope| {
-            let register = scope.create_function(|_, args: MultiValue| {
-                let (fname, func) = read_registration(args).map_err(|e| raise(e.as_bytes()))?;
+            let register = scope.create_function(|lua, args: MultiValue| {
+                let (fname, func) = read_registration(lua, args).map_err(|e| raise(e.as_bytes()))?;
                 if !valid_name(&fname) {
                     return Err(raise(BAD_NAME.as_bytes()));
                 }
@@ -550,7 +553,14 @@ pub fn fcall_generic(ctx: &mut Ctx, args: &Args, read_only: bool) {
         let Some(numkeys) = check_numkeys(ctx, args, numkeys) else {
             return;
         };
-        let (callback, flags) = (func.callback.clone(), func.flags);
+        let flags = func.flags;
+        let callback: Function = match f.engine.lua.registry_value(&func.callback) {
+            Ok(callback) => callback,
+            Err(e) => {
+                ctx.reply.error(format!("ERR {e}").as_bytes());
+                return;
+            }
+        };
         if let Err(msg) = prepare(ctx, flags, read_only) {
             ctx.reply.error(&msg);
             return;

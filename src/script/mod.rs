@@ -16,9 +16,13 @@
 //! running command's context, so no pointer to the server outlives it.
 
 mod bit;
+mod cjson;
+mod cmsgpack;
 mod convert;
 pub mod function;
+mod lualib;
 mod rand48;
+mod structlib;
 
 use std::cell::{Cell, RefCell};
 use std::ops::Range;
@@ -26,12 +30,15 @@ use std::rc::Rc;
 use std::time::Instant;
 
 use hashbrown::HashMap;
-use mlua::{ChunkMode, Function, HookTriggers, Lua, LuaOptions, MultiValue, StdLib, Table, Value, VmState};
+use mlua::{
+    ChunkMode, Function, HookTriggers, Lua, LuaOptions, MultiValue, RegistryKey, StdLib, Table, Value, VmState,
+};
 
 use crate::client::{Client, Stream};
 use crate::command::table::flags;
 use crate::command::{self, Args, Ctx};
 use crate::util::sha1::{self, Sha1};
+use lualib::{arg_number, positioned};
 
 thread_local! {
     /// The EVAL engine of the server whose loop runs on this thread.
@@ -73,7 +80,9 @@ pub mod script_flags {
 
 /// A compiled script.
 struct Script {
-    func: Function,
+    /// In the registry: a value held from Rust takes one of the Lua
+    /// state's 8000 reference slots, and the cache may hold more scripts.
+    func: RegistryKey,
     flags: u32,
 }
 
@@ -266,6 +275,9 @@ impl Engine {
         }
         lua.globals().raw_set("redis", redis.clone())?;
         bit::install(&lua, &lua.globals())?;
+        cjson::install(&lua, &lua.globals())?;
+        structlib::install(&lua, &lua.globals())?;
+        cmsgpack::install(&lua, &lua.globals())?;
         let sandbox = lua
             .load(include_str!("sandbox.lua"))
             .set_name("=loopkv")
@@ -336,6 +348,10 @@ impl Engine {
                 msg.extend_from_slice(lua_error_text(&e).as_bytes());
                 msg
             })?;
+        let func = self
+            .lua
+            .create_registry_value(func)
+            .map_err(|e| format!("ERR {e}").into_bytes())?;
         self.scripts_bytes += body.len();
         Ok(self.scripts.entry(sha).or_insert(Script { func, flags }))
     }
@@ -395,30 +411,6 @@ where
     lua.create_function(move |lua, args: MultiValue| f(lua, args).map_err(|msg| raise(msg.as_bytes())))
 }
 
-/// A function whose errors are raised as `luaL_error` does: a message
-/// starting with the caller's position (`user_script:1: `).
-fn positioned<F>(lua: &Lua, f: F) -> mlua::Result<Function>
-where
-    F: Fn(&Lua, MultiValue) -> Result<Value, String> + 'static,
-{
-    lua.create_function(move |lua, args: MultiValue| {
-        f(lua, args).map_err(|msg| {
-            let at = lua
-                .inspect_stack(1)
-                .filter(|frame| frame.curr_line() > 0)
-                .map(|frame| {
-                    format!(
-                        "{}:{}: ",
-                        frame.source().short_src.unwrap_or_default(),
-                        frame.curr_line()
-                    )
-                })
-                .unwrap_or_default();
-            mlua::Error::RuntimeError(format!("{at}{msg}"))
-        })
-    })
-}
-
 /// `rust.unwrap(err)`: what a Lua error raised from Rust stands for, as
 /// Lua code should see it: Redis's error table, or the message.
 fn unwrap_error(lua: &Lua, v: Value) -> mlua::Result<Value> {
@@ -440,16 +432,6 @@ fn unwrap_error(lua: &Lua, v: Value) -> mlua::Result<Value> {
         return Ok(Value::Table(t));
     }
     Ok(Value::String(lua.create_string(lua_error_text(e))?))
-}
-
-/// A number argument as Lua's `lua_tonumber` reads it (strings too).
-fn arg_number(v: Option<&Value>) -> Option<f64> {
-    match v? {
-        Value::Integer(i) => Some(*i as f64),
-        Value::Number(n) => Some(*n),
-        Value::String(s) => crate::util::number::parse_f64(s.as_bytes().trim_ascii()),
-        _ => None,
-    }
 }
 
 /// Lua's `lua_tolstring`: strings, and numbers as Lua prints them.
@@ -842,7 +824,14 @@ impl Engine {
             }
         }
         let script = &self.scripts[&sha];
-        let (func, flags) = (script.func.clone(), script.flags);
+        let flags = script.flags;
+        let func: Function = match self.lua.registry_value(&script.func) {
+            Ok(func) => func,
+            Err(e) => {
+                ctx.reply.error(format!("ERR {e}").as_bytes());
+                return;
+            }
+        };
         if let Err(msg) = prepare(ctx, flags, read_only) {
             ctx.reply.error(&msg);
             return;

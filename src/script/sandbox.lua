@@ -188,23 +188,24 @@ G.__redis__err__handler = error_handler
 -- message (as Redis 7.0 does, for scripts written before error tables).
 local killed = rust.killed
 local function pcall_result(ok, ...)
-  if not ok then
-    local e = ...
-    if killed() then
-      -- SCRIPT KILL's error goes through every pcall.
-      error(e, 0)
-    end
-    if type(e) == "userdata" then
-      e = unwrap(e)
-    end
-    if type(e) == "table" then
-      local msg = rawget(e, "err")
-      if type(msg) == "string" or type(msg) == "number" then
-        return false, msg
-      end
+  if ok then
+    return ok, ...
+  end
+  local e = ...
+  if killed() then
+    -- SCRIPT KILL's error goes through every pcall.
+    error(e, 0)
+  end
+  if type(e) == "userdata" then
+    e = unwrap(e)
+  end
+  if type(e) == "table" then
+    local msg = rawget(e, "err")
+    if type(msg) == "string" or type(msg) == "number" then
+      return false, msg
     end
   end
-  return ok, ...
+  return false, e
 end
 G.pcall = function(...)
   return pcall_result(pcall(...))

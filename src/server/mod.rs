@@ -360,8 +360,11 @@ impl Server {
         let addr = self.local_addr();
         let waker = self.waker.clone();
         let stop = self.stop.clone();
+        // As much stack as a main thread has: scripts recurse (Lua's C
+        // calls, reply conversions, cjson) as deep as Redis lets them.
         let thread = std::thread::Builder::new()
             .name("loopkv".into())
+            .stack_size(8 << 20)
             .spawn(move || self.run())?;
         Ok(ServerHandle {
             addr,
