@@ -45,7 +45,8 @@
 //! ```
 
 // Unsafe code only where a module allows it with a SAFETY comment: the
-// counting allocator (`memory::Counting`).
+// counting allocator (`memory::Counting`), the script run pointer
+// (`script::Shared::with_call`) and `redis.call` (`script::fastcall`).
 #![deny(unsafe_code)]
 
 pub mod client;

@@ -270,7 +270,7 @@ impl Functions {
                 Ok(())
             })?;
             load_redis.raw_set("register_function", register)?;
-            engine.runner.call::<(bool, Value)>((chunk, Value::Nil, Value::Nil))
+            engine.runner.call::<(bool, Value)>((chunk, false, Value::Nil))
         });
         lua.remove_hook();
         engine.set_busy_hook();

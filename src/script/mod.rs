@@ -19,6 +19,7 @@ mod bit;
 mod cjson;
 mod cmsgpack;
 mod convert;
+mod fastcall;
 pub mod function;
 mod lualib;
 mod rand48;
@@ -144,6 +145,8 @@ struct Shared {
     run: Cell<*const ()>,
     /// The script was killed: `pcall` must not catch that error.
     killed: Cell<bool>,
+    /// A panic caught in `redis.call`, resumed once Lua has returned.
+    panic: Cell<Option<Box<dyn std::any::Any + Send>>>,
 }
 
 impl Default for Shared {
@@ -155,6 +158,7 @@ impl Default for Shared {
             threshold_ms: Cell::new(5000),
             run: Cell::new(std::ptr::null()),
             killed: Cell::new(false),
+            panic: Cell::new(None),
         }
     }
 }
@@ -229,10 +233,10 @@ pub struct Engine {
     lua: Lua,
     /// `xpcall(f, handler)`: runs a compiled script.
     runner: Function,
+    /// The tables EVAL's KEYS and ARGV are made in.
+    arg_tables: fastcall::ArgTables,
     /// The read-only globals: the environment of every script.
     globals: Table,
-    /// The table behind them, where KEYS and ARGV are set.
-    real_globals: Table,
     /// Functions' state only: switches the globals to FUNCTION LOAD's,
     /// and the `redis` table those have (`register_function` is set there).
     set_loading: Option<Function>,
@@ -247,8 +251,10 @@ pub struct Engine {
     /// The script's client (Redis's `lua_client`), in the client table
     /// only while a script runs.
     client: Option<Client>,
-    /// Runs since the last garbage-collection step.
+    /// Runs since the last garbage-collection step, and the Lua memory
+    /// in use after it.
     runs: u32,
+    gc_mark: usize,
     /// The argument vector of `redis.call`, reused.
     frame: Vec<u8>,
     spans: Vec<Range<usize>>,
@@ -260,19 +266,7 @@ impl Engine {
         let shared = Rc::new(Shared::default());
         let rust = rust_functions(&lua, &shared)?;
         let redis = redis_table(&lua, &rust)?;
-        for (name, raise) in [("call", true), ("pcall", false)] {
-            let s = shared.clone();
-            let f =
-                lua.create_function(
-                    move |lua, args: MultiValue| match s.with_call(|c| c.call(lua, args, raise)) {
-                        Some(result) => result,
-                        None => Err(self::raise(
-                            format!("redis.{name} can only be called inside a script invocation").as_bytes(),
-                        )),
-                    },
-                )?;
-            redis.raw_set(name, f)?;
-        }
+        fastcall::install(&lua, &redis, &shared)?;
         lua.globals().raw_set("redis", redis.clone())?;
         bit::install(&lua, &lua.globals())?;
         cjson::install(&lua, &lua.globals())?;
@@ -299,12 +293,13 @@ impl Engine {
         if let Some(load_redis) = &load_redis {
             load_redis.raw_set("register_function", refuse_registration.clone())?;
         }
+        let arg_tables = fastcall::ArgTables::new(&lua, real_globals)?;
         let engine = Engine {
             refuse_registration,
+            arg_tables,
             lua,
             runner,
             globals: proxy,
-            real_globals,
             set_loading,
             load_redis,
             scripts: HashMap::new(),
@@ -312,6 +307,7 @@ impl Engine {
             shared,
             client: Some(script_client()),
             runs: 0,
+            gc_mark: 0,
             frame: Vec::new(),
             spans: Vec::new(),
         };
@@ -396,11 +392,6 @@ impl std::error::Error for ErrorTable {}
 /// Raises `msg` as Redis's `luaPushError(msg)` + `luaError` do.
 fn raise(msg: &[u8]) -> mlua::Error {
     mlua::Error::external(ErrorTable(convert::error_text(msg), false))
-}
-
-/// Raises an error already counted in the error statistics.
-fn raise_counted(msg: &[u8]) -> mlua::Error {
-    mlua::Error::external(ErrorTable(convert::error_text(msg), true))
 }
 
 /// A function whose errors are raised as Redis's error tables.
@@ -855,26 +846,9 @@ impl Engine {
         read_only: bool,
     ) -> Result<(), Vec<u8>> {
         let lua_err = |e: mlua::Error| format!("ERR {}", lua_error_text(&e)).into_bytes();
-        let keys = self.lua.create_table_with_capacity(numkeys, 0).map_err(lua_err)?;
-        let argv = self
-            .lua
-            .create_table_with_capacity(args.len() - 3 - numkeys, 0)
-            .map_err(lua_err)?;
-        for (i, a) in args.iter().skip(3).enumerate() {
-            let s = self.lua.create_string(a).map_err(lua_err)?;
-            if i < numkeys {
-                keys.raw_set(i + 1, s).map_err(lua_err)?;
-            } else {
-                argv.raw_set(i + 1 - numkeys, s).map_err(lua_err)?;
-            }
-        }
-        let (func, call_args) = match target {
-            Target::Eval(func) => {
-                self.real_globals.raw_set("KEYS", keys).map_err(lua_err)?;
-                self.real_globals.raw_set("ARGV", argv).map_err(lua_err)?;
-                (func, (Value::Nil, Value::Nil))
-            }
-            Target::Fcall(func) => (func, (Value::Table(keys), Value::Table(argv))),
+        let (func, fcall) = match target {
+            Target::Eval(func) => (func, false),
+            Target::Fcall(func) => (func, true),
         };
         self.shared.resp3.set(false);
         self.shared.repl.set(REPL_ALL);
@@ -883,7 +857,7 @@ impl Engine {
         self.shared.threshold_ms.set(ctx.st.config.busy_reply_threshold);
         self.shared.killed.set(false);
         ctx.st.script = Some(ScriptRun {
-            eval: matches!(target, Target::Eval(_)),
+            eval: !fcall,
             started,
             timed_out: false,
             killed: false,
@@ -923,17 +897,30 @@ impl Engine {
             }
         }
         let clear = Clear(&self.shared);
-        let outcome = self
-            .runner
-            .call::<(bool, Value)>((func.clone(), call_args.0, call_args.1));
+        let outcome = fastcall::run_script(
+            &self.lua,
+            &self.runner,
+            func,
+            fcall,
+            numkeys,
+            args,
+            &mut self.arg_tables,
+        );
         drop(clear);
-        // As Redis: a step of garbage collection every 50 runs, so each
+        if let Some(panic) = self.shared.panic.take() {
+            std::panic::resume_unwind(panic);
+        }
+        // A step of garbage collection every 50 runs, as Redis, so each
         // run's KEYS, ARGV and replies do not pile up between the
-        // collector's own steps.
+        // collector's own steps. Redis steps 50 KB each time; here the
+        // step is what the runs allocated since the last one, which keeps
+        // up with them at a fifth of the work for a small script.
         self.runs += 1;
         if self.runs >= GC_PERIOD {
             self.runs = 0;
-            let _ = self.lua.gc_step_kbytes(GC_PERIOD as i32);
+            let grown = self.lua.used_memory().saturating_sub(self.gc_mark);
+            let _ = self.lua.gc_step_kbytes((grown / 1024).max(1) as i32);
+            self.gc_mark = self.lua.used_memory();
         }
         self.shared.started.set(None);
         if let Some(run) = ctx.st.script.take()
@@ -1024,14 +1011,12 @@ impl Call<'_, '_> {
 
     /// `redis.call` (`raise`: an error reply is raised) and `redis.pcall`
     /// (it is returned as `{err=...}`).
-    fn call(&mut self, lua: &Lua, args: MultiValue, raise: bool) -> mlua::Result<Value> {
-        if let Err(msg) = self.build_argv(args) {
-            return if raise {
-                Err(self::raise(msg))
-            } else {
-                convert::error_table(lua, msg, false)
-            };
-        }
+    /// Runs the command laid out in the frame (see [`Call::build_argv`])
+    /// as the script's client: its reply (in RESP, left in the script
+    /// client's buffer until the next command), or a refusal's error
+    /// (`-CODE ...` or a message to prefix with ERR) and whether it was
+    /// counted in the error statistics.
+    fn run_command(&mut self) -> Result<&[u8], (&'static [u8], bool)> {
         match self.check_command() {
             Ok(command_flags) => {
                 if command_flags & flags::WRITE != 0
@@ -1055,17 +1040,14 @@ impl Call<'_, '_> {
                 if let Some(idx) = idx {
                     st.cmdstats[idx].rejected += 1;
                 }
-                return if raise {
-                    Err(raise_counted(msg))
-                } else {
-                    convert::error_table(lua, msg, true)
-                };
+                return Err((msg, true));
             }
         }
-        let frame = std::mem::take(self.frame);
-        let spans = std::mem::take(self.spans);
         let ctx = &mut *self.ctx;
         let mut reply = std::mem::take(&mut ctx.clients[self.token].reply);
+        // The previous command's reply was read by now.
+        reply.truncate(0);
+        reply.advance(reply.pending());
         reply.set_resp3(self.shared.resp3.get());
         let repl = self.shared.repl.get();
         let recorded = ctx.st.prop.recorded();
@@ -1077,38 +1059,27 @@ impl Call<'_, '_> {
             now: ctx.now,
             db: self.db,
         };
-        command::execute(&mut inner, &Args::new(&frame, &spans), Instant::now());
+        command::execute(&mut inner, &Args::new(self.frame, self.spans), Instant::now());
         self.db = inner.db;
         if repl & REPL_AOF == 0 {
             ctx.st.prop.forget_since(recorded);
         }
-        let out = reply.unsent();
-        let value = if raise && out.first() == Some(&b'-') {
-            let end = memchr::memchr(b'\r', out).unwrap_or(out.len());
-            Err(raise_counted(&out[..end]))
-        } else {
-            convert::reply_to_lua(lua, out)
-        };
-        reply.truncate(0);
-        reply.advance(reply.pending());
-        ctx.clients[self.token].reply = reply;
-        *self.frame = frame;
-        *self.spans = spans;
-        value
+        let client = &mut ctx.clients[self.token];
+        client.reply = reply;
+        Ok(client.reply.unsent())
     }
 
     /// Lays the arguments out as a frame: strings as they are, numbers as
     /// `%.17g`, as Redis's `luaArgsToRedisArgv`.
-    fn build_argv(&mut self, args: MultiValue) -> Result<(), &'static [u8]> {
+    fn build_argv<'a>(&mut self, args: impl Iterator<Item = fastcall::Arg<'a>>) -> Result<(), &'static [u8]> {
         self.frame.clear();
         self.spans.clear();
-        for v in args {
+        for arg in args {
             let start = self.frame.len();
-            match v {
-                Value::String(s) => self.frame.extend_from_slice(&s.as_bytes()),
-                Value::Number(n) => crate::util::number::write_g(self.frame, n, 17),
-                Value::Integer(i) => crate::util::number::write_g(self.frame, i as f64, 17),
-                _ => return Err(b"Lua redis lib command arguments must be strings or integers"),
+            match arg {
+                fastcall::Arg::Bytes(s) => self.frame.extend_from_slice(s),
+                fastcall::Arg::Number(n) => crate::util::number::write_g(self.frame, n, 17),
+                fastcall::Arg::Other => return Err(b"Lua redis lib command arguments must be strings or integers"),
             }
             self.spans.push(start..self.frame.len());
         }

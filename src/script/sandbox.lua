@@ -306,15 +306,16 @@ G.getmetatable = function(t)
   return getmetatable(t)
 end
 
--- Runs a compiled script (EVAL: no arguments) or a function (FCALL: with
--- KEYS and ARGV); returns true and its result, or false and the error table.
-local function run(f, keys, argv)
-  if keys == nil then
-    return xpcall(f, error_handler)
+-- Runs a compiled script (EVAL: KEYS and ARGV are globals, set from Rust)
+-- or a function (FCALL: with KEYS and ARGV as arguments); returns true and
+-- its result, or false and the error table.
+local function run(f, fcall, keys, argv)
+  if fcall then
+    return xpcall(function()
+      return f(keys, argv)
+    end, error_handler)
   end
-  return xpcall(function()
-    return f(keys, argv)
-  end, error_handler)
+  return xpcall(f, error_handler)
 end
 
 local set_loading
