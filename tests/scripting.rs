@@ -563,3 +563,67 @@ fn a_save_during_fcall_keeps_the_libraries() {
     c.check(&["FCALL", "wipe", "0"], b"+OK\r\n");
     c.check(&["FUNCTION", "STATS"], b"*4\r\n$14\r\nrunning_script\r\n$-1\r\n$7\r\nengines\r\n*2\r\n$3\r\nLUA\r\n*4\r\n$15\r\nlibraries_count\r\n:1\r\n$15\r\nfunctions_count\r\n:1\r\n");
 }
+
+/// Every script stays cached, however many there are (each used to hold
+/// one of the 8000 slots of the Lua state's reference stack: past them
+/// the server died), and each still runs by its SHA.
+#[test]
+fn many_cached_scripts_and_functions() {
+    let (_h, addr) = start();
+    let mut c = Conn::connect(addr);
+    let n = 9000;
+    let mut pipeline = Vec::new();
+    for i in 0..n {
+        pipeline.extend_from_slice(&common::encode(&["SCRIPT", "LOAD", &format!("return {i}")]));
+    }
+    c.send_raw(&pipeline);
+    let replies = c.read_replies(n);
+    assert_eq!(replies.iter().filter(|&&b| b == b'$').count(), n);
+    let sha = loopkv::util::sha1::hex(&loopkv::util::sha1::Sha1::digest(b"return 8999"));
+    c.check(&["EVALSHA", &sha, "0"], b":8999\r\n");
+    let mut library = String::from("#!lua name=many\n");
+    for i in 0..9000 {
+        library.push_str(&format!("redis.register_function('f{i}', function() return {i} end)\n"));
+    }
+    c.check(&["FUNCTION", "LOAD", &library], b"$4\r\nmany\r\n");
+    c.t("FCALL f8999 0", b":8999\r\n");
+}
+
+/// A script given more arguments than Lua's stack holds sees them all.
+#[test]
+fn a_script_with_many_arguments() {
+    let (_h, addr) = start();
+    let mut c = Conn::connect(addr);
+    let mut args: Vec<String> = vec![
+        "EVAL".into(),
+        "return {#KEYS, #ARGV, KEYS[1], ARGV[#ARGV]}".into(),
+        "2".into(),
+    ];
+    args.extend((0..20000).map(|i| i.to_string()));
+    c.check(&args, b"*4\r\n:2\r\n:19998\r\n$1\r\n0\r\n$5\r\n19999\r\n");
+    c.check(&["EVAL", "return #ARGV", "0", "a", "b"], b":2\r\n");
+}
+
+/// pcall of a library function gives the error's text, as on Redis, and
+/// an argument error names the function as it was called.
+#[test]
+fn library_errors_through_pcall() {
+    let (_h, addr) = start();
+    let mut c = Conn::connect(addr);
+    c.check(
+        &[
+            "EVAL",
+            "local ok, e = pcall(cjson.decode, '[1,') return {tostring(ok), e}",
+            "0",
+        ],
+        b"*2\r\n$5\r\nfalse\r\n$45\r\nExpected value but found T_END at character 4\r\n",
+    );
+    c.check(
+        &["EVAL", "local ok, e = pcall(bit.band, 'x') return e", "0"],
+        b"$52\r\nbad argument #1 to '?' (number expected, got string)\r\n",
+    );
+    c.check(
+        &["EVAL", "local f = struct.pack return f('b')", "0"],
+        b"-ERR user_script:1: bad argument #2 to 'f' (number expected, got nil) script: 8136c3511da2dc2bc2b233579bc717c746165d0b, on @user_script:1.\r\n",
+    );
+}

@@ -365,13 +365,27 @@ pub enum Run {
 
 /// [`execute`], telling whether this is a blocked command run again.
 pub fn execute_as(ctx: &mut Ctx, args: &Args, start: Instant, run: Run) -> Instant {
+    execute_with(ctx, args, start, run, None)
+}
+
+/// [`execute`] for a command whose table index the caller has already
+/// looked up and whose arity it has checked (a script's `redis.call`).
+pub fn execute_resolved(ctx: &mut Ctx, args: &Args, idx: usize, start: Instant) -> Instant {
+    execute_with(ctx, args, start, Run::First, Some(idx))
+}
+
+fn execute_with(ctx: &mut Ctx, args: &Args, start: Instant, run: Run, known: Option<usize>) -> Instant {
     let mut end = start;
     let mark = ctx.reply.mark();
     let mut ran = None;
     if run == Run::First {
         ctx.st.stats.total_commands += 1;
     }
-    match resolve(ctx, args) {
+    let resolved = match known {
+        Some(idx) => Ok((ctx.st.commands.def(idx), idx)),
+        None => resolve(ctx, args),
+    };
+    match resolved {
         Err(()) => transaction::flag_error(ctx),
         Ok((def, idx)) => {
             let c = &mut ctx.clients[ctx.me];

@@ -1017,8 +1017,8 @@ impl Call<'_, '_> {
     /// (`-CODE ...` or a message to prefix with ERR) and whether it was
     /// counted in the error statistics.
     fn run_command(&mut self) -> Result<&[u8], (&'static [u8], bool)> {
-        match self.check_command() {
-            Ok(command_flags) => {
+        let idx = match self.check_command() {
+            Ok((idx, command_flags)) => {
                 if command_flags & flags::WRITE != 0
                     && let Some(run) = self.ctx.st.script.as_mut()
                 {
@@ -1030,6 +1030,7 @@ impl Call<'_, '_> {
                     let keys = self.args.iter().skip(3).take(self.numkeys);
                     command::tracking::remember_keys(ctx.st, ctx.clients, ctx.me, keys);
                 }
+                idx
             }
             Err((msg, idx)) => {
                 // Counted now, as Redis's `scriptCall` does on refusal.
@@ -1042,7 +1043,7 @@ impl Call<'_, '_> {
                 }
                 return Err((msg, true));
             }
-        }
+        };
         let ctx = &mut *self.ctx;
         let mut reply = std::mem::take(&mut ctx.clients[self.token].reply);
         // The previous command's reply was read by now.
@@ -1059,7 +1060,7 @@ impl Call<'_, '_> {
             now: ctx.now,
             db: self.db,
         };
-        command::execute(&mut inner, &Args::new(self.frame, self.spans), Instant::now());
+        command::execute_resolved(&mut inner, &Args::new(self.frame, self.spans), idx, Instant::now());
         self.db = inner.db;
         if repl & REPL_AOF == 0 {
             ctx.st.prop.forget_since(recorded);
@@ -1091,9 +1092,10 @@ impl Call<'_, '_> {
 
     /// Redis's `scriptCall` checks before a script's command runs (the
     /// state checks are `scriptVerifyWriteCommandAllow` and
-    /// `scriptVerifyOOM`): the command's flags, or the error (`-CODE ...`
-    /// or a message to prefix with ERR) and the command's index if known.
-    fn check_command(&mut self) -> Result<u32, (&'static [u8], Option<usize>)> {
+    /// `scriptVerifyOOM`): the command's index and flags, or the error
+    /// (`-CODE ...` or a message to prefix with ERR) and the command's
+    /// index if known.
+    fn check_command(&mut self) -> Result<(usize, u32), (&'static [u8], Option<usize>)> {
         let args = Args::new(self.frame, self.spans);
         let st = &*self.ctx.st;
         let table = st.commands;
@@ -1136,7 +1138,7 @@ impl Call<'_, '_> {
         if self.oom_at_start && !wrote && self.flags & script_flags::ALLOW_OOM == 0 && def.flags & flags::DENYOOM != 0 {
             return Err((b"-OOM command not allowed when used memory > 'maxmemory'.", Some(idx)));
         }
-        Ok(def.flags)
+        Ok((idx, def.flags))
     }
 }
 
