@@ -948,6 +948,10 @@ impl Engine {
     }
 }
 
+/// Why a script's command was refused (`-CODE ...` or a message to
+/// prefix with ERR), and the command's index if it is known.
+type Refusal = (&'static [u8], Option<usize>);
+
 /// What `redis.call` needs while one script runs.
 struct Call<'a, 'b> {
     ctx: &'a mut Ctx<'b>,
@@ -1095,7 +1099,7 @@ impl Call<'_, '_> {
     /// `scriptVerifyOOM`): the command's index and flags, or the error
     /// (`-CODE ...` or a message to prefix with ERR) and the command's
     /// index if known.
-    fn check_command(&mut self) -> Result<(usize, u32), (&'static [u8], Option<usize>)> {
+    fn check_command(&mut self) -> Result<(usize, u32), Refusal> {
         let args = Args::new(self.frame, self.spans);
         let st = &*self.ctx.st;
         let table = st.commands;
