@@ -253,7 +253,7 @@ impl ArgTables {
 pub(super) fn run_script(
     lua: &Lua,
     runner: &Function,
-    func: &Function,
+    func: c_int,
     fcall: bool,
     numkeys: usize,
     args: &Args,
@@ -264,14 +264,16 @@ pub(super) fn run_script(
     let (keys_id, argv_id, globals_id) = (tables.keys.id(), tables.argv.id(), tables.globals.id());
     let (keys_len, argv_len) = (tables.keys_len, tables.argv_len);
     // SAFETY: the closure runs as a protected C function with the runner
-    // and the script on its stack (1 and 2). It uses the Lua API on values
-    // it pushed or the registry slots `tables` holds, checks for stack
-    // room first, and ends with the runner's two results on the stack.
-    // The only Lua errors possible are memory errors, caught by exec_raw's
-    // protection; the closure holds nothing with a destructor.
+    // on its stack. It uses the Lua API on values it pushed or on registry
+    // slots (`func`, the engine's script or function, and those `tables`
+    // holds), checks for stack room first, and ends with the runner's two
+    // results on the stack. The only Lua errors possible are memory
+    // errors, caught by exec_raw's protection; the closure holds nothing
+    // with a destructor.
     let result = unsafe {
-        lua.exec_raw((runner, func), |state| {
+        lua.exec_raw(runner, |state| {
             ffi::luaL_checkstack(state, 8, c"script arguments".as_ptr());
+            ffi::lua_rawgeti(state, ffi::LUA_REGISTRYINDEX, func as _);
             ffi::lua_pushboolean(state, fcall as c_int);
             if fcall {
                 fresh_table(state, keys());

@@ -553,21 +553,14 @@ pub fn fcall_generic(ctx: &mut Ctx, args: &Args, read_only: bool) {
         let Some(numkeys) = check_numkeys(ctx, args, numkeys) else {
             return;
         };
-        let flags = func.flags;
-        let callback: Function = match f.engine.lua.registry_value(&func.callback) {
-            Ok(callback) => callback,
-            Err(e) => {
-                ctx.reply.error(format!("ERR {e}").as_bytes());
-                return;
-            }
-        };
+        let (flags, callback) = (func.flags, func.callback.id());
         if let Err(msg) = prepare(ctx, flags, read_only) {
             ctx.reply.error(&msg);
             return;
         }
         let result = f.engine.run(
             ctx,
-            Target::Fcall(&callback),
+            Target::Fcall(callback),
             flags,
             registered_name,
             args,

@@ -708,11 +708,12 @@ fn sha_of(body: &[u8]) -> [u8; 40] {
 
 // ---- EVAL ------------------------------------------------------------------------------------
 
-/// What a run calls: a script compiled from EVAL's body (KEYS and ARGV
-/// are globals) or a library's function (they are its arguments).
-enum Target<'a> {
-    Eval(&'a Function),
-    Fcall(&'a Function),
+/// What a run calls, by its registry slot (`RegistryKey::id`): a script
+/// compiled from EVAL's body (KEYS and ARGV are globals) or a library's
+/// function (they are its arguments).
+enum Target {
+    Eval(std::ffi::c_int),
+    Fcall(std::ffi::c_int),
 }
 
 /// Redis's `scriptPrepareForRun` checks for a script that declared its
@@ -815,19 +816,12 @@ impl Engine {
             }
         }
         let script = &self.scripts[&sha];
-        let flags = script.flags;
-        let func: Function = match self.lua.registry_value(&script.func) {
-            Ok(func) => func,
-            Err(e) => {
-                ctx.reply.error(format!("ERR {e}").as_bytes());
-                return;
-            }
-        };
+        let (flags, func) = (script.flags, script.func.id());
         if let Err(msg) = prepare(ctx, flags, read_only) {
             ctx.reply.error(&msg);
             return;
         }
-        if let Err(msg) = self.run(ctx, Target::Eval(&func), flags, &sha, args, numkeys, read_only) {
+        if let Err(msg) = self.run(ctx, Target::Eval(func), flags, &sha, args, numkeys, read_only) {
             ctx.reply.error(&msg);
         }
     }
