@@ -17,7 +17,6 @@ FEATURES = [
     ("Replication (issue 12)", r"replication_stream|SYNC|replicaof|REPLICAOF|slaveof|on slave|--replica|Connecting as a replica|pid\" not known|replicated to replica|on replica|read only replica|REPLCONF|replication to replica"),
     ("Streams", r"(?i)xadd|xgroup|xread|stream"),
     ("Crash on corrupt input (loopkv validates every payload)", r"ASSERTION FAILED|Bad data format"),
-    ("The Lua libraries cjson, cmsgpack and struct (issue 10)", r"'cjson'|'cmsgpack'|'struct'"),
     ("CLUSTER", r"CLUSTER RESET"),
     ("Scripting and functions (issue 10)", r"(?i)\beval|evalsha|eval_ro|'script'|FUNCTION HELP|scripts|Lua|NOSCRIPT"),
     ("Eviction (issue 11)", r"maxmemory|evict"),
