@@ -1,6 +1,8 @@
-//! `redis.call` and `redis.pcall` as Lua C functions.
+//! The hot path of scripts, on Lua's C API: `redis.call` and `redis.pcall`
+//! as Lua C functions, and starting a run with its KEYS and ARGV
+//! ([`run_script`]).
 //!
-//! They are the hot path of every script: a script doing ten HSETs calls
+//! `redis.call` and `redis.pcall` are the hot path of every script: a script doing ten HSETs calls
 //! them ten times. As mlua callbacks each call cost about 2,100
 //! instructions besides the command itself (callgrind, EVALSHA of one
 //! INCR at -P 16): every argument and result became a reference on
