@@ -106,12 +106,7 @@ fn module(lua: &Lua) -> mlua::Result<Table> {
             if args.len() != 1 {
                 return Err(arg_error(1, "expected 1 argument"));
             }
-            let text = match &args[0] {
-                Value::String(s) => s.as_bytes().to_vec(),
-                Value::Integer(n) => super::convert::lua_number(*n as f64),
-                Value::Number(n) => super::convert::lua_number(*n),
-                other => return Err(arg_error(1, &format!("string expected, got {}", type_name(other)))),
-            };
+            let text = lualib::check_string(&args, 1)?;
             decode(lua, c.get(), &text)
         })?,
     )?;
@@ -198,11 +193,8 @@ impl Options<'_> {
     fn integer(&self, i: usize, setting: &mut i32, min: i32, max: i32) -> Result<Value, String> {
         let v = self.arg(i);
         if !v.is_nil() {
-            let n = match v {
-                Value::String(s) => lualib::string_number(&s.as_bytes()),
-                other => number_of(other),
-            }
-            .ok_or_else(|| arg_error(i, &format!("number expected, got {}", type_name(v))))?;
+            let n = lualib::arg_number(Some(v))
+                .ok_or_else(|| arg_error(i, &format!("number expected, got {}", type_name(v))))?;
             let n = n as i64 as i32;
             if n < min || n > max {
                 // lua-cjson names argument 1 whichever it checks.
@@ -227,15 +219,8 @@ impl Options<'_> {
             Value::Nil => {}
             Value::Boolean(b) => *setting = *b as i32,
             v => {
-                let text = match v {
-                    Value::String(s) => s.as_bytes().to_vec(),
-                    other => match number_of(other) {
-                        Some(n) => super::convert::lua_number(n),
-                        None => {
-                            return Err(arg_error(i, &format!("string expected, got {}", type_name(v))));
-                        }
-                    },
-                };
+                let text = lualib::arg_text(v)
+                    .ok_or_else(|| arg_error(i, &format!("string expected, got {}", type_name(v))))?;
                 let Some(at) = options.iter().position(|o| o.as_bytes() == text) else {
                     let shown = String::from_utf8_lossy(&text);
                     return Err(arg_error(i, &format!("invalid option '{shown}'")));

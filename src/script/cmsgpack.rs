@@ -633,13 +633,7 @@ fn integer_arg(lua: &Lua, args: &MultiValue, n: usize, default: Option<i64>) -> 
     if let (Some(d), None | Some(Value::Nil)) = (default, v) {
         return Ok(d);
     }
-    let number = match v {
-        Some(Value::Integer(i)) => Some(*i as f64),
-        Some(Value::Number(x)) => Some(*x),
-        Some(Value::String(s)) => lualib::string_number(&s.as_bytes()),
-        _ => None,
-    };
-    let Some(x) = number else {
+    let Some(x) = lualib::arg_number(v) else {
         let what = format!("number expected, got {}", lualib::type_name(v));
         return Err(raise(lua, Fail::At(lualib::arg_error(n, &what))));
     };
@@ -664,15 +658,7 @@ fn unpack_entry<const MODE: u8>(lua: &Lua, args: MultiValue) -> mlua::Result<Mul
     } else {
         args.len().min(1)
     };
-    let data = match args.front() {
-        Some(Value::String(s)) => s.as_bytes().to_vec(),
-        Some(Value::Integer(i)) => super::convert::lua_number(*i as f64),
-        Some(Value::Number(x)) => super::convert::lua_number(*x),
-        v => {
-            let what = format!("string expected, got {}", lualib::type_name(v));
-            return Err(raise(lua, Fail::At(lualib::arg_error(1, &what))));
-        }
-    };
+    let data = lualib::check_string(&args, 1).map_err(|msg| raise(lua, Fail::At(msg)))?;
     let (values, n) = unpack(lua, &data, limit, offset, base).map_err(|fail| raise(lua, fail))?;
     if n > lualib::REF_BUDGET {
         return Err(raise(lua, Fail::At(TOO_MANY_VALUES.to_owned())));

@@ -129,6 +129,23 @@ pub fn string_number(s: &[u8]) -> Option<f64> {
     Some(r.value)
 }
 
+/// `lua_tolstring`: a string's bytes, or a number as Lua prints it.
+pub fn arg_text(v: &Value) -> Option<Vec<u8>> {
+    match v {
+        Value::String(s) => Some(s.as_bytes().to_vec()),
+        Value::Integer(i) => Some(super::convert::lua_number(*i as f64)),
+        Value::Number(n) => Some(super::convert::lua_number(*n)),
+        _ => None,
+    }
+}
+
+/// `luaL_checklstring` of argument `n`: its text, or the type error.
+pub fn check_string(args: &MultiValue, n: usize) -> Result<Vec<u8>, String> {
+    args.get(n - 1)
+        .and_then(arg_text)
+        .ok_or_else(|| type_error(args, n, "string"))
+}
+
 /// `lua_tonumber`: a number, or a string that converts.
 pub fn arg_number(v: Option<&Value>) -> Option<f64> {
     match v? {

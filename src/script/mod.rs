@@ -39,7 +39,7 @@ use crate::client::{Client, Stream};
 use crate::command::table::flags;
 use crate::command::{self, Args, Ctx};
 use crate::util::sha1::{self, Sha1};
-use lualib::{arg_number, positioned};
+use lualib::{arg_number, arg_text, positioned};
 
 thread_local! {
     /// The EVAL engine of the server whose loop runs on this thread.
@@ -423,16 +423,6 @@ fn unwrap_error(lua: &Lua, v: Value) -> mlua::Result<Value> {
         return Ok(Value::Table(t));
     }
     Ok(Value::String(lua.create_string(lua_error_text(e))?))
-}
-
-/// Lua's `lua_tolstring`: strings, and numbers as Lua prints them.
-fn arg_text(v: &Value) -> Option<Vec<u8>> {
-    match v {
-        Value::String(s) => Some(s.as_bytes().to_vec()),
-        Value::Number(n) => Some(convert::lua_number(*n)),
-        Value::Integer(i) => Some(convert::lua_number(*i as f64)),
-        _ => None,
-    }
 }
 
 /// The functions written in Rust that the sandbox installs: `random`,

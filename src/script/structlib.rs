@@ -22,12 +22,9 @@
 //! of an integer as that integer, so -0.0 and numbers of magnitude below
 //! 2^-52 arrive as 0; `f`/`d` (and `s`/`c` of such a number) pack them as 0.
 
-use std::ops::Deref;
+use mlua::{Lua, MultiValue, Table, Value};
 
-use mlua::{BorrowedBytes, Lua, MultiValue, Table, Value};
-
-use super::convert::lua_number;
-use super::lualib::{REF_BUDGET, arg_error, arg_number, positioned, type_error};
+use super::lualib::{REF_BUDGET, arg_error, arg_number, check_string, positioned, type_error};
 
 /// Largest size of an integral option (`i32`).
 const MAXINTSIZE: usize = 32;
@@ -75,48 +72,6 @@ fn check_number(args: &MultiValue, narg: usize) -> Result<f64, String> {
     match args.get(narg - 1).and_then(|v| arg_number(Some(v))) {
         Some(n) => Ok(n),
         None => Err(type_error(args, narg, "number")),
-    }
-}
-
-/// A string argument: a Lua string, or a number's text (`%.14g`).
-enum Text {
-    Lua(mlua::String),
-    Number(Vec<u8>),
-}
-
-/// The bytes of a [`Text`].
-enum Bytes<'a> {
-    Lua(BorrowedBytes<'a>),
-    Owned(&'a [u8]),
-}
-
-impl Deref for Bytes<'_> {
-    type Target = [u8];
-
-    fn deref(&self) -> &[u8] {
-        match self {
-            Bytes::Lua(b) => &b[..],
-            Bytes::Owned(v) => v,
-        }
-    }
-}
-
-impl Text {
-    fn bytes(&self) -> Bytes<'_> {
-        match self {
-            Text::Lua(s) => Bytes::Lua(s.as_bytes()),
-            Text::Number(v) => Bytes::Owned(v.as_slice()),
-        }
-    }
-}
-
-/// `luaL_checklstring(narg)`.
-fn check_string(args: &MultiValue, narg: usize) -> Result<Text, String> {
-    match args.get(narg - 1) {
-        Some(Value::String(s)) => Ok(Text::Lua(s.clone())),
-        Some(Value::Integer(i)) => Ok(Text::Number(lua_number(*i as f64))),
-        Some(Value::Number(n)) => Ok(Text::Number(lua_number(*n))),
-        _ => Err(type_error(args, narg, "string")),
     }
 }
 
@@ -318,8 +273,7 @@ fn pack(lua: &Lua, mut args: MultiValue) -> Result<Value, String> {
     // first missing argument reads as that nil.
     args.push_back(Value::Nil);
     let args = &args;
-    let fmt_bytes = fmt_text.bytes();
-    let mut fmt = Format::new(&fmt_bytes);
+    let mut fmt = Format::new(&fmt_text);
     let mut h = Header::default();
     let mut arg = 2;
     let mut total: usize = 0;
@@ -354,7 +308,7 @@ fn pack(lua: &Lua, mut args: MultiValue) -> Result<Value, String> {
             }
             b'c' | b's' => {
                 let text = check_string(args, arg)?;
-                let s = text.bytes();
+                let s = text.as_slice();
                 arg += 1;
                 if size == 0 {
                     size = s.len();
@@ -380,11 +334,9 @@ fn pack(lua: &Lua, mut args: MultiValue) -> Result<Value, String> {
 /// after the last byte read.
 fn unpack(lua: &Lua, args: &MultiValue) -> Result<MultiValue, String> {
     let fmt_text = check_string(args, 1)?;
-    let fmt_bytes = fmt_text.bytes();
-    let mut fmt = Format::new(&fmt_bytes);
+    let mut fmt = Format::new(&fmt_text);
     let data_text = check_string(args, 2)?;
-    let data_bytes = data_text.bytes();
-    let data: &[u8] = &data_bytes;
+    let data: &[u8] = &data_text;
     let ld = data.len();
     // luaL_optinteger, into a size_t.
     let init = match args.get(2) {
@@ -473,8 +425,7 @@ fn unpack(lua: &Lua, args: &MultiValue) -> Result<MultiValue, String> {
 /// are not options count nothing (the C code only checks the others).
 fn fixed_size(args: &MultiValue) -> Result<Value, String> {
     let fmt_text = check_string(args, 1)?;
-    let fmt_bytes = fmt_text.bytes();
-    let mut fmt = Format::new(&fmt_bytes);
+    let mut fmt = Format::new(&fmt_text);
     let mut h = Header::default();
     let mut pos: usize = 0;
     while let Some(opt) = fmt.next_opt() {
