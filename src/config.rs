@@ -745,6 +745,12 @@ pub struct Config {
     pub set_max_intset_entries: usize,
     /// Set when `maxmemory-policy` is an LFU policy.
     pub lfu: Option<crate::db::Lfu>,
+    /// `maxmemory-policy`, `maxmemory-samples`,
+    /// `maxmemory-eviction-tenacity` and `lazyfree-lazy-eviction`.
+    pub eviction: crate::evict::Settings,
+    /// New small integers are shared objects: not under an LRU or LFU
+    /// policy with a limit (see `Db::share_ints`).
+    pub share_ints: bool,
     /// `notify-keyspace-events` as class flags (`command::notify`), and as
     /// CONFIG GET shows them.
     pub notify_flags: u32,
@@ -793,6 +799,8 @@ impl Default for Config {
             zset_max_listpack_value: 0,
             set_max_intset_entries: 0,
             lfu: None,
+            eviction: crate::evict::Settings::default(),
+            share_ints: true,
             notify_flags: 0,
             notify_display: Vec::new(),
             client_output_limits: OutputLimits::default(),
@@ -1086,25 +1094,8 @@ impl Config {
         };
         let value = canonical(d, &args, &self.values[i])?;
         supported(d, &value)?;
-        let old = std::mem::replace(&mut self.values[i], value);
-        if let Err(e) = self.supported_together() {
-            self.values[i] = old;
-            return Err(e);
-        }
+        self.values[i] = value;
         self.refresh();
-        Ok(())
-    }
-
-    /// Refuses settings that are supported alone but not together: a
-    /// `maxmemory` limit needs eviction unless the policy is `noeviction`.
-    fn supported_together(&self) -> Result<(), ConfigError> {
-        let policy = self.value("maxmemory-policy");
-        if self.value("maxmemory") != b"0" && policy != b"noeviction" {
-            return Err(err(format!(
-                "'maxmemory-policy {}' with a maxmemory limit is not supported yet by loopkv (eviction is not built; accepted: \"noeviction\")",
-                String::from_utf8_lossy(policy)
-            )));
-        }
         Ok(())
     }
 
@@ -1112,17 +1103,6 @@ impl Config {
     /// yet. Checked once everything is loaded, so a later `--daemonize no`
     /// overrides a config file's `daemonize yes` as it would in Redis.
     pub fn check_supported(&self) -> Result<(), StartupError> {
-        if let Err(e) = self.supported_together() {
-            let (origin, line, text) = find(b"maxmemory")
-                .and_then(|i| self.origins[i].clone())
-                .unwrap_or_default();
-            return Err(StartupError {
-                origin,
-                line,
-                text,
-                reason: e.message,
-            });
-        }
         for (i, d) in DIRECTIVES.iter().enumerate() {
             if let Err(e) = supported(d, &self.values[i]) {
                 let (origin, line, text) = self.origins[i].clone().unwrap_or_default();
@@ -1237,6 +1217,13 @@ impl Config {
                 log_factor: self.int("lfu-log-factor") as u32,
                 decay_minutes: self.int("lfu-decay-time") as u32,
             });
+        self.eviction = crate::evict::Settings {
+            policy: crate::evict::Policy::parse(self.value("maxmemory-policy")),
+            samples: self.int("maxmemory-samples").clamp(1, 64) as usize,
+            tenacity: self.int("maxmemory-eviction-tenacity").clamp(0, 100) as u32,
+            lazy: self.value("lazyfree-lazy-eviction") == b"yes",
+        };
+        self.share_ints = self.maxmemory == 0 || !self.eviction.policy.per_key_clock();
         self.notify_flags = crate::command::notify::parse_classes(self.value("notify-keyspace-events")).unwrap_or(0);
         self.notify_display = crate::command::notify::classes_string(self.notify_flags).into_bytes();
         self.client_output_limits = OutputLimits::parse(self.value("client-output-buffer-limit"));
@@ -1546,15 +1533,10 @@ mod tests {
         assert_eq!(c.renames.len(), 2);
         let e = c.load_text(b"save 900\n", "f.conf", 0).unwrap_err();
         assert_eq!(e.reason, "Invalid save parameters");
-        // A limit needs eviction unless the policy is noeviction.
         c.load_text(b"maxmemory 1mb\nmaxmemory-policy allkeys-lru\n", "f.conf", 0)
             .unwrap();
-        let e = c.check_supported().unwrap_err();
-        assert!(
-            e.reason.contains("with a maxmemory limit is not supported yet"),
-            "{}",
-            e.reason
-        );
+        assert_eq!(c.eviction.policy, crate::evict::Policy::AllKeysLru);
+        assert_eq!(c.maxmemory, 1 << 20);
     }
 
     #[test]

@@ -129,7 +129,7 @@ const LABEL_FREE: u8 = u8::MAX;
 /// Handle of a scheduled timer. The generation makes a stale handle (timer
 /// already fired or cancelled, storage reused) harmless: it simply no longer
 /// matches anything.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct TimerId {
     index: u32,
     generation: u32,

@@ -28,6 +28,8 @@
 //! - [`util`]: Redis's glob matcher, argument splitting, number formats,
 //!   LZF compression.
 //! - [`memory`]: allocator accounting behind INFO's `used_memory`.
+//! - [`evict`]: keeping the dataset under `maxmemory` (the policies, the
+//!   candidate pool, passes in slices).
 //! - [`lazyfree`]: the background thread that drops big deleted values
 //!   and closes unlinked AOF history files.
 //! - [`fuzzing`]: the invariant checks the fuzz targets and
@@ -53,6 +55,7 @@ pub mod client;
 pub mod command;
 pub mod config;
 pub mod db;
+pub mod evict;
 pub mod expiry;
 pub mod fuzzing;
 pub mod lazyfree;

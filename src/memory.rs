@@ -22,6 +22,29 @@ pub fn used() -> Option<usize> {
         .then(|| ALLOCATED.load(Ordering::Relaxed))
 }
 
+/// Bytes currently allocated (0 without the counting allocator); for
+/// measuring what one operation freed.
+pub fn allocated() -> usize {
+    ALLOCATED.load(Ordering::Relaxed)
+}
+
+/// What allocations may reach before a hash table declines to grow: the
+/// `maxmemory` limit plus what eviction does not count; 0 for none.
+static GROWTH_LIMIT: AtomicUsize = AtomicUsize::new(0);
+
+pub fn set_growth_limit(limit: usize) {
+    GROWTH_LIMIT.store(limit, Ordering::Relaxed);
+}
+
+/// Whether a table may allocate `more` bytes to grow (Redis's
+/// `dictExpandAllowed`): not when that would pass the limit, so that
+/// growing a table never makes eviction delete keys. A table that
+/// declines grows anyway once it is 1.618 times fuller than it should be.
+pub fn growth_allowed(more: usize) -> bool {
+    let limit = GROWTH_LIMIT.load(Ordering::Relaxed);
+    limit == 0 || !TRACKING.load(Ordering::Relaxed) || ALLOCATED.load(Ordering::Relaxed) + more <= limit
+}
+
 /// Records an allocation of `size` bytes.
 #[inline]
 pub fn add(size: usize) {

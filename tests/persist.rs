@@ -15,7 +15,7 @@ mod diff_support;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use diff_support::{Conn, Loopkv, Redis, Rng, esc, redis_or_skip, scratch_dir, wait_until};
+use diff_support::{Conn, Loopkv, Redis, Rng, esc, redis_or_skip, scratch_dir, spawn_binary, wait_until};
 
 /// Starts loopkv with its files in `dir` and DEBUG enabled.
 fn start_in(dir: &Path, extra: &[(&str, &str)]) -> Loopkv {
@@ -1080,31 +1080,6 @@ fn a_full_disk_refuses_writes_and_loses_nothing() {
     c.expect("DBSIZE", format!(":{}\r\n", acked.len() + 1).as_bytes());
     drop(c);
     s.stop().unwrap();
-}
-
-/// Runs the loopkv binary with its files in `dir`; returns the child and
-/// its port (from its start-up log).
-fn spawn_binary(dir: &Path, extra: &[&str]) -> (std::process::Child, u16) {
-    use std::io::BufRead;
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_loopkv"))
-        .args(["--port", "0", "--bind", "127.0.0.1", "--save", "", "--dir"])
-        .arg(dir)
-        .args(extra)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("spawn loopkv");
-    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
-    let port = loop {
-        let line = lines.next().expect("a start-up line").unwrap();
-        if let Some(rest) = line.split("port=").nth(1) {
-            let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
-            break digits.parse().unwrap();
-        }
-    };
-    // Keep reading its log so it never blocks on a full pipe.
-    std::thread::spawn(move || lines.for_each(drop));
-    (child, port)
 }
 
 /// `kill -9` under a write load: after a restart every acknowledged

@@ -132,6 +132,7 @@ impl Ctx<'_> {
     pub fn db(&mut self) -> &mut Db {
         let db = &mut self.st.dbs[self.db];
         db.lfu = self.st.config.lfu;
+        db.share_ints = self.st.config.share_ints;
         db
     }
 
@@ -505,10 +506,10 @@ pub fn replay(
 
 /// Commands the server's state refuses before they run (Redis's
 /// `processCommand` checks, in its order):
-/// - past `maxmemory` (with `noeviction`, the only policy loopkv has,
-///   nothing can be freed to make room), commands that may use more memory
-///   get -OOM, and so does queueing any command inside MULTI (a queue grows
-///   memory too) except EXEC, DISCARD, QUIT and RESET;
+/// - past `maxmemory`, keys are evicted first (`evict::perform`); if memory
+///   stays over with nothing left to evict, commands that may use more
+///   memory get -OOM, and so does queueing any command inside MULTI (a
+///   queue grows memory too) except EXEC, DISCARD, QUIT and RESET;
 /// - after a failed background save (with save points and
 ///   `stop-writes-on-bgsave-error`), writes and PING get -MISCONF;
 /// - while the dataset loads at start-up, commands not flagged LOADING
@@ -523,6 +524,24 @@ pub fn replay(
 /// The error writes get after a failed background save.
 pub const MISCONF_DASH: &[u8] = b"-MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.";
 const MISCONF: &[u8] = b"MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.";
+
+/// Evicts keys before a command while memory is over `maxmemory`, and
+/// sends what the evictions caused (events, invalidations, the AOF's DELs,
+/// as a unit of their own) before the command runs. True if memory stays
+/// over the limit with nothing left to evict.
+fn evict_before_command(ctx: &mut Ctx) -> bool {
+    let outcome = crate::evict::perform(ctx.st);
+    if ctx.st.notes_on {
+        ctx.flush_notes();
+        ctx.st.prop.no_multi = true;
+        crate::server::propagate::flush(ctx.st);
+        ctx.st.prop.no_multi = false;
+        if ctx.st.tracking.active() {
+            tracking::deliver_queued(ctx);
+        }
+    }
+    outcome == crate::evict::Outcome::Fail
+}
 
 fn refused_by_state(ctx: &mut Ctx, def: &CommandDef, idx: usize) -> bool {
     let config = &ctx.st.config;
@@ -544,13 +563,14 @@ fn refused_by_state(ctx: &mut Ctx, def: &CommandDef, idx: usize) -> bool {
         // script's own rules (`script::Call::check_command`).
         return false;
     }
+    if limit > 0 && busy.is_none() {
+        ctx.st.evictor.oom_at_command_start = evict_before_command(ctx);
+    }
+    let c = &ctx.clients[ctx.me];
     let name = c.last_cmd;
     let has = |flag: u32| def.flags & flag != 0 || (name == "exec" && transaction::queued_has(c, flag));
     let queued = c.tx.queueing() && !matches!(name, "exec" | "discard" | "quit" | "reset");
-    let error: &[u8] = if limit > 0
-        && (has(flags::DENYOOM) || queued)
-        && crate::memory::used().is_some_and(|used| used as u64 > limit)
-    {
+    let error: &[u8] = if limit > 0 && (has(flags::DENYOOM) || queued) && ctx.st.evictor.oom_at_command_start {
         b"OOM command not allowed when used memory > 'maxmemory'."
     } else if misconf && (has(flags::WRITE) || name == "ping") && crate::persist::control::writes_refused(ctx.st) {
         MISCONF

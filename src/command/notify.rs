@@ -4,12 +4,13 @@
 //! `__keyevent@<db>__:<event>` (message: the key), in that order.
 //!
 //! A handler reports what it did with [`Ctx::notify`], after the change, as
-//! Redis's `notifyKeyspaceEvent` calls sit. Two kinds of event happen below
-//! the handlers, inside the database: a key created (`new`, Redis's
-//! `dbAdd`) and a key deleted because its TTL passed (`expired`, lazily on
-//! lookup or actively from the timer wheel). The database records those in
-//! `Db::notes` while `Db::note_mask` asks for them (expiries also while
-//! WATCH or client-side caching needs them); they are published
+//! Redis's `notifyKeyspaceEvent` calls sit. Three kinds of event happen
+//! below the handlers, inside the database: a key created (`new`, Redis's
+//! `dbAdd`), a key deleted because its TTL passed (`expired`, lazily on
+//! lookup or actively from the timer wheel) and a key deleted to get under
+//! `maxmemory` (`evicted`). The database records those in `Db::notes`
+//! while `Db::note_mask` asks for them (deletions also while WATCH,
+//! client-side caching or the AOF needs them); they are published
 //! before the next event a handler reports and at the end of every command,
 //! so the order is the order things happened. Active expiry publishes them
 //! from the event loop ([`publish_notes`] with no running client).
@@ -18,7 +19,7 @@ use slab::Slab;
 
 use super::Ctx;
 use crate::client::Client;
-use crate::db::{NOTE_EXPIRED, NOTE_NEW, Note};
+use crate::db::{NOTE_EVICTED, NOTE_EXPIRED, NOTE_NEW, Note};
 use crate::resp::reply::Reply;
 use crate::server::State;
 
@@ -112,6 +113,9 @@ pub fn note_mask(flags: u32) -> u8 {
     if flags & EXPIRED != 0 {
         mask |= NOTE_EXPIRED;
     }
+    if flags & EVICTED != 0 {
+        mask |= NOTE_EVICTED;
+    }
     mask
 }
 
@@ -146,9 +150,10 @@ impl Ctx<'_> {
 }
 
 /// Takes, in order, the events recorded by every database: publishes
-/// `new` and `expired` to subscribers among `clients` (`own` is the running
-/// client and its reply buffer, None when the event loop itself expired
-/// the keys), and tells WATCH and client-side caching of each expiry.
+/// `new`, `expired` and `evicted` to subscribers among `clients` (`own` is
+/// the running client and its reply buffer, None when the event loop
+/// itself deleted the keys), tells WATCH and client-side caching of each
+/// deletion and records it for the AOF.
 pub fn publish_notes(st: &mut State, clients: &mut Slab<Client>, mut own: Option<(usize, &mut Reply)>) {
     for db in 0..st.dbs.len() {
         if st.dbs[db].notes.is_empty() {
@@ -158,13 +163,16 @@ pub fn publish_notes(st: &mut State, clients: &mut Slab<Client>, mut own: Option
         for (note, key) in notes.drain(..) {
             let (class, event) = match note {
                 Note::New => (NEW, "new"),
-                Note::Expired => {
-                    super::transaction::key_expired(st, clients, db, &key);
+                Note::Expired | Note::Evicted => {
+                    super::transaction::key_deleted(st, clients, db, &key);
+                    let (class, event, lazy) = match note {
+                        Note::Expired => (EXPIRED, "expired", st.config.lazyfree_lazy_expire),
+                        _ => (EVICTED, "evicted", st.config.eviction.lazy),
+                    };
                     if st.prop.on {
-                        let lazy = st.config.lazyfree_lazy_expire;
                         st.prop.record_deletion(db, &key, lazy);
                     }
-                    (EXPIRED, "expired")
+                    (class, event)
                 }
             };
             if st.config.notify_flags & class != 0 {

@@ -280,8 +280,8 @@ fn info_section(ctx: &Ctx, name: &str, out: &mut String) {
                 o.f("mem_fragmentation_ratio", format!("{:.2}", rss as f64 / used as f64));
                 o.f("mem_fragmentation_bytes", rss as i64 - used as i64);
             }
+            o.f("mem_not_counted_for_evict", crate::evict::not_counted(st));
             for field in [
-                "mem_not_counted_for_evict",
                 "mem_replication_backlog",
                 "mem_total_replication_buffers",
                 "mem_clients_slaves",
@@ -382,14 +382,11 @@ fn info_section(ctx: &Ctx, name: &str, out: &mut String) {
             o.f("expired_stale_perc", "0.00");
             o.f("expired_time_cap_reached_count", 0);
             o.f("expire_cycle_cpu_milliseconds", 0);
-            for field in [
-                "evicted_keys",
-                "evicted_clients",
-                "total_eviction_exceeded_time",
-                "current_eviction_exceeded_time",
-            ] {
-                o.f(field, 0);
-            }
+            o.f("evicted_keys", st.evictor.evicted_keys);
+            o.f("evicted_clients", 0);
+            let (total, current) = st.evictor.exceeded_ms();
+            o.f("total_eviction_exceeded_time", total);
+            o.f("current_eviction_exceeded_time", current);
             o.f("keyspace_hits", s.keyspace_hits);
             o.f("keyspace_misses", s.keyspace_misses);
             o.f("pubsub_channels", st.pubsub.channels());
@@ -726,7 +723,33 @@ pub fn config_set(ctx: &mut Ctx, args: &Args) {
         return failed(ctx, b"appendonly", "Unable to turn on AOF. Check server logs.");
     }
     ctx.st.sync_notes();
+    if pairs
+        .iter()
+        .any(|(name, _)| Config::canonical_name(name) == Some("maxmemory"))
+    {
+        maxmemory_changed(ctx.st);
+    }
     ctx.reply.ok();
+}
+
+/// A new `maxmemory` (Redis's `updateMaxmemory`): a limit under what is in
+/// use is logged, and the loop starts evicting (in slices, not inside
+/// CONFIG SET).
+fn maxmemory_changed(st: &mut crate::server::State) {
+    let limit = st.config.maxmemory;
+    crate::memory::set_growth_limit(limit as usize);
+    if limit == 0 {
+        return;
+    }
+    let used = crate::memory::used()
+        .unwrap_or(0)
+        .saturating_sub(crate::evict::not_counted(st));
+    if limit < used as u64 {
+        log::warn!(
+            "WARNING: the new maxmemory value set via CONFIG SET ({limit}) is smaller than the current memory usage ({used}). This will result in key eviction and/or the inability to accept new write commands depending on the maxmemory-policy."
+        );
+    }
+    st.evictor.running = true;
 }
 
 /// `Config::set`'s message for a directive that cannot change at run time.
@@ -742,6 +765,7 @@ pub fn config_resetstat(ctx: &mut Ctx, _args: &Args) {
     for db in &mut ctx.st.dbs {
         db.expired = 0;
     }
+    ctx.st.evictor.reset_stats();
     ctx.reply.ok();
 }
 

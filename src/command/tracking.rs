@@ -554,6 +554,17 @@ pub fn after_command(ctx: &mut Ctx, ran: Option<&'static CommandDef>, args: &Arg
     refresh(st);
 }
 
+/// Sends the invalidations queued so far from inside a command (Redis's
+/// `trackingHandlePendingKeyInvalidations`): keys evicted before the
+/// command runs are invalidated before its reply.
+pub fn deliver_queued(ctx: &mut Ctx) {
+    let st = &mut *ctx.st;
+    let (tr, parts) = split(st);
+    let mut out = Outbox::new(Some((ctx.me, &mut *ctx.reply)), &mut *ctx.clients, parts, ctx.now);
+    deliver(tr, &mut out);
+    refresh(st);
+}
+
 /// Remembers `keys` as read by client `token` if it tracks its reads: a
 /// script's declared keys once the script runs a read-only command
 /// (Redis tracks a script's caller with the script's keys).

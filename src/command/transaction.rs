@@ -15,8 +15,8 @@
 //! keyspace events (`State::modified`, recorded only while a key is
 //! watched or tracking is active; Redis pairs `signalModifiedKey` with
 //! `notifyKeyspaceEvent` the same way), are touched; FLUSHDB, FLUSHALL and
-//! SWAPDB touch by name; keys deleted by expiry come as `Expired` notes
-//! from the database (`key_expired`, called by `command::notify`), which
+//! SWAPDB touch by name; keys deleted by expiry or eviction come as notes
+//! from the database (`key_deleted`, called by `command::notify`), which
 //! records them only while one of its keys is watched (or tracking is
 //! active; `State::sync_notes`). Client-side caching hears of the same changes (Redis's
 //! `signalModifiedKey` calls both): `signal_modified` passes each changed
@@ -476,9 +476,9 @@ fn touch_with(st: &mut State, clients: &mut Slab<Client>, db: usize, key: &[u8],
     mark_dirty(st, clients, dirty);
 }
 
-/// `key` of database `db` was deleted by expiry (lazily or actively):
-/// WATCH and client-side caching treat it as changed.
-pub(crate) fn key_expired(st: &mut State, clients: &mut Slab<Client>, db: usize, key: &[u8]) {
+/// `key` of database `db` was deleted by expiry (lazily or actively) or
+/// eviction: WATCH and client-side caching treat it as changed.
+pub(crate) fn key_deleted(st: &mut State, clients: &mut Slab<Client>, db: usize, key: &[u8]) {
     touch_with(st, clients, db, key, false);
     if st.tracking.active() {
         st.tracking.modified(key, None);

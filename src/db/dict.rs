@@ -102,6 +102,75 @@ pub fn encode(key: &[u8], value: &[u8]) -> Vec<u8> {
     data
 }
 
+/// Nodes a chunk of [`Slots`] holds.
+const CHUNK: usize = 128;
+
+/// The node slab, in chunks of [`CHUNK`] nodes: growing never moves the
+/// nodes already there and never allocates more than one chunk (4 KB for
+/// the keyspace) at a time, where one vector would copy every node and
+/// double its memory in one step (a stall, and a jump past `maxmemory`
+/// that deleting keys could not undo). The first chunk starts small and
+/// doubles up to its full size, so a small hash or set stays small.
+#[derive(Debug)]
+struct Slots<D> {
+    chunks: Vec<Vec<Node<D>>>,
+    len: usize,
+}
+
+impl<D> Default for Slots<D> {
+    fn default() -> Self {
+        Slots {
+            chunks: Vec::new(),
+            len: 0,
+        }
+    }
+}
+
+impl<D> Slots<D> {
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Nodes the allocated chunks can hold.
+    fn capacity(&self) -> usize {
+        self.chunks.iter().map(Vec::capacity).sum()
+    }
+
+    fn push(&mut self, node: Node<D>) {
+        match self.chunks.last_mut() {
+            Some(last) if last.len() < CHUNK => {
+                if last.len() == last.capacity() {
+                    let more = (last.capacity() * 2).clamp(4, CHUNK) - last.len();
+                    last.reserve_exact(more);
+                }
+                last.push(node);
+            }
+            _ => {
+                let mut chunk = Vec::with_capacity(if self.chunks.is_empty() { 4 } else { CHUNK });
+                chunk.push(node);
+                self.chunks.push(chunk);
+            }
+        }
+        self.len += 1;
+    }
+}
+
+impl<D> std::ops::Index<usize> for Slots<D> {
+    type Output = Node<D>;
+
+    #[inline]
+    fn index(&self, i: usize) -> &Node<D> {
+        &self.chunks[i / CHUNK][i % CHUNK]
+    }
+}
+
+impl<D> std::ops::IndexMut<usize> for Slots<D> {
+    #[inline]
+    fn index_mut(&mut self, i: usize) -> &mut Node<D> {
+        &mut self.chunks[i / CHUNK][i % CHUNK]
+    }
+}
+
 #[derive(Debug)]
 pub struct Dict<D = Vec<u8>> {
     /// `tables[0]` is the live table; while rehashing, `tables[1]` is the
@@ -109,7 +178,7 @@ pub struct Dict<D = Vec<u8>> {
     /// already moved (empty).
     tables: [Vec<u32>; 2],
     rehash_at: Option<usize>,
-    nodes: Vec<Node<D>>,
+    nodes: Slots<D>,
     free: u32,
     len: usize,
     hasher: hashbrown::DefaultHashBuilder,
@@ -130,7 +199,7 @@ impl<D: Blob> Dict<D> {
         Dict {
             tables: [Vec::new(), Vec::new()],
             rehash_at: None,
-            nodes: Vec::new(),
+            nodes: Slots::default(),
             free: NIL,
             len: 0,
             hasher: hashbrown::DefaultHashBuilder::default(),
@@ -203,6 +272,16 @@ impl<D: Blob> Dict<D> {
         out
     }
 
+    /// True if handle `id` is a live node (a free one has empty `data`).
+    pub fn is_live(&self, id: u32) -> bool {
+        (id as usize) < self.nodes.len() && !self.nodes[id as usize].data.as_ref().is_empty()
+    }
+
+    /// The table's hash of `key`.
+    pub fn hash_of(&self, key: &[u8]) -> u64 {
+        self.hash(key)
+    }
+
     fn hash(&self, key: &[u8]) -> u64 {
         self.hasher.hash_one(key)
     }
@@ -258,7 +337,12 @@ impl<D: Blob> Dict<D> {
         } else if self.rehash_at.is_some() {
             self.rehash_step(REHASH_STEP);
         } else if self.len >= self.tables[0].len() {
-            self.start_rehash(self.tables[0].len() * 2);
+            let size = self.tables[0].len() * 2;
+            // Past `maxmemory` the table stays as it is until it is
+            // 1.618 times full (Redis's HASHTABLE_MAX_LOAD_FACTOR).
+            if self.len * 1000 > self.tables[0].len() * 1618 || crate::memory::growth_allowed(size * 4) {
+                self.start_rehash(size);
+            }
         }
         let h = {
             let bytes = data.as_ref();
@@ -329,7 +413,7 @@ impl<D: Blob> Dict<D> {
     pub fn clear(&mut self) {
         self.tables = [Vec::new(), Vec::new()];
         self.rehash_at = None;
-        self.nodes = Vec::new();
+        self.nodes = Slots::default();
         self.free = NIL;
         self.len = 0;
     }
@@ -526,6 +610,7 @@ impl<D: Blob> Dict<D> {
     pub fn overhead(&self) -> usize {
         (self.tables[0].capacity() + self.tables[1].capacity()) * 4
             + self.nodes.capacity() * std::mem::size_of::<Node<D>>()
+            + self.nodes.chunks.capacity() * std::mem::size_of::<Vec<Node<D>>>()
     }
 }
 

@@ -15,17 +15,17 @@
 //! handle, and then the wheel holds exactly one live timer for it.
 
 pub mod dict;
+pub mod expires;
 pub mod hash;
 pub mod list;
 pub mod object;
 pub mod set;
 pub mod zset;
 
-use hashbrown::HashMap;
-
 use crate::expiry::{TimerId, Wheel};
 use crate::util::number::parse_i64;
 use dict::{Dict, Node};
+use expires::{Expire, Expires};
 pub use object::Obj;
 
 // ---- node metadata bits ------------------------------------------------------
@@ -142,12 +142,6 @@ impl Kind {
     }
 }
 
-#[derive(Debug, Clone, Copy)]
-struct Expire {
-    at: u64,
-    timer: TimerId,
-}
-
 /// Minutes clock for LFU decay, 16 bits as in Redis.
 pub fn lfu_minutes(now_ms: u64) -> u32 {
     ((now_ms / 60_000) & 65535) as u32
@@ -161,7 +155,7 @@ pub fn lru_clock(now_ms: u64) -> u32 {
 #[derive(Debug)]
 pub struct Db {
     dict: Dict,
-    expires: HashMap<u32, Expire>,
+    expires: Expires,
     wheel: Wheel<u32>,
     /// Reused buffer for timers fired by the wheel.
     fired: Vec<(TimerId, u32)>,
@@ -172,6 +166,10 @@ pub struct Db {
     /// The access clock holds LFU (minutes, counter) instead of LRU
     /// seconds: set from `maxmemory-policy` before each use.
     pub lfu: Option<Lfu>,
+    /// New integer values 0..9999 are Redis's shared objects; not under
+    /// an LRU or LFU policy with a limit, where each key needs its own
+    /// access clock (Redis's `MAXMEMORY_FLAG_NO_SHARED_INTEGERS`).
+    pub share_ints: bool,
     /// Events that happen inside the database (a key created, a key
     /// expired), in order, recorded only for the kinds `note_mask` (NOTE_*
     /// bits) asks for: keyspace notifications, and expiries for WATCH and
@@ -200,10 +198,13 @@ pub enum Note {
     New,
     /// A key was deleted because its TTL passed.
     Expired,
+    /// A key was deleted to get under `maxmemory` (`evict`).
+    Evicted,
 }
 
 pub const NOTE_NEW: u8 = 1;
 pub const NOTE_EXPIRED: u8 = 2;
+pub const NOTE_EVICTED: u8 = 4;
 
 /// LFU parameters (`lfu-log-factor`, `lfu-decay-time`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -216,12 +217,13 @@ impl Db {
     pub fn new(now: u64) -> Db {
         Db {
             dict: Dict::new(),
-            expires: HashMap::new(),
+            expires: Expires::default(),
             wheel: Wheel::new(now),
             fired: Vec::new(),
             objs: slab::Slab::new(),
             expired: 0,
             lfu: None,
+            share_ints: true,
             hold_expired: false,
             replaying: false,
             notes: Vec::new(),
@@ -241,6 +243,7 @@ impl Db {
         let bit = match note {
             Note::New => NOTE_NEW,
             Note::Expired => NOTE_EXPIRED,
+            Note::Evicted => NOTE_EVICTED,
         };
         if self.note_mask & bit != 0 {
             self.notes.push((note, key.into()));
@@ -278,7 +281,7 @@ impl Db {
         let id = self.dict.find(key)?;
         if !self.replaying
             && self.dict.node(id).meta & HAS_EXPIRE != 0
-            && self.expires.get(&id).is_some_and(|e| e.at <= now)
+            && self.expires.get(id).is_some_and(|e| e.at <= now)
         {
             if self.hold_expired {
                 return None;
@@ -484,12 +487,16 @@ impl Db {
         }
     }
 
-    fn encode_value(value: &[u8], enc: Encoding) -> (u32, Option<[u8; 8]>) {
+    fn encode_value(&self, value: &[u8], enc: Encoding) -> (u32, Option<[u8; 8]>) {
         if enc == Encoding::Auto
             && value.len() <= 20
             && let Some(n) = parse_i64(value)
         {
-            let shared = if (0..SHARED_INTEGERS).contains(&n) { SHARED } else { 0 };
+            let shared = if self.share_ints && (0..SHARED_INTEGERS).contains(&n) {
+                SHARED
+            } else {
+                0
+            };
             return (ENC_INT | shared, Some(n.to_le_bytes()));
         }
         if enc != Encoding::Raw && value.len() <= EMBSTR_MAX {
@@ -502,7 +509,7 @@ impl Db {
     /// Stores a string under `key`, replacing any value. The TTL is cleared
     /// unless `keep_ttl`. Returns the node handle.
     pub fn set(&mut self, key: &[u8], value: &[u8], enc: Encoding, keep_ttl: bool, now: u64) -> u32 {
-        let (encoding, int) = Db::encode_value(value, enc);
+        let (encoding, int) = self.encode_value(value, enc);
         let stored: &[u8] = match &int {
             Some(bytes) => bytes,
             None => value,
@@ -596,6 +603,46 @@ impl Db {
         self.free_node(id);
     }
 
+    // ---- eviction ----------------------------------------------------------------
+
+    /// A key for an eviction policy to weigh, picked uniformly with `rand`:
+    /// any key, or with `volatile` one with a TTL.
+    pub fn sample(&self, volatile: bool, mut rand: impl FnMut() -> u64) -> Option<u32> {
+        if volatile {
+            self.expires.random(rand())
+        } else {
+            self.dict.random(rand)
+        }
+    }
+
+    /// True if handle `id` holds a key now.
+    pub fn is_live(&self, id: u32) -> bool {
+        self.dict.is_live(id)
+    }
+
+    /// The table's hash of node `id`'s key: tells a key from another one
+    /// that took its handle later.
+    pub fn key_hash(&self, id: u32) -> u64 {
+        self.dict.hash_of(self.dict.node(id).key())
+    }
+
+    /// Deletes node `id` to free memory (`maxmemory`), recording the
+    /// `evicted` note; with `lazy`, a big collection is freed on the
+    /// lazyfree thread. Returns the bytes the deletion itself freed (the
+    /// note's copy of the key is not counted against them).
+    pub fn evict(&mut self, id: u32, lazy: bool) -> i64 {
+        if self.note_mask & NOTE_EVICTED != 0 {
+            self.notes.push((Note::Evicted, self.dict.node(id).key().into()));
+        }
+        let before = crate::memory::allocated() as i64;
+        if lazy {
+            self.remove_lazy(id);
+        } else {
+            self.remove_id(id);
+        }
+        before - crate::memory::allocated() as i64
+    }
+
     /// Removes node `id` and its TTL; returns the removed node.
     pub fn remove_id(&mut self, id: u32) -> Node {
         self.clear_expire(id);
@@ -664,13 +711,13 @@ impl Db {
         if self.dict.node(id).meta & HAS_EXPIRE == 0 {
             return None;
         }
-        self.expires.get(&id).map(|e| e.at)
+        self.expires.get(id).map(|e| e.at)
     }
 
     /// Sets node `id` to expire at `at` ms, replacing any TTL.
     pub fn set_expire(&mut self, id: u32, at: u64) {
         self.preserve(id);
-        if let Some(old) = self.expires.get(&id) {
+        if let Some(old) = self.expires.get(id) {
             self.wheel.cancel(old.timer);
         }
         let timer = self.wheel.insert(at, id);
@@ -685,7 +732,7 @@ impl Db {
         }
         self.preserve(id);
         self.dict.node_mut(id).meta &= !HAS_EXPIRE;
-        match self.expires.remove(&id) {
+        match self.expires.remove(id) {
             Some(e) => {
                 self.wheel.cancel(e.timer);
                 true
@@ -705,11 +752,11 @@ impl Db {
         let more = self.wheel.poll(now, budget, &mut fired);
         let mut deleted = 0;
         for &(timer, id) in &fired {
-            match self.expires.get(&id) {
+            match self.expires.get(id) {
                 Some(e) if e.timer == timer && e.at <= now => {
                     // The timer has fired: forget it before removing the node.
                     self.preserve(id);
-                    self.expires.remove(&id);
+                    self.expires.remove(id);
                     self.dict.node_mut(id).meta &= !HAS_EXPIRE;
                     if self.note_mask & NOTE_EXPIRED != 0 {
                         self.notes.push((Note::Expired, self.dict.node(id).key().into()));
@@ -811,7 +858,7 @@ impl Db {
                 self.preserve(id);
             }
         }
-        self.expires = HashMap::new();
+        self.expires = Expires::default();
         self.wheel.clear();
         (std::mem::take(&mut self.dict), std::mem::take(&mut self.objs))
     }
@@ -848,7 +895,7 @@ impl Db {
                 return Err(format!("node {id} not found by its key {key:?}"));
             }
             let flagged = self.dict.node(id).meta & HAS_EXPIRE != 0;
-            if flagged != self.expires.contains_key(&id) {
+            if flagged != self.expires.contains(id) {
                 return Err(format!("TTL flag and expires index disagree for {key:?}"));
             }
             let encoding = self.encoding(id);
@@ -882,6 +929,7 @@ impl Db {
         if self.expires.len() > count {
             return Err("more TTLs than keys".into());
         }
+        self.expires.check()?;
         if self.objs.len() != collections {
             return Err(format!("{} objects for {collections} collection keys", self.objs.len()));
         }
@@ -890,7 +938,7 @@ impl Db {
 
     /// Heap bytes of the table structure, for INFO memory estimates.
     pub fn overhead(&self) -> usize {
-        self.dict.overhead() + self.expires.capacity() * 24
+        self.dict.overhead() + self.expires.capacity() * 25 + self.expires.len() * 4
     }
 }
 

@@ -50,7 +50,11 @@ impl Default for Reply {
             target: REPLY_CHUNK_BYTES,
             peak: 0,
             peak_reset_at: 0,
-            buf: Vec::new(),
+            // Allocated at its kept size up front, as Redis allocates its
+            // 16 KiB reply buffer with the client: output that fits costs
+            // no new memory (so invalidations or replies sent while memory
+            // is at `maxmemory` do not make eviction delete more keys).
+            buf: Vec::with_capacity(REPLY_CHUNK_BYTES),
             sent: 0,
             resp3: false,
             errors: Vec::new(),
@@ -160,13 +164,14 @@ impl Reply {
     }
 
     /// Records that `n` more bytes went out; resets the buffer once all have,
-    /// and gives back memory after a large reply.
+    /// and gives back what a large reply grew it by beyond its kept size
+    /// (Redis frees its reply list once written).
     pub fn advance(&mut self, n: usize) {
         self.sent += n;
         if self.sent == self.buf.len() {
             self.buf.clear();
             self.sent = 0;
-            if self.buf.capacity() > 1024 * 1024 {
+            if self.buf.capacity() > self.target {
                 self.buf.shrink_to(self.target);
             }
         }

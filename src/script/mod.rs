@@ -728,10 +728,9 @@ fn prepare(ctx: &mut Ctx, flags: u32, read_only: bool) -> Result<(), Vec<u8>> {
             return Err(b"NOREPLICAS Not enough good replicas to write.".to_vec());
         }
     }
-    let limit = ctx.st.config.maxmemory;
-    if limit > 0
+    if ctx.st.config.maxmemory > 0
         && flags & (script_flags::ALLOW_OOM | script_flags::NO_WRITES) == 0
-        && crate::memory::used().is_some_and(|used| used as u64 > limit)
+        && ctx.st.evictor.oom_at_command_start
     {
         return Err(
             b"OOM allow-oom flag is not set on the script, can not run it when used memory > 'maxmemory'".to_vec(),
@@ -850,8 +849,7 @@ impl Engine {
             argv: Vec::new(),
         });
 
-        let limit = ctx.st.config.maxmemory;
-        let oom_at_start = limit > 0 && crate::memory::used().is_some_and(|used| used as u64 > limit);
+        let oom_at_start = ctx.st.config.maxmemory > 0 && ctx.st.evictor.oom_at_command_start;
         let mut client = self.client.take().expect("the script client");
         client.db = ctx.db;
         client.reply.set_resp3(false);

@@ -387,7 +387,7 @@ impl Server {
         let mut events = Events::with_capacity(1024);
         let mut next_cron = now_ms();
         loop {
-            let timeout = if !self.ready.is_empty() || !self.writes.is_empty() {
+            let timeout = if !self.ready.is_empty() || !self.writes.is_empty() || self.state.evictor.running {
                 Duration::ZERO
             } else {
                 let now = now_ms();
@@ -474,6 +474,9 @@ impl Server {
                     propagate::flush(&mut self.state);
                     self.state.prop.no_multi = false;
                 }
+            }
+            if self.state.evictor.running {
+                self.evict_slice();
             }
             self.expire_blocked(now);
             self.release_held(now);
@@ -865,6 +868,22 @@ impl Server {
     /// Periodic work: idle timeouts, giving back idle clients' buffers,
     /// output buffer limits (the soft limit's time runs out here even
     /// when no more output comes), statistics.
+    /// One slice of an eviction pass that did not finish in its time limit
+    /// (Redis's eviction time proc); the evicted keys go out as DELs,
+    /// without MULTI.
+    fn evict_slice(&mut self) {
+        if crate::evict::perform(&mut self.state) != crate::evict::Outcome::Running {
+            self.state.evictor.running = false;
+        }
+        if self.state.notes_on {
+            crate::command::notify::publish_notes(&mut self.state, &mut self.clients, None);
+            self.schedule_woken();
+            self.state.prop.no_multi = true;
+            propagate::flush(&mut self.state);
+            self.state.prop.no_multi = false;
+        }
+    }
+
     fn cron(&mut self, now: u64) {
         if self.state.cron_paused {
             return;

@@ -211,6 +211,8 @@ pub struct State {
     pub aof: crate::persist::aof::Aof,
     /// The changes the running command made, as they are propagated.
     pub prop: super::propagate::Propagation,
+    /// Eviction under `maxmemory`: its candidate pool and counters.
+    pub evictor: crate::evict::Evictor,
     /// The append-only file is being replayed: nothing expires, TTLs in
     /// the past are set rather than deleting the key.
     pub replaying: bool,
@@ -277,6 +279,7 @@ impl State {
 
     pub fn new(config: Config, port: u16) -> State {
         let now = super::now_ms();
+        crate::memory::set_growth_limit(config.maxmemory as usize);
         // rename-command gives this server a table of its own (the
         // process-wide one is shared by every embedded server).
         let commands = match table::get().renamed(&config.renames) {
@@ -344,6 +347,7 @@ impl State {
             next_client_id: 1,
             kills: Vec::new(),
             rng: Rng(rng),
+            evictor: Default::default(),
             oom: Default::default(),
             script: None,
             scripts_may_run_any: false,
@@ -369,8 +373,13 @@ impl State {
         let base = crate::command::notify::note_mask(self.config.notify_flags);
         self.notes_on = false;
         for (i, db) in self.dbs.iter_mut().enumerate() {
-            let expiries = self.watched.watches_db(i) || self.tracking.active() || self.prop.on;
-            db.note_mask = base | if expiries { crate::db::NOTE_EXPIRED } else { 0 };
+            let deletions = self.watched.watches_db(i) || self.tracking.active() || self.prop.on;
+            db.note_mask = base
+                | if deletions {
+                    crate::db::NOTE_EXPIRED | crate::db::NOTE_EVICTED
+                } else {
+                    0
+                };
             if db.note_mask == 0 {
                 db.notes.clear();
             }

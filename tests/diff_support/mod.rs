@@ -26,6 +26,33 @@ pub fn scratch_dir() -> std::path::PathBuf {
     dir
 }
 
+/// Runs the `loopkv` binary with its files in `dir`; returns the child and
+/// its port (from its start-up log). Tests that need what only the binary
+/// has use it: the counting allocator behind `used_memory` and
+/// `maxmemory`, `kill -9`.
+pub fn spawn_binary(dir: &std::path::Path, extra: &[&str]) -> (Child, u16) {
+    use std::io::BufRead;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_loopkv"))
+        .args(["--port", "0", "--bind", "127.0.0.1", "--save", "", "--dir"])
+        .arg(dir)
+        .args(extra)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn loopkv");
+    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let port = loop {
+        let line = lines.next().expect("a start-up line").unwrap();
+        if let Some(rest) = line.split("port=").nth(1) {
+            let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+            break digits.parse().unwrap();
+        }
+    };
+    // Keep reading its log so it never blocks on a full pipe.
+    std::thread::spawn(move || lines.for_each(drop));
+    (child, port)
+}
+
 /// A loopkv server on its own thread, listening on 127.0.0.1 on a free port.
 pub struct Loopkv {
     pub addr: SocketAddr,
