@@ -37,8 +37,10 @@ fn usage() -> String {
 /// starting with `--` names a directive, unless the directive before it
 /// has no value yet (then it is that value: `--port --bla` sets port to
 /// "--bla"); `"--name value"` in one argument carries its own value; a
-/// bare `--save` gets an empty value.
-fn options_text(args: &[String]) -> Result<Vec<u8>, String> {
+/// bare `--save` gets an empty value; any other argument is added to the
+/// current line (`loopkv file.conf loglevel verbose` sets loglevel, as
+/// Redis's "wrong usage that we support anyway").
+fn options_text(args: &[String]) -> Vec<u8> {
     let mut out: Vec<u8> = Vec::new();
     let mut has_value = true;
     for (i, arg) in args.iter().enumerate() {
@@ -57,7 +59,6 @@ fn options_text(args: &[String]) -> Result<Vec<u8>, String> {
                     has_value = true;
                 }
             }
-            _ if out.is_empty() => return Err(format!("Unexpected argument '{arg}'")),
             _ => {
                 // Quoted as Redis's `sdscatrepr`, so it reads back as one argument.
                 loopkv::command::monitor::quote_into(&mut out, arg.as_bytes());
@@ -66,7 +67,7 @@ fn options_text(args: &[String]) -> Result<Vec<u8>, String> {
             }
         }
     }
-    Ok(out)
+    out
 }
 
 fn load(args: &[String]) -> Result<Config, StartupError> {
@@ -84,12 +85,7 @@ fn load(args: &[String]) -> Result<Config, StartupError> {
             rest = &args[1..];
         }
     }
-    let options = options_text(rest).map_err(|reason| StartupError {
-        origin: "the command line".into(),
-        line: 0,
-        text: String::new(),
-        reason,
-    })?;
+    let options = options_text(rest);
     config.load_startup(file, stdin.as_deref(), &options)?;
     config.check_supported()?;
     Ok(config)

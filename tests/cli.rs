@@ -129,6 +129,14 @@ fn config_file_errors_name_file_and_line() {
         err.contains("argument must be between 1 and 4294967295 inclusive"),
         "{err}"
     );
+    // Words after the file without `--` are read as a directive, as
+    // redis-server reads them ("wrong usage that we support anyway").
+    let path = dir.join("ok.conf");
+    std::fs::write(&path, "port 7000\n").unwrap();
+    let (code, _, err) = run(&[path.to_str().unwrap(), "loglevel", "bad", "--maxmemory 1mb"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("at line 3\n>>> '\"loglevel\" \"bad\"'\n"), "{err}");
+    assert!(err.contains("must be one of the following"), "{err}");
     std::fs::remove_dir_all(&dir).ok();
 }
 
