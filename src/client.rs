@@ -258,7 +258,11 @@ impl Client {
         if running {
             self.running_qbuf
         } else {
-            (self.query_len(), self.rbuf.len() - self.query_len())
+            let before_bulk = self.parser.big_bulk_start().unwrap_or(0);
+            (
+                self.query_len().saturating_sub(before_bulk),
+                self.rbuf.len() - self.query_len(),
+            )
         }
     }
 
@@ -335,6 +339,17 @@ impl Client {
         flags
     }
 
+    /// Bytes the client holds (its buffers and itself), as client
+    /// eviction weighs it (Redis's `getClientMemoryUsage`). While its own
+    /// command runs, its buffers are out: `running` gives their size.
+    pub fn memory_usage(&self, running: Option<usize>) -> usize {
+        running.unwrap_or(self.rbuf.capacity() + self.reply.capacity())
+            + std::mem::size_of::<Client>()
+            + self.tx.memory()
+            + self.subs.memory()
+            + self.tracking.memory()
+    }
+
     /// CLIENT LIST's `addr`: ip:port, or the socket path and 0.
     pub fn addr_text(&self) -> String {
         match &self.unix_path {
@@ -382,7 +397,7 @@ impl Client {
             reply.size_and_peak().0,
             reply.size_and_peak().1,
             usize::from(omem > 0),
-            self.rbuf.len().max(qbuf + qbuf_free) + reply.capacity() + std::mem::size_of::<Client>(),
+            self.memory_usage(taken.map(|r| qbuf + qbuf_free + r.capacity())),
             if self.want_write { "rw" } else { "r" },
             self.last_cmd,
             self.tracking.redir_field(),

@@ -289,7 +289,7 @@ static DIRECTIVES: &[Directive] = &[
     d("maxmemory-policy", Kind::Enum(POLICIES), "noeviction"),
     d("maxmemory-samples", int(1, 64), "5"),
     d("maxmemory-eviction-tenacity", int(0, 100), "10"),
-    only("maxmemory-clients", Kind::MemoryOrPercent, "0", &["0"]),
+    d("maxmemory-clients", Kind::MemoryOrPercent, "0"),
     d("lfu-log-factor", int(0, I32), "10"),
     d("lfu-decay-time", int(0, I32), "1"),
     // Persistence: RDB snapshots and the append-only file (see `persist`).
@@ -757,6 +757,9 @@ pub struct Config {
     notify_display: Vec<u8>,
     /// `client-output-buffer-limit` per client class.
     pub client_output_limits: OutputLimits,
+    /// `maxmemory-clients` in bytes (a percentage of `maxmemory`), at least
+    /// 128 KiB; 0 when client eviction is off.
+    pub client_eviction_limit: usize,
 }
 
 impl Default for Config {
@@ -804,6 +807,7 @@ impl Default for Config {
             notify_flags: 0,
             notify_display: Vec::new(),
             client_output_limits: OutputLimits::default(),
+            client_eviction_limit: 0,
         };
         // `dir` starts as the working directory, shown absolute.
         if let Ok(cwd) = std::env::current_dir()
@@ -1227,6 +1231,16 @@ impl Config {
         self.notify_flags = crate::command::notify::parse_classes(self.value("notify-keyspace-events")).unwrap_or(0);
         self.notify_display = crate::command::notify::classes_string(self.notify_flags).into_bytes();
         self.client_output_limits = OutputLimits::parse(self.value("client-output-buffer-limit"));
+        // Redis's getClientEvictionLimit: a percentage applies only with a
+        // maxmemory; a limit under 128 KiB would leave no room to talk.
+        let clients = self.value("maxmemory-clients");
+        let limit = match clients.strip_suffix(b"%") {
+            Some(percent) => {
+                (self.maxmemory as f64 * crate::util::number::parse_i64(percent).unwrap_or(0) as f64 / 100.0) as usize
+            }
+            None => usize::try_from(parse_memory(clients).unwrap_or(0)).unwrap_or(0),
+        };
+        self.client_eviction_limit = if limit == 0 { 0 } else { limit.max(128 * 1024) };
     }
 
     pub fn loglevel(&self) -> log::LevelFilter {

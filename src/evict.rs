@@ -14,6 +14,11 @@
 //! every database, picked uniformly, and evicts the best live candidate.
 //! The random policies evict a random key of each database in turn.
 //!
+//! Client eviction (`maxmemory-clients`) disconnects the clients holding
+//! the most memory while normal and Pub/Sub clients together hold more
+//! than their limit ([`evict_clients`]), after each command, at the end of
+//! each loop iteration and from the cron.
+//!
 //! An evicted key goes the way every deletion the database makes goes
 //! (`Note::Evicted`, see `command::notify`): the `evicted` event, WATCH,
 //! client-side caching, and the AOF as DEL (UNLINK with
@@ -21,6 +26,10 @@
 
 use std::time::{Duration, Instant};
 
+use log::{info, warn};
+use slab::Slab;
+
+use crate::client::Client;
 use crate::server::State;
 
 /// `maxmemory-policy`.
@@ -138,6 +147,12 @@ pub struct Evictor {
     /// was (INFO's `current_` and `total_eviction_exceeded_time`).
     exceeded_since: Option<Instant>,
     exceeded_total: Duration,
+    /// Client eviction's last count: the allocator's figure then, and the
+    /// evictable clients' total; `recount` asks for a full count next
+    /// time (the limit or a client's NO-EVICT changed).
+    clients_allocated: usize,
+    clients_total: usize,
+    pub recount: bool,
 }
 
 impl Evictor {
@@ -332,6 +347,61 @@ fn populate(st: &mut State, i: usize, settings: Settings, now: u64) {
         let hash = db.key_hash(id);
         pool.insert(at, Candidate { score, db: i, id, hash });
     }
+}
+
+/// Client eviction (Redis's `evictClients`): while the clients that may be
+/// evicted (not `CLIENT NO-EVICT`) hold `maxmemory-clients` or more
+/// together, the one holding the most is disconnected. `running` is the
+/// client whose command is running and the size of its buffers, which are
+/// out of it meanwhile. Returns true if that client was evicted.
+///
+/// Counting every client is skipped while the allocator's figure has not
+/// grown enough since the last count for the clients to reach the limit:
+/// their memory is allocations, so it cannot grow more than the figure
+/// did, unless other memory shrank meanwhile; `full` counts regardless
+/// (the cron does, for that case).
+pub fn evict_clients(st: &mut State, clients: &mut Slab<Client>, running: Option<(usize, usize)>, full: bool) -> bool {
+    let limit = st.config.client_eviction_limit;
+    if limit == 0 {
+        return false;
+    }
+    let allocated = crate::memory::allocated();
+    let ev = &st.evictor;
+    if !full && !ev.recount && allocated.saturating_sub(ev.clients_allocated) + ev.clients_total < limit {
+        return false;
+    }
+    st.evictor.recount = false;
+    let usage = |t: usize, c: &Client| c.memory_usage(running.filter(|r| r.0 == t).map(|r| r.1));
+    let evictable = |c: &Client| !c.no_evict && !c.close_asap;
+    let mut total: usize = clients
+        .iter()
+        .filter(|(_, c)| evictable(c))
+        .map(|(t, c)| usage(t, c))
+        .sum();
+    let mut evicted_running = false;
+    while total >= limit {
+        let biggest = clients
+            .iter()
+            .filter(|(_, c)| evictable(c))
+            .map(|(t, c)| (t, usage(t, c)))
+            .max_by_key(|&(_, bytes)| bytes);
+        let Some((t, bytes)) = biggest else {
+            warn!("Over client maxmemory after evicting all evictable clients");
+            break;
+        };
+        info!(
+            "Evicting client: {}",
+            clients[t].info_line(crate::server::now_ms(), None)
+        );
+        clients[t].close_asap = true;
+        st.kill(t);
+        st.stats.evicted_clients += 1;
+        total -= bytes;
+        evicted_running |= running.is_some_and(|r| r.0 == t);
+    }
+    st.evictor.clients_allocated = allocated;
+    st.evictor.clients_total = total;
+    evicted_running
 }
 
 #[cfg(test)]

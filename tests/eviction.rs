@@ -342,3 +342,80 @@ fn small_integers_are_not_shared_under_lru_or_lfu_with_a_limit() {
         c.expect("OBJECT REFCOUNT a", b":1\r\n");
     }
 }
+
+/// A key evicted before a command is invalidated before that command's
+/// reply (Redis sends pending invalidations right after evicting).
+#[test]
+fn tracking_hears_of_an_eviction_before_the_reply() {
+    let (_server, mut c) = start(&["--maxmemory-policy", "volatile-random"]);
+    assert!(c.cmd_str("HELLO 3").starts_with(b"%7\r\n"));
+    c.expect("CLIENT TRACKING on", b"+OK\r\n");
+    let limit = used(&mut c) + 100 * 1024;
+    c.expect_args(
+        &[b"CONFIG", b"SET", b"maxmemory", limit.to_string().as_bytes()],
+        b"+OK\r\n",
+    );
+    c.expect("SETEX volatile-key 10000 x", b"+OK\r\n");
+    c.expect("GET volatile-key", b"$1\r\nx\r\n");
+    // 200 KB: over the limit, and only the volatile key may go.
+    c.expect("SETBIT big-key 1600000 0", b":0\r\n");
+    c.expect(
+        "GETBIT big-key 0",
+        b">2\r\n$10\r\ninvalidate\r\n*1\r\n$12\r\nvolatile-key\r\n",
+    );
+    assert_eq!(c.read_reply().unwrap(), b":0\r\n");
+    c.expect("EXISTS volatile-key", b":0\r\n");
+}
+
+/// `maxmemory-clients`: when clients together hold more, the one holding
+/// the most is disconnected (a NO-EVICT client never is).
+#[test]
+fn client_eviction_disconnects_the_biggest_client() {
+    let (server, mut control) = start(&["--maxmemory-clients", "1mb"]);
+    control.expect("CLIENT NO-EVICT on", b"+OK\r\n");
+    let names = |c: &mut Conn| -> Vec<String> {
+        let list = diff_support::V::parse(&c.cmd_str("CLIENT LIST"));
+        let text = String::from_utf8_lossy(list.text()).into_owned();
+        let mut names: Vec<String> = text
+            .lines()
+            .filter_map(|l| l.split(" name=").nth(1))
+            .map(|rest| rest.split(' ').next().unwrap().to_string())
+            .filter(|n| !n.is_empty())
+            .collect();
+        names.sort();
+        names
+    };
+    // Each sends most of a big argument and waits for the rest.
+    let partial = |name: &str, size: usize| {
+        let mut c = Conn::connect(server.addr);
+        c.expect_args(&[b"CLIENT", b"SETNAME", name.as_bytes()], b"+OK\r\n");
+        c.send_raw(format!("*2\r\n$3\r\nSET\r\n${size}\r\n").as_bytes());
+        c.send_raw(&vec![b'v'; size - 10]);
+        c
+    };
+    let _big = partial("big", 600_000);
+    let _small = partial("small", 250_000);
+    assert!(wait_until(Duration::from_secs(10), || names(&mut control)
+        == ["big", "small"]
+        && qbuf_of(&mut control, "small") >= 240_000));
+    assert_eq!(info(&mut control, "stats", "evicted_clients"), 0);
+    let _another = partial("another", 250_000);
+    assert!(
+        wait_until(Duration::from_secs(10), || names(&mut control) == ["another", "small"]),
+        "{:?}",
+        names(&mut control)
+    );
+    assert_eq!(info(&mut control, "stats", "evicted_clients"), 1);
+}
+
+/// CLIENT LIST's `qbuf` of the client named `name` (0 if none).
+fn qbuf_of(c: &mut Conn, name: &str) -> u64 {
+    let list = diff_support::V::parse(&c.cmd_str("CLIENT LIST"));
+    let text = String::from_utf8_lossy(list.text()).into_owned();
+    let marker = format!(" name={name} ");
+    text.lines()
+        .find(|l| l.contains(&marker))
+        .and_then(|l| l.split(" qbuf=").nth(1))
+        .and_then(|rest| rest.split(' ').next())
+        .map_or(0, |n| n.parse().unwrap())
+}

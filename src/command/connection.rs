@@ -610,6 +610,7 @@ fn on_off(ctx: &mut Ctx, args: &Args) -> Option<bool> {
 pub fn client_no_evict(ctx: &mut Ctx, args: &Args) {
     if let Some(on) = on_off(ctx, args) {
         ctx.client().no_evict = on;
+        ctx.st.evictor.recount = true;
         ctx.reply.ok();
     }
 }

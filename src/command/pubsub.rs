@@ -99,6 +99,13 @@ pub struct ClientSubs {
 }
 
 impl ClientSubs {
+    /// Heap bytes of the subscriptions, roughly (for client eviction).
+    pub fn memory(&self) -> usize {
+        // A boxed name and its table slot (16 + 1 bytes, at most 7/8 full).
+        let names = self.channels.iter().chain(&self.patterns).chain(&self.shard);
+        names.map(|name| 20 + name.len()).sum()
+    }
+
     pub fn channels(&self) -> usize {
         self.channels.len()
     }

@@ -383,7 +383,7 @@ fn info_section(ctx: &Ctx, name: &str, out: &mut String) {
             o.f("expired_time_cap_reached_count", 0);
             o.f("expire_cycle_cpu_milliseconds", 0);
             o.f("evicted_keys", st.evictor.evicted_keys);
-            o.f("evicted_clients", 0);
+            o.f("evicted_clients", st.stats.evicted_clients);
             let (total, current) = st.evictor.exceeded_ms();
             o.f("total_eviction_exceeded_time", total);
             o.f("current_eviction_exceeded_time", current);
@@ -729,6 +729,8 @@ pub fn config_set(ctx: &mut Ctx, args: &Args) {
     {
         maxmemory_changed(ctx.st);
     }
+    // maxmemory-clients (or maxmemory, for a percentage) may have changed.
+    ctx.st.evictor.recount = true;
     ctx.reply.ok();
 }
 

@@ -84,6 +84,12 @@ pub struct ClientTracking {
 }
 
 impl ClientTracking {
+    /// Heap bytes of the BCAST prefixes, roughly (for client eviction):
+    /// each boxed prefix and its share of a B-tree node.
+    pub fn memory(&self) -> usize {
+        self.prefixes.iter().map(|p| 32 + p.len()).sum()
+    }
+
     /// The letters CLIENT LIST shows in `flags=`: `t`, `R`, `B`.
     pub fn flag_letters(&self) -> impl Iterator<Item = char> {
         [(self.on, 't'), (self.broken_redirect, 'R'), (self.bcast, 'B')]
@@ -562,6 +568,9 @@ pub fn deliver_queued(ctx: &mut Ctx) {
     let (tr, parts) = split(st);
     let mut out = Outbox::new(Some((ctx.me, &mut *ctx.reply)), &mut *ctx.clients, parts, ctx.now);
     deliver(tr, &mut out);
+    // The running client's own messages too: nothing of its command has
+    // been replied yet.
+    flush_pending(tr, &mut out);
     refresh(st);
 }
 

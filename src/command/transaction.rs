@@ -70,6 +70,19 @@ pub struct ClientTx {
 }
 
 impl ClientTx {
+    /// Heap bytes of the queued commands and the watched keys (for
+    /// client eviction).
+    pub fn memory(&self) -> usize {
+        let vec = std::mem::size_of::<Vec<u8>>();
+        let queued: usize = self
+            .queued
+            .iter()
+            .map(|argv| vec + argv.iter().map(|a| vec + a.capacity()).sum::<usize>())
+            .sum();
+        let watched: usize = self.watching.iter().map(|(_, key)| 24 + key.len()).sum();
+        queued + watched
+    }
+
     /// Inside MULTI, queueing (not EXEC).
     pub fn queueing(&self) -> bool {
         self.multi && !self.in_exec

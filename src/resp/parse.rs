@@ -136,6 +136,17 @@ impl Parser {
         }
     }
 
+    /// Where the bulk being received starts in the frame, if it is a big
+    /// one (Redis's PROTO_MBULK_BIG_ARG, 32 KiB): Redis drops the bytes
+    /// before such a bulk from its query buffer, so CLIENT LIST's `qbuf`
+    /// counts from there.
+    pub fn big_bulk_start(&self) -> Option<usize> {
+        match self.want {
+            Want::BulkBody { start, len, .. } if len >= 32 * 1024 => Some(start),
+            _ => None,
+        }
+    }
+
     /// True while a frame has been started but not finished.
     pub fn in_frame(&self) -> bool {
         self.want != Want::Frame || self.pos != 0

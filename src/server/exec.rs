@@ -99,6 +99,18 @@ pub fn process_input(st: &mut State, clients: &mut Slab<Client>, token: usize) -
                     }
                     break;
                 }
+                // Client eviction before each command, as Redis's
+                // processCommand: an evicted client's command does not run.
+                if st.config.client_eviction_limit > 0
+                    && crate::evict::evict_clients(
+                        st,
+                        clients,
+                        Some((token, rbuf.capacity() + reply.capacity())),
+                        false,
+                    )
+                {
+                    break;
+                }
                 let multi_before = clients[token].tx.multi_count();
                 let mut ctx = Ctx {
                     st: &mut *st,

@@ -52,6 +52,10 @@ const READ_CHUNK: usize = 16 * 1024;
 /// starving a running snapshot's walk (measured: 16 reads of 16 KB made
 /// iterations of ~150 ms under five flooding clients).
 const MAX_READS_PER_EVENT: usize = 1;
+/// A large argument being received is read on while the socket holds
+/// more of it, up to this much per pass (Redis reads the rest of a big
+/// bulk in one call of up to its size; the socket buffer bounds that).
+const BULK_READ_PER_PASS: usize = 4 * 1024 * 1024;
 /// Bytes written per client per iteration (Redis's NET_MAX_WRITES_PER_EVENT).
 const MAX_WRITE_PER_EVENT: usize = 64 * 1024;
 /// Pending output above which a client's commands stop executing until it drains.
@@ -499,6 +503,7 @@ impl Server {
             // reply of this iteration leaves.
             crate::persist::aof::flush(&mut self.state, false);
             self.flush_writes();
+            crate::evict::evict_clients(&mut self.state, &mut self.clients, None, false);
             self.close_marked();
             self.take_signal();
             if self.state.shutdown_requested {
@@ -607,8 +612,15 @@ impl Server {
         if !self.run_commands(token) {
             return;
         }
-        for _ in 0..MAX_READS_PER_EVENT {
+        let mut reads = 0;
+        let mut bulk_read = 0;
+        loop {
             let Some(c) = self.clients.get_mut(token) else { return };
+            let mid_bulk = c.parser.bytes_wanted() > READ_CHUNK;
+            if reads >= MAX_READS_PER_EVENT && !(mid_bulk && bulk_read < BULK_READ_PER_PASS) {
+                break;
+            }
+            reads += 1;
             if !c.readable || c.close_asap || c.close_after_reply {
                 return;
             }
@@ -630,6 +642,9 @@ impl Server {
                     return;
                 }
                 Ok(n) => {
+                    if mid_bulk {
+                        bulk_read += n;
+                    }
                     // As Redis: any bytes read count as activity for `timeout`.
                     c.last_interaction_ms = now_ms();
                     c.net_in += n as u64;
@@ -645,6 +660,14 @@ impl Server {
                         self.state.stats.client_qbuf_limit_disconnections += 1;
                         self.mark_close(token);
                         return;
+                    }
+                    // A big argument being read may make this client (or
+                    // another) the one to evict, as Redis checks after reads.
+                    if self.state.config.client_eviction_limit > 0 {
+                        crate::evict::evict_clients(&mut self.state, &mut self.clients, None, false);
+                        if self.clients[token].close_asap {
+                            return;
+                        }
                     }
                     if !self.run_commands(token) {
                         return;
@@ -937,6 +960,7 @@ impl Server {
             }
             self.close_marked();
         }
+        crate::evict::evict_clients(&mut self.state, &mut self.clients, None, true);
         self.state.cron(now, self.clients.len());
     }
 }
@@ -947,13 +971,22 @@ impl Server {
 /// filled part), so reads need no zero-filling.
 pub(crate) fn read_some(c: &mut Client) -> io::Result<usize> {
     c.compact();
-    if c.rbuf.len() - c.rlen < READ_CHUNK {
-        // Room for the rest of a large bulk, but never more than doubling
-        // what has arrived: a client announcing a huge bulk and sending
-        // nothing must not make the server commit that memory.
-        let want = c.parser.bytes_wanted().min(c.rlen.max(READ_CHUNK));
-        let target = c.rlen + want.max(READ_CHUNK);
-        c.rbuf.resize(target.max(c.rbuf.len() + c.rbuf.len() / 2), 0);
+    let (space, wanted) = (c.rbuf.len() - c.rlen, c.parser.bytes_wanted());
+    let target = if wanted > READ_CHUNK {
+        // Room for the rest of a large bulk, up to its end and never more
+        // than doubling what has arrived: a client announcing a huge bulk
+        // and sending nothing must not make the server commit that memory.
+        c.rlen + wanted.min(c.rlen.max(READ_CHUNK))
+    } else if space < READ_CHUNK {
+        (c.rlen + READ_CHUNK).max(c.rbuf.len() + c.rbuf.len() / 2)
+    } else {
+        0
+    };
+    if target > c.rbuf.len() {
+        // Exactly that: the buffer's memory is what client eviction and
+        // CLIENT LIST's tot-mem count, and a doubling Vec would overshoot.
+        c.rbuf.reserve_exact(target - c.rbuf.len());
+        c.rbuf.resize(target, 0);
     }
     let space = c.rbuf.len() - c.rlen;
     // The peak counts what this read asks for as Redis's does: a 16 KiB

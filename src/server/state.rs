@@ -13,6 +13,8 @@ use crate::db::Db;
 #[derive(Debug, Default, Clone)]
 pub struct Stats {
     pub total_connections: u64,
+    /// Clients disconnected by `maxmemory-clients` (INFO `evicted_clients`).
+    pub evicted_clients: u64,
     pub rejected_connections: u64,
     pub total_commands: u64,
     pub net_input_bytes: u64,
