@@ -135,6 +135,20 @@ pub struct TimerId {
     generation: u32,
 }
 
+impl TimerId {
+    /// The handle as one number, for storing it in bytes.
+    pub fn to_bits(self) -> u64 {
+        u64::from(self.index) | u64::from(self.generation) << 32
+    }
+
+    pub fn from_bits(bits: u64) -> TimerId {
+        TimerId {
+            index: bits as u32,
+            generation: (bits >> 32) as u32,
+        }
+    }
+}
+
 /// Links of one node (sentinel or timer). For a free timer cell, `next` is
 /// the next free cell's timer index.
 #[derive(Clone, Copy, Debug)]

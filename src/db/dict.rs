@@ -32,6 +32,12 @@ pub trait Blob: AsRef<[u8]> + From<Vec<u8>> + Default {}
 impl Blob for Vec<u8> {}
 impl Blob for Box<[u8]> {}
 
+/// Node meta bit: the data ends with a TTL block of [`TTL_LEN`] bytes,
+/// which is not part of the value (the keyspace's volatile keys, see
+/// `db::expires`).
+pub const NODE_TTL: u32 = 1 << 2;
+pub const TTL_LEN: usize = 20;
+
 /// One key: chain link, metadata bits (see `db::meta`), key and value bytes.
 #[derive(Debug, Default, Clone)]
 pub struct Node<D = Vec<u8>> {
@@ -54,7 +60,9 @@ impl<D: Blob> Node<D> {
 
     pub fn value(&self) -> &[u8] {
         let (at, len) = self.key_span();
-        &self.data.as_ref()[at + len..]
+        let data = self.data.as_ref();
+        let end = data.len() - if self.meta & NODE_TTL != 0 { TTL_LEN } else { 0 };
+        &data[at + len..end]
     }
 
     /// Offset where the value starts within `data`.

@@ -1,111 +1,72 @@
-//! The expires index of one database: each volatile key's deadline and
-//! timer, by node handle, and a dense list of the volatile handles so the
-//! `volatile-*` eviction policies can sample them uniformly (Redis samples
-//! its `expires` dict; a hashbrown table cannot be sampled).
+//! Where a volatile key's TTL lives: a block of [`TTL_LEN`] bytes at the
+//! end of its node's data (after the value), holding the deadline, the
+//! expiry timer and the key's place in its database's list of volatile
+//! handles, which the `volatile-*` eviction policies sample uniformly.
 //!
-//! An entry is 24 bytes in the table (the handle, its place in the list,
-//! the deadline, the timer) plus 4 in the list.
-//!
-//! Invariants: `list[entry.slot] == entry.id` for every entry, and the
-//! list holds exactly the handles of the table.
+//! Keeping the TTL in the node, rather than in a table by handle, costs
+//! 20 bytes a volatile key plus 4 in the list, and nothing ever has to
+//! grow all at once (a hash table of TTLs doubles, and rehashes every
+//! entry, in one step). The block goes at the end so that adding or
+//! removing a TTL appends or truncates, never moves the value.
 
-use hashbrown::HashTable;
-use std::hash::BuildHasher;
-
+use super::dict::{NODE_TTL, Node, TTL_LEN};
 use crate::expiry::TimerId;
 
-#[derive(Debug, Clone, Copy)]
-pub struct Expire {
+/// A volatile key's TTL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ttl {
+    /// Deadline, ms since the epoch.
     pub at: u64,
+    /// Its timer in the database's wheel.
     pub timer: TimerId,
+    /// Its place in the database's volatile list.
+    pub slot: u32,
 }
 
-#[derive(Debug, Clone, Copy)]
-struct Entry {
-    id: u32,
-    slot: u32,
-    expire: Expire,
-}
-
-#[derive(Debug, Default)]
-pub struct Expires {
-    table: HashTable<Entry>,
-    list: Vec<u32>,
-    hasher: hashbrown::DefaultHashBuilder,
-}
-
-impl Expires {
-    pub fn len(&self) -> usize {
-        self.list.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.list.is_empty()
-    }
-
-    pub fn capacity(&self) -> usize {
-        self.table.capacity()
-    }
-
-    fn hash(&self, id: u32) -> u64 {
-        self.hasher.hash_one(id)
-    }
-
-    pub fn get(&self, id: u32) -> Option<&Expire> {
-        self.table.find(self.hash(id), |e| e.id == id).map(|e| &e.expire)
-    }
-
-    pub fn contains(&self, id: u32) -> bool {
-        self.get(id).is_some()
-    }
-
-    /// Sets node `id`'s deadline and timer, adding it if new.
-    pub fn insert(&mut self, id: u32, expire: Expire) {
-        let hash = self.hash(id);
-        if let Some(e) = self.table.find_mut(hash, |e| e.id == id) {
-            e.expire = expire;
-            return;
-        }
-        let slot = self.list.len() as u32;
-        self.list.push(id);
-        let hasher = &self.hasher;
-        self.table
-            .insert_unique(hash, Entry { id, slot, expire }, |e| hasher.hash_one(e.id));
-    }
-
-    pub fn remove(&mut self, id: u32) -> Option<Expire> {
-        let hash = self.hash(id);
-        let entry = self.table.find_entry(hash, |e| e.id == id).ok()?.remove().0;
-        let slot = entry.slot as usize;
-        self.list.swap_remove(slot);
-        if let Some(&moved) = self.list.get(slot) {
-            let hash = self.hash(moved);
-            if let Some(e) = self.table.find_mut(hash, |e| e.id == moved) {
-                e.slot = slot as u32;
-            }
-        }
-        Some(entry.expire)
-    }
-
-    /// A volatile handle picked uniformly by `rand`, if any.
-    pub fn random(&self, rand: u64) -> Option<u32> {
-        if self.list.is_empty() {
+impl Ttl {
+    /// The TTL of `node`, if it has one.
+    pub fn read(node: &Node) -> Option<Ttl> {
+        if node.meta & NODE_TTL == 0 {
             return None;
         }
-        Some(self.list[(rand % self.list.len() as u64) as usize])
+        let data = &node.data[node.data.len() - TTL_LEN..];
+        let word = |at: usize, n: usize| {
+            let mut raw = [0u8; 8];
+            raw[..n].copy_from_slice(&data[at..at + n]);
+            u64::from_le_bytes(raw)
+        };
+        Some(Ttl {
+            at: word(0, 8),
+            timer: TimerId::from_bits(word(8, 8)),
+            slot: word(16, 4) as u32,
+        })
     }
 
-    /// Checks the invariants (see the module doc).
-    pub fn check(&self) -> Result<(), String> {
-        if self.table.len() != self.list.len() {
-            return Err(format!("{} TTLs but {} in the list", self.table.len(), self.list.len()));
+    fn bytes(&self) -> [u8; TTL_LEN] {
+        let mut out = [0u8; TTL_LEN];
+        out[..8].copy_from_slice(&self.at.to_le_bytes());
+        out[8..16].copy_from_slice(&self.timer.to_bits().to_le_bytes());
+        out[16..].copy_from_slice(&self.slot.to_le_bytes());
+        out
+    }
+
+    /// Gives `node` this TTL, replacing the one it has.
+    pub fn write(&self, node: &mut Node) {
+        if node.meta & NODE_TTL != 0 {
+            let len = node.data.len();
+            node.data[len - TTL_LEN..].copy_from_slice(&self.bytes());
+        } else {
+            node.data.extend_from_slice(&self.bytes());
+            node.meta |= NODE_TTL;
         }
-        for e in self.table.iter() {
-            if self.list.get(e.slot as usize) != Some(&e.id) {
-                return Err(format!("TTL of node {} not at its place in the list", e.id));
-            }
-        }
-        Ok(())
+    }
+
+    /// Removes `node`'s TTL, returning it.
+    pub fn take(node: &mut Node) -> Option<Ttl> {
+        let ttl = Ttl::read(node)?;
+        node.data.truncate(node.data.len() - TTL_LEN);
+        node.meta &= !NODE_TTL;
+        Some(ttl)
     }
 }
 
@@ -113,30 +74,26 @@ impl Expires {
 mod tests {
     use super::*;
 
-    fn expire(at: u64) -> Expire {
-        Expire {
-            at,
-            timer: crate::expiry::TimerId::default(),
-        }
-    }
-
     #[test]
-    fn removal_keeps_the_list_dense() {
-        let mut x = Expires::default();
-        for id in 0..100 {
-            x.insert(id, expire(id as u64));
-        }
-        for id in (0..100).step_by(3) {
-            assert_eq!(x.remove(id).map(|e| e.at), Some(id as u64));
-        }
-        assert_eq!(x.remove(0).map(|e| e.at), None);
-        x.insert(7, expire(70));
-        assert_eq!(x.get(7).map(|e| e.at), Some(70));
-        assert_eq!(x.len(), 66);
-        x.check().unwrap();
-        for r in 0..1000 {
-            let id = x.random(r).unwrap();
-            assert!(id % 3 != 0 && x.contains(id));
-        }
+    fn a_ttl_is_added_changed_and_removed_without_touching_the_value() {
+        let mut node = Node {
+            next: 0,
+            meta: 0,
+            data: super::super::dict::encode(b"key", b"value"),
+        };
+        assert_eq!(Ttl::read(&node), None);
+        let ttl = Ttl {
+            at: 1_700_000_000_123,
+            timer: TimerId::from_bits(0x1234_5678_9abc_def0),
+            slot: 77,
+        };
+        ttl.write(&mut node);
+        assert_eq!((node.key(), node.value()), (&b"key"[..], &b"value"[..]));
+        assert_eq!(Ttl::read(&node), Some(ttl));
+        let later = Ttl { at: 5, ..ttl };
+        later.write(&mut node);
+        assert_eq!(node.data.len(), 1 + 3 + 5 + TTL_LEN);
+        assert_eq!(Ttl::take(&mut node), Some(later));
+        assert_eq!((node.meta, node.value()), (0, &b"value"[..]));
     }
 }

@@ -11,7 +11,8 @@
 //! deletes keys whose deadline passes without a read (active expiry), a
 //! bounded number per call.
 //!
-//! Invariants: a node has `HAS_EXPIRE` in its meta iff `expires` holds its
+//! Invariants: a node has `HAS_EXPIRE` in its meta iff its data ends with
+//! a TTL block (`expires`) whose slot in `volatile` holds its handle, and
 //! handle, and then the wheel holds exactly one live timer for it.
 
 pub mod dict;
@@ -25,7 +26,7 @@ pub mod zset;
 use crate::expiry::{TimerId, Wheel};
 use crate::util::number::parse_i64;
 use dict::{Dict, Node};
-use expires::{Expire, Expires};
+use expires::Ttl;
 pub use object::Obj;
 
 // ---- node metadata bits ------------------------------------------------------
@@ -34,7 +35,7 @@ const ENC_MASK: u32 = 0b11;
 const ENC_INT: u32 = 0;
 const ENC_EMBSTR: u32 = 1;
 const ENC_RAW: u32 = 2;
-const HAS_EXPIRE: u32 = 1 << 2;
+const HAS_EXPIRE: u32 = dict::NODE_TTL;
 /// The value is one of Redis's shared integers 0..9999 (OBJECT REFCOUNT
 /// reports INT_MAX for those); a copy is never shared.
 const SHARED: u32 = 1 << 3;
@@ -155,7 +156,9 @@ pub fn lru_clock(now_ms: u64) -> u32 {
 #[derive(Debug)]
 pub struct Db {
     dict: Dict,
-    expires: Expires,
+    /// Handles of the keys with a TTL, in no order (each key's TTL block
+    /// knows its place), for `expires_len` and eviction's sampling.
+    volatile: Vec<u32>,
     wheel: Wheel<u32>,
     /// Reused buffer for timers fired by the wheel.
     fired: Vec<(TimerId, u32)>,
@@ -217,7 +220,7 @@ impl Db {
     pub fn new(now: u64) -> Db {
         Db {
             dict: Dict::new(),
-            expires: Expires::default(),
+            volatile: Vec::new(),
             wheel: Wheel::new(now),
             fired: Vec::new(),
             objs: slab::Slab::new(),
@@ -256,7 +259,7 @@ impl Db {
 
     /// Number of keys with a TTL.
     pub fn expires_len(&self) -> usize {
-        self.expires.len()
+        self.volatile.len()
     }
 
     /// DEBUG HTSTATS's text: the keyspace table's chains, and the size of
@@ -264,13 +267,13 @@ impl Db {
     pub fn htstats(&self) -> String {
         let mut out = format!("[Dictionary HT]\n{}[Expires HT]\n", self.dict.stats());
         out.push_str("Hash table 0 stats (main hash table):\n");
-        if self.expires.is_empty() {
+        if self.volatile.is_empty() {
             out.push_str("No stats available for empty dictionaries\n");
         } else {
             out.push_str(&format!(
                 " table size: {}\n number of elements: {}\n",
-                self.expires.capacity(),
-                self.expires.len()
+                self.volatile.capacity(),
+                self.volatile.len()
             ));
         }
         out
@@ -279,10 +282,7 @@ impl Db {
     /// Finds `key`, deleting it first if its TTL has passed (the lazy check).
     pub fn lookup(&mut self, key: &[u8], now: u64) -> Option<u32> {
         let id = self.dict.find(key)?;
-        if !self.replaying
-            && self.dict.node(id).meta & HAS_EXPIRE != 0
-            && self.expires.get(id).is_some_and(|e| e.at <= now)
-        {
+        if !self.replaying && Ttl::read(self.dict.node(id)).is_some_and(|t| t.at <= now) {
             if self.hold_expired {
                 return None;
             }
@@ -527,8 +527,10 @@ impl Db {
                     self.objs.remove(i);
                 }
                 let node = self.dict.node_mut(id);
+                // A kept TTL's block moves to the end of the new value.
+                let ttl = Ttl::take(node);
                 let at = node.value_offset();
-                let len = at + stored.len();
+                let len = at + stored.len() + ttl.map_or(0, |_| dict::TTL_LEN);
                 if len <= node.data.capacity() && node.data.capacity() - len < 16 {
                     // Same size class: overwrite in place, no allocation.
                     node.data.truncate(at);
@@ -538,6 +540,9 @@ impl Db {
                     data.extend_from_slice(&node.data[..at]);
                     data.extend_from_slice(stored);
                     node.data = data;
+                }
+                if let Some(ttl) = ttl {
+                    ttl.write(node);
                 }
                 node.meta = (node.meta & (HAS_EXPIRE | SNAP)) | encoding | clock;
                 id
@@ -561,6 +566,8 @@ impl Db {
     /// the raw encoding first (APPEND, SETRANGE). `f` may resize the value.
     pub fn with_raw_value<R>(&mut self, id: u32, f: impl FnOnce(&mut Vec<u8>, usize) -> R) -> R {
         self.preserve(id);
+        // The TTL block steps aside while the value changes.
+        let ttl = Ttl::take(self.dict.node_mut(id));
         if let Value::Int(n) = self.value(id) {
             let mut digits = [0u8; 20];
             let len = crate::util::number::format_i64(&mut digits, n);
@@ -572,7 +579,11 @@ impl Db {
         let node = self.dict.node_mut(id);
         node.meta = (node.meta & !(ENC_MASK | SHARED)) | ENC_RAW;
         let at = node.value_offset();
-        f(&mut node.data, at)
+        let result = f(&mut node.data, at);
+        if let Some(ttl) = ttl {
+            ttl.write(node);
+        }
+        result
     }
 
     /// Deletes `key`; true if it existed (and had not expired).
@@ -609,7 +620,8 @@ impl Db {
     /// any key, or with `volatile` one with a TTL.
     pub fn sample(&self, volatile: bool, mut rand: impl FnMut() -> u64) -> Option<u32> {
         if volatile {
-            self.expires.random(rand())
+            let n = self.volatile.len() as u64;
+            (n > 0).then(|| self.volatile[(rand() % n) as usize])
         } else {
             self.dict.random(rand)
         }
@@ -708,21 +720,24 @@ impl Db {
 
     /// The absolute deadline (ms) of node `id`, if it has one.
     pub fn expire_at(&self, id: u32) -> Option<u64> {
-        if self.dict.node(id).meta & HAS_EXPIRE == 0 {
-            return None;
-        }
-        self.expires.get(id).map(|e| e.at)
+        Ttl::read(self.dict.node(id)).map(|t| t.at)
     }
 
     /// Sets node `id` to expire at `at` ms, replacing any TTL.
     pub fn set_expire(&mut self, id: u32, at: u64) {
         self.preserve(id);
-        if let Some(old) = self.expires.get(id) {
-            self.wheel.cancel(old.timer);
-        }
+        let slot = match Ttl::read(self.dict.node(id)) {
+            Some(old) => {
+                self.wheel.cancel(old.timer);
+                old.slot
+            }
+            None => {
+                self.volatile.push(id);
+                (self.volatile.len() - 1) as u32
+            }
+        };
         let timer = self.wheel.insert(at, id);
-        self.expires.insert(id, Expire { at, timer });
-        self.dict.node_mut(id).meta |= HAS_EXPIRE;
+        Ttl { at, timer, slot }.write(self.dict.node_mut(id));
     }
 
     /// Removes node `id`'s TTL; true if it had one.
@@ -731,14 +746,20 @@ impl Db {
             return false;
         }
         self.preserve(id);
-        self.dict.node_mut(id).meta &= !HAS_EXPIRE;
-        match self.expires.remove(id) {
-            Some(e) => {
-                self.wheel.cancel(e.timer);
-                true
+        let Some(ttl) = Ttl::take(self.dict.node_mut(id)) else {
+            return false;
+        };
+        self.wheel.cancel(ttl.timer);
+        // The last volatile handle takes the freed place in the list.
+        let slot = ttl.slot as usize;
+        self.volatile.swap_remove(slot);
+        if let Some(&moved) = self.volatile.get(slot) {
+            let node = self.dict.node_mut(moved);
+            if let Some(t) = Ttl::read(node) {
+                Ttl { slot: ttl.slot, ..t }.write(node);
             }
-            None => false,
         }
+        true
     }
 
     /// Active expiry: deletes keys whose deadline is `<= now`, at most
@@ -752,24 +773,22 @@ impl Db {
         let more = self.wheel.poll(now, budget, &mut fired);
         let mut deleted = 0;
         for &(timer, id) in &fired {
-            match self.expires.get(id) {
-                Some(e) if e.timer == timer && e.at <= now => {
-                    // The timer has fired: forget it before removing the node.
-                    self.preserve(id);
-                    self.expires.remove(id);
-                    self.dict.node_mut(id).meta &= !HAS_EXPIRE;
+            // A handle whose TTL has another timer was given a new TTL (or
+            // freed and reused) since: the timer is stale.
+            match Ttl::read(self.dict.node(id)) {
+                Some(t) if t.timer == timer && t.at <= now => {
                     if self.note_mask & NOTE_EXPIRED != 0 {
                         self.notes.push((Note::Expired, self.dict.node(id).key().into()));
                     }
+                    self.clear_expire(id);
                     self.free_node(id);
                     self.expired += 1;
                     deleted += 1;
                 }
-                Some(e) if e.timer == timer => {
+                Some(t) if t.timer == timer => {
                     // Fired early (cannot happen with an exact wheel): re-arm.
-                    let at = e.at;
-                    let timer = self.wheel.insert(at, id);
-                    self.expires.insert(id, Expire { at, timer });
+                    let timer = self.wheel.insert(t.at, id);
+                    Ttl { timer, ..t }.write(self.dict.node_mut(id));
                 }
                 _ => {}
             }
@@ -858,7 +877,7 @@ impl Db {
                 self.preserve(id);
             }
         }
-        self.expires = Expires::default();
+        self.volatile = Vec::new();
         self.wheel.clear();
         (std::mem::take(&mut self.dict), std::mem::take(&mut self.objs))
     }
@@ -894,9 +913,10 @@ impl Db {
             if self.dict.find(key) != Some(id) {
                 return Err(format!("node {id} not found by its key {key:?}"));
             }
-            let flagged = self.dict.node(id).meta & HAS_EXPIRE != 0;
-            if flagged != self.expires.contains(id) {
-                return Err(format!("TTL flag and expires index disagree for {key:?}"));
+            if let Some(ttl) = Ttl::read(self.dict.node(id))
+                && self.volatile.get(ttl.slot as usize) != Some(&id)
+            {
+                return Err(format!("TTL of {key:?} not at its place in the volatile list"));
             }
             let encoding = self.encoding(id);
             if self.kind(id) != Kind::String {
@@ -926,10 +946,17 @@ impl Db {
         if count != self.dict.len() {
             return Err(format!("table holds {count} nodes but counts {}", self.dict.len()));
         }
-        if self.expires.len() > count {
-            return Err("more TTLs than keys".into());
+        let flagged = self
+            .dict
+            .ids()
+            .filter(|&id| self.dict.node(id).meta & HAS_EXPIRE != 0)
+            .count();
+        if flagged != self.volatile.len() {
+            return Err(format!(
+                "{flagged} keys with a TTL but {} in the volatile list",
+                self.volatile.len()
+            ));
         }
-        self.expires.check()?;
         if self.objs.len() != collections {
             return Err(format!("{} objects for {collections} collection keys", self.objs.len()));
         }
@@ -938,7 +965,7 @@ impl Db {
 
     /// Heap bytes of the table structure, for INFO memory estimates.
     pub fn overhead(&self) -> usize {
-        self.dict.overhead() + self.expires.capacity() * 25 + self.expires.len() * 4
+        self.dict.overhead() + self.volatile.capacity() * 4
     }
 }
 
