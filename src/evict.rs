@@ -358,8 +358,9 @@ fn populate(st: &mut State, i: usize, settings: Settings, now: u64) {
 /// Counting every client is skipped while the allocator's figure has not
 /// grown enough since the last count for the clients to reach the limit:
 /// their memory is allocations, so it cannot grow more than the figure
-/// did, unless other memory shrank meanwhile; `full` counts regardless
-/// (the cron does, for that case).
+/// did (the baseline leaves out clients that were not counted, whose
+/// memory may go back), unless other memory shrank meanwhile; `full`
+/// counts regardless (the cron does, for that case).
 pub fn evict_clients(st: &mut State, clients: &mut Slab<Client>, running: Option<(usize, usize)>, full: bool) -> bool {
     let limit = st.config.client_eviction_limit;
     if limit == 0 {
@@ -373,11 +374,14 @@ pub fn evict_clients(st: &mut State, clients: &mut Slab<Client>, running: Option
     st.evictor.recount = false;
     let usage = |t: usize, c: &Client| c.memory_usage(running.filter(|r| r.0 == t).map(|r| r.1));
     let evictable = |c: &Client| !c.no_evict && !c.close_asap;
-    let mut total: usize = clients
-        .iter()
-        .filter(|(_, c)| evictable(c))
-        .map(|(t, c)| usage(t, c))
-        .sum();
+    let (mut total, mut others) = (0, 0);
+    for (t, c) in clients.iter() {
+        if evictable(c) {
+            total += usage(t, c);
+        } else {
+            others += usage(t, c);
+        }
+    }
     let mut evicted_running = false;
     while total >= limit {
         let biggest = clients
@@ -397,9 +401,12 @@ pub fn evict_clients(st: &mut State, clients: &mut Slab<Client>, running: Option
         st.kill(t);
         st.stats.evicted_clients += 1;
         total -= bytes;
+        others += bytes;
         evicted_running |= running.is_some_and(|r| r.0 == t);
     }
-    st.evictor.clients_allocated = allocated;
+    // The baseline leaves out the clients not counted (closing, or
+    // NO-EVICT): their memory may go back while the others' grows.
+    st.evictor.clients_allocated = allocated.saturating_sub(others);
     st.evictor.clients_total = total;
     evicted_running
 }

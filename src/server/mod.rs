@@ -56,6 +56,8 @@ const MAX_READS_PER_EVENT: usize = 1;
 /// more of it, up to this much per pass (Redis reads the rest of a big
 /// bulk in one call of up to its size; the socket buffer bounds that).
 const BULK_READ_PER_PASS: usize = 4 * 1024 * 1024;
+/// How far ahead of what has arrived a big argument's buffer is grown.
+const BULK_AHEAD: usize = 1024 * 1024;
 /// Bytes written per client per iteration (Redis's NET_MAX_WRITES_PER_EVENT).
 const MAX_WRITE_PER_EVENT: usize = 64 * 1024;
 /// Pending output above which a client's commands stop executing until it drains.
@@ -661,16 +663,20 @@ impl Server {
                         self.mark_close(token);
                         return;
                     }
-                    // A big argument being read may make this client (or
-                    // another) the one to evict, as Redis checks after reads.
+                    if !self.run_commands(token) {
+                        return;
+                    }
+                    // A big argument whose length just arrived gets its
+                    // room now, and may make this client (or another) the
+                    // one to evict, as Redis checks after reads.
                     if self.state.config.client_eviction_limit > 0 {
+                        let c = &mut self.clients[token];
+                        c.compact();
+                        make_room(c);
                         crate::evict::evict_clients(&mut self.state, &mut self.clients, None, false);
                         if self.clients[token].close_asap {
                             return;
                         }
-                    }
-                    if !self.run_commands(token) {
-                        return;
                     }
                 }
                 Err(e) if e.kind() == ErrorKind::WouldBlock => {
@@ -971,23 +977,7 @@ impl Server {
 /// filled part), so reads need no zero-filling.
 pub(crate) fn read_some(c: &mut Client) -> io::Result<usize> {
     c.compact();
-    let (space, wanted) = (c.rbuf.len() - c.rlen, c.parser.bytes_wanted());
-    let target = if wanted > READ_CHUNK {
-        // Room for the rest of a large bulk, up to its end and never more
-        // than doubling what has arrived: a client announcing a huge bulk
-        // and sending nothing must not make the server commit that memory.
-        c.rlen + wanted.min(c.rlen.max(READ_CHUNK))
-    } else if space < READ_CHUNK {
-        (c.rlen + READ_CHUNK).max(c.rbuf.len() + c.rbuf.len() / 2)
-    } else {
-        0
-    };
-    if target > c.rbuf.len() {
-        // Exactly that: the buffer's memory is what client eviction and
-        // CLIENT LIST's tot-mem count, and a doubling Vec would overshoot.
-        c.rbuf.reserve_exact(target - c.rbuf.len());
-        c.rbuf.resize(target, 0);
-    }
+    make_room(c);
     let space = c.rbuf.len() - c.rlen;
     // The peak counts what this read asks for as Redis's does: a 16 KiB
     // read, or the rest of the bulk being received.
@@ -1003,6 +993,31 @@ pub(crate) fn read_some(c: &mut Client) -> io::Result<usize> {
         c.readable = false;
     }
     Ok(n)
+}
+
+/// Grows the read buffer for the next read: a 16 KiB read at least, or
+/// room for the rest of a big argument.
+fn make_room(c: &mut Client) {
+    let (space, wanted) = (c.rbuf.len() - c.rlen, c.parser.bytes_wanted());
+    let big = c.parser.big_bulk_start().is_some();
+    let target = if big && wanted > space {
+        // Room for the rest of a large bulk, up to its end, as Redis makes
+        // room for a big argument when its length arrives (so the memory
+        // counts at once for client eviction); but never more than 1 MiB
+        // or doubling past what has arrived: a client announcing a huge
+        // bulk and sending nothing must not make the server commit it.
+        c.rlen + wanted.min(c.rlen.max(BULK_AHEAD))
+    } else if !big && space < READ_CHUNK {
+        (c.rlen + READ_CHUNK).max(c.rbuf.len() + c.rbuf.len() / 2)
+    } else {
+        0
+    };
+    if target > c.rbuf.len() {
+        // Exactly that: the buffer's memory is what client eviction and
+        // CLIENT LIST's tot-mem count, and a doubling Vec would overshoot.
+        c.rbuf.reserve_exact(target - c.rbuf.len());
+        c.rbuf.resize(target, 0);
+    }
 }
 
 // ---- accepting clients (also while a script is busy) --------------------------------

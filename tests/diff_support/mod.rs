@@ -259,6 +259,11 @@ impl Conn {
         self.stream.write_all(bytes).expect("write to server");
     }
 
+    /// `send_raw` for a server that may close the connection meanwhile.
+    pub fn try_send_raw(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.stream.write_all(bytes)
+    }
+
     /// Sends a command without waiting for its reply.
     pub fn send(&mut self, args: &[&[u8]]) {
         self.send_raw(&encode(args));
