@@ -533,9 +533,7 @@ fn evict_before_command(ctx: &mut Ctx) -> bool {
     let outcome = crate::evict::perform(ctx.st);
     if ctx.st.notes_on {
         ctx.flush_notes();
-        ctx.st.prop.no_multi = true;
-        crate::server::propagate::flush(ctx.st);
-        ctx.st.prop.no_multi = false;
+        crate::server::propagate::flush_no_multi(ctx.st);
         if ctx.st.tracking.active() {
             tracking::deliver_queued(ctx);
         }

@@ -472,14 +472,7 @@ impl Server {
             // As Redis, keys do not expire actively while clients are paused.
             if self.state.pause.kind(now) == state::PauseKind::Off {
                 self.state.active_expire(now, EXPIRE_BUDGET);
-                if self.state.notes_on {
-                    crate::command::notify::publish_notes(&mut self.state, &mut self.clients, None);
-                    self.schedule_woken();
-                    // Expired keys go out as DELs, without MULTI.
-                    self.state.prop.no_multi = true;
-                    propagate::flush(&mut self.state);
-                    self.state.prop.no_multi = false;
-                }
+                self.publish_deletions();
             }
             if self.state.evictor.running {
                 self.evict_slice();
@@ -904,12 +897,17 @@ impl Server {
         if crate::evict::perform(&mut self.state) != crate::evict::Outcome::Running {
             self.state.evictor.running = false;
         }
+        self.publish_deletions();
+    }
+
+    /// What the databases recorded outside any command (keys expired or
+    /// evicted by the loop): events, WATCH, client-side caching, and DELs
+    /// to the AOF, without MULTI.
+    fn publish_deletions(&mut self) {
         if self.state.notes_on {
             crate::command::notify::publish_notes(&mut self.state, &mut self.clients, None);
             self.schedule_woken();
-            self.state.prop.no_multi = true;
-            propagate::flush(&mut self.state);
-            self.state.prop.no_multi = false;
+            propagate::flush_no_multi(&mut self.state);
         }
     }
 

@@ -134,6 +134,14 @@ pub fn flush(st: &mut State) {
     st.prop.recycle(ops, buf);
 }
 
+/// Sends the unit out without MULTI/EXEC around it: deletions by expiry
+/// or eviction, which are not one command's effects.
+pub fn flush_no_multi(st: &mut State) {
+    st.prop.no_multi = true;
+    flush(st);
+    st.prop.no_multi = false;
+}
+
 /// Records the command that just ran, as Redis's `call()` does: if it
 /// changed the dataset and did not record its own form. EXEC is never
 /// recorded (the commands it ran were). The unit goes out when this was
