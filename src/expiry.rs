@@ -73,6 +73,8 @@
 //!    slot or of the overflow rotation without processing it. Moving `elapsed`
 //!    forward without crossing such a start preserves invariant 1.
 
+use crate::util::chunked::Chunked;
+
 /// Deadline bits consumed by one level: 6 bits give 64 slots, so one level's
 /// occupancy fits exactly in a `u64` bitmap.
 const LEVEL_BITS: u32 = 6;
@@ -203,10 +205,12 @@ pub struct Wheel<T: Copy> {
     /// Lower bound of the deadlines on the overflow list (meaningful only
     /// while that list is non-empty).
     overflow_min: u64,
-    /// Links of the sentinels followed by those of the timers.
-    links: Vec<Link>,
+    /// Links of the sentinels followed by those of the timers. Both grow
+    /// in chunks (see `util::chunked`): millions of timers would make a
+    /// doubling `Vec` copy hundreds of megabytes in one step.
+    links: Chunked<Link, 4096>,
     /// Timer storage; index `i` is node `NUM_SENTINELS + i`.
-    entries: Vec<Entry<T>>,
+    entries: Chunked<Entry<T>, 4096>,
     /// First free timer index, or `NIL`.
     free_head: u32,
     /// Number of live timers.
@@ -256,8 +260,12 @@ impl<T: Copy> Wheel<T> {
             occupied: [0; NUM_LEVELS],
             ring_occupied: [0; RING_WORDS],
             overflow_min: u64::MAX,
-            links: (0..NUM_SENTINELS).map(|s| Link { prev: s, next: s }).collect(),
-            entries: Vec::new(),
+            links: {
+                let mut links = Chunked::new();
+                (0..NUM_SENTINELS).for_each(|s| links.push(Link { prev: s, next: s }));
+                links
+            },
+            entries: Chunked::new(),
             free_head: NIL,
             len: 0,
         }
@@ -325,7 +333,7 @@ impl<T: Copy> Wheel<T> {
     /// Drops every timer (all ids become dead) and keeps the current time.
     /// O(stored cells); the storage is kept for reuse.
     pub fn clear(&mut self) {
-        for entry in &mut self.entries {
+        for entry in self.entries.iter_mut() {
             if entry.level != LABEL_FREE {
                 entry.level = LABEL_FREE;
                 entry.generation = entry.generation.wrapping_add(1);

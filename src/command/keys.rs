@@ -3,8 +3,7 @@
 //! between keys and databases, whole-database operations and OBJECT.
 
 use super::{Args, Ctx, arg_i64, notify};
-use crate::db::dict::Dict;
-use crate::db::{Db, Obj};
+use crate::db::{Db, Flushed};
 use crate::util::glob::string_match;
 
 /// The shared body of DEL and UNLINK: deletes each key, replies the count.
@@ -462,8 +461,8 @@ fn flush_mode(ctx: &mut Ctx, args: &Args) -> Option<bool> {
 /// Drops flushed databases, on a background thread when `lazy`, so a
 /// huge keyspace does not stall the loop (the memory is owned, nothing is
 /// shared with the loop).
-fn free_flushed(flushed: Vec<(Dict, slab::Slab<Obj>)>, lazy: bool) {
-    let big = flushed.iter().map(|(d, o)| d.len() + o.len()).sum::<usize>() > crate::lazyfree::THRESHOLD;
+fn free_flushed(flushed: Vec<Flushed>, lazy: bool) {
+    let big = flushed.iter().map(Flushed::len).sum::<usize>() > crate::lazyfree::THRESHOLD;
     if lazy && big {
         crate::lazyfree::free(flushed);
     }

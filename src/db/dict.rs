@@ -19,6 +19,8 @@
 
 use std::hash::BuildHasher;
 
+use crate::util::chunked::Chunked;
+
 pub const NIL: u32 = u32::MAX;
 
 /// Smallest non-empty table.
@@ -110,72 +112,46 @@ pub fn encode(key: &[u8], value: &[u8]) -> Vec<u8> {
     data
 }
 
-/// Nodes a chunk of [`Slots`] holds.
-const CHUNK: usize = 128;
+/// The node slab, in chunks of 128 nodes (4 KB for the keyspace): growing
+/// never moves a node nor allocates more than one chunk at a time, where
+/// one vector would copy every node and double its memory in one step (a
+/// stall, and a jump past `maxmemory` that deleting keys could not undo).
+type Slots<D> = Chunked<Node<D>, 128>;
 
-/// The node slab, in chunks of [`CHUNK`] nodes: growing never moves the
-/// nodes already there and never allocates more than one chunk (4 KB for
-/// the keyspace) at a time, where one vector would copy every node and
-/// double its memory in one step (a stall, and a jump past `maxmemory`
-/// that deleting keys could not undo). The first chunk starts small and
-/// doubles up to its full size, so a small hash or set stays small.
-#[derive(Debug)]
-struct Slots<D> {
-    chunks: Vec<Vec<Node<D>>>,
-    len: usize,
-}
+/// One table's chain heads. A head is stored inverted (`!id`), so an
+/// empty bucket (`NIL`) is 0 and a new table is a zeroed allocation: for a
+/// big table `calloc` maps fresh pages that the kernel zeroes as rehashing
+/// first touches them, where filling it with `NIL` would write every
+/// bucket (and fault in every page) in one step, tens of milliseconds for
+/// the 16M buckets of a 10M-key keyspace.
+#[derive(Debug, Default)]
+struct Heads(Vec<u32>);
 
-impl<D> Default for Slots<D> {
-    fn default() -> Self {
-        Slots {
-            chunks: Vec::new(),
-            len: 0,
-        }
+impl Heads {
+    fn new(buckets: usize) -> Heads {
+        Heads(vec![0; buckets])
     }
-}
 
-impl<D> Slots<D> {
     fn len(&self) -> usize {
-        self.len
+        self.0.len()
     }
 
-    /// Nodes the allocated chunks can hold.
-    fn capacity(&self) -> usize {
-        self.chunks.iter().map(Vec::capacity).sum()
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
     }
-
-    fn push(&mut self, node: Node<D>) {
-        match self.chunks.last_mut() {
-            Some(last) if last.len() < CHUNK => {
-                if last.len() == last.capacity() {
-                    let more = (last.capacity() * 2).clamp(4, CHUNK) - last.len();
-                    last.reserve_exact(more);
-                }
-                last.push(node);
-            }
-            _ => {
-                let mut chunk = Vec::with_capacity(if self.chunks.is_empty() { 4 } else { CHUNK });
-                chunk.push(node);
-                self.chunks.push(chunk);
-            }
-        }
-        self.len += 1;
-    }
-}
-
-impl<D> std::ops::Index<usize> for Slots<D> {
-    type Output = Node<D>;
 
     #[inline]
-    fn index(&self, i: usize) -> &Node<D> {
-        &self.chunks[i / CHUNK][i % CHUNK]
+    fn get(&self, bucket: usize) -> u32 {
+        !self.0[bucket]
     }
-}
 
-impl<D> std::ops::IndexMut<usize> for Slots<D> {
     #[inline]
-    fn index_mut(&mut self, i: usize) -> &mut Node<D> {
-        &mut self.chunks[i / CHUNK][i % CHUNK]
+    fn set(&mut self, bucket: usize, head: u32) {
+        self.0[bucket] = !head;
+    }
+
+    fn iter(&self) -> impl Iterator<Item = u32> + '_ {
+        self.0.iter().map(|&h| !h)
     }
 }
 
@@ -184,7 +160,7 @@ pub struct Dict<D = Vec<u8>> {
     /// `tables[0]` is the live table; while rehashing, `tables[1]` is the
     /// table being filled and buckets of `tables[0]` below `rehash_at` are
     /// already moved (empty).
-    tables: [Vec<u32>; 2],
+    tables: [Heads; 2],
     rehash_at: Option<usize>,
     nodes: Slots<D>,
     free: u32,
@@ -205,7 +181,7 @@ const REHASH_STEP: usize = 1;
 impl<D: Blob> Dict<D> {
     pub fn new() -> Dict<D> {
         Dict {
-            tables: [Vec::new(), Vec::new()],
+            tables: [Heads::default(), Heads::default()],
             rehash_at: None,
             nodes: Slots::default(),
             free: NIL,
@@ -244,7 +220,7 @@ impl<D: Blob> Dict<D> {
             let table = &self.tables[t];
             let chains: Vec<usize> = table
                 .iter()
-                .map(|&head| {
+                .map(|head| {
                     let (mut n, mut at) = (0, head);
                     while at != NIL {
                         n += 1;
@@ -325,7 +301,7 @@ impl<D: Blob> Dict<D> {
             return None;
         }
         for (t, b) in self.chains(self.hash(key)).into_iter().flatten() {
-            let mut at = self.tables[t][b];
+            let mut at = self.tables[t].get(b);
             while at != NIL {
                 let node = &self.nodes[at as usize];
                 if node.key() == key {
@@ -341,7 +317,7 @@ impl<D: Blob> Dict<D> {
     pub fn insert_new(&mut self, data: Vec<u8>, meta: u32) -> u32 {
         let data = D::from(data);
         if self.tables[0].is_empty() {
-            self.tables[0] = vec![NIL; MIN_BUCKETS];
+            self.tables[0] = Heads::new(MIN_BUCKETS);
         } else if self.rehash_at.is_some() {
             self.rehash_step(REHASH_STEP);
         } else if self.len >= self.tables[0].len() {
@@ -361,7 +337,7 @@ impl<D: Blob> Dict<D> {
         let t = usize::from(self.rehash_at.is_some());
         let bucket = (h as usize) & (self.tables[t].len() - 1);
         let node = Node {
-            next: self.tables[t][bucket],
+            next: self.tables[t].get(bucket),
             meta,
             data,
         };
@@ -374,7 +350,7 @@ impl<D: Blob> Dict<D> {
             self.nodes.push(node);
             (self.nodes.len() - 1) as u32
         };
-        self.tables[t][bucket] = id;
+        self.tables[t].set(bucket, id);
         self.len += 1;
         id
     }
@@ -384,11 +360,11 @@ impl<D: Blob> Dict<D> {
         let h = self.hash(self.nodes[id as usize].key());
         let next = self.nodes[id as usize].next;
         'search: for (t, b) in self.chains(h).into_iter().flatten() {
-            if self.tables[t][b] == id {
-                self.tables[t][b] = next;
+            if self.tables[t].get(b) == id {
+                self.tables[t].set(b, next);
                 break;
             }
-            let mut at = self.tables[t][b];
+            let mut at = self.tables[t].get(b);
             while at != NIL {
                 if self.nodes[at as usize].next == id {
                     self.nodes[at as usize].next = next;
@@ -419,7 +395,7 @@ impl<D: Blob> Dict<D> {
 
     /// Drops every key and gives the memory back.
     pub fn clear(&mut self) {
-        self.tables = [Vec::new(), Vec::new()];
+        self.tables = [Heads::default(), Heads::default()];
         self.rehash_at = None;
         self.nodes = Slots::default();
         self.free = NIL;
@@ -427,7 +403,7 @@ impl<D: Blob> Dict<D> {
     }
 
     fn start_rehash(&mut self, size: usize) {
-        self.tables[1] = vec![NIL; size];
+        self.tables[1] = Heads::new(size);
         self.rehash_at = Some(0);
     }
 
@@ -449,7 +425,7 @@ impl<D: Blob> Dict<D> {
         let mut empty_visits = buckets * 10;
         let mut left = buckets;
         while left > 0 && at < self.tables[0].len() {
-            let mut node = self.tables[0][at];
+            let mut node = self.tables[0].get(at);
             if node == NIL {
                 at += 1;
                 empty_visits -= 1;
@@ -461,11 +437,11 @@ impl<D: Blob> Dict<D> {
             while node != NIL {
                 let next = self.nodes[node as usize].next;
                 let b = (self.hash(self.nodes[node as usize].key()) as usize) & mask;
-                self.nodes[node as usize].next = self.tables[1][b];
-                self.tables[1][b] = node;
+                self.nodes[node as usize].next = self.tables[1].get(b);
+                self.tables[1].set(b, node);
                 node = next;
             }
-            self.tables[0][at] = NIL;
+            self.tables[0].set(at, NIL);
             at += 1;
             left -= 1;
         }
@@ -488,8 +464,8 @@ impl<D: Blob> Dict<D> {
         if self.tables[0].is_empty() {
             return 0;
         }
-        let mut emit = |table: &Vec<u32>, b: usize| {
-            let mut at = table[b];
+        let mut emit = |table: &Heads, b: usize| {
+            let mut at = table.get(b);
             while at != NIL {
                 let node = &self.nodes[at as usize];
                 f(at, node);
@@ -548,9 +524,9 @@ impl<D: Blob> Dict<D> {
                 if pick < moved {
                     continue;
                 }
-                self.tables[0][pick]
+                self.tables[0].get(pick)
             } else {
-                self.tables[1][pick - n0]
+                self.tables[1].get(pick - n0)
             };
             if head == NIL {
                 continue;
@@ -573,7 +549,7 @@ impl<D: Blob> Dict<D> {
 
     /// Every live node handle.
     pub fn ids(&self) -> impl Iterator<Item = u32> + '_ {
-        self.tables.iter().flatten().flat_map(move |&head| {
+        self.tables.iter().flat_map(Heads::iter).flat_map(move |head| {
             let mut at = head;
             std::iter::from_fn(move || {
                 if at == NIL {
@@ -597,9 +573,9 @@ impl<D: Blob> Dict<D> {
         let mut seen = 0;
         while seen < max {
             let head = if at < t0.len() {
-                t0[at]
+                t0.get(at)
             } else if at - t0.len() < t1.len() {
-                t1[at - t0.len()]
+                t1.get(at - t0.len())
             } else {
                 return None;
             };
@@ -616,9 +592,7 @@ impl<D: Blob> Dict<D> {
 
     /// Approximate heap bytes used by the table structure (not the values).
     pub fn overhead(&self) -> usize {
-        (self.tables[0].capacity() + self.tables[1].capacity()) * 4
-            + self.nodes.capacity() * std::mem::size_of::<Node<D>>()
-            + self.nodes.chunks.capacity() * std::mem::size_of::<Vec<Node<D>>>()
+        (self.tables[0].len() + self.tables[1].len()) * 4 + self.nodes.heap_bytes()
     }
 }
 

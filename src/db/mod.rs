@@ -24,6 +24,7 @@ pub mod set;
 pub mod zset;
 
 use crate::expiry::{TimerId, Wheel};
+use crate::util::chunked::{Chunked, Slab};
 use crate::util::number::parse_i64;
 use dict::{Dict, Node};
 use expires::Ttl;
@@ -158,12 +159,12 @@ pub struct Db {
     dict: Dict,
     /// Handles of the keys with a TTL, in no order (each key's TTL block
     /// knows its place), for `expires_len` and eviction's sampling.
-    volatile: Vec<u32>,
+    volatile: Chunked<u32, 4096>,
     wheel: Wheel<u32>,
     /// Reused buffer for timers fired by the wheel.
     fired: Vec<(TimerId, u32)>,
     /// Collection values; a collection key's node holds its index here.
-    objs: slab::Slab<Obj>,
+    objs: Slab<Obj, 1024>,
     /// Keys deleted because their TTL passed (lazily or actively).
     pub expired: u64,
     /// The access clock holds LFU (minutes, counter) instead of LRU
@@ -194,6 +195,30 @@ pub struct Db {
     snap_bit: u32,
 }
 
+/// What [`Db::flush`] took out of a database.
+#[derive(Debug)]
+pub struct Flushed {
+    dict: Dict,
+    objs: Slab<Obj, 1024>,
+    // Held only to be dropped where the caller chooses.
+    #[allow(dead_code)]
+    volatile: Chunked<u32, 4096>,
+    #[allow(dead_code)]
+    wheel: Wheel<u32>,
+}
+
+impl Flushed {
+    /// Keys and collection values it holds: what decides whether freeing
+    /// it is worth a trip to the lazyfree thread.
+    pub fn len(&self) -> usize {
+        self.dict.len() + self.objs.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
 /// A keyspace event the database itself causes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Note {
@@ -220,10 +245,10 @@ impl Db {
     pub fn new(now: u64) -> Db {
         Db {
             dict: Dict::new(),
-            volatile: Vec::new(),
+            volatile: Chunked::new(),
             wheel: Wheel::new(now),
             fired: Vec::new(),
-            objs: slab::Slab::new(),
+            objs: Slab::new(),
             expired: 0,
             lfu: None,
             share_ints: true,
@@ -263,7 +288,7 @@ impl Db {
     }
 
     /// DEBUG HTSTATS's text: the keyspace table's chains, and the size of
-    /// the expires map (a hashbrown table: it has no chains to show).
+    /// the list of volatile keys (which has no chains to show).
     pub fn htstats(&self) -> String {
         let mut out = format!("[Dictionary HT]\n{}[Expires HT]\n", self.dict.stats());
         out.push_str("Hash table 0 stats (main hash table):\n");
@@ -868,18 +893,26 @@ impl Db {
 
     // ---- whole-keyspace operations ---------------------------------------------
 
-    /// Drops every key (a running snapshot saves those it still owes
-    /// first).
-    pub fn flush(&mut self) -> (Dict, slab::Slab<Obj>) {
+    /// Empties the database (a running snapshot saves the keys it still
+    /// owes first) and hands back everything it held, for the caller to
+    /// drop here or on the lazyfree thread. Nothing is cleared in place:
+    /// with millions of keys even the timer wheel's reset takes tens of
+    /// milliseconds, so the wheel is replaced as well (its timer ids lived
+    /// only in the keys' TTL blocks, dropped with them).
+    pub fn flush(&mut self) -> Flushed {
         if self.snap.is_some() {
             let ids: Vec<u32> = self.dict.ids().collect();
             for id in ids {
                 self.preserve(id);
             }
         }
-        self.volatile = Vec::new();
-        self.wheel.clear();
-        (std::mem::take(&mut self.dict), std::mem::take(&mut self.objs))
+        let now = self.wheel.now();
+        Flushed {
+            dict: std::mem::take(&mut self.dict),
+            objs: std::mem::take(&mut self.objs),
+            volatile: std::mem::take(&mut self.volatile),
+            wheel: std::mem::replace(&mut self.wheel, Wheel::new(now)),
+        }
     }
 
     /// One SCAN step over the table; see [`Dict::scan_step`].

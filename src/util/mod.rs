@@ -1,5 +1,7 @@
-//! Byte-level helpers ported from Redis's `util.c` and `sds.c`.
+//! Byte-level helpers ported from Redis's `util.c` and `sds.c`, and
+//! storage that grows without moving what it holds (`chunked`).
 
+pub mod chunked;
 pub mod glob;
 pub mod hdr;
 pub mod lzf;

@@ -1,0 +1,306 @@
+//! Does the server stall while its keyspace (or one big value) grows?
+//!
+//! Pipelined writer threads grow the dataset while a probe client sends
+//! PING once a millisecond and times each reply; the report is the probe's
+//! p50, p99, p99.9 and maximum round trip. A stall anywhere in the server's
+//! loop (a table rehashed in one step, a big allocation zeroed, a big value
+//! freed inline) shows up as one slow PING.
+//!
+//! - `--mode keys` (default): `--keys` keys (default 10,000,000) of
+//!   `--value` bytes (default 16), every second one with `EX 86400`.
+//! - `--mode collections`: one hash and one sorted set grown to
+//!   `--members` members each (default 5,000,000), random scores.
+//!
+//! With `--flush`, the probe keeps running through a final `FLUSHALL`
+//! (and, for collections, `DEL` of each big value), reported as its own
+//! phase. Works against any RESP server (loopkv or redis-server); the
+//! target's keyspace is flushed first.
+//!
+//! ```text
+//! cargo bench --bench growth_stall -- --port 6380 --mode keys
+//! ```
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+struct Opts {
+    port: u16,
+    mode: String,
+    keys: u64,
+    members: u64,
+    value: usize,
+    writers: u64,
+    pipeline: u64,
+    flush: bool,
+}
+
+fn parse_opts() -> Opts {
+    let mut o = Opts {
+        port: 6379,
+        mode: "keys".into(),
+        keys: 10_000_000,
+        members: 5_000_000,
+        value: 16,
+        writers: 2,
+        pipeline: 100,
+        flush: false,
+    };
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut i = 0;
+    while i < args.len() {
+        let value = || args.get(i + 1).cloned().unwrap_or_default();
+        match args[i].as_str() {
+            "--port" => o.port = value().parse().expect("--port"),
+            "--mode" => o.mode = value(),
+            "--keys" => o.keys = value().parse().expect("--keys"),
+            "--members" => o.members = value().parse().expect("--members"),
+            "--value" => o.value = value().parse().expect("--value"),
+            "--writers" => o.writers = value().parse().expect("--writers"),
+            "--pipeline" => o.pipeline = value().parse().expect("--pipeline"),
+            "--flush" => {
+                o.flush = true;
+                i += 1;
+                continue;
+            }
+            // `cargo bench` passes --bench to every bench target.
+            "--bench" => {
+                i += 1;
+                continue;
+            }
+            other => panic!("unknown option {other}"),
+        }
+        i += 2;
+    }
+    o
+}
+
+fn encode(out: &mut Vec<u8>, args: &[&[u8]]) {
+    out.extend_from_slice(format!("*{}\r\n", args.len()).as_bytes());
+    for a in args {
+        out.extend_from_slice(format!("${}\r\n", a.len()).as_bytes());
+        out.extend_from_slice(a);
+        out.extend_from_slice(b"\r\n");
+    }
+}
+
+struct Conn {
+    out: TcpStream,
+    input: BufReader<TcpStream>,
+    line: Vec<u8>,
+}
+
+impl Conn {
+    fn connect(port: u16) -> Conn {
+        let out = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+        out.set_nodelay(true).unwrap();
+        let input = BufReader::with_capacity(1 << 16, out.try_clone().unwrap());
+        Conn {
+            out,
+            input,
+            line: Vec::new(),
+        }
+    }
+
+    /// Reads `n` one-line replies (status, integer or error); panics on
+    /// an error reply.
+    fn read_lines(&mut self, n: u64) {
+        for _ in 0..n {
+            self.line.clear();
+            self.input.read_until(b'\n', &mut self.line).expect("read");
+            assert!(
+                !self.line.is_empty() && self.line[0] != b'-',
+                "server error: {}",
+                String::from_utf8_lossy(&self.line)
+            );
+        }
+    }
+
+    /// Sends one command and returns its reply's first line (a bulk
+    /// reply's body is read and returned instead).
+    fn command(&mut self, args: &[&[u8]]) -> Vec<u8> {
+        let mut out = Vec::new();
+        encode(&mut out, args);
+        self.out.write_all(&out).unwrap();
+        let mut line = Vec::new();
+        self.input.read_until(b'\n', &mut line).unwrap();
+        if line[0] == b'$' {
+            let len: i64 = std::str::from_utf8(&line[1..line.len() - 2]).unwrap().parse().unwrap();
+            let mut body = vec![0u8; len.max(0) as usize + 2];
+            if len >= 0 {
+                self.input.read_exact(&mut body).unwrap();
+            }
+            body.truncate(len.max(0) as usize);
+            return body;
+        }
+        line
+    }
+
+    fn info_field(&mut self, section: &str, field: &str) -> String {
+        let text = String::from_utf8(self.command(&[b"INFO", section.as_bytes()])).unwrap();
+        let prefix = format!("{field}:");
+        text.lines()
+            .find_map(|l| l.strip_prefix(&prefix))
+            .unwrap_or("?")
+            .trim()
+            .to_string()
+    }
+}
+
+/// xorshift64*, for scores.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+}
+
+/// Writer `w` of `o.writers`: its share of the keys or members, in
+/// pipelined batches.
+fn write_share(o: &Opts, w: u64) {
+    let mut c = Conn::connect(o.port);
+    let total = if o.mode == "keys" { o.keys } else { o.members };
+    let (from, to) = (total * w / o.writers, total * (w + 1) / o.writers);
+    let value = vec![b'v'; o.value];
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15 ^ (w + 1));
+    let mut out = Vec::new();
+    let mut i = from;
+    while i < to {
+        out.clear();
+        let end = (i + o.pipeline).min(to);
+        let mut sent = 0;
+        for n in i..end {
+            if o.mode == "keys" {
+                let key = format!("key:{n}");
+                if n % 2 == 0 {
+                    encode(&mut out, &[b"SET", key.as_bytes(), &value, b"EX", b"86400"]);
+                } else {
+                    encode(&mut out, &[b"SET", key.as_bytes(), &value]);
+                }
+                sent += 1;
+            } else {
+                let member = format!("member:{n}");
+                let score = (rng.next() % 1_000_000_000).to_string();
+                encode(&mut out, &[b"HSET", b"bighash", member.as_bytes(), &value]);
+                encode(&mut out, &[b"ZADD", b"bigzset", score.as_bytes(), member.as_bytes()]);
+                sent += 2;
+            }
+        }
+        c.out.write_all(&out).unwrap();
+        c.read_lines(sent);
+        i = end;
+    }
+}
+
+/// Round trips of the probe's PINGs, in microseconds.
+type Samples = Arc<Mutex<Vec<u32>>>;
+
+/// Sends PING once a millisecond until `stop`, appending each round trip
+/// to the current phase's samples.
+fn probe(port: u16, stop: Arc<AtomicBool>, phase: Arc<Mutex<Samples>>) {
+    let mut c = Conn::connect(port);
+    let period = Duration::from_millis(1);
+    let mut next = Instant::now();
+    while !stop.load(Ordering::Relaxed) {
+        let now = Instant::now();
+        if next > now {
+            std::thread::sleep(next - now);
+        }
+        let sent = Instant::now();
+        c.out.write_all(b"*1\r\n$4\r\nPING\r\n").unwrap();
+        c.read_lines(1);
+        let rtt = sent.elapsed().as_micros().min(u32::MAX as u128) as u32;
+        let samples = phase.lock().unwrap().clone();
+        samples.lock().unwrap().push(rtt);
+        next = (next + period).max(sent);
+    }
+}
+
+fn report(name: &str, samples: &Samples, seconds: f64) {
+    let mut s = samples.lock().unwrap().clone();
+    s.sort_unstable();
+    let at = |p: f64| -> f64 {
+        if s.is_empty() {
+            return 0.0;
+        }
+        let i = ((p / 100.0) * (s.len() - 1) as f64).round() as usize;
+        s[i] as f64 / 1000.0
+    };
+    println!(
+        "phase={name} seconds={seconds:.1} pings={} p50_ms={:.3} p99_ms={:.3} p99.9_ms={:.3} max_ms={:.3}",
+        s.len(),
+        at(50.0),
+        at(99.0),
+        at(99.9),
+        at(100.0),
+    );
+}
+
+fn main() {
+    let o = Arc::new(parse_opts());
+    assert!(o.mode == "keys" || o.mode == "collections", "--mode keys|collections");
+    let mut c = Conn::connect(o.port);
+    assert!(c.command(&[b"FLUSHALL"]).starts_with(b"+OK"));
+
+    let grow: Samples = Arc::default();
+    let phase = Arc::new(Mutex::new(grow.clone()));
+    let stop = Arc::new(AtomicBool::new(false));
+    let prober = {
+        let (stop, phase) = (stop.clone(), phase.clone());
+        let port = o.port;
+        std::thread::spawn(move || probe(port, stop, phase))
+    };
+
+    let started = Instant::now();
+    let writers: Vec<_> = (0..o.writers)
+        .map(|w| {
+            let o = o.clone();
+            std::thread::spawn(move || write_share(&o, w))
+        })
+        .collect();
+    for w in writers {
+        w.join().unwrap();
+    }
+    let grow_secs = started.elapsed().as_secs_f64();
+    let size = if o.mode == "keys" {
+        String::from_utf8_lossy(&c.command(&[b"DBSIZE"])).trim().to_string()
+    } else {
+        let h = String::from_utf8_lossy(&c.command(&[b"HLEN", b"bighash"]))
+            .trim()
+            .to_string();
+        let z = String::from_utf8_lossy(&c.command(&[b"ZCARD", b"bigzset"]))
+            .trim()
+            .to_string();
+        format!("hlen{h} zcard{z}")
+    };
+    let used = c.info_field("memory", "used_memory_human");
+
+    let flushed: Samples = Arc::default();
+    let mut flush_secs = 0.0;
+    if o.flush {
+        *phase.lock().unwrap() = flushed.clone();
+        let t = Instant::now();
+        if o.mode == "collections" {
+            c.command(&[b"DEL", b"bighash"]);
+            c.command(&[b"DEL", b"bigzset"]);
+        }
+        c.command(&[b"FLUSHALL"]);
+        // Let the probe see what follows the reply (lazy frees).
+        std::thread::sleep(Duration::from_millis(500));
+        flush_secs = t.elapsed().as_secs_f64();
+    }
+    stop.store(true, Ordering::Relaxed);
+    prober.join().unwrap();
+
+    println!("mode={} size={size} used_memory={used}", o.mode);
+    report("grow", &grow, grow_secs);
+    if o.flush {
+        report("flush", &flushed, flush_secs);
+    }
+}
