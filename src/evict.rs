@@ -267,7 +267,7 @@ pub fn perform(st: &mut State) -> Outcome {
         // still bring memory under the limit; wait for them a little.
         let wait_start = Instant::now();
         let step = limit.unwrap_or(Duration::from_millis(1)).min(Duration::from_millis(1));
-        while crate::lazyfree::PENDING.load(std::sync::atomic::Ordering::Relaxed) > 0 && !out_of_time(start) {
+        while crate::lazyfree::busy() && !out_of_time(start) {
             if over_limit(st).is_none() {
                 outcome = Outcome::Ok;
                 break;

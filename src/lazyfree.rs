@@ -1,6 +1,11 @@
 //! Freeing large values off the event loop (Redis's lazyfree): UNLINK,
 //! FLUSHALL ASYNC and DEL under `lazyfree-lazy-user-del` hand big values to
-//! one background thread that drops them. The values are owned data that
+//! one background thread that drops them, and count them in INFO's
+//! `lazyfreed_objects` as Redis does. Frees that Redis does inline (DEL,
+//! FLUSHALL SYNC, an overwrite, an expiry) go to the same thread through
+//! [`free_quietly`], uncounted: the key is gone when the reply leaves
+//! either way, and freeing five million members takes over 100 ms that
+//! the loop would otherwise stall for. The values are owned data that
 //! nothing on the loop refers to any more, so no locking is involved; the
 //! thread only runs destructors. It also closes unlinked AOF history
 //! files (Redis's `bg_unlink`), whose blocks the kernel frees on the last
@@ -14,13 +19,31 @@ use std::sync::{Mutex, OnceLock};
 /// (Redis's `LAZYFREE_THRESHOLD`).
 pub const THRESHOLD: usize = 64;
 
-/// What to drop, and whether it counts as a lazily freed object.
-type Garbage = (Box<dyn Send>, bool);
+/// What to drop, and how it is counted.
+type Garbage = (Box<dyn Send>, Count);
+
+#[derive(Clone, Copy, PartialEq)]
+enum Count {
+    /// A lazily freed object (INFO's counters).
+    Lazy,
+    /// A free Redis would do inline: only [`QUIET_PENDING`].
+    Quiet,
+    /// Not memory (a file to close).
+    None,
+}
 
 /// Objects handed over and not yet freed (INFO lazyfree_pending_objects),
 /// and objects freed so far (lazyfreed_objects).
 pub static PENDING: AtomicU64 = AtomicU64::new(0);
 pub static FREED: AtomicU64 = AtomicU64::new(0);
+/// Values handed over by [`free_quietly`] and not yet freed.
+pub static QUIET_PENDING: AtomicU64 = AtomicU64::new(0);
+
+/// True while handed-over memory is still to be given back (eviction
+/// waits for it).
+pub fn busy() -> bool {
+    PENDING.load(Ordering::Relaxed) > 0 || QUIET_PENDING.load(Ordering::Relaxed) > 0
+}
 
 fn worker() -> Option<&'static Mutex<Sender<Garbage>>> {
     static WORKER: OnceLock<Option<Mutex<Sender<Garbage>>>> = OnceLock::new();
@@ -28,11 +51,17 @@ fn worker() -> Option<&'static Mutex<Sender<Garbage>>> {
         .get_or_init(|| {
             let (tx, rx) = channel::<Garbage>();
             let spawned = std::thread::Builder::new().name("lazyfree".into()).spawn(move || {
-                for (garbage, counted) in rx {
+                for (garbage, count) in rx {
                     drop(garbage);
-                    if counted {
-                        PENDING.fetch_sub(1, Ordering::Relaxed);
-                        FREED.fetch_add(1, Ordering::Relaxed);
+                    match count {
+                        Count::Lazy => {
+                            PENDING.fetch_sub(1, Ordering::Relaxed);
+                            FREED.fetch_add(1, Ordering::Relaxed);
+                        }
+                        Count::Quiet => {
+                            QUIET_PENDING.fetch_sub(1, Ordering::Relaxed);
+                        }
+                        Count::None => {}
                     }
                 }
             });
@@ -41,14 +70,29 @@ fn worker() -> Option<&'static Mutex<Sender<Garbage>>> {
         .as_ref()
 }
 
-/// Drops `value` on the background thread (or here, if the thread could
-/// not be started).
+/// Drops `value` on the background thread as a lazily freed object (or
+/// here, if the thread could not be started).
 pub fn free<T: Send + 'static>(value: T) {
-    let Some(worker) = worker() else { return drop(value) };
-    PENDING.fetch_add(1, Ordering::Relaxed);
-    let sent = worker.lock().map(|tx| tx.send((Box::new(value), true)));
+    send(Box::new(value), Count::Lazy);
+}
+
+/// Drops `value` on the background thread without counting it as lazily
+/// freed: for a big value Redis would free inline.
+pub fn free_quietly<T: Send + 'static>(value: T) {
+    send(Box::new(value), Count::Quiet);
+}
+
+fn send(garbage: Box<dyn Send>, count: Count) {
+    let Some(worker) = worker() else { return drop(garbage) };
+    let pending = match count {
+        Count::Lazy => Some(&PENDING),
+        Count::Quiet => Some(&QUIET_PENDING),
+        Count::None => None,
+    };
+    pending.map(|p| p.fetch_add(1, Ordering::Relaxed));
+    let sent = worker.lock().map(|tx| tx.send((garbage, count)));
     if let Ok(Err(failed)) = sent {
-        PENDING.fetch_sub(1, Ordering::Relaxed);
+        pending.map(|p| p.fetch_sub(1, Ordering::Relaxed));
         drop(failed.0);
     }
 }
@@ -59,10 +103,8 @@ pub fn free<T: Send + 'static>(value: T) {
 pub fn unlink(path: &std::path::Path) -> std::io::Result<()> {
     let file = std::fs::File::open(path);
     std::fs::remove_file(path)?;
-    if let (Ok(file), Some(worker)) = (file, worker())
-        && let Ok(Err(failed)) = worker.lock().map(|tx| tx.send((Box::new(file), false)))
-    {
-        drop(failed.0);
+    if let Ok(file) = file {
+        send(Box::new(file), Count::None);
     }
     Ok(())
 }

@@ -458,13 +458,15 @@ fn flush_mode(ctx: &mut Ctx, args: &Args) -> Option<bool> {
     }
 }
 
-/// Drops flushed databases, on a background thread when `lazy`, so a
+/// Drops flushed databases, on the lazyfree thread if they are big, so a
 /// huge keyspace does not stall the loop (the memory is owned, nothing is
-/// shared with the loop).
+/// shared with the loop); counted as lazily freed only when `lazy`.
 fn free_flushed(flushed: Vec<Flushed>, lazy: bool) {
     let big = flushed.iter().map(Flushed::len).sum::<usize>() > crate::lazyfree::THRESHOLD;
-    if lazy && big {
-        crate::lazyfree::free(flushed);
+    match (big, lazy) {
+        (true, true) => crate::lazyfree::free(flushed),
+        (true, false) => crate::lazyfree::free_quietly(flushed),
+        (false, _) => drop(flushed),
     }
 }
 

@@ -466,10 +466,18 @@ impl Db {
     fn free_node(&mut self, id: u32) -> Node {
         self.preserve(id);
         if self.kind(id) != Kind::String {
-            let i = self.obj_index(id);
-            self.objs.remove(i);
+            self.drop_obj(self.obj_index(id));
         }
         self.dict.remove(id)
+    }
+
+    /// Drops collection value `i`; a big one is freed on the lazyfree
+    /// thread, uncounted (see `lazyfree::free_quietly`).
+    fn drop_obj(&mut self, i: usize) {
+        let obj = self.objs.remove(i);
+        if obj.len() > crate::lazyfree::THRESHOLD {
+            crate::lazyfree::free_quietly(obj);
+        }
     }
 
     /// The string value of node `id`.
@@ -548,8 +556,7 @@ impl Db {
                 }
                 if self.kind(id) != Kind::String {
                     // A string replaces a collection (SET on any type).
-                    let i = self.obj_index(id);
-                    self.objs.remove(i);
+                    self.drop_obj(self.obj_index(id));
                 }
                 let node = self.dict.node_mut(id);
                 // A kept TTL's block moves to the end of the new value.
@@ -675,7 +682,15 @@ impl Db {
         if lazy {
             self.remove_lazy(id);
         } else {
-            self.remove_id(id);
+            // Freed here, as Redis without `lazyfree-lazy-eviction`: what a
+            // deletion frees must show at once, or eviction would go on
+            // deleting keys while the lazyfree thread catches up.
+            self.preserve(id);
+            self.clear_expire(id);
+            if self.kind(id) != Kind::String {
+                drop(self.objs.remove(self.obj_index(id)));
+            }
+            self.dict.remove(id);
         }
         before - crate::memory::allocated() as i64
     }
