@@ -24,8 +24,9 @@ type Garbage = (Box<dyn Send>, Count);
 
 #[derive(Clone, Copy, PartialEq)]
 enum Count {
-    /// A lazily freed object (INFO's counters).
-    Lazy,
+    /// Lazily freed objects (INFO's counters): one value, or the keys of
+    /// a flushed database.
+    Lazy(u64),
     /// A free Redis would do inline: only [`QUIET_PENDING`].
     Quiet,
     /// Not memory (a file to close).
@@ -54,9 +55,9 @@ fn worker() -> Option<&'static Mutex<Sender<Garbage>>> {
                 for (garbage, count) in rx {
                     drop(garbage);
                     match count {
-                        Count::Lazy => {
-                            PENDING.fetch_sub(1, Ordering::Relaxed);
-                            FREED.fetch_add(1, Ordering::Relaxed);
+                        Count::Lazy(n) => {
+                            PENDING.fetch_sub(n, Ordering::Relaxed);
+                            FREED.fetch_add(n, Ordering::Relaxed);
                         }
                         Count::Quiet => {
                             QUIET_PENDING.fetch_sub(1, Ordering::Relaxed);
@@ -73,7 +74,13 @@ fn worker() -> Option<&'static Mutex<Sender<Garbage>>> {
 /// Drops `value` on the background thread as a lazily freed object (or
 /// here, if the thread could not be started).
 pub fn free<T: Send + 'static>(value: T) {
-    send(Box::new(value), Count::Lazy);
+    send(Box::new(value), Count::Lazy(1));
+}
+
+/// Drops flushed databases on the background thread, counting their
+/// `keys` as lazily freed objects (Redis's `emptyDbAsync`).
+pub fn free_keys<T: Send + 'static>(value: T, keys: u64) {
+    send(Box::new(value), Count::Lazy(keys));
 }
 
 /// Drops `value` on the background thread without counting it as lazily
@@ -84,15 +91,15 @@ pub fn free_quietly<T: Send + 'static>(value: T) {
 
 fn send(garbage: Box<dyn Send>, count: Count) {
     let Some(worker) = worker() else { return drop(garbage) };
-    let pending = match count {
-        Count::Lazy => Some(&PENDING),
-        Count::Quiet => Some(&QUIET_PENDING),
-        Count::None => None,
+    let (pending, n) = match count {
+        Count::Lazy(n) => (Some(&PENDING), n),
+        Count::Quiet => (Some(&QUIET_PENDING), 1),
+        Count::None => (None, 0),
     };
-    pending.map(|p| p.fetch_add(1, Ordering::Relaxed));
+    pending.map(|p| p.fetch_add(n, Ordering::Relaxed));
     let sent = worker.lock().map(|tx| tx.send((garbage, count)));
     if let Ok(Err(failed)) = sent {
-        pending.map(|p| p.fetch_sub(1, Ordering::Relaxed));
+        pending.map(|p| p.fetch_sub(n, Ordering::Relaxed));
         drop(failed.0);
     }
 }

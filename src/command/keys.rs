@@ -458,15 +458,15 @@ fn flush_mode(ctx: &mut Ctx, args: &Args) -> Option<bool> {
     }
 }
 
-/// Drops flushed databases, on the lazyfree thread if they are big, so a
-/// huge keyspace does not stall the loop (the memory is owned, nothing is
-/// shared with the loop); counted as lazily freed only when `lazy`.
-fn free_flushed(flushed: Vec<Flushed>, lazy: bool) {
-    let big = flushed.iter().map(Flushed::len).sum::<usize>() > crate::lazyfree::THRESHOLD;
-    match (big, lazy) {
-        (true, true) => crate::lazyfree::free(flushed),
-        (true, false) => crate::lazyfree::free_quietly(flushed),
-        (false, _) => drop(flushed),
+/// Drops flushed databases on the lazyfree thread, so a huge keyspace
+/// does not stall the loop (the memory is owned, nothing is shared with
+/// the loop). ASYNC counts every key as a lazily freed object, as Redis's
+/// `emptyDbAsync`; SYNC sends only a big keyspace, uncounted.
+fn free_flushed(flushed: Vec<Flushed>, lazy: bool, keys: usize) {
+    if lazy {
+        crate::lazyfree::free_keys(flushed, keys as u64);
+    } else if flushed.iter().map(Flushed::len).sum::<usize>() > crate::lazyfree::THRESHOLD {
+        crate::lazyfree::free_quietly(flushed);
     }
 }
 
@@ -477,7 +477,7 @@ pub fn flushdb(ctx: &mut Ctx, args: &Args) {
     };
     let n = ctx.db().len();
     let dict = ctx.db().flush();
-    free_flushed(vec![dict], lazy);
+    free_flushed(vec![dict], lazy, n);
     ctx.dirty(n as u64);
     ctx.force_propagation();
     ctx.reply.ok();
@@ -492,7 +492,7 @@ pub fn flushall(ctx: &mut Ctx, args: &Args) {
     // A background save is stopped first: it would owe every key.
     crate::persist::control::abort_bgsave(ctx.st);
     let flushed = ctx.st.dbs.iter_mut().map(Db::flush).collect();
-    free_flushed(flushed, lazy);
+    free_flushed(flushed, lazy, n);
     ctx.dirty(n as u64);
     ctx.force_propagation();
     crate::persist::control::after_flushall(ctx.st);

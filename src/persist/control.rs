@@ -433,7 +433,7 @@ pub fn load_aof_now(st: &mut State, clients: &mut Slab<Client>) -> Result<(), ao
     abort_bgsave(st);
     aof::rewrite::kill(st);
     for db in &mut st.dbs {
-        crate::lazyfree::free(db.flush());
+        crate::lazyfree::free_quietly(db.flush());
     }
     crate::script::function::flush();
     if let Err(lines) = aof::load_manifest(st) {
