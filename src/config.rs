@@ -737,6 +737,7 @@ pub struct Config {
     /// `busy-reply-threshold` (`lua-time-limit`), in milliseconds.
     pub busy_reply_threshold: u64,
     pub lazyfree_lazy_expire: bool,
+    pub lazyfree_lazy_server_del: bool,
     /// The encoding thresholds collection writes check on every command.
     pub hash_max_listpack_entries: usize,
     pub hash_max_listpack_value: usize,
@@ -796,6 +797,7 @@ impl Default for Config {
             lazyfree_user_flush: false,
             busy_reply_threshold: 5000,
             lazyfree_lazy_expire: false,
+            lazyfree_lazy_server_del: false,
             hash_max_listpack_entries: 0,
             hash_max_listpack_value: 0,
             zset_max_listpack_entries: 0,
@@ -1208,6 +1210,7 @@ impl Config {
             .unwrap_or(5000)
             .max(0) as u64;
         self.lazyfree_lazy_expire = self.value("lazyfree-lazy-expire") == b"yes";
+        self.lazyfree_lazy_server_del = self.value("lazyfree-lazy-server-del") == b"yes";
         let size = |v: i64| usize::try_from(v).unwrap_or(0);
         self.hash_max_listpack_entries = size(self.int("hash-max-listpack-entries"));
         self.hash_max_listpack_value = size(self.int("hash-max-listpack-value"));

@@ -9,69 +9,10 @@
 
 mod diff_support;
 
-use diff_support::{Conn, Redis, scratch_dir, spawn_binary, wait_until};
-use std::net::SocketAddr;
+use diff_support::{Conn, info_field as info, start_binary as start, wait_until};
 use std::time::Duration;
 
 const OOM: &[u8] = b"-OOM command not allowed when used memory > 'maxmemory'.\r\n";
-
-/// The server under test, stopped on drop.
-enum Server {
-    Loopkv(std::process::Child),
-    Redis(#[allow(dead_code)] Redis),
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        if let Server::Loopkv(child) = self {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-}
-
-/// A server under test: its address and directory.
-struct Started {
-    _server: Server,
-    addr: SocketAddr,
-    dir: std::path::PathBuf,
-}
-
-/// Starts loopkv (or redis-server) with files in a directory of its own,
-/// DEBUG enabled and `extra` arguments; returns it and a connection.
-fn start(extra: &[&str]) -> (Started, Conn) {
-    let dir = scratch_dir();
-    let mut args = vec!["--enable-debug-command", "yes", "--dir", dir.to_str().unwrap()];
-    args.extend_from_slice(extra);
-    let (server, addr) = if std::env::var_os("LOOPKV_TEST_REAL_REDIS").is_some() {
-        let redis = Redis::start_with(&args);
-        let addr = redis.addr;
-        (Server::Redis(redis), addr)
-    } else {
-        let (child, port) = spawn_binary(&dir, &args);
-        (Server::Loopkv(child), SocketAddr::from(([127, 0, 0, 1], port)))
-    };
-    let conn = Conn::connect(addr);
-    (
-        Started {
-            _server: server,
-            addr,
-            dir,
-        },
-        conn,
-    )
-}
-
-fn info(c: &mut Conn, section: &str, field: &str) -> u64 {
-    let text = String::from_utf8(c.cmd(&[b"INFO", section.as_bytes()])).unwrap();
-    let prefix = format!("{field}:");
-    text.lines()
-        .find_map(|l| l.strip_prefix(&prefix))
-        .unwrap_or_else(|| panic!("no {field} in INFO {section}"))
-        .trim()
-        .parse()
-        .unwrap()
-}
 
 /// `evicted_keys` and DBSIZE read atomically (eviction may still be going
 /// on between two commands).

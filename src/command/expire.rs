@@ -85,7 +85,8 @@ fn expire_generic(ctx: &mut Ctx, args: &Args, base: i64, seconds: bool) {
     // A time already past deletes the key, except while the AOF is
     // replayed (the key expires once loaded).
     if when <= ctx.now as i64 && !ctx.st.replaying {
-        ctx.db().remove_id(id);
+        let lazy = super::string::lazy_expire(ctx);
+        ctx.db().remove_with(id, crate::db::Free::lazy_if(lazy));
         ctx.notify(notify::GENERIC, "del", &args[1]);
         ctx.reply.int(1);
         let del: &[u8] = if super::string::lazy_expire(ctx) {

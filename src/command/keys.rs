@@ -3,7 +3,7 @@
 //! between keys and databases, whole-database operations and OBJECT.
 
 use super::{Args, Ctx, arg_i64, notify};
-use crate::db::{Db, Flushed};
+use crate::db::{Db, Flushed, Free};
 use crate::util::glob::string_match;
 
 /// The shared body of DEL and UNLINK: deletes each key, replies the count.
@@ -15,11 +15,7 @@ fn del_generic(ctx: &mut Ctx, args: &Args, lazy: bool) {
     for key in args.iter().skip(1) {
         let db = ctx.db();
         if let Some(id) = db.lookup(key, now) {
-            if lazy {
-                db.remove_lazy(id)
-            } else {
-                drop(db.remove_id(id))
-            }
+            db.remove_with(id, if lazy { Free::Lazy } else { Free::Inline });
             ctx.notify(notify::GENERIC, "del", key);
             deleted += 1;
         }

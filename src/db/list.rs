@@ -233,6 +233,11 @@ impl List {
         self.len == 0
     }
 
+    /// Chunks holding the elements (Redis's quicklist nodes).
+    pub fn chunk_count(&self) -> usize {
+        self.chunks.len()
+    }
+
     /// OBJECT ENCODING's name (Redis 7.0 has only quicklists).
     pub fn encoding(&self) -> &'static str {
         "quicklist"

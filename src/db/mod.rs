@@ -187,6 +187,11 @@ pub struct Db {
     /// The append-only file is being replayed: no key expires (Redis's
     /// `keyIsExpired` while loading), as the commands were run on them.
     pub replaying: bool,
+    /// `lazyfree-lazy-expire` and `lazyfree-lazy-server-del`, synced from
+    /// the configuration before each use: how an expired key's value and
+    /// a value a command replaces or deletes for itself are freed.
+    pub lazy_expire: bool,
+    pub lazy_server_del: bool,
     rng: u64,
     /// A running background save's hold on this database: before a key it
     /// has not saved yet changes or goes, its old value is saved first.
@@ -216,6 +221,27 @@ impl Flushed {
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+}
+
+/// How a deleted key's collection value is freed: Redis's synchronous and
+/// asynchronous deletes, and an exact free for eviction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Free {
+    /// What Redis frees inline (DEL, an overwrite, expiry, by default):
+    /// a value past `lazyfree::THRESHOLD` still goes to the lazyfree
+    /// thread, so the loop never stalls, but uncounted (`free_quietly`).
+    Inline,
+    /// A lazy free (UNLINK, the `lazyfree-lazy-*` options): a value past
+    /// the threshold is a counted lazily freed object.
+    Lazy,
+    /// Dropped here whatever its size, so the bytes freed show at once.
+    Here,
+}
+
+impl Free {
+    pub fn lazy_if(lazy: bool) -> Free {
+        if lazy { Free::Lazy } else { Free::Inline }
     }
 }
 
@@ -254,6 +280,8 @@ impl Db {
             share_ints: true,
             hold_expired: false,
             replaying: false,
+            lazy_expire: false,
+            lazy_server_del: false,
             notes: Vec::new(),
             note_mask: 0,
             rng: now | 1,
@@ -312,7 +340,7 @@ impl Db {
                 return None;
             }
             self.note(Note::Expired, key);
-            self.remove_id(id);
+            self.remove_with(id, Free::lazy_if(self.lazy_expire));
             self.expired += 1;
             return None;
         }
@@ -458,25 +486,29 @@ impl Db {
             && let Some(id) = self.dict.find(key)
         {
             self.clear_expire(id);
-            self.free_node(id);
+            self.free_node(id, Free::lazy_if(self.lazy_expire));
         }
     }
 
-    /// Unlinks node `id` and drops its value (a collection leaves the slab).
-    fn free_node(&mut self, id: u32) -> Node {
+    /// Unlinks node `id` and drops its value (a collection leaves the
+    /// slab, freed as `how` says).
+    fn free_node(&mut self, id: u32, how: Free) -> Node {
         self.preserve(id);
         if self.kind(id) != Kind::String {
-            self.drop_obj(self.obj_index(id));
+            self.drop_obj(self.obj_index(id), how);
         }
         self.dict.remove(id)
     }
 
-    /// Drops collection value `i`; a big one is freed on the lazyfree
-    /// thread, uncounted (see `lazyfree::free_quietly`).
-    fn drop_obj(&mut self, i: usize) {
+    /// Drops collection value `i` as `how` says.
+    fn drop_obj(&mut self, i: usize, how: Free) {
         let obj = self.objs.remove(i);
-        if obj.len() > crate::lazyfree::THRESHOLD {
-            crate::lazyfree::free_quietly(obj);
+        if how == Free::Here || obj.free_effort() <= crate::lazyfree::THRESHOLD {
+            return drop(obj);
+        }
+        match how {
+            Free::Lazy => crate::lazyfree::free(obj),
+            _ => crate::lazyfree::free_quietly(obj),
         }
     }
 
@@ -556,7 +588,7 @@ impl Db {
                 }
                 if self.kind(id) != Kind::String {
                     // A string replaces a collection (SET on any type).
-                    self.drop_obj(self.obj_index(id));
+                    self.drop_obj(self.obj_index(id), Free::lazy_if(self.lazy_server_del));
                 }
                 let node = self.dict.node_mut(id);
                 // A kept TTL's block moves to the end of the new value.
@@ -629,23 +661,6 @@ impl Db {
         }
     }
 
-    /// Removes node `id` and its TTL; a collection bigger than
-    /// `lazyfree::THRESHOLD` is dropped on the lazyfree thread (UNLINK,
-    /// DEL with `lazyfree-lazy-user-del`).
-    pub fn remove_lazy(&mut self, id: u32) {
-        self.preserve(id);
-        self.clear_expire(id);
-        if self.kind(id) != Kind::String {
-            let i = self.obj_index(id);
-            if self.objs[i].len() > crate::lazyfree::THRESHOLD {
-                crate::lazyfree::free(self.objs.remove(i));
-                self.dict.remove(id);
-                return;
-            }
-        }
-        self.free_node(id);
-    }
-
     // ---- eviction ----------------------------------------------------------------
 
     /// A key for an eviction policy to weigh, picked uniformly with `rand`:
@@ -679,26 +694,24 @@ impl Db {
             self.notes.push((Note::Evicted, self.dict.node(id).key().into()));
         }
         let before = crate::memory::allocated() as i64;
-        if lazy {
-            self.remove_lazy(id);
-        } else {
-            // Freed here, as Redis without `lazyfree-lazy-eviction`: what a
-            // deletion frees must show at once, or eviction would go on
-            // deleting keys while the lazyfree thread catches up.
-            self.preserve(id);
-            self.clear_expire(id);
-            if self.kind(id) != Kind::String {
-                drop(self.objs.remove(self.obj_index(id)));
-            }
-            self.dict.remove(id);
-        }
+        // Without `lazyfree-lazy-eviction`, freed here as Redis does: what
+        // a deletion frees must show at once, or eviction would go on
+        // deleting keys while the lazyfree thread catches up.
+        self.remove_with(id, if lazy { Free::Lazy } else { Free::Here });
         before - crate::memory::allocated() as i64
     }
 
-    /// Removes node `id` and its TTL; returns the removed node.
+    /// Removes node `id` and its TTL, as a command deleting or replacing
+    /// a key for itself does (Redis's `dbDelete`: lazy with
+    /// `lazyfree-lazy-server-del`); returns the removed node.
     pub fn remove_id(&mut self, id: u32) -> Node {
+        self.remove_with(id, Free::lazy_if(self.lazy_server_del))
+    }
+
+    /// Removes node `id` and its TTL, its value freed as `how` says.
+    pub fn remove_with(&mut self, id: u32, how: Free) -> Node {
         self.clear_expire(id);
-        self.free_node(id)
+        self.free_node(id, how)
     }
 
     /// Moves or copies the value (and TTL) of node `id` of `dbs[from]` to
@@ -821,7 +834,7 @@ impl Db {
                         self.notes.push((Note::Expired, self.dict.node(id).key().into()));
                     }
                     self.clear_expire(id);
-                    self.free_node(id);
+                    self.free_node(id, Free::lazy_if(self.lazy_expire));
                     self.expired += 1;
                     deleted += 1;
                 }

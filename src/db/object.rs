@@ -38,6 +38,20 @@ impl Obj {
         self.len() == 0
     }
 
+    /// Allocations freeing it takes, as Redis's `lazyfreeGetFreeEffort`
+    /// counts them: one for a compact encoding, one per element of a
+    /// table or skiplist, one per chunk of a list (a quicklist node).
+    /// Past `lazyfree::THRESHOLD` it is freed on the lazyfree thread.
+    pub fn free_effort(&self) -> usize {
+        match self {
+            Obj::Hash(h) if h.is_listpack() => 1,
+            Obj::ZSet(z) if z.is_listpack() => 1,
+            Obj::Set(s) if s.encoding() == "intset" => 1,
+            Obj::List(l) => l.chunk_count(),
+            _ => self.len(),
+        }
+    }
+
     /// OBJECT ENCODING's name for the representation in use.
     pub fn encoding(&self) -> &'static str {
         match self {

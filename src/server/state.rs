@@ -472,6 +472,7 @@ impl State {
             if left == 0 {
                 break;
             }
+            db.lazy_expire = self.config.lazyfree_lazy_expire;
             let (deleted, _) = db.expire_due(now, left);
             self.stats.expired_keys_active += deleted as u64;
             left -= deleted.min(left);

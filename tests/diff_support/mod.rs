@@ -53,6 +53,67 @@ pub fn spawn_binary(dir: &std::path::Path, extra: &[&str]) -> (Child, u16) {
     (child, port)
 }
 
+// ---- the binary or redis-server, chosen by LOOPKV_TEST_REAL_REDIS --------------
+
+/// The server under test, stopped on drop.
+pub enum Server {
+    Loopkv(std::process::Child),
+    Redis(#[allow(dead_code)] Redis),
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Server::Loopkv(child) = self {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// A server under test: its address and directory.
+pub struct Started {
+    _server: Server,
+    pub addr: SocketAddr,
+    pub dir: std::path::PathBuf,
+}
+
+/// Starts the loopkv binary (or redis-server with
+/// `LOOPKV_TEST_REAL_REDIS=1`) with files in a directory of its own,
+/// DEBUG enabled and `extra` arguments; returns it and a connection.
+pub fn start_binary(extra: &[&str]) -> (Started, Conn) {
+    let dir = scratch_dir();
+    let mut args = vec!["--enable-debug-command", "yes", "--dir", dir.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    let (server, addr) = if std::env::var_os("LOOPKV_TEST_REAL_REDIS").is_some() {
+        let redis = Redis::start_with(&args);
+        let addr = redis.addr;
+        (Server::Redis(redis), addr)
+    } else {
+        let (child, port) = spawn_binary(&dir, &args);
+        (Server::Loopkv(child), SocketAddr::from(([127, 0, 0, 1], port)))
+    };
+    let conn = Conn::connect(addr);
+    (
+        Started {
+            _server: server,
+            addr,
+            dir,
+        },
+        conn,
+    )
+}
+
+pub fn info_field(c: &mut Conn, section: &str, field: &str) -> u64 {
+    let text = String::from_utf8(c.cmd(&[b"INFO", section.as_bytes()])).unwrap();
+    let prefix = format!("{field}:");
+    text.lines()
+        .find_map(|l| l.strip_prefix(&prefix))
+        .unwrap_or_else(|| panic!("no {field} in INFO {section}"))
+        .trim()
+        .parse()
+        .unwrap()
+}
+
 /// A loopkv server on its own thread, listening on 127.0.0.1 on a free port.
 pub struct Loopkv {
     pub addr: SocketAddr,
