@@ -10,10 +10,17 @@
 //!   `--value` bytes (default 16), every second one with `EX 86400`.
 //! - `--mode collections`: one hash and one sorted set grown to
 //!   `--members` members each (default 5,000,000), random scores.
+//! - `--mode channels`: the writers SUBSCRIBE to `--channels` channels
+//!   between them (default 2,000,000), `--pipeline` per command: the
+//!   server's channel registry and each client's set grow.
+//! - `--mode tracking`: the writers turn on client-side caching (CLIENT
+//!   TRACKING, redirected to an idle client) and GET `--keys` missing
+//!   keys, which the tracking table remembers (set `--keys` to at most
+//!   `tracking-table-max-keys`, a million by default).
 //!
 //! With `--flush`, the probe keeps running through a final `FLUSHALL`
 //! (and, for collections, `DEL` of each big value), reported as its own
-//! phase. Works against any RESP server (loopkv or redis-server); the
+//! phase. The writers' connections stay open until the probe stops. Works against any RESP server (loopkv or redis-server); the
 //! target's keyspace is flushed first.
 //!
 //! ```text
@@ -31,6 +38,7 @@ struct Opts {
     mode: String,
     keys: u64,
     members: u64,
+    channels: u64,
     value: usize,
     writers: u64,
     pipeline: u64,
@@ -43,6 +51,7 @@ fn parse_opts() -> Opts {
         mode: "keys".into(),
         keys: 10_000_000,
         members: 5_000_000,
+        channels: 2_000_000,
         value: 16,
         writers: 2,
         pipeline: 100,
@@ -57,6 +66,7 @@ fn parse_opts() -> Opts {
             "--mode" => o.mode = value(),
             "--keys" => o.keys = value().parse().expect("--keys"),
             "--members" => o.members = value().parse().expect("--members"),
+            "--channels" => o.channels = value().parse().expect("--channels"),
             "--value" => o.value = value().parse().expect("--value"),
             "--writers" => o.writers = value().parse().expect("--writers"),
             "--pipeline" => o.pipeline = value().parse().expect("--pipeline"),
@@ -161,11 +171,20 @@ impl Rng {
     }
 }
 
-/// Writer `w` of `o.writers`: its share of the keys or members, in
-/// pipelined batches.
-fn write_share(o: &Opts, w: u64) {
+/// Writer `w` of `o.writers`: its share of the keys, members or
+/// channels, in pipelined batches; `redirect` is the client tracking
+/// messages go to.
+fn write_share(o: &Opts, w: u64, redirect: &[u8]) -> Conn {
     let mut c = Conn::connect(o.port);
-    let total = if o.mode == "keys" { o.keys } else { o.members };
+    let total = match o.mode.as_str() {
+        "collections" => o.members,
+        "channels" => o.channels,
+        _ => o.keys,
+    };
+    if o.mode == "tracking" {
+        let reply = c.command(&[b"CLIENT", b"TRACKING", b"ON", b"REDIRECT", redirect]);
+        assert!(reply.starts_with(b"+OK"), "{}", String::from_utf8_lossy(&reply));
+    }
     let (from, to) = (total * w / o.writers, total * (w + 1) / o.writers);
     let value = vec![b'v'; o.value];
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15 ^ (w + 1));
@@ -175,8 +194,21 @@ fn write_share(o: &Opts, w: u64) {
         out.clear();
         let end = (i + o.pipeline).min(to);
         let mut sent = 0;
+        if o.mode == "channels" {
+            let names: Vec<String> = (i..end).map(|n| format!("channel:{n}")).collect();
+            let mut args: Vec<&[u8]> = vec![b"SUBSCRIBE"];
+            args.extend(names.iter().map(|n| n.as_bytes()));
+            encode(&mut out, &args);
+            // Each confirmation: *3, $9, subscribe, $len, name, :count.
+            sent = 6 * (end - i);
+        }
         for n in i..end {
-            if o.mode == "keys" {
+            if o.mode == "channels" {
+                break;
+            } else if o.mode == "tracking" {
+                encode(&mut out, &[b"GET", format!("key:{n}").as_bytes()]);
+                sent += 1;
+            } else if o.mode == "keys" {
                 let key = format!("key:{n}");
                 if n % 2 == 0 {
                     encode(&mut out, &[b"SET", key.as_bytes(), &value, b"EX", b"86400"]);
@@ -196,6 +228,9 @@ fn write_share(o: &Opts, w: u64) {
         c.read_lines(sent);
         i = end;
     }
+    // Kept open until the probe stops: closing a client that holds a
+    // million subscriptions is work of its own, not growth.
+    c
 }
 
 /// Round trips of the probe's PINGs, in microseconds.
@@ -244,9 +279,16 @@ fn report(name: &str, samples: &Samples, seconds: f64) {
 
 fn main() {
     let o = Arc::new(parse_opts());
-    assert!(o.mode == "keys" || o.mode == "collections", "--mode keys|collections");
+    let modes = ["keys", "collections", "channels", "tracking"];
+    assert!(
+        modes.contains(&o.mode.as_str()),
+        "--mode keys|collections|channels|tracking"
+    );
     let mut c = Conn::connect(o.port);
     assert!(c.command(&[b"FLUSHALL"]).starts_with(b"+OK"));
+    // Tracking messages go to a client that never reads them.
+    let mut sink = Conn::connect(o.port);
+    let redirect = Arc::new(sink.command(&[b"CLIENT", b"ID"])[1..].trim_ascii_end().to_vec());
 
     let grow: Samples = Arc::default();
     let phase = Arc::new(Mutex::new(grow.clone()));
@@ -260,16 +302,18 @@ fn main() {
     let started = Instant::now();
     let writers: Vec<_> = (0..o.writers)
         .map(|w| {
-            let o = o.clone();
-            std::thread::spawn(move || write_share(&o, w))
+            let (o, redirect) = (o.clone(), redirect.clone());
+            std::thread::spawn(move || write_share(&o, w, &redirect))
         })
         .collect();
-    for w in writers {
-        w.join().unwrap();
-    }
+    let writers: Vec<Conn> = writers.into_iter().map(|w| w.join().unwrap()).collect();
     let grow_secs = started.elapsed().as_secs_f64();
     let size = if o.mode == "keys" {
         String::from_utf8_lossy(&c.command(&[b"DBSIZE"])).trim().to_string()
+    } else if o.mode == "channels" {
+        format!("pubsub_channels:{}", c.info_field("stats", "pubsub_channels"))
+    } else if o.mode == "tracking" {
+        format!("tracking_total_keys:{}", c.info_field("stats", "tracking_total_keys"))
     } else {
         let h = String::from_utf8_lossy(&c.command(&[b"HLEN", b"bighash"]))
             .trim()
@@ -297,6 +341,7 @@ fn main() {
     }
     stop.store(true, Ordering::Relaxed);
     prober.join().unwrap();
+    drop(writers);
 
     println!("mode={} size={size} used_memory={used}", o.mode);
     report("grow", &grow, grow_secs);

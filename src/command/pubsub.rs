@@ -16,7 +16,7 @@
 //! subscription is in subscribed mode: in RESP2, `allowed` then refuses
 //! every command but (P|S)SUBSCRIBE, (P|S)UNSUBSCRIBE, PING, QUIT, RESET.
 
-use hashbrown::{HashMap, HashSet};
+use crate::util::exttable::{ExtMap, ExtSet};
 use slab::Slab;
 
 use super::outbox::{Outbox, Parts};
@@ -91,18 +91,18 @@ impl Space {
 /// A client's subscriptions.
 #[derive(Debug, Default)]
 pub struct ClientSubs {
-    channels: HashSet<Box<[u8]>>,
+    channels: ExtSet<Box<[u8]>>,
     /// In subscription order; few per client, searched linearly as Redis's
     /// list is.
     patterns: Vec<Box<[u8]>>,
-    shard: HashSet<Box<[u8]>>,
+    shard: ExtSet<Box<[u8]>>,
 }
 
 impl ClientSubs {
     /// Heap bytes of the subscriptions, roughly (for client eviction).
     pub fn memory(&self) -> usize {
         // A boxed name and its table slot (16 + 1 bytes, at most 7/8 full).
-        let names = self.channels.iter().chain(&self.patterns).chain(&self.shard);
+        let names = self.channels.iter().chain(&self.patterns).chain(self.shard.iter());
         names.map(|name| 20 + name.len()).sum()
     }
 
@@ -123,7 +123,7 @@ impl ClientSubs {
         !(self.channels.is_empty() && self.patterns.is_empty() && self.shard.is_empty())
     }
 
-    fn set_mut(&mut self, space: Space) -> &mut HashSet<Box<[u8]>> {
+    fn set_mut(&mut self, space: Space) -> &mut ExtSet<Box<[u8]>> {
         match space {
             Space::Global => &mut self.channels,
             Space::Shard => &mut self.shard,
@@ -146,9 +146,9 @@ type Subscribers = Vec<usize>;
 /// Server-wide channel and pattern registry.
 #[derive(Debug, Default)]
 pub struct Registry {
-    channels: HashMap<Box<[u8]>, Subscribers>,
-    patterns: HashMap<Box<[u8]>, Subscribers>,
-    shard: HashMap<Box<[u8]>, Subscribers>,
+    channels: ExtMap<Box<[u8]>, Subscribers>,
+    patterns: ExtMap<Box<[u8]>, Subscribers>,
+    shard: ExtMap<Box<[u8]>, Subscribers>,
 }
 
 impl Registry {
@@ -173,14 +173,14 @@ impl Registry {
         !(self.channels.is_empty() && self.patterns.is_empty())
     }
 
-    fn map(&self, space: Space) -> &HashMap<Box<[u8]>, Subscribers> {
+    fn map(&self, space: Space) -> &ExtMap<Box<[u8]>, Subscribers> {
         match space {
             Space::Global => &self.channels,
             Space::Shard => &self.shard,
         }
     }
 
-    fn map_mut(&mut self, space: Space) -> &mut HashMap<Box<[u8]>, Subscribers> {
+    fn map_mut(&mut self, space: Space) -> &mut ExtMap<Box<[u8]>, Subscribers> {
         match space {
             Space::Global => &mut self.channels,
             Space::Shard => &mut self.shard,
@@ -189,7 +189,7 @@ impl Registry {
 }
 
 /// Adds `token` to the subscribers of `name`.
-fn add_subscriber(map: &mut HashMap<Box<[u8]>, Subscribers>, name: &[u8], token: usize) {
+fn add_subscriber(map: &mut ExtMap<Box<[u8]>, Subscribers>, name: &[u8], token: usize) {
     match map.get_mut(name) {
         Some(list) => list.push(token),
         None => {
@@ -200,7 +200,7 @@ fn add_subscriber(map: &mut HashMap<Box<[u8]>, Subscribers>, name: &[u8], token:
 
 /// Removes `token` from the subscribers of `name`, dropping the entry when
 /// it was the last one (so abandoned channels cost nothing).
-fn remove_subscriber(map: &mut HashMap<Box<[u8]>, Subscribers>, name: &[u8], token: usize) {
+fn remove_subscriber(map: &mut ExtMap<Box<[u8]>, Subscribers>, name: &[u8], token: usize) {
     if let Some(list) = map.get_mut(name) {
         if let Some(at) = list.iter().position(|&t| t == token) {
             list.remove(at);
@@ -214,13 +214,13 @@ fn remove_subscriber(map: &mut HashMap<Box<[u8]>, Subscribers>, name: &[u8], tok
 /// Drops every subscription of client `token` from the registry, without
 /// notifying it (a closing client, RESET).
 fn forget(reg: &mut Registry, token: usize, subs: ClientSubs) {
-    for ch in &subs.channels {
+    for ch in subs.channels.iter() {
         remove_subscriber(&mut reg.channels, ch, token);
     }
     for pat in &subs.patterns {
         remove_subscriber(&mut reg.patterns, pat, token);
     }
-    for ch in &subs.shard {
+    for ch in subs.shard.iter() {
         remove_subscriber(&mut reg.shard, ch, token);
     }
 }
@@ -357,7 +357,7 @@ fn deliver(
     if space == Space::Shard {
         return receivers;
     }
-    for (pattern, tokens) in &st.pubsub.patterns {
+    for (pattern, tokens) in st.pubsub.patterns.iter() {
         if !string_match(pattern, channel, false) {
             continue;
         }
@@ -413,7 +413,7 @@ fn unsubscribe_generic(ctx: &mut Ctx, args: &Args, space: Space) {
         return;
     }
     let mut left = subs.count(space) + all.len();
-    for ch in all {
+    for ch in all.into_keys() {
         remove_subscriber(ctx.st.pubsub.map_mut(space), &ch, me);
         left -= 1;
         notify(ctx.reply, word, Some(&ch), left);

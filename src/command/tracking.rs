@@ -48,6 +48,8 @@ use crate::client::Client;
 use crate::resp::reply::Reply;
 use crate::server::State;
 use crate::server::state::Rng;
+use crate::util::chunked::Chunked;
+use crate::util::exttable::ExtTable;
 
 /// Redis's `TrackingChannelName`.
 const CHANNEL: &[u8] = b"__redis__:invalidate";
@@ -110,13 +112,15 @@ impl ClientTracking {
 }
 
 /// Keys with their readers, in a vector so that a random key is a random
-/// slot (eviction), and a hash table of slot indexes to find a key.
+/// slot (eviction), and a hash table of slot indexes to find a key. Both
+/// grow a bounded step at a time (up to `tracking-table-max-keys`, a
+/// million by default).
 #[derive(Debug, Default)]
 struct KeyTable {
     /// Key and its readers, sorted by `id.to_le_bytes()`: the order of
     /// Redis's radix tree of ids, in which it sends the messages.
-    slots: Vec<(Box<[u8]>, Vec<Ref>)>,
-    index: hashbrown::HashTable<usize>,
+    slots: Chunked<(Box<[u8]>, Vec<Ref>), 4096>,
+    index: ExtTable<usize>,
     hasher: hashbrown::DefaultHashBuilder,
 }
 
@@ -129,9 +133,13 @@ impl KeyTable {
         self.slots.is_empty()
     }
 
+    /// Forgets every key; a big table is freed on the lazyfree thread (a
+    /// FLUSHALL with a million tracked keys would stall the loop).
     fn clear(&mut self) {
-        self.slots = Vec::new();
-        self.index = hashbrown::HashTable::new();
+        let tables = (std::mem::take(&mut self.slots), std::mem::take(&mut self.index));
+        if tables.0.len() > crate::lazyfree::THRESHOLD {
+            crate::lazyfree::free_quietly(tables);
+        }
     }
 
     /// The readers of `key`, a new empty entry if it had none.
@@ -162,9 +170,7 @@ impl KeyTable {
     /// Removes the entry in slot `at`; the last slot moves there.
     fn remove_at(&mut self, at: usize) -> (Box<[u8]>, Vec<Ref>) {
         let hash = self.hasher.hash_one(&*self.slots[at].0);
-        if let Ok(entry) = self.index.find_entry(hash, |&i| i == at) {
-            entry.remove();
-        }
+        self.index.remove(hash, |&i| i == at);
         let last = self.slots.len() - 1;
         if at != last {
             let moved = self.hasher.hash_one(&*self.slots[last].0);

@@ -26,7 +26,7 @@
 
 use std::time::Instant;
 
-use hashbrown::HashMap;
+use crate::util::exttable::ExtMap;
 use slab::Slab;
 
 use super::table::{CommandDef, c, flags::*};
@@ -118,7 +118,7 @@ struct Watcher {
 #[derive(Debug, Default)]
 pub struct Watched {
     /// Per database: watched key -> its watchers, in WATCH order.
-    dbs: Vec<HashMap<Box<[u8]>, Vec<Watcher>>>,
+    dbs: Vec<ExtMap<Box<[u8]>, Vec<Watcher>>>,
     /// Watched keys in all databases.
     len: usize,
     /// Watched keys that existed just before a FLUSHDB/FLUSHALL ran.
@@ -409,10 +409,10 @@ fn watch_key(ctx: &mut Ctx, key: &[u8]) {
     let expired = store.peek(key).is_some_and(|id| store.is_expired(id, now));
     let watched = &mut ctx.st.watched;
     if watched.dbs.len() <= db {
-        watched.dbs.resize_with(db + 1, HashMap::new);
+        watched.dbs.resize_with(db + 1, ExtMap::new);
     }
     let first_in_db = watched.dbs[db].is_empty();
-    let watchers = watched.dbs[db].entry(key.into()).or_insert_with(|| {
+    let watchers = watched.dbs[db].get_or_insert_with(key, || {
         watched.len += 1;
         Vec::new()
     });
