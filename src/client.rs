@@ -113,6 +113,11 @@ pub enum ReplyMode {
     Skip,
 }
 
+/// Every connection, by token (its mio `Token`). Chunked, so the
+/// thousandth client's arrival never moves the other 999 (`maxclients`
+/// clients of ~1 KB each would otherwise be copied in one step).
+pub type Clients = crate::util::chunked::Slab<Client, 256>;
+
 #[derive(Debug)]
 pub struct Client {
     pub id: u64,

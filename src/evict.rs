@@ -27,9 +27,8 @@
 use std::time::{Duration, Instant};
 
 use log::{info, warn};
-use slab::Slab;
 
-use crate::client::Client;
+use crate::client::{Client, Clients};
 use crate::server::State;
 
 /// `maxmemory-policy`.
@@ -361,7 +360,7 @@ fn populate(st: &mut State, i: usize, settings: Settings, now: u64) {
 /// did (the baseline leaves out clients that were not counted, whose
 /// memory may go back), unless other memory shrank meanwhile; `full`
 /// counts regardless (the cron does, for that case).
-pub fn evict_clients(st: &mut State, clients: &mut Slab<Client>, running: Option<(usize, usize)>, full: bool) -> bool {
+pub fn evict_clients(st: &mut State, clients: &mut Clients, running: Option<(usize, usize)>, full: bool) -> bool {
     let limit = st.config.client_eviction_limit;
     if limit == 0 {
         return false;

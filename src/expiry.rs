@@ -278,6 +278,11 @@ impl<T: Copy> Wheel<T> {
     }
 
     /// Number of live (scheduled, not yet fired or cancelled) timers.
+    /// Heap bytes of the timer storage.
+    pub fn heap_bytes(&self) -> usize {
+        self.links.heap_bytes() + self.entries.heap_bytes()
+    }
+
     pub fn len(&self) -> usize {
         self.len
     }

@@ -338,7 +338,7 @@ pub fn check_command_invariants(data: &[u8]) {
     crate::script::install();
     crate::script::function::install();
     st.script_time_cap_ms = 200;
-    let mut clients = slab::Slab::new();
+    let mut clients = crate::client::Clients::new();
     let now = crate::server::now_ms();
     let token = clients.insert(Client::new(
         1,
@@ -492,7 +492,7 @@ pub fn check_aof_invariants(data: &[u8]) {
         .apply(b"dir", &[dir.as_os_str().as_encoded_bytes().to_vec()])
         .expect("dir");
     let mut st = crate::server::State::new(config, 0);
-    let mut clients = slab::Slab::new();
+    let mut clients = crate::client::Clients::new();
     let _ = crate::persist::control::load_aof_now(&mut st, &mut clients);
     for (i, db) in st.dbs.iter().enumerate() {
         if let Err(e) = db.check_invariants() {

@@ -3958,6 +3958,34 @@ static MEMORY_HELP: Doc = Doc {
 };
 
 #[rustfmt::skip]
+static MEMORY_DOCTOR: Doc = Doc {
+    name: "memory|doctor",
+    summary: "Outputs memory problems report",
+    since: "4.0.0",
+    group: "server",
+    complexity: Some("O(1)"),
+    arity: 2,
+    flags: &[],
+    acl_categories: &["@slow"],
+    tips: &["nondeterministic_output", "request_policy:all_shards", "response_policy:special"],
+    ..Doc::EMPTY
+};
+
+#[rustfmt::skip]
+static MEMORY_STATS: Doc = Doc {
+    name: "memory|stats",
+    summary: "Show memory usage details",
+    since: "4.0.0",
+    group: "server",
+    complexity: Some("O(1)"),
+    arity: 2,
+    flags: &[],
+    acl_categories: &["@slow"],
+    tips: &["nondeterministic_output", "request_policy:all_shards", "response_policy:special"],
+    ..Doc::EMPTY
+};
+
+#[rustfmt::skip]
 static MEMORY_MALLOC_STATS: Doc = Doc {
     name: "memory|malloc-stats",
     summary: "Show allocator internal stats",
@@ -4016,7 +4044,7 @@ static MEMORY: Doc = Doc {
     arity: -2,
     flags: &[],
     acl_categories: &["@slow"],
-    subcommands: &[&MEMORY_HELP, &MEMORY_MALLOC_STATS, &MEMORY_PURGE, &MEMORY_USAGE],
+    subcommands: &[&MEMORY_DOCTOR, &MEMORY_HELP, &MEMORY_MALLOC_STATS, &MEMORY_PURGE, &MEMORY_STATS, &MEMORY_USAGE],
     ..Doc::EMPTY
 };
 

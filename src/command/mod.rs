@@ -28,10 +28,9 @@ pub mod tracking;
 pub mod transaction;
 pub mod zset;
 
+use crate::client::Clients;
 use std::ops::{Index, Range};
 use std::time::Instant;
-
-use slab::Slab;
 
 use crate::client::{Client, ReplyMode};
 use crate::db::{Db, Kind, NOTE_NEW, Obj};
@@ -112,7 +111,7 @@ impl From<Replied> for () {
 /// buffer and the time the command started.
 pub struct Ctx<'a> {
     pub st: &'a mut State,
-    pub clients: &'a mut Slab<Client>,
+    pub clients: &'a mut Clients,
     /// Token of the client running the command.
     pub me: usize,
     pub reply: &'a mut Reply,
@@ -472,7 +471,7 @@ fn execute_with(ctx: &mut Ctx, args: &Args, start: Instant, run: Run, known: Opt
 /// A wrong number of arguments only gets the error (Redis would crash).
 pub fn replay(
     st: &mut crate::server::State,
-    clients: &mut Slab<Client>,
+    clients: &mut Clients,
     token: usize,
     frame: &[u8],
     spans: &[Range<usize>],

@@ -15,10 +15,8 @@
 //! so the order is the order things happened. Active expiry publishes them
 //! from the event loop ([`publish_notes`] with no running client).
 
-use slab::Slab;
-
 use super::Ctx;
-use crate::client::Client;
+use crate::client::Clients;
 use crate::db::{NOTE_EVICTED, NOTE_EXPIRED, NOTE_NEW, Note};
 use crate::resp::reply::Reply;
 use crate::server::State;
@@ -154,7 +152,7 @@ impl Ctx<'_> {
 /// the running client and its reply buffer, None when the event loop
 /// itself deleted the keys), tells WATCH and client-side caching of each
 /// deletion and records it for the AOF.
-pub fn publish_notes(st: &mut State, clients: &mut Slab<Client>, mut own: Option<(usize, &mut Reply)>) {
+pub fn publish_notes(st: &mut State, clients: &mut Clients, mut own: Option<(usize, &mut Reply)>) {
     for db in 0..st.dbs.len() {
         if st.dbs[db].notes.is_empty() {
             continue;
@@ -191,7 +189,7 @@ pub fn publish_notes(st: &mut State, clients: &mut Slab<Client>, mut own: Option
 /// ask for.
 fn publish(
     st: &mut State,
-    clients: &mut Slab<Client>,
+    clients: &mut Clients,
     mut own: Option<(usize, &mut Reply)>,
     event: &[u8],
     key: &[u8],

@@ -10,9 +10,7 @@
 //! is queued for closing (Redis's `closeClientOnOutputBufferLimitReached`;
 //! the running client's is checked once its command is done).
 
-use slab::Slab;
-
-use crate::client::Client;
+use crate::client::{Client, Clients};
 use crate::config::OutputLimits;
 use crate::resp::reply::Reply;
 
@@ -31,7 +29,7 @@ pub struct Outbox<'a> {
     /// Token of the running client; usize::MAX outside a command.
     me: usize,
     own: Option<&'a mut Reply>,
-    clients: &'a mut Slab<Client>,
+    clients: &'a mut Clients,
     parts: Parts<'a>,
     now_ms: u64,
 }
@@ -39,12 +37,7 @@ pub struct Outbox<'a> {
 impl<'a> Outbox<'a> {
     /// `own` is the running client's token and reply buffer, None when the
     /// event loop itself sends (active expiry, before sleeping).
-    pub fn new(
-        own: Option<(usize, &'a mut Reply)>,
-        clients: &'a mut Slab<Client>,
-        parts: Parts<'a>,
-        now_ms: u64,
-    ) -> Self {
+    pub fn new(own: Option<(usize, &'a mut Reply)>, clients: &'a mut Clients, parts: Parts<'a>, now_ms: u64) -> Self {
         let (me, own) = match own {
             Some((me, reply)) => (me, Some(reply)),
             None => (usize::MAX, None),

@@ -17,12 +17,11 @@
 //! every command but (P|S)SUBSCRIBE, (P|S)UNSUBSCRIBE, PING, QUIT, RESET.
 
 use crate::util::exttable::{ExtMap, ExtSet};
-use slab::Slab;
 
 use super::outbox::{Outbox, Parts};
 use super::table::{CommandDef, KEY1, NOKEYS, c, flags::*};
 use super::{Args, Ctx};
-use crate::client::Client;
+use crate::client::{Client, Clients};
 use crate::resp::reply::Reply;
 use crate::server::State;
 use crate::util::glob::string_match;
@@ -316,7 +315,7 @@ fn publish_generic(ctx: &mut Ctx, space: Space, channel: &[u8], message: &[u8]) 
 /// running client and its reply buffer, None outside a command.
 pub fn publish_message(
     st: &mut State,
-    clients: &mut Slab<Client>,
+    clients: &mut Clients,
     own: Option<(usize, &mut Reply)>,
     channel: &[u8],
     message: &[u8],
@@ -329,7 +328,7 @@ pub fn publish_message(
 /// matching both ways gets both. Returns the number of receivers.
 fn deliver(
     st: &mut State,
-    clients: &mut Slab<Client>,
+    clients: &mut Clients,
     own: Option<(usize, &mut Reply)>,
     space: Space,
     channel: &[u8],

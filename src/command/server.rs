@@ -209,40 +209,28 @@ fn info_section(ctx: &Ctx, name: &str, out: &mut String) {
         }
         "memory" => {
             title(o.0, "Memory");
-            let rss = rss_bytes();
-            let clients: usize = ctx
-                .clients
-                .iter()
-                .map(|(_, c)| c.rbuf.capacity() + c.reply.capacity())
-                .sum();
+            let m = Overhead::measure(st, ctx.clients);
+            let rss = m.rss;
+            let clients = m.clients_normal;
             // Allocator figures exist only with the binary's counting
             // allocator; without it they are left out, not guessed.
-            if let Some(used) = crate::memory::used().map(|u| u as u64) {
-                let peak = st.memory_peak.max(used);
-                let overhead =
-                    (st.dbs.iter().map(crate::db::Db::overhead).sum::<usize>() + clients) as u64 + st.memory_startup;
-                let dataset = used.saturating_sub(overhead);
-                let perc = |part: u64, whole: u64| {
-                    if whole == 0 {
-                        0.0
-                    } else {
-                        part as f64 * 100.0 / whole as f64
-                    }
-                };
+            if crate::memory::used().is_some() {
+                let used = m.used;
                 o.f("used_memory", used);
                 o.f("used_memory_human", human_bytes(used));
                 o.f("used_memory_rss", rss);
                 o.f("used_memory_rss_human", human_bytes(rss));
-                o.f("used_memory_peak", peak);
-                o.f("used_memory_peak_human", human_bytes(peak));
-                o.f("used_memory_peak_perc", format!("{:.2}%", perc(used, peak)));
-                o.f("used_memory_overhead", overhead);
-                o.f("used_memory_startup", st.memory_startup);
-                o.f("used_memory_dataset", dataset);
-                o.f(
-                    "used_memory_dataset_perc",
-                    format!("{:.2}%", perc(dataset, used.saturating_sub(st.memory_startup))),
-                );
+                o.f("used_memory_peak", m.peak);
+                o.f("used_memory_peak_human", human_bytes(m.peak));
+                o.f("used_memory_peak_perc", format!("{:.2}%", m.peak_perc()));
+                o.f("used_memory_overhead", m.total);
+                o.f("used_memory_startup", m.startup);
+                o.f("used_memory_dataset", m.dataset());
+                o.f("used_memory_dataset_perc", format!("{:.2}%", m.dataset_perc()));
+                let (allocated, active, resident) = m.allocator();
+                o.f("allocator_allocated", allocated);
+                o.f("allocator_active", active);
+                o.f("allocator_resident", resident);
             } else {
                 o.f("used_memory_rss", rss);
                 o.f("used_memory_rss_human", human_bytes(rss));
@@ -277,6 +265,14 @@ fn info_section(ctx: &Ctx, name: &str, out: &mut String) {
                 String::from_utf8_lossy(st.config.value("maxmemory-policy")),
             );
             if let Some(used) = crate::memory::used().filter(|&u| u > 0) {
+                let (allocated, active, resident) = m.allocator();
+                let ratio = |a: u64, b: u64| if b == 0 { 0.0 } else { a as f64 / b as f64 };
+                o.f("allocator_frag_ratio", format!("{:.2}", ratio(active, allocated)));
+                o.f("allocator_frag_bytes", active as i64 - allocated as i64);
+                o.f("allocator_rss_ratio", format!("{:.2}", ratio(resident, active)));
+                o.f("allocator_rss_bytes", resident as i64 - active as i64);
+                o.f("rss_overhead_ratio", format!("{:.2}", ratio(rss, resident)));
+                o.f("rss_overhead_bytes", rss as i64 - resident as i64);
                 o.f("mem_fragmentation_ratio", format!("{:.2}", rss as f64 / used as f64));
                 o.f("mem_fragmentation_bytes", rss as i64 - used as i64);
             }
@@ -1163,9 +1159,9 @@ pub fn shutdown(ctx: &mut Ctx, args: &Args) {
 
 // ---- MEMORY --------------------------------------------------------------------------------
 
-/// `MEMORY USAGE key [SAMPLES count]`: the bytes Redis 7.0 would report
-/// for the key: its value object, key string and hash table entry, each
-/// allocation rounded to a jemalloc size class.
+/// `MEMORY USAGE key [SAMPLES count]`: the bytes the key holds, as
+/// `used_memory` counts them, so the keys' figures add up to what the
+/// dataset grew by (every element is counted; SAMPLES is checked only).
 pub fn memory_usage(ctx: &mut Ctx, args: &Args) {
     let mut j = 3;
     while j < args.len() {
@@ -1190,29 +1186,212 @@ pub fn memory_usage(ctx: &mut Ctx, args: &Args) {
     };
     let db = ctx.db();
     let node = db.node(id);
-    // loopkv's own layout: the table node, its share of the bucket array,
-    // the key+value allocation as malloc rounds it, the TTL entry, and a
-    // collection's own memory.
-    let mut bytes = std::mem::size_of::<crate::db::dict::Node>() + 4 + malloc_size(node.data.capacity());
+    // loopkv's own layout, counted as `used_memory` counts it (the bytes
+    // asked of the allocator): the table node, its share of the bucket
+    // array, the key+value allocation, the TTL entry, and a collection's
+    // own memory.
+    let mut bytes = std::mem::size_of::<crate::db::dict::Node>() + db.bucket_share() + node.data.capacity();
     if db.expire_at(id).is_some() {
         bytes += 28;
     }
     if db.kind(id) != crate::db::Kind::String {
-        bytes += db.obj(id).mem_usage();
+        bytes += std::mem::size_of::<crate::db::Obj>() + db.obj(id).mem_usage();
     }
     ctx.reply.int(bytes as i64);
 }
 
-/// The chunk glibc's malloc uses for a request of `n` bytes.
-fn malloc_size(n: usize) -> usize {
-    if n == 0 { 0 } else { ((n + 8 + 15) & !15).max(32) }
+/// `MEMORY MALLOC-STATS`: Redis built without jemalloc answers this.
+pub fn memory_malloc_stats(ctx: &mut Ctx, _args: &Args) {
+    ctx.reply.bulk(b"Stats not supported for the current allocator");
 }
 
-/// `MEMORY MALLOC-STATS`
-pub fn memory_malloc_stats(ctx: &mut Ctx, _args: &Args) {
-    ctx.reply
-        .verbatim(b"txt", b"Stats not supported for the current allocator");
+/// Where the memory goes, as Redis's `getMemoryOverheadData` splits it:
+/// MEMORY STATS, MEMORY DOCTOR and INFO memory all read this one
+/// measurement, so their figures agree.
+struct Overhead {
+    used: u64,
+    peak: u64,
+    startup: u64,
+    rss: u64,
+    /// Lua's heap: outside `used_memory`, inside the RSS.
+    lua: u64,
+    clients_normal: u64,
+    clients: u64,
+    aof_buffer: u64,
+    lua_caches: u64,
+    functions_caches: u64,
+    /// Non-empty databases: index, keyspace table, TTL index.
+    dbs: Vec<(usize, u64, u64)>,
+    keys: u64,
+    /// Everything above but the dataset: `used_memory_overhead`.
+    total: u64,
 }
+
+impl Overhead {
+    fn measure(st: &crate::server::State, clients: &crate::client::Clients) -> Overhead {
+        let used = crate::memory::used().unwrap_or(0) as u64;
+        let clients_normal: usize = clients
+            .iter()
+            .map(|(_, c)| c.rbuf.capacity() + c.reply.capacity())
+            .sum();
+        let (lua, _, scripts_bytes) = crate::script::info();
+        let (libraries, functions, _) = crate::script::function::counts();
+        let dbs: Vec<(usize, u64, u64)> = st
+            .dbs
+            .iter()
+            .enumerate()
+            .filter(|(_, db)| !db.is_empty())
+            .map(|(i, db)| (i, db.table_overhead() as u64, db.expires_overhead() as u64))
+            .collect();
+        let mut m = Overhead {
+            used,
+            peak: st.memory_peak.max(used),
+            startup: st.memory_startup,
+            rss: rss_bytes(),
+            lua: lua as u64,
+            clients_normal: clients_normal as u64,
+            clients: clients.len() as u64,
+            aof_buffer: st.aof.buf.capacity() as u64,
+            lua_caches: scripts_bytes as u64,
+            // The library and function records, as Redis's estimate counts them.
+            functions_caches: (libraries * 96 + functions * 104) as u64,
+            keys: st.dbs.iter().map(|db| db.len() as u64).sum(),
+            dbs,
+            total: 0,
+        };
+        m.total = m.startup
+            + m.clients_normal
+            + m.aof_buffer
+            + m.lua_caches
+            + m.functions_caches
+            + m.dbs.iter().map(|&(_, main, expires)| main + expires).sum::<u64>();
+        m
+    }
+
+    fn dataset(&self) -> u64 {
+        self.used.saturating_sub(self.total)
+    }
+
+    /// `used_memory` past what the server held at start-up (at least 1).
+    fn net(&self) -> u64 {
+        self.used.saturating_sub(self.startup).max(1)
+    }
+
+    // Redis computes the percentages and ratios in single precision.
+    fn dataset_perc(&self) -> f64 {
+        (self.dataset() as f32 * 100.0 / self.net() as f32) as f64
+    }
+
+    fn peak_perc(&self) -> f64 {
+        (self.used as f32 * 100.0 / self.peak.max(1) as f32) as f64
+    }
+
+    /// Allocated, active and resident bytes as Redis reports them for an
+    /// allocator without statistics (libc): allocated is `used_memory`,
+    /// active and resident are the RSS less Lua's heap.
+    fn allocator(&self) -> (u64, u64, u64) {
+        let resident = self.rss.saturating_sub(self.lua);
+        (self.used, resident, resident)
+    }
+}
+
+fn ratio(a: u64, b: u64) -> f64 {
+    if b == 0 { 0.0 } else { (a as f32 / b as f32) as f64 }
+}
+
+/// `MEMORY STATS`
+pub fn memory_stats(ctx: &mut Ctx, _args: &Args) {
+    let m = Overhead::measure(ctx.st, ctx.clients);
+    let (allocated, active, resident) = m.allocator();
+    let r = &mut *ctx.reply;
+    r.map(27 + m.dbs.len());
+    let int = |r: &mut crate::resp::reply::Reply, name: &str, v: i64| {
+        r.bulk(name.as_bytes());
+        r.int(v);
+    };
+    let dbl = |r: &mut crate::resp::reply::Reply, name: &str, v: f64| {
+        r.bulk(name.as_bytes());
+        r.double(v);
+    };
+    int(r, "peak.allocated", m.peak as i64);
+    int(r, "total.allocated", m.used as i64);
+    int(r, "startup.allocated", m.startup as i64);
+    int(r, "replication.backlog", 0);
+    int(r, "clients.slaves", 0);
+    int(r, "clients.normal", m.clients_normal as i64);
+    int(r, "cluster.links", 0);
+    int(r, "aof.buffer", m.aof_buffer as i64);
+    int(r, "lua.caches", m.lua_caches as i64);
+    int(r, "functions.caches", m.functions_caches as i64);
+    for &(db, main, expires) in &m.dbs {
+        r.bulk(format!("db.{db}").as_bytes());
+        r.map(3);
+        int(r, "overhead.hashtable.main", main as i64);
+        int(r, "overhead.hashtable.expires", expires as i64);
+        int(r, "overhead.hashtable.slot-to-keys", 0);
+    }
+    int(r, "overhead.total", m.total as i64);
+    int(r, "keys.count", m.keys as i64);
+    int(r, "keys.bytes-per-key", m.net().checked_div(m.keys).unwrap_or(0) as i64);
+    int(r, "dataset.bytes", m.dataset() as i64);
+    dbl(r, "dataset.percentage", m.dataset_perc());
+    dbl(r, "peak.percentage", m.peak_perc());
+    int(r, "allocator.allocated", allocated as i64);
+    int(r, "allocator.active", active as i64);
+    int(r, "allocator.resident", resident as i64);
+    dbl(r, "allocator-fragmentation.ratio", ratio(active, allocated));
+    int(r, "allocator-fragmentation.bytes", active as i64 - allocated as i64);
+    dbl(r, "allocator-rss.ratio", ratio(resident, active));
+    int(r, "allocator-rss.bytes", resident as i64 - active as i64);
+    dbl(r, "rss-overhead.ratio", ratio(m.rss, resident));
+    int(r, "rss-overhead.bytes", m.rss as i64 - resident as i64);
+    dbl(r, "fragmentation", ratio(m.rss, m.used));
+    int(r, "fragmentation.bytes", m.rss as i64 - m.used as i64);
+}
+
+/// `MEMORY DOCTOR`: Redis's report, from the same measurement.
+pub fn memory_doctor(ctx: &mut Ctx, _args: &Args) {
+    let m = Overhead::measure(ctx.st, ctx.clients);
+    let (allocated, active, resident) = m.allocator();
+    let over = |a: u64, b: u64, r: f64| ratio(a, b) > r && a.saturating_sub(b) > 10 << 20;
+    let scripts = crate::script::info().1;
+    let empty = m.used < 5 << 20;
+    let findings: [(bool, &str); 7] = [
+        (!empty && ratio(m.peak, m.used) > 1.5, DOCTOR_PEAK),
+        (!empty && over(m.rss, m.used, 1.4), DOCTOR_FRAG),
+        (!empty && over(active, allocated, 1.1), DOCTOR_ALLOC_FRAG),
+        (!empty && over(resident, active, 1.1), DOCTOR_ALLOC_RSS),
+        (!empty && over(m.rss, resident, 1.1), DOCTOR_PROC_RSS),
+        (
+            !empty && m.clients_normal / m.clients.max(1) > 200 * 1024,
+            DOCTOR_CLIENTS,
+        ),
+        (!empty && scripts > 1000, DOCTOR_SCRIPTS),
+    ];
+    let report = if empty {
+        "Hi Sam, this instance is empty or is using very little memory, my issues detector can't be used in these conditions. Please, leave for your mission on Earth and fill it with some data. The new Sam and I will be back to our programming as soon as I finished rebooting.\n".to_string()
+    } else if findings.iter().all(|(found, _)| !found) {
+        "Hi Sam, I can't find any memory issue in your instance. I can only account for what occurs on this base.\n"
+            .to_string()
+    } else {
+        let mut s = String::from("Sam, I detected a few issues in this Redis instance memory implants:\n\n");
+        for (_, text) in findings.iter().filter(|(found, _)| *found) {
+            s.push_str(text);
+            s.push_str("\n\n");
+        }
+        s.push_str("I'm here to keep you safe, Sam. I want to help you.\n");
+        s
+    };
+    ctx.reply.verbatim(b"txt", report.as_bytes());
+}
+
+const DOCTOR_PEAK: &str = " * Peak memory: In the past this instance used more than 150% the memory that is currently using. The allocator is normally not able to release memory after a peak, so you can expect to see a big fragmentation ratio, however this is actually harmless and is only due to the memory peak, and if the Redis instance Resident Set Size (RSS) is currently bigger than expected, the memory will be used as soon as you fill the Redis instance with more data. If the memory peak was only occasional and you want to try to reclaim memory, please try the MEMORY PURGE command, otherwise the only other option is to shutdown and restart the instance.";
+const DOCTOR_FRAG: &str = " * High total RSS: This instance has a memory fragmentation and RSS overhead greater than 1.4 (this means that the Resident Set Size of the Redis process is much larger than the sum of the logical allocations Redis performed). This problem is usually due either to a large peak memory (check if there is a peak memory entry above in the report) or may result from a workload that causes the allocator to fragment memory a lot. If the problem is a large peak memory, then there is no issue. Otherwise, make sure you are using the Jemalloc allocator and not the default libc malloc. Note: The currently used allocator is \"libc\".";
+const DOCTOR_ALLOC_FRAG: &str = " * High allocator fragmentation: This instance has an allocator external fragmentation greater than 1.1. This problem is usually due either to a large peak memory (check if there is a peak memory entry above in the report) or may result from a workload that causes the allocator to fragment memory a lot. You can try enabling 'activedefrag' config option.";
+const DOCTOR_ALLOC_RSS: &str = " * High allocator RSS overhead: This instance has an RSS memory overhead is greater than 1.1 (this means that the Resident Set Size of the allocator is much larger than the sum what the allocator actually holds). This problem is usually due to a large peak memory (check if there is a peak memory entry above in the report), you can try the MEMORY PURGE command to reclaim it.";
+const DOCTOR_PROC_RSS: &str = " * High process RSS overhead: This instance has non-allocator RSS memory overhead is greater than 1.1 (this means that the Resident Set Size of the Redis process is much larger than the RSS the allocator holds). This problem may be due to Lua scripts or Modules.";
+const DOCTOR_CLIENTS: &str = " * Big client buffers: The clients output buffers in this instance are greater than 200K per client (on average). This may result from different causes, like Pub/Sub clients subscribed to channels bot not receiving data fast enough, so that data piles on the Redis instance output buffer, or clients sending commands with large replies or very large sequences of commands in the same pipeline. Please use the CLIENT LIST command in order to investigate the issue if it causes problems in your instance, or to understand better why certain clients are using a big amount of memory.";
+const DOCTOR_SCRIPTS: &str = " * Many scripts: There seem to be many cached scripts in this instance (more than 1000). This may be because scripts are generated and `EVAL`ed, instead of being parameterized (with KEYS and ARGV), `SCRIPT LOAD`ed and `EVALSHA`ed. Unless `SCRIPT FLUSH` is called periodically, the scripts' caches may end up consuming most of your memory.";
 
 /// `MEMORY PURGE`
 pub fn memory_purge(ctx: &mut Ctx, _args: &Args) {
@@ -1225,10 +1404,14 @@ pub fn memory_help(ctx: &mut Ctx, _args: &Args) {
         ctx,
         "MEMORY",
         &[
+            "DOCTOR",
+            "    Return memory problems reports.",
             "MALLOC-STATS",
             "    Return internal statistics report from the memory allocator.",
             "PURGE",
             "    Attempt to purge dirty pages for reclamation by the allocator.",
+            "STATS",
+            "    Return information about the memory usage of the server.",
             "USAGE <key> [SAMPLES <count>]",
             "    Return memory in bytes used by <key> and its value. Nested values are",
             "    sampled up to <count> times (default: 5, 0 means sample all).",

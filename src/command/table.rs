@@ -144,9 +144,11 @@ static COMMAND_SUBS: &[CommandDef] = &[
 
 #[rustfmt::skip]
 static MEMORY_SUBS: &[CommandDef] = &[
+    c("doctor", 2, 0, NOKEYS, "server", srv::memory_doctor),
     c("help", 2, LOADING | STALE, NOKEYS, "server", srv::memory_help),
     c("malloc-stats", 2, 0, NOKEYS, "server", srv::memory_malloc_stats),
     c("purge", 2, 0, NOKEYS, "server", srv::memory_purge),
+    c("stats", 2, 0, NOKEYS, "server", srv::memory_stats),
     c("usage", -3, READONLY, (2, 2, 1), "server", srv::memory_usage),
 ];
 

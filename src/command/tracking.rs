@@ -38,13 +38,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::hash::BuildHasher;
 
-use slab::Slab;
-
 use super::outbox::{Outbox, Parts};
 use super::table::CommandDef;
 use super::table::flags::{PUBSUB, READONLY};
 use super::{Args, Ctx, docs, transaction};
-use crate::client::Client;
+use crate::client::{Client, Clients};
 use crate::resp::reply::Reply;
 use crate::server::State;
 use crate::server::state::Rng;
@@ -585,7 +583,7 @@ pub fn deliver_queued(ctx: &mut Ctx) {
 /// (Redis tracks a script's caller with the script's keys).
 pub fn remember_keys<'a>(
     st: &mut crate::server::State,
-    clients: &slab::Slab<crate::client::Client>,
+    clients: &crate::client::Clients,
     token: usize,
     keys: impl Iterator<Item = &'a [u8]>,
 ) {
@@ -655,7 +653,7 @@ pub fn flushed(ctx: &mut Ctx) {
 /// under its limit (Redis does
 /// that from its cron too, so a CONFIG SET applies on an idle server) and
 /// sends the BCAST batches.
-pub fn before_sleep(st: &mut State, clients: &mut Slab<Client>) {
+pub fn before_sleep(st: &mut State, clients: &mut Clients) {
     st.tracking.trim(st.config.tracking_table_max_keys, &mut st.rng);
     let (tr, parts) = split(st);
     let mut out = Outbox::new(None, clients, parts, crate::server::now_ms());

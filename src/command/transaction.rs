@@ -27,11 +27,10 @@
 use std::time::Instant;
 
 use crate::util::exttable::ExtMap;
-use slab::Slab;
 
 use super::table::{CommandDef, c, flags::*};
 use super::{Args, Ctx};
-use crate::client::Client;
+use crate::client::{Client, Clients};
 use crate::server::State;
 
 /// This family's top-level commands.
@@ -442,7 +441,7 @@ fn unwatch_all(st: &mut State, tx: &mut ClientTx, token: usize) {
 
 /// Marks clients `tokens` as having seen a watched key change, and
 /// unwatches their keys (EXEC will fail anyway).
-fn mark_dirty(st: &mut State, clients: &mut Slab<Client>, tokens: Vec<usize>) {
+fn mark_dirty(st: &mut State, clients: &mut Clients, tokens: Vec<usize>) {
     for token in tokens {
         if let Some(c) = clients.get_mut(token) {
             c.tx.dirty_cas = true;
@@ -466,12 +465,12 @@ fn signal_modified(ctx: &mut Ctx, db: usize, key: &[u8]) {
 /// `key` of database `db` changed (Redis's `touchWatchedKey`). A watcher
 /// that saw the key already expired at WATCH time is not failed by its
 /// deletion; if the key exists again, Redis stops at that watcher.
-fn touch(st: &mut State, clients: &mut Slab<Client>, db: usize, key: &[u8]) {
+fn touch(st: &mut State, clients: &mut Clients, db: usize, key: &[u8]) {
     let exists = st.dbs.get(db).is_some_and(|d| d.peek(key).is_some());
     touch_with(st, clients, db, key, exists);
 }
 
-fn touch_with(st: &mut State, clients: &mut Slab<Client>, db: usize, key: &[u8], exists: bool) {
+fn touch_with(st: &mut State, clients: &mut Clients, db: usize, key: &[u8], exists: bool) {
     let Some(watchers) = st.watched.watchers(db, key) else {
         return;
     };
@@ -491,7 +490,7 @@ fn touch_with(st: &mut State, clients: &mut Slab<Client>, db: usize, key: &[u8],
 
 /// `key` of database `db` was deleted by expiry (lazily or actively) or
 /// eviction: WATCH and client-side caching treat it as changed.
-pub(crate) fn key_deleted(st: &mut State, clients: &mut Slab<Client>, db: usize, key: &[u8]) {
+pub(crate) fn key_deleted(st: &mut State, clients: &mut Clients, db: usize, key: &[u8]) {
     touch_with(st, clients, db, key, false);
     if st.tracking.active() {
         st.tracking.modified(key, None);

@@ -592,7 +592,12 @@ impl<D: Blob> Dict<D> {
 
     /// Approximate heap bytes used by the table structure (not the values).
     pub fn overhead(&self) -> usize {
-        (self.tables[0].len() + self.tables[1].len()) * 4 + self.nodes.heap_bytes()
+        self.bucket_bytes() + self.nodes.heap_bytes()
+    }
+
+    /// Heap bytes of the bucket arrays.
+    pub fn bucket_bytes(&self) -> usize {
+        (self.tables[0].len() + self.tables[1].len()) * 4
     }
 }
 

@@ -1024,9 +1024,21 @@ impl Db {
         Ok(())
     }
 
-    /// Heap bytes of the table structure, for INFO memory estimates.
-    pub fn overhead(&self) -> usize {
-        self.dict.overhead() + self.volatile.capacity() * 4
+    /// Heap bytes of the keyspace table (nodes and buckets), for MEMORY
+    /// STATS' `overhead.hashtable.main`.
+    pub fn table_overhead(&self) -> usize {
+        self.dict.overhead()
+    }
+
+    /// One key's share of the bucket array, in bytes.
+    pub fn bucket_share(&self) -> usize {
+        self.dict.bucket_bytes().div_ceil(self.dict.len().max(1))
+    }
+
+    /// Heap bytes of the TTL index (the list of keys with a TTL and the
+    /// timer wheel), for `overhead.hashtable.expires`.
+    pub fn expires_overhead(&self) -> usize {
+        self.volatile.heap_bytes() + self.wheel.heap_bytes()
     }
 }
 

@@ -7,12 +7,10 @@
 use std::io;
 use std::time::{Duration, Instant};
 
-use slab::Slab;
-
 use super::aof::{self, load::AofLoader, load::Outcome as AofOutcome};
 use super::load::{Failure, FileLoader, Progress};
 use super::snapshot::{self, Bgsave, Step};
-use crate::client::Client;
+use crate::client::Clients;
 use crate::server::State;
 
 /// Seconds after a failed background save before a save point may start
@@ -331,7 +329,7 @@ fn startup_failure(e: LoadError) -> String {
 /// As Redis, clients are served between slices of
 /// `loading-process-events-interval-bytes` (so a small file loads before
 /// any client is), or while `key-load-delay` holds the load back.
-pub fn load_step(st: &mut State, clients: &mut Slab<Client>) -> Result<bool, String> {
+pub fn load_step(st: &mut State, clients: &mut Clients) -> Result<bool, String> {
     let interval = crate::util::number::parse_i64(st.config.value("loading-process-events-interval-bytes"))
         .unwrap_or(2 << 20)
         .max(1) as u64;
@@ -377,7 +375,7 @@ pub fn load_step(st: &mut State, clients: &mut Slab<Client>) -> Result<bool, Str
 
 /// A slice of replaying the AOF at start-up; when it is done the AOF is
 /// opened for appending.
-fn aof_load_step(st: &mut State, clients: &mut Slab<Client>, interval: u64) -> Result<bool, String> {
+fn aof_load_step(st: &mut State, clients: &mut Clients, interval: u64) -> Result<bool, String> {
     // Out of `st` while it runs (the commands it replays need `st`).
     let Some(mut loading) = st.loading.take() else {
         return Ok(true);
@@ -426,7 +424,7 @@ fn aof_load_step(st: &mut State, clients: &mut Slab<Client>, interval: u64) -> R
 /// DEBUG LOADAOF: the buffer is written, the databases emptied, the
 /// manifest read again and the files replayed in one go. Err(Logged) means
 /// the server must exit, as Redis does.
-pub fn load_aof_now(st: &mut State, clients: &mut Slab<Client>) -> Result<(), aof::Logged> {
+pub fn load_aof_now(st: &mut State, clients: &mut Clients) -> Result<(), aof::Logged> {
     if st.aof.mode != aof::Mode::Off {
         aof::flush(st, true);
     }

@@ -191,12 +191,7 @@ impl Blocking {
 /// Unblocks client `token` without serving its command: a null reply for a
 /// timeout, Redis's UNBLOCKED error for CLIENT UNBLOCK ... ERROR. Returns
 /// false if the client was not blocked.
-pub fn release(
-    st: &mut super::State,
-    clients: &mut slab::Slab<crate::client::Client>,
-    token: usize,
-    why: Release,
-) -> bool {
+pub fn release(st: &mut super::State, clients: &mut crate::client::Clients, token: usize, why: Release) -> bool {
     let Some(c) = clients.get_mut(token) else { return false };
     let Some(blocked) = c.blocked.take() else { return false };
     st.blocking.unblock(token, &blocked);

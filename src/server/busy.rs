@@ -7,16 +7,15 @@
 //! replies; new connections are accepted. The script's caller is left
 //! alone until the script ends.
 
+use crate::client::Clients;
 use std::io::{ErrorKind, Write};
-
-use slab::Slab;
 
 use super::{State, exec, read_some};
 use crate::client::{Client, Stream};
 
 /// One pass over every client but those in `skip` (the caller and the
 /// script's own client).
-pub fn serve(st: &mut State, clients: &mut Slab<Client>, skip: &[usize]) {
+pub fn serve(st: &mut State, clients: &mut Clients, skip: &[usize]) {
     for which in 0..st.listeners.len() {
         super::accept_tcp(st, clients, which);
     }

@@ -3,11 +3,10 @@
 //! (protocol error, QUIT, output above the high-water mark).
 
 use log::warn;
-use slab::Slab;
 
 use super::state::PauseKind;
 use super::{OUTPUT_HIGH_WATER, State};
-use crate::client::Client;
+use crate::client::{Client, Clients};
 use crate::command::table::flags::{MAY_REPLICATE, NO_AUTH, NO_MULTI, WRITE};
 use crate::command::{self, Args, Ctx};
 use crate::resp::parse::Status;
@@ -28,7 +27,7 @@ pub enum Outcome {
 /// buffer and reply buffer are moved out of the client while commands run
 /// (a pointer swap, no copy), so handlers can see every client, their own
 /// included, while arguments borrow the read buffer.
-pub fn process_input(st: &mut State, clients: &mut Slab<Client>, token: usize) -> Outcome {
+pub fn process_input(st: &mut State, clients: &mut Clients, token: usize) -> Outcome {
     let Some(c) = clients.get_mut(token) else {
         return Outcome::Close;
     };
@@ -266,7 +265,7 @@ fn track_tx_writes(st: &mut State, c: &Client, token: usize, flags: Option<u32>,
 
 /// Runs the command of client `token`, stored when it blocked, again with
 /// that client's own reply buffer and database (a woken BLPOP).
-pub fn rerun_blocked(st: &mut State, clients: &mut Slab<Client>, token: usize, blocked: Blocked) {
+pub fn rerun_blocked(st: &mut State, clients: &mut Clients, token: usize, blocked: Blocked) {
     let mut reply = std::mem::take(&mut clients[token].reply);
     let (frame, spans) = command::owned_frame(&blocked.args);
     let args = Args::new(&frame, &spans);
@@ -299,7 +298,7 @@ fn check_output_limit(st: &mut State, c: &mut Client, token: usize, reply: &Repl
 /// waiter of each key runs its command again; while the key still has
 /// something to give, the next waiter follows. A waiter that finds nothing
 /// blocks again at the back of the queue.
-pub fn serve_ready_keys(st: &mut State, clients: &mut Slab<Client>) {
+pub fn serve_ready_keys(st: &mut State, clients: &mut Clients) {
     loop {
         let ready = st.blocking.take_ready();
         if ready.is_empty() {

@@ -32,9 +32,8 @@ use std::time::Duration;
 use log::{debug, info, warn};
 use mio::net::TcpListener;
 use mio::{Events, Interest, Poll, Token, Waker};
-use slab::Slab;
 
-use crate::client::Client;
+use crate::client::{Client, Clients};
 use crate::config::Config;
 pub use state::State;
 
@@ -136,7 +135,7 @@ pub fn now_ms() -> u64 {
 /// A bound server, ready to run on this thread or on its own.
 pub struct Server {
     poll: Poll,
-    clients: Slab<Client>,
+    clients: Clients,
     state: State,
     waker: Arc<Waker>,
     stop: Arc<AtomicBool>,
@@ -335,7 +334,7 @@ impl Server {
         }
         Ok(Server {
             poll,
-            clients: Slab::new(),
+            clients: Clients::new(),
             state,
             waker,
             stop: Arc::new(AtomicBool::new(false)),
@@ -506,7 +505,7 @@ impl Server {
                 break;
             }
         }
-        for mut c in self.clients.drain() {
+        for (_, c) in std::mem::take(&mut self.clients).iter_mut() {
             let _ = self.poll.registry().deregister(&mut c.stream);
         }
         #[cfg(unix)]
@@ -1022,7 +1021,7 @@ fn make_room(c: &mut Client) {
 
 /// Accepts every pending connection on TCP listener `which`; returns the
 /// new clients' tokens.
-pub(crate) fn accept_tcp(st: &mut State, clients: &mut Slab<Client>, which: usize) -> Vec<usize> {
+pub(crate) fn accept_tcp(st: &mut State, clients: &mut Clients, which: usize) -> Vec<usize> {
     let mut admitted = Vec::new();
     loop {
         let (stream, addr) = match st.listeners[which].accept() {
@@ -1055,7 +1054,7 @@ pub(crate) fn accept_tcp(st: &mut State, clients: &mut Slab<Client>, which: usiz
 /// Accepts every pending Unix-socket connection: local, as a loopback
 /// client is.
 #[cfg(unix)]
-pub(crate) fn accept_unix(st: &mut State, clients: &mut Slab<Client>) -> Vec<usize> {
+pub(crate) fn accept_unix(st: &mut State, clients: &mut Clients) -> Vec<usize> {
     let mut admitted = Vec::new();
     loop {
         let Some((listener, path)) = &st.unix else {
@@ -1087,7 +1086,7 @@ pub(crate) fn accept_unix(st: &mut State, clients: &mut Slab<Client>) -> Vec<usi
 /// checks first); its token, or None if it was refused.
 fn admit(
     st: &mut State,
-    clients: &mut Slab<Client>,
+    clients: &mut Clients,
     mut stream: crate::client::Stream,
     addr: SocketAddr,
     laddr: SocketAddr,
@@ -1109,8 +1108,7 @@ fn admit(
     st.stats.total_connections += 1;
     let now = now_ms();
     let id = st.next_client_id();
-    let entry = clients.vacant_entry();
-    let token = entry.key();
+    let token = clients.vacant_key();
     let registry = st.registry.as_ref()?;
     if let Err(e) = registry.register(&mut stream, Token(token), Interest::READABLE) {
         warn!("Registering client {addr}: {e}");
@@ -1120,7 +1118,8 @@ fn admit(
     client.unix_path = unix_path;
     client.authenticated = st.config.requirepass.is_none();
     client.parser.set_unauthenticated(!client.authenticated);
-    entry.insert(client);
+    let inserted = clients.insert(client);
+    debug_assert_eq!(inserted, token);
     debug!("Accepted {addr}");
     Some(token)
 }

@@ -219,6 +219,36 @@ impl<T, const N: usize> Slab<T, N> {
     }
 }
 
+impl<T, const N: usize> Slab<T, N> {
+    pub fn contains(&self, i: usize) -> bool {
+        self.get(i).is_some()
+    }
+
+    /// The index the next `insert` will use.
+    pub fn vacant_key(&self) -> usize {
+        if self.free == usize::MAX {
+            self.slots.len()
+        } else {
+            self.free
+        }
+    }
+
+    /// The values with their indexes, in index order.
+    pub fn iter(&self) -> impl Iterator<Item = (usize, &T)> + '_ {
+        self.slots.iter().enumerate().filter_map(|(i, slot)| match slot {
+            Slot::Full(value) => Some((i, value)),
+            Slot::Free(_) => None,
+        })
+    }
+
+    pub fn iter_mut(&mut self) -> impl Iterator<Item = (usize, &mut T)> + '_ {
+        self.slots.iter_mut().enumerate().filter_map(|(i, slot)| match slot {
+            Slot::Full(value) => Some((i, value)),
+            Slot::Free(_) => None,
+        })
+    }
+}
+
 impl<T, const N: usize> std::ops::Index<usize> for Slab<T, N> {
     type Output = T;
 

@@ -7,13 +7,12 @@
 //! (`aof-load-truncated`), an unfinished MULTI included; only the last
 //! file may be cut.
 
+use crate::client::Clients;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader};
 use std::os::unix::ffi::OsStrExt;
 use std::path::PathBuf;
 use std::time::Instant;
-
-use slab::Slab;
 
 use super::Logged;
 use super::manifest::Manifest;
@@ -180,7 +179,7 @@ impl AofLoader {
 
     /// Loads up to `budget` commands or keys. Done once every file is
     /// loaded (`outcome` says how); Err(Logged) when the load failed (logged).
-    pub fn step(&mut self, st: &mut State, clients: &mut Slab<Client>, budget: usize) -> Result<Progress, Logged> {
+    pub fn step(&mut self, st: &mut State, clients: &mut Clients, budget: usize) -> Result<Progress, Logged> {
         let mut left = budget;
         while left > 0 {
             let Some(cur) = self.cur.as_mut() else {
@@ -317,7 +316,7 @@ impl AofLoader {
     }
 
     /// Replays commands until the file ends (true) or `left` runs out.
-    fn replay(&mut self, st: &mut State, clients: &mut Slab<Client>, left: &mut usize) -> Result<bool, Logged> {
+    fn replay(&mut self, st: &mut State, clients: &mut Clients, left: &mut usize) -> Result<bool, Logged> {
         let mut frame = std::mem::take(&mut self.frame);
         let result = self.replay_with(st, clients, left, &mut frame);
         self.frame = frame;
@@ -327,7 +326,7 @@ impl AofLoader {
     fn replay_with(
         &mut self,
         st: &mut State,
-        clients: &mut Slab<Client>,
+        clients: &mut Clients,
         left: &mut usize,
         frame: &mut Frame,
     ) -> Result<bool, Logged> {
