@@ -97,10 +97,13 @@ fn send(garbage: Box<dyn Send>, count: Count) {
         Count::None => (None, 0),
     };
     pending.map(|p| p.fetch_add(n, Ordering::Relaxed));
-    let sent = worker.lock().map(|tx| tx.send((garbage, count)));
-    if let Ok(Err(failed)) = sent {
+    let unsent = match worker.lock() {
+        Ok(tx) => tx.send((garbage, count)).err().map(|failed| failed.0.0),
+        Err(_) => Some(garbage),
+    };
+    if let Some(garbage) = unsent {
         pending.map(|p| p.fetch_sub(n, Ordering::Relaxed));
-        drop(failed.0);
+        drop(garbage);
     }
 }
 

@@ -117,6 +117,25 @@ fn lazy_options_make_del_expire_and_overwrite_lazy() {
     assert_eq!(lazyfreed(&mut c), 3);
 }
 
+/// The options apply at once when set at runtime, in every database.
+#[test]
+fn lazy_options_set_at_runtime_apply_to_every_database() {
+    let (_server, mut c) = start(&[]);
+    c.expect("SELECT 3", b"+OK\r\n");
+    fill(&mut c, "zset", "past", BIG);
+    c.expect("SELECT 0", b"+OK\r\n");
+    c.expect("CONFIG SET lazyfree-lazy-expire yes", b"+OK\r\n");
+    c.expect("SELECT 3", b"+OK\r\n");
+    c.expect("PEXPIREAT past 1", b":1\r\n");
+    assert_eq!(lazyfreed(&mut c), 1);
+    fill(&mut c, "hash", "src", BIG);
+    fill(&mut c, "set", "dst", BIG);
+    c.expect("CONFIG SET lazyfree-lazy-server-del yes", b"+OK\r\n");
+    c.expect("RENAME src dst", b"+OK\r\n");
+    c.expect("TYPE dst", b"+hash\r\n");
+    assert_eq!(lazyfreed(&mut c), 2);
+}
+
 #[test]
 fn flush_async_counts_every_key() {
     let (_server, mut c) = start(&[]);

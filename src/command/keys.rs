@@ -461,7 +461,9 @@ fn flush_mode(ctx: &mut Ctx, args: &Args) -> Option<bool> {
 fn free_flushed(flushed: Vec<Flushed>, lazy: bool, keys: usize) {
     if lazy {
         crate::lazyfree::free_keys(flushed, keys as u64);
-    } else if flushed.iter().map(Flushed::len).sum::<usize>() > crate::lazyfree::THRESHOLD {
+    } else if flushed.iter().map(Flushed::len).sum::<usize>() > crate::lazyfree::THRESHOLD
+        || flushed.iter().any(Flushed::is_big)
+    {
         crate::lazyfree::free_quietly(flushed);
     }
 }

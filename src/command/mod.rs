@@ -132,8 +132,6 @@ impl Ctx<'_> {
         let db = &mut self.st.dbs[self.db];
         db.lfu = self.st.config.lfu;
         db.share_ints = self.st.config.share_ints;
-        db.lazy_expire = self.st.config.lazyfree_lazy_expire;
-        db.lazy_server_del = self.st.config.lazyfree_lazy_server_del;
         db
     }
 

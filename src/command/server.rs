@@ -266,14 +266,13 @@ fn info_section(ctx: &Ctx, name: &str, out: &mut String) {
             );
             if let Some(used) = crate::memory::used().filter(|&u| u > 0) {
                 let (allocated, active, resident) = m.allocator();
-                let ratio = |a: u64, b: u64| if b == 0 { 0.0 } else { a as f64 / b as f64 };
                 o.f("allocator_frag_ratio", format!("{:.2}", ratio(active, allocated)));
                 o.f("allocator_frag_bytes", active as i64 - allocated as i64);
                 o.f("allocator_rss_ratio", format!("{:.2}", ratio(resident, active)));
                 o.f("allocator_rss_bytes", resident as i64 - active as i64);
                 o.f("rss_overhead_ratio", format!("{:.2}", ratio(rss, resident)));
                 o.f("rss_overhead_bytes", rss as i64 - resident as i64);
-                o.f("mem_fragmentation_ratio", format!("{:.2}", rss as f64 / used as f64));
+                o.f("mem_fragmentation_ratio", format!("{:.2}", ratio(rss, used as u64)));
                 o.f("mem_fragmentation_bytes", rss as i64 - used as i64);
             }
             o.f("mem_not_counted_for_evict", crate::evict::not_counted(st));
@@ -719,6 +718,7 @@ pub fn config_set(ctx: &mut Ctx, args: &Args) {
         return failed(ctx, b"appendonly", "Unable to turn on AOF. Check server logs.");
     }
     ctx.st.sync_notes();
+    ctx.st.sync_lazyfree();
     if pairs
         .iter()
         .any(|(name, _)| Config::canonical_name(name) == Some("maxmemory"))

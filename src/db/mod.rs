@@ -188,8 +188,8 @@ pub struct Db {
     /// `keyIsExpired` while loading), as the commands were run on them.
     pub replaying: bool,
     /// `lazyfree-lazy-expire` and `lazyfree-lazy-server-del`, synced from
-    /// the configuration before each use: how an expired key's value and
-    /// a value a command replaces or deletes for itself are freed.
+    /// the configuration (`State::sync_lazyfree`): how an expired key's
+    /// value and a value a command replaces or deletes for itself are freed.
     pub lazy_expire: bool,
     pub lazy_server_del: bool,
     rng: u64,
@@ -213,10 +213,16 @@ pub struct Flushed {
 }
 
 impl Flushed {
-    /// Keys and collection values it holds: what decides whether freeing
-    /// it is worth a trip to the lazyfree thread.
+    /// Keys and collection values it holds.
     pub fn len(&self) -> usize {
         self.dict.len() + self.objs.len()
+    }
+
+    /// Whether freeing it is worth a trip to the lazyfree thread: many
+    /// keys, or one collection that is (at most `THRESHOLD` looked at).
+    pub fn is_big(&self) -> bool {
+        let threshold = crate::lazyfree::THRESHOLD;
+        self.len() > threshold || self.objs.iter().any(|(_, obj)| obj.free_effort() > threshold)
     }
 
     pub fn is_empty(&self) -> bool {

@@ -361,6 +361,7 @@ impl State {
         }
         st.aof.timestamps = st.config.value("aof-timestamp-enabled") == b"yes";
         st.sync_notes();
+        st.sync_lazyfree();
         if let Err(e) = st.apply_oom_score() {
             log::warn!("Unable to set oom_score_adj: {e}");
         }
@@ -386,6 +387,16 @@ impl State {
                 db.notes.clear();
             }
             self.notes_on |= db.note_mask != 0;
+        }
+    }
+
+    /// Tells every database how `lazyfree-lazy-expire` and
+    /// `lazyfree-lazy-server-del` want its deleted values freed. Called
+    /// when the configuration changes.
+    pub fn sync_lazyfree(&mut self) {
+        for db in &mut self.dbs {
+            db.lazy_expire = self.config.lazyfree_lazy_expire;
+            db.lazy_server_del = self.config.lazyfree_lazy_server_del;
         }
     }
 
@@ -472,7 +483,6 @@ impl State {
             if left == 0 {
                 break;
             }
-            db.lazy_expire = self.config.lazyfree_lazy_expire;
             let (deleted, _) = db.expire_due(now, left);
             self.stats.expired_keys_active += deleted as u64;
             left -= deleted.min(left);

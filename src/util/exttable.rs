@@ -57,7 +57,7 @@ impl<T> Shard<T> {
 /// each entry's hash, its equality, and a hasher for when a shard rehashes.
 #[derive(Debug, Clone)]
 pub struct ExtTable<T> {
-    /// Slot `i` holds the index of the shard for hashes whose top `depth`
+    /// Slot `i` holds the index of the shard for hashes whose low `depth`
     /// bits are `i`.
     dir: Vec<u32>,
     depth: u32,
