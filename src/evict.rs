@@ -230,6 +230,15 @@ pub fn perform(st: &mut State) -> Outcome {
         st.evictor.record(Outcome::Fail);
         return Outcome::Fail;
     }
+    // A big value evicted without `lazyfree-lazy-eviction` is being freed
+    // in the background: what it frees will show; evicting more keys now
+    // would delete ones that need not go. The loop comes back next
+    // iteration.
+    if !settings.lazy && crate::lazyfree::busy() {
+        st.evictor.running = true;
+        st.evictor.record(Outcome::Running);
+        return Outcome::Running;
+    }
     let limit = settings.time_limit();
     let start = Instant::now();
     let out_of_time = |start: Instant| limit.is_some_and(|l| start.elapsed() > l);
@@ -247,6 +256,11 @@ pub fn perform(st: &mut State) -> Outcome {
         st.latency_sample("eviction-del", del_start.elapsed().as_millis() as u64);
         st.evictor.evicted_keys += 1;
         keys += 1;
+        if !settings.lazy && crate::lazyfree::busy() {
+            // That value went to the lazyfree thread (see above).
+            st.evictor.running = true;
+            break;
+        }
         if keys.is_multiple_of(16) {
             // Values freed on the lazyfree thread count once it has run.
             if settings.lazy && over_limit(st).is_none() {
@@ -324,8 +338,13 @@ fn populate(st: &mut State, i: usize, settings: Settings, now: u64) {
     let volatile = settings.policy.volatile();
     let (db, rng, pool) = (&mut st.dbs[i], &mut st.rng, &mut st.evictor.pool);
     db.lfu = st.config.lfu;
-    for _ in 0..settings.samples {
-        let Some(id) = db.sample(volatile, || rng.next_u64()) else {
+    let all = db.all_candidates(volatile, settings.samples);
+    for n in 0..settings.samples {
+        let picked = match &all {
+            Some(ids) => ids.get(n).copied(),
+            None => db.sample(volatile, || rng.next_u64()),
+        };
+        let Some(id) = picked else {
             return;
         };
         let score = match settings.policy {

@@ -375,3 +375,33 @@ fn qbuf_of(c: &mut Conn, name: &str) -> u64 {
         .and_then(|rest| rest.split(' ').next())
         .map_or(0, |n| n.parse().unwrap())
 }
+
+/// A big value evicted without `lazyfree-lazy-eviction` is freed off the
+/// loop, and eviction waits for that memory instead of deleting more keys:
+/// evicting the one big hash is enough, so the small keys all stay.
+#[test]
+fn evicting_a_big_value_deletes_no_more_keys_than_needed() {
+    let (_server, mut c) = start(&["--maxmemory-policy", "volatile-ttl", "--maxmemory-samples", "64"]);
+    let fields: Vec<String> = (0..200_000).map(|i| format!("field:{i}")).collect();
+    for chunk in fields.chunks(1000) {
+        let mut args: Vec<&[u8]> = vec![b"HSET", b"big"];
+        for f in chunk {
+            args.push(f.as_bytes());
+            args.push(b"v");
+        }
+        assert_eq!(c.cmd(&args), b":1000\r\n");
+    }
+    // The hash has the nearest deadline, so it goes first.
+    c.expect("EXPIRE big 1000", b":1\r\n");
+    for i in 0..50 {
+        let key = format!("small:{i}");
+        c.expect_args(&[b"SET", key.as_bytes(), b"value", b"EX", b"100000"], b"+OK\r\n");
+    }
+    let before = used(&mut c);
+    // Room for everything but about half the hash.
+    let hash_bytes = before / 2;
+    lower_limit_to(&mut c, before - hash_bytes / 2);
+    c.expect("EXISTS big", b":0\r\n");
+    assert_eq!(existing(&mut c, "small", 50), 50);
+    assert_eq!(info(&mut c, "stats", "evicted_keys"), 1);
+}

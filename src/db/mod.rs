@@ -231,18 +231,16 @@ impl Flushed {
 }
 
 /// How a deleted key's collection value is freed: Redis's synchronous and
-/// asynchronous deletes, and an exact free for eviction.
+/// asynchronous deletes. Either way a value past `lazyfree::THRESHOLD`
+/// is freed on the lazyfree thread, so the loop never stalls on it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Free {
-    /// What Redis frees inline (DEL, an overwrite, expiry, by default):
-    /// a value past `lazyfree::THRESHOLD` still goes to the lazyfree
-    /// thread, so the loop never stalls, but uncounted (`free_quietly`).
+    /// What Redis frees inline (DEL, an overwrite, expiry, eviction, by
+    /// default): a big value goes to the thread uncounted (`free_quietly`).
     Inline,
-    /// A lazy free (UNLINK, the `lazyfree-lazy-*` options): a value past
-    /// the threshold is a counted lazily freed object.
+    /// A lazy free (UNLINK, the `lazyfree-lazy-*` options): a big value is
+    /// a counted lazily freed object.
     Lazy,
-    /// Dropped here whatever its size, so the bytes freed show at once.
-    Here,
 }
 
 impl Free {
@@ -509,12 +507,12 @@ impl Db {
     /// Drops collection value `i` as `how` says.
     fn drop_obj(&mut self, i: usize, how: Free) {
         let obj = self.objs.remove(i);
-        if how == Free::Here || obj.free_effort() <= crate::lazyfree::THRESHOLD {
+        if obj.free_effort() <= crate::lazyfree::THRESHOLD {
             return drop(obj);
         }
         match how {
             Free::Lazy => crate::lazyfree::free(obj),
-            _ => crate::lazyfree::free_quietly(obj),
+            Free::Inline => crate::lazyfree::free_quietly(obj),
         }
     }
 
@@ -680,6 +678,18 @@ impl Db {
         }
     }
 
+    /// Every key eviction may weigh (any key, or with `volatile` those with
+    /// a TTL) when there are at most `count` of them: sampling that many
+    /// at random would miss some, where Redis's `dictGetSomeKeys` returns
+    /// each once.
+    pub fn all_candidates(&self, volatile: bool, count: usize) -> Option<Vec<u32>> {
+        if volatile {
+            (self.volatile.len() <= count).then(|| self.volatile.iter().copied().collect())
+        } else {
+            (self.dict.len() <= count).then(|| self.dict.ids().collect())
+        }
+    }
+
     /// True if handle `id` holds a key now.
     pub fn is_live(&self, id: u32) -> bool {
         self.dict.is_live(id)
@@ -692,18 +702,19 @@ impl Db {
     }
 
     /// Deletes node `id` to free memory (`maxmemory`), recording the
-    /// `evicted` note; with `lazy`, a big collection is freed on the
-    /// lazyfree thread. Returns the bytes the deletion itself freed (the
-    /// note's copy of the key is not counted against them).
+    /// `evicted` note; a big collection is freed on the lazyfree thread
+    /// (counted as a lazy free with `lazy`). Returns the bytes the deletion
+    /// freed here (the note's copy of the key is not counted against them).
     pub fn evict(&mut self, id: u32, lazy: bool) -> i64 {
         if self.note_mask & NOTE_EVICTED != 0 {
             self.notes.push((Note::Evicted, self.dict.node(id).key().into()));
         }
         let before = crate::memory::allocated() as i64;
-        // Without `lazyfree-lazy-eviction`, freed here as Redis does: what
-        // a deletion frees must show at once, or eviction would go on
-        // deleting keys while the lazyfree thread catches up.
-        self.remove_with(id, if lazy { Free::Lazy } else { Free::Here });
+        // Without `lazyfree-lazy-eviction` a value is freed here, as Redis
+        // does, so what the deletion freed shows at once; only a value too
+        // big to free without a stall goes to the lazyfree thread, and
+        // eviction waits for it (`evict::perform`).
+        self.remove_with(id, if lazy { Free::Lazy } else { Free::Inline });
         before - crate::memory::allocated() as i64
     }
 

@@ -392,7 +392,14 @@ impl Server {
         let mut events = Events::with_capacity(1024);
         let mut next_cron = now_ms();
         loop {
-            let timeout = if !self.ready.is_empty() || !self.writes.is_empty() || self.state.evictor.running {
+            // Eviction waiting for the lazyfree thread to free a big value
+            // checks back each millisecond rather than spinning.
+            let evicting = self.state.evictor.running;
+            let timeout = if !self.ready.is_empty() || !self.writes.is_empty() {
+                Duration::ZERO
+            } else if evicting && crate::lazyfree::busy() {
+                Duration::from_millis(1)
+            } else if evicting {
                 Duration::ZERO
             } else {
                 let now = now_ms();
