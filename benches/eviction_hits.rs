@@ -22,9 +22,11 @@
 //! cargo bench --bench eviction_hits -- --port 6380 --policy allkeys-lru --workload zipf
 //! ```
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
+mod support;
+
+use std::io::Write;
 use std::time::Instant;
+use support::{Conn, Rng, encode};
 
 struct Opts {
     port: u16,
@@ -77,22 +79,6 @@ fn parse_opts() -> Opts {
     o
 }
 
-/// xorshift64*: a fast, reproducible generator.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
-}
-
 /// Zipf sampling by inversion over the cumulative weights of `n` ranks
 /// (4 bytes a rank).
 struct Zipf {
@@ -140,75 +126,6 @@ impl Workload {
                 }
             }
         }
-    }
-}
-
-struct Conn {
-    out: TcpStream,
-    input: BufReader<TcpStream>,
-}
-
-impl Conn {
-    fn connect(port: u16) -> Conn {
-        let out = TcpStream::connect(("127.0.0.1", port)).expect("connect");
-        out.set_nodelay(true).unwrap();
-        let input = BufReader::with_capacity(1 << 20, out.try_clone().unwrap());
-        Conn { out, input }
-    }
-
-    /// Reads one reply; true if it was a non-null bulk string (a hit).
-    fn read_reply(&mut self) -> bool {
-        let mut line = Vec::new();
-        self.input.read_until(b'\n', &mut line).expect("read");
-        match line.first() {
-            Some(b'$') => {
-                let len: i64 = std::str::from_utf8(&line[1..line.len() - 2]).unwrap().parse().unwrap();
-                if len < 0 {
-                    return false;
-                }
-                let mut body = vec![0u8; len as usize + 2];
-                self.input.read_exact(&mut body).expect("read");
-                true
-            }
-            Some(b'-') => panic!("server error: {}", String::from_utf8_lossy(&line)),
-            _ => false,
-        }
-    }
-
-    fn command(&mut self, args: &[&[u8]]) -> Vec<u8> {
-        let mut out = Vec::new();
-        encode(&mut out, args);
-        self.out.write_all(&out).unwrap();
-        let mut line = Vec::new();
-        self.input.read_until(b'\n', &mut line).unwrap();
-        if line[0] == b'$' {
-            let len: i64 = std::str::from_utf8(&line[1..line.len() - 2]).unwrap().parse().unwrap();
-            let mut body = vec![0u8; len.max(0) as usize + 2];
-            if len >= 0 {
-                self.input.read_exact(&mut body).unwrap();
-            }
-            return body[..len.max(0) as usize].to_vec();
-        }
-        line
-    }
-
-    fn info_field(&mut self, section: &str, field: &str) -> String {
-        let text = String::from_utf8(self.command(&[b"INFO", section.as_bytes()])).unwrap();
-        let prefix = format!("{field}:");
-        text.lines()
-            .find_map(|l| l.strip_prefix(&prefix))
-            .unwrap_or("?")
-            .trim()
-            .to_string()
-    }
-}
-
-fn encode(out: &mut Vec<u8>, args: &[&[u8]]) {
-    out.extend_from_slice(format!("*{}\r\n", args.len()).as_bytes());
-    for a in args {
-        out.extend_from_slice(format!("${}\r\n", a.len()).as_bytes());
-        out.extend_from_slice(a);
-        out.extend_from_slice(b"\r\n");
     }
 }
 
@@ -260,7 +177,7 @@ fn main() {
         out.clear();
         let mut misses = 0;
         for key in &batch {
-            let hit = c.read_reply();
+            let hit = c.read_bulk();
             done += 1;
             if hit {
                 hits += 1;
@@ -275,7 +192,7 @@ fn main() {
         if misses > 0 {
             c.out.write_all(&out).unwrap();
             for _ in 0..misses {
-                c.read_reply();
+                c.read_bulk();
             }
         }
     }

@@ -27,11 +27,13 @@
 //! cargo bench --bench growth_stall -- --port 6380 --mode keys
 //! ```
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
+mod support;
+
+use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+use support::{Conn, Rng, encode};
 
 struct Opts {
     port: u16,
@@ -85,90 +87,6 @@ fn parse_opts() -> Opts {
         i += 2;
     }
     o
-}
-
-fn encode(out: &mut Vec<u8>, args: &[&[u8]]) {
-    out.extend_from_slice(format!("*{}\r\n", args.len()).as_bytes());
-    for a in args {
-        out.extend_from_slice(format!("${}\r\n", a.len()).as_bytes());
-        out.extend_from_slice(a);
-        out.extend_from_slice(b"\r\n");
-    }
-}
-
-struct Conn {
-    out: TcpStream,
-    input: BufReader<TcpStream>,
-    line: Vec<u8>,
-}
-
-impl Conn {
-    fn connect(port: u16) -> Conn {
-        let out = TcpStream::connect(("127.0.0.1", port)).expect("connect");
-        out.set_nodelay(true).unwrap();
-        let input = BufReader::with_capacity(1 << 16, out.try_clone().unwrap());
-        Conn {
-            out,
-            input,
-            line: Vec::new(),
-        }
-    }
-
-    /// Reads `n` one-line replies (status, integer or error); panics on
-    /// an error reply.
-    fn read_lines(&mut self, n: u64) {
-        for _ in 0..n {
-            self.line.clear();
-            self.input.read_until(b'\n', &mut self.line).expect("read");
-            assert!(
-                !self.line.is_empty() && self.line[0] != b'-',
-                "server error: {}",
-                String::from_utf8_lossy(&self.line)
-            );
-        }
-    }
-
-    /// Sends one command and returns its reply's first line (a bulk
-    /// reply's body is read and returned instead).
-    fn command(&mut self, args: &[&[u8]]) -> Vec<u8> {
-        let mut out = Vec::new();
-        encode(&mut out, args);
-        self.out.write_all(&out).unwrap();
-        let mut line = Vec::new();
-        self.input.read_until(b'\n', &mut line).unwrap();
-        if line[0] == b'$' {
-            let len: i64 = std::str::from_utf8(&line[1..line.len() - 2]).unwrap().parse().unwrap();
-            let mut body = vec![0u8; len.max(0) as usize + 2];
-            if len >= 0 {
-                self.input.read_exact(&mut body).unwrap();
-            }
-            body.truncate(len.max(0) as usize);
-            return body;
-        }
-        line
-    }
-
-    fn info_field(&mut self, section: &str, field: &str) -> String {
-        let text = String::from_utf8(self.command(&[b"INFO", section.as_bytes()])).unwrap();
-        let prefix = format!("{field}:");
-        text.lines()
-            .find_map(|l| l.strip_prefix(&prefix))
-            .unwrap_or("?")
-            .trim()
-            .to_string()
-    }
-}
-
-/// xorshift64*, for scores.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
 }
 
 /// Writer `w` of `o.writers`: its share of the keys, members or
