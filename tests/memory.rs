@@ -159,3 +159,39 @@ fn memory_figures_agree() {
     );
     assert!(info(&mut c, "memory", "used_memory") > 0);
 }
+
+/// MEMORY USAGE estimates a big collection from SAMPLES elements (5 by
+/// default, 0 for all): the estimate is close to the full count.
+#[test]
+fn memory_usage_samples_big_collections() {
+    let (_server, mut c) = start(&[]);
+    let members: Vec<String> = (0..5000).map(|i| format!("member:{i:06}")).collect();
+    for chunk in members.chunks(500) {
+        for (cmd, pair) in [("HSET", true), ("SADD", false), ("ZADD", true), ("RPUSH", false)] {
+            let key = format!("{cmd}:key");
+            let mut args: Vec<&[u8]> = vec![cmd.as_bytes(), key.as_bytes()];
+            for m in chunk {
+                if pair {
+                    args.push(if cmd == "ZADD" { b"1.5" } else { m.as_bytes() });
+                }
+                args.push(m.as_bytes());
+            }
+            assert_eq!(c.cmd(&args)[0], b':');
+        }
+    }
+    let usage = |c: &mut Conn, key: &str, extra: &[&str]| -> f64 {
+        let mut args: Vec<&[u8]> = vec![b"MEMORY", b"USAGE", key.as_bytes()];
+        args.extend(extra.iter().map(|e| e.as_bytes()));
+        let r = c.cmd(&args);
+        std::str::from_utf8(&r[1..r.len() - 2]).unwrap().parse().unwrap()
+    };
+    for key in ["HSET:key", "SADD:key", "ZADD:key", "RPUSH:key"] {
+        let all = usage(&mut c, key, &["SAMPLES", "0"]);
+        let sampled = usage(&mut c, key, &[]);
+        let few = usage(&mut c, key, &["SAMPLES", "2"]);
+        assert!(all > 5000.0 * 10.0, "{key}: {all}");
+        for estimate in [sampled, few] {
+            assert!((estimate - all).abs() / all < 0.1, "{key}: {estimate} vs {all}");
+        }
+    }
+}

@@ -116,10 +116,13 @@ impl Hash {
     }
 
     /// Approximate heap bytes.
-    pub fn mem_usage(&self) -> usize {
+    pub fn mem_usage(&self, samples: usize) -> usize {
         match &self.repr {
             Repr::Listpack(lp) => lp.data.capacity(),
-            Repr::Table(d) => d.overhead() + d.ids().map(|id| d.node(id).data.len()).sum::<usize>(),
+            Repr::Table(d) => {
+                let sizes = d.ids().map(|id| d.node(id).data.len());
+                d.overhead() + super::object::sampled_total(d.len(), samples, sizes)
+            }
         }
     }
 

@@ -243,10 +243,12 @@ impl List {
         "quicklist"
     }
 
-    /// Approximate heap bytes: the chunk buffers and the chunk ring.
-    pub fn mem_usage(&self) -> usize {
+    /// Heap bytes: the chunk ring and the chunk buffers (the first
+    /// `samples` of them, 0 for all, standing for the rest).
+    pub fn mem_usage(&self, samples: usize) -> usize {
+        let sizes = self.chunks.iter().map(|c| c.data.capacity());
         self.chunks.capacity() * std::mem::size_of::<Chunk>()
-            + self.chunks.iter().map(|c| c.data.capacity()).sum::<usize>()
+            + super::object::sampled_total(self.chunks.len(), samples, sizes)
     }
 
     pub fn push(&mut self, end: End, value: &[u8]) {

@@ -63,12 +63,24 @@ impl Obj {
     }
 
     /// Approximate heap bytes, for MEMORY USAGE.
-    pub fn mem_usage(&self) -> usize {
+    pub fn mem_usage(&self, samples: usize) -> usize {
         match self {
-            Obj::Hash(h) => h.mem_usage(),
-            Obj::List(l) => l.mem_usage(),
-            Obj::Set(s) => s.mem_usage(),
-            Obj::ZSet(z) => z.mem_usage(),
+            Obj::Hash(h) => h.mem_usage(samples),
+            Obj::List(l) => l.mem_usage(samples),
+            Obj::Set(s) => s.mem_usage(samples),
+            Obj::ZSet(z) => z.mem_usage(samples),
         }
     }
+}
+
+/// The total of `len` elements' sizes from the first `samples` of them
+/// (`sizes`), as MEMORY USAGE's SAMPLES asks: all of them when `samples`
+/// is 0 or covers them, else their average times `len`, so a huge value
+/// costs a few steps, not one per element.
+pub fn sampled_total(len: usize, samples: usize, sizes: impl Iterator<Item = usize>) -> usize {
+    if samples == 0 || samples >= len {
+        return sizes.sum();
+    }
+    let (count, sum) = sizes.take(samples).fold((0, 0), |(n, s), size| (n + 1, s + size));
+    sum.checked_div(count).unwrap_or(0) * len
 }

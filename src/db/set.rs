@@ -276,13 +276,12 @@ impl Set {
 
     /// Approximate heap bytes: a hashtable's members are sampled (five of
     /// them, as MEMORY USAGE's default) and the average extrapolated.
-    pub fn mem_usage(&self) -> usize {
+    pub fn mem_usage(&self, samples: usize) -> usize {
         match &self.repr {
             Repr::Ints(s) => s.data.capacity() + 8,
             Repr::Table(d) => {
-                let sample: Vec<usize> = d.ids().take(5).map(|id| d.node(id).data.len()).collect();
-                let avg = sample.iter().sum::<usize>() / sample.len().max(1);
-                d.overhead() + avg * d.len()
+                let sizes = d.ids().map(|id| d.node(id).data.len());
+                d.overhead() + super::object::sampled_total(d.len(), samples, sizes)
             }
         }
     }

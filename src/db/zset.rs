@@ -151,11 +151,12 @@ impl ZSet {
     }
 
     /// Approximate heap bytes.
-    pub fn mem_usage(&self) -> usize {
+    pub fn mem_usage(&self, samples: usize) -> usize {
         match &self.repr {
             Repr::Listpack(lp) => lp.data.capacity(),
             Repr::Skiplist(sl) => {
-                let nodes: usize = sl.dict.ids().map(|id| sl.dict.node(id).data.len()).sum();
+                let sizes = sl.dict.ids().map(|id| sl.dict.node(id).data.len());
+                let nodes = super::object::sampled_total(sl.dict.len(), samples, sizes);
                 let index: usize = sl.chunks.iter().map(|c| c.capacity() * 4 + 24).sum();
                 sl.dict.overhead() + nodes + index
             }
