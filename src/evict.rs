@@ -234,7 +234,7 @@ pub fn perform(st: &mut State) -> Outcome {
     // in the background: what it frees will show; evicting more keys now
     // would delete ones that need not go. The loop comes back next
     // iteration.
-    if !settings.lazy && crate::lazyfree::busy() {
+    if !settings.lazy && crate::lazyfree::evictions_pending() {
         st.evictor.running = true;
         st.evictor.record(Outcome::Running);
         return Outcome::Running;
@@ -256,7 +256,7 @@ pub fn perform(st: &mut State) -> Outcome {
         st.latency_sample("eviction-del", del_start.elapsed().as_millis() as u64);
         st.evictor.evicted_keys += 1;
         keys += 1;
-        if !settings.lazy && crate::lazyfree::busy() {
+        if !settings.lazy && crate::lazyfree::evictions_pending() {
             // That value went to the lazyfree thread (see above).
             st.evictor.running = true;
             break;

@@ -29,6 +29,8 @@ enum Count {
     Lazy(u64),
     /// A free Redis would do inline: only [`QUIET_PENDING`].
     Quiet,
+    /// A value eviction deleted: [`QUIET_PENDING`] and [`EVICTED_PENDING`].
+    Evicted,
     /// Not memory (a file to close).
     None,
 }
@@ -39,6 +41,15 @@ pub static PENDING: AtomicU64 = AtomicU64::new(0);
 pub static FREED: AtomicU64 = AtomicU64::new(0);
 /// Values handed over by [`free_quietly`] and not yet freed.
 pub static QUIET_PENDING: AtomicU64 = AtomicU64::new(0);
+/// Of those, the ones eviction handed over ([`free_evicted`]).
+static EVICTED_PENDING: AtomicU64 = AtomicU64::new(0);
+
+/// True while a value eviction deleted is still being freed: eviction
+/// waits for that memory rather than delete more keys. (Only its own
+/// values: a stream of UNLINKs must not hold eviction off.)
+pub fn evictions_pending() -> bool {
+    EVICTED_PENDING.load(Ordering::Relaxed) > 0
+}
 
 /// True while handed-over memory is still to be given back (eviction
 /// waits for it).
@@ -58,6 +69,10 @@ fn worker() -> Option<&'static Mutex<Sender<Garbage>>> {
                         Count::Lazy(n) => {
                             PENDING.fetch_sub(n, Ordering::Relaxed);
                             FREED.fetch_add(n, Ordering::Relaxed);
+                        }
+                        Count::Evicted => {
+                            EVICTED_PENDING.fetch_sub(1, Ordering::Relaxed);
+                            QUIET_PENDING.fetch_sub(1, Ordering::Relaxed);
                         }
                         Count::Quiet => {
                             QUIET_PENDING.fetch_sub(1, Ordering::Relaxed);
@@ -89,11 +104,21 @@ pub fn free_quietly<T: Send + 'static>(value: T) {
     send(Box::new(value), Count::Quiet);
 }
 
+/// Like [`free_quietly`], for a value eviction deleted (see
+/// [`evictions_pending`]).
+pub fn free_evicted<T: Send + 'static>(value: T) {
+    send(Box::new(value), Count::Evicted);
+}
+
 fn send(garbage: Box<dyn Send>, count: Count) {
     let Some(worker) = worker() else { return drop(garbage) };
     let (pending, n) = match count {
         Count::Lazy(n) => (Some(&PENDING), n),
         Count::Quiet => (Some(&QUIET_PENDING), 1),
+        Count::Evicted => {
+            EVICTED_PENDING.fetch_add(1, Ordering::Relaxed);
+            (Some(&QUIET_PENDING), 1)
+        }
         Count::None => (None, 0),
     };
     pending.map(|p| p.fetch_add(n, Ordering::Relaxed));
@@ -103,6 +128,9 @@ fn send(garbage: Box<dyn Send>, count: Count) {
     };
     if let Some(garbage) = unsent {
         pending.map(|p| p.fetch_sub(n, Ordering::Relaxed));
+        if count == Count::Evicted {
+            EVICTED_PENDING.fetch_sub(1, Ordering::Relaxed);
+        }
         drop(garbage);
     }
 }

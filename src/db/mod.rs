@@ -241,6 +241,9 @@ pub enum Free {
     /// A lazy free (UNLINK, the `lazyfree-lazy-*` options): a big value is
     /// a counted lazily freed object.
     Lazy,
+    /// Eviction without `lazyfree-lazy-eviction`: as `Inline`, and
+    /// eviction waits for a big value's memory (`lazyfree::free_evicted`).
+    Evicted,
 }
 
 impl Free {
@@ -513,6 +516,7 @@ impl Db {
         match how {
             Free::Lazy => crate::lazyfree::free(obj),
             Free::Inline => crate::lazyfree::free_quietly(obj),
+            Free::Evicted => crate::lazyfree::free_evicted(obj),
         }
     }
 
@@ -714,7 +718,7 @@ impl Db {
         // does, so what the deletion freed shows at once; only a value too
         // big to free without a stall goes to the lazyfree thread, and
         // eviction waits for it (`evict::perform`).
-        self.remove_with(id, if lazy { Free::Lazy } else { Free::Inline });
+        self.remove_with(id, if lazy { Free::Lazy } else { Free::Evicted });
         before - crate::memory::allocated() as i64
     }
 

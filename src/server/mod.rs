@@ -397,7 +397,7 @@ impl Server {
             let evicting = self.state.evictor.running;
             let timeout = if !self.ready.is_empty() || !self.writes.is_empty() {
                 Duration::ZERO
-            } else if evicting && crate::lazyfree::busy() {
+            } else if evicting && crate::lazyfree::evictions_pending() {
                 Duration::from_millis(1)
             } else if evicting {
                 Duration::ZERO
