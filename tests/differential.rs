@@ -726,6 +726,7 @@ fn command_info_and_docs() {
         "shutdown",
         "time",
         "lastsave",
+        "role",
         "swapdb",
         "move",
         "incrbyfloat",

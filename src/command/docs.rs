@@ -4758,6 +4758,21 @@ static RESTORE: Doc = Doc {
     ..Doc::EMPTY
 };
 
+// ---- ROLE ----------------------------------------------------------------------
+
+#[rustfmt::skip]
+static ROLE: Doc = Doc {
+    name: "role",
+    summary: "Return the role of the instance in the context of replication",
+    since: "2.8.12",
+    group: "server",
+    complexity: Some("O(1)"),
+    arity: 1,
+    flags: &["noscript", "loading", "stale", "fast"],
+    acl_categories: &["@admin", "@fast", "@dangerous"],
+    ..Doc::EMPTY
+};
+
 // ---- RPOP ----------------------------------------------------------------------
 
 #[rustfmt::skip]
@@ -7080,6 +7095,7 @@ static COMMANDS: &[&Doc] = &[
     &RENAMENX,
     &RESET,
     &RESTORE,
+    &ROLE,
     &RPOP,
     &RPOPLPUSH,
     &RPUSH,

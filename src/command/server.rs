@@ -1115,6 +1115,15 @@ pub fn lastsave(ctx: &mut Ctx, _args: &Args) {
     ctx.reply.int(t as i64);
 }
 
+/// `ROLE`: a master with its replication offset and, until replication
+/// exists, no replicas.
+pub fn role(ctx: &mut Ctx, _args: &Args) {
+    ctx.reply.array(3);
+    ctx.reply.bulk(b"master");
+    ctx.reply.int(0);
+    ctx.reply.array(0);
+}
+
 /// `SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]`
 pub fn shutdown(ctx: &mut Ctx, args: &Args) {
     let (mut nosave, mut save, mut abort, mut force, mut now) = (false, false, false, false, false);

@@ -246,6 +246,7 @@ static COMMANDS: &[CommandDef] = &[
     c("info", -1, LOADING | STALE, NOKEYS, "server", srv::info),
     c("save", 1, ADMIN | NOSCRIPT | NO_ASYNC_LOADING | NO_MULTI, NOKEYS, "server", persist::save),
     c("lastsave", 1, LOADING | STALE | FAST, NOKEYS, "server", srv::lastsave),
+    c("role", 1, NOSCRIPT | LOADING | STALE | FAST | SENTINEL, NOKEYS, "server", srv::role),
     CommandDef { subcommands: LATENCY_SUBS, ..c("latency", -2, 0, NOKEYS, "server", container) },
     CommandDef { subcommands: MEMORY_SUBS, ..c("memory", -2, 0, NOKEYS, "server", container) },
     c("shutdown", -1, ADMIN | NOSCRIPT | LOADING | STALE | NO_MULTI | SENTINEL | ALLOW_BUSY, NOKEYS, "server", srv::shutdown),
