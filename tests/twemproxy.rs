@@ -12,32 +12,12 @@
 
 mod diff_support;
 
-use diff_support::{Conn, Loopkv, Redis, redis_or_skip, scratch_dir, wait_until};
-use std::net::{SocketAddr, TcpListener};
+use diff_support::{Conn, Loopkv, Redis, free_port, redis_or_skip, scratch_dir, tool_or_skip, wait_until};
+use std::net::SocketAddr;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 const KEYS: usize = 300;
-
-fn nutcracker_or_skip() -> bool {
-    let found = Command::new("nutcracker")
-        .arg("--version")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !found && std::env::var("LOOPKV_REQUIRE_REDIS").as_deref() == Ok("1") {
-        panic!("nutcracker not found on PATH and LOOPKV_REQUIRE_REDIS=1");
-    }
-    if !found {
-        eprintln!("twemproxy test NOT RUN: nutcracker not found");
-    }
-    found
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
 
 /// A nutcracker process in front of `backends`, killed on drop.
 struct Proxy {
@@ -152,7 +132,7 @@ fn placement(backends: &[SocketAddr]) -> (Vec<usize>, Vec<Vec<u8>>) {
 
 #[test]
 fn keys_spread_over_three_loopkv_servers_as_over_three_redis_servers() {
-    if !nutcracker_or_skip() {
+    if !tool_or_skip("nutcracker", "twemproxy test") {
         return;
     }
     let servers: Vec<Loopkv> = (0..3).map(|_| Loopkv::start(&[])).collect();

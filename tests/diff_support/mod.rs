@@ -177,9 +177,9 @@ pub struct Redis {
     child: Child,
 }
 
-/// True if `redis-server` can be run from PATH.
-pub fn redis_available() -> bool {
-    Command::new("redis-server")
+/// True if `tool --version` runs from PATH.
+pub fn tool_available(tool: &str) -> bool {
+    Command::new(tool)
         .arg("--version")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -187,20 +187,32 @@ pub fn redis_available() -> bool {
         .is_ok_and(|s| s.success())
 }
 
-/// Reports whether the differential tier can run; when it cannot, fails if
-/// LOOPKV_REQUIRE_REDIS=1 and otherwise says so on stderr.
-pub fn redis_or_skip(test: &str) -> bool {
-    if redis_available() {
+/// True if `redis-server` can be run from PATH.
+pub fn redis_available() -> bool {
+    tool_available("redis-server")
+}
+
+/// Reports whether a test that needs the real `tool` can run; when it
+/// cannot, fails if LOOPKV_REQUIRE_REDIS=1 (CI installs every such tool)
+/// and otherwise says so on stderr.
+pub fn tool_or_skip(tool: &str, test: &str) -> bool {
+    if tool_available(tool) {
         return true;
     }
     if std::env::var("LOOPKV_REQUIRE_REDIS").as_deref() == Ok("1") {
-        panic!("{test}: redis-server not found on PATH and LOOPKV_REQUIRE_REDIS=1");
+        panic!("{test}: {tool} not found on PATH and LOOPKV_REQUIRE_REDIS=1");
     }
-    eprintln!("differential tier NOT RUN: redis-server not found ({test})");
+    eprintln!("{test} NOT RUN: {tool} not found");
     false
 }
 
-fn free_port() -> u16 {
+/// Reports whether the differential tier can run (see `tool_or_skip`).
+pub fn redis_or_skip(test: &str) -> bool {
+    tool_or_skip("redis-server", test)
+}
+
+/// A free port on 127.0.0.1.
+pub fn free_port() -> u16 {
     let l = TcpListener::bind("127.0.0.1:0").expect("bind a free port");
     l.local_addr().unwrap().port()
 }
