@@ -203,6 +203,12 @@ pub struct Client {
     /// Bytes read and written, for INFO stats.
     pub net_in: u64,
     pub net_out: u64,
+    /// What it told us with REPLCONF and, once it is a replica, its
+    /// replication link.
+    pub peer: Option<Box<crate::repl::Peer>>,
+    /// The replication offset after its last command that changed the
+    /// dataset (what WAIT waits for).
+    pub woff: u64,
 }
 
 impl Client {
@@ -250,6 +256,8 @@ impl Client {
             obuf_soft_since: 0,
             net_in: 0,
             net_out: 0,
+            peer: None,
+            woff: 0,
         }
     }
 
@@ -316,6 +324,9 @@ impl Client {
     /// The `flags=` field of CLIENT LIST, in Redis's letters and order.
     pub fn flags_text(&self) -> String {
         let mut flags = String::new();
+        if self.is_replica() {
+            flags.push('S');
+        }
         if self.monitor {
             flags.push('O');
         }
@@ -413,6 +424,33 @@ impl Client {
 
 // ---- output buffer limits --------------------------------------------------------
 
+impl Client {
+    /// It sent SYNC or PSYNC: a replica of this server.
+    pub fn is_replica(&self) -> bool {
+        self.peer.as_ref().is_some_and(|p| p.link.is_some())
+    }
+
+    /// `client-output-buffer-limit replica` for a replica: its output and
+    /// the stream it holds back while its snapshot is made and sent count
+    /// together. Flags it `close_asap` and returns true if over.
+    pub fn close_on_replica_limit(&mut self, held: usize, limits: &OutputLimits, now_ms: u64) -> bool {
+        let used = (self.reply.pending() + held) as u64;
+        if self.close_asap {
+            return false;
+        }
+        let limit = limits.class(ClientClass::Replica);
+        if !limit_reached(limit, used, &mut self.obuf_soft_since, now_ms / 1000) {
+            return false;
+        }
+        warn!(
+            "Client {} scheduled to be closed ASAP for overcoming of output buffer limits.",
+            self.info_line(now_ms, None)
+        );
+        self.close_asap = true;
+        true
+    }
+}
+
 /// Redis's default `reply_buffer_peak_reset_time` (DEBUG REPLYBUFFER).
 pub const REPLY_PEAK_RESET_MS: u64 = 5000;
 
@@ -436,7 +474,9 @@ impl Client {
     /// The class whose output limits apply (Redis's `getClientType`): a
     /// MONITOR client counts as normal, any subscription makes it pubsub.
     pub fn output_class(&self) -> ClientClass {
-        if self.subs.active() {
+        if self.is_replica() {
+            ClientClass::Replica
+        } else if self.subs.active() {
             ClientClass::Pubsub
         } else {
             ClientClass::Normal

@@ -22,6 +22,8 @@
 //!   loading at start-up, and the multi-part append-only file
 //!   (`persist::aof`: manifest, writing and syncing, forkless rewrites,
 //!   loading).
+//! - [`repl`]: replication, the master's side: the stream and its
+//!   offset, the backlog, SYNC/PSYNC, replicas' snapshots and WAIT.
 //! - [`script`]: Lua scripting (EVAL): the sandboxed Lua 5.1 state, the
 //!   script cache, `redis.call` and the Lua/RESP conversions.
 //! - [`expiry`]: the hierarchical timer wheel (with its runway).
@@ -61,6 +63,7 @@ pub mod fuzzing;
 pub mod lazyfree;
 pub mod memory;
 pub mod persist;
+pub mod repl;
 pub mod resp;
 pub mod script;
 pub mod server;

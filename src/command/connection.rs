@@ -273,8 +273,9 @@ pub fn client_info(ctx: &mut Ctx, _args: &Args) {
 enum ClientType {
     Normal,
     Pubsub,
-    /// master / replica: loopkv has no replication, so none match.
-    Replication,
+    Replica,
+    /// The link to this server's master (none while it is a master).
+    Master,
 }
 
 impl ClientType {
@@ -283,17 +284,20 @@ impl ClientType {
         match lower.as_slice() {
             b"normal" => Some(ClientType::Normal),
             b"pubsub" => Some(ClientType::Pubsub),
-            b"master" | b"replica" | b"slave" => Some(ClientType::Replication),
+            b"replica" | b"slave" => Some(ClientType::Replica),
+            b"master" => Some(ClientType::Master),
             _ => None,
         }
     }
 
-    /// Redis's `getClientType`: a client with any subscription is pubsub.
+    /// Redis's `getClientType`: a replica is one whatever else it does;
+    /// otherwise a client with any subscription is pubsub.
     fn matches(self, c: &Client) -> bool {
         match self {
-            ClientType::Normal => !c.subs.active(),
-            ClientType::Pubsub => c.subs.active(),
-            ClientType::Replication => false,
+            ClientType::Normal => !c.is_replica() && !c.subs.active(),
+            ClientType::Pubsub => !c.is_replica() && c.subs.active(),
+            ClientType::Replica => c.is_replica(),
+            ClientType::Master => false,
         }
     }
 }

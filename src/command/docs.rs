@@ -3945,19 +3945,6 @@ static LTRIM: Doc = Doc {
 // ---- MEMORY --------------------------------------------------------------------
 
 #[rustfmt::skip]
-static MEMORY_HELP: Doc = Doc {
-    name: "memory|help",
-    summary: "Show helpful text about the different subcommands",
-    since: "4.0.0",
-    group: "server",
-    complexity: Some("O(1)"),
-    arity: 2,
-    flags: &["loading", "stale"],
-    acl_categories: &["@slow"],
-    ..Doc::EMPTY
-};
-
-#[rustfmt::skip]
 static MEMORY_DOCTOR: Doc = Doc {
     name: "memory|doctor",
     summary: "Outputs memory problems report",
@@ -3972,16 +3959,15 @@ static MEMORY_DOCTOR: Doc = Doc {
 };
 
 #[rustfmt::skip]
-static MEMORY_STATS: Doc = Doc {
-    name: "memory|stats",
-    summary: "Show memory usage details",
+static MEMORY_HELP: Doc = Doc {
+    name: "memory|help",
+    summary: "Show helpful text about the different subcommands",
     since: "4.0.0",
     group: "server",
     complexity: Some("O(1)"),
     arity: 2,
-    flags: &[],
+    flags: &["loading", "stale"],
     acl_categories: &["@slow"],
-    tips: &["nondeterministic_output", "request_policy:all_shards", "response_policy:special"],
     ..Doc::EMPTY
 };
 
@@ -4010,6 +3996,20 @@ static MEMORY_PURGE: Doc = Doc {
     flags: &[],
     acl_categories: &["@slow"],
     tips: &["request_policy:all_shards", "response_policy:all_succeeded"],
+    ..Doc::EMPTY
+};
+
+#[rustfmt::skip]
+static MEMORY_STATS: Doc = Doc {
+    name: "memory|stats",
+    summary: "Show memory usage details",
+    since: "4.0.0",
+    group: "server",
+    complexity: Some("O(1)"),
+    arity: 2,
+    flags: &[],
+    acl_categories: &["@slow"],
+    tips: &["nondeterministic_output", "request_policy:all_shards", "response_policy:special"],
     ..Doc::EMPTY
 };
 
@@ -4459,6 +4459,24 @@ static PSUBSCRIBE: Doc = Doc {
     ..Doc::EMPTY
 };
 
+// ---- PSYNC ---------------------------------------------------------------------
+
+#[rustfmt::skip]
+static PSYNC: Doc = Doc {
+    name: "psync",
+    summary: "Internal command used for replication",
+    since: "2.8.0",
+    group: "server",
+    arity: -3,
+    flags: &["admin", "noscript", "no_async_loading", "no_multi"],
+    acl_categories: &["@admin", "@slow", "@dangerous"],
+    arguments: &[
+        string("replicationid"),
+        integer("offset"),
+    ],
+    ..Doc::EMPTY
+};
+
 // ---- PTTL ----------------------------------------------------------------------
 
 #[rustfmt::skip]
@@ -4707,6 +4725,22 @@ static RENAMENX: Doc = Doc {
         key("key").key_spec(0),
         key("newkey").key_spec(1),
     ],
+    ..Doc::EMPTY
+};
+
+// ---- REPLCONF ------------------------------------------------------------------
+
+#[rustfmt::skip]
+static REPLCONF: Doc = Doc {
+    name: "replconf",
+    summary: "An internal command for configuring the replication stream",
+    since: "3.0.0",
+    group: "server",
+    complexity: Some("O(1)"),
+    doc_flags: &["syscmd"],
+    arity: -1,
+    flags: &["admin", "noscript", "loading", "stale", "allow_busy"],
+    acl_categories: &["@admin", "@slow", "@dangerous"],
     ..Doc::EMPTY
 };
 
@@ -5931,6 +5965,20 @@ static SWAPDB: Doc = Doc {
     ..Doc::EMPTY
 };
 
+// ---- SYNC ----------------------------------------------------------------------
+
+#[rustfmt::skip]
+static SYNC: Doc = Doc {
+    name: "sync",
+    summary: "Internal command used for replication",
+    since: "1.0.0",
+    group: "server",
+    arity: 1,
+    flags: &["admin", "noscript", "no_async_loading", "no_multi"],
+    acl_categories: &["@admin", "@slow", "@dangerous"],
+    ..Doc::EMPTY
+};
+
 // ---- TIME ----------------------------------------------------------------------
 
 #[rustfmt::skip]
@@ -6071,6 +6119,26 @@ static UNWATCH: Doc = Doc {
     arity: 1,
     flags: &["noscript", "loading", "stale", "fast", "allow_busy"],
     acl_categories: &["@fast", "@transaction"],
+    ..Doc::EMPTY
+};
+
+// ---- WAIT ----------------------------------------------------------------------
+
+#[rustfmt::skip]
+static WAIT: Doc = Doc {
+    name: "wait",
+    summary: "Wait for the synchronous replication of all the write commands sent in the context of the current connection",
+    since: "3.0.0",
+    group: "generic",
+    complexity: Some("O(1)"),
+    arity: 3,
+    flags: &["noscript"],
+    acl_categories: &["@slow", "@connection"],
+    tips: &["request_policy:all_shards", "response_policy:agg_min"],
+    arguments: &[
+        integer("numreplicas"),
+        integer("timeout"),
+    ],
     ..Doc::EMPTY
 };
 
@@ -7085,6 +7153,7 @@ static COMMANDS: &[&Doc] = &[
     &PING,
     &PSETEX,
     &PSUBSCRIBE,
+    &PSYNC,
     &PTTL,
     &PUBLISH,
     &PUBSUB,
@@ -7093,6 +7162,7 @@ static COMMANDS: &[&Doc] = &[
     &RANDOMKEY,
     &RENAME,
     &RENAMENX,
+    &REPLCONF,
     &RESET,
     &RESTORE,
     &ROLE,
@@ -7137,6 +7207,7 @@ static COMMANDS: &[&Doc] = &[
     &SUNIONSTORE,
     &SUNSUBSCRIBE,
     &SWAPDB,
+    &SYNC,
     &TIME,
     &TOUCH,
     &TTL,
@@ -7144,6 +7215,7 @@ static COMMANDS: &[&Doc] = &[
     &UNLINK,
     &UNSUBSCRIBE,
     &UNWATCH,
+    &WAIT,
     &WATCH,
     &ZADD,
     &ZCARD,

@@ -18,6 +18,7 @@ pub mod notify;
 pub mod outbox;
 pub mod persist;
 pub mod pubsub;
+pub mod replication;
 pub mod scripting;
 pub mod server;
 pub mod set;
@@ -271,6 +272,21 @@ impl Ctx<'_> {
             .blocking
             .block(self.me, self.db, keys, owned, deadline, null_array);
         self.clients[self.me].blocked = Some(blocked);
+    }
+
+    /// Blocks the client in WAIT until `wanted` replicas acknowledged
+    /// `offset`, or until `deadline` (ms), when it gets the count so far.
+    /// The replicas are asked for acknowledgements before the loop sleeps.
+    pub fn block_on_acks(&mut self, args: &Args, offset: u64, wanted: usize, deadline: Option<u64>) {
+        let owned = args.iter().map(<[u8]>::to_vec).collect();
+        let mut blocked = self
+            .st
+            .blocking
+            .block(self.me, self.db, Vec::new(), owned, deadline, false);
+        blocked.wait = Some((offset, wanted));
+        self.clients[self.me].blocked = Some(blocked);
+        self.st.repl.waiting.push(self.me);
+        self.st.repl.get_ack = true;
     }
 
     /// Tells clients blocked on `key` (in the selected database) that it

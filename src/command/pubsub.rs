@@ -493,12 +493,14 @@ pub fn punsubscribe(ctx: &mut Ctx, args: &Args) {
 
 /// `PUBLISH channel message`
 pub fn publish(ctx: &mut Ctx, args: &Args) {
+    ctx.force_replica_propagation();
     let n = publish_generic(ctx, Space::Global, &args[1], &args[2]);
     ctx.reply.int(n as i64);
 }
 
 /// `SPUBLISH shardchannel message` (standalone: the shard is this server).
 pub fn spublish(ctx: &mut Ctx, args: &Args) {
+    ctx.force_replica_propagation();
     let n = publish_generic(ctx, Space::Shard, &args[1], &args[2]);
     ctx.reply.int(n as i64);
 }

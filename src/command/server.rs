@@ -370,9 +370,9 @@ fn info_section(ctx: &Ctx, name: &str, out: &mut String) {
             o.f("instantaneous_input_repl_kbps", "0.00");
             o.f("instantaneous_output_repl_kbps", "0.00");
             o.f("rejected_connections", s.rejected_connections);
-            for field in ["sync_full", "sync_partial_ok", "sync_partial_err"] {
-                o.f(field, 0);
-            }
+            o.f("sync_full", st.repl.sync_full);
+            o.f("sync_partial_ok", st.repl.sync_partial_ok);
+            o.f("sync_partial_err", st.repl.sync_partial_err);
             o.f("expired_keys", st.expired_keys());
             o.f("expired_stale_perc", "0.00");
             o.f("expired_time_cap_reached_count", 0);
@@ -431,19 +431,8 @@ fn info_section(ctx: &Ctx, name: &str, out: &mut String) {
         }
         "replication" => {
             title(o.0, "Replication");
-            // A replication id of its own, derived from the run id.
-            let replid = &st.replid;
             o.f("role", "master");
-            o.f("connected_slaves", 0);
-            o.f("master_failover_state", "no-failover");
-            o.f("master_replid", replid.as_str());
-            o.f("master_replid2", "0".repeat(40));
-            o.f("master_repl_offset", 0);
-            o.f("second_repl_offset", -1);
-            o.f("repl_backlog_active", 0);
-            o.f("repl_backlog_size", 1048576);
-            o.f("repl_backlog_first_byte_offset", 0);
-            o.f("repl_backlog_histlen", 0);
+            crate::repl::info(st, ctx.clients, &mut |name, value| o.f(name, value));
         }
         "cpu" => {
             title(o.0, "CPU");
@@ -1113,15 +1102,6 @@ pub fn time(ctx: &mut Ctx, _args: &Args) {
 pub fn lastsave(ctx: &mut Ctx, _args: &Args) {
     let t = ctx.st.lastsave_secs;
     ctx.reply.int(t as i64);
-}
-
-/// `ROLE`: a master with its replication offset and, until replication
-/// exists, no replicas.
-pub fn role(ctx: &mut Ctx, _args: &Args) {
-    ctx.reply.array(3);
-    ctx.reply.bulk(b"master");
-    ctx.reply.int(0);
-    ctx.reply.array(0);
 }
 
 /// `SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]`

@@ -9,7 +9,9 @@ use std::sync::OnceLock;
 
 use hashbrown::HashMap;
 
-use super::{Args, Ctx, connection as conn, expire, keys, latency, persist, server as srv, string, tracking};
+use super::{
+    Args, Ctx, connection as conn, expire, keys, latency, persist, replication as repl, server as srv, string, tracking,
+};
 
 pub type Handler = fn(&mut Ctx, &Args);
 
@@ -225,6 +227,7 @@ static COMMANDS: &[CommandDef] = &[
     c("scan", -2, READONLY | TOUCHES_ARBITRARY_KEYS, NOKEYS, "generic", keys::scan),
     c("swapdb", 3, WRITE | FAST, NOKEYS, "server", keys::swapdb),
     c("touch", -2, READONLY | FAST, (1, -1, 1), "generic", keys::touch),
+    c("wait", 3, NOSCRIPT, NOKEYS, "generic", repl::wait),
     c("type", 2, READONLY | FAST, KEY1, "generic", keys::type_),
     c("unlink", -2, WRITE | FAST, (1, -1, 1), "generic", keys::unlink),
     // ---- expiry -----------------------------------------------------------------------
@@ -246,7 +249,10 @@ static COMMANDS: &[CommandDef] = &[
     c("info", -1, LOADING | STALE, NOKEYS, "server", srv::info),
     c("save", 1, ADMIN | NOSCRIPT | NO_ASYNC_LOADING | NO_MULTI, NOKEYS, "server", persist::save),
     c("lastsave", 1, LOADING | STALE | FAST, NOKEYS, "server", srv::lastsave),
-    c("role", 1, NOSCRIPT | LOADING | STALE | FAST | SENTINEL, NOKEYS, "server", srv::role),
+    c("role", 1, NOSCRIPT | LOADING | STALE | FAST | SENTINEL, NOKEYS, "server", repl::role),
+    c("sync", 1, NO_ASYNC_LOADING | ADMIN | NO_MULTI | NOSCRIPT, NOKEYS, "server", repl::sync),
+    c("psync", -3, NO_ASYNC_LOADING | ADMIN | NO_MULTI | NOSCRIPT, NOKEYS, "server", repl::sync),
+    c("replconf", -1, ADMIN | NOSCRIPT | LOADING | STALE | ALLOW_BUSY, NOKEYS, "server", repl::replconf),
     CommandDef { subcommands: LATENCY_SUBS, ..c("latency", -2, 0, NOKEYS, "server", container) },
     CommandDef { subcommands: MEMORY_SUBS, ..c("memory", -2, 0, NOKEYS, "server", container) },
     c("shutdown", -1, ADMIN | NOSCRIPT | LOADING | STALE | NO_MULTI | SENTINEL | ALLOW_BUSY, NOKEYS, "server", srv::shutdown),

@@ -77,7 +77,8 @@ pub fn save(st: &mut State) -> io::Result<()> {
     let signal = st.signal.clone();
     let insist = st.shutdown_asap;
     let stop = move || insist && signal.load(std::sync::atomic::Ordering::SeqCst) == crate::server::SIGNAL_INT;
-    match snapshot::save(&st.dbs, &st.config, st.packed_threshold, &path, false, &stop) {
+    let header = st.repl.rdb_header();
+    match snapshot::save(&st.dbs, &st.config, st.packed_threshold, &path, &header, &stop) {
         Ok(()) => {
             log::info!("DB saved on disk");
             st.dirty = 0;
@@ -98,7 +99,8 @@ pub fn bgsave(st: &mut State) -> io::Result<()> {
     let now = crate::server::now_ms();
     st.rdb.last_try_secs = now / 1000;
     st.rdb.saves += 1;
-    match Bgsave::start(&mut st.dbs, &st.config, st.packed_threshold, path, st.dirty, false) {
+    let header = st.repl.rdb_header();
+    match Bgsave::start(&mut st.dbs, &st.config, st.packed_threshold, path, st.dirty, &header) {
         Ok(job) => {
             log::info!("Background saving started by pid {}", std::process::id());
             st.rdb.bgsave = Some(job);
@@ -116,6 +118,8 @@ pub fn bgsave(st: &mut State) -> io::Result<()> {
 /// Stops a background save in progress (FLUSHALL, SHUTDOWN).
 pub fn abort_bgsave(st: &mut State) {
     if let Some(job) = st.rdb.bgsave.take() {
+        st.repl.snapshot_done = Some(false);
+        st.repl.snapshot_for_replicas = false;
         log::warn!("Background saving aborted");
         job.abort(&mut st.dbs);
         st.rdb.wake_at = None;
@@ -150,6 +154,9 @@ pub fn step(st: &mut State) -> Option<u64> {
 fn done(st: &mut State, result: io::Result<()>) {
     let Some(job) = st.rdb.bgsave.take() else { return };
     st.rdb.wake_at = None;
+    // Replicas waiting for a snapshot hear of it before the loop sleeps.
+    st.repl.snapshot_done = Some(result.is_ok());
+    st.repl.snapshot_for_replicas = false;
     let now = crate::server::now_ms();
     st.rdb.last_bgsave_secs = Some(now.saturating_sub(job.start_ms) / 1000);
     match result {
@@ -301,7 +308,7 @@ fn begin_replay(st: &mut State) {
 
 fn end_replay(st: &mut State) {
     st.replaying = false;
-    st.prop.on = st.aof.mode != aof::Mode::Off;
+    st.prop.on = st.aof.mode != aof::Mode::Off || st.repl.on();
     for db in &mut st.dbs {
         db.replaying = false;
     }

@@ -73,10 +73,28 @@ pub fn encoder(config: &Config, packed_threshold: usize) -> (Encoder, Access) {
     (Encoder::new(opts), Access::from_config(config))
 }
 
+/// What a file's AUX fields say about why it was written.
+#[derive(Debug, Clone, Default)]
+pub struct Header {
+    /// It is the base of an append-only file (`aof-base`).
+    pub aof_base: bool,
+    /// The replication stream's selected database, history id and offset
+    /// when the save began (`repl-stream-db`, `repl-id`, `repl-offset`):
+    /// written while this server has a replication backlog.
+    pub repl: Option<(usize, String, u64)>,
+}
+
+impl Header {
+    pub const AOF_BASE: Header = Header {
+        aof_base: true,
+        repl: None,
+    };
+}
+
 /// `rdbSaveInfoAuxFields` and what precedes them: the magic and version,
-/// then `redis-ver`, `redis-bits`, `ctime`, `used-mem` and `aof-base`;
-/// then the function libraries (`rdbSaveFunctions`).
-pub fn write_header(out: &mut Vec<u8>, enc: &mut Encoder, aof_base: bool) {
+/// then `redis-ver`, `redis-bits`, `ctime`, `used-mem`, the `repl-*`
+/// fields and `aof-base`; then the function libraries (`rdbSaveFunctions`).
+pub fn write_header(out: &mut Vec<u8>, enc: &mut Encoder, header: &Header) {
     out.extend_from_slice(format!("REDIS{RDB_VERSION:04}").as_bytes());
     let now = crate::server::now_ms() / 1000;
     let used = crate::memory::used().unwrap_or(0);
@@ -84,7 +102,12 @@ pub fn write_header(out: &mut Vec<u8>, enc: &mut Encoder, aof_base: bool) {
     write_aux(out, enc, b"redis-bits", b"64");
     write_aux(out, enc, b"ctime", now.to_string().as_bytes());
     write_aux(out, enc, b"used-mem", used.to_string().as_bytes());
-    write_aux(out, enc, b"aof-base", if aof_base { b"1" } else { b"0" });
+    if let Some((db, id, offset)) = &header.repl {
+        write_aux(out, enc, b"repl-stream-db", db.to_string().as_bytes());
+        write_aux(out, enc, b"repl-id", id.as_bytes());
+        write_aux(out, enc, b"repl-offset", offset.to_string().as_bytes());
+    }
+    write_aux(out, enc, b"aof-base", if header.aof_base { b"1" } else { b"0" });
     for code in crate::script::function::codes() {
         out.push(OPCODE_FUNCTION2);
         enc.raw_string(out, &code);
@@ -170,7 +193,7 @@ pub fn save(
     config: &Config,
     packed_threshold: usize,
     path: &Path,
-    aof_base: bool,
+    header: &Header,
     stop: &dyn Fn() -> bool,
 ) -> io::Result<()> {
     let temp = temp_path(config);
@@ -179,7 +202,7 @@ pub fn save(
         let mut file = RdbFile::create(temp.clone(), incremental_fsync(config))?;
         let (mut enc, access) = encoder(config, packed_threshold);
         let mut out = Vec::with_capacity(CHUNK * 2);
-        write_header(&mut out, &mut enc, aof_base);
+        write_header(&mut out, &mut enc, header);
         let now = crate::server::now_ms();
         for (index, db) in dbs.iter().enumerate() {
             if db.is_empty() {
@@ -358,7 +381,7 @@ impl Bgsave {
         packed_threshold: usize,
         path: PathBuf,
         dirty: u64,
-        aof_base: bool,
+        header: &Header,
     ) -> io::Result<Bgsave> {
         let temp = bg_temp_path(config);
         let incremental = incremental_fsync(config);
@@ -376,7 +399,7 @@ impl Bgsave {
         })?;
         let (mut enc, access) = encoder(config, packed_threshold);
         let mut out = Vec::with_capacity(CHUNK * 2);
-        write_header(&mut out, &mut enc, aof_base);
+        write_header(&mut out, &mut enc, header);
         // From here on LZF runs on the writer thread.
         enc.deferred = Some(Vec::new());
         let mut keys_total = 0;
@@ -771,7 +794,7 @@ mod tests {
         let mut dbs = vec![Db::new(0)];
         let id = dbs[0].add_obj(b"big", Obj::Hash(h), 0);
         let path = rdb_path(&config);
-        let mut job = Bgsave::start(&mut dbs, &config, 1 << 30, path.clone(), 0, false).unwrap();
+        let mut job = Bgsave::start(&mut dbs, &config, 1 << 30, path.clone(), 0, &Header::default()).unwrap();
         // One unit of work at a time, until the value is begun, then one
         // part of it.
         let past = Instant::now();
@@ -826,14 +849,14 @@ mod tests {
             );
         }
         let path = rdb_path(&config);
-        let mut job = Bgsave::start(&mut dbs, &config, 1 << 30, path.clone(), 0, false).unwrap();
+        let mut job = Bgsave::start(&mut dbs, &config, 1 << 30, path.clone(), 0, &Header::default()).unwrap();
         for _ in 0..20 {
             job.step(&mut dbs, Instant::now() + Duration::from_millis(2));
         }
         job.abort(&mut dbs);
         let leftovers = || std::fs::read_dir(&dir).unwrap().count();
         assert_eq!(leftovers(), 0);
-        let job = Bgsave::start(&mut dbs, &config, 1 << 30, path.clone(), 0, false).unwrap();
+        let job = Bgsave::start(&mut dbs, &config, 1 << 30, path.clone(), 0, &Header::default()).unwrap();
         finish(job, &mut dbs).unwrap();
         assert_eq!(leftovers(), 1);
         let loaded = load_file(&path, &config);

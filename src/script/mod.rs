@@ -1048,8 +1048,15 @@ impl Call<'_, '_> {
         };
         command::execute_resolved(&mut inner, &Args::new(self.frame, self.spans), idx, Instant::now());
         self.db = inner.db;
-        if repl & REPL_AOF == 0 {
-            ctx.st.prop.forget_since(recorded);
+        if repl != REPL_ALL {
+            let mut targets = 0;
+            if repl & REPL_AOF != 0 {
+                targets |= crate::server::propagate::TO_AOF;
+            }
+            if repl & REPL_REPLICA != 0 {
+                targets |= crate::server::propagate::TO_REPLICAS;
+            }
+            ctx.st.prop.restrict_since(recorded, targets);
         }
         let client = &mut ctx.clients[self.token];
         client.reply = reply;

@@ -40,6 +40,9 @@ pub struct Blocked {
     /// Reply on timeout: a null array (BLPOP family) or a null bulk
     /// (BLMOVE, BRPOPLPUSH).
     pub null_array: bool,
+    /// WAIT: the replication offset to be acknowledged, by how many
+    /// replicas (no keys then; the reply is the count of acks).
+    pub wait: Option<(u64, usize)>,
 }
 
 impl Blocked {
@@ -102,6 +105,7 @@ impl Blocking {
             args,
             timer,
             null_array,
+            wait: None,
         }
     }
 
@@ -192,10 +196,18 @@ impl Blocking {
 /// timeout, Redis's UNBLOCKED error for CLIENT UNBLOCK ... ERROR. Returns
 /// false if the client was not blocked.
 pub fn release(st: &mut super::State, clients: &mut crate::client::Clients, token: usize, why: Release) -> bool {
+    let acks = match clients.get(token).and_then(|c| c.blocked.as_ref()?.wait) {
+        Some((offset, _)) => Some(st.repl.acks_at(clients, offset)),
+        None => None,
+    };
     let Some(c) = clients.get_mut(token) else { return false };
     let Some(blocked) = c.blocked.take() else { return false };
     st.blocking.unblock(token, &blocked);
+    if acks.is_some() {
+        st.repl.waiting.retain(|&t| t != token);
+    }
     match why {
+        Release::Timeout if acks.is_some() => c.reply.int(acks.unwrap_or(0) as i64),
         Release::Timeout if blocked.null_array => c.reply.null_array(),
         Release::Timeout => c.reply.null(),
         Release::Error => {

@@ -401,6 +401,10 @@ impl Server {
                 Duration::from_millis(1)
             } else if evicting {
                 Duration::ZERO
+            } else if crate::repl::sending(&self.state, &self.clients) {
+                // Snapshots on their way to replicas: the reader thread
+                // has more ready soon.
+                Duration::from_millis(1)
             } else {
                 let now = now_ms();
                 let wake_at = self
@@ -500,8 +504,10 @@ impl Server {
                 crate::command::tracking::before_sleep(&mut self.state, &mut self.clients);
                 self.schedule_woken();
             }
-            // The AOF is written (and with `always` synced) before any
-            // reply of this iteration leaves.
+            // The stream goes to the replicas' outputs; the AOF is written
+            // (and with `always` synced) before any of it or any reply of
+            // this iteration leaves.
+            crate::repl::before_sleep(&mut self.state, &mut self.clients, &mut self.writes);
             crate::persist::aof::flush(&mut self.state, false);
             self.flush_writes();
             crate::evict::evict_clients(&mut self.state, &mut self.clients, None, false);
@@ -883,6 +889,7 @@ impl Server {
                 crate::command::pubsub::on_close(&mut self.state, token, &mut c);
                 crate::command::tracking::on_close(&mut self.state, &mut c);
                 crate::command::monitor::on_close(&mut self.state, token);
+                crate::repl::on_close(&mut self.state, token, &c);
                 // A slot reused by a new client must not inherit a place in
                 // CLIENT PAUSE's queues.
                 self.state.pause.held.retain(|&t| t != token);
@@ -961,7 +968,7 @@ impl Server {
             let idle: Vec<usize> = self
                 .clients
                 .iter()
-                .filter(|(_, c)| now.saturating_sub(c.last_interaction_ms) / 1000 > timeout)
+                .filter(|(_, c)| !c.is_replica() && now.saturating_sub(c.last_interaction_ms) / 1000 > timeout)
                 .map(|(t, _)| t)
                 .collect();
             for t in idle {
@@ -971,6 +978,7 @@ impl Server {
             self.close_marked();
         }
         crate::evict::evict_clients(&mut self.state, &mut self.clients, None, true);
+        crate::repl::cron(&mut self.state, &mut self.clients, now);
         self.state.cron(now, self.clients.len());
     }
 }

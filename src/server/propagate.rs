@@ -1,5 +1,5 @@
 //! The command stream as Redis propagates it: what the dataset's changes
-//! look like to the append-only file (and, once they exist, replicas).
+//! look like to the append-only file and to replicas (`crate::repl`).
 //!
 //! Every command that changed the dataset (its `dirty` count moved) is
 //! recorded as sent, unless its handler recorded another form instead
@@ -16,12 +16,19 @@
 use super::State;
 use crate::command::{Args, Ctx};
 
-/// One recorded command: its database and where its RESP bytes are.
+/// Where a recorded command goes (Redis's `PROPAGATE_AOF`/`_REPL`).
+pub const TO_AOF: u8 = 1;
+pub const TO_REPLICAS: u8 = 2;
+pub const TO_ALL: u8 = TO_AOF | TO_REPLICAS;
+
+/// One recorded command: its database, where its RESP bytes are and
+/// where it goes.
 #[derive(Debug, Clone, Copy)]
 struct Op {
     db: usize,
     start: usize,
     end: usize,
+    targets: u8,
 }
 
 /// The unit being recorded.
@@ -37,6 +44,9 @@ pub struct Propagation {
     prevent: bool,
     /// The running command is recorded even if it changed nothing.
     force: bool,
+    /// The running command goes to replicas even if it changed nothing
+    /// (PUBLISH: Redis's `CLIENT_FORCE_REPL`).
+    force_replicas: bool,
     /// Commands running inside another (EXEC's), so the unit is not over.
     pub nesting: u32,
     /// Expiry passes record their DELs without MULTI/EXEC around them.
@@ -46,12 +56,17 @@ pub struct Propagation {
 impl Propagation {
     /// Records `argv` in database `db` (Redis's `alsoPropagate`).
     pub fn record<'a>(&mut self, db: usize, argv: impl ExactSizeIterator<Item = &'a [u8]>) {
+        self.record_to(db, argv, TO_ALL);
+    }
+
+    fn record_to<'a>(&mut self, db: usize, argv: impl ExactSizeIterator<Item = &'a [u8]>, targets: u8) {
         let start = self.buf.len();
         write_command(&mut self.buf, argv);
         self.ops.push(Op {
             db,
             start,
             end: self.buf.len(),
+            targets,
         });
     }
 
@@ -66,13 +81,20 @@ impl Propagation {
         self.ops.len()
     }
 
-    /// Drops the commands recorded after the first `n` (the writes of a
-    /// script that called `redis.set_repl(redis.REPL_NONE)`).
-    pub fn forget_since(&mut self, n: usize) {
-        if let Some(op) = self.ops.get(n) {
-            self.buf.truncate(op.start);
+    /// Sends the commands recorded after the first `n` only to `targets`
+    /// (the writes of a script after `redis.set_repl`); with no target
+    /// left they are dropped.
+    pub fn restrict_since(&mut self, n: usize, targets: u8) {
+        if targets == 0 {
+            if let Some(op) = self.ops.get(n) {
+                self.buf.truncate(op.start);
+            }
+            self.ops.truncate(n);
+            return;
         }
-        self.ops.truncate(n);
+        for op in self.ops.iter_mut().skip(n) {
+            op.targets &= targets;
+        }
     }
 
     /// Drops what was recorded (commands replayed from the AOF).
@@ -81,6 +103,7 @@ impl Propagation {
         self.buf.clear();
         self.prevent = false;
         self.force = false;
+        self.force_replicas = false;
     }
 
     /// Takes the unit recorded so far: each command's database and bytes,
@@ -118,18 +141,27 @@ pub fn write_command<'a>(out: &mut Vec<u8>, argv: impl ExactSizeIterator<Item = 
     }
 }
 
-/// Sends the recorded unit on: to the append-only file.
+/// Sends the recorded unit on: to the append-only file and the
+/// replication stream.
 pub fn flush(st: &mut State) {
     let Some((ops, buf)) = st.prop.take() else { return };
     let wrap = ops.len() > 1 && !st.prop.no_multi;
+    let emit = |st: &mut State, db: usize, command: &[u8], targets: u8| {
+        if targets & TO_AOF != 0 {
+            st.aof.feed(db, command);
+        }
+        if targets & TO_REPLICAS != 0 {
+            st.repl.feed(Some(db), command);
+        }
+    };
     if wrap {
-        st.aof.feed(ops[0].db, b"*1\r\n$5\r\nMULTI\r\n");
+        emit(st, ops[0].db, b"*1\r\n$5\r\nMULTI\r\n", TO_ALL);
     }
     for op in &ops {
-        st.aof.feed(op.db, &buf[op.start..op.end]);
+        emit(st, op.db, &buf[op.start..op.end], op.targets);
     }
     if wrap {
-        st.aof.feed(ops[ops.len() - 1].db, b"*1\r\n$4\r\nEXEC\r\n");
+        emit(st, ops[ops.len() - 1].db, b"*1\r\n$4\r\nEXEC\r\n", TO_ALL);
     }
     st.prop.recycle(ops, buf);
 }
@@ -150,15 +182,27 @@ pub fn after_command(ctx: &mut Ctx, name: &str, args: &Args, dirty_before: u64, 
     let prop = &mut ctx.st.prop;
     // SAVE and DEBUG LOADAOF reset the counter: only a rise is a change.
     let changed = std::mem::take(&mut prop.force) || ctx.st.dirty > dirty_before;
-    if !std::mem::take(&mut prop.prevent) && changed && name != "exec" {
-        prop.record(ctx.db, (0..args.len()).map(|i| args.get(i)));
+    let to_replicas = std::mem::take(&mut prop.force_replicas);
+    if !std::mem::take(&mut prop.prevent) && name != "exec" {
+        if changed {
+            prop.record(ctx.db, (0..args.len()).map(|i| args.get(i)));
+        } else if to_replicas {
+            prop.record_to(ctx.db, (0..args.len()).map(|i| args.get(i)), TO_REPLICAS);
+        }
     }
     if prop.nesting == 0 {
         // SCAN and RANDOMKEY may expire any number of keys: no MULTI.
         let no_multi = prop.no_multi;
         prop.no_multi |= arbitrary_keys;
+        let offset = ctx.st.repl.offset;
         flush(ctx.st);
         ctx.st.prop.no_multi = no_multi;
+        // What WAIT waits for: the stream up to this client's last write.
+        if ctx.st.repl.offset != offset
+            && let Some(c) = ctx.clients.get_mut(ctx.me)
+        {
+            c.woff = ctx.st.repl.offset;
+        }
     }
 }
 
@@ -184,6 +228,12 @@ impl Ctx<'_> {
     /// `forceCommandPropagation`: FLUSHALL and FLUSHDB of empty databases).
     pub fn force_propagation(&mut self) {
         self.st.prop.force = true;
+    }
+
+    /// Sends the running command to replicas even if it changed nothing
+    /// (PUBLISH, so a replica's subscribers hear it too).
+    pub fn force_replica_propagation(&mut self) {
+        self.st.prop.force_replicas = self.st.prop.on;
     }
 
     /// Records nothing for the running command even though it changed

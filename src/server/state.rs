@@ -173,8 +173,9 @@ pub struct State {
     pub unix: Option<(mio::net::UnixListener, std::sync::Arc<str>)>,
     pub started_ms: u64,
     pub run_id: String,
-    /// The replication ID INFO shows (DEBUG CHANGE-REPL-ID draws a new one).
-    pub replid: String,
+    /// Replication: the stream, its offset and history, the backlog and
+    /// the replicas (DEBUG CHANGE-REPL-ID draws a new history id).
+    pub repl: crate::repl::Repl,
     /// DEBUG PAUSE-CRON: the periodic cron does nothing.
     pub cron_paused: bool,
     /// DEBUG QUICKLIST-PACKED-THRESHOLD: list elements this large or
@@ -309,7 +310,7 @@ impl State {
             #[cfg(unix)]
             unix: None,
             started_ms: now,
-            replid: run_id.chars().rev().collect(),
+            repl: crate::repl::Repl::new(run_id.chars().rev().collect()),
             run_id,
             cron_paused: false,
             packed_threshold: 1 << 30,
@@ -411,9 +412,7 @@ impl State {
 
     /// DEBUG CHANGE-REPL-ID: a new random replication ID.
     pub fn change_repl_id(&mut self) {
-        self.replid = (0..40)
-            .map(|_| char::from(b"0123456789abcdef"[(self.rng.next_u64() >> 60) as usize]))
-            .collect();
+        self.repl.replid = crate::repl::random_id(&mut self.rng);
     }
 
     pub fn next_client_id(&mut self) -> u64 {

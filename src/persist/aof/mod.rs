@@ -425,12 +425,26 @@ pub fn open_on_start(st: &mut State) -> Result<(), String> {
 /// first base): an RDB marked `aof-base`, or its commands.
 fn write_base(st: &State, path: &std::path::Path) -> io::Result<()> {
     if st.config.value("aof-use-rdb-preamble") == b"yes" {
-        return super::snapshot::save(&st.dbs, &st.config, st.packed_threshold, path, true, &|| false);
+        return super::snapshot::save(
+            &st.dbs,
+            &st.config,
+            st.packed_threshold,
+            path,
+            &super::snapshot::Header::AOF_BASE,
+            &|| false,
+        );
     }
     let mut rdb = path.as_os_str().to_owned();
     rdb.push(".rdb-part");
     let rdb = PathBuf::from(rdb);
-    super::snapshot::save(&st.dbs, &st.config, st.packed_threshold, &rdb, true, &|| false)?;
+    super::snapshot::save(
+        &st.dbs,
+        &st.config,
+        st.packed_threshold,
+        &rdb,
+        &super::snapshot::Header::AOF_BASE,
+        &|| false,
+    )?;
     let limits = super::load::Limits::from_config(&st.config);
     let result = plain::convert(&rdb, path, st.aof.timestamps, &limits);
     let _ = std::fs::remove_file(&rdb);
@@ -680,7 +694,7 @@ pub fn stop(st: &mut State) {
     aof.incr_synced = 0;
     rewrite::kill(st);
     st.aof.buf = Vec::new();
-    st.prop.on = false;
+    st.prop.on = st.repl.on();
 }
 
 /// Applies `appendonly` after CONFIG SET changed it; Err if turning it

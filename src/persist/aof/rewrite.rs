@@ -85,7 +85,7 @@ pub fn start(st: &mut State) -> Result<(), Logged> {
         st.packed_threshold,
         rdb.clone(),
         st.dirty,
-        true,
+        &snapshot::Header::AOF_BASE,
     ) {
         Ok(job) => {
             log::info!(

@@ -1,0 +1,138 @@
+//! Replication commands: SYNC, PSYNC and REPLCONF (what replicas send),
+//! WAIT and ROLE. The replication state itself is `crate::repl`.
+
+use super::{Args, Ctx};
+use crate::util::number::parse_i64;
+
+/// `SYNC` and `PSYNC replicationid offset`
+pub fn sync(ctx: &mut Ctx, args: &Args) {
+    let already = ctx.clients[ctx.me].peer.as_ref().is_some_and(|p| p.link.is_some());
+    if already || ctx.clients[ctx.me].monitor {
+        return;
+    }
+    if ctx.reply.pending() > 0 {
+        ctx.reply.error(b"ERR SYNC and PSYNC are invalid with pending output");
+        return;
+    }
+    let psync = if args.is(0, "psync") {
+        let Some(offset) = parse_i64(&args[2]) else {
+            log::warn!(
+                "Replica {} asks for synchronization but with a wrong offset",
+                crate::repl::replica_name(ctx.clients, ctx.me)
+            );
+            ctx.reply.not_integer();
+            return;
+        };
+        Some((&args[1], offset.max(0) as u64))
+    } else {
+        None
+    };
+    log::info!(
+        "Replica {} asks for synchronization",
+        crate::repl::replica_name(ctx.clients, ctx.me)
+    );
+    crate::repl::sync(ctx.st, ctx.clients, ctx.me, ctx.reply, psync);
+}
+
+/// `REPLCONF option value [option value ...]`
+pub fn replconf(ctx: &mut Ctx, args: &Args) {
+    if args.len().is_multiple_of(2) {
+        ctx.reply.syntax_error();
+        return;
+    }
+    for j in (1..args.len()).step_by(2) {
+        let value = &args[j + 1];
+        if args.is(j, "listening-port") {
+            let Some(port) = parse_i64(value) else {
+                ctx.reply.not_integer();
+                return;
+            };
+            ctx.client().peer.get_or_insert_with(Default::default).listening_port = port as u16;
+        } else if args.is(j, "ip-address") {
+            if value.len() >= 46 {
+                ctx.reply.error_fmt(format_args!(
+                    "ERR REPLCONF ip-address provided by replica instance is too long: {} bytes",
+                    value.len()
+                ));
+                return;
+            }
+            let ip = String::from_utf8_lossy(value).into_owned();
+            ctx.client().peer.get_or_insert_with(Default::default).ip = Some(ip);
+        } else if args.is(j, "capa") {
+            let peer = ctx.client().peer.get_or_insert_with(Default::default);
+            if value.eq_ignore_ascii_case(b"eof") {
+                peer.capa_eof = true;
+            } else if value.eq_ignore_ascii_case(b"psync2") {
+                peer.capa_psync2 = true;
+            }
+        } else if args.is(j, "ack") {
+            // Acknowledgements get no reply, and count only from replicas.
+            if let Some(offset) = parse_i64(value) {
+                crate::repl::ack(ctx.st, ctx.clients, ctx.me, offset.max(0) as u64);
+            }
+            return;
+        } else if args.is(j, "getack") {
+            // Only a replica answers (to its master).
+            return;
+        } else if args.is(j, "rdb-only") {
+            match parse_i64(value) {
+                Some(0 | 1) => {}
+                Some(_) => {
+                    ctx.reply
+                        .error(b"ERR value is out of range, value must between 0 and 1");
+                    return;
+                }
+                None => {
+                    ctx.reply.not_integer();
+                    return;
+                }
+            }
+        } else {
+            ctx.reply.error_fmt(format_args!(
+                "ERR Unrecognized REPLCONF option: {}",
+                String::from_utf8_lossy(&args[j])
+            ));
+            return;
+        }
+    }
+    ctx.reply.ok();
+}
+
+/// `WAIT numreplicas timeout`
+pub fn wait(ctx: &mut Ctx, args: &Args) {
+    let Some(wanted) = parse_i64(&args[1]) else {
+        ctx.reply.not_integer();
+        return;
+    };
+    let Some(timeout) = parse_i64(&args[2]) else {
+        ctx.reply.error(b"ERR timeout is not an integer or out of range");
+        return;
+    };
+    if timeout < 0 {
+        ctx.reply.error(b"ERR timeout is negative");
+        return;
+    }
+    let offset = ctx.clients[ctx.me].woff;
+    let acks = ctx.st.repl.acks_at(ctx.clients, offset);
+    if acks as i64 >= wanted || super::transaction::in_exec(ctx) || ctx.clients[ctx.me].script {
+        ctx.reply.int(acks as i64);
+        return;
+    }
+    let deadline = (timeout > 0).then(|| ctx.now.saturating_add(timeout as u64));
+    ctx.block_on_acks(args, offset, wanted as usize, deadline);
+}
+
+/// `ROLE`: a master with its offset and online replicas.
+pub fn role(ctx: &mut Ctx, _args: &Args) {
+    let replicas = crate::repl::online_replicas(ctx.st, ctx.clients);
+    ctx.reply.array(3);
+    ctx.reply.bulk(b"master");
+    ctx.reply.int(ctx.st.repl.offset as i64);
+    ctx.reply.array(replicas.len());
+    for (ip, port, offset) in replicas {
+        ctx.reply.array(3);
+        ctx.reply.bulk(ip.as_bytes());
+        ctx.reply.bulk(port.to_string().as_bytes());
+        ctx.reply.bulk(offset.to_string().as_bytes());
+    }
+}

@@ -1,0 +1,768 @@
+//! Replication, the master's side: the replication stream and its
+//! offset, the backlog, and the replicas attached to this server.
+//!
+//! Every change the dataset goes through reaches `Repl::feed` from the
+//! one propagation point (`server::propagate`), as RESP commands with a
+//! SELECT in front whenever the database changes, as Redis's
+//! `replicationFeedSlaves`. The bytes go into the backlog at once and
+//! wait in `pending` until the loop is about to sleep, when
+//! `before_sleep` hands them to every replica: into its output if it is
+//! online, or into what it holds back (`Link::held`) while its snapshot
+//! is made and sent.
+//!
+//! A replica is a client that sent SYNC or PSYNC. A PSYNC naming this
+//! server's history at an offset the backlog still covers continues at
+//! once (`+CONTINUE`); anything else is a full resynchronization: a
+//! forkless background save to the RDB file (the stream's offset at its
+//! start is the one `+FULLRESYNC` announces), then the file sent as a
+//! bulk by a reader thread, then what the replica held back.
+
+pub mod backlog;
+
+use std::fs::File;
+use std::io::Read;
+use std::sync::mpsc::{Receiver, TryRecvError, sync_channel};
+
+use crate::client::Clients;
+use crate::resp::reply::Reply;
+use crate::server::State;
+use backlog::Backlog;
+
+/// Bytes of a snapshot file read per chunk.
+const FILE_CHUNK: usize = 64 * 1024;
+/// A replica receiving its snapshot gets more of the file while its
+/// output holds less than this.
+const SEND_AHEAD: usize = 1024 * 1024;
+
+/// Where a replica is in its synchronization (Redis's `replstate`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkState {
+    /// Waiting for a background save it can use to start.
+    WaitBgsaveStart,
+    /// Its snapshot is being made.
+    WaitBgsaveEnd,
+    /// The snapshot is being sent.
+    SendBulk,
+    /// It gets the stream.
+    Online,
+}
+
+impl LinkState {
+    /// INFO's `state=` (`replstateToString`).
+    pub fn name(self) -> &'static str {
+        match self {
+            LinkState::WaitBgsaveStart | LinkState::WaitBgsaveEnd => "wait_bgsave",
+            LinkState::SendBulk => "send_bulk",
+            LinkState::Online => "online",
+        }
+    }
+}
+
+/// What a client told us with REPLCONF, before and after it became a
+/// replica.
+#[derive(Debug, Default)]
+pub struct Peer {
+    /// `listening-port`: the port it serves clients on.
+    pub listening_port: u16,
+    /// `ip-address`: the address it announces (else its socket's).
+    pub ip: Option<String>,
+    /// `capa eof`: it can read a snapshot of unknown length.
+    pub capa_eof: bool,
+    /// `capa psync2`: it understands `+CONTINUE <replid>`.
+    pub capa_psync2: bool,
+    /// Its replication link, once it sent SYNC or PSYNC.
+    pub link: Option<Link>,
+}
+
+/// A replica's link, kept in its client.
+#[derive(Debug)]
+pub struct Link {
+    pub state: LinkState,
+    /// The offset its snapshot stands for (`psync_initial_offset`).
+    pub initial_offset: u64,
+    /// The last offset it acknowledged, and when (ms).
+    pub ack_offset: u64,
+    pub ack_ms: u64,
+    /// It used SYNC: it sends no acknowledgements.
+    pub pre_psync: bool,
+    /// The stream since its snapshot began, sent after the snapshot.
+    held: Vec<u8>,
+    /// The snapshot file being sent.
+    transfer: Option<Transfer>,
+}
+
+/// A snapshot file on its way to a replica: a thread reads it.
+#[derive(Debug)]
+struct Transfer {
+    chunks: Receiver<std::io::Result<Vec<u8>>>,
+}
+
+impl Transfer {
+    /// Opens the snapshot at `path`: its size and a reader of its bytes.
+    fn open(path: &std::path::Path) -> std::io::Result<(u64, Transfer)> {
+        let mut file = File::open(path)?;
+        let size = file.metadata()?.len();
+        let (tx, chunks) = sync_channel(8);
+        std::thread::Builder::new()
+            .name("loopkv-repl-send".into())
+            .spawn(move || {
+                loop {
+                    let mut chunk = vec![0; FILE_CHUNK];
+                    match file.read(&mut chunk) {
+                        Ok(0) => return,
+                        Ok(n) => {
+                            chunk.truncate(n);
+                            if tx.send(Ok(chunk)).is_err() {
+                                return;
+                            }
+                        }
+                        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                        Err(e) => {
+                            let _ = tx.send(Err(e));
+                            return;
+                        }
+                    }
+                }
+            })?;
+        Ok((size, Transfer { chunks }))
+    }
+}
+
+/// The master's replication state (INFO replication's figures).
+#[derive(Debug)]
+pub struct Repl {
+    /// The history this server's stream belongs to, and the one it
+    /// continued (after a promotion) up to `second_offset`.
+    pub replid: String,
+    pub replid2: String,
+    /// Bytes of stream produced (`master_repl_offset`).
+    pub offset: u64,
+    pub second_offset: i64,
+    pub backlog: Option<Backlog>,
+    /// The database the stream last selected (`slaveseldb`).
+    seldb: Option<usize>,
+    /// Stream bytes the replicas have not been given yet.
+    pending: Vec<u8>,
+    /// Replicas' client tokens, in the order they attached.
+    pub replicas: Vec<usize>,
+    /// When the last replica left (ms), for `repl-backlog-ttl`.
+    no_replicas_since: Option<u64>,
+    /// A WAIT is blocked: ask the replicas for acknowledgements.
+    pub get_ack: bool,
+    /// Clients blocked in WAIT.
+    pub waiting: Vec<usize>,
+    /// The running background save was started for replicas.
+    pub snapshot_for_replicas: bool,
+    /// Its outcome, for `before_sleep` (Ok: the file is written).
+    pub snapshot_done: Option<bool>,
+    pub sync_full: u64,
+    pub sync_partial_ok: u64,
+    pub sync_partial_err: u64,
+    /// The second `cron` last ran in, and how many seconds it ran
+    /// (Redis's `replication_cron_loops`: PINGs go every period of them).
+    cron_secs: u64,
+    cron_loops: u64,
+}
+
+impl Repl {
+    pub fn new(replid: String) -> Repl {
+        Repl {
+            replid,
+            replid2: "0".repeat(40),
+            offset: 0,
+            second_offset: -1,
+            backlog: None,
+            seldb: None,
+            pending: Vec::new(),
+            replicas: Vec::new(),
+            no_replicas_since: None,
+            get_ack: false,
+            waiting: Vec::new(),
+            snapshot_for_replicas: false,
+            snapshot_done: None,
+            sync_full: 0,
+            sync_partial_ok: 0,
+            sync_partial_err: 0,
+            cron_secs: 0,
+            cron_loops: 0,
+        }
+    }
+
+    /// True when the stream is being recorded (a backlog exists).
+    pub fn on(&self) -> bool {
+        self.backlog.is_some()
+    }
+
+    /// Appends one command (RESP) run in database `db` to the stream;
+    /// `db` None for commands outside any database (PING, REPLCONF).
+    pub fn feed(&mut self, db: Option<usize>, command: &[u8]) {
+        let Some(backlog) = &mut self.backlog else { return };
+        if let Some(db) = db
+            && self.seldb != Some(db)
+        {
+            let n = db.to_string();
+            let select = format!("*2\r\n$6\r\nSELECT\r\n${}\r\n{n}\r\n", n.len());
+            backlog.feed(select.as_bytes());
+            self.pending.extend_from_slice(select.as_bytes());
+            self.offset += select.len() as u64;
+            self.seldb = Some(db);
+        }
+        backlog.feed(command);
+        self.pending.extend_from_slice(command);
+        self.offset += command.len() as u64;
+    }
+
+    /// Starts a new history (`changeReplicationId` + `clearReplicationId2`).
+    fn new_history(&mut self, rng: &mut crate::server::state::Rng) {
+        self.replid = random_id(rng);
+        self.replid2 = "0".repeat(40);
+        self.second_offset = -1;
+    }
+
+    /// The header of a snapshot saved now (`rdbPopulateSaveInfo`): with a
+    /// backlog, the stream's database (0 if none selected yet), id and offset.
+    pub fn rdb_header(&self) -> crate::persist::snapshot::Header {
+        crate::persist::snapshot::Header {
+            aof_base: false,
+            repl: self
+                .backlog
+                .as_ref()
+                .map(|_| (self.seldb.unwrap_or(0), self.replid.clone(), self.offset)),
+        }
+    }
+
+    /// Replicas acknowledging `offset` or more (`replicationCountAcksByOffset`).
+    pub fn acks_at(&self, clients: &Clients, offset: u64) -> usize {
+        self.links(clients)
+            .filter(|l| l.state == LinkState::Online && l.ack_offset >= offset)
+            .count()
+    }
+
+    fn links<'a>(&'a self, clients: &'a Clients) -> impl Iterator<Item = &'a Link> + 'a {
+        self.replicas
+            .iter()
+            .filter_map(|&t| clients.get(t)?.peer.as_ref()?.link.as_ref())
+    }
+}
+
+/// 40 random hex digits (a replication id).
+pub fn random_id(rng: &mut crate::server::state::Rng) -> String {
+    (0..40)
+        .map(|_| char::from(b"0123456789abcdef"[(rng.next_u64() >> 60) as usize]))
+        .collect()
+}
+
+// ---- SYNC and PSYNC ---------------------------------------------------------------------
+
+/// `syncCommand` once the command checks passed: a partial resync when
+/// PSYNC's history and offset allow it, else a full one. `psync` holds
+/// PSYNC's replication id and offset; None for SYNC.
+pub fn sync(st: &mut State, clients: &mut Clients, me: usize, reply: &mut Reply, psync: Option<(&[u8], u64)>) {
+    let name = replica_name(clients, me);
+    if let Some((replid, offset)) = psync {
+        if try_partial(st, clients, me, reply, replid, offset, &name) {
+            st.repl.sync_partial_ok += 1;
+            return;
+        }
+        if replid != b"?" {
+            st.repl.sync_partial_err += 1;
+        }
+    }
+    st.repl.sync_full += 1;
+    let now = crate::server::now_ms();
+    let peer = clients[me].peer.get_or_insert_with(Default::default);
+    peer.link = Some(Link {
+        state: LinkState::WaitBgsaveStart,
+        initial_offset: 0,
+        ack_offset: 0,
+        ack_ms: now,
+        pre_psync: psync.is_none(),
+        held: Vec::new(),
+        transfer: None,
+    });
+    attach(st, me);
+    if st.repl.backlog.is_none() {
+        st.repl.new_history(&mut st.rng);
+        create_backlog(st);
+        log::info!(
+            "Replication backlog created, my new replication IDs are '{}' and '{}'",
+            st.repl.replid,
+            st.repl.replid2
+        );
+    }
+    // A save for replicas already running can take this one too: it
+    // copies what another replica has held back since the save began.
+    if st.rdb.bgsave.is_some() && st.repl.snapshot_for_replicas {
+        let other = st.repl.replicas.iter().copied().find(|&t| {
+            t != me
+                && clients
+                    .get(t)
+                    .and_then(|c| c.peer.as_ref()?.link.as_ref())
+                    .is_some_and(|l| l.state == LinkState::WaitBgsaveEnd)
+        });
+        if let Some(other) = other {
+            let (held, initial) = {
+                let link = clients[other]
+                    .peer
+                    .as_ref()
+                    .and_then(|p| p.link.as_ref())
+                    .expect("found");
+                (link.held.clone(), link.initial_offset)
+            };
+            let c = &mut clients[me];
+            let link = c.peer.as_mut().and_then(|p| p.link.as_mut()).expect("just set");
+            link.held = held;
+            full_resync_reply(st, c, reply, initial);
+            log::info!("Waiting for end of BGSAVE for SYNC");
+            return;
+        }
+        log::info!("Can't attach the replica to the current BGSAVE. Waiting for next BGSAVE for SYNC");
+    }
+    // The save starts before the loop sleeps (`before_sleep`).
+}
+
+/// `masterTryPartialResynchronization`.
+fn try_partial(
+    st: &mut State,
+    clients: &mut Clients,
+    me: usize,
+    reply: &mut Reply,
+    replid: &[u8],
+    offset: u64,
+    name: &str,
+) -> bool {
+    let repl = &st.repl;
+    let ours = replid.eq_ignore_ascii_case(repl.replid.as_bytes());
+    let previous = replid.eq_ignore_ascii_case(repl.replid2.as_bytes());
+    let continues = ours || (previous && offset as i64 <= repl.second_offset);
+    if !continues {
+        if replid == b"?" {
+            log::info!("Full resync requested by replica {name}");
+        } else if !ours && !previous {
+            log::info!(
+                "Partial resynchronization not accepted: Replication ID mismatch (Replica asked for '{}', my replication IDs are '{}' and '{}')",
+                String::from_utf8_lossy(replid),
+                repl.replid,
+                repl.replid2
+            );
+        } else {
+            log::info!(
+                "Partial resynchronization not accepted: Requested offset for second ID was {offset}, but I can reply up to {}",
+                repl.second_offset
+            );
+        }
+        return false;
+    }
+    let Some(backlog) = repl.backlog.as_ref().filter(|b| b.covers(offset.wrapping_sub(1))) else {
+        log::info!("Unable to partial resync with replica {name} for lack of backlog (Replica request was: {offset}).");
+        if offset > repl.offset {
+            log::warn!(
+                "Warning: replica {name} tried to PSYNC with an offset that is greater than the master replication offset."
+            );
+        }
+        return false;
+    };
+    let c = &mut clients[me];
+    let psync2 = c.peer.as_ref().is_some_and(|p| p.capa_psync2);
+    if psync2 {
+        reply.raw(format!("+CONTINUE {}\r\n", repl.replid).as_bytes());
+    } else {
+        reply.raw(b"+CONTINUE\r\n");
+    }
+    let mut missed = Vec::new();
+    backlog.copy_after(offset.saturating_sub(1), &mut missed);
+    reply.raw(&missed);
+    let sent = missed.len();
+    let now = crate::server::now_ms();
+    let peer = c.peer.get_or_insert_with(Default::default);
+    peer.link = Some(Link {
+        state: LinkState::Online,
+        initial_offset: offset,
+        ack_offset: 0,
+        ack_ms: now,
+        pre_psync: false,
+        held: Vec::new(),
+        transfer: None,
+    });
+    attach(st, me);
+    log::info!(
+        "Partial resynchronization request from {name} accepted. Sending {sent} bytes of backlog starting from offset {offset}."
+    );
+    true
+}
+
+fn attach(st: &mut State, me: usize) {
+    if !st.repl.replicas.contains(&me) {
+        st.repl.replicas.push(me);
+    }
+    st.repl.no_replicas_since = None;
+}
+
+/// The backlog, and with it the stream (`createReplicationBacklog`).
+fn create_backlog(st: &mut State) {
+    let size = backlog_size(st);
+    st.repl.backlog = Some(Backlog::new(size, st.repl.offset));
+    st.repl.seldb = None;
+    st.prop.on = true;
+    st.sync_notes();
+}
+
+fn backlog_size(st: &State) -> usize {
+    crate::util::number::parse_i64(st.config.value("repl-backlog-size")).map_or(1 << 20, |n| n.max(1) as usize)
+}
+
+/// Follows CONFIG SET repl-backlog-size.
+pub fn config_changed(st: &mut State) {
+    let size = backlog_size(st);
+    if let Some(b) = &mut st.repl.backlog {
+        b.resize(size);
+    }
+}
+
+/// `+FULLRESYNC <replid> <offset>` to a PSYNC replica whose snapshot
+/// stands for `offset`; SYNC's replicas get no such line.
+fn full_resync_reply(st: &State, c: &mut crate::client::Client, reply: &mut Reply, offset: u64) {
+    let link = c.peer.as_mut().and_then(|p| p.link.as_mut()).expect("a replica");
+    link.state = LinkState::WaitBgsaveEnd;
+    link.initial_offset = offset;
+    if !link.pre_psync {
+        reply.raw(format!("+FULLRESYNC {} {}\r\n", st.repl.replid, offset).as_bytes());
+    }
+}
+
+/// `replicationGetSlaveName`: its announced address, else its socket's.
+pub fn replica_name(clients: &Clients, token: usize) -> String {
+    let c = &clients[token];
+    let ip = c
+        .peer
+        .as_ref()
+        .and_then(|p| p.ip.clone())
+        .unwrap_or_else(|| c.addr.ip().to_string());
+    match c.peer.as_ref().map(|p| p.listening_port).filter(|&p| p != 0) {
+        Some(port) => format!("{ip}:{port}"),
+        None => format!("{}:<unknown-replica-port>", c.addr_text()),
+    }
+}
+
+// ---- the loop's part ----------------------------------------------------------------------
+
+/// Before the loop sleeps: the pending stream to every replica, the
+/// snapshot for replicas started, finished saves sent, sends continued.
+/// Tokens with new output go to `writes`.
+pub fn before_sleep(st: &mut State, clients: &mut Clients, writes: &mut Vec<usize>) {
+    if st.repl.replicas.is_empty() && st.repl.pending.is_empty() {
+        return;
+    }
+    if std::mem::take(&mut st.repl.get_ack) && !st.repl.replicas.is_empty() {
+        st.repl
+            .feed(None, b"*3\r\n$8\r\nREPLCONF\r\n$6\r\nGETACK\r\n$1\r\n*\r\n");
+    }
+    let pending = std::mem::take(&mut st.repl.pending);
+    if let Some(ok) = st.repl.snapshot_done.take() {
+        snapshot_finished(st, clients, ok);
+    }
+    start_snapshot_if_needed(st, clients);
+    let limits = st.config.client_output_limits;
+    let now = crate::server::now_ms();
+    for i in 0..st.repl.replicas.len() {
+        let token = st.repl.replicas[i];
+        let Some(c) = clients.get_mut(token) else { continue };
+        let Some(link) = c.peer.as_mut().and_then(|p| p.link.as_mut()) else {
+            continue;
+        };
+        match link.state {
+            LinkState::Online => c.reply.raw(&pending),
+            _ => link.held.extend_from_slice(&pending),
+        }
+        if link.state == LinkState::SendBulk {
+            send_more(c, now);
+        }
+        let held = c
+            .peer
+            .as_ref()
+            .and_then(|p| p.link.as_ref())
+            .map_or(0, |l| l.held.len());
+        if c.close_on_replica_limit(held, &limits, now) {
+            st.stats.client_obuf_limit_disconnections += 1;
+            st.kills.push(token);
+            continue;
+        }
+        if c.reply.pending() > 0 && !c.write_queued {
+            c.write_queued = true;
+            writes.push(token);
+        }
+    }
+    let mut pending = pending;
+    pending.clear();
+    if st.repl.pending.is_empty() && pending.capacity() <= 1 << 20 {
+        st.repl.pending = pending;
+    }
+}
+
+/// True while snapshots are being sent: the loop comes back within a
+/// millisecond to send more.
+pub fn sending(st: &State, clients: &Clients) -> bool {
+    st.repl.links(clients).any(|l| l.state == LinkState::SendBulk)
+}
+
+/// Starts the background save the replicas waiting for one need, unless
+/// another background job runs (`startBgsaveForReplication`).
+fn start_snapshot_if_needed(st: &mut State, clients: &mut Clients) {
+    let waiting: Vec<usize> = st
+        .repl
+        .replicas
+        .iter()
+        .copied()
+        .filter(|&t| {
+            clients
+                .get(t)
+                .and_then(|c| c.peer.as_ref()?.link.as_ref())
+                .is_some_and(|l| l.state == LinkState::WaitBgsaveStart)
+        })
+        .collect();
+    if waiting.is_empty() || st.rdb.bgsave.is_some() || st.aof.rewrite.is_some() {
+        return;
+    }
+    log::info!("Starting BGSAVE for SYNC with target: disk");
+    if crate::persist::control::bgsave(st).is_err() {
+        for &t in &waiting {
+            if let Some(c) = clients.get_mut(t) {
+                c.peer = None;
+                c.reply.error(b"BGSAVE failed, replication can't continue");
+                c.close_after_reply = true;
+            }
+            st.repl.replicas.retain(|&r| r != t);
+        }
+        return;
+    }
+    st.repl.snapshot_for_replicas = true;
+    // The stream after the snapshot starts with a SELECT.
+    st.repl.seldb = None;
+    let offset = st.repl.offset;
+    for &t in &waiting {
+        if let Some(c) = clients.get_mut(t) {
+            let mut reply = std::mem::take(&mut c.reply);
+            full_resync_reply(st, c, &mut reply, offset);
+            c.reply = reply;
+        }
+    }
+}
+
+/// A background save ended (`updateSlavesWaitingBgsave`): each replica
+/// waiting for it starts receiving the file, or is dropped if it failed.
+fn snapshot_finished(st: &mut State, clients: &mut Clients, ok: bool) {
+    let path = crate::persist::snapshot::rdb_path(&st.config);
+    for &t in &st.repl.replicas.clone() {
+        let Some(c) = clients.get_mut(t) else { continue };
+        let Some(link) = c.peer.as_mut().and_then(|p| p.link.as_mut()) else {
+            continue;
+        };
+        if link.state != LinkState::WaitBgsaveEnd {
+            continue;
+        }
+        let opened = if ok { Transfer::open(&path).ok() } else { None };
+        match opened {
+            Some((size, transfer)) => {
+                link.state = LinkState::SendBulk;
+                link.transfer = Some(transfer);
+                c.reply.raw(format!("${size}\r\n").as_bytes());
+            }
+            None => {
+                log::warn!("SYNC failed. BGSAVE child returned an error");
+                st.kills.push(t);
+            }
+        }
+    }
+}
+
+/// Moves more of the snapshot file into the replica's output; at its
+/// end, what it held back follows and it is online.
+fn send_more(c: &mut crate::client::Client, now: u64) {
+    let name = c.addr_text();
+    let Some(link) = c.peer.as_mut().and_then(|p| p.link.as_mut()) else {
+        return;
+    };
+    let Some(transfer) = &link.transfer else { return };
+    while c.reply.pending() < SEND_AHEAD {
+        match transfer.chunks.try_recv() {
+            Ok(Ok(chunk)) => c.reply.raw(&chunk),
+            Ok(Err(e)) => {
+                log::warn!("Read error sending DB to replica: {e}");
+                c.close_asap = true;
+                return;
+            }
+            Err(TryRecvError::Empty) => return,
+            Err(TryRecvError::Disconnected) => {
+                link.transfer = None;
+                link.state = LinkState::Online;
+                link.ack_ms = now;
+                let held = std::mem::take(&mut link.held);
+                c.reply.raw(&held);
+                log::info!("Synchronization with replica {name} succeeded");
+                return;
+            }
+        }
+    }
+}
+
+/// A client closed: if it was a replica it leaves the list.
+pub fn on_close(st: &mut State, token: usize, c: &crate::client::Client) {
+    if c.peer.as_ref().is_some_and(|p| p.link.is_some()) {
+        st.repl.replicas.retain(|&t| t != token);
+        if st.repl.replicas.is_empty() {
+            st.repl.no_replicas_since = Some(crate::server::now_ms());
+        }
+        log::info!("Connection with replica {} lost.", c.addr_text());
+    }
+    st.repl.waiting.retain(|&t| t != token);
+}
+
+/// Once a second: PING every `repl-ping-replica-period` seconds, a
+/// newline to replicas waiting for their snapshot, replicas that stopped
+/// acknowledging dropped, and the backlog freed `repl-backlog-ttl`
+/// seconds after the last replica left.
+pub fn cron(st: &mut State, clients: &mut Clients, now: u64) {
+    let secs = now / 1000;
+    if secs == st.repl.cron_secs {
+        return;
+    }
+    st.repl.cron_secs = secs;
+    let loops = st.repl.cron_loops;
+    st.repl.cron_loops += 1;
+    if st.repl.backlog.is_none() {
+        return;
+    }
+    let period = crate::util::number::parse_i64(st.config.value("repl-ping-replica-period"))
+        .unwrap_or(10)
+        .max(1) as u64;
+    if !st.repl.replicas.is_empty() && loops.is_multiple_of(period) {
+        st.repl.feed(None, b"*1\r\n$4\r\nPING\r\n");
+    }
+    let timeout_ms = crate::util::number::parse_i64(st.config.value("repl-timeout"))
+        .unwrap_or(60)
+        .max(1) as u64
+        * 1000;
+    for &t in &st.repl.replicas {
+        let Some(c) = clients.get_mut(t) else { continue };
+        let Some(link) = c.peer.as_ref().and_then(|p| p.link.as_ref()) else {
+            continue;
+        };
+        match link.state {
+            LinkState::WaitBgsaveStart | LinkState::WaitBgsaveEnd => c.reply.raw(b"\n"),
+            LinkState::Online if !link.pre_psync && now.saturating_sub(link.ack_ms) > timeout_ms => {
+                log::warn!("Disconnecting timedout replica (streaming sync): {}", c.addr_text());
+                st.kills.push(t);
+            }
+            _ => {}
+        }
+    }
+    let ttl = crate::util::number::parse_i64(st.config.value("repl-backlog-ttl"))
+        .unwrap_or(3600)
+        .max(0) as u64;
+    if let Some(since) = st.repl.no_replicas_since
+        && st.repl.replicas.is_empty()
+        && ttl > 0
+        && now.saturating_sub(since) >= ttl * 1000
+    {
+        // A new history begins with the next replica.
+        st.repl.new_history(&mut st.rng);
+        st.repl.backlog = None;
+        st.repl.no_replicas_since = None;
+        st.prop.on = st.aof.mode != crate::persist::aof::Mode::Off;
+        st.sync_notes();
+        log::info!("Replication backlog freed after {ttl} seconds without connected replicas.");
+    }
+}
+
+// ---- acknowledgements and WAIT ----------------------------------------------------------
+
+/// `REPLCONF ACK <offset>` from replica `me`.
+pub fn ack(st: &mut State, clients: &mut Clients, me: usize, offset: u64) {
+    let Some(link) = clients[me].peer.as_mut().and_then(|p| p.link.as_mut()) else {
+        return;
+    };
+    link.ack_offset = link.ack_offset.max(offset);
+    link.ack_ms = crate::server::now_ms();
+    if !st.repl.waiting.is_empty() {
+        serve_waiting(st, clients);
+    }
+}
+
+/// Unblocks the WAIT clients enough replicas acknowledged.
+fn serve_waiting(st: &mut State, clients: &mut Clients) {
+    for token in std::mem::take(&mut st.repl.waiting) {
+        let Some((offset, wanted)) = clients.get(token).and_then(|c| c.blocked.as_ref()).and_then(|b| b.wait) else {
+            continue;
+        };
+        let acks = st.repl.acks_at(clients, offset);
+        if acks < wanted {
+            st.repl.waiting.push(token);
+            continue;
+        }
+        let c = &mut clients[token];
+        if let Some(blocked) = c.blocked.take() {
+            st.blocking.unblock(token, &blocked);
+        }
+        c.reply.int(acks as i64);
+        st.woken.push(token);
+    }
+}
+
+// ---- INFO and ROLE --------------------------------------------------------------------------
+
+/// INFO replication's master fields from `connected_slaves` on.
+pub fn info(st: &State, clients: &Clients, out: &mut dyn FnMut(&str, String)) {
+    out("connected_slaves", st.repl.replicas.len().to_string());
+    let now_secs = crate::server::now_ms() / 1000;
+    for (i, &t) in st.repl.replicas.iter().enumerate() {
+        let Some(c) = clients.get(t) else { continue };
+        let Some(peer) = c.peer.as_ref() else { continue };
+        let Some(link) = peer.link.as_ref() else { continue };
+        let ip = peer.ip.clone().unwrap_or_else(|| c.addr.ip().to_string());
+        let lag = if link.state == LinkState::Online {
+            now_secs.saturating_sub(link.ack_ms / 1000)
+        } else {
+            0
+        };
+        out(
+            &format!("slave{i}"),
+            format!(
+                "ip={ip},port={},state={},offset={},lag={lag}",
+                peer.listening_port,
+                link.state.name(),
+                link.ack_offset
+            ),
+        );
+    }
+    let r = &st.repl;
+    out("master_failover_state", "no-failover".into());
+    out("master_replid", r.replid.clone());
+    out("master_replid2", r.replid2.clone());
+    out("master_repl_offset", r.offset.to_string());
+    out("second_repl_offset", r.second_offset.to_string());
+    out("repl_backlog_active", u8::from(r.backlog.is_some()).to_string());
+    let (size, first, histlen) = match &r.backlog {
+        Some(b) => (b.size(), b.first_offset(), b.histlen()),
+        None => (backlog_size(st), 0, 0),
+    };
+    out("repl_backlog_size", size.to_string());
+    out("repl_backlog_first_byte_offset", first.to_string());
+    out("repl_backlog_histlen", histlen.to_string());
+}
+
+/// ROLE's replicas: (ip, port, acknowledged offset) of each online one.
+pub fn online_replicas(st: &State, clients: &Clients) -> Vec<(String, u16, u64)> {
+    st.repl
+        .replicas
+        .iter()
+        .filter_map(|&t| {
+            let c = clients.get(t)?;
+            let peer = c.peer.as_ref()?;
+            let link = peer.link.as_ref()?;
+            (link.state == LinkState::Online).then(|| {
+                let ip = peer.ip.clone().unwrap_or_else(|| c.addr.ip().to_string());
+                (ip, peer.listening_port, link.ack_offset)
+            })
+        })
+        .collect()
+}

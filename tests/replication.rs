@@ -1,0 +1,461 @@
+//! Replication, the master's side: the handshake a replica makes, full
+//! synchronization (`+FULLRESYNC`, the snapshot as a bulk), the stream
+//! that follows byte for byte as redis-server 7.0.15 sends it, partial
+//! resynchronization from the backlog (`+CONTINUE`), WAIT, and a real
+//! redis-server replicating from loopkv with equal `DEBUG DIGEST`s.
+//!
+//! The replica is played by the test (`FakeReplica`) where the bytes
+//! matter, so each exchange is checked exactly; the same scenario runs
+//! against a real redis-server and the two byte strings are compared.
+
+mod diff_support;
+
+use diff_support::{Conn, Redis, Rng, esc, info_field, redis_or_skip, start_binary, wait_until};
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::time::Duration;
+
+// ---- a replica played by the test ----------------------------------------------------
+
+/// A connection that does a replica's handshake by hand and then reads
+/// the raw stream.
+struct FakeReplica {
+    s: TcpStream,
+    buf: Vec<u8>,
+}
+
+impl FakeReplica {
+    fn connect(addr: SocketAddr) -> FakeReplica {
+        let s = TcpStream::connect(addr).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        FakeReplica { s, buf: Vec::new() }
+    }
+
+    fn fill(&mut self) {
+        let mut chunk = [0u8; 64 * 1024];
+        let n = self.s.read(&mut chunk).expect("read from the master");
+        assert!(n > 0, "the master closed the link after {}", esc(&self.buf));
+        self.buf.extend_from_slice(&chunk[..n]);
+    }
+
+    /// The next line, without its CRLF.
+    fn line(&mut self) -> Vec<u8> {
+        loop {
+            if let Some(at) = self.buf.windows(2).position(|w| w == b"\r\n") {
+                let line = self.buf[..at].to_vec();
+                self.buf.drain(..at + 2);
+                return line;
+            }
+            self.fill();
+        }
+    }
+
+    /// The next `n` bytes.
+    fn bytes(&mut self, n: usize) -> Vec<u8> {
+        while self.buf.len() < n {
+            self.fill();
+        }
+        self.buf.drain(..n).collect()
+    }
+
+    fn send(&mut self, args: &[&[u8]]) {
+        self.s.write_all(&diff_support::encode(args)).unwrap();
+    }
+
+    /// Sends a command and returns its one-line reply.
+    fn cmd(&mut self, args: &[&[u8]]) -> Vec<u8> {
+        self.send(args);
+        self.line()
+    }
+
+    /// The handshake of a 7.0 replica, then PSYNC: the reply line.
+    fn psync(&mut self, replid: &str, offset: i64) -> String {
+        assert_eq!(self.cmd(&[b"REPLCONF", b"listening-port", b"7777"]), b"+OK");
+        assert_eq!(self.cmd(&[b"REPLCONF", b"capa", b"eof", b"capa", b"psync2"]), b"+OK");
+        let offset = offset.to_string();
+        String::from_utf8(self.cmd(&[b"PSYNC", replid.as_bytes(), offset.as_bytes()])).unwrap()
+    }
+
+    /// A full synchronization: the history id and offset announced and
+    /// the snapshot's bytes (after any newlines sent while it was made).
+    fn full_sync(&mut self) -> (String, u64, Vec<u8>) {
+        let reply = self.psync("?", -1);
+        let words: Vec<&str> = reply.split(' ').collect();
+        assert_eq!(words[0], "+FULLRESYNC", "{reply}");
+        let (id, offset) = (words[1].to_string(), words[2].parse().unwrap());
+        loop {
+            while self.buf.first() == Some(&b'\n') {
+                self.buf.remove(0);
+            }
+            if !self.buf.is_empty() {
+                break;
+            }
+            self.fill();
+        }
+        let header = String::from_utf8(self.line()).unwrap();
+        let len: usize = header.strip_prefix('$').expect("a bulk").parse().unwrap();
+        let rdb = self.bytes(len);
+        assert_eq!(&rdb[..9], b"REDIS0010");
+        (id, offset, rdb)
+    }
+}
+
+fn repl_offset(c: &mut Conn) -> u64 {
+    info_field(c, "replication", "master_repl_offset")
+}
+
+/// A master under test: its name, the server (stopped on drop) and address.
+type Master = (&'static str, Box<dyn std::any::Any>, SocketAddr);
+
+/// loopkv, and redis-server when it is installed, as masters with disk
+/// snapshots for replicas (Redis's default waits 5 s for a diskless one)
+/// and no keepalive PINGs during a test.
+fn masters() -> Vec<Master> {
+    let quiet = ["--repl-ping-replica-period", "3600"];
+    let (server, _) = start_binary(&quiet);
+    let addr = server.addr;
+    let mut out: Vec<Master> = vec![("loopkv", Box::new(server), addr)];
+    if redis_or_skip("replication (the redis-server side)") {
+        let dir = diff_support::scratch_dir();
+        let mut args = vec!["--repl-diskless-sync", "no", "--dir", dir.to_str().unwrap()];
+        args.extend(quiet);
+        let redis = Redis::start_with(&args);
+        let addr = redis.addr;
+        out.push(("redis-server", Box::new(redis), addr));
+    }
+    out
+}
+
+/// The stream without keepalive PINGs (sent once a while after start).
+fn without_pings(stream: &[u8]) -> Vec<u8> {
+    let ping = b"*1\r\n$4\r\nPING\r\n";
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < stream.len() {
+        if stream[i..].starts_with(ping) {
+            i += ping.len();
+        } else {
+            out.push(stream[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
+/// Writes of every kind, with absolute times only, so two servers
+/// produce the same stream.
+const WRITES: &[&str] = &[
+    "SET k1 v1",
+    "INCR n",
+    "INCRBYFLOAT f 1.5",
+    "APPEND k1 xx",
+    "GET k1",
+    "SELECT 2",
+    "SET k2 v2",
+    "MULTI",
+    "SET a 1",
+    "INCR a",
+    "EXEC",
+    "EXPIREAT k2 4102444800",
+    "SET t v PXAT 4102444800000",
+    "GETEX t PERSIST",
+    "LPUSH l a b c",
+    "RPOP l",
+    "LMOVE l l2 LEFT RIGHT",
+    "HSET h f v g w",
+    "HDEL h g nope",
+    "SADD s x y",
+    "SREM s y",
+    "ZADD z 1 m 2 n",
+    "ZINCRBY z 5 m",
+    "ZPOPMIN z",
+    "DEL k2 missing",
+    "DEL missing",
+    "PUBLISH ch hello",
+    "SELECT 0",
+    "RENAME k1 k3",
+    "COPY k3 k4",
+    "SETNX k4 no",
+    "FLUSHDB",
+    "SET last 1",
+];
+
+/// The stream a replica gets for `WRITES` (after its snapshot).
+fn stream_for_writes(addr: SocketAddr) -> Vec<u8> {
+    let mut c = Conn::connect(addr);
+    let mut r = FakeReplica::connect(addr);
+    let (_, offset, _) = r.full_sync();
+    for line in WRITES {
+        c.cmd_str(line);
+    }
+    c.cmd(&[
+        b"EVAL",
+        b"redis.call('set', KEYS[1], 'x') return redis.call('incr', 'cnt')",
+        b"1",
+        b"sk",
+    ]);
+    let end = repl_offset(&mut c);
+    without_pings(&r.bytes((end - offset) as usize))
+}
+
+#[test]
+fn the_stream_after_a_full_sync_is_redis_byte_for_byte() {
+    let masters = masters();
+    let streams: Vec<(&str, Vec<u8>)> = masters
+        .iter()
+        .map(|(name, _, addr)| (*name, stream_for_writes(*addr)))
+        .collect();
+    let ours = &streams[0].1;
+    // The stream opens with the database of its first write, wraps the
+    // transaction and the script in MULTI/EXEC, carries PUBLISH, and
+    // sends absolute expiry times.
+    let text = String::from_utf8_lossy(ours);
+    assert!(
+        text.starts_with("*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n*3\r\n$3\r\nSET\r\n$2\r\nk1\r\n"),
+        "{}",
+        esc(ours)
+    );
+    assert!(text.contains("*1\r\n$5\r\nMULTI\r\n*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\n1\r\n"));
+    assert!(text.contains("$7\r\nPUBLISH\r\n$2\r\nch\r\n$5\r\nhello\r\n"));
+    assert!(text.contains("PEXPIREAT\r\n$2\r\nk2\r\n$13\r\n4102444800000\r\n"));
+    // `DEL missing` deleted nothing: it is not sent.
+    assert_eq!(text.matches("missing").count(), 1);
+    for (name, stream) in &streams[1..] {
+        assert_eq!(esc(ours), esc(stream), "loopkv's stream differs from {name}'s");
+    }
+}
+
+/// The snapshot a replica gets carries the replication fields and loads
+/// elsewhere: a real redis-server replica holds the same data.
+#[test]
+fn the_snapshot_names_the_history_and_offset() {
+    for (_, _server, addr) in masters() {
+        let mut c = Conn::connect(addr);
+        c.cmd_str("SET before 1");
+        let mut r = FakeReplica::connect(addr);
+        let (id, offset, rdb) = r.full_sync();
+        assert_eq!(offset, 0);
+        let has = |field: &[u8]| rdb.windows(field.len()).any(|w| w == field);
+        assert!(has(b"repl-id") && has(id.as_bytes()) && has(b"repl-offset"));
+        assert!(has(b"before"));
+    }
+}
+
+#[test]
+fn partial_resync_continues_from_the_backlog() {
+    let mut continued = Vec::new();
+    for (name, _server, addr) in masters() {
+        let mut c = Conn::connect(addr);
+        let mut r = FakeReplica::connect(addr);
+        let (id, start, _) = r.full_sync();
+        c.cmd_str("SET a 1");
+        let upto = repl_offset(&mut c);
+        r.bytes((upto - start) as usize);
+        drop(r);
+        c.cmd_str("SET b 2");
+        c.cmd_str("RPUSH l x");
+        let end = repl_offset(&mut c);
+        // Continue after the last byte the link delivered.
+        let mut r = FakeReplica::connect(addr);
+        let reply = r.psync(&id, upto as i64 + 1);
+        assert_eq!(reply, format!("+CONTINUE {id}"), "{name}");
+        continued.push(without_pings(&r.bytes((end - upto) as usize)));
+        // An unknown history, or an offset past the master's, is a full sync.
+        let mut other = FakeReplica::connect(addr);
+        assert!(other.psync(&"1".repeat(40), 1).starts_with("+FULLRESYNC"), "{name}");
+        let mut ahead = FakeReplica::connect(addr);
+        assert!(ahead.psync(&id, end as i64 + 100).starts_with("+FULLRESYNC"), "{name}");
+        assert_eq!(info_field(&mut c, "stats", "sync_full"), 3, "{name}");
+        assert_eq!(info_field(&mut c, "stats", "sync_partial_ok"), 1, "{name}");
+        assert_eq!(info_field(&mut c, "stats", "sync_partial_err"), 2, "{name}");
+    }
+    assert_eq!(
+        esc(&continued[0]),
+        esc(b"*3\r\n$3\r\nSET\r\n$1\r\nb\r\n$1\r\n2\r\n*3\r\n$5\r\nRPUSH\r\n$1\r\nl\r\n$1\r\nx\r\n")
+    );
+    for other in &continued[1..] {
+        assert_eq!(esc(&continued[0]), esc(other));
+    }
+}
+
+#[test]
+fn wait_counts_replicas_that_acknowledged() {
+    for (name, _server, addr) in masters() {
+        let mut c = Conn::connect(addr);
+        c.expect("WAIT 0 0", b":0\r\n");
+        let mut r = FakeReplica::connect(addr);
+        let (_, start, _) = r.full_sync();
+        c.cmd_str("SET a 1");
+        // Not acknowledged: the timeout gives the count so far.
+        c.expect("WAIT 1 50", b":0\r\n");
+        // The blocked WAIT asks the replicas for an acknowledgement.
+        c.send(&[b"WAIT", b"1", b"0"]);
+        let end = repl_offset(&mut Conn::connect(addr));
+        let mut seen = start;
+        let getack = b"*3\r\n$8\r\nREPLCONF\r\n$6\r\nGETACK\r\n$1\r\n*\r\n";
+        let mut stream = r.bytes((end - start) as usize);
+        seen += stream.len() as u64;
+        while !stream.ends_with(getack) {
+            stream.extend(r.bytes(1));
+            seen += 1;
+        }
+        let ack = seen.to_string();
+        r.send(&[b"REPLCONF", b"ACK", ack.as_bytes()]);
+        assert_eq!(esc(&c.read_reply().unwrap()), esc(b":1\r\n"), "{name}");
+        c.expect("WAIT 1 0", b":1\r\n");
+        c.expect("WAIT 2 10", b":1\r\n");
+        let text = String::from_utf8(c.cmd_str("INFO replication")).unwrap();
+        let line = format!("slave0:ip=127.0.0.1,port=7777,state=online,offset={seen},lag=0");
+        assert!(text.contains(&line), "{name}: {text}");
+        let now = repl_offset(&mut c);
+        let role = c.cmd_str("ROLE");
+        let want = format!(
+            "*3\r\n$6\r\nmaster\r\n:{now}\r\n*1\r\n*3\r\n$9\r\n127.0.0.1\r\n$4\r\n7777\r\n${}\r\n{seen}\r\n",
+            ack.len()
+        );
+        assert_eq!(esc(&role), esc(want.as_bytes()), "{name}");
+        c.expect("WAIT x 0", b"-ERR value is not an integer or out of range\r\n");
+        c.expect("WAIT 1 -1", b"-ERR timeout is negative\r\n");
+        c.expect("WAIT 1 x", b"-ERR timeout is not an integer or out of range\r\n");
+    }
+}
+
+#[test]
+fn replconf_and_sync_errors_are_redis_s() {
+    for (name, _server, addr) in masters() {
+        let mut c = Conn::connect(addr);
+        c.expect("REPLCONF listening-port", b"-ERR syntax error\r\n");
+        c.expect("REPLCONF nope 1", b"-ERR Unrecognized REPLCONF option: nope\r\n");
+        c.expect(
+            "REPLCONF listening-port x",
+            b"-ERR value is not an integer or out of range\r\n",
+        );
+        c.expect(
+            "REPLCONF rdb-only 2",
+            b"-ERR value is out of range, value must between 0 and 1\r\n",
+        );
+        c.expect("REPLCONF rdb-only 1 capa x", b"+OK\r\n");
+        c.expect("MULTI", b"+OK\r\n");
+        c.expect("SYNC", b"-ERR Command not allowed inside a transaction\r\n");
+        c.expect("DISCARD", b"+OK\r\n");
+        c.expect("PSYNC ? x", b"-ERR value is not an integer or out of range\r\n");
+        let _ = name;
+    }
+}
+
+// ---- a real redis-server replicating from loopkv -------------------------------------------
+
+/// `n` random writes of every type over four databases, with long TTLs
+/// (nothing expires during the test) and transactions, pipelined.
+fn random_writes(c: &mut Conn, rng: &mut Rng, n: usize) {
+    let mut batch = Vec::new();
+    let mut pending = 0;
+    for _ in 0..n {
+        let key = format!("key:{}", rng.below(3000));
+        let member = format!("m{}", rng.below(50));
+        let value = format!("v{}", rng.below(1_000_000));
+        let db = rng.below(4).to_string();
+        let cmd: Vec<String> = match rng.below(18) {
+            0 => vec!["SET".into(), format!("s:{key}"), value],
+            1 => vec!["INCRBY".into(), format!("n:{key}"), rng.below(100).to_string()],
+            2 => vec!["APPEND".into(), format!("s:{key}"), value],
+            3 => vec![
+                "EXPIRE".into(),
+                format!("s:{key}"),
+                (10_000 + rng.below(10_000)).to_string(),
+            ],
+            4 => vec!["RPUSH".into(), format!("l:{key}"), value, member],
+            5 => vec!["LPOP".into(), format!("l:{key}")],
+            6 => vec!["HSET".into(), format!("h:{key}"), member, value],
+            7 => vec!["HDEL".into(), format!("h:{key}"), member],
+            8 => vec!["SADD".into(), format!("S:{key}"), member],
+            9 => vec!["SREM".into(), format!("S:{key}"), member],
+            10 => vec!["ZADD".into(), format!("z:{key}"), rng.below(1000).to_string(), member],
+            11 => vec!["ZREM".into(), format!("z:{key}"), member],
+            12 => vec!["DEL".into(), format!("s:{key}"), format!("l:{key}")],
+            13 => vec!["SELECT".into(), db],
+            14 => vec!["SET".into(), format!("t:{key}"), value, "EX".into(), "20000".into()],
+            15 => vec!["HINCRBY".into(), format!("h:{key}"), member, "3".into()],
+            16 => vec!["SPOP".into(), format!("S:{key}")],
+            _ => {
+                batch.extend(diff_support::encode(&[b"MULTI"]));
+                batch.extend(diff_support::encode(&[b"INCR", format!("n:{key}").as_bytes()]));
+                batch.extend(diff_support::encode(&[b"LPUSH", format!("l:{key}").as_bytes(), b"x"]));
+                pending += 3;
+                vec!["EXEC".into()]
+            }
+        };
+        let args: Vec<&[u8]> = cmd.iter().map(|s| s.as_bytes()).collect();
+        batch.extend(diff_support::encode(&args));
+        pending += 1;
+        if pending >= 500 {
+            c.send_raw(&batch);
+            batch.clear();
+            for _ in 0..pending {
+                c.read_reply().unwrap();
+            }
+            pending = 0;
+        }
+    }
+    c.send_raw(&batch);
+    for _ in 0..pending {
+        c.read_reply().unwrap();
+    }
+}
+
+fn field(c: &mut Conn, section: &str, name: &str) -> String {
+    let text = String::from_utf8(c.cmd(&[b"INFO", section.as_bytes()])).unwrap();
+    let prefix = format!("{name}:");
+    text.lines()
+        .find_map(|l| l.strip_prefix(&prefix))
+        .unwrap_or_default()
+        .trim()
+        .to_string()
+}
+
+/// Waits until the replica is linked and has applied everything the
+/// master sent, then compares the datasets' digests.
+fn assert_in_sync(master: &mut Conn, replica: &mut Conn) {
+    let synced = wait_until(Duration::from_secs(60), || {
+        field(replica, "replication", "master_link_status") == "up"
+            && field(replica, "replication", "slave_repl_offset") == field(master, "replication", "master_repl_offset")
+    });
+    assert!(
+        synced,
+        "replica at {} of {}",
+        field(replica, "replication", "slave_repl_offset"),
+        field(master, "replication", "master_repl_offset")
+    );
+    let digest = master.cmd_str("DEBUG DIGEST");
+    assert_eq!(esc(&digest), esc(&replica.cmd_str("DEBUG DIGEST")));
+    assert_ne!(esc(&digest), esc(b"+0000000000000000000000000000000000000000\r\n"));
+}
+
+#[test]
+fn a_redis_server_replica_of_loopkv_holds_the_same_data() {
+    if !redis_or_skip("a_redis_server_replica_of_loopkv_holds_the_same_data") {
+        return;
+    }
+    let writes: usize = std::env::var("LOOPKV_TEST_REPL_WRITES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000);
+    let (server, mut master) = start_binary(&[]);
+    let mut rng = Rng(0x5eed_1234);
+    random_writes(&mut master, &mut rng, writes / 2);
+    let port = server.addr.port().to_string();
+    let dir = diff_support::scratch_dir();
+    let replica = Redis::start_with(&["--replicaof", "127.0.0.1", &port, "--dir", dir.to_str().unwrap()]);
+    let mut rc = replica.conn();
+    assert_in_sync(&mut master, &mut rc);
+    random_writes(&mut master, &mut rng, writes / 2);
+    assert_in_sync(&mut master, &mut rc);
+    // The link breaks: the replica comes back with PSYNC and continues.
+    master.expect("CLIENT KILL TYPE replica", b":1\r\n");
+    random_writes(&mut master, &mut rng, 2000);
+    assert_in_sync(&mut master, &mut rc);
+    assert_eq!(field(&mut master, "stats", "sync_full"), "1");
+    assert_eq!(field(&mut master, "stats", "sync_partial_ok"), "1");
+    let role = String::from_utf8(master.cmd_str("ROLE")).unwrap();
+    assert!(role.contains("$9\r\n127.0.0.1\r\n"), "{role}");
+}
