@@ -209,6 +209,9 @@ pub struct Client {
     /// The replication offset after its last command that changed the
     /// dataset (what WAIT waits for).
     pub woff: u64,
+    /// The link to this server's master (`crate::repl::replica`): its
+    /// commands are obeyed and never answered.
+    pub master_link: bool,
 }
 
 impl Client {
@@ -258,6 +261,7 @@ impl Client {
             net_out: 0,
             peer: None,
             woff: 0,
+            master_link: false,
         }
     }
 
@@ -326,6 +330,9 @@ impl Client {
         let mut flags = String::new();
         if self.is_replica() {
             flags.push('S');
+        }
+        if self.master_link {
+            flags.push('M');
         }
         if self.monitor {
             flags.push('O');

@@ -309,10 +309,7 @@ static DIRECTIVES: &[Directive] = &[
     hidden(fixed("use-exit-on-panic", Kind::Bool, "no")),
     hidden(only("watchdog-period", int(0, I32), "0", &["0"])),
     // Replication, cluster, modules, threads, TLS, ACL: not built yet.
-    aka(
-        "slaveof",
-        checked(only("replicaof", Kind::Words, "", &[""]), check_replicaof),
-    ),
+    aka("slaveof", checked(fixed("replicaof", Kind::Words, ""), check_replicaof)),
     d("masterauth", Kind::Str, ""),
     d("masteruser", Kind::Str, ""),
     d("repl-backlog-size", Kind::Memory { min: 1, max: i64::MAX }, "1048576"),

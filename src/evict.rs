@@ -391,7 +391,7 @@ pub fn evict_clients(st: &mut State, clients: &mut Clients, running: Option<(usi
     }
     st.evictor.recount = false;
     let usage = |t: usize, c: &Client| c.memory_usage(running.filter(|r| r.0 == t).map(|r| r.1));
-    let evictable = |c: &Client| !c.no_evict && !c.close_asap && !c.is_replica();
+    let evictable = |c: &Client| !c.no_evict && !c.close_asap && !c.is_replica() && !c.master_link;
     let (mut total, mut others) = (0, 0);
     for (t, c) in clients.iter() {
         if evictable(c) {

@@ -459,3 +459,169 @@ fn a_redis_server_replica_of_loopkv_holds_the_same_data() {
     let role = String::from_utf8(master.cmd_str("ROLE")).unwrap();
     assert!(role.contains("$9\r\n127.0.0.1\r\n"), "{role}");
 }
+
+// ---- loopkv as a replica ---------------------------------------------------------------------
+
+fn writes_per_test() -> usize {
+    std::env::var("LOOPKV_TEST_REPL_WRITES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000)
+}
+
+/// loopkv follows a real redis-server master through a diskless
+/// (`$EOF:`) and a disk (`$len`) full sync, refuses writes as a read-only
+/// replica, and continues with PSYNC after the link breaks.
+#[test]
+fn loopkv_replicates_a_redis_server_master() {
+    if !redis_or_skip("loopkv_replicates_a_redis_server_master") {
+        return;
+    }
+    let mut rng = Rng(0xfeed_0042);
+    for diskless in ["yes", "no"] {
+        let dir = diff_support::scratch_dir();
+        let master = Redis::start_with(&[
+            "--repl-diskless-sync",
+            diskless,
+            "--repl-diskless-sync-delay",
+            "0",
+            "--dir",
+            dir.to_str().unwrap(),
+        ]);
+        let mut mc = master.conn();
+        random_writes(&mut mc, &mut rng, writes_per_test() / 2);
+        let port = master.addr.port().to_string();
+        let (_replica, mut rc) = start_binary(&["--replicaof", "127.0.0.1", &port]);
+        assert_in_sync(&mut mc, &mut rc);
+        random_writes(&mut mc, &mut rng, writes_per_test() / 2);
+        assert_in_sync(&mut mc, &mut rc);
+        rc.expect("SET x 1", b"-READONLY You can't write against a read only replica.\r\n");
+        rc.expect(
+            "WAIT 1 0",
+            b"-ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if a replica is configured to be writable (which is not the default) writes to replicas are just local and are not propagated.\r\n",
+        );
+        let role = String::from_utf8(rc.cmd_str("ROLE")).unwrap();
+        assert!(
+            role.starts_with(&format!(
+                "*5\r\n$5\r\nslave\r\n$9\r\n127.0.0.1\r\n:{port}\r\n$9\r\nconnected\r\n:"
+            )),
+            "{role}"
+        );
+        mc.expect("CLIENT KILL TYPE replica", b":1\r\n");
+        random_writes(&mut mc, &mut rng, 2000);
+        assert_in_sync(&mut mc, &mut rc);
+        assert_eq!(field(&mut mc, "stats", "sync_full"), "1", "diskless {diskless}");
+        assert_eq!(field(&mut mc, "stats", "sync_partial_ok"), "1", "diskless {diskless}");
+    }
+}
+
+/// loopkv → redis-server → loopkv: every node holds the same data at the
+/// same offset, the middle one passing the stream on unchanged.
+#[test]
+fn a_chain_mixing_loopkv_and_redis_server_stays_in_sync() {
+    if !redis_or_skip("a_chain_mixing_loopkv_and_redis_server_stays_in_sync") {
+        return;
+    }
+    let (a, mut ac) = start_binary(&[]);
+    let mut rng = Rng(0xc4a1_0001);
+    random_writes(&mut ac, &mut rng, writes_per_test() / 4);
+    let dir = diff_support::scratch_dir();
+    let a_port = a.addr.port().to_string();
+    let b = Redis::start_with(&["--replicaof", "127.0.0.1", &a_port, "--dir", dir.to_str().unwrap()]);
+    let mut bc = b.conn();
+    assert_in_sync(&mut ac, &mut bc);
+    let b_port = b.addr.port().to_string();
+    let (_c, mut cc) = start_binary(&["--replicaof", "127.0.0.1", &b_port]);
+    random_writes(&mut ac, &mut rng, writes_per_test() / 4);
+    assert_in_sync(&mut ac, &mut bc);
+    assert_in_sync(&mut ac, &mut cc);
+}
+
+/// A replica promoted with REPLICAOF NO ONE keeps its master's history
+/// as its second one: the old master's other replica, and the old master
+/// itself, continue from it with a partial resync.
+#[test]
+fn after_a_promotion_the_others_resync_partially() {
+    let with_redis = redis_or_skip("after_a_promotion_the_others_resync_partially (redis-server node)");
+    let (a, mut ac) = start_binary(&[]);
+    let a_port = a.addr.port().to_string();
+    let (b, mut bc) = start_binary(&["--replicaof", "127.0.0.1", &a_port]);
+    let b_port = b.addr.port().to_string();
+    let dir = diff_support::scratch_dir();
+    let c =
+        with_redis.then(|| Redis::start_with(&["--replicaof", "127.0.0.1", &a_port, "--dir", dir.to_str().unwrap()]));
+    let mut cc = c.as_ref().map(Redis::conn);
+    let mut rng = Rng(0x9e0_0002);
+    random_writes(&mut ac, &mut rng, 20_000);
+    assert_in_sync(&mut ac, &mut bc);
+    if let Some(cc) = cc.as_mut() {
+        assert_in_sync(&mut ac, cc);
+    }
+    let history = field(&mut ac, "replication", "master_replid");
+    let offset: u64 = field(&mut ac, "replication", "master_repl_offset").parse().unwrap();
+    bc.expect("REPLICAOF NO ONE", b"+OK\r\n");
+    assert_eq!(field(&mut bc, "replication", "role"), "master");
+    assert_eq!(field(&mut bc, "replication", "master_replid2"), history);
+    assert_eq!(
+        field(&mut bc, "replication", "second_repl_offset"),
+        (offset + 1).to_string()
+    );
+    if let Some(cc) = cc.as_mut() {
+        cc.expect(&format!("REPLICAOF 127.0.0.1 {b_port}"), b"+OK\r\n");
+    }
+    ac.expect(&format!("REPLICAOF 127.0.0.1 {b_port}"), b"+OK\r\n");
+    ac.expect(
+        &format!("REPLICAOF 127.0.0.1 {b_port}"),
+        b"+OK Already connected to specified master\r\n",
+    );
+    random_writes(&mut bc, &mut rng, 5000);
+    assert_in_sync(&mut bc, &mut ac);
+    if let Some(cc) = cc.as_mut() {
+        assert_in_sync(&mut bc, cc);
+    }
+    let partial = if with_redis { "2" } else { "1" };
+    assert_eq!(field(&mut bc, "stats", "sync_partial_ok"), partial);
+    assert_eq!(field(&mut bc, "stats", "sync_full"), "0");
+}
+
+/// With no master reachable the link stays down; reads are served stale
+/// unless `replica-serve-stale-data no`, which refuses all but STALE
+/// commands.
+#[test]
+fn a_replica_whose_master_is_down() {
+    // A master that never answers, on a port this test keeps (a port
+    // merely free now could be taken by another test's server, which the
+    // replica would then replicate).
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = silent.local_addr().unwrap().port().to_string();
+    let (_r, mut c) = start_binary(&["--replicaof", "127.0.0.1", &port, "--replica-serve-stale-data", "no"]);
+    c.expect(
+        "GET x",
+        b"-MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.\r\n",
+    );
+    c.expect(
+        "PING",
+        b"-MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.\r\n",
+    );
+    let role = String::from_utf8(c.cmd_str("ROLE")).unwrap();
+    assert!(
+        role.ends_with(":-1\r\n") && role.contains("$9\r\n127.0.0.1\r\n"),
+        "{role}"
+    );
+    assert_eq!(field(&mut c, "replication", "master_link_status"), "down");
+    assert_eq!(field(&mut c, "replication", "role"), "slave");
+    c.expect("CONFIG SET replica-serve-stale-data yes", b"+OK\r\n");
+    c.expect("GET x", b"$-1\r\n");
+    c.expect(
+        "CONFIG GET replicaof",
+        format!("*2\r\n$9\r\nreplicaof\r\n${}\r\n127.0.0.1 {port}\r\n", port.len() + 10).as_bytes(),
+    );
+    c.expect(
+        "SYNC",
+        b"-NOMASTERLINK Can't SYNC while not connected with my master\r\n",
+    );
+    c.expect("REPLICAOF 127.0.0.1 x", b"-ERR Invalid master port\r\n");
+    c.expect("REPLICAOF NO ONE", b"+OK\r\n");
+    c.expect("SET x 1", b"+OK\r\n");
+    c.expect("CONFIG GET replicaof", b"*2\r\n$9\r\nreplicaof\r\n$0\r\n\r\n");
+}

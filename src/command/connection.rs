@@ -274,7 +274,7 @@ enum ClientType {
     Normal,
     Pubsub,
     Replica,
-    /// The link to this server's master (none while it is a master).
+    /// The link to this server's master.
     Master,
 }
 
@@ -294,10 +294,10 @@ impl ClientType {
     /// otherwise a client with any subscription is pubsub.
     fn matches(self, c: &Client) -> bool {
         match self {
-            ClientType::Normal => !c.is_replica() && !c.subs.active(),
-            ClientType::Pubsub => !c.is_replica() && c.subs.active(),
+            ClientType::Normal => !c.is_replica() && !c.master_link && !c.subs.active(),
+            ClientType::Pubsub => !c.is_replica() && !c.master_link && c.subs.active(),
             ClientType::Replica => c.is_replica(),
-            ClientType::Master => false,
+            ClientType::Master => c.master_link,
         }
     }
 }

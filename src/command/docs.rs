@@ -4744,6 +4744,33 @@ static REPLCONF: Doc = Doc {
     ..Doc::EMPTY
 };
 
+// ---- REPLICAOF -----------------------------------------------------------------
+
+#[rustfmt::skip]
+static REPLICAOF: Doc = Doc {
+    name: "replicaof",
+    summary: "Make the server a replica of another instance, or promote it as master.",
+    since: "5.0.0",
+    group: "server",
+    complexity: Some("O(1)"),
+    arity: 3,
+    flags: &["admin", "noscript", "stale", "no_async_loading"],
+    acl_categories: &["@admin", "@slow", "@dangerous"],
+    arguments: &[
+        oneof("args").args(&[
+            block("host-port").args(&[
+                string("host"),
+                integer("port"),
+            ]),
+            block("no-one").args(&[
+                pure_token("no").token("NO"),
+                pure_token("one").token("ONE"),
+            ]),
+        ]),
+    ],
+    ..Doc::EMPTY
+};
+
 // ---- RESET ---------------------------------------------------------------------
 
 #[rustfmt::skip]
@@ -5437,6 +5464,36 @@ static SISMEMBER: Doc = Doc {
     arguments: &[
         key("key").key_spec(0),
         string("member"),
+    ],
+    ..Doc::EMPTY
+};
+
+// ---- SLAVEOF -------------------------------------------------------------------
+
+#[rustfmt::skip]
+static SLAVEOF: Doc = Doc {
+    name: "slaveof",
+    summary: "Make the server a replica of another instance, or promote it as master.",
+    since: "1.0.0",
+    group: "server",
+    complexity: Some("O(1)"),
+    doc_flags: &["deprecated"],
+    deprecated_since: Some("5.0.0"),
+    replaced_by: Some("`REPLICAOF`"),
+    arity: 3,
+    flags: &["admin", "noscript", "stale", "no_async_loading"],
+    acl_categories: &["@admin", "@slow", "@dangerous"],
+    arguments: &[
+        oneof("args").args(&[
+            block("host-port").args(&[
+                string("host"),
+                integer("port"),
+            ]),
+            block("no-one").args(&[
+                pure_token("no").token("NO"),
+                pure_token("one").token("ONE"),
+            ]),
+        ]),
     ],
     ..Doc::EMPTY
 };
@@ -7163,6 +7220,7 @@ static COMMANDS: &[&Doc] = &[
     &RENAME,
     &RENAMENX,
     &REPLCONF,
+    &REPLICAOF,
     &RESET,
     &RESTORE,
     &ROLE,
@@ -7188,6 +7246,7 @@ static COMMANDS: &[&Doc] = &[
     &SINTERCARD,
     &SINTERSTORE,
     &SISMEMBER,
+    &SLAVEOF,
     &SLOWLOG,
     &SMEMBERS,
     &SMISMEMBER,

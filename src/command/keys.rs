@@ -458,7 +458,7 @@ fn flush_mode(ctx: &mut Ctx, args: &Args) -> Option<bool> {
 /// does not stall the loop (the memory is owned, nothing is shared with
 /// the loop). ASYNC counts every key as a lazily freed object, as Redis's
 /// `emptyDbAsync`; SYNC sends only a big keyspace, uncounted.
-fn free_flushed(flushed: Vec<Flushed>, lazy: bool, keys: usize) {
+pub(crate) fn free_flushed(flushed: Vec<Flushed>, lazy: bool, keys: usize) {
     if lazy {
         crate::lazyfree::free_keys(flushed, keys as u64);
     } else if flushed.iter().map(Flushed::len).sum::<usize>() > crate::lazyfree::THRESHOLD

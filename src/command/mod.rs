@@ -567,11 +567,13 @@ fn refused_by_state(ctx: &mut Ctx, def: &CommandDef, idx: usize) -> bool {
         .as_ref()
         .filter(|r| r.timed_out)
         .map(crate::script::busy_error);
-    if limit == 0 && min_replicas == 0 && !misconf && !loading && busy.is_none() {
+    let replica = ctx.st.repl.is_replica();
+    if limit == 0 && min_replicas == 0 && !misconf && !loading && busy.is_none() && !replica {
         return false;
     }
     let c = &ctx.clients[ctx.me];
-    if c.tx.executing() || c.script {
+    if c.tx.executing() || c.script || c.master_link {
+        // The master's commands are obeyed, whatever this server's state.
         // Commands EXEC runs were judged with EXEC; a script's by the
         // script's own rules (`script::Call::check_command`).
         return false;
@@ -594,8 +596,19 @@ fn refused_by_state(ctx: &mut Ctx, def: &CommandDef, idx: usize) -> bool {
         ctx.st.cmdstats[idx].rejected += 1;
         transaction::reject(ctx, &error);
         return true;
-    } else if min_replicas > 0 && has(flags::WRITE) {
+    } else if min_replicas > 0 && !replica && has(flags::WRITE) && {
+        let max_lag = crate::util::number::parse_i64(ctx.st.config.value("min-replicas-max-lag")).unwrap_or(10);
+        (ctx.st.repl.good_replicas(ctx.clients, ctx.now, max_lag.max(0) as u64) as u64) < min_replicas
+    } {
         b"NOREPLICAS Not enough good replicas to write."
+    } else if replica && has(flags::WRITE) && ctx.st.config.value("replica-read-only") == b"yes" {
+        b"READONLY You can't write against a read only replica."
+    } else if replica
+        && def.flags & flags::STALE == 0
+        && !ctx.st.repl.master.as_ref().is_some_and(|l| l.is_connected())
+        && ctx.st.config.value("replica-serve-stale-data") == b"no"
+    {
+        b"MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'."
     } else if loading && def.flags & flags::LOADING == 0 {
         b"LOADING Redis is loading the dataset in memory"
     } else if let Some(error) = busy {

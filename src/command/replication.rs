@@ -10,6 +10,12 @@ pub fn sync(ctx: &mut Ctx, args: &Args) {
     if already || ctx.clients[ctx.me].monitor {
         return;
     }
+    // A replica serves replicas only while it is in sync itself.
+    if ctx.st.repl.master.as_ref().is_some_and(|l| !l.is_connected()) {
+        ctx.reply
+            .error(b"NOMASTERLINK Can't SYNC while not connected with my master");
+        return;
+    }
     if ctx.reply.pending() > 0 {
         ctx.reply.error(b"ERR SYNC and PSYNC are invalid with pending output");
         return;
@@ -72,7 +78,9 @@ pub fn replconf(ctx: &mut Ctx, args: &Args) {
             }
             return;
         } else if args.is(j, "getack") {
-            // Only a replica answers (to its master).
+            // Only a replica answers, to its master.
+            let from_master = ctx.clients[ctx.me].master_link;
+            crate::repl::replica::getack(ctx.st, from_master);
             return;
         } else if args.is(j, "rdb-only") {
             match parse_i64(value) {
@@ -100,6 +108,10 @@ pub fn replconf(ctx: &mut Ctx, args: &Args) {
 
 /// `WAIT numreplicas timeout`
 pub fn wait(ctx: &mut Ctx, args: &Args) {
+    if ctx.st.repl.is_replica() {
+        ctx.reply.error(b"ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if a replica is configured to be writable (which is not the default) writes to replicas are just local and are not propagated.");
+        return;
+    }
     let Some(wanted) = parse_i64(&args[1]) else {
         ctx.reply.not_integer();
         return;
@@ -122,8 +134,58 @@ pub fn wait(ctx: &mut Ctx, args: &Args) {
     ctx.block_on_acks(args, offset, wanted as usize, deadline);
 }
 
-/// `ROLE`: a master with its offset and online replicas.
+/// `REPLICAOF host port`, `REPLICAOF NO ONE` (and SLAVEOF)
+pub fn replicaof(ctx: &mut Ctx, args: &Args) {
+    let who = ctx.clients[ctx.me].info_line(ctx.now, Some(ctx.reply));
+    if args.is(1, "no") && args.is(2, "one") {
+        if ctx.st.repl.is_replica() {
+            crate::repl::replica::unset_master(ctx.st, ctx.clients);
+            log::info!("MASTER MODE enabled (user request from '{who}')");
+        }
+        ctx.reply.ok();
+        return;
+    }
+    if ctx.clients[ctx.me].is_replica() {
+        ctx.reply.error(b"ERR Command is not valid when client is a replica.");
+        return;
+    }
+    let Some(port) = parse_i64(&args[2]).filter(|p| (0..=65535).contains(p)) else {
+        ctx.reply.error(b"ERR Invalid master port");
+        return;
+    };
+    let host = String::from_utf8_lossy(&args[1]).into_owned();
+    if let Some(link) = &ctx.st.repl.master
+        && link.host.eq_ignore_ascii_case(&host)
+        && link.port == port as u16
+    {
+        log::info!(
+            "REPLICAOF would result into synchronization with the master we are already connected with. No operation performed."
+        );
+        ctx.reply.simple(b"OK Already connected to specified master");
+        return;
+    }
+    crate::repl::replica::set_master(ctx.st, ctx.clients, &host, port as u16);
+    log::info!("REPLICAOF {host}:{port} enabled (user request from '{who}')");
+    ctx.reply.ok();
+}
+
+/// `ROLE`: a master with its offset and online replicas, or a replica
+/// with its master, link state and offset.
 pub fn role(ctx: &mut Ctx, _args: &Args) {
+    if let Some(link) = &ctx.st.repl.master {
+        ctx.reply.array(5);
+        ctx.reply.bulk(b"slave");
+        ctx.reply.bulk(link.host.as_bytes());
+        ctx.reply.int(link.port as i64);
+        ctx.reply.bulk(link.phase.role_name().as_bytes());
+        let offset = if ctx.st.repl.psync_ok {
+            ctx.st.repl.offset as i64
+        } else {
+            -1
+        };
+        ctx.reply.int(offset);
+        return;
+    }
     let replicas = crate::repl::online_replicas(ctx.st, ctx.clients);
     ctx.reply.array(3);
     ctx.reply.bulk(b"master");

@@ -431,7 +431,6 @@ fn info_section(ctx: &Ctx, name: &str, out: &mut String) {
         }
         "replication" => {
             title(o.0, "Replication");
-            o.f("role", "master");
             crate::repl::info(st, ctx.clients, &mut |name, value| o.f(name, value));
         }
         "cpu" => {

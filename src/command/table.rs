@@ -253,6 +253,8 @@ static COMMANDS: &[CommandDef] = &[
     c("sync", 1, NO_ASYNC_LOADING | ADMIN | NO_MULTI | NOSCRIPT, NOKEYS, "server", repl::sync),
     c("psync", -3, NO_ASYNC_LOADING | ADMIN | NO_MULTI | NOSCRIPT, NOKEYS, "server", repl::sync),
     c("replconf", -1, ADMIN | NOSCRIPT | LOADING | STALE | ALLOW_BUSY, NOKEYS, "server", repl::replconf),
+    c("replicaof", 3, NO_ASYNC_LOADING | ADMIN | NOSCRIPT | STALE, NOKEYS, "server", repl::replicaof),
+    c("slaveof", 3, NO_ASYNC_LOADING | ADMIN | NOSCRIPT | STALE, NOKEYS, "server", repl::replicaof),
     CommandDef { subcommands: LATENCY_SUBS, ..c("latency", -2, 0, NOKEYS, "server", container) },
     CommandDef { subcommands: MEMORY_SUBS, ..c("memory", -2, 0, NOKEYS, "server", container) },
     c("shutdown", -1, ADMIN | NOSCRIPT | LOADING | STALE | NO_MULTI | SENTINEL | ALLOW_BUSY, NOKEYS, "server", srv::shutdown),

@@ -220,11 +220,14 @@ pub struct Loading {
     /// `key-load-delay` in microseconds per key (negative: a key per that
     /// many nanoseconds).
     delay_us: i64,
+    /// A snapshot from this server's master: a failure is not fatal, and
+    /// the end hands over to replication.
+    from_master: bool,
 }
 
 /// What is being loaded.
 enum Source {
-    Rdb(FileLoader<FileReader>),
+    Rdb(Box<FileLoader<FileReader>>),
     Aof(Box<AofLoader>),
 }
 
@@ -268,6 +271,7 @@ pub fn begin_load(st: &mut State) -> Result<(), String> {
             start_secs: crate::server::now_ms() / 1000,
             started: Instant::now(),
             delay_us: delay,
+            from_master: false,
         }))
     };
     if st.aof.mode == aof::Mode::On {
@@ -288,12 +292,32 @@ pub fn begin_load(st: &mut State) -> Result<(), String> {
     match open(st, false) {
         Ok(Some(loader)) => {
             log::info!("Loading the dataset from {}", snapshot::rdb_path(&st.config).display());
-            st.loading = loading(Source::Rdb(loader.0), loader.1);
+            st.loading = loading(Source::Rdb(Box::new(loader.0)), loader.1);
             Ok(())
         }
         Ok(None) => Ok(()),
         Err(e) => Err(startup_failure(e)),
     }
+}
+
+/// Starts loading the snapshot a master sent (written to the RDB file):
+/// in slices, as at start-up, keeping keys past their TTL (the master
+/// deletes them).
+pub fn begin_master_load(st: &mut State) -> Result<(), LoadError> {
+    let Some((mut loader, total_bytes)) = open(st, false)? else {
+        return Err(LoadError::Open(io::Error::from(io::ErrorKind::NotFound)));
+    };
+    loader.keep_expired = true;
+    let delay = crate::util::number::parse_i64(st.config.value("key-load-delay")).unwrap_or(0);
+    st.loading = Some(Box::new(Loading {
+        source: Source::Rdb(Box::new(loader)),
+        total_bytes,
+        start_secs: crate::server::now_ms() / 1000,
+        started: Instant::now(),
+        delay_us: delay,
+        from_master: true,
+    }));
+    Ok(())
 }
 
 /// Replaying the AOF: nothing expires and nothing is propagated.
@@ -362,6 +386,13 @@ pub fn load_step(st: &mut State, clients: &mut Clients) -> Result<bool, String> 
         match loader.step(&mut st.dbs, now, budget) {
             Ok(Progress::Done) => break,
             Ok(Progress::More) => {}
+            Err(f) if loading.from_master => {
+                log::warn!("{f}");
+                log::warn!("Failed trying to load the MASTER synchronization DB from disk");
+                st.loading = None;
+                crate::repl::replica::load_failed(st, clients);
+                return Ok(false);
+            }
             Err(f) => return Err(startup_failure(LoadError::Failed(f))),
         }
         if loader.position() >= until {
@@ -373,6 +404,11 @@ pub fn load_step(st: &mut State, clients: &mut Clients) -> Result<bool, String> 
         unreachable!()
     };
     finish_load(st, loader);
+    if loading.from_master {
+        let db = loader.repl_stream_db.unwrap_or(0);
+        crate::repl::replica::loaded(st, clients, db);
+        return Ok(false);
+    }
     log::info!(
         "DB loaded from disk: {:.3} seconds",
         loading.started.elapsed().as_secs_f64()
@@ -537,6 +573,18 @@ fn finish_load<R>(st: &mut State, loader: &FileLoader<R>) {
     }
     st.rdb.last_load_keys_loaded = loader.keys_loaded;
     st.rdb.last_load_keys_expired = loader.keys_expired;
+    // A replica restarted on its snapshot continues its master's history
+    // from there (Redis's `replicationCacheMasterUsingMyself`).
+    if let (Some(id), Some(offset)) = (&loader.repl_id, loader.repl_offset)
+        && st.repl.is_replica()
+    {
+        st.repl.replid = id.clone();
+        st.repl.offset = offset;
+        st.repl.psync_ok = true;
+        if let Some(link) = st.repl.master.as_mut() {
+            link.stream_db = loader.repl_stream_db.unwrap_or(0);
+        }
+    }
 }
 
 /// `rdbLoad` of the configured file into the databases, in one go (DEBUG

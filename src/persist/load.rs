@@ -554,6 +554,13 @@ pub struct FileLoader<R> {
     pub skip_checksum: bool,
     /// The `used-mem` the file's AUX field records.
     pub rdb_used_mem: u64,
+    /// The `repl-stream-db` AUX field: the database a master's stream
+    /// had selected when it saved this snapshot.
+    pub repl_stream_db: Option<usize>,
+    /// The `repl-id` and `repl-offset` AUX fields: the replication
+    /// history and offset the snapshot stands for.
+    pub repl_id: Option<String>,
+    pub repl_offset: Option<u64>,
     /// An AOF base: keys past their TTL are loaded too (the commands
     /// after the base were run on them), and expire afterwards.
     pub keep_expired: bool,
@@ -598,6 +605,9 @@ impl<R: Read> FileLoader<R> {
             empty_skipped: 0,
             skip_checksum: false,
             rdb_used_mem: 0,
+            repl_stream_db: None,
+            repl_id: None,
+            repl_offset: None,
             keep_expired: false,
         })
     }
@@ -666,6 +676,12 @@ impl<R: Read> FileLoader<R> {
                     let value = self.r.string().map_err(|e| self.fail(e))?;
                     if key == b"used-mem" {
                         self.rdb_used_mem = parse_i64(&value).unwrap_or(0).max(0) as u64;
+                    } else if key == b"repl-stream-db" {
+                        self.repl_stream_db = parse_i64(&value).and_then(|n| usize::try_from(n).ok());
+                    } else if key == b"repl-id" && value.len() == 40 {
+                        self.repl_id = Some(String::from_utf8_lossy(&value).into_owned());
+                    } else if key == b"repl-offset" {
+                        self.repl_offset = parse_i64(&value).and_then(|n| u64::try_from(n).ok());
                     }
                     log_aux(&key, &value);
                 }

@@ -18,6 +18,7 @@
 //! bulk by a reader thread, then what the replica held back.
 
 pub mod backlog;
+pub mod replica;
 
 use std::fs::File;
 use std::io::Read;
@@ -158,6 +159,11 @@ pub struct Repl {
     pub sync_full: u64,
     pub sync_partial_ok: u64,
     pub sync_partial_err: u64,
+    /// The link to this server's master, while it is a replica.
+    pub master: Option<replica::MasterLink>,
+    /// This server's history and offset may be continued with PSYNC (false
+    /// after a failed load emptied the dataset).
+    pub psync_ok: bool,
     /// The second `cron` last ran in, and how many seconds it ran
     /// (Redis's `replication_cron_loops`: PINGs go every period of them).
     cron_secs: u64,
@@ -185,6 +191,8 @@ impl Repl {
             sync_partial_err: 0,
             cron_secs: 0,
             cron_loops: 0,
+            master: None,
+            psync_ok: true,
         }
     }
 
@@ -196,6 +204,10 @@ impl Repl {
     /// Appends one command (RESP) run in database `db` to the stream;
     /// `db` None for commands outside any database (PING, REPLCONF).
     pub fn feed(&mut self, db: Option<usize>, command: &[u8]) {
+        // A replica passes on its master's stream instead (`applied`).
+        if self.master.is_some() {
+            return;
+        }
         let Some(backlog) = &mut self.backlog else { return };
         if let Some(db) = db
             && self.seldb != Some(db)
@@ -210,6 +222,17 @@ impl Repl {
         backlog.feed(command);
         self.pending.extend_from_slice(command);
         self.offset += command.len() as u64;
+    }
+
+    /// Appends bytes of the master's stream as they are (a replica).
+    pub fn feed_raw(&mut self, bytes: &[u8]) {
+        self.offset += bytes.len() as u64;
+        if let Some(backlog) = &mut self.backlog {
+            backlog.feed(bytes);
+        }
+        if !self.replicas.is_empty() {
+            self.pending.extend_from_slice(bytes);
+        }
     }
 
     /// Starts a new history (`changeReplicationId` + `clearReplicationId2`).
@@ -235,6 +258,14 @@ impl Repl {
     pub fn acks_at(&self, clients: &Clients, offset: u64) -> usize {
         self.links(clients)
             .filter(|l| l.state == LinkState::Online && l.ack_offset >= offset)
+            .count()
+    }
+
+    /// Online replicas whose last acknowledgement is at most `max_lag`
+    /// seconds old (`refreshGoodSlavesCount`).
+    pub fn good_replicas(&self, clients: &Clients, now: u64, max_lag: u64) -> usize {
+        self.links(clients)
+            .filter(|l| l.state == LinkState::Online && (now / 1000).saturating_sub(l.ack_ms / 1000) <= max_lag)
             .count()
     }
 
@@ -399,7 +430,7 @@ fn attach(st: &mut State, me: usize) {
 }
 
 /// The backlog, and with it the stream (`createReplicationBacklog`).
-fn create_backlog(st: &mut State) {
+pub(crate) fn create_backlog(st: &mut State) {
     let size = backlog_size(st);
     st.repl.backlog = Some(Backlog::new(size, st.repl.offset));
     st.repl.seldb = None;
@@ -450,6 +481,7 @@ pub fn replica_name(clients: &Clients, token: usize) -> String {
 /// snapshot for replicas started, finished saves sent, sends continued.
 /// Tokens with new output go to `writes`.
 pub fn before_sleep(st: &mut State, clients: &mut Clients, writes: &mut Vec<usize>) {
+    replica::before_sleep(st, clients, writes);
     if st.repl.replicas.is_empty() && st.repl.pending.is_empty() {
         return;
     }
@@ -502,7 +534,7 @@ pub fn before_sleep(st: &mut State, clients: &mut Clients, writes: &mut Vec<usiz
 /// True while snapshots are being sent: the loop comes back within a
 /// millisecond to send more.
 pub fn sending(st: &State, clients: &Clients) -> bool {
-    st.repl.links(clients).any(|l| l.state == LinkState::SendBulk)
+    replica::busy(st) || st.repl.links(clients).any(|l| l.state == LinkState::SendBulk)
 }
 
 /// Starts the background save the replicas waiting for one need, unless
@@ -607,6 +639,7 @@ fn send_more(c: &mut crate::client::Client, now: u64) {
 
 /// A client closed: if it was a replica it leaves the list.
 pub fn on_close(st: &mut State, token: usize, c: &crate::client::Client) {
+    replica::on_close(st, token, c);
     if c.peer.as_ref().is_some_and(|p| p.link.is_some()) {
         st.repl.replicas.retain(|&t| t != token);
         if st.repl.replicas.is_empty() {
@@ -627,6 +660,7 @@ pub fn cron(st: &mut State, clients: &mut Clients, now: u64) {
         return;
     }
     st.repl.cron_secs = secs;
+    replica::cron(st, clients, now);
     let loops = st.repl.cron_loops;
     st.repl.cron_loops += 1;
     if st.repl.backlog.is_none() {
@@ -712,8 +746,67 @@ fn serve_waiting(st: &mut State, clients: &mut Clients) {
 
 /// INFO replication's master fields from `connected_slaves` on.
 pub fn info(st: &State, clients: &Clients, out: &mut dyn FnMut(&str, String)) {
+    let now = crate::server::now_ms();
+    match &st.repl.master {
+        None => out("role", "master".into()),
+        Some(link) => {
+            out("role", "slave".into());
+            out("master_host", link.host.clone());
+            out("master_port", link.port.to_string());
+            out(
+                "master_link_status",
+                if link.is_connected() { "up" } else { "down" }.into(),
+            );
+            let last_io = match link.token.and_then(|t| clients.get(t)) {
+                Some(c) if link.is_connected() => (now.saturating_sub(c.last_interaction_ms) / 1000) as i64,
+                _ => -1,
+            };
+            out("master_last_io_seconds_ago", last_io.to_string());
+            out(
+                "master_sync_in_progress",
+                u8::from(link.phase == replica::Phase::Transfer).to_string(),
+            );
+            let offset = if st.repl.psync_ok { st.repl.offset } else { 1 };
+            out("slave_read_repl_offset", offset.to_string());
+            out("slave_repl_offset", offset.to_string());
+            if link.phase == replica::Phase::Transfer {
+                let (total, read) = link.transfer().unwrap_or((0, 0));
+                let perc = if total > 0 {
+                    read as f64 * 100.0 / total as f64
+                } else {
+                    0.0
+                };
+                out("master_sync_total_bytes", total.to_string());
+                out("master_sync_read_bytes", read.to_string());
+                out("master_sync_left_bytes", (total as i64 - read as i64).to_string());
+                out("master_sync_perc", format!("{perc:.2}"));
+                out(
+                    "master_sync_last_io_seconds_ago",
+                    (now.saturating_sub(link.last_io_ms) / 1000).to_string(),
+                );
+            }
+            if !link.is_connected() {
+                let down = link.down_since.map_or(-1, |t| (now.saturating_sub(t) / 1000) as i64);
+                out("master_link_down_since_seconds", down.to_string());
+            }
+            out(
+                "slave_priority",
+                String::from_utf8_lossy(st.config.value("replica-priority")).into_owned(),
+            );
+            let ro = st.config.value("replica-read-only") == b"yes";
+            out("slave_read_only", u8::from(ro).to_string());
+            let announced = st.config.value("replica-announced") == b"yes";
+            out("replica_announced", u8::from(announced).to_string());
+        }
+    }
     out("connected_slaves", st.repl.replicas.len().to_string());
-    let now_secs = crate::server::now_ms() / 1000;
+    let min_replicas = st.config.min_replicas_to_write;
+    if min_replicas > 0 {
+        let max_lag = crate::util::number::parse_i64(st.config.value("min-replicas-max-lag")).unwrap_or(10);
+        let good = st.repl.good_replicas(clients, now, max_lag.max(0) as u64);
+        out("min_slaves_good_slaves", good.to_string());
+    }
+    let now_secs = now / 1000;
     for (i, &t) in st.repl.replicas.iter().enumerate() {
         let Some(c) = clients.get(t) else { continue };
         let Some(peer) = c.peer.as_ref() else { continue };

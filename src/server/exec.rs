@@ -35,6 +35,22 @@ pub fn process_input(st: &mut State, clients: &mut Clients, token: usize) -> Out
         // A blocked client's further input waits until it is unblocked.
         return Outcome::Continue;
     }
+    let from_master = c.master_link;
+    if from_master {
+        use crate::repl::replica::{Input, input};
+        match input(st, clients, token) {
+            Input::Commands => {}
+            Input::Continue => return Outcome::Continue,
+            Input::Hold => return Outcome::Paused,
+            Input::Close => return Outcome::Close,
+        }
+        // The master's commands see keys past their TTL (it sends the
+        // deletions itself).
+        for db in &mut st.dbs {
+            db.replaying = true;
+        }
+    }
+    let c = &mut clients[token];
     c.in_command = true;
     let mut rbuf = std::mem::take(&mut c.rbuf);
     let mut reply = std::mem::take(&mut c.reply);
@@ -123,6 +139,10 @@ pub fn process_input(st: &mut State, clients: &mut Clients, token: usize) -> Out
                 db = ctx.db;
                 check_output_limit(st, &mut clients[token], token, &reply, now);
                 track_tx_writes(st, &clients[token], token, resolved, multi_before);
+                if from_master {
+                    let in_multi = clients[token].tx.multi_count() >= 0;
+                    crate::repl::replica::applied(&mut st.repl, &rbuf[rpos..rpos + len], in_multi);
+                }
                 rpos += len;
                 ran = true;
                 // Not while a script runs (a command served by its busy
@@ -164,6 +184,11 @@ pub fn process_input(st: &mut State, clients: &mut Clients, token: usize) -> Out
     c.rlen = rlen;
     if ran {
         c.last_interaction_ms = st.clock.ms(clock_at);
+    }
+    if from_master {
+        for db in &mut st.dbs {
+            db.replaying = false;
+        }
     }
     outcome
 }

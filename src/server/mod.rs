@@ -385,6 +385,7 @@ impl Server {
     pub fn run(mut self) -> io::Result<()> {
         crate::script::install();
         crate::script::function::install();
+        crate::repl::replica::configure(&mut self.state);
         crate::persist::control::begin_load(&mut self.state).map_err(io::Error::other)?;
         if self.state.loading.is_none() {
             self.announce_ready();
@@ -968,7 +969,9 @@ impl Server {
             let idle: Vec<usize> = self
                 .clients
                 .iter()
-                .filter(|(_, c)| !c.is_replica() && now.saturating_sub(c.last_interaction_ms) / 1000 > timeout)
+                .filter(|(_, c)| {
+                    !c.is_replica() && !c.master_link && now.saturating_sub(c.last_interaction_ms) / 1000 > timeout
+                })
                 .map(|(t, _)| t)
                 .collect();
             for t in idle {

@@ -464,7 +464,8 @@ impl State {
     /// Holds expired keys in every database while clients are paused (see
     /// `Db::hold_expired`); call when a pause may have begun or ended.
     pub fn sync_expire_hold(&mut self, now: u64) {
-        let hold = self.pause.kind(now) != PauseKind::Off;
+        // A replica never deletes expired keys itself: its master's DELs do.
+        let hold = self.pause.kind(now) != PauseKind::Off || self.repl.is_replica();
         if self.dbs.first().is_some_and(|db| db.hold_expired != hold) {
             for db in &mut self.dbs {
                 db.hold_expired = hold;
@@ -474,7 +475,7 @@ impl State {
 
     /// Runs active expiry on every database within `budget` timers.
     pub fn active_expire(&mut self, now: u64, budget: usize) {
-        if !self.active_expire {
+        if !self.active_expire || self.repl.is_replica() {
             return;
         }
         let mut left = budget;
