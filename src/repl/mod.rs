@@ -400,10 +400,14 @@ fn try_partial(
     } else {
         reply.raw(b"+CONTINUE\r\n");
     }
+    // The newest bytes of the backlog are also in `pending`, which every
+    // online replica (this one included, from now on) gets before the
+    // loop sleeps: only what was sent out already comes from the backlog.
     let mut missed = Vec::new();
     backlog.copy_after(offset.saturating_sub(1), &mut missed);
+    missed.truncate(missed.len().saturating_sub(repl.pending.len()));
     reply.raw(&missed);
-    let sent = missed.len();
+    let sent = missed.len() + repl.pending.len();
     let now = crate::server::now_ms();
     let peer = c.peer.get_or_insert_with(Default::default);
     peer.link = Some(Link {
@@ -489,7 +493,21 @@ pub fn before_sleep(st: &mut State, clients: &mut Clients, writes: &mut Vec<usiz
         st.repl
             .feed(None, b"*3\r\n$8\r\nREPLCONF\r\n$6\r\nGETACK\r\n$1\r\n*\r\n");
     }
+    // The stream so far goes out first: a snapshot started below already
+    // holds its effects (and the offset it announces counts it). A
+    // replica still waiting for its snapshot to start needs none of it.
     let pending = std::mem::take(&mut st.repl.pending);
+    for &token in &st.repl.replicas {
+        let Some(c) = clients.get_mut(token) else { continue };
+        let Some(link) = c.peer.as_mut().and_then(|p| p.link.as_mut()) else {
+            continue;
+        };
+        match link.state {
+            LinkState::Online => c.reply.raw(&pending),
+            LinkState::WaitBgsaveStart => {}
+            LinkState::WaitBgsaveEnd | LinkState::SendBulk => link.held.extend_from_slice(&pending),
+        }
+    }
     if let Some(ok) = st.repl.snapshot_done.take() {
         snapshot_finished(st, clients, ok);
     }
@@ -502,10 +520,6 @@ pub fn before_sleep(st: &mut State, clients: &mut Clients, writes: &mut Vec<usiz
         let Some(link) = c.peer.as_mut().and_then(|p| p.link.as_mut()) else {
             continue;
         };
-        match link.state {
-            LinkState::Online => c.reply.raw(&pending),
-            _ => link.held.extend_from_slice(&pending),
-        }
         if link.state == LinkState::SendBulk {
             send_more(c, now);
         }
@@ -555,6 +569,9 @@ fn start_snapshot_if_needed(st: &mut State, clients: &mut Clients) {
     if waiting.is_empty() || st.rdb.bgsave.is_some() || st.aof.rewrite.is_some() {
         return;
     }
+    if !diskless_delay_over(st, clients, &waiting) {
+        return;
+    }
     log::info!("Starting BGSAVE for SYNC with target: disk");
     if crate::persist::control::bgsave(st).is_err() {
         for &t in &waiting {
@@ -578,6 +595,33 @@ fn start_snapshot_if_needed(st: &mut State, clients: &mut Clients) {
             c.reply = reply;
         }
     }
+}
+
+/// With `repl-diskless-sync yes`, Redis waits `repl-diskless-sync-delay`
+/// seconds (or for `repl-diskless-sync-max-replicas` replicas) so more
+/// replicas can share one transfer; loopkv keeps that timing, though it
+/// then sends a disk snapshot (which every replica accepts).
+fn diskless_delay_over(st: &State, clients: &Clients, waiting: &[usize]) -> bool {
+    let config = &st.config;
+    let delay = crate::util::number::parse_i64(config.value("repl-diskless-sync-delay")).unwrap_or(0);
+    let all_eof = waiting
+        .iter()
+        .all(|&t| clients.get(t).and_then(|c| c.peer.as_ref()).is_some_and(|p| p.capa_eof));
+    if config.value("repl-diskless-sync") != b"yes" || delay <= 0 || !all_eof {
+        return true;
+    }
+    let max = crate::util::number::parse_i64(config.value("repl-diskless-sync-max-replicas")).unwrap_or(0);
+    if max > 0 && waiting.len() as i64 >= max {
+        return true;
+    }
+    let now = crate::server::now_ms();
+    let longest = waiting
+        .iter()
+        .filter_map(|&t| clients.get(t)?.peer.as_ref()?.link.as_ref())
+        .map(|l| now.saturating_sub(l.ack_ms))
+        .max()
+        .unwrap_or(0);
+    longest >= delay as u64 * 1000
 }
 
 /// A background save ended (`updateSlavesWaitingBgsave`): each replica

@@ -134,10 +134,9 @@ impl Repl {
 /// `replicationSetMaster`: forgets any link, keeps this server's own
 /// history for the PSYNC to the new master, and connects.
 pub fn set_master(st: &mut State, clients: &mut Clients, host: &str, port: u16) {
-    let was_master = st.repl.master.is_none();
     drop_link(st, clients);
     // Clients blocked in a command that may change under them learn it.
-    release_blocked(st, clients, was_master);
+    release_blocked(st, clients);
     st.repl.master = Some(new_link(host.to_string(), port));
     st.sync_expire_hold(crate::server::now_ms());
     save_config(st);
@@ -222,17 +221,14 @@ fn save_config(st: &mut State) {
     let _ = st.config.apply(b"replicaof", &value);
 }
 
-fn release_blocked(st: &mut State, clients: &mut Clients, to_replica: bool) {
+/// `disconnectAllBlockedClients`.
+fn release_blocked(st: &mut State, clients: &mut Clients) {
     let blocked: Vec<usize> = clients
         .iter()
         .filter(|(_, c)| c.blocked.is_some())
         .map(|(t, _)| t)
         .collect();
-    let text: &[u8] = if to_replica {
-        b"UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)"
-    } else {
-        b"UNBLOCKED force unblock from blocking operation, instance state changed"
-    };
+    let text: &[u8] = b"UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)";
     for t in blocked {
         let c = &mut clients[t];
         // WAIT stays: it is about this server's replicas.
@@ -257,12 +253,16 @@ fn drop_link(st: &mut State, clients: &mut Clients) {
         c.master_link = false;
         st.kills.push(token);
     }
-    if link.phase == Phase::Connected {
-        link.down_since = Some(crate::server::now_ms());
-    }
+    link_down(link);
+}
+
+/// The link's state once its connection is gone.
+fn link_down(link: &mut MasterLink) {
+    link.token = None;
     link.receive = None;
     link.phase = Phase::Connect;
     link.unapplied.clear();
+    link.ack_due = None;
     if link.down_since.is_none() {
         link.down_since = Some(crate::server::now_ms());
     }
@@ -339,7 +339,7 @@ pub fn on_close(st: &mut State, token: usize, c: &Client) {
         // The load goes on; the link is made again when it is done.
         return;
     }
-    drop_link(st, &mut Clients::default());
+    link_down(link);
 }
 
 /// One line from the link's input, without its CRLF (None: incomplete).
@@ -599,9 +599,19 @@ fn receive(st: &mut State, clients: &mut Clients, token: usize) -> Input {
         return Input::Hold;
     }
     let held = &c.rbuf[c.rpos..c.rlen];
-    let take = match r.left {
-        Some(left) => held.len().min(left as usize),
-        None => held.len(),
+    let take = match (r.left, &r.mark) {
+        (Some(left), _) => held.len().min(left as usize),
+        // Up to the end of the mark, which may straddle two reads:
+        // nothing after it belongs to the snapshot.
+        (None, Some(mark)) => {
+            let mut window = r.tail.clone();
+            window.extend_from_slice(held);
+            match memchr::memmem::find(&window, mark) {
+                Some(at) => (at + mark.len()).saturating_sub(r.tail.len()),
+                None => held.len(),
+            }
+        }
+        (None, None) => held.len(),
     };
     if take > 0 {
         let bytes = held[..take].to_vec();
@@ -790,6 +800,9 @@ pub fn loaded(st: &mut State, clients: &mut Clients, stream_db: usize) {
         .unwrap_or_else(|| (st.repl.replid.clone(), st.repl.offset));
     let restart_aof = std::mem::take(&mut link.restart_aof);
     link.stream_db = stream_db;
+    // The first acknowledgement goes at once: a master that sent the
+    // snapshot diskless starts the stream when it arrives.
+    link.ack_due = Some(offset);
     let token = link.token;
     link.phase = if token.is_some() {
         Phase::Connected
