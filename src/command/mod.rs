@@ -596,10 +596,7 @@ fn refused_by_state(ctx: &mut Ctx, def: &CommandDef, idx: usize) -> bool {
         ctx.st.cmdstats[idx].rejected += 1;
         transaction::reject(ctx, &error);
         return true;
-    } else if min_replicas > 0 && !replica && has(flags::WRITE) && {
-        let max_lag = crate::util::number::parse_i64(ctx.st.config.value("min-replicas-max-lag")).unwrap_or(10);
-        (ctx.st.repl.good_replicas(ctx.clients, ctx.now, max_lag.max(0) as u64) as u64) < min_replicas
-    } {
+    } else if has(flags::WRITE) && crate::repl::too_few_replicas(ctx.st, ctx.clients) {
         b"NOREPLICAS Not enough good replicas to write."
     } else if replica && has(flags::WRITE) && ctx.st.config.value("replica-read-only") == b"yes" {
         b"READONLY You can't write against a read only replica."

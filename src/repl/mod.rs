@@ -276,6 +276,21 @@ impl Repl {
     }
 }
 
+/// `min-replicas-to-write` is set and fewer replicas than that are online
+/// with an acknowledgement at most `min-replicas-max-lag` seconds old (a
+/// replica itself is never refused for it).
+pub fn too_few_replicas(st: &State, clients: &Clients) -> bool {
+    let wanted = st.config.min_replicas_to_write;
+    if wanted == 0 || st.repl.is_replica() {
+        return false;
+    }
+    let max_lag = crate::util::number::parse_i64(st.config.value("min-replicas-max-lag")).unwrap_or(10);
+    let good = st
+        .repl
+        .good_replicas(clients, crate::server::now_ms(), max_lag.max(0) as u64);
+    (good as u64) < wanted
+}
+
 /// 40 random hex digits (a replication id).
 pub fn random_id(rng: &mut crate::server::state::Rng) -> String {
     (0..40)

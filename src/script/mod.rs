@@ -724,7 +724,7 @@ fn prepare(ctx: &mut Ctx, flags: u32, read_only: bool) -> Result<(), Vec<u8>> {
         if read_only {
             return Err(b"ERR Can not execute a script with write flag using *_ro command.".to_vec());
         }
-        if ctx.st.config.min_replicas_to_write > 0 {
+        if crate::repl::too_few_replicas(ctx.st, ctx.clients) {
             return Err(b"NOREPLICAS Not enough good replicas to write.".to_vec());
         }
     }
@@ -1115,6 +1115,14 @@ impl Call<'_, '_> {
             return Err((b"Write commands are not allowed from read-only scripts.", Some(idx)));
         }
         let wrote = st.script.as_ref().is_some_and(|r| r.wrote);
+        let obeyed = self.ctx.clients.get(self.ctx.me).is_some_and(|c| c.master_link);
+        if def.flags & flags::WRITE != 0
+            && st.repl.is_replica()
+            && !obeyed
+            && st.config.value("replica-read-only") == b"yes"
+        {
+            return Err((b"-READONLY You can't write against a read only replica.", Some(idx)));
+        }
         if def.flags & flags::WRITE != 0 && !wrote {
             // Before its first write a script can still be refused as a
             // client's write would be.
@@ -1124,7 +1132,7 @@ impl Call<'_, '_> {
             if st.aof.error().is_some() {
                 return Err((b"-MISCONF Errors writing to the AOF file", Some(idx)));
             }
-            if st.config.min_replicas_to_write > 0 {
+            if crate::repl::too_few_replicas(st, self.ctx.clients) {
                 return Err((b"-NOREPLICAS Not enough good replicas to write.", Some(idx)));
             }
         }
