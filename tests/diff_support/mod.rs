@@ -226,6 +226,9 @@ impl Redis {
 
     /// Like `start`, with extra `--name value` arguments.
     pub fn start_with(extra: &[&str]) -> Redis {
+        // A directory of its own: a snapshot one server saves (with the
+        // replication fields a backlog adds) must not be loaded by the next.
+        let dir = scratch_dir();
         for _attempt in 0..5 {
             let port = free_port();
             let child = Command::new("redis-server")
@@ -239,12 +242,7 @@ impl Redis {
                     "--appendonly",
                     "no",
                 ])
-                .args([
-                    "--enable-debug-command",
-                    "yes",
-                    "--dir",
-                    &std::env::temp_dir().display().to_string(),
-                ])
+                .args(["--enable-debug-command", "yes", "--dir", &dir.display().to_string()])
                 .args(extra)
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())
