@@ -585,6 +585,8 @@ fn refused_by_state(ctx: &mut Ctx, def: &CommandDef, idx: usize) -> bool {
     let name = c.last_cmd;
     let has = |flag: u32| def.flags & flag != 0 || (name == "exec" && transaction::queued_has(c, flag));
     let queued = c.tx.queueing() && !matches!(name, "exec" | "discard" | "quit" | "reset");
+    let denied_when_stale =
+        def.flags & flags::STALE == 0 || (name == "exec" && transaction::queued_lacks(c, flags::STALE));
     let error: &[u8] = if limit > 0 && (has(flags::DENYOOM) || queued) && ctx.st.evictor.oom_at_command_start {
         b"OOM command not allowed when used memory > 'maxmemory'."
     } else if misconf && (has(flags::WRITE) || name == "ping") && crate::persist::control::writes_refused(ctx.st) {
@@ -601,7 +603,7 @@ fn refused_by_state(ctx: &mut Ctx, def: &CommandDef, idx: usize) -> bool {
     } else if replica && has(flags::WRITE) && ctx.st.config.value("replica-read-only") == b"yes" {
         b"READONLY You can't write against a read only replica."
     } else if replica
-        && def.flags & flags::STALE == 0
+        && denied_when_stale
         && !ctx.st.repl.master.as_ref().is_some_and(|l| l.is_connected())
         && ctx.st.config.value("replica-serve-stale-data") == b"no"
     {

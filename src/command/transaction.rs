@@ -64,6 +64,9 @@ pub struct ClientTx {
     /// `maxmemory` when one is DENYOOM, or without enough replicas when
     /// one is a write.
     queued_flags: u32,
+    /// The flags some queued command lacks (Redis's `cmd_inv_flags`): EXEC
+    /// on a stale replica is refused when one is not STALE.
+    queued_missing: u32,
     /// (database, key) this client watches, in WATCH order.
     watching: Vec<(usize, Box<[u8]>)>,
 }
@@ -176,6 +179,11 @@ pub fn queued_has(c: &Client, flag: u32) -> bool {
     c.tx.queued_flags & flag != 0
 }
 
+/// True if some command queued by `c` lacks `flag`.
+pub fn queued_lacks(c: &Client, flag: u32) -> bool {
+    c.tx.queued_missing & flag != 0
+}
+
 /// A command could not be queued (unknown, wrong arity, NOAUTH): inside
 /// MULTI, EXEC must then fail with EXECABORT. A rejected EXEC itself
 /// aborts the transaction at once, MULTI or not (Redis's
@@ -223,6 +231,7 @@ pub fn queue(ctx: &mut Ctx, def: &'static CommandDef, args: &Args) -> bool {
             if !c.tx.dirty_exec && !c.tx.dirty_cas {
                 c.tx.queued.push(args.iter().map(<[u8]>::to_vec).collect());
                 c.tx.queued_flags |= def.flags;
+                c.tx.queued_missing |= !def.flags;
             }
             ctx.reply.simple(b"QUEUED");
             // Redis counts a command when it runs (in EXEC), not when queued
@@ -393,6 +402,7 @@ fn discard_transaction(st: &mut State, c: &mut Client, token: usize) {
     tx.in_exec = false;
     tx.queued = Vec::new();
     tx.queued_flags = 0;
+    tx.queued_missing = 0;
     unwatch_all(st, tx, token);
 }
 
