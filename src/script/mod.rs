@@ -714,6 +714,11 @@ fn prepare(ctx: &mut Ctx, flags: u32, read_only: bool) -> Result<(), Vec<u8>> {
     if flags & script_flags::EVAL_COMPAT != 0 {
         return Ok(());
     }
+    let stale = ctx.st.repl.master.as_ref().is_some_and(|l| !l.is_connected())
+        && ctx.st.config.value("replica-serve-stale-data") == b"no";
+    if stale && flags & script_flags::ALLOW_STALE == 0 {
+        return Err(b"MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.".to_vec());
+    }
     if flags & script_flags::NO_WRITES == 0 {
         if ctx.st.rdb.last_bgsave_failed && crate::persist::control::writes_refused(ctx.st) {
             return Err(b"MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Writable scripts are blocked. Use 'no-writes' flag for read only scripts.".to_vec());
@@ -1113,6 +1118,12 @@ impl Call<'_, '_> {
         }
         if def.flags & (flags::WRITE | flags::MAY_REPLICATE) != 0 && self.read_only {
             return Err((b"Write commands are not allowed from read-only scripts.", Some(idx)));
+        }
+        if def.flags & flags::STALE == 0
+            && st.repl.master.as_ref().is_some_and(|l| !l.is_connected())
+            && st.config.value("replica-serve-stale-data") == b"no"
+        {
+            return Err((b"Can not execute the command on a stale replica", Some(idx)));
         }
         let wrote = st.script.as_ref().is_some_and(|r| r.wrote);
         let obeyed = self.ctx.clients.get(self.ctx.me).is_some_and(|c| c.master_link);
