@@ -602,11 +602,7 @@ fn refused_by_state(ctx: &mut Ctx, def: &CommandDef, idx: usize) -> bool {
         b"NOREPLICAS Not enough good replicas to write."
     } else if replica && has(flags::WRITE) && ctx.st.config.value("replica-read-only") == b"yes" {
         b"READONLY You can't write against a read only replica."
-    } else if replica
-        && denied_when_stale
-        && !ctx.st.repl.master.as_ref().is_some_and(|l| l.is_connected())
-        && ctx.st.config.value("replica-serve-stale-data") == b"no"
-    {
+    } else if denied_when_stale && crate::repl::serving_stale_refused(ctx.st) {
         b"MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'."
     } else if loading && def.flags & flags::LOADING == 0 {
         b"LOADING Redis is loading the dataset in memory"

@@ -291,6 +291,12 @@ pub fn too_few_replicas(st: &State, clients: &Clients) -> bool {
     (good as u64) < wanted
 }
 
+/// A replica whose link is down with `replica-serve-stale-data no`:
+/// commands without the STALE flag are refused (MASTERDOWN).
+pub fn serving_stale_refused(st: &State) -> bool {
+    st.repl.master.as_ref().is_some_and(|l| !l.is_connected()) && st.config.value("replica-serve-stale-data") == b"no"
+}
+
 /// 40 random hex digits (a replication id).
 pub fn random_id(rng: &mut crate::server::state::Rng) -> String {
     (0..40)

@@ -714,9 +714,7 @@ fn prepare(ctx: &mut Ctx, flags: u32, read_only: bool) -> Result<(), Vec<u8>> {
     if flags & script_flags::EVAL_COMPAT != 0 {
         return Ok(());
     }
-    let stale = ctx.st.repl.master.as_ref().is_some_and(|l| !l.is_connected())
-        && ctx.st.config.value("replica-serve-stale-data") == b"no";
-    if stale && flags & script_flags::ALLOW_STALE == 0 {
+    if flags & script_flags::ALLOW_STALE == 0 && crate::repl::serving_stale_refused(ctx.st) {
         return Err(b"MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.".to_vec());
     }
     if flags & script_flags::NO_WRITES == 0 {
@@ -1119,10 +1117,7 @@ impl Call<'_, '_> {
         if def.flags & (flags::WRITE | flags::MAY_REPLICATE) != 0 && self.read_only {
             return Err((b"Write commands are not allowed from read-only scripts.", Some(idx)));
         }
-        if def.flags & flags::STALE == 0
-            && st.repl.master.as_ref().is_some_and(|l| !l.is_connected())
-            && st.config.value("replica-serve-stale-data") == b"no"
-        {
+        if def.flags & flags::STALE == 0 && crate::repl::serving_stale_refused(st) {
             return Err((b"Can not execute the command on a stale replica", Some(idx)));
         }
         let wrote = st.script.as_ref().is_some_and(|r| r.wrote);
