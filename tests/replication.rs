@@ -98,6 +98,50 @@ impl FakeReplica {
         assert_eq!(&rdb[..9], b"REDIS0010");
         (id, offset, rdb)
     }
+
+    /// A diskless transfer after newlines: `$EOF:<mark>`, then the
+    /// snapshot up to the mark. Returns the snapshot.
+    fn eof_transfer(&mut self) -> Vec<u8> {
+        let header = loop {
+            let line = self.line();
+            if !line.is_empty() && line != b"\n" {
+                break String::from_utf8(line).unwrap();
+            }
+        };
+        let header = header.trim_start_matches('\n');
+        let mark = header
+            .strip_prefix("$EOF:")
+            .unwrap_or_else(|| panic!("not a diskless transfer: {header}"));
+        assert_eq!(mark.len(), 40);
+        loop {
+            if let Some(at) = self.buf.windows(40).position(|w| w == mark.as_bytes()) {
+                let rdb: Vec<u8> = self.buf.drain(..at + 40).take(at).collect();
+                assert_eq!(&rdb[..9], b"REDIS0010");
+                return rdb;
+            }
+            self.fill();
+        }
+    }
+
+    /// True if the master sent nothing within a moment (what it holds
+    /// back stays held however slow the machine).
+    fn silent(&mut self) -> bool {
+        if !self.buf.is_empty() {
+            return false;
+        }
+        self.s.set_read_timeout(Some(Duration::from_millis(300))).unwrap();
+        let mut byte = [0u8; 1];
+        let silent = match self.s.read(&mut byte) {
+            Ok(0) => panic!("the master closed the link"),
+            Ok(_) => {
+                self.buf.push(byte[0]);
+                false
+            }
+            Err(_) => true,
+        };
+        self.s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        silent
+    }
 }
 
 fn repl_offset(c: &mut Conn) -> u64 {
@@ -115,14 +159,20 @@ type Master = (&'static str, Box<dyn std::any::Any>, SocketAddr);
 /// snapshots for replicas (Redis's default waits 5 s for a diskless one)
 /// and no keepalive PINGs during a test.
 fn masters() -> Vec<Master> {
-    let quiet = ["--repl-ping-replica-period", "3600", "--repl-diskless-sync", "no"];
+    masters_with(&["--repl-diskless-sync", "no"])
+}
+
+/// `masters`, with `extra` arguments instead of disk snapshots.
+fn masters_with(extra: &[&'static str]) -> Vec<Master> {
+    let mut quiet = vec!["--repl-ping-replica-period", "3600", "--repl-diskless-sync-delay", "0"];
+    quiet.extend_from_slice(extra);
     let (server, _) = start_binary(&quiet);
     let addr = server.addr;
     let mut out: Vec<Master> = vec![("loopkv", Box::new(server), addr)];
     if redis_or_skip("replication (the redis-server side)") {
         let dir = diff_support::scratch_dir();
         let mut args = vec!["--dir", dir.to_str().unwrap()];
-        args.extend(quiet);
+        args.extend(&quiet);
         let redis = Redis::start_with(&args);
         let addr = redis.addr;
         out.push(("redis-server", Box::new(redis), addr));
@@ -321,6 +371,88 @@ fn wait_counts_replicas_that_acknowledged() {
         c.expect("WAIT x 0", b"-ERR value is not an integer or out of range\r\n");
         c.expect("WAIT 1 -1", b"-ERR timeout is negative\r\n");
         c.expect("WAIT 1 x", b"-ERR timeout is not an integer or out of range\r\n");
+    }
+}
+
+/// A diskless full sync (`repl-diskless-sync yes`): the snapshot comes
+/// as `$EOF:<mark>` ... `<mark>`, and the stream made meanwhile waits
+/// for the replica's first REPLCONF ACK, then flows as Redis's does.
+#[test]
+fn a_diskless_sync_holds_the_stream_until_the_first_ack() {
+    let mut streams = Vec::new();
+    for (name, _server, addr) in masters_with(&["--repl-diskless-sync", "yes"]) {
+        let mut c = Conn::connect(addr);
+        c.expect("SET before 1", b"+OK\r\n");
+        let mut r = FakeReplica::connect(addr);
+        let reply = r.psync("?", -1);
+        assert!(reply.starts_with("+FULLRESYNC "), "{name}: {reply}");
+        let offset: u64 = reply.rsplit(' ').next().unwrap().parse().unwrap();
+        let rdb = r.eof_transfer();
+        assert!(
+            rdb.windows(6).any(|w| w == b"before"),
+            "{name}: the key is in the snapshot"
+        );
+        assert!(rdb.windows(7).any(|w| w == b"repl-id"));
+        c.expect("SET during 1", b"+OK\r\n");
+        c.expect("LPUSH l a b", b":2\r\n");
+        assert!(r.silent(), "{name} sent the stream before the replica's ACK");
+        r.send(&[b"REPLCONF", b"ACK", b"0"]);
+        let end = repl_offset(&mut c);
+        let stream = r.bytes((end - offset) as usize);
+        assert_eq!(
+            esc(&stream),
+            esc(b"*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n*3\r\n$3\r\nSET\r\n$6\r\nduring\r\n$1\r\n1\r\n*4\r\n$5\r\nLPUSH\r\n$1\r\nl\r\n$1\r\na\r\n$1\r\nb\r\n"),
+            "{name}"
+        );
+        c.expect("SET after 1", b"+OK\r\n");
+        let end2 = repl_offset(&mut c);
+        streams.push((name, stream, r.bytes((end2 - end) as usize)));
+        let mut wait = Conn::connect(addr);
+        r.send(&[b"REPLCONF", b"ACK", end2.to_string().as_bytes()]);
+        wait.expect("WAIT 1 0", b":1\r\n");
+    }
+    for (name, a, b) in &streams[1..] {
+        assert_eq!(
+            (esc(&streams[0].1), esc(&streams[0].2)),
+            (esc(a), esc(b)),
+            "loopkv's differs from {name}'s"
+        );
+    }
+}
+
+/// `REPLCONF rdb-filter-only` (what `redis-cli --replica` and
+/// `--functions-rdb` send): the snapshot leaves out the keys, and the
+/// functions unless asked for; Redis's errors for a bad filter or a
+/// replica that cannot read a diskless transfer.
+#[test]
+fn a_filtered_snapshot_leaves_the_keys_out() {
+    for (name, _server, addr) in masters() {
+        let mut c = Conn::connect(addr);
+        c.expect("SET secret 1", b"+OK\r\n");
+        c.expect(
+            "REPLCONF rdb-filter-only foo",
+            b"-ERR Unsupported rdb-filter-only option: foo\r\n",
+        );
+        c.expect_args(
+            &[b"REPLCONF", b"rdb-filter-only", b"\"functions"],
+            b"-ERR Missing rdb-filter-only values\r\n",
+        );
+        c.expect_args(&[b"REPLCONF", b"rdb-filter-only", b""], b"+OK\r\n");
+        c.expect("SYNC", b"-ERR Filtered replica requires EOF capability\r\n");
+
+        // Filtered snapshots go to the socket even with disk sync.
+        let mut r = FakeReplica::connect(addr);
+        assert_eq!(r.cmd(&[b"REPLCONF", b"capa", b"eof"]), b"+OK");
+        assert_eq!(r.cmd(&[b"REPLCONF", b"rdb-filter-only", b"functions"]), b"+OK");
+        r.send(&[b"SYNC"]);
+        let rdb = r.eof_transfer();
+        assert!(
+            !rdb.windows(6).any(|w| w == b"secret"),
+            "{name}: a key in a filtered snapshot"
+        );
+        // The AUX fields end with aof-base, then EOF and the checksum.
+        let aof_base = rdb.windows(8).position(|w| w == b"aof-base").expect("aof-base");
+        assert_eq!(rdb.len(), aof_base + 8 + 2 + 1 + 8, "{name}: {}", esc(&rdb));
     }
 }
 
@@ -636,4 +768,80 @@ fn a_replica_whose_master_is_down() {
     c.expect("REPLICAOF NO ONE", b"+OK\r\n");
     c.expect("SET x 1", b"+OK\r\n");
     c.expect("CONFIG GET replicaof", b"*2\r\n$9\r\nreplicaof\r\n$0\r\n\r\n");
+}
+
+// ---- redis-cli as a replica ------------------------------------------------------------------
+
+/// `redis-cli --rdb` saves loopkv's snapshot (a diskless, rdb-only sync
+/// the server closes after the transfer) in a file redis-check-rdb
+/// accepts, and `redis-cli --replica` (a filtered sync) prints the
+/// stream that follows.
+#[test]
+fn redis_cli_rdb_and_replica() {
+    if !diff_support::tool_or_skip("redis-cli", "redis_cli_rdb_and_replica") {
+        return;
+    }
+    use std::io::BufRead;
+    use std::process::{Command, Stdio};
+    let (server, mut c) = start_binary(&["--repl-diskless-sync-delay", "0", "--repl-ping-replica-period", "3600"]);
+    let port = server.addr.port().to_string();
+    c.expect("SET greeting hello", b"+OK\r\n");
+    c.expect("RPUSH list a b c", b":3\r\n");
+
+    let file = server.dir.join("cli.rdb");
+    let out = Command::new("redis-cli")
+        .args(["-p", &port, "--rdb"])
+        .arg(&file)
+        .output()
+        .expect("run redis-cli --rdb");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let rdb = std::fs::read(&file).unwrap();
+    assert_eq!(&rdb[..9], b"REDIS0010");
+    assert!(rdb.windows(8).any(|w| w == b"greeting"));
+    if diff_support::tool_available("redis-check-rdb") {
+        let check = Command::new("redis-check-rdb").arg(&file).output().unwrap();
+        assert!(String::from_utf8_lossy(&check.stdout).contains("RDB looks OK"));
+    }
+    let gone = wait_until(Duration::from_secs(10), || {
+        field(&mut c, "replication", "connected_slaves") == "0"
+    });
+    assert!(gone, "the rdb-only replica was not disconnected");
+
+    let mut cli = Command::new("redis-cli")
+        .args(["-p", &port, "--replica"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("run redis-cli --replica");
+    let synced = wait_until(Duration::from_secs(10), || {
+        field(&mut c, "replication", "connected_slaves") == "1"
+    });
+    assert!(synced, "redis-cli --replica did not attach");
+    // It prints what the master sends once its ACK put it online.
+    let mut lines = std::io::BufReader::new(cli.stdout.take().unwrap()).lines();
+    let reader = std::thread::spawn(move || {
+        let mut seen = Vec::new();
+        for line in lines.by_ref() {
+            let line = line.unwrap();
+            let last = line == "\"SET\",\"stop\",\"1\"";
+            seen.push(line);
+            if last {
+                break;
+            }
+        }
+        seen
+    });
+    c.expect("SET during 1", b"+OK\r\n");
+    c.expect("DEL list", b":1\r\n");
+    c.expect("SET stop 1", b"+OK\r\n");
+    let printed = reader.join().unwrap();
+    let _ = cli.kill();
+    let _ = cli.wait();
+    // The stream's first command, the SELECT, is read by redis-cli as
+    // the reply to its REPLCONF ACK (which has none), so it is not
+    // printed; with redis-server as the master too.
+    assert_eq!(
+        printed,
+        ["\"SET\",\"during\",\"1\"", "\"DEL\",\"list\"", "\"SET\",\"stop\",\"1\""]
+    );
 }

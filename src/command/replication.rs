@@ -20,6 +20,14 @@ pub fn sync(ctx: &mut Ctx, args: &Args) {
         ctx.reply.error(b"ERR SYNC and PSYNC are invalid with pending output");
         return;
     }
+    // A filtered snapshot is only ever sent to the socket.
+    if let Some(peer) = &ctx.clients[ctx.me].peer
+        && peer.req != 0
+        && !peer.capa_eof
+    {
+        ctx.reply.error(b"ERR Filtered replica requires EOF capability");
+        return;
+    }
     let psync = if args.is(0, "psync") {
         let Some(offset) = parse_i64(&args[2]) else {
             log::warn!(
@@ -74,7 +82,7 @@ pub fn replconf(ctx: &mut Ctx, args: &Args) {
         } else if args.is(j, "ack") {
             // Acknowledgements get no reply, and count only from replicas.
             if let Some(offset) = parse_i64(value) {
-                crate::repl::ack(ctx.st, ctx.clients, ctx.me, offset.max(0) as u64);
+                crate::repl::ack(ctx.st, ctx.clients, ctx.me, offset.max(0) as u64, ctx.reply);
             }
             return;
         } else if args.is(j, "getack") {
@@ -84,7 +92,7 @@ pub fn replconf(ctx: &mut Ctx, args: &Args) {
             return;
         } else if args.is(j, "rdb-only") {
             match parse_i64(value) {
-                Some(0 | 1) => {}
+                Some(n @ (0 | 1)) => ctx.client().peer.get_or_insert_with(Default::default).rdb_only = n == 1,
                 Some(_) => {
                     ctx.reply
                         .error(b"ERR value is out of range, value must between 0 and 1");
@@ -95,6 +103,26 @@ pub fn replconf(ctx: &mut Ctx, args: &Args) {
                     return;
                 }
             }
+        } else if args.is(j, "rdb-filter-only") {
+            // Everything is left out but what the filters name; the only
+            // filter is `functions`.
+            let Some(filters) = crate::util::splitargs::split_args(value) else {
+                ctx.reply.error(b"ERR Missing rdb-filter-only values");
+                return;
+            };
+            let mut req = crate::repl::REQ_NO_DATA | crate::repl::REQ_NO_FUNCTIONS;
+            for filter in &filters {
+                if filter.eq_ignore_ascii_case(b"functions") {
+                    req &= !crate::repl::REQ_NO_FUNCTIONS;
+                } else {
+                    ctx.reply.error_fmt(format_args!(
+                        "ERR Unsupported rdb-filter-only option: {}",
+                        String::from_utf8_lossy(filter)
+                    ));
+                    return;
+                }
+            }
+            ctx.client().peer.get_or_insert_with(Default::default).req = req;
         } else {
             ctx.reply.error_fmt(format_args!(
                 "ERR Unrecognized REPLCONF option: {}",

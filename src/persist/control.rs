@@ -100,7 +100,20 @@ pub fn bgsave(st: &mut State) -> io::Result<()> {
     st.rdb.last_try_secs = now / 1000;
     st.rdb.saves += 1;
     let header = st.repl.rdb_header();
-    match Bgsave::start(&mut st.dbs, &st.config, st.packed_threshold, path, st.dirty, &header) {
+    bgsave_to(st, snapshot::Target::File(path), &header)
+}
+
+/// A background save of the dataset to `target`: the RDB file, or
+/// replicas' sockets for a diskless full sync.
+pub fn bgsave_to(st: &mut State, target: snapshot::Target, header: &snapshot::Header) -> io::Result<()> {
+    let to_replicas = matches!(target, snapshot::Target::Replicas { .. });
+    match Bgsave::start(&mut st.dbs, &st.config, st.packed_threshold, target, st.dirty, header) {
+        Ok(job) if to_replicas => {
+            log::info!("Background RDB transfer started by pid {}", std::process::id());
+            st.rdb.bgsave = Some(job);
+            st.rdb.wake_at = None;
+            Ok(())
+        }
         Ok(job) => {
             log::info!("Background saving started by pid {}", std::process::id());
             st.rdb.bgsave = Some(job);
@@ -159,6 +172,18 @@ fn done(st: &mut State, result: io::Result<()>) {
     st.repl.snapshot_for_replicas = false;
     let now = crate::server::now_ms();
     st.rdb.last_bgsave_secs = Some(now.saturating_sub(job.start_ms) / 1000);
+    // A transfer to replicas' sockets is no save of the dataset
+    // (`backgroundSaveDoneHandlerSocket`).
+    if job.to_replicas {
+        match result {
+            Ok(()) => log::info!("Background RDB transfer terminated with success"),
+            Err(_) => {
+                log::warn!("Background transfer error");
+                job.abort(&mut st.dbs);
+            }
+        }
+        return;
+    }
     match result {
         Ok(()) => {
             log::info!("Background saving terminated with success");

@@ -1,6 +1,8 @@
 //! RDB snapshots without fork: SAVE writes the dataset in one go; BGSAVE
 //! ([`Bgsave`]) walks it a slice at a time from the event loop while a
-//! background thread checksums and writes the bytes to disk.
+//! background thread checksums and writes the bytes to disk, or, for a
+//! diskless full sync ([`Target::Replicas`]), hands them back to the loop
+//! to send to the replicas' sockets.
 //!
 //! A background save is the dataset as it was when it started. Every
 //! database owes the snapshot each key it held then (see `Db::snap_bit`):
@@ -82,12 +84,15 @@ pub struct Header {
     /// when the save began (`repl-stream-db`, `repl-id`, `repl-offset`):
     /// written while this server has a replication backlog.
     pub repl: Option<(usize, String, u64)>,
+    /// Leave the function libraries out (a replica's `rdb-filter-only`).
+    pub no_functions: bool,
 }
 
 impl Header {
     pub const AOF_BASE: Header = Header {
         aof_base: true,
         repl: None,
+        no_functions: false,
     };
 }
 
@@ -108,6 +113,9 @@ pub fn write_header(out: &mut Vec<u8>, enc: &mut Encoder, header: &Header) {
         write_aux(out, enc, b"repl-offset", offset.to_string().as_bytes());
     }
     write_aux(out, enc, b"aof-base", if header.aof_base { b"1" } else { b"0" });
+    if header.no_functions {
+        return;
+    }
     for code in crate::script::function::codes() {
         out.push(OPCODE_FUNCTION2);
         enc.raw_string(out, &code);
@@ -181,6 +189,85 @@ impl RdbFile {
             let _ = d.sync_all();
         }
         Ok(())
+    }
+}
+
+// ---- the replicas' sockets -----------------------------------------------------------
+
+/// Where a background save's bytes go.
+pub enum Target {
+    /// The RDB file at this path (through a temporary file).
+    File(PathBuf),
+    /// Replicas, through the loop (a diskless full sync): the snapshot is
+    /// sent as `$EOF:<mark>` ... `<mark>`, the loop writing the preamble.
+    /// `data: false` leaves the keys out (`rdb-filter-only`).
+    Replicas {
+        feed: SyncSender<Feed>,
+        mark: String,
+        data: bool,
+    },
+}
+
+/// What a diskless save hands the loop.
+pub enum Feed {
+    Bytes(Vec<u8>),
+    /// Everything, checksum and closing mark included, was handed over.
+    End,
+}
+
+/// The writer's destination.
+enum Output {
+    File(RdbFile),
+    Replicas {
+        feed: SyncSender<Feed>,
+        mark: String,
+        crc: crc::Digest<'static, u64, crc::Table<16>>,
+    },
+}
+
+impl Output {
+    fn write(&mut self, bytes: &[u8], stop: &AtomicBool) -> io::Result<()> {
+        match self {
+            Output::File(file) => file.write(bytes),
+            Output::Replicas { feed, crc, .. } => {
+                crc.update(bytes);
+                hand_over(feed, Feed::Bytes(bytes.to_vec()), stop)
+            }
+        }
+    }
+
+    fn finish(self, checksum: bool, path: &Path, stop: &AtomicBool) -> io::Result<()> {
+        match self {
+            Output::File(file) => file.finish(checksum, path),
+            Output::Replicas { feed, mark, crc } => {
+                let crc = if checksum { crc.finalize() } else { 0 };
+                let mut tail = crc.to_le_bytes().to_vec();
+                tail.extend_from_slice(mark.as_bytes());
+                hand_over(&feed, Feed::Bytes(tail), stop)?;
+                hand_over(&feed, Feed::End, stop)
+            }
+        }
+    }
+}
+
+/// Sends to the loop, waiting while its queue is full; gives up when the
+/// save is stopped (the loop may be waiting for this thread then) or the
+/// loop let go of the transfer.
+fn hand_over(feed: &SyncSender<Feed>, mut item: Feed, stop: &AtomicBool) -> io::Result<()> {
+    loop {
+        if stop.load(Ordering::SeqCst) {
+            return Err(io::Error::new(io::ErrorKind::Interrupted, "background save aborted"));
+        }
+        match feed.try_send(item) {
+            Ok(()) => return Ok(()),
+            Err(TrySendError::Full(back)) => {
+                item = back;
+                std::thread::sleep(std::time::Duration::from_millis(1));
+            }
+            Err(TrySendError::Disconnected(_)) => {
+                return Err(io::Error::new(io::ErrorKind::BrokenPipe, "the replicas went away"));
+            }
+        }
     }
 }
 
@@ -366,6 +453,8 @@ pub struct Bgsave {
     /// that many nanoseconds, near enough to Redis's random sleeps).
     delay_us: i64,
     checksum: bool,
+    /// It goes to replicas' sockets, not to the RDB file.
+    pub to_replicas: bool,
     written: bool,
     /// When the last slice ended (see `slice_deadline`).
     last_step_end: Option<Instant>,
@@ -379,7 +468,7 @@ impl Bgsave {
         dbs: &mut [Db],
         config: &Config,
         packed_threshold: usize,
-        path: PathBuf,
+        target: Target,
         dirty: u64,
         header: &Header,
     ) -> io::Result<Bgsave> {
@@ -392,9 +481,23 @@ impl Bgsave {
         // save as it ends, as a forked child's failure would.
         let (writer_enc, _) = encoder(config, packed_threshold);
         let writer_stop = stop.clone();
+        let (data, to_replicas) = match &target {
+            Target::File(_) => (true, false),
+            Target::Replicas { data, .. } => (*data, true),
+        };
         let writer = std::thread::Builder::new().name("loopkv-rdb".into()).spawn(move || {
-            let result = RdbFile::create(temp, incremental)
-                .and_then(|file| write_chunks(file, writer_enc, rx, &path, &writer_stop));
+            let (output, path) = match target {
+                Target::File(path) => (RdbFile::create(temp, incremental).map(Output::File), path),
+                Target::Replicas { feed, mark, .. } => (
+                    Ok(Output::Replicas {
+                        feed,
+                        mark,
+                        crc: CRC64.digest(),
+                    }),
+                    PathBuf::new(),
+                ),
+            };
+            let result = output.and_then(|output| write_chunks(output, writer_enc, rx, &path, &writer_stop));
             let _ = done_tx.send(result);
         })?;
         let (mut enc, access) = encoder(config, packed_threshold);
@@ -403,7 +506,7 @@ impl Bgsave {
         // From here on LZF runs on the writer thread.
         enc.deferred = Some(Vec::new());
         let mut keys_total = 0;
-        for (index, db) in dbs.iter_mut().enumerate() {
+        for (index, db) in dbs.iter_mut().enumerate().filter(|_| data) {
             keys_total += db.len() as u64;
             // Preserved values defer LZF to the writer too (so this
             // encoder never allocates a compressor's 1 MiB table).
@@ -442,6 +545,7 @@ impl Bgsave {
             keys_done: 0,
             delay_us: delay,
             checksum: config.value("rdbchecksum") == b"yes",
+            to_replicas,
             written: false,
             last_step_end: None,
         })
@@ -709,15 +813,18 @@ impl Bgsave {
 
 /// The writer thread: compresses the deferred strings of each chunk and
 /// writes it, until told to finish (commit) or the walk goes away (abort:
-/// the temporary file is removed).
+/// a temporary file is removed).
 fn write_chunks(
-    mut file: RdbFile,
+    mut output: Output,
     mut enc: Encoder,
     rx: Receiver<Chunk>,
     path: &Path,
     stop: &AtomicBool,
 ) -> io::Result<()> {
-    let temp = file.temp.clone();
+    let temp = match &output {
+        Output::File(file) => Some(file.temp.clone()),
+        Output::Replicas { .. } => None,
+    };
     let mut compressed = Vec::with_capacity(CHUNK * 2);
     let result = (|| {
         while let Ok(chunk) = rx.recv() {
@@ -725,18 +832,20 @@ fn write_chunks(
                 break;
             }
             match chunk {
-                Chunk::Bytes(bytes, deferred) if deferred.is_empty() => file.write(&bytes)?,
+                Chunk::Bytes(bytes, deferred) if deferred.is_empty() => output.write(&bytes, stop)?,
                 Chunk::Bytes(bytes, deferred) => {
                     compressed.clear();
                     enc.compress_deferred(&bytes, &deferred, &mut compressed);
-                    file.write(&compressed)?;
+                    output.write(&compressed, stop)?;
                 }
-                Chunk::Finish { checksum } => return file.finish(checksum, path),
+                Chunk::Finish { checksum } => return output.finish(checksum, path, stop),
             }
         }
         Err(io::Error::new(io::ErrorKind::Interrupted, "background save aborted"))
     })();
-    if result.is_err() {
+    if result.is_err()
+        && let Some(temp) = temp
+    {
         let _ = std::fs::remove_file(&temp);
     }
     result
@@ -794,7 +903,15 @@ mod tests {
         let mut dbs = vec![Db::new(0)];
         let id = dbs[0].add_obj(b"big", Obj::Hash(h), 0);
         let path = rdb_path(&config);
-        let mut job = Bgsave::start(&mut dbs, &config, 1 << 30, path.clone(), 0, &Header::default()).unwrap();
+        let mut job = Bgsave::start(
+            &mut dbs,
+            &config,
+            1 << 30,
+            Target::File(path.clone()),
+            0,
+            &Header::default(),
+        )
+        .unwrap();
         // One unit of work at a time, until the value is begun, then one
         // part of it.
         let past = Instant::now();
@@ -849,14 +966,30 @@ mod tests {
             );
         }
         let path = rdb_path(&config);
-        let mut job = Bgsave::start(&mut dbs, &config, 1 << 30, path.clone(), 0, &Header::default()).unwrap();
+        let mut job = Bgsave::start(
+            &mut dbs,
+            &config,
+            1 << 30,
+            Target::File(path.clone()),
+            0,
+            &Header::default(),
+        )
+        .unwrap();
         for _ in 0..20 {
             job.step(&mut dbs, Instant::now() + Duration::from_millis(2));
         }
         job.abort(&mut dbs);
         let leftovers = || std::fs::read_dir(&dir).unwrap().count();
         assert_eq!(leftovers(), 0);
-        let job = Bgsave::start(&mut dbs, &config, 1 << 30, path.clone(), 0, &Header::default()).unwrap();
+        let job = Bgsave::start(
+            &mut dbs,
+            &config,
+            1 << 30,
+            Target::File(path.clone()),
+            0,
+            &Header::default(),
+        )
+        .unwrap();
         finish(job, &mut dbs).unwrap();
         assert_eq!(leftovers(), 1);
         let loaded = load_file(&path, &config);

@@ -15,7 +15,12 @@
 //! once (`+CONTINUE`); anything else is a full resynchronization: a
 //! forkless background save to the RDB file (the stream's offset at its
 //! start is the one `+FULLRESYNC` announces), then the file sent as a
-//! bulk by a reader thread, then what the replica held back.
+//! bulk by a reader thread, then what the replica held back. With
+//! `repl-diskless-sync yes` (and replicas that read `$EOF:` transfers) the
+//! save is not written to disk: its bytes come back to the loop, which
+//! copies them into every waiting replica's output (`Diskless`); at the
+//! end each replica holds its stream until its first REPLCONF ACK, so
+//! nothing follows the closing mark before the replica has found it.
 
 pub mod backlog;
 pub mod replica;
@@ -23,6 +28,8 @@ pub mod replica;
 use std::fs::File;
 use std::io::Read;
 use std::sync::mpsc::{Receiver, TryRecvError, sync_channel};
+
+use crate::persist::snapshot::Feed;
 
 use crate::client::Clients;
 use crate::resp::reply::Reply;
@@ -71,9 +78,18 @@ pub struct Peer {
     pub capa_eof: bool,
     /// `capa psync2`: it understands `+CONTINUE <replid>`.
     pub capa_psync2: bool,
+    /// `rdb-only 1`: it wants the snapshot and nothing after it.
+    pub rdb_only: bool,
+    /// `rdb-filter-only`: what to leave out of its snapshot (`REQ_*`).
+    pub req: u8,
     /// Its replication link, once it sent SYNC or PSYNC.
     pub link: Option<Link>,
 }
+
+/// `rdb-filter-only` leaves the keys out of the snapshot...
+pub const REQ_NO_DATA: u8 = 1;
+/// ... and the function libraries unless it names `functions`.
+pub const REQ_NO_FUNCTIONS: u8 = 2;
 
 /// A replica's link, kept in its client.
 #[derive(Debug)]
@@ -90,6 +106,53 @@ pub struct Link {
     held: Vec<u8>,
     /// The snapshot file being sent.
     transfer: Option<Transfer>,
+    /// Its snapshot goes straight to its socket (`$EOF:` transfer).
+    diskless: bool,
+    /// Online after a diskless transfer: the stream waits in `held` for
+    /// its first acknowledgement (`repl_start_cmd_stream_on_ack`).
+    stream_on_ack: bool,
+}
+
+impl Link {
+    fn new(state: LinkState, initial_offset: u64, now: u64, pre_psync: bool) -> Link {
+        Link {
+            state,
+            initial_offset,
+            ack_offset: 0,
+            ack_ms: now,
+            pre_psync,
+            held: Vec::new(),
+            transfer: None,
+            diskless: false,
+            stream_on_ack: false,
+        }
+    }
+
+    /// Gets the stream into `held` rather than its output.
+    fn holds_stream(&self) -> bool {
+        match self.state {
+            LinkState::WaitBgsaveStart => false,
+            LinkState::WaitBgsaveEnd | LinkState::SendBulk => true,
+            LinkState::Online => self.stream_on_ack,
+        }
+    }
+}
+
+/// A diskless save on its way to replicas: the loop copies each chunk the
+/// writer hands back into every target's output.
+#[derive(Debug)]
+pub struct Diskless {
+    feed: Receiver<Feed>,
+    targets: Vec<usize>,
+}
+
+impl std::fmt::Debug for Feed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Feed::Bytes(b) => write!(f, "Bytes({})", b.len()),
+            Feed::End => f.write_str("End"),
+        }
+    }
 }
 
 /// A snapshot file on its way to a replica: a thread reads it.
@@ -156,6 +219,8 @@ pub struct Repl {
     pub snapshot_for_replicas: bool,
     /// Its outcome, for `before_sleep` (Ok: the file is written).
     pub snapshot_done: Option<bool>,
+    /// The diskless save being sent, if one is.
+    pub diskless: Option<Diskless>,
     pub sync_full: u64,
     pub sync_partial_ok: u64,
     pub sync_partial_err: u64,
@@ -186,6 +251,7 @@ impl Repl {
             waiting: Vec::new(),
             snapshot_for_replicas: false,
             snapshot_done: None,
+            diskless: None,
             sync_full: 0,
             sync_partial_ok: 0,
             sync_partial_err: 0,
@@ -251,6 +317,7 @@ impl Repl {
                 .backlog
                 .as_ref()
                 .map(|_| (self.seldb.unwrap_or(0), self.replid.clone(), self.offset)),
+            no_functions: false,
         }
     }
 
@@ -323,15 +390,8 @@ pub fn sync(st: &mut State, clients: &mut Clients, me: usize, reply: &mut Reply,
     st.repl.sync_full += 1;
     let now = crate::server::now_ms();
     let peer = clients[me].peer.get_or_insert_with(Default::default);
-    peer.link = Some(Link {
-        state: LinkState::WaitBgsaveStart,
-        initial_offset: 0,
-        ack_offset: 0,
-        ack_ms: now,
-        pre_psync: psync.is_none(),
-        held: Vec::new(),
-        transfer: None,
-    });
+    peer.link = Some(Link::new(LinkState::WaitBgsaveStart, 0, now, psync.is_none()));
+    let (rdb_only, req, capa_eof) = (peer.rdb_only, peer.req, peer.capa_eof);
     attach(st, me);
     if st.repl.backlog.is_none() {
         st.repl.new_history(&mut st.rng);
@@ -342,17 +402,20 @@ pub fn sync(st: &mut State, clients: &mut Clients, me: usize, reply: &mut Reply,
             st.repl.replid2
         );
     }
-    // A save for replicas already running can take this one too: it
-    // copies what another replica has held back since the save began.
-    if st.rdb.bgsave.is_some() && st.repl.snapshot_for_replicas {
+    // A disk save for replicas already running can take this one too: it
+    // copies what another replica has held back since the save began, if
+    // that one asked for no more than this one can read.
+    if st.rdb.bgsave.is_some() && st.repl.snapshot_for_replicas && st.repl.diskless.is_none() {
         let other = st.repl.replicas.iter().copied().find(|&t| {
             t != me
-                && clients
-                    .get(t)
-                    .and_then(|c| c.peer.as_ref()?.link.as_ref())
-                    .is_some_and(|l| l.state == LinkState::WaitBgsaveEnd)
+                && clients.get(t).and_then(|c| c.peer.as_ref()).is_some_and(|p| {
+                    p.link.as_ref().is_some_and(|l| l.state == LinkState::WaitBgsaveEnd) && (!p.rdb_only || rdb_only)
+                })
         });
-        if let Some(other) = other {
+        let fits = other
+            .and_then(|t| clients[t].peer.as_ref())
+            .is_some_and(|p| (capa_eof || !p.capa_eof) && p.req == req);
+        if let Some(other) = other.filter(|_| fits) {
             let (held, initial) = {
                 let link = clients[other]
                     .peer
@@ -363,7 +426,9 @@ pub fn sync(st: &mut State, clients: &mut Clients, me: usize, reply: &mut Reply,
             };
             let c = &mut clients[me];
             let link = c.peer.as_mut().and_then(|p| p.link.as_mut()).expect("just set");
-            link.held = held;
+            if !rdb_only {
+                link.held = held;
+            }
             full_resync_reply(st, c, reply, initial);
             log::info!("Waiting for end of BGSAVE for SYNC");
             return;
@@ -431,15 +496,7 @@ fn try_partial(
     let sent = missed.len() + repl.pending.len();
     let now = crate::server::now_ms();
     let peer = c.peer.get_or_insert_with(Default::default);
-    peer.link = Some(Link {
-        state: LinkState::Online,
-        initial_offset: offset,
-        ack_offset: 0,
-        ack_ms: now,
-        pre_psync: false,
-        held: Vec::new(),
-        transfer: None,
-    });
+    peer.link = Some(Link::new(LinkState::Online, offset, now, false));
     attach(st, me);
     log::info!(
         "Partial resynchronization request from {name} accepted. Sending {sent} bytes of backlog starting from offset {offset}."
@@ -520,19 +577,22 @@ pub fn before_sleep(st: &mut State, clients: &mut Clients, writes: &mut Vec<usiz
     let pending = std::mem::take(&mut st.repl.pending);
     for &token in &st.repl.replicas {
         let Some(c) = clients.get_mut(token) else { continue };
-        let Some(link) = c.peer.as_mut().and_then(|p| p.link.as_mut()) else {
-            continue;
-        };
-        match link.state {
-            LinkState::Online => c.reply.raw(&pending),
-            LinkState::WaitBgsaveStart => {}
-            LinkState::WaitBgsaveEnd | LinkState::SendBulk => link.held.extend_from_slice(&pending),
+        let Some(peer) = c.peer.as_mut() else { continue };
+        let rdb_only = peer.rdb_only;
+        let Some(link) = peer.link.as_mut() else { continue };
+        if link.holds_stream() {
+            if !rdb_only {
+                link.held.extend_from_slice(&pending);
+            }
+        } else if link.state == LinkState::Online {
+            c.reply.raw(&pending);
         }
     }
     if let Some(ok) = st.repl.snapshot_done.take() {
         snapshot_finished(st, clients, ok);
     }
     start_snapshot_if_needed(st, clients);
+    pump_diskless(st, clients);
     let limits = st.config.client_output_limits;
     let now = crate::server::now_ms();
     for i in 0..st.repl.replicas.len() {
@@ -569,22 +629,26 @@ pub fn before_sleep(st: &mut State, clients: &mut Clients, writes: &mut Vec<usiz
 /// True while snapshots are being sent: the loop comes back within a
 /// millisecond to send more.
 pub fn sending(st: &State, clients: &Clients) -> bool {
-    replica::busy(st) || st.repl.links(clients).any(|l| l.state == LinkState::SendBulk)
+    replica::busy(st) || st.repl.diskless.is_some() || st.repl.links(clients).any(|l| l.state == LinkState::SendBulk)
 }
 
 /// Starts the background save the replicas waiting for one need, unless
-/// another background job runs (`startBgsaveForReplication`).
+/// another background job runs (`startBgsaveForReplication`). It serves
+/// the first waiting replica and those asking the same filter; its target
+/// is their sockets with `repl-diskless-sync yes` or a filter, if they all
+/// read `$EOF:` transfers, else the RDB file.
 fn start_snapshot_if_needed(st: &mut State, clients: &mut Clients) {
+    let mut req = None;
     let waiting: Vec<usize> = st
         .repl
         .replicas
         .iter()
         .copied()
         .filter(|&t| {
-            clients
-                .get(t)
-                .and_then(|c| c.peer.as_ref()?.link.as_ref())
-                .is_some_and(|l| l.state == LinkState::WaitBgsaveStart)
+            clients.get(t).and_then(|c| c.peer.as_ref()).is_some_and(|p| {
+                p.link.as_ref().is_some_and(|l| l.state == LinkState::WaitBgsaveStart)
+                    && *req.get_or_insert(p.req) == p.req
+            })
         })
         .collect();
     if waiting.is_empty() || st.rdb.bgsave.is_some() || st.aof.rewrite.is_some() {
@@ -593,8 +657,23 @@ fn start_snapshot_if_needed(st: &mut State, clients: &mut Clients) {
     if !diskless_delay_over(st, clients, &waiting) {
         return;
     }
-    log::info!("Starting BGSAVE for SYNC with target: disk");
-    if crate::persist::control::bgsave(st).is_err() {
+    let req = req.unwrap_or(0);
+    let all_eof = waiting
+        .iter()
+        .all(|&t| clients[t].peer.as_ref().is_some_and(|p| p.capa_eof));
+    let to_sockets = (st.config.value("repl-diskless-sync") == b"yes" || req != 0) && all_eof;
+    log::info!(
+        "Starting BGSAVE for SYNC with target: {}",
+        if to_sockets { "replicas sockets" } else { "disk" }
+    );
+    let mark = random_id(&mut st.rng);
+    let started = if to_sockets {
+        start_diskless(st, &waiting, req, &mark)
+    } else {
+        crate::persist::control::bgsave(st).is_ok()
+    };
+    if !started {
+        log::warn!("BGSAVE for replication failed");
         for &t in &waiting {
             if let Some(c) = clients.get_mut(t) {
                 c.peer = None;
@@ -613,15 +692,107 @@ fn start_snapshot_if_needed(st: &mut State, clients: &mut Clients) {
         if let Some(c) = clients.get_mut(t) {
             let mut reply = std::mem::take(&mut c.reply);
             full_resync_reply(st, c, &mut reply, offset);
+            if to_sockets {
+                reply.raw(format!("$EOF:{mark}\r\n").as_bytes());
+                if let Some(link) = c.peer.as_mut().and_then(|p| p.link.as_mut()) {
+                    link.diskless = true;
+                }
+            }
             c.reply = reply;
         }
     }
 }
 
-/// With `repl-diskless-sync yes`, Redis waits `repl-diskless-sync-delay`
-/// seconds (or for `repl-diskless-sync-max-replicas` replicas) so more
-/// replicas can share one transfer; loopkv keeps that timing, though it
-/// then sends a disk snapshot (which every replica accepts).
+/// `rdbSaveToSlavesSockets`: a background save whose bytes come back to
+/// the loop for `targets`, without the keys or functions `req` leaves out.
+fn start_diskless(st: &mut State, targets: &[usize], req: u8, mark: &str) -> bool {
+    let (tx, feed) = sync_channel(16);
+    let mut header = st.repl.rdb_header();
+    header.no_functions = req & REQ_NO_FUNCTIONS != 0;
+    let target = crate::persist::snapshot::Target::Replicas {
+        feed: tx,
+        mark: mark.to_owned(),
+        data: req & REQ_NO_DATA == 0,
+    };
+    if crate::persist::control::bgsave_to(st, target, &header).is_err() {
+        return false;
+    }
+    st.repl.diskless = Some(Diskless {
+        feed,
+        targets: targets.to_vec(),
+    });
+    true
+}
+
+/// Copies what the diskless save handed back into its replicas' outputs,
+/// as long as none of them has more than `SEND_AHEAD` unsent (the slowest
+/// sets the pace, as a forked child writing to every socket does). At the
+/// end each replica is online, holding its stream until it acknowledges;
+/// if the save failed they are dropped; if they all left, it is stopped.
+fn pump_diskless(st: &mut State, clients: &mut Clients) {
+    let Some(d) = st.repl.diskless.as_mut() else { return };
+    d.targets.retain(|&t| {
+        clients
+            .get(t)
+            .and_then(|c| c.peer.as_ref()?.link.as_ref())
+            .is_some_and(|l| l.diskless && l.state == LinkState::WaitBgsaveEnd)
+    });
+    if d.targets.is_empty() {
+        st.repl.diskless = None;
+        log::warn!("Diskless rdb transfer, last replica dropped, killing fork child.");
+        crate::persist::control::abort_bgsave(st);
+        return;
+    }
+    loop {
+        if d.targets.iter().any(|&t| clients[t].reply.pending() >= SEND_AHEAD) {
+            return;
+        }
+        match d.feed.try_recv() {
+            Ok(Feed::Bytes(bytes)) => {
+                for &t in &d.targets {
+                    clients[t].reply.raw(&bytes);
+                }
+            }
+            Ok(Feed::End) => {
+                let now = crate::server::now_ms();
+                for t in std::mem::take(&mut d.targets) {
+                    let name = replica_name(clients, t);
+                    let c = &mut clients[t];
+                    let Some(peer) = c.peer.as_mut() else { continue };
+                    log::info!(
+                        "Streamed RDB transfer with replica {name} succeeded (socket). Waiting for REPLCONF ACK from slave to enable streaming"
+                    );
+                    if peer.rdb_only {
+                        log::info!("RDB transfer completed, rdb only replica ({name}) should be disconnected asap");
+                        c.close_after_reply = true;
+                        continue;
+                    }
+                    let link = peer.link.as_mut().expect("a target is a replica");
+                    link.state = LinkState::Online;
+                    link.ack_ms = now;
+                    link.stream_on_ack = true;
+                    log::info!("Synchronization with replica {name} succeeded");
+                }
+                st.repl.diskless = None;
+                return;
+            }
+            Err(TryRecvError::Empty) => return,
+            Err(TryRecvError::Disconnected) => {
+                for t in std::mem::take(&mut d.targets) {
+                    log::warn!("SYNC failed. BGSAVE child returned an error");
+                    st.kills.push(t);
+                }
+                st.repl.diskless = None;
+                return;
+            }
+        }
+    }
+}
+
+/// With `repl-diskless-sync yes`, the save waits
+/// `repl-diskless-sync-delay` seconds (or for
+/// `repl-diskless-sync-max-replicas` replicas) so more replicas can share
+/// one transfer.
 fn diskless_delay_over(st: &State, clients: &Clients, waiting: &[usize]) -> bool {
     let config = &st.config;
     let delay = crate::util::number::parse_i64(config.value("repl-diskless-sync-delay")).unwrap_or(0);
@@ -654,7 +825,7 @@ fn snapshot_finished(st: &mut State, clients: &mut Clients, ok: bool) {
         let Some(link) = c.peer.as_mut().and_then(|p| p.link.as_mut()) else {
             continue;
         };
-        if link.state != LinkState::WaitBgsaveEnd {
+        if link.state != LinkState::WaitBgsaveEnd || link.diskless {
             continue;
         }
         let opened = if ok { Transfer::open(&path).ok() } else { None };
@@ -676,9 +847,9 @@ fn snapshot_finished(st: &mut State, clients: &mut Clients, ok: bool) {
 /// end, what it held back follows and it is online.
 fn send_more(c: &mut crate::client::Client, now: u64) {
     let name = c.addr_text();
-    let Some(link) = c.peer.as_mut().and_then(|p| p.link.as_mut()) else {
-        return;
-    };
+    let Some(peer) = c.peer.as_mut() else { return };
+    let rdb_only = peer.rdb_only;
+    let Some(link) = peer.link.as_mut() else { return };
     let Some(transfer) = &link.transfer else { return };
     while c.reply.pending() < SEND_AHEAD {
         match transfer.chunks.try_recv() {
@@ -693,6 +864,11 @@ fn send_more(c: &mut crate::client::Client, now: u64) {
                 link.transfer = None;
                 link.state = LinkState::Online;
                 link.ack_ms = now;
+                if rdb_only {
+                    log::info!("RDB transfer completed, rdb only replica ({name}) should be disconnected asap");
+                    c.close_after_reply = true;
+                    return;
+                }
                 let held = std::mem::take(&mut link.held);
                 c.reply.raw(&held);
                 log::info!("Synchronization with replica {name} succeeded");
@@ -747,7 +923,8 @@ pub fn cron(st: &mut State, clients: &mut Clients, now: u64) {
             continue;
         };
         match link.state {
-            LinkState::WaitBgsaveStart | LinkState::WaitBgsaveEnd => c.reply.raw(b"\n"),
+            LinkState::WaitBgsaveStart => c.reply.raw(b"\n"),
+            LinkState::WaitBgsaveEnd if !link.diskless => c.reply.raw(b"\n"),
             LinkState::Online if !link.pre_psync && now.saturating_sub(link.ack_ms) > timeout_ms => {
                 log::warn!("Disconnecting timedout replica (streaming sync): {}", c.addr_text());
                 st.kills.push(t);
@@ -775,13 +952,18 @@ pub fn cron(st: &mut State, clients: &mut Clients, now: u64) {
 
 // ---- acknowledgements and WAIT ----------------------------------------------------------
 
-/// `REPLCONF ACK <offset>` from replica `me`.
-pub fn ack(st: &mut State, clients: &mut Clients, me: usize, offset: u64) {
+/// `REPLCONF ACK <offset>` from replica `me`, whose output is `reply`
+/// while the command runs.
+pub fn ack(st: &mut State, clients: &mut Clients, me: usize, offset: u64, reply: &mut Reply) {
     let Some(link) = clients[me].peer.as_mut().and_then(|p| p.link.as_mut()) else {
         return;
     };
     link.ack_offset = link.ack_offset.max(offset);
     link.ack_ms = crate::server::now_ms();
+    if link.state == LinkState::Online && link.stream_on_ack {
+        link.stream_on_ack = false;
+        reply.raw(&std::mem::take(&mut link.held));
+    }
     if !st.repl.waiting.is_empty() {
         serve_waiting(st, clients);
     }

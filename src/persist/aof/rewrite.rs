@@ -83,7 +83,7 @@ pub fn start(st: &mut State) -> Result<(), Logged> {
         &mut st.dbs,
         &st.config,
         st.packed_threshold,
-        rdb.clone(),
+        snapshot::Target::File(rdb.clone()),
         st.dirty,
         &snapshot::Header::AOF_BASE,
     ) {
