@@ -845,3 +845,145 @@ fn redis_cli_rdb_and_replica() {
         ["\"SET\",\"during\",\"1\"", "\"DEL\",\"list\"", "\"SET\",\"stop\",\"1\""]
     );
 }
+
+// ---- FAILOVER ------------------------------------------------------------------------------------
+
+/// FAILOVER's errors, byte for byte with redis-server's: without
+/// replicas, with bad arguments, and with a replica that is not the one
+/// named.
+#[test]
+fn failover_errors_are_redis_s() {
+    for (name, _server, addr) in masters() {
+        let mut c = Conn::connect(addr);
+        c.expect("FAILOVER", b"-ERR FAILOVER requires connected replicas.\r\n");
+        c.expect("FAILOVER ABORT", b"-ERR No failover in progress.\r\n");
+        c.expect(
+            "FAILOVER TIMEOUT 0",
+            b"-ERR FAILOVER timeout must be greater than 0\r\n",
+        );
+        c.expect(
+            "FAILOVER TIMEOUT x",
+            b"-ERR value is not an integer or out of range\r\n",
+        );
+        c.expect("FAILOVER TO host", b"-ERR syntax error\r\n");
+        c.expect("FAILOVER FORCE FORCE", b"-ERR syntax error\r\n");
+        c.expect("FAILOVER ABORT TIMEOUT 10", b"-ERR syntax error\r\n");
+        c.expect(
+            "FAILOVER TO host x",
+            b"-ERR value is not an integer or out of range\r\n",
+        );
+        let mut r = FakeReplica::connect(addr);
+        r.full_sync();
+        c.expect(
+            "FAILOVER FORCE TIMEOUT 100",
+            b"-ERR FAILOVER with force option requires both a timeout and target HOST and IP.\r\n",
+        );
+        c.expect(
+            "FAILOVER TO 127.0.0.1 1",
+            b"-ERR FAILOVER target HOST and PORT is not a replica.\r\n",
+        );
+        c.expect(
+            "PSYNC x 1 FAILOVER",
+            b"-ERR PSYNC FAILOVER can't be sent to a master.\r\n",
+        );
+        let _ = name;
+    }
+}
+
+/// While a FAILOVER waits for a replica to catch up, writes wait too;
+/// FAILOVER ABORT (or the TIMEOUT) ends the wait and they run.
+#[test]
+fn failover_pauses_writes_until_aborted() {
+    for (name, _server, addr) in masters() {
+        let mut c = Conn::connect(addr);
+        // A replica that never acknowledges: the failover cannot start.
+        let mut r = FakeReplica::connect(addr);
+        r.full_sync();
+        c.expect("SET k 1", b"+OK\r\n");
+        c.expect("FAILOVER", b"+OK\r\n");
+        assert_eq!(
+            field(&mut c, "replication", "master_failover_state"),
+            "waiting-for-sync"
+        );
+        c.expect("FAILOVER", b"-ERR FAILOVER already in progress.\r\n");
+        c.expect(
+            "REPLICAOF NO ONE",
+            b"-ERR REPLICAOF not allowed while failing over.\r\n",
+        );
+        c.expect("GET k", b"$1\r\n1\r\n");
+        let mut writer = Conn::connect(addr);
+        writer.send(&[b"SET", b"k", b"2"]);
+        let held = wait_until(Duration::from_secs(10), || {
+            field(&mut c, "clients", "blocked_clients") == "1"
+        });
+        assert!(held, "{name}: the write was not held");
+        c.expect("FAILOVER ABORT", b"+OK\r\n");
+        assert_eq!(writer.read_reply().unwrap(), b"+OK\r\n");
+        assert_eq!(field(&mut c, "replication", "master_failover_state"), "no-failover");
+        assert_eq!(field(&mut c, "replication", "role"), "master");
+
+        c.expect("FAILOVER TIMEOUT 50", b"+OK\r\n");
+        let over = wait_until(Duration::from_secs(10), || {
+            field(&mut c, "replication", "master_failover_state") == "no-failover"
+        });
+        assert!(over, "{name}: the timeout did not end the failover");
+        c.expect("SET k 3", b"+OK\r\n");
+    }
+}
+
+/// `FAILOVER [TO host port]` between loopkv and redis-server in both
+/// directions, and between two loopkv servers: the master waits for the
+/// replica, becomes its replica, and the replica, told by `PSYNC ...
+/// FAILOVER`, becomes the master continuing the same history (a partial
+/// resync, no full one).
+#[test]
+fn failover_swaps_master_and_replica() {
+    let redis = redis_or_skip("failover_swaps_master_and_replica");
+    let pairs: &[(&str, &str)] = if redis {
+        &[
+            ("loopkv", "loopkv"),
+            ("loopkv", "redis-server"),
+            ("redis-server", "loopkv"),
+        ]
+    } else {
+        &[("loopkv", "loopkv")]
+    };
+    for &(master_kind, replica_kind) in pairs {
+        let start = |kind: &str, extra: &[&str]| -> (Box<dyn std::any::Any>, SocketAddr) {
+            let mut args = vec!["--repl-diskless-sync-delay", "0"];
+            args.extend_from_slice(extra);
+            if kind == "loopkv" {
+                let (s, _) = start_binary(&args);
+                let addr = s.addr;
+                (Box::new(s), addr)
+            } else {
+                let r = Redis::start_with(&args);
+                let addr = r.addr;
+                (Box::new(r), addr)
+            }
+        };
+        let (_m, maddr) = start(master_kind, &[]);
+        let mport = maddr.port().to_string();
+        let (_r, raddr) = start(replica_kind, &["--replicaof", "127.0.0.1", &mport]);
+        let (mut m, mut r) = (Conn::connect(maddr), Conn::connect(raddr));
+        m.expect("SET before 1", b"+OK\r\n");
+        assert_in_sync(&mut m, &mut r);
+        let what = format!("{master_kind} master, {replica_kind} replica");
+        let target = format!("FAILOVER TO 127.0.0.1 {}", raddr.port());
+        m.expect(&target, b"+OK\r\n");
+        let swapped = wait_until(Duration::from_secs(30), || {
+            field(&mut r, "replication", "role") == "master"
+                && field(&mut m, "replication", "role") == "slave"
+                && field(&mut m, "replication", "master_link_status") == "up"
+                && field(&mut m, "replication", "master_failover_state") == "no-failover"
+        });
+        assert!(swapped, "{what}: the roles did not swap");
+        assert_eq!(field(&mut m, "replication", "master_port"), raddr.port().to_string());
+        assert_eq!(field(&mut r, "stats", "sync_partial_ok"), "1", "{what}");
+        assert_eq!(field(&mut r, "stats", "sync_full"), "0", "{what}");
+        m.expect("SET x 1", b"-READONLY You can't write against a read only replica.\r\n");
+        r.expect("SET after 1", b"+OK\r\n");
+        assert_in_sync(&mut r, &mut m);
+        m.expect("GET before", b"$1\r\n1\r\n");
+    }
+}

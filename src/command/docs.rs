@@ -2067,6 +2067,30 @@ static EXPIRETIME: Doc = Doc {
     ..Doc::EMPTY
 };
 
+// ---- FAILOVER ------------------------------------------------------------------
+
+#[rustfmt::skip]
+static FAILOVER: Doc = Doc {
+    name: "failover",
+    summary: "Start a coordinated failover between this server and one of its replicas.",
+    since: "6.2.0",
+    group: "server",
+    complexity: Some("O(1)"),
+    arity: -1,
+    flags: &["admin", "noscript", "stale"],
+    acl_categories: &["@admin", "@slow", "@dangerous"],
+    arguments: &[
+        block("target").token("TO").optional().args(&[
+            string("host"),
+            integer("port"),
+            pure_token("force").token("FORCE").optional(),
+        ]),
+        pure_token("abort").token("ABORT").optional(),
+        integer("milliseconds").token("TIMEOUT").optional(),
+    ],
+    ..Doc::EMPTY
+};
+
 // ---- FCALL ---------------------------------------------------------------------
 
 #[rustfmt::skip]
@@ -7136,6 +7160,7 @@ static COMMANDS: &[&Doc] = &[
     &EXPIRE,
     &EXPIREAT,
     &EXPIRETIME,
+    &FAILOVER,
     &FCALL,
     &FCALL_RO,
     &FLUSHALL,

@@ -10,6 +10,29 @@ pub fn sync(ctx: &mut Ctx, args: &Args) {
     if already || ctx.clients[ctx.me].monitor {
         return;
     }
+    // `PSYNC <id> <offset> FAILOVER`: the master failing over to this
+    // replica makes it the master of their shared history.
+    if args.is(0, "psync") && args.len() > 3 && args.is(3, "failover") {
+        log::warn!(
+            "Failover request received for replid {}.",
+            String::from_utf8_lossy(&args[1])
+        );
+        if !ctx.st.repl.is_replica() {
+            ctx.reply.error(b"ERR PSYNC FAILOVER can't be sent to a master.");
+            return;
+        }
+        if !args[1].eq_ignore_ascii_case(ctx.st.repl.replid.as_bytes()) {
+            ctx.reply.error(b"ERR PSYNC FAILOVER replid must match my replid.");
+            return;
+        }
+        crate::repl::replica::unset_master(ctx.st, ctx.clients);
+        let who = ctx.clients[ctx.me].info_line(ctx.now, Some(ctx.reply));
+        log::info!("MASTER MODE enabled (failover request from '{who}')");
+    }
+    if ctx.st.repl.failover.is_some() {
+        ctx.reply.error(b"NOMASTERLINK Can't SYNC while failing over");
+        return;
+    }
     // A replica serves replicas only while it is in sync itself.
     if ctx.st.repl.master.as_ref().is_some_and(|l| !l.is_connected()) {
         ctx.reply
@@ -134,6 +157,55 @@ pub fn replconf(ctx: &mut Ctx, args: &Args) {
     ctx.reply.ok();
 }
 
+/// `FAILOVER [TO host port [FORCE]] [TIMEOUT milliseconds]`, `FAILOVER ABORT`
+pub fn failover(ctx: &mut Ctx, args: &Args) {
+    if args.len() == 2 && args.is(1, "abort") {
+        if ctx.st.repl.failover.is_none() {
+            ctx.reply.error(b"ERR No failover in progress.");
+            return;
+        }
+        crate::repl::failover::abort(ctx.st, ctx.clients, "Failover manually aborted");
+        ctx.reply.ok();
+        return;
+    }
+    let (mut timeout, mut to, mut force) = (None, None, false);
+    let mut j = 1;
+    while j < args.len() {
+        if args.is(j, "timeout") && j + 1 < args.len() && timeout.is_none() {
+            let Some(ms) = parse_i64(&args[j + 1]) else {
+                ctx.reply.not_integer();
+                return;
+            };
+            if ms <= 0 {
+                ctx.reply.error(b"ERR FAILOVER timeout must be greater than 0");
+                return;
+            }
+            timeout = Some(ms as u64);
+            j += 2;
+        } else if args.is(j, "to") && j + 2 < args.len() && to.is_none() {
+            let Some(port) = parse_i64(&args[j + 2]) else {
+                ctx.reply.not_integer();
+                return;
+            };
+            to = Some((String::from_utf8_lossy(&args[j + 1]).into_owned(), port));
+            j += 3;
+        } else if args.is(j, "force") && !force {
+            force = true;
+            j += 1;
+        } else {
+            ctx.reply.syntax_error();
+            return;
+        }
+    }
+    // A port no replica can announce names none.
+    let to = to.map(|(host, port)| (host, u16::try_from(port).unwrap_or(0)));
+    let to = to.as_ref().map(|(h, p)| (h.as_str(), *p));
+    match crate::repl::failover::start(ctx.st, ctx.clients, to, timeout, force, ctx.now) {
+        Ok(()) => ctx.reply.ok(),
+        Err(e) => ctx.reply.error(e.as_bytes()),
+    }
+}
+
 /// `WAIT numreplicas timeout`
 pub fn wait(ctx: &mut Ctx, args: &Args) {
     if ctx.st.repl.is_replica() {
@@ -164,6 +236,10 @@ pub fn wait(ctx: &mut Ctx, args: &Args) {
 
 /// `REPLICAOF host port`, `REPLICAOF NO ONE` (and SLAVEOF)
 pub fn replicaof(ctx: &mut Ctx, args: &Args) {
+    if ctx.st.repl.failover.is_some() {
+        ctx.reply.error(b"ERR REPLICAOF not allowed while failing over.");
+        return;
+    }
     let who = ctx.clients[ctx.me].info_line(ctx.now, Some(ctx.reply));
     if args.is(1, "no") && args.is(2, "one") {
         if ctx.st.repl.is_replica() {

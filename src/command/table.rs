@@ -254,6 +254,7 @@ static COMMANDS: &[CommandDef] = &[
     c("psync", -3, NO_ASYNC_LOADING | ADMIN | NO_MULTI | NOSCRIPT, NOKEYS, "server", repl::sync),
     c("replconf", -1, ADMIN | NOSCRIPT | LOADING | STALE | ALLOW_BUSY, NOKEYS, "server", repl::replconf),
     c("replicaof", 3, NO_ASYNC_LOADING | ADMIN | NOSCRIPT | STALE, NOKEYS, "server", repl::replicaof),
+    c("failover", -1, ADMIN | NOSCRIPT | STALE, NOKEYS, "server", repl::failover),
     c("slaveof", 3, NO_ASYNC_LOADING | ADMIN | NOSCRIPT | STALE, NOKEYS, "server", repl::replicaof),
     CommandDef { subcommands: LATENCY_SUBS, ..c("latency", -2, 0, NOKEYS, "server", container) },
     CommandDef { subcommands: MEMORY_SUBS, ..c("memory", -2, 0, NOKEYS, "server", container) },

@@ -23,6 +23,7 @@
 //! nothing follows the closing mark before the replica has found it.
 
 pub mod backlog;
+pub mod failover;
 pub mod replica;
 
 use std::fs::File;
@@ -221,6 +222,8 @@ pub struct Repl {
     pub snapshot_done: Option<bool>,
     /// The diskless save being sent, if one is.
     pub diskless: Option<Diskless>,
+    /// A FAILOVER under way.
+    pub failover: Option<failover::Failover>,
     pub sync_full: u64,
     pub sync_partial_ok: u64,
     pub sync_partial_err: u64,
@@ -252,6 +255,7 @@ impl Repl {
             snapshot_for_replicas: false,
             snapshot_done: None,
             diskless: None,
+            failover: None,
             sync_full: 0,
             sync_partial_ok: 0,
             sync_partial_err: 0,
@@ -896,6 +900,8 @@ pub fn on_close(st: &mut State, token: usize, c: &crate::client::Client) {
 /// acknowledging dropped, and the backlog freed `repl-backlog-ttl`
 /// seconds after the last replica left.
 pub fn cron(st: &mut State, clients: &mut Clients, now: u64) {
+    // A failover is looked after on every call (`hz` times a second).
+    failover::update(st, clients, now);
     let secs = now / 1000;
     if secs == st.repl.cron_secs {
         return;
@@ -910,7 +916,10 @@ pub fn cron(st: &mut State, clients: &mut Clients, now: u64) {
     let period = crate::util::number::parse_i64(st.config.value("repl-ping-replica-period"))
         .unwrap_or(10)
         .max(1) as u64;
-    if !st.repl.replicas.is_empty() && loops.is_multiple_of(period) {
+    // No PING while clients are paused: the replicas could not catch up
+    // with a stream that keeps growing.
+    let paused = st.pause.kind(now) != crate::server::state::PauseKind::Off;
+    if !st.repl.replicas.is_empty() && loops.is_multiple_of(period) && !paused {
         st.repl.feed(None, b"*1\r\n$4\r\nPING\r\n");
     }
     let timeout_ms = crate::util::number::parse_i64(st.config.value("repl-timeout"))
@@ -1075,7 +1084,7 @@ pub fn info(st: &State, clients: &Clients, out: &mut dyn FnMut(&str, String)) {
         );
     }
     let r = &st.repl;
-    out("master_failover_state", "no-failover".into());
+    out("master_failover_state", failover::state_name(st).into());
     out("master_replid", r.replid.clone());
     out("master_replid2", r.replid2.clone());
     out("master_repl_offset", r.offset.to_string());

@@ -376,6 +376,7 @@ pub enum Input {
 pub fn input(st: &mut State, clients: &mut Clients, token: usize) -> Input {
     let now = crate::server::now_ms();
     loop {
+        let failing_over = super::failover::in_progress(st);
         let Some(link) = st.repl.master.as_mut() else {
             return Input::Close;
         };
@@ -409,7 +410,7 @@ pub fn input(st: &mut State, clients: &mut Clients, token: usize) -> Input {
                 {
                     c.laddr = local;
                 }
-                let auth = send_handshake(&st.config, c);
+                let auth = send_handshake(&st.config, st.port, c);
                 link.phase = Phase::ReceiveReplies {
                     auth,
                     left: 2 + u8::from(!st.config.value("replica-announce-ip").is_empty()),
@@ -452,7 +453,12 @@ pub fn input(st: &mut State, clients: &mut Clients, token: usize) -> Input {
                 } else {
                     info!("Trying a partial resynchronization (request {id}:{offset}).");
                 }
-                send(c, &[b"PSYNC", id.as_bytes(), offset.as_bytes()]);
+                // A master failing over makes its target the master.
+                if failing_over {
+                    send(c, &[b"PSYNC", id.as_bytes(), offset.as_bytes(), b"FAILOVER"]);
+                } else {
+                    send(c, &[b"PSYNC", id.as_bytes(), offset.as_bytes()]);
+                }
                 link.phase = Phase::ReceivePsync;
             }
             Phase::ReceivePsync => {
@@ -463,6 +469,18 @@ pub fn input(st: &mut State, clients: &mut Clients, token: usize) -> Input {
                     continue;
                 }
                 let text = String::from_utf8_lossy(&line).into_owned();
+                let accepted = text.starts_with("+FULLRESYNC") || text.starts_with("+CONTINUE");
+                if failing_over {
+                    if !accepted {
+                        super::failover::abort(st, clients, "Failover target rejected psync request");
+                        return Input::Close;
+                    }
+                    super::failover::clear(st);
+                }
+                let Some(link) = st.repl.master.as_mut() else {
+                    return Input::Close;
+                };
+                let c = &mut clients[token];
                 if let Some(rest) = text.strip_prefix("+FULLRESYNC") {
                     let mut words = rest.split_whitespace();
                     let (Some(id), Some(offset)) = (words.next(), words.next().and_then(|o| o.parse().ok())) else {
@@ -507,9 +525,10 @@ pub fn input(st: &mut State, clients: &mut Clients, token: usize) -> Input {
     }
 }
 
-/// AUTH (with `masterauth`), REPLCONF listening-port, ip-address and
-/// capabilities, in one write; true if AUTH was sent.
-fn send_handshake(config: &crate::config::Config, c: &mut Client) -> bool {
+/// AUTH (with `masterauth`), REPLCONF listening-port (the port bound,
+/// `bound_port`, unless one is announced), ip-address and capabilities,
+/// in one write; true if AUTH was sent.
+fn send_handshake(config: &crate::config::Config, bound_port: u16, c: &mut Client) -> bool {
     let pass = config.value("masterauth");
     let user = config.value("masteruser");
     let auth = !pass.is_empty();
@@ -524,7 +543,7 @@ fn send_handshake(config: &crate::config::Config, c: &mut Client) -> bool {
     let port = if announced != 0 {
         announced as u64
     } else {
-        config.port as u64
+        bound_port as u64
     };
     send(c, &[b"REPLCONF", b"listening-port", port.to_string().as_bytes()]);
     let ip = config.value("replica-announce-ip");

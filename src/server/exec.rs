@@ -127,6 +127,7 @@ pub fn process_input(st: &mut State, clients: &mut Clients, token: usize) -> Out
                     break;
                 }
                 let multi_before = clients[token].tx.multi_count();
+                let replica_mark = clients[token].is_replica().then(|| reply.mark());
                 let mut ctx = Ctx {
                     st: &mut *st,
                     clients: &mut *clients,
@@ -137,6 +138,23 @@ pub fn process_input(st: &mut State, clients: &mut Clients, token: usize) -> Out
                 };
                 clock_at = command::execute(&mut ctx, &args, clock_at);
                 db = ctx.db;
+                // A replica's link carries the stream, never replies: one
+                // that asked for a reply is dropped, as Redis does.
+                if let Some(mark) = replica_mark
+                    && reply.mark() > mark
+                    && !(args.is(0, "replconf") && args.is(1, "ack"))
+                {
+                    reply.truncate(mark);
+                    let c = &mut clients[token];
+                    warn!(
+                        "Replica generated a reply to command '{}', disconnecting it: {}",
+                        command_name(st, &args).unwrap_or("<unknown>"),
+                        c.info_line(now, Some(&reply))
+                    );
+                    c.close_asap = true;
+                    rpos += len;
+                    break;
+                }
                 check_output_limit(st, &mut clients[token], token, &reply, now);
                 track_tx_writes(st, &clients[token], token, resolved, multi_before);
                 if from_master {

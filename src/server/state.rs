@@ -112,6 +112,9 @@ pub struct ClientPause {
     /// Clients in MULTI that queued a command that may change data: their
     /// EXEC waits under a WRITE pause (Redis's `mstate.cmd_flags`).
     pub tx_writes: Vec<usize>,
+    /// FAILOVER pauses writes too, with no end, apart from CLIENT PAUSE
+    /// (Redis's `PAUSE_DURING_FAILOVER` purpose).
+    pub failover: bool,
 }
 
 impl ClientPause {
@@ -139,12 +142,21 @@ impl ClientPause {
         if self.kind != PauseKind::Off && self.end_ms < now {
             self.unpause();
         }
-        self.kind
+        if self.failover {
+            self.kind.max(PauseKind::Write)
+        } else {
+            self.kind
+        }
     }
 
-    /// When the loop must wake to end the pause.
+    /// When the loop must wake to end CLIENT PAUSE's pause.
     pub fn deadline(&self) -> Option<u64> {
         (self.kind != PauseKind::Off).then(|| self.end_ms.saturating_add(1))
+    }
+
+    /// Some pause may be in force (keys do not expire meanwhile).
+    pub fn active(&self) -> bool {
+        self.kind != PauseKind::Off || self.failover
     }
 }
 
@@ -450,7 +462,7 @@ impl State {
         // Keys do not expire actively while clients are paused; the loop
         // wakes at the pause's end instead (or it would spin on a deadline
         // it may not act on).
-        let keys = if self.active_expire && self.pause.deadline().is_none() {
+        let keys = if self.active_expire && !self.pause.active() {
             self.dbs.iter().filter_map(Db::next_deadline).min()
         } else {
             None
