@@ -145,6 +145,9 @@ impl Link {
 pub struct Diskless {
     feed: Receiver<Feed>,
     targets: Vec<usize>,
+    /// Per target: its unsent output when last looked at, and when it
+    /// last went down (ms), for `repl-timeout`.
+    progress: Vec<(usize, usize, u64)>,
 }
 
 impl std::fmt::Debug for Feed {
@@ -224,6 +227,9 @@ pub struct Repl {
     pub diskless: Option<Diskless>,
     /// A FAILOVER under way.
     pub failover: Option<failover::Failover>,
+    /// A replica waiting for a disk save left: stop the save if nothing
+    /// needs it any more.
+    save_maybe_useless: bool,
     pub sync_full: u64,
     pub sync_partial_ok: u64,
     pub sync_partial_err: u64,
@@ -256,6 +262,7 @@ impl Repl {
             snapshot_done: None,
             diskless: None,
             failover: None,
+            save_maybe_useless: false,
             sync_full: 0,
             sync_partial_ok: 0,
             sync_partial_err: 0,
@@ -568,7 +575,12 @@ pub fn replica_name(clients: &Clients, token: usize) -> String {
 /// Tokens with new output go to `writes`.
 pub fn before_sleep(st: &mut State, clients: &mut Clients, writes: &mut Vec<usize>) {
     replica::before_sleep(st, clients, writes);
+    if std::mem::take(&mut st.repl.save_maybe_useless) {
+        stop_useless_save(st, clients);
+    }
     if st.repl.replicas.is_empty() && st.repl.pending.is_empty() {
+        // A diskless save whose replicas all left is stopped.
+        pump_diskless(st, clients);
         return;
     }
     if std::mem::take(&mut st.repl.get_ack) && !st.repl.replicas.is_empty() {
@@ -721,11 +733,27 @@ fn start_diskless(st: &mut State, targets: &[usize], req: u8, mark: &str) -> boo
     if crate::persist::control::bgsave_to(st, target, &header).is_err() {
         return false;
     }
+    let now = crate::server::now_ms();
     st.repl.diskless = Some(Diskless {
         feed,
         targets: targets.to_vec(),
+        progress: targets.iter().map(|&t| (t, 0, now)).collect(),
     });
     true
+}
+
+/// A disk save for replicas that none waits for any more, on a server
+/// with no save points, is stopped (Redis kills such a child).
+fn stop_useless_save(st: &mut State, clients: &Clients) {
+    let waited_for = st.repl.links(clients).any(|l| l.state == LinkState::WaitBgsaveEnd);
+    if st.rdb.bgsave.is_some()
+        && st.repl.snapshot_for_replicas
+        && st.repl.diskless.is_none()
+        && !waited_for
+        && st.config.value("save").is_empty()
+    {
+        crate::persist::control::abort_bgsave(st);
+    }
 }
 
 /// Copies what the diskless save handed back into its replicas' outputs,
@@ -747,6 +775,25 @@ fn pump_diskless(st: &mut State, clients: &mut Clients) {
         crate::persist::control::abort_bgsave(st);
         return;
     }
+    // A replica that reads nothing for `repl-timeout` seconds is dropped
+    // so the others can go on.
+    let now = crate::server::now_ms();
+    let timeout_ms = crate::util::number::parse_i64(st.config.value("repl-timeout"))
+        .unwrap_or(60)
+        .max(1) as u64
+        * 1000;
+    for &t in &d.targets {
+        let pending = clients[t].reply.pending();
+        let Some(p) = d.progress.iter_mut().find(|p| p.0 == t) else { continue };
+        if pending < p.1 || pending == 0 {
+            p.2 = now;
+        }
+        p.1 = pending;
+        if now.saturating_sub(p.2) > timeout_ms && !st.kills.contains(&t) {
+            log::warn!("Disconnecting timedout replica (full sync): {}", replica_name(clients, t));
+            st.kills.push(t);
+        }
+    }
     loop {
         if d.targets.iter().any(|&t| clients[t].reply.pending() >= SEND_AHEAD) {
             return;
@@ -756,9 +803,16 @@ fn pump_diskless(st: &mut State, clients: &mut Clients) {
                 for &t in &d.targets {
                     clients[t].reply.raw(&bytes);
                 }
+                for p in &mut d.progress {
+                    p.1 = clients.get(p.0).map_or(0, |c| c.reply.pending());
+                }
             }
             Ok(Feed::End) => {
-                let now = crate::server::now_ms();
+                d.targets.retain(|t| !st.kills.contains(t));
+                log::info!(
+                    "Diskless rdb transfer, done reading from pipe, {} replicas still up.",
+                    d.targets.len()
+                );
                 for t in std::mem::take(&mut d.targets) {
                     let name = replica_name(clients, t);
                     let c = &mut clients[t];
@@ -890,6 +944,7 @@ pub fn on_close(st: &mut State, token: usize, c: &crate::client::Client) {
         if st.repl.replicas.is_empty() {
             st.repl.no_replicas_since = Some(crate::server::now_ms());
         }
+        st.repl.save_maybe_useless = true;
         log::info!("Connection with replica {} lost.", c.addr_text());
     }
     st.repl.waiting.retain(|&t| t != token);
