@@ -987,3 +987,61 @@ fn failover_swaps_master_and_replica() {
         m.expect("GET before", b"$1\r\n1\r\n");
     }
 }
+
+// ---- SHUTDOWN with replicas ----------------------------------------------------------------
+
+/// SHUTDOWN waits for a replica that has not acknowledged the whole
+/// stream: the client blocks, writes are paused, INFO shows
+/// `shutdown_in_milliseconds`; SHUTDOWN ABORT gives up (the waiting
+/// client gets Redis's error); a second SHUTDOWN ends once the replica
+/// acknowledges everything.
+#[test]
+fn shutdown_waits_for_replicas_to_catch_up() {
+    for (name, _server, addr) in masters() {
+        let mut c = Conn::connect(addr);
+        let mut r = FakeReplica::connect(addr);
+        r.full_sync();
+        c.expect("INCR k", b":1\r\n");
+        assert_eq!(
+            field(&mut c, "clients", "connected_clients"),
+            "1",
+            "{name}: replicas are not counted"
+        );
+
+        let mut s = Conn::connect(addr);
+        s.send(&[b"SHUTDOWN"]);
+        let waiting = wait_until(Duration::from_secs(10), || {
+            field(&mut c, "clients", "blocked_clients") == "1"
+        });
+        assert!(waiting, "{name}: SHUTDOWN did not wait");
+        let left: i64 = field(&mut c, "server", "shutdown_in_milliseconds").parse().unwrap();
+        assert!(left > 0 && left <= 10_000, "{name}: {left}");
+        let mut w = Conn::connect(addr);
+        w.send(&[b"SET", b"w", b"1"]);
+        let held = wait_until(Duration::from_secs(10), || {
+            field(&mut c, "clients", "blocked_clients") == "2"
+        });
+        assert!(held, "{name}: a write went on during the shutdown's wait");
+        c.expect("SHUTDOWN ABORT", b"+OK\r\n");
+        assert_eq!(
+            s.read_reply().unwrap(),
+            b"-ERR Errors trying to SHUTDOWN. Check logs.\r\n"
+        );
+        assert_eq!(w.read_reply().unwrap(), b"+OK\r\n");
+        c.expect("SHUTDOWN ABORT", b"-ERR No shutdown in progress.\r\n");
+
+        // A new connection: redis-server 7.0.15 fails an assertion
+        // (`c->argc == 0`, networking.c) and crashes when the client whose
+        // SHUTDOWN was aborted sends another command; loopkv does not.
+        let mut s = Conn::connect(addr);
+        s.send(&[b"SHUTDOWN", b"NOSAVE"]);
+        let waiting = wait_until(Duration::from_secs(10), || {
+            field(&mut c, "clients", "blocked_clients") == "1"
+        });
+        assert!(waiting, "{name}: the second SHUTDOWN did not wait");
+        let offset = field(&mut c, "replication", "master_repl_offset");
+        r.send(&[b"REPLCONF", b"ACK", offset.as_bytes()]);
+        let (closed, _) = s.closed();
+        assert!(closed, "{name}: the server did not exit once the replica caught up");
+    }
+}

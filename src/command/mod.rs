@@ -289,6 +289,13 @@ impl Ctx<'_> {
         self.st.repl.get_ack = true;
     }
 
+    /// Blocks the client in SHUTDOWN while replicas are waited for.
+    pub fn block_on_shutdown(&mut self, args: &Args) {
+        let owned = args.iter().map(<[u8]>::to_vec).collect();
+        let blocked = self.st.blocking.block(self.me, self.db, Vec::new(), owned, None, false);
+        self.clients[self.me].blocked = Some(blocked);
+    }
+
     /// Tells clients blocked on `key` (in the selected database) that it
     /// may serve them now; call after adding elements to it.
     pub fn signal_ready(&mut self, key: &[u8]) {

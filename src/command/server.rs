@@ -186,12 +186,19 @@ fn info_section(ctx: &Ctx, name: &str, out: &mut String) {
                     .unwrap_or_default(),
             );
             o.f("io_threads_active", 0);
+            if let Some(ms) = crate::server::shutdown::remaining_ms(ctx.st, ctx.now) {
+                o.f("shutdown_in_milliseconds", ms);
+            }
         }
         "clients" => {
             title(o.0, "Clients");
             let max_in = ctx.clients.iter().map(|(_, c)| c.query_len()).max().unwrap_or(0);
             let max_out = ctx.clients.iter().map(|(_, c)| c.reply.pending()).max().unwrap_or(0);
-            o.f("connected_clients", ctx.clients.len());
+            // Replicas are not counted (they are `connected_slaves`).
+            o.f(
+                "connected_clients",
+                ctx.clients.len().saturating_sub(st.repl.replicas.len()),
+            );
             o.f("cluster_connections", 0);
             o.f("maxclients", st.config.maxclients);
             o.f("client_recent_max_input_buffer", max_in);
@@ -276,13 +283,10 @@ fn info_section(ctx: &Ctx, name: &str, out: &mut String) {
                 o.f("mem_fragmentation_bytes", rss as i64 - used as i64);
             }
             o.f("mem_not_counted_for_evict", crate::evict::not_counted(st));
-            for field in [
-                "mem_replication_backlog",
-                "mem_total_replication_buffers",
-                "mem_clients_slaves",
-            ] {
-                o.f(field, 0);
-            }
+            let (backlog, total, replicas) = crate::repl::buffer_memory(st, ctx.clients);
+            o.f("mem_replication_backlog", backlog);
+            o.f("mem_total_replication_buffers", total);
+            o.f("mem_clients_slaves", replicas);
             o.f("mem_clients_normal", clients);
             o.f("mem_cluster_links", 0);
             o.f("mem_aof_buffer", st.aof.buf.capacity());
@@ -1125,9 +1129,8 @@ pub fn shutdown(ctx: &mut Ctx, args: &Args) {
         return ctx.reply.syntax_error();
     }
     if abort {
-        // Cancels a shutdown a signal scheduled.
-        if std::mem::take(&mut ctx.st.shutdown_asap) {
-            log::warn!("Shutdown manually aborted.");
+        // Cancels a shutdown waiting for replicas, or one a signal asked for.
+        if crate::server::shutdown::abort(ctx.st, ctx.clients) {
             ctx.reply.ok();
         } else {
             ctx.reply.error(b"ERR No shutdown in progress.");
@@ -1139,9 +1142,12 @@ pub fn shutdown(ctx: &mut Ctx, args: &Args) {
         return ctx.reply.error(crate::script::busy_error(run));
     }
     let save = if nosave { Some(false) } else { save.then_some(true) };
-    match crate::persist::control::prepare_shutdown(ctx.st, save, force) {
-        Ok(()) => ctx.st.shutdown_requested = true,
-        Err(_) => ctx.reply.error(b"ERR Errors trying to SHUTDOWN. Check logs."),
+    use crate::server::shutdown::{Requested, request};
+    match request(ctx.st, ctx.clients, Some(ctx.me), save, force, now) {
+        Requested::Exit => ctx.st.shutdown_requested = true,
+        // Blocked until the shutdown finishes or is given up.
+        Requested::Waiting => ctx.block_on_shutdown(args),
+        Requested::Refused => ctx.reply.error(b"ERR Errors trying to SHUTDOWN. Check logs."),
     }
 }
 
@@ -1294,6 +1300,7 @@ fn ratio(a: u64, b: u64) -> f64 {
 pub fn memory_stats(ctx: &mut Ctx, _args: &Args) {
     let m = Overhead::measure(ctx.st, ctx.clients);
     let (allocated, active, resident) = m.allocator();
+    let (backlog, _, replicas) = crate::repl::buffer_memory(ctx.st, ctx.clients);
     let r = &mut *ctx.reply;
     r.map(27 + m.dbs.len());
     let int = |r: &mut crate::resp::reply::Reply, name: &str, v: i64| {
@@ -1307,8 +1314,8 @@ pub fn memory_stats(ctx: &mut Ctx, _args: &Args) {
     int(r, "peak.allocated", m.peak as i64);
     int(r, "total.allocated", m.used as i64);
     int(r, "startup.allocated", m.startup as i64);
-    int(r, "replication.backlog", 0);
-    int(r, "clients.slaves", 0);
+    int(r, "replication.backlog", backlog as i64);
+    int(r, "clients.slaves", replicas as i64);
     int(r, "clients.normal", m.clients_normal as i64);
     int(r, "cluster.links", 0);
     int(r, "aof.buffer", m.aof_buffer as i64);

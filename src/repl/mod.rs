@@ -784,13 +784,18 @@ fn pump_diskless(st: &mut State, clients: &mut Clients) {
         * 1000;
     for &t in &d.targets {
         let pending = clients[t].reply.pending();
-        let Some(p) = d.progress.iter_mut().find(|p| p.0 == t) else { continue };
+        let Some(p) = d.progress.iter_mut().find(|p| p.0 == t) else {
+            continue;
+        };
         if pending < p.1 || pending == 0 {
             p.2 = now;
         }
         p.1 = pending;
         if now.saturating_sub(p.2) > timeout_ms && !st.kills.contains(&t) {
-            log::warn!("Disconnecting timedout replica (full sync): {}", replica_name(clients, t));
+            log::warn!(
+                "Disconnecting timedout replica (full sync): {}",
+                replica_name(clients, t)
+            );
             st.kills.push(t);
         }
     }
@@ -934,6 +939,35 @@ fn send_more(c: &mut crate::client::Client, now: u64) {
             }
         }
     }
+}
+
+/// INFO memory's `mem_replication_backlog`, `mem_total_replication_buffers`
+/// and `mem_clients_slaves`: the backlog's bytes and what the replicas'
+/// outputs hold (sent or held back), split as Redis splits its shared
+/// buffer: past `repl-backlog-size`, the rest counts as the replicas'.
+pub fn buffer_memory(st: &State, clients: &Clients) -> (usize, usize, usize) {
+    let backlog = st.repl.backlog.as_ref().map_or(0, Backlog::histlen);
+    let outputs: usize = st
+        .repl
+        .replicas
+        .iter()
+        .filter_map(|&t| clients.get(t))
+        .map(|c| {
+            c.reply.pending()
+                + c.peer
+                    .as_ref()
+                    .and_then(|p| p.link.as_ref())
+                    .map_or(0, |l| l.held.len())
+        })
+        .sum();
+    let total = backlog + outputs;
+    let size = backlog_size(st);
+    let replicas = if !st.repl.replicas.is_empty() && total > size {
+        total - size
+    } else {
+        0
+    };
+    (total - replicas, total, replicas)
 }
 
 /// A client closed: if it was a replica it leaves the list.

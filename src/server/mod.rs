@@ -20,6 +20,7 @@ pub mod busy;
 mod exec;
 pub mod oom;
 pub mod propagate;
+pub mod shutdown;
 pub mod state;
 
 use std::io::{self, ErrorKind, Read, Write};
@@ -891,6 +892,7 @@ impl Server {
                 crate::command::tracking::on_close(&mut self.state, &mut c);
                 crate::command::monitor::on_close(&mut self.state, token);
                 crate::repl::on_close(&mut self.state, token, &c);
+                shutdown::on_close(&mut self.state, token);
                 // A slot reused by a new client must not inherit a place in
                 // CLIENT PAUSE's queues.
                 self.state.pause.held.retain(|&t| t != token);
@@ -929,10 +931,14 @@ impl Server {
         if self.state.cron_paused {
             return;
         }
-        if self.state.shutdown_asap {
+        if shutdown::cron(&mut self.state, &mut self.clients, now) {
+            self.state.shutdown_requested = true;
+        }
+        self.schedule_woken();
+        if self.state.shutdown_asap && self.state.shutdown_wait.is_none() {
             // The signal's `shutdown-on-*` flags decide about saving (a
             // second SIGINT during the save ends it: `shutdown_asap` is
-            // still set while it runs).
+            // still set while it runs, and while replicas are waited for).
             let (name, directive) = match self.state.shutdown_signal {
                 SIGNAL_INT => ("SIGINT", "shutdown-on-sigint"),
                 _ => ("SIGTERM", "shutdown-on-sigterm"),
@@ -944,13 +950,18 @@ impl Server {
             } else {
                 has("save").then_some(true)
             };
-            let result = crate::persist::control::prepare_shutdown(&mut self.state, save, has("force"));
-            self.state.shutdown_asap = false;
-            match result {
-                Ok(()) => self.state.shutdown_requested = true,
-                Err(_) => warn!(
-                    "{name} received but errors trying to shut down the server, check the logs for more information"
-                ),
+            match shutdown::request(&mut self.state, &mut self.clients, None, save, has("force"), has("now")) {
+                shutdown::Requested::Exit => {
+                    self.state.shutdown_asap = false;
+                    self.state.shutdown_requested = true;
+                }
+                shutdown::Requested::Waiting => {}
+                shutdown::Requested::Refused => {
+                    self.state.shutdown_asap = false;
+                    warn!(
+                        "{name} received but errors trying to shut down the server, check the logs for more information"
+                    );
+                }
             }
         }
         let limits = self.state.config.client_output_limits;

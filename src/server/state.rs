@@ -113,8 +113,10 @@ pub struct ClientPause {
     /// EXEC waits under a WRITE pause (Redis's `mstate.cmd_flags`).
     pub tx_writes: Vec<usize>,
     /// FAILOVER pauses writes too, with no end, apart from CLIENT PAUSE
-    /// (Redis's `PAUSE_DURING_FAILOVER` purpose).
+    /// (Redis's `PAUSE_DURING_FAILOVER` purpose), and so does a shutdown
+    /// waiting for replicas (`PAUSE_DURING_SHUTDOWN`).
     pub failover: bool,
+    pub shutdown: bool,
 }
 
 impl ClientPause {
@@ -142,7 +144,7 @@ impl ClientPause {
         if self.kind != PauseKind::Off && self.end_ms < now {
             self.unpause();
         }
-        if self.failover {
+        if self.failover || self.shutdown {
             self.kind.max(PauseKind::Write)
         } else {
             self.kind
@@ -156,7 +158,7 @@ impl ClientPause {
 
     /// Some pause may be in force (keys do not expire meanwhile).
     pub fn active(&self) -> bool {
-        self.kind != PauseKind::Off || self.failover
+        self.kind != PauseKind::Off || self.failover || self.shutdown
     }
 }
 
@@ -205,6 +207,8 @@ pub struct State {
     /// A shutdown a signal asked for, done by the next cron run unless
     /// SHUTDOWN ABORT cancels it (Redis's `shutdown_asap`).
     pub shutdown_asap: bool,
+    /// A shutdown waiting for replicas to catch up.
+    pub shutdown_wait: Option<super::shutdown::Waiting>,
     /// The signal that scheduled it (its `shutdown-on-*` flags apply).
     pub shutdown_signal: usize,
     /// Active expiry on (DEBUG SET-ACTIVE-EXPIRE).
@@ -331,6 +335,7 @@ impl State {
             shutdown_requested: false,
             signal: Default::default(),
             shutdown_asap: false,
+            shutdown_wait: None,
             shutdown_signal: 0,
             active_expire: true,
             slowlog: Default::default(),
