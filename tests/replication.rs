@@ -1045,3 +1045,23 @@ fn shutdown_waits_for_replicas_to_catch_up() {
         assert!(closed, "{name}: the server did not exit once the replica caught up");
     }
 }
+
+/// A replica's link carries the stream only: a replica that sends a
+/// command with a reply is disconnected (REPLCONF ACK has none).
+#[test]
+fn a_replica_asking_for_a_reply_is_dropped() {
+    for (name, _server, addr) in masters() {
+        let mut r = FakeReplica::connect(addr);
+        r.full_sync();
+        r.send(&[b"REPLCONF", b"ACK", b"0"]);
+        r.send(&[b"PING"]);
+        let mut chunk = [0u8; 64];
+        let n = r.s.read(&mut chunk).unwrap_or(0);
+        assert_eq!(n, 0, "{name} answered the replica: {}", esc(&chunk[..n]));
+        let mut c = Conn::connect(addr);
+        let gone = wait_until(Duration::from_secs(10), || {
+            field(&mut c, "replication", "connected_slaves") == "0"
+        });
+        assert!(gone, "{name} kept the replica");
+    }
+}

@@ -113,6 +113,11 @@ pub fn clear(st: &mut State) {
     st.pause.failover = false;
 }
 
+/// A FAILOVER with a TIMEOUT is under way.
+pub fn has_deadline(st: &State) -> bool {
+    st.repl.failover.as_ref().is_some_and(|f| f.end_ms.is_some())
+}
+
 /// True while this server, failing over, must send PSYNC FAILOVER.
 pub fn in_progress(st: &State) -> bool {
     st.repl.failover.as_ref().is_some_and(|f| f.phase == Phase::InProgress)

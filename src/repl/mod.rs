@@ -112,6 +112,9 @@ pub struct Link {
     /// Online after a diskless transfer: the stream waits in `held` for
     /// its first acknowledgement (`repl_start_cmd_stream_on_ack`).
     stream_on_ack: bool,
+    /// It acknowledged while its diskless transfer was still being
+    /// handed over here.
+    acked_early: bool,
 }
 
 impl Link {
@@ -126,6 +129,7 @@ impl Link {
             transfer: None,
             diskless: false,
             stream_on_ack: false,
+            acked_early: false,
         }
     }
 
@@ -583,9 +587,12 @@ pub fn before_sleep(st: &mut State, clients: &mut Clients, writes: &mut Vec<usiz
         pump_diskless(st, clients);
         return;
     }
-    if std::mem::take(&mut st.repl.get_ack) && !st.repl.replicas.is_empty() {
-        st.repl
-            .feed(None, b"*3\r\n$8\r\nREPLCONF\r\n$6\r\nGETACK\r\n$1\r\n*\r\n");
+    // Not while clients are paused: it would move the offset the replicas
+    // are to catch up with; it goes once the pause is over.
+    let paused = st.pause.kind(crate::server::now_ms()) != crate::server::state::PauseKind::Off;
+    if st.repl.get_ack && !paused && !st.repl.replicas.is_empty() {
+        st.repl.get_ack = false;
+        send_getack(st);
     }
     // The stream so far goes out first: a snapshot started below already
     // holds its effects (and the offset it announces counts it). A
@@ -617,8 +624,9 @@ pub fn before_sleep(st: &mut State, clients: &mut Clients, writes: &mut Vec<usiz
         let Some(link) = c.peer.as_mut().and_then(|p| p.link.as_mut()) else {
             continue;
         };
-        if link.state == LinkState::SendBulk {
-            send_more(c, now);
+        if link.state == LinkState::SendBulk && send_more(c, now) {
+            st.kills.push(token);
+            continue;
         }
         let held = c
             .peer
@@ -639,6 +647,14 @@ pub fn before_sleep(st: &mut State, clients: &mut Clients, writes: &mut Vec<usiz
     pending.clear();
     if st.repl.pending.is_empty() && pending.capacity() <= 1 << 20 {
         st.repl.pending = pending;
+    }
+}
+
+/// REPLCONF GETACK to every replica (`sendGetackToReplicas`).
+pub fn send_getack(st: &mut State) {
+    if !st.repl.replicas.is_empty() {
+        st.repl
+            .feed(None, b"*3\r\n$8\r\nREPLCONF\r\n$6\r\nGETACK\r\n$1\r\n*\r\n");
     }
 }
 
@@ -667,7 +683,7 @@ fn start_snapshot_if_needed(st: &mut State, clients: &mut Clients) {
             })
         })
         .collect();
-    if waiting.is_empty() || st.rdb.bgsave.is_some() || st.aof.rewrite.is_some() {
+    if waiting.is_empty() || st.rdb.bgsave.is_some() || st.aof.rewrite.is_some() || st.repl.diskless.is_some() {
         return;
     }
     if !diskless_delay_over(st, clients, &waiting) {
@@ -716,6 +732,14 @@ fn start_snapshot_if_needed(st: &mut State, clients: &mut Clients) {
             }
             c.reply = reply;
         }
+    }
+}
+
+/// Closes a client once its output is sent (at once if none is left).
+fn close_when_sent(st: &mut State, c: &mut crate::client::Client, token: usize) {
+    c.close_after_reply = true;
+    if c.reply.pending() == 0 {
+        st.kills.push(token);
     }
 }
 
@@ -771,8 +795,11 @@ fn pump_diskless(st: &mut State, clients: &mut Clients) {
     });
     if d.targets.is_empty() {
         st.repl.diskless = None;
-        log::warn!("Diskless rdb transfer, last replica dropped, killing fork child.");
-        crate::persist::control::abort_bgsave(st);
+        // The save may be over already (its last bytes still queued here).
+        if st.rdb.bgsave.as_ref().is_some_and(|job| job.to_replicas) {
+            log::warn!("Diskless rdb transfer, last replica dropped, killing fork child.");
+            crate::persist::control::abort_bgsave(st);
+        }
         return;
     }
     // A replica that reads nothing for `repl-timeout` seconds is dropped
@@ -827,13 +854,20 @@ fn pump_diskless(st: &mut State, clients: &mut Clients) {
                     );
                     if peer.rdb_only {
                         log::info!("RDB transfer completed, rdb only replica ({name}) should be disconnected asap");
-                        c.close_after_reply = true;
+                        close_when_sent(st, c, t);
                         continue;
                     }
                     let link = peer.link.as_mut().expect("a target is a replica");
                     link.state = LinkState::Online;
                     link.ack_ms = now;
-                    link.stream_on_ack = true;
+                    // An ACK that came before the end was pumped (the
+                    // replica had read it all) starts the stream at once.
+                    if std::mem::take(&mut link.acked_early) {
+                        let held = std::mem::take(&mut link.held);
+                        c.reply.raw(&held);
+                    } else {
+                        link.stream_on_ack = true;
+                    }
                     log::info!("Synchronization with replica {name} succeeded");
                 }
                 st.repl.diskless = None;
@@ -907,22 +941,22 @@ fn snapshot_finished(st: &mut State, clients: &mut Clients, ok: bool) {
 }
 
 /// Moves more of the snapshot file into the replica's output; at its
-/// end, what it held back follows and it is online.
-fn send_more(c: &mut crate::client::Client, now: u64) {
+/// end, what it held back follows and it is online. True if the replica
+/// is to be closed now (a read error, or an rdb-only one with all sent).
+fn send_more(c: &mut crate::client::Client, now: u64) -> bool {
     let name = c.addr_text();
-    let Some(peer) = c.peer.as_mut() else { return };
+    let Some(peer) = c.peer.as_mut() else { return false };
     let rdb_only = peer.rdb_only;
-    let Some(link) = peer.link.as_mut() else { return };
-    let Some(transfer) = &link.transfer else { return };
+    let Some(link) = peer.link.as_mut() else { return false };
+    let Some(transfer) = &link.transfer else { return false };
     while c.reply.pending() < SEND_AHEAD {
         match transfer.chunks.try_recv() {
             Ok(Ok(chunk)) => c.reply.raw(&chunk),
             Ok(Err(e)) => {
                 log::warn!("Read error sending DB to replica: {e}");
-                c.close_asap = true;
-                return;
+                return true;
             }
-            Err(TryRecvError::Empty) => return,
+            Err(TryRecvError::Empty) => return false,
             Err(TryRecvError::Disconnected) => {
                 link.transfer = None;
                 link.state = LinkState::Online;
@@ -930,15 +964,16 @@ fn send_more(c: &mut crate::client::Client, now: u64) {
                 if rdb_only {
                     log::info!("RDB transfer completed, rdb only replica ({name}) should be disconnected asap");
                     c.close_after_reply = true;
-                    return;
+                    return c.reply.pending() == 0;
                 }
                 let held = std::mem::take(&mut link.held);
                 c.reply.raw(&held);
                 log::info!("Synchronization with replica {name} succeeded");
-                return;
+                return false;
             }
         }
     }
+    false
 }
 
 /// INFO memory's `mem_replication_backlog`, `mem_total_replication_buffers`
@@ -1005,10 +1040,11 @@ pub fn cron(st: &mut State, clients: &mut Clients, now: u64) {
     let period = crate::util::number::parse_i64(st.config.value("repl-ping-replica-period"))
         .unwrap_or(10)
         .max(1) as u64;
-    // No PING while clients are paused: the replicas could not catch up
-    // with a stream that keeps growing.
+    // No PING during a FAILOVER with a TIMEOUT while clients are paused:
+    // it would move the offset the replica must reach (as Redis).
     let paused = st.pause.kind(now) != crate::server::state::PauseKind::Off;
-    if !st.repl.replicas.is_empty() && loops.is_multiple_of(period) && !paused {
+    let failing_over = failover::has_deadline(st) && paused;
+    if !st.repl.replicas.is_empty() && loops.is_multiple_of(period) && !failing_over {
         st.repl.feed(None, b"*1\r\n$4\r\nPING\r\n");
     }
     let timeout_ms = crate::util::number::parse_i64(st.config.value("repl-timeout"))
@@ -1058,6 +1094,9 @@ pub fn ack(st: &mut State, clients: &mut Clients, me: usize, offset: u64, reply:
     };
     link.ack_offset = link.ack_offset.max(offset);
     link.ack_ms = crate::server::now_ms();
+    if link.diskless && link.state == LinkState::WaitBgsaveEnd {
+        link.acked_early = true;
+    }
     if link.state == LinkState::Online && link.stream_on_ack {
         link.stream_on_ack = false;
         reply.raw(&std::mem::take(&mut link.held));

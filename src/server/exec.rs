@@ -145,13 +145,12 @@ pub fn process_input(st: &mut State, clients: &mut Clients, token: usize) -> Out
                     && !(args.is(0, "replconf") && args.is(1, "ack"))
                 {
                     reply.truncate(mark);
-                    let c = &mut clients[token];
                     warn!(
                         "Replica generated a reply to command '{}', disconnecting it: {}",
                         command_name(st, &args).unwrap_or("<unknown>"),
-                        c.info_line(now, Some(&reply))
+                        clients[token].info_line(now, Some(&reply))
                     );
-                    c.close_asap = true;
+                    st.kills.push(token);
                     rpos += len;
                     break;
                 }

@@ -67,7 +67,7 @@ pub fn request(
             clients: client.into_iter().collect(),
         });
         if st.pause.kind(crate::server::now_ms()) == crate::server::state::PauseKind::Off {
-            st.repl.get_ack = true;
+            crate::repl::send_getack(st);
         }
         st.pause.shutdown = true;
         log::info!("Waiting for replicas before shutting down.");
@@ -124,6 +124,15 @@ fn cancel(st: &mut State, clients: &mut Clients) {
     let Some(w) = st.shutdown_wait.take() else { return };
     for t in w.clients {
         let Some(c) = clients.get_mut(t) else { continue };
+        // Only a client still blocked in SHUTDOWN (CLIENT UNBLOCK or a
+        // role change may have released it).
+        let in_shutdown = c
+            .blocked
+            .as_ref()
+            .is_some_and(|b| b.args.first().is_some_and(|a| a.eq_ignore_ascii_case(b"shutdown")));
+        if !in_shutdown {
+            continue;
+        }
         if let Some(blocked) = c.blocked.take() {
             st.blocking.unblock(t, &blocked);
         }
