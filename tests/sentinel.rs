@@ -99,6 +99,8 @@ impl Node {
 
 /// The loopkv binary with `dir/loopkv.conf` as its config file (so that
 /// Sentinel's CONFIG REWRITE has a file to rewrite), listening on `port`.
+/// Not `diff_support::spawn_binary`: a restarted node must come back on
+/// the port Sentinel knows, and with its rewritten config file.
 fn spawn_loopkv(dir: &Path, port: u16, extra: &[&str]) -> Proc {
     let child = Command::new(env!("CARGO_BIN_EXE_loopkv"))
         .arg(dir.join("loopkv.conf"))

@@ -859,6 +859,19 @@ mod tests {
     use std::time::Duration;
 
     /// Steps `job` until the writer's verdict.
+    /// A save of `dbs` to `path`, as BGSAVE starts one.
+    fn start_to_file(dbs: &mut [Db], config: &Config, path: &Path) -> Bgsave {
+        Bgsave::start(
+            dbs,
+            config,
+            1 << 30,
+            Target::File(path.to_path_buf()),
+            0,
+            &Header::default(),
+        )
+        .unwrap()
+    }
+
     fn finish(mut job: Bgsave, dbs: &mut [Db]) -> io::Result<()> {
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
@@ -903,15 +916,7 @@ mod tests {
         let mut dbs = vec![Db::new(0)];
         let id = dbs[0].add_obj(b"big", Obj::Hash(h), 0);
         let path = rdb_path(&config);
-        let mut job = Bgsave::start(
-            &mut dbs,
-            &config,
-            1 << 30,
-            Target::File(path.clone()),
-            0,
-            &Header::default(),
-        )
-        .unwrap();
+        let mut job = start_to_file(&mut dbs, &config, &path);
         // One unit of work at a time, until the value is begun, then one
         // part of it.
         let past = Instant::now();
@@ -966,30 +971,14 @@ mod tests {
             );
         }
         let path = rdb_path(&config);
-        let mut job = Bgsave::start(
-            &mut dbs,
-            &config,
-            1 << 30,
-            Target::File(path.clone()),
-            0,
-            &Header::default(),
-        )
-        .unwrap();
+        let mut job = start_to_file(&mut dbs, &config, &path);
         for _ in 0..20 {
             job.step(&mut dbs, Instant::now() + Duration::from_millis(2));
         }
         job.abort(&mut dbs);
         let leftovers = || std::fs::read_dir(&dir).unwrap().count();
         assert_eq!(leftovers(), 0);
-        let job = Bgsave::start(
-            &mut dbs,
-            &config,
-            1 << 30,
-            Target::File(path.clone()),
-            0,
-            &Header::default(),
-        )
-        .unwrap();
+        let job = start_to_file(&mut dbs, &config, &path);
         finish(job, &mut dbs).unwrap();
         assert_eq!(leftovers(), 1);
         let loaded = load_file(&path, &config);

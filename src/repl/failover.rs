@@ -46,7 +46,7 @@ fn find_replica(st: &State, clients: &Clients, host: &str, port: u16) -> Option<
     st.repl.replicas.iter().copied().find_map(|t| {
         let c = clients.get(t)?;
         let peer = c.peer.as_ref()?;
-        let ip = peer.ip.clone().unwrap_or_else(|| c.addr.ip().to_string());
+        let ip = super::announced_ip(c);
         (ip.eq_ignore_ascii_case(host) && peer.listening_port == port)
             .then(|| (t, peer.link.as_ref().is_some_and(|l| l.state == LinkState::Online)))
     })
@@ -154,7 +154,7 @@ pub fn update(st: &mut State, clients: &mut Clients, now: u64) {
         None => st.repl.replicas.iter().copied().find(|&t| caught_up(t)).map(|t| {
             let c = &clients[t];
             let peer = c.peer.as_ref().expect("a replica");
-            let ip = peer.ip.clone().unwrap_or_else(|| c.addr.ip().to_string());
+            let ip = super::announced_ip(c);
             (ip, peer.listening_port)
         }),
     };

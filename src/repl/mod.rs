@@ -32,7 +32,7 @@ use std::sync::mpsc::{Receiver, TryRecvError, sync_channel};
 
 use crate::persist::snapshot::Feed;
 
-use crate::client::Clients;
+use crate::client::{Client, Clients};
 use crate::resp::reply::Reply;
 use crate::server::State;
 use backlog::Backlog;
@@ -558,14 +558,27 @@ fn full_resync_reply(st: &State, c: &mut crate::client::Client, reply: &mut Repl
     }
 }
 
+/// The IP a replica is known by: the one it announced with REPLCONF
+/// `ip-address`, else its socket's.
+pub fn announced_ip(c: &Client) -> String {
+    c.peer
+        .as_ref()
+        .and_then(|p| p.ip.clone())
+        .unwrap_or_else(|| c.addr.ip().to_string())
+}
+
+/// `repl-timeout` in milliseconds.
+pub fn repl_timeout_ms(config: &crate::config::Config) -> u64 {
+    crate::util::number::parse_i64(config.value("repl-timeout"))
+        .unwrap_or(60)
+        .max(1) as u64
+        * 1000
+}
+
 /// `replicationGetSlaveName`: its announced address, else its socket's.
 pub fn replica_name(clients: &Clients, token: usize) -> String {
     let c = &clients[token];
-    let ip = c
-        .peer
-        .as_ref()
-        .and_then(|p| p.ip.clone())
-        .unwrap_or_else(|| c.addr.ip().to_string());
+    let ip = announced_ip(c);
     match c.peer.as_ref().map(|p| p.listening_port).filter(|&p| p != 0) {
         Some(port) => format!("{ip}:{port}"),
         None => format!("{}:<unknown-replica-port>", c.addr_text()),
@@ -805,10 +818,7 @@ fn pump_diskless(st: &mut State, clients: &mut Clients) {
     // A replica that reads nothing for `repl-timeout` seconds is dropped
     // so the others can go on.
     let now = crate::server::now_ms();
-    let timeout_ms = crate::util::number::parse_i64(st.config.value("repl-timeout"))
-        .unwrap_or(60)
-        .max(1) as u64
-        * 1000;
+    let timeout_ms = repl_timeout_ms(&st.config);
     for &t in &d.targets {
         let pending = clients[t].reply.pending();
         let Some(p) = d.progress.iter_mut().find(|p| p.0 == t) else {
@@ -1047,10 +1057,7 @@ pub fn cron(st: &mut State, clients: &mut Clients, now: u64) {
     if !st.repl.replicas.is_empty() && loops.is_multiple_of(period) && !failing_over {
         st.repl.feed(None, b"*1\r\n$4\r\nPING\r\n");
     }
-    let timeout_ms = crate::util::number::parse_i64(st.config.value("repl-timeout"))
-        .unwrap_or(60)
-        .max(1) as u64
-        * 1000;
+    let timeout_ms = repl_timeout_ms(&st.config);
     for &t in &st.repl.replicas {
         let Some(c) = clients.get_mut(t) else { continue };
         let Some(link) = c.peer.as_ref().and_then(|p| p.link.as_ref()) else {
@@ -1195,7 +1202,7 @@ pub fn info(st: &State, clients: &Clients, out: &mut dyn FnMut(&str, String)) {
         let Some(c) = clients.get(t) else { continue };
         let Some(peer) = c.peer.as_ref() else { continue };
         let Some(link) = peer.link.as_ref() else { continue };
-        let ip = peer.ip.clone().unwrap_or_else(|| c.addr.ip().to_string());
+        let ip = announced_ip(c);
         let lag = if link.state == LinkState::Online {
             now_secs.saturating_sub(link.ack_ms / 1000)
         } else {
@@ -1237,7 +1244,7 @@ pub fn online_replicas(st: &State, clients: &Clients) -> Vec<(String, u16, u64)>
             let peer = c.peer.as_ref()?;
             let link = peer.link.as_ref()?;
             (link.state == LinkState::Online).then(|| {
-                let ip = peer.ip.clone().unwrap_or_else(|| c.addr.ip().to_string());
+                let ip = announced_ip(c);
                 (ip, peer.listening_port, link.ack_offset)
             })
         })

@@ -884,10 +884,7 @@ pub fn getack(st: &mut State, from_master: bool) {
 /// stopped answering (`repl-timeout`), acknowledge the offset.
 pub fn cron(st: &mut State, clients: &mut Clients, now: u64) {
     let Some(link) = st.repl.master.as_mut() else { return };
-    let timeout = crate::util::number::parse_i64(st.config.value("repl-timeout"))
-        .unwrap_or(60)
-        .max(1) as u64
-        * 1000;
+    let timeout = super::repl_timeout_ms(&st.config);
     let last_io = link
         .token
         .and_then(|t| clients.get(t))
