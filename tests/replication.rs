@@ -1065,3 +1065,145 @@ fn a_replica_asking_for_a_reply_is_dropped() {
         assert!(gone, "{name} kept the replica");
     }
 }
+
+// ---- diskless load (`repl-diskless-load`) ----------------------------------------------------
+
+/// A master played by the test: it takes the replica's connection,
+/// answers its handshake and starts a full sync (`+FULLRESYNC`).
+fn fake_master_accepts(listener: &std::net::TcpListener) -> Conn {
+    let (stream, _) = listener.accept().unwrap();
+    let mut c = Conn::from_stream(stream);
+    loop {
+        let command = c.read_reply().expect("the replica's handshake");
+        let text = String::from_utf8_lossy(&command).to_ascii_uppercase();
+        if text.contains("\r\nPSYNC\r\n") {
+            c.send_raw(format!("+FULLRESYNC {} 0\r\n", "f".repeat(40)).as_bytes());
+            return c;
+        }
+        c.send_raw(if text.contains("\r\nPING\r\n") {
+            b"+PONG\r\n"
+        } else {
+            b"+OK\r\n"
+        });
+    }
+}
+
+/// A snapshot loopkv saved of a few thousand keys of every type, and the
+/// digest of that dataset.
+fn a_snapshot() -> (Vec<u8>, Vec<u8>) {
+    let (server, mut c) = start_binary(&[]);
+    c.expect("DEBUG POPULATE 3000 key 50", b"+OK\r\n");
+    c.expect("HSET h a 1 b 2", b":2\r\n");
+    c.expect("ZADD z 1 a 2 b", b":2\r\n");
+    c.expect("RPUSH l a b c", b":3\r\n");
+    c.expect("SADD s 1 2 3", b":3\r\n");
+    c.expect("SET t v PX 100000000", b"+OK\r\n");
+    c.expect("SAVE", b"+OK\r\n");
+    let bytes = std::fs::read(server.dir.join("dump.rdb")).unwrap();
+    (bytes, c.cmd_str("DEBUG DIGEST"))
+}
+
+fn rdb_files(dir: &std::path::Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".rdb"))
+        .collect()
+}
+
+/// `repl-diskless-load swapdb`: the snapshot is parsed as it arrives,
+/// nothing is written to disk; while it loads clients get -LOADING; a
+/// transfer cut short brings the old dataset back, a whole one replaces
+/// it, and the stream that follows it applies.
+#[test]
+fn swapdb_loads_from_the_socket_and_keeps_the_old_data_on_failure() {
+    let (snapshot, digest) = a_snapshot();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port().to_string();
+    let (replica, mut rc) = start_binary(&["--repl-diskless-load", "swapdb"]);
+    rc.expect("DEBUG POPULATE 200 slave 10", b"+OK\r\n");
+    rc.expect("SET mykey myvalue", b"+OK\r\n");
+    rc.expect(&format!("REPLICAOF 127.0.0.1 {port}"), b"+OK\r\n");
+    let mark = "m".repeat(40);
+    let mut master = fake_master_accepts(&listener);
+    master.send_raw(format!("$EOF:{mark}\r\n").as_bytes());
+    master.send_raw(&snapshot[..snapshot.len() / 2]);
+    let loading = wait_until(Duration::from_secs(10), || {
+        field(&mut rc, "persistence", "loading") == "1"
+    });
+    assert!(loading, "{}", String::from_utf8_lossy(&rc.cmd_str("INFO replication")));
+    rc.expect("GET mykey", b"-LOADING Redis is loading the dataset in memory\r\n");
+    drop(master);
+    assert!(wait_until(Duration::from_secs(10), || field(
+        &mut rc,
+        "persistence",
+        "loading"
+    ) == "0"));
+    rc.expect("GET mykey", b"$7\r\nmyvalue\r\n");
+    rc.expect("DBSIZE", b":201\r\n");
+    // The replica comes back for a full sync; this time all of it comes,
+    // in pieces, with a command after the mark.
+    let mut master = fake_master_accepts(&listener);
+    master.send_raw(format!("$EOF:{mark}\r\n").as_bytes());
+    for piece in snapshot.chunks(snapshot.len() / 3 + 1) {
+        master.send_raw(piece);
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    master.send_raw(mark.as_bytes());
+    master.send_raw(b"*1\r\n$4\r\nPING\r\n*3\r\n$3\r\nSET\r\n$5\r\nafter\r\n$1\r\n1\r\n");
+    assert!(wait_until(Duration::from_secs(10), || rc.cmd_str("GET after") == b"$1\r\n1\r\n"));
+    rc.expect("GET mykey", b"$-1\r\n");
+    rc.expect(
+        "DEL after",
+        b"-READONLY You can't write against a read only replica.\r\n",
+    );
+    rc.expect("CONFIG SET replica-read-only no", b"+OK\r\n");
+    rc.expect("DEL after", b":1\r\n");
+    assert_eq!(esc(&rc.cmd_str("DEBUG DIGEST")), esc(&digest));
+    assert_eq!(rdb_files(&replica.dir), Vec::<String>::new());
+}
+
+/// `repl-diskless-load on-empty-db`: an empty replica parses the
+/// snapshot from the socket, and one that is corrupt is refused without
+/// harm (the half-loaded data goes); a replica holding keys writes the
+/// snapshot to disk first, as `disabled` does.
+#[test]
+fn on_empty_db_loads_from_the_socket_only_when_empty() {
+    let (snapshot, digest) = a_snapshot();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port().to_string();
+    let (replica, mut rc) = start_binary(&["--repl-diskless-load", "on-empty-db"]);
+    rc.expect(&format!("REPLICAOF 127.0.0.1 {port}"), b"+OK\r\n");
+    // A byte flipped near the end: the checksum fails.
+    let mut corrupt = snapshot.clone();
+    let at = corrupt.len() - 20;
+    corrupt[at] ^= 0x55;
+    let mut master = fake_master_accepts(&listener);
+    master.send_raw(format!("${}\r\n", corrupt.len()).as_bytes());
+    master.send_raw(&corrupt);
+    let (closed, _) = master.closed();
+    assert!(closed, "the replica drops a master whose snapshot is corrupt");
+    rc.expect("DBSIZE", b":0\r\n");
+    let mut master = fake_master_accepts(&listener);
+    master.send_raw(format!("${}\r\n", snapshot.len()).as_bytes());
+    master.send_raw(&snapshot);
+    assert!(wait_until(Duration::from_secs(10), || field(
+        &mut rc,
+        "replication",
+        "master_link_status"
+    ) == "up"));
+    assert_eq!(esc(&rc.cmd_str("DEBUG DIGEST")), esc(&digest));
+    assert_eq!(rdb_files(&replica.dir), Vec::<String>::new());
+    // Not empty now: the next full sync goes through the disk.
+    drop(master);
+    let mut master = fake_master_accepts(&listener);
+    master.send_raw(format!("${}\r\n", snapshot.len()).as_bytes());
+    master.send_raw(&snapshot);
+    assert!(wait_until(Duration::from_secs(10), || field(
+        &mut rc,
+        "replication",
+        "master_link_status"
+    ) == "up"));
+    assert_eq!(esc(&rc.cmd_str("DEBUG DIGEST")), esc(&digest));
+    assert_eq!(rdb_files(&replica.dir), vec!["dump.rdb".to_string()]);
+}

@@ -338,18 +338,29 @@ fn info_section(ctx: &Ctx, name: &str, out: &mut String) {
             o.f("rdb_last_load_keys_loaded", st.rdb.last_load_keys_loaded);
             crate::persist::aof::info(st, &mut |name, value| o.f(name, value));
             if let Some(l) = &st.loading {
-                // Redis's progress figures, the ETA from the rate so far.
-                let (total, done) = (l.total_bytes, l.loaded_bytes());
-                let elapsed = crate::server::now_ms() / 1000 - l.start_secs;
-                let eta = (elapsed * total.saturating_sub(done)).checked_div(done).unwrap_or(1);
+                // Redis's progress figures, the ETA from the rate so far;
+                // a transfer of unknown size measured against the
+                // `used-mem` its snapshot recorded.
+                let (total, done, used_mem) = (l.total_bytes, l.loaded_bytes(), l.rdb_used_mem());
+                let (perc, remaining) = if total > 0 {
+                    (done as f64 * 100.0 / total as f64, total.saturating_sub(done))
+                } else if used_mem > 0 {
+                    let perc = (done as f64 * 100.0 / used_mem as f64).min(99.99);
+                    (perc, used_mem.saturating_sub(done).max(1))
+                } else {
+                    (0.0, 1)
+                };
+                let elapsed = (crate::server::now_ms() / 1000).saturating_sub(l.start_secs);
+                let eta = if elapsed == 0 {
+                    1
+                } else {
+                    elapsed * remaining / (done + 1)
+                };
                 o.f("loading_start_time", l.start_secs);
                 o.f("loading_total_bytes", total);
-                o.f("loading_rdb_used_mem", l.rdb_used_mem());
+                o.f("loading_rdb_used_mem", used_mem);
                 o.f("loading_loaded_bytes", done);
-                o.f(
-                    "loading_loaded_perc",
-                    format!("{:.2}", done as f64 * 100.0 / total.max(1) as f64),
-                );
+                o.f("loading_loaded_perc", format!("{perc:.2}"));
                 o.f("loading_eta_seconds", eta);
             }
         }

@@ -964,6 +964,18 @@ impl Db {
         }
     }
 
+    /// Puts back what `flush` took (a failed `swapdb` load), handing over
+    /// what the database held meanwhile.
+    pub fn restore(&mut self, kept: Flushed) -> Flushed {
+        let meanwhile = self.flush();
+        self.dict = kept.dict;
+        self.objs = kept.objs;
+        self.volatile = kept.volatile;
+        self.wheel = kept.wheel;
+        self.fired.clear();
+        meanwhile
+    }
+
     /// One SCAN step over the table; see [`Dict::scan_step`].
     pub fn scan_step(&self, cursor: u64, f: impl FnMut(u32, &Node)) -> u64 {
         self.dict.scan_step(cursor, f)

@@ -8,7 +8,7 @@ use std::io;
 use std::time::{Duration, Instant};
 
 use super::aof::{self, load::AofLoader, load::Outcome as AofOutcome};
-use super::load::{Failure, FileLoader, Progress};
+use super::load::{Failure, Fed, Feed, FileLoader, Progress};
 use super::snapshot::{self, Bgsave, Step};
 use crate::client::Clients;
 use crate::server::State;
@@ -254,6 +254,36 @@ pub struct Loading {
 enum Source {
     Rdb(Box<FileLoader<FileReader>>),
     Aof(Box<AofLoader>),
+    Socket(Box<SocketLoad>),
+}
+
+/// A master's snapshot parsed as it arrives (`repl-diskless-load`).
+struct SocketLoad {
+    /// The bytes so far, until the signature has come; then its loader.
+    parse: Option<Result<FileLoader<Feed>, Feed>>,
+    /// The announced size (`$<len>`), None for a `$EOF:` transfer.
+    len: Option<u64>,
+    /// Parsed to the end; the transfer's end mark may still be coming.
+    parsed: bool,
+    /// The last step found the next record incomplete.
+    starved: bool,
+    /// `swapdb`: the data from before, back if the load fails.
+    kept: Option<Kept>,
+}
+
+impl SocketLoad {
+    fn feed(&mut self) -> Option<&mut Feed> {
+        match self.parse.as_mut()? {
+            Ok(loader) => Some(loader.feed_mut()),
+            Err(feed) => Some(feed),
+        }
+    }
+}
+
+/// The dataset set aside while a `swapdb` load runs.
+pub struct Kept {
+    pub dbs: Vec<crate::db::Flushed>,
+    pub functions: Vec<Box<[u8]>>,
 }
 
 impl Loading {
@@ -261,12 +291,20 @@ impl Loading {
         match &self.source {
             Source::Rdb(loader) => loader.position(),
             Source::Aof(loader) => loader.loaded_bytes(),
+            Source::Socket(s) => match &s.parse {
+                Some(Ok(loader)) => loader.position(),
+                _ => 0,
+            },
         }
     }
 
     pub fn rdb_used_mem(&self) -> u64 {
         match &self.source {
             Source::Rdb(loader) => loader.rdb_used_mem,
+            Source::Socket(s) => match &s.parse {
+                Some(Ok(loader)) => loader.rdb_used_mem,
+                _ => 0,
+            },
             Source::Aof(_) => 0,
         }
     }
@@ -345,6 +383,59 @@ pub fn begin_master_load(st: &mut State) -> Result<(), LoadError> {
     Ok(())
 }
 
+/// Starts loading a master's snapshot from the link itself, as its bytes
+/// arrive ([`feed_socket_load`]); `kept` is the dataset a `swapdb` load
+/// set aside.
+pub fn begin_socket_load(st: &mut State, len: Option<u64>, kept: Option<Kept>) {
+    let delay = crate::util::number::parse_i64(st.config.value("key-load-delay")).unwrap_or(0);
+    st.loading = Some(Box::new(Loading {
+        source: Source::Socket(Box::new(SocketLoad {
+            parse: Some(Err(Feed::default())),
+            len,
+            parsed: false,
+            starved: false,
+            kept,
+        })),
+        total_bytes: len.unwrap_or(0),
+        start_secs: crate::server::now_ms() / 1000,
+        started: Instant::now(),
+        delay_us: delay,
+        from_master: true,
+    }));
+}
+
+/// Bytes of the snapshot a socket load reads; `ended` once it is whole.
+pub fn feed_socket_load(loading: &mut Option<Box<Loading>>, bytes: &[u8], ended: bool) {
+    let Some(Source::Socket(s)) = loading.as_mut().map(|l| &mut l.source) else {
+        return;
+    };
+    s.starved = false;
+    if let Some(feed) = s.feed() {
+        feed.push(bytes);
+        if ended {
+            feed.end();
+        }
+    }
+}
+
+/// True while a master's snapshot is parsed from the link.
+pub fn is_socket_load(st: &State) -> bool {
+    matches!(st.loading.as_ref().map(|l| &l.source), Some(Source::Socket(_)))
+}
+
+/// Stops a socket load (its link went away): what it loaded stays in
+/// the databases; the dataset a `swapdb` load set aside is returned.
+pub fn abort_socket_load(st: &mut State) -> Option<Kept> {
+    if !is_socket_load(st) {
+        return None;
+    }
+    let loading = st.loading.take()?;
+    let Source::Socket(s) = loading.source else {
+        return None;
+    };
+    s.kept
+}
+
 /// Replaying the AOF: nothing expires and nothing is propagated.
 fn begin_replay(st: &mut State) {
     st.replaying = true;
@@ -392,8 +483,13 @@ pub fn load_step(st: &mut State, clients: &mut Clients) -> Result<bool, String> 
     let Some(loading) = st.loading.as_mut() else {
         return Ok(true);
     };
-    if matches!(loading.source, Source::Aof(_)) {
-        return aof_load_step(st, clients, interval);
+    match loading.source {
+        Source::Aof(_) => return aof_load_step(st, clients, interval),
+        Source::Socket(_) => {
+            socket_load_step(st, clients, interval);
+            return Ok(false);
+        }
+        Source::Rdb(_) => {}
     }
     let Source::Rdb(loader) = &mut loading.source else {
         unreachable!()
@@ -439,6 +535,73 @@ pub fn load_step(st: &mut State, clients: &mut Clients) -> Result<bool, String> 
         loading.started.elapsed().as_secs_f64()
     );
     Ok(true)
+}
+
+/// A slice of a socket load: what has arrived is parsed; once all is
+/// and the transfer has ended, replication takes over.
+fn socket_load_step(st: &mut State, clients: &mut Clients, interval: u64) {
+    let Some(Source::Socket(s)) = st.loading.as_mut().map(|l| &mut l.source) else {
+        return;
+    };
+    if let Some(Err(_)) = s.parse {
+        let Some(Err(feed)) = s.parse.take() else {
+            unreachable!()
+        };
+        match FileLoader::from_feed(feed, s.len, &st.config) {
+            Ok(parse) => s.parse = Some(parse),
+            Err(f) => return socket_load_failed(st, clients, f),
+        }
+    }
+    let loading = st.loading.as_mut().expect("loading");
+    let Source::Socket(s) = &mut loading.source else {
+        unreachable!()
+    };
+    let Some(Ok(loader)) = s.parse.as_mut() else {
+        s.starved = true;
+        return;
+    };
+    let now = crate::server::now_ms();
+    let until = loader.position() + interval;
+    while !s.parsed {
+        let done = loader.keys_loaded + loader.keys_expired;
+        let budget = snapshot::keys_allowed(loading.started, loading.delay_us)
+            .saturating_sub(done)
+            .min(256) as usize;
+        if budget == 0 {
+            return;
+        }
+        match loader.step_fed(&mut st.dbs, now, budget) {
+            Ok(Fed::Done) => s.parsed = true,
+            Ok(Fed::More) => {}
+            Ok(Fed::Starved) => {
+                s.starved = true;
+                return;
+            }
+            Err(f) => return socket_load_failed(st, clients, f),
+        }
+        if loader.position() >= until {
+            return;
+        }
+    }
+    if !loader.feed_mut().ended() {
+        s.starved = true;
+        return;
+    }
+    let loading = st.loading.take().expect("loading");
+    let Source::Socket(s) = loading.source else {
+        unreachable!()
+    };
+    let Some(Ok(loader)) = s.parse else { unreachable!() };
+    finish_load(st, &loader);
+    let db = loader.repl_stream_db.unwrap_or(0);
+    crate::repl::replica::socket_loaded(st, clients, db, s.kept);
+}
+
+fn socket_load_failed(st: &mut State, clients: &mut Clients, f: Failure) {
+    log::warn!("{f}");
+    log::warn!("Failed trying to load the MASTER synchronization DB from socket");
+    let kept = abort_socket_load(st);
+    crate::repl::replica::socket_load_failed(st, clients, kept);
 }
 
 /// A slice of replaying the AOF at start-up; when it is done the AOF is
@@ -533,7 +696,14 @@ pub fn load_aof_now(st: &mut State, clients: &mut Clients) -> Result<(), aof::Lo
 
 /// When the load's next slice may run (ms), for the poll timeout.
 pub fn load_wake(st: &State) -> Option<u64> {
-    st.loading.as_ref().map(|_| crate::server::now_ms())
+    let loading = st.loading.as_ref()?;
+    // A socket load waiting for bytes wakes when they come.
+    if let Source::Socket(s) = &loading.source
+        && s.starved
+    {
+        return None;
+    }
+    Some(crate::server::now_ms())
 }
 
 /// Why a load did not happen or stopped.

@@ -532,6 +532,13 @@ pub enum Progress {
     Done,
 }
 
+/// What one record was.
+enum Record {
+    Key,
+    Other,
+    Eof,
+}
+
 /// An RDB file being loaded into the databases, an item at a time, with
 /// Redis's rules: keys already expired are dropped (and counted), empty
 /// collections skipped, a duplicate key refused unless merging, and the
@@ -644,69 +651,83 @@ impl<R: Read> FileLoader<R> {
     pub fn step(&mut self, dbs: &mut [crate::db::Db], now: u64, budget: usize) -> Result<Progress, Failure> {
         let mut keys = 0;
         while keys < budget {
-            let op = self.r.u8().map_err(short)?;
-            match op {
-                OPCODE_EXPIRETIME_MS => {
-                    let ms = i64::from_le_bytes(self.r.array().map_err(short)?);
-                    self.expire = Some(ms.max(0) as u64);
-                }
-                OPCODE_EXPIRETIME => {
-                    let secs = i32::from_le_bytes(self.r.array().map_err(short)?);
-                    self.expire = Some((secs as i64 * 1000).max(0) as u64);
-                }
-                OPCODE_FREQ => self.freq = Some(self.r.u8().map_err(short)?),
-                OPCODE_IDLE => self.idle = Some(self.r.length().map_err(|e| self.fail(e))?),
-                OPCODE_EOF => return self.finish(),
-                OPCODE_SELECTDB => {
-                    let db = self.r.length().map_err(|e| self.fail(e))?;
-                    if db >= dbs.len() as u64 {
-                        return Err(Failure::Fatal(format!(
-                            "FATAL: Data file was created with a Redis server configured to handle more than {} databases. Exiting\n",
-                            dbs.len()
-                        )));
-                    }
-                    self.db = db as usize;
-                }
-                OPCODE_RESIZEDB => {
-                    self.r.length().map_err(|e| self.fail(e))?;
-                    self.r.length().map_err(|e| self.fail(e))?;
-                }
-                OPCODE_AUX => {
-                    let key = self.r.string().map_err(|e| self.fail(e))?;
-                    let value = self.r.string().map_err(|e| self.fail(e))?;
-                    if key == b"used-mem" {
-                        self.rdb_used_mem = parse_i64(&value).unwrap_or(0).max(0) as u64;
-                    } else if key == b"repl-stream-db" {
-                        self.repl_stream_db = parse_i64(&value).and_then(|n| usize::try_from(n).ok());
-                    } else if key == b"repl-id" && value.len() == 40 {
-                        self.repl_id = Some(String::from_utf8_lossy(&value).into_owned());
-                    } else if key == b"repl-offset" {
-                        self.repl_offset = parse_i64(&value).and_then(|n| u64::try_from(n).ok());
-                    }
-                    log_aux(&key, &value);
-                }
-                OPCODE_MODULE_AUX => {
-                    return Err(Failure::Fatal(
-                        "The RDB file contains AUX module data I can't load: no matching module".into(),
-                    ));
-                }
-                OPCODE_FUNCTION_PRE_GA => return Err(self.corrupt("Pre-release function format not supported.")),
-                OPCODE_FUNCTION2 => {
-                    let code = self.r.string().map_err(|e| self.fail(e))?;
-                    if let Err(e) = crate::script::function::load(&code, self.allow_dup) {
-                        return Err(Failure::Fatal(format!(
-                            "Failed loading library, {}",
-                            String::from_utf8_lossy(e.strip_prefix(b"ERR ").unwrap_or(&e))
-                        )));
-                    }
-                }
-                kind => {
-                    self.load_key(kind, dbs, now)?;
-                    keys += 1;
-                }
+            match self.record(dbs, now)? {
+                Record::Key => keys += 1,
+                Record::Other => {}
+                Record::Eof => return Ok(Progress::Done),
             }
         }
         Ok(Progress::More)
+    }
+
+    /// One record: an opcode and what it carries (a key with its value;
+    /// the end, with the checksum after it).
+    fn record(&mut self, dbs: &mut [crate::db::Db], now: u64) -> Result<Record, Failure> {
+        let op = self.r.u8().map_err(short)?;
+        match op {
+            OPCODE_EXPIRETIME_MS => {
+                let ms = i64::from_le_bytes(self.r.array().map_err(short)?);
+                self.expire = Some(ms.max(0) as u64);
+            }
+            OPCODE_EXPIRETIME => {
+                let secs = i32::from_le_bytes(self.r.array().map_err(short)?);
+                self.expire = Some((secs as i64 * 1000).max(0) as u64);
+            }
+            OPCODE_FREQ => self.freq = Some(self.r.u8().map_err(short)?),
+            OPCODE_IDLE => self.idle = Some(self.r.length().map_err(|e| self.fail(e))?),
+            OPCODE_EOF => {
+                self.finish()?;
+                return Ok(Record::Eof);
+            }
+            OPCODE_SELECTDB => {
+                let db = self.r.length().map_err(|e| self.fail(e))?;
+                if db >= dbs.len() as u64 {
+                    return Err(Failure::Fatal(format!(
+                        "FATAL: Data file was created with a Redis server configured to handle more than {} databases. Exiting\n",
+                        dbs.len()
+                    )));
+                }
+                self.db = db as usize;
+            }
+            OPCODE_RESIZEDB => {
+                self.r.length().map_err(|e| self.fail(e))?;
+                self.r.length().map_err(|e| self.fail(e))?;
+            }
+            OPCODE_AUX => {
+                let key = self.r.string().map_err(|e| self.fail(e))?;
+                let value = self.r.string().map_err(|e| self.fail(e))?;
+                if key == b"used-mem" {
+                    self.rdb_used_mem = parse_i64(&value).unwrap_or(0).max(0) as u64;
+                } else if key == b"repl-stream-db" {
+                    self.repl_stream_db = parse_i64(&value).and_then(|n| usize::try_from(n).ok());
+                } else if key == b"repl-id" && value.len() == 40 {
+                    self.repl_id = Some(String::from_utf8_lossy(&value).into_owned());
+                } else if key == b"repl-offset" {
+                    self.repl_offset = parse_i64(&value).and_then(|n| u64::try_from(n).ok());
+                }
+                log_aux(&key, &value);
+            }
+            OPCODE_MODULE_AUX => {
+                return Err(Failure::Fatal(
+                    "The RDB file contains AUX module data I can't load: no matching module".into(),
+                ));
+            }
+            OPCODE_FUNCTION_PRE_GA => return Err(self.corrupt("Pre-release function format not supported.")),
+            OPCODE_FUNCTION2 => {
+                let code = self.r.string().map_err(|e| self.fail(e))?;
+                if let Err(e) = crate::script::function::load(&code, self.allow_dup) {
+                    return Err(Failure::Fatal(format!(
+                        "Failed loading library, {}",
+                        String::from_utf8_lossy(e.strip_prefix(b"ERR ").unwrap_or(&e))
+                    )));
+                }
+            }
+            kind => {
+                self.load_key(kind, dbs, now)?;
+                return Ok(Record::Key);
+            }
+        }
+        Ok(Record::Other)
     }
 
     /// A key and its value of type `kind`, with the TTL and access time
@@ -762,7 +783,7 @@ impl<R: Read> FileLoader<R> {
     }
 
     /// After EOF: the checksum (RDB 5 and later).
-    fn finish(&mut self) -> Result<Progress, Failure> {
+    fn finish(&mut self) -> Result<(), Failure> {
         if self.version >= 5 {
             let expected = self.r.crc();
             self.r.stop_crc();
@@ -776,7 +797,165 @@ impl<R: Read> FileLoader<R> {
                 }
             }
         }
-        Ok(Progress::Done)
+        Ok(())
+    }
+}
+
+/// The bytes of an RDB arriving over a connection (a master's diskless
+/// transfer), as a source for [`FileLoader`]: the loop pushes what it
+/// reads; a read past what has arrived fails with `WouldBlock` until the
+/// transfer is marked ended, then with the end of file.
+#[derive(Debug, Default)]
+pub struct Feed {
+    buf: Vec<u8>,
+    /// The next byte to read.
+    at: usize,
+    ended: bool,
+    /// Bytes held when a record last ran short: it is read again once
+    /// twice that many are held, so a big value is not re-read for every
+    /// packet.
+    short_at: usize,
+}
+
+impl Feed {
+    pub fn push(&mut self, bytes: &[u8]) {
+        self.buf.extend_from_slice(bytes);
+    }
+
+    /// No more bytes will come.
+    pub fn end(&mut self) {
+        self.ended = true;
+    }
+
+    pub fn ended(&self) -> bool {
+        self.ended
+    }
+
+    /// Bytes received and not yet read.
+    pub fn held(&self) -> usize {
+        self.buf.len() - self.at
+    }
+
+    /// True when a record that ran short may now be complete.
+    fn worth_trying(&self) -> bool {
+        self.ended || self.held() >= self.short_at.saturating_mul(2).max(1)
+    }
+
+    /// Forgets what records already read used, once it is worth moving.
+    fn release(&mut self) {
+        if self.at >= 1 << 20 && self.at * 2 >= self.buf.len() {
+            self.buf.drain(..self.at);
+            self.at = 0;
+        }
+    }
+}
+
+impl Read for Feed {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        if self.held() == 0 && !out.is_empty() {
+            return if self.ended {
+                Ok(0)
+            } else {
+                Err(std::io::ErrorKind::WouldBlock.into())
+            };
+        }
+        let n = out.len().min(self.held());
+        out[..n].copy_from_slice(&self.buf[self.at..self.at + n]);
+        self.at += n;
+        Ok(n)
+    }
+}
+
+/// What a step of loading from a [`Feed`] reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fed {
+    More,
+    /// The next record has not wholly arrived.
+    Starved,
+    Done,
+}
+
+/// Where a record began, to read it again when it ran short.
+struct Mark {
+    at: usize,
+    pos: u64,
+    remaining: u64,
+    crc: Option<Crc64Digest>,
+    db: usize,
+    expire: Option<u64>,
+    idle: Option<u64>,
+    freq: Option<u8>,
+}
+
+impl FileLoader<Feed> {
+    /// The loader of an RDB that arrives over a connection, once its
+    /// first nine bytes (the signature) have: the feed back otherwise.
+    /// `len` is the announced size (`$<len>`), or None for a `$EOF:`
+    /// transfer.
+    pub fn from_feed(
+        mut feed: Feed,
+        len: Option<u64>,
+        config: &Config,
+    ) -> Result<Result<FileLoader<Feed>, Feed>, Failure> {
+        if feed.held() < 9 && !feed.ended {
+            return Ok(Err(feed));
+        }
+        feed.short_at = 0;
+        FileLoader::new(feed, len.unwrap_or(u64::MAX), config, false).map(Ok)
+    }
+
+    pub fn feed_mut(&mut self) -> &mut Feed {
+        &mut self.r.inner
+    }
+
+    /// As [`FileLoader::step`], over what has arrived: a record not yet
+    /// wholly received is read again, from its start, once more has.
+    pub fn step_fed(&mut self, dbs: &mut [crate::db::Db], now: u64, budget: usize) -> Result<Fed, Failure> {
+        if !self.r.inner.worth_trying() {
+            return Ok(Fed::Starved);
+        }
+        let mut keys = 0;
+        while keys < budget {
+            let mark = self.mark();
+            match self.record(dbs, now) {
+                Ok(Record::Key) => keys += 1,
+                Ok(Record::Other) => {}
+                Ok(Record::Eof) => return Ok(Fed::Done),
+                Err(Failure::Short(e)) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                    self.rewind(mark);
+                    self.r.inner.short_at = self.r.inner.held();
+                    return Ok(Fed::Starved);
+                }
+                Err(f) => return Err(f),
+            }
+            self.r.inner.short_at = 0;
+            self.r.inner.release();
+        }
+        Ok(Fed::More)
+    }
+
+    fn mark(&self) -> Mark {
+        Mark {
+            at: self.r.inner.at,
+            pos: self.r.pos,
+            remaining: self.r.remaining,
+            crc: self.r.crc.clone(),
+            db: self.db,
+            expire: self.expire,
+            idle: self.idle,
+            freq: self.freq,
+        }
+    }
+
+    fn rewind(&mut self, m: Mark) {
+        self.r.inner.at = m.at;
+        self.r.pos = m.pos;
+        self.r.remaining = m.remaining;
+        self.r.crc = m.crc;
+        self.db = m.db;
+        self.expire = m.expire;
+        self.idle = m.idle;
+        self.freq = m.freq;
     }
 }
 

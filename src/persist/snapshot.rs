@@ -858,7 +858,6 @@ mod tests {
     use crate::db::hash::{Hash, Limits};
     use std::time::Duration;
 
-    /// Steps `job` until the writer's verdict.
     /// A save of `dbs` to `path`, as BGSAVE starts one.
     fn start_to_file(dbs: &mut [Db], config: &Config, path: &Path) -> Bgsave {
         Bgsave::start(
@@ -872,6 +871,7 @@ mod tests {
         .unwrap()
     }
 
+    /// Steps `job` until the writer's verdict.
     fn finish(mut job: Bgsave, dbs: &mut [Db]) -> io::Result<()> {
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
@@ -983,6 +983,70 @@ mod tests {
         assert_eq!(leftovers(), 1);
         let loaded = load_file(&path, &config);
         assert_eq!(loaded[0].len(), 50_000);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// An RDB arriving a few bytes at a time (a diskless transfer) loads
+    /// to the same keys as the file: a record cut anywhere is read again
+    /// once the rest has come.
+    #[test]
+    fn a_snapshot_fed_in_pieces_loads_whole() {
+        use super::super::load::{Fed, Feed, FileLoader};
+        let dir = std::env::temp_dir().join(format!("loopkv-snapshot-feed-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut config = Config::default();
+        config
+            .apply(b"dir", &[dir.clone().into_os_string().into_encoded_bytes()])
+            .unwrap();
+        let mut dbs = vec![Db::new(0)];
+        for i in 0..300 {
+            let value = vec![b'a' + (i % 26) as u8; i * 7];
+            let id = dbs[0].set(format!("k{i}").as_bytes(), &value, crate::db::Encoding::Auto, false, 0);
+            if i % 3 == 0 {
+                dbs[0].set_expire(id, u64::MAX / 2);
+            }
+        }
+        let path = rdb_path(&config);
+        finish(start_to_file(&mut dbs, &config, &path), &mut dbs).unwrap();
+        let bytes = std::fs::read(&path).unwrap();
+        let mut loaded = vec![Db::new(0)];
+        let mut feed = Some(Feed::default());
+        let mut loader = None;
+        let mut chunks = bytes.chunks(13);
+        let outcome = loop {
+            if let Some(f) = feed.as_mut() {
+                match chunks.next() {
+                    Some(c) => f.push(c),
+                    None => f.end(),
+                }
+                match FileLoader::from_feed(feed.take().unwrap(), Some(bytes.len() as u64), &config).unwrap() {
+                    Ok(l) => loader = Some(l),
+                    Err(f) => feed = Some(f),
+                }
+                continue;
+            }
+            let l = loader.as_mut().unwrap();
+            match l.step_fed(&mut loaded, 0, 1000).unwrap() {
+                Fed::Done => break Fed::Done,
+                Fed::More => {}
+                Fed::Starved => match chunks.next() {
+                    Some(c) => l.feed_mut().push(c),
+                    None if l.feed_mut().ended() => break Fed::Starved,
+                    None => l.feed_mut().end(),
+                },
+            }
+        };
+        assert_eq!(outcome, Fed::Done);
+        assert_eq!(loaded[0].len(), 300);
+        for i in [0usize, 1, 150, 299] {
+            let id = loaded[0].peek(format!("k{i}").as_bytes()).unwrap();
+            let crate::db::Value::Str(v) = loaded[0].value(id) else {
+                panic!("not a raw string")
+            };
+            assert_eq!(v, vec![b'a' + (i % 26) as u8; i * 7]);
+            assert_eq!(loaded[0].expire_at(id).is_some(), i % 3 == 0);
+        }
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -9,7 +9,9 @@
 //! master client at once; `+FULLRESYNC` is followed by the snapshot (a
 //! `$<len>` bulk or a `$EOF:<mark>` one), which a writer thread puts in
 //! the RDB file; it is then loaded in slices as at start-up (clients get
-//! `-LOADING`). Once synchronized, the master's commands run as any
+//! `-LOADING`). With `repl-diskless-load` (`swapdb`, or `on-empty-db` on
+//! an empty server) the snapshot is parsed as it arrives instead, the
+//! old dataset set aside (`swapdb`) to come back if the load fails. Once synchronized, the master's commands run as any
 //! client's, without replies; each complete command (a whole transaction
 //! at its EXEC) moves the offset and is passed on unchanged to this
 //! server's own replicas and backlog. `REPLCONF ACK` goes back every
@@ -72,10 +74,18 @@ struct Receive {
     tail: Vec<u8>,
     total: u64,
     read: u64,
+    /// The thread writing it to disk, and its verdict; None when it is
+    /// parsed as it arrives (`repl-diskless-load`).
     writer: Option<Sender<Chunk>>,
-    done: Receiver<io::Result<()>>,
-    /// The writer was told the end: waiting for its verdict.
+    done: Option<Receiver<io::Result<()>>>,
+    /// The transfer ended (the writer was told; a parser reads its end).
     finished: bool,
+}
+
+impl Receive {
+    fn to_parser(&self) -> bool {
+        self.done.is_none()
+    }
 }
 
 /// The link to this server's master.
@@ -246,6 +256,7 @@ fn release_blocked(st: &mut State, clients: &mut Clients) {
 /// Closes the link's connection (if any), stops a transfer, and leaves
 /// the link to be made again.
 fn drop_link(st: &mut State, clients: &mut Clients) {
+    stop_socket_load(st);
     let Some(link) = st.repl.master.as_mut() else { return };
     if let Some(token) = link.token.take()
         && let Some(c) = clients.get_mut(token)
@@ -339,7 +350,19 @@ pub fn on_close(st: &mut State, token: usize, c: &Client) {
         // The load goes on; the link is made again when it is done.
         return;
     }
+    stop_socket_load(st);
+    let Some(link) = st.repl.master.as_mut() else { return };
     link_down(link);
+}
+
+/// A snapshot parsed as it arrived ends with its link (`swapdb`'s old
+/// dataset comes back).
+fn stop_socket_load(st: &mut State) {
+    if crate::persist::control::is_socket_load(st) {
+        warn!("Failed trying to load the MASTER synchronization DB from socket: the connection was lost");
+        let kept = crate::persist::control::abort_socket_load(st);
+        restore_kept(st, kept);
+    }
 }
 
 /// One line from the link's input, without its CRLF (None: incomplete).
@@ -580,26 +603,37 @@ fn receive(st: &mut State, clients: &mut Clients, token: usize) -> Input {
             );
             return Input::Close;
         }
+        // `useDisklessLoad`: parsed as it arrives, or written to disk.
+        let diskless = match st.config.value("repl-diskless-load") {
+            b"swapdb" => Some(true),
+            b"on-empty-db" if st.dbs.iter().all(|d| d.is_empty()) => Some(false),
+            _ => None,
+        };
+        let how = if diskless.is_some() { "to parser" } else { "to disk" };
         let (left, mark, total) = if let Some(mark) = line.strip_prefix(b"$EOF:") {
             let Ok(mark) = <[u8; 40]>::try_from(mark) else {
                 warn!("Bad EOF mark from MASTER");
                 return Input::Close;
             };
-            info!("MASTER <-> REPLICA sync: receiving streamed RDB from master with EOF to disk");
+            info!("MASTER <-> REPLICA sync: receiving streamed RDB from master with EOF {how}");
             (None, Some(mark), 0)
         } else {
             let Some(len) = crate::util::number::parse_i64(&line[1..]).filter(|&n| n >= 0) else {
                 warn!("Bad bulk length from MASTER");
                 return Input::Close;
             };
-            info!("MASTER <-> REPLICA sync: receiving {len} bytes from master to disk");
+            info!("MASTER <-> REPLICA sync: receiving {len} bytes from master {how}");
             (Some(len as u64), None, len as u64)
         };
-        let (writer, done) = match start_writer(&st.config) {
-            Ok(pair) => pair,
-            Err(e) => {
-                warn!("Opening the temp file needed for MASTER <-> REPLICA synchronization: {e}");
-                return Input::Close;
+        let (writer, done) = if diskless.is_some() {
+            (None, None)
+        } else {
+            match start_writer(&st.config) {
+                Ok((writer, done)) => (Some(writer), Some(done)),
+                Err(e) => {
+                    warn!("Opening the temp file needed for MASTER <-> REPLICA synchronization: {e}");
+                    return Input::Close;
+                }
             }
         };
         link.receive = Some(Receive {
@@ -608,11 +642,16 @@ fn receive(st: &mut State, clients: &mut Clients, token: usize) -> Input {
             tail: Vec::new(),
             total,
             read: 0,
-            writer: Some(writer),
+            writer,
             done,
             finished: false,
         });
+        if let Some(swap) = diskless {
+            begin_socket_load(st, left, swap);
+        }
     }
+    let link = st.repl.master.as_mut().expect("checked by input");
+    let c = &mut clients[token];
     let r = link.receive.as_mut().expect("just set");
     if r.finished {
         return Input::Hold;
@@ -632,27 +671,30 @@ fn receive(st: &mut State, clients: &mut Clients, token: usize) -> Input {
         }
         (None, None) => held.len(),
     };
-    if take > 0 {
-        let bytes = held[..take].to_vec();
-        c.rpos += take;
-        r.read += take as u64;
-        if let Some(left) = &mut r.left {
-            *left -= take as u64;
-        }
-        if r.mark.is_some() {
-            r.tail.extend_from_slice(&bytes);
-            let excess = r.tail.len().saturating_sub(40);
-            r.tail.drain(..excess);
-        }
-        if let Some(w) = &r.writer {
-            let _ = w.send(Chunk::Bytes(bytes));
-        }
+    let bytes = &held[..take];
+    r.read += take as u64;
+    if let Some(left) = &mut r.left {
+        *left -= take as u64;
+    }
+    if r.mark.is_some() {
+        r.tail.extend_from_slice(bytes);
+        let excess = r.tail.len().saturating_sub(40);
+        r.tail.drain(..excess);
     }
     let ended = match (r.left, r.mark) {
         (Some(left), _) => left == 0,
         (None, Some(mark)) => r.tail.len() == 40 && r.tail[..] == mark[..],
         (None, None) => false,
     };
+    if let Some(w) = &r.writer
+        && take > 0
+    {
+        let _ = w.send(Chunk::Bytes(bytes.to_vec()));
+    } else if r.to_parser() {
+        // The parser never reads the mark: the snapshot ends before it.
+        crate::persist::control::feed_socket_load(&mut st.loading, bytes, ended);
+    }
+    c.rpos += take;
     if ended {
         // The writer cuts the mark off a `$EOF:` transfer.
         let cut = if r.mark.is_some() { 40 } else { 0 };
@@ -730,8 +772,13 @@ fn start_writer(config: &crate::config::Config) -> io::Result<(Sender<Chunk>, Re
 /// and an acknowledgement that is due goes to the master.
 pub fn before_sleep(st: &mut State, clients: &mut Clients, writes: &mut Vec<usize>) {
     let Some(link) = st.repl.master.as_mut() else { return };
-    if let Some(r) = link.receive.as_ref().filter(|r| r.finished) {
-        match r.done.try_recv() {
+    if let Some(done) = link
+        .receive
+        .as_ref()
+        .filter(|r| r.finished)
+        .and_then(|r| r.done.as_ref())
+    {
+        match done.try_recv() {
             Ok(Ok(())) => begin_load(st, clients),
             Ok(Err(e)) => {
                 warn!("Failed trying to write the synchronization DB to disk: {e}");
@@ -763,7 +810,7 @@ pub fn busy(st: &State) -> bool {
     st.repl
         .master
         .as_ref()
-        .is_some_and(|l| l.receive.as_ref().is_some_and(|r| r.finished))
+        .is_some_and(|l| l.receive.as_ref().is_some_and(|r| r.finished && !r.to_parser()))
 }
 
 /// The snapshot is on disk: the old data goes, this server's replicas and
@@ -772,16 +819,8 @@ fn begin_load(st: &mut State, clients: &mut Clients) {
     let link = st.repl.master.as_mut().expect("a link");
     link.receive = None;
     link.phase = Phase::Loading;
-    crate::persist::control::abort_bgsave(st);
-    crate::persist::aof::rewrite::kill(st);
-    let restart_aof = st.aof.mode != crate::persist::aof::Mode::Off;
-    if restart_aof {
-        crate::persist::aof::stop(st);
-    }
-    st.repl.master.as_mut().expect("a link").restart_aof = restart_aof;
-    disconnect_replicas(st);
-    st.repl.backlog = None;
-    st.prop.on = st.aof.mode != crate::persist::aof::Mode::Off;
+    stop_persistence(st);
+    attach_to_new_master(st);
     info!("MASTER <-> REPLICA sync: Flushing old data");
     empty_data(st);
     info!("MASTER <-> REPLICA sync: Loading DB in memory");
@@ -789,6 +828,105 @@ fn begin_load(st: &mut State, clients: &mut Clients) {
         warn!("Failed trying to load the MASTER synchronization DB from disk: {e}");
         load_failed(st, clients);
     }
+}
+
+/// The snapshot is parsed as it arrives (`repl-diskless-load`): with
+/// `swapdb` the old dataset is set aside, to come back if the load fails;
+/// else (`on-empty-db`) it goes, as for a disk load.
+fn begin_socket_load(st: &mut State, len: Option<u64>, swap: bool) {
+    stop_persistence(st);
+    let kept = if swap {
+        let kept = crate::persist::control::Kept {
+            dbs: st.dbs.iter_mut().map(crate::db::Db::flush).collect(),
+            functions: crate::script::function::codes(),
+        };
+        crate::script::function::flush();
+        Some(kept)
+    } else {
+        attach_to_new_master(st);
+        info!("MASTER <-> REPLICA sync: Flushing old data");
+        empty_data(st);
+        None
+    };
+    info!("MASTER <-> REPLICA sync: Loading DB in memory");
+    crate::persist::control::begin_socket_load(st, len, kept);
+}
+
+/// A socket load is complete: with `swapdb` the old history ends now and
+/// the dataset set aside is freed.
+pub fn socket_loaded(
+    st: &mut State,
+    clients: &mut Clients,
+    stream_db: usize,
+    kept: Option<crate::persist::control::Kept>,
+) {
+    if let Some(link) = st.repl.master.as_mut() {
+        link.receive = None;
+    }
+    if let Some(kept) = kept {
+        attach_to_new_master(st);
+        info!("MASTER <-> REPLICA sync: Swapping active DB with loaded DB");
+        info!("MASTER <-> REPLICA sync: Discarding old DB in background");
+        free_kept(kept.dbs);
+    }
+    // The dataset changed without a save.
+    st.dirty += 1;
+    loaded(st, clients, stream_db);
+}
+
+/// A socket load failed, or its link went: `swapdb`'s old dataset comes
+/// back (the history it stands for too); otherwise the half-loaded data
+/// goes and the next sync is a full one.
+pub fn socket_load_failed(st: &mut State, clients: &mut Clients, kept: Option<crate::persist::control::Kept>) {
+    if let Some(link) = st.repl.master.as_mut() {
+        link.receive = None;
+    }
+    restore_kept(st, kept);
+    drop_link(st, clients);
+}
+
+fn restore_kept(st: &mut State, kept: Option<crate::persist::control::Kept>) {
+    match kept {
+        Some(kept) => {
+            let loaded: Vec<_> = st.dbs.iter_mut().zip(kept.dbs).map(|(db, k)| db.restore(k)).collect();
+            info!("MASTER <-> REPLICA sync: Discarding temporary DB in background");
+            free_kept(loaded);
+            crate::script::function::flush();
+            for code in kept.functions {
+                let _ = crate::script::function::load(&code, true);
+            }
+        }
+        None => {
+            empty_data(st);
+            st.repl.psync_ok = false;
+        }
+    }
+}
+
+/// Frees set-aside databases on the lazyfree thread.
+fn free_kept(dbs: Vec<crate::db::Flushed>) {
+    let n = dbs.iter().map(crate::db::Flushed::len).sum();
+    crate::command::keys::free_flushed(dbs, true, n);
+}
+
+/// Before a full sync's data is loaded: no save or AOF rewrite runs, and
+/// the AOF stops, to start again once the load is done.
+fn stop_persistence(st: &mut State) {
+    crate::persist::control::abort_bgsave(st);
+    crate::persist::aof::rewrite::kill(st);
+    let restart_aof = st.aof.mode != crate::persist::aof::Mode::Off;
+    if restart_aof {
+        crate::persist::aof::stop(st);
+    }
+    st.repl.master.as_mut().expect("a link").restart_aof |= restart_aof;
+}
+
+/// `replicationAttachToNewMaster`: the history this server's replicas and
+/// backlog follow ends.
+fn attach_to_new_master(st: &mut State) {
+    disconnect_replicas(st);
+    st.repl.backlog = None;
+    st.prop.on = st.aof.mode != crate::persist::aof::Mode::Off;
 }
 
 /// Every database emptied, and the function libraries.
