@@ -1207,3 +1207,63 @@ fn on_empty_db_loads_from_the_socket_only_when_empty() {
     assert_eq!(esc(&rc.cmd_str("DEBUG DIGEST")), esc(&digest));
     assert_eq!(rdb_files(&replica.dir), vec!["dump.rdb".to_string()]);
 }
+
+/// A master restarted on its snapshot continues the history it names
+/// (`master_replid2`, `second_repl_offset`), so its replica resyncs
+/// partially; a key that expired while it was down is deleted on the
+/// replica by the DEL the restarted master puts in its backlog.
+#[test]
+fn a_restarted_master_continues_partially() {
+    let dir = diff_support::scratch_dir();
+    let port = diff_support::free_port().to_string();
+    let args = [
+        "--port",
+        port.as_str(),
+        "--save",
+        "3600 1",
+        "--enable-debug-command",
+        "yes",
+        "--repl-ping-replica-period",
+        "3600",
+    ];
+    let (first, _) = diff_support::spawn_binary(&dir, &args);
+    let first = diff_support::Server::Loopkv(first);
+    let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+    let mut mc = Conn::connect(addr);
+    let (_replica, mut rc) = start_binary(&["--replicaof", "127.0.0.1", &port]);
+    mc.expect("DEBUG SET-ACTIVE-EXPIRE 0", b"+OK\r\n");
+    random_writes(&mut mc, &mut Rng(7), 2000);
+    mc.expect("SELECT 0", b"+OK\r\n");
+    mc.expect("SET gone soon PX 100", b"+OK\r\n");
+    assert_in_sync(&mut mc, &mut rc);
+    let id = field(&mut mc, "replication", "master_replid");
+    let offset: u64 = field(&mut mc, "replication", "master_repl_offset").parse().unwrap();
+    mc.send(&[b"SHUTDOWN"]);
+    assert!(mc.closed().0);
+    drop(first);
+    std::thread::sleep(Duration::from_millis(200));
+    let (master, _) = diff_support::spawn_binary(&dir, &args);
+    let _master = diff_support::Server::Loopkv(master);
+    let mut mc = Conn::connect(addr);
+    assert_in_sync(&mut mc, &mut rc);
+    assert_ne!(field(&mut mc, "replication", "master_replid"), id);
+    assert_eq!(field(&mut mc, "replication", "master_replid2"), id);
+    assert_eq!(
+        field(&mut mc, "replication", "second_repl_offset"),
+        (offset + 1).to_string()
+    );
+    // SELECT 0 and DEL gone.
+    let del = b"*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n*2\r\n$3\r\nDEL\r\n$4\r\ngone\r\n".len() as u64;
+    assert_eq!(
+        field(&mut mc, "replication", "master_repl_offset"),
+        (offset + del).to_string()
+    );
+    assert_eq!(
+        field(&mut mc, "replication", "repl_backlog_first_byte_offset"),
+        (offset + 1).to_string()
+    );
+    assert_eq!(field(&mut mc, "stats", "sync_partial_ok"), "1");
+    assert_eq!(field(&mut mc, "stats", "sync_full"), "0");
+    // The digests matched, and the replica holds no expired leftover.
+    assert_eq!(mc.cmd_str("DBSIZE"), rc.cmd_str("DBSIZE"));
+}

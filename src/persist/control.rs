@@ -353,9 +353,16 @@ pub fn begin_load(st: &mut State) -> Result<(), String> {
         return aof::open_on_start(st);
     }
     match open(st, false) {
-        Ok(Some(loader)) => {
+        Ok(Some((mut loader, total))) => {
             log::info!("Loading the dataset from {}", snapshot::rdb_path(&st.config).display());
-            st.loading = loading(Source::Rdb(Box::new(loader.0)), loader.1);
+            // A master's backlog takes the DELs of keys that expired
+            // while it was down, so that its replicas, continuing the
+            // snapshot's history, delete them too.
+            if !st.repl.is_replica() {
+                crate::repl::create_backlog(st);
+                loader.dropped = Some(Vec::new());
+            }
+            st.loading = loading(Source::Rdb(Box::new(loader)), total);
             Ok(())
         }
         Ok(None) => Ok(()),
@@ -504,7 +511,17 @@ pub fn load_step(st: &mut State, clients: &mut Clients) -> Result<bool, String> 
         if budget == 0 {
             return Ok(false);
         }
-        match loader.step(&mut st.dbs, now, budget) {
+        let step = loader.step(&mut st.dbs, now, budget);
+        if let Some(dropped) = loader.dropped.as_mut() {
+            let lazy = st.config.lazyfree_lazy_expire;
+            for (db, key) in dropped.drain(..) {
+                let mut del = Vec::new();
+                let name: &[u8] = if lazy { b"UNLINK" } else { b"DEL" };
+                crate::server::propagate::write_command(&mut del, [name, &key].into_iter());
+                st.repl.feed(Some(db), &del);
+            }
+        }
+        match step {
             Ok(Progress::Done) => break,
             Ok(Progress::More) => {}
             Err(f) if loading.from_master => {
@@ -534,7 +551,19 @@ pub fn load_step(st: &mut State, clients: &mut Clients) -> Result<bool, String> 
         "DB loaded from disk: {:.3} seconds",
         loading.started.elapsed().as_secs_f64()
     );
+    if !st.repl.is_replica() {
+        continue_history(st, loader);
+    }
     Ok(true)
+}
+
+/// A master restarted on its snapshot continues the history it names;
+/// a snapshot without one leaves no backlog.
+fn continue_history<R>(st: &mut State, loader: &FileLoader<R>) {
+    match (&loader.repl_id, loader.repl_offset, loader.repl_stream_db) {
+        (Some(id), Some(offset), Some(_)) => crate::repl::restarted_at(st, id.clone(), offset),
+        _ => crate::repl::drop_backlog(st),
+    }
 }
 
 /// A slice of a socket load: what has arrived is parsed; once all is

@@ -571,6 +571,9 @@ pub struct FileLoader<R> {
     /// An AOF base: keys past their TTL are loaded too (the commands
     /// after the base were run on them), and expire afterwards.
     pub keep_expired: bool,
+    /// A master's start-up load: the keys dropped as expired, with their
+    /// database, for the replication stream's DELs (`RDBFLAGS_FEED_REPL`).
+    pub dropped: Option<Vec<(usize, Vec<u8>)>>,
 }
 
 impl<R: Read> FileLoader<R> {
@@ -616,6 +619,7 @@ impl<R: Read> FileLoader<R> {
             repl_id: None,
             repl_offset: None,
             keep_expired: false,
+            dropped: None,
         })
     }
 
@@ -759,6 +763,9 @@ impl<R: Read> FileLoader<R> {
         };
         if !self.keep_expired && expire.is_some_and(|at| at < now) {
             self.keys_expired += 1;
+            if let Some(dropped) = &mut self.dropped {
+                dropped.push((self.db, key));
+            }
             return Ok(());
         }
         let db = &mut dbs[self.db];

@@ -44,6 +44,12 @@ impl Backlog {
         self.end_offset + 1 - self.histlen as u64
     }
 
+    /// Moves the history `by` bytes on: what it holds ends at a later
+    /// offset (a master restarted on a snapshot of offset `by`).
+    pub fn rebase(&mut self, by: u64) {
+        self.end_offset += by;
+    }
+
     /// Appends stream bytes, dropping the oldest past the capacity.
     pub fn feed(&mut self, mut bytes: &[u8]) {
         self.end_offset += bytes.len() as u64;

@@ -535,6 +535,28 @@ pub(crate) fn create_backlog(st: &mut State) {
     st.sync_notes();
 }
 
+/// A master restarted on a snapshot of history `id` at `offset`
+/// (`loadDataFromDisk`): that history becomes its secondary one, so that
+/// its replicas continue partially, and its offset and backlog (holding
+/// the DELs of keys expired meanwhile) go on from the snapshot's.
+pub fn restarted_at(st: &mut State, id: String, offset: u64) {
+    st.repl.replid2 = id;
+    st.repl.second_offset = offset as i64 + 1;
+    st.repl.offset += offset;
+    if let Some(backlog) = &mut st.repl.backlog {
+        backlog.rebase(offset);
+    }
+    st.repl.no_replicas_since = Some(crate::server::now_ms());
+}
+
+/// No backlog (a master whose snapshot named no history to continue).
+pub fn drop_backlog(st: &mut State) {
+    st.repl.backlog = None;
+    st.repl.pending.clear();
+    st.prop.on = st.aof.mode != crate::persist::aof::Mode::Off;
+    st.sync_notes();
+}
+
 fn backlog_size(st: &State) -> usize {
     crate::util::number::parse_i64(st.config.value("repl-backlog-size")).map_or(1 << 20, |n| n.max(1) as usize)
 }
