@@ -42,7 +42,7 @@ const LINE_MAX: usize = 1024;
 enum Current {
     /// An RDB (preamble or base) being loaded; commands may follow it.
     Rdb {
-        loader: FileLoader<BufReader<File>>,
+        loader: Box<FileLoader<BufReader<File>>>,
         old_style: bool,
     },
     Commands(Commands),
@@ -295,7 +295,10 @@ impl AofLoader {
             match FileLoader::new(r, len, &self.config, false) {
                 Ok(mut loader) => {
                     loader.keep_expired = true;
-                    self.cur = Some(Current::Rdb { loader, old_style });
+                    self.cur = Some(Current::Rdb {
+                        loader: Box::new(loader),
+                        old_style,
+                    });
                 }
                 Err(f) => {
                     log::warn!("{f}");
