@@ -269,7 +269,14 @@ struct SocketLoad {
     starved: bool,
     /// `swapdb`: the data from before, back if the load fails.
     kept: Option<Kept>,
+    /// The link stopped reading with the feed full: woken once it is not.
+    link_held: bool,
 }
+
+/// Bytes of a socket load received but not yet parsed, at most: past
+/// it the link stops reading, so a slow load slows the master's
+/// transfer as Redis's blocking read does.
+const SOCKET_LOAD_AHEAD: usize = 1 << 20;
 
 impl SocketLoad {
     fn feed(&mut self) -> Option<&mut Feed> {
@@ -402,6 +409,7 @@ pub fn begin_socket_load(st: &mut State, len: Option<u64>, kept: Option<Kept>) {
             parsed: false,
             starved: false,
             kept,
+            link_held: false,
         })),
         total_bytes: len.unwrap_or(0),
         start_secs: crate::server::now_ms() / 1000,
@@ -409,6 +417,19 @@ pub fn begin_socket_load(st: &mut State, len: Option<u64>, kept: Option<Kept>) {
         delay_us: delay,
         from_master: true,
     }));
+}
+
+/// How many bytes a socket load takes now (None: no socket load); at 0
+/// the link holds its input until the load wakes it.
+pub fn socket_load_room(loading: &mut Option<Box<Loading>>) -> Option<usize> {
+    let Some(Source::Socket(s)) = loading.as_mut().map(|l| &mut l.source) else {
+        return None;
+    };
+    let room = s.feed().map_or(0, |f| f.room(SOCKET_LOAD_AHEAD));
+    if room == 0 {
+        s.link_held = true;
+    }
+    Some(room)
 }
 
 /// Bytes of the snapshot a socket load reads; `ended` once it is whole.
@@ -591,6 +612,12 @@ fn socket_load_step(st: &mut State, clients: &mut Clients, interval: u64) {
     };
     let now = crate::server::now_ms();
     let until = loader.position() + interval;
+    if s.link_held && loader.feed_mut().room(SOCKET_LOAD_AHEAD) > 0 {
+        s.link_held = false;
+        if let Some(t) = st.repl.master.as_ref().and_then(|l| l.token) {
+            st.woken.push(t);
+        }
+    }
     while !s.parsed {
         let done = loader.keys_loaded + loader.keys_expired;
         let budget = snapshot::keys_allowed(loading.started, loading.delay_us)

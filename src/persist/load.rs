@@ -843,6 +843,13 @@ impl Feed {
         self.buf.len() - self.at
     }
 
+    /// How many more bytes to take now so that at most `cap` wait to be
+    /// read, or, for a record bigger than that, twice what it ran short
+    /// at.
+    pub fn room(&self, cap: usize) -> usize {
+        cap.max(self.short_at.saturating_mul(2)).saturating_sub(self.held())
+    }
+
     /// True when a record that ran short may now be complete.
     fn worth_trying(&self) -> bool {
         self.ended || self.held() >= self.short_at.saturating_mul(2).max(1)

@@ -671,6 +671,12 @@ fn receive(st: &mut State, clients: &mut Clients, token: usize) -> Input {
         }
         (None, None) => held.len(),
     };
+    // A load that parses as it receives reads no faster than it parses.
+    let room = crate::persist::control::socket_load_room(&mut st.loading).unwrap_or(usize::MAX);
+    let take = take.min(room);
+    if take == 0 && !held.is_empty() {
+        return Input::Hold;
+    }
     let bytes = &held[..take];
     r.read += take as u64;
     if let Some(left) = &mut r.left {
