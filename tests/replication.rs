@@ -1267,3 +1267,30 @@ fn a_restarted_master_continues_partially() {
     // The digests matched, and the replica holds no expired leftover.
     assert_eq!(mc.cmd_str("DBSIZE"), rc.cmd_str("DBSIZE"));
 }
+
+/// A writable replica expires the keys its own clients gave a TTL, and
+/// only those: a key the master gave a TTL stays (hidden once expired)
+/// until the master's DEL; a write to it starts a fresh key.
+#[test]
+fn a_writable_replica_expires_only_its_own_keys() {
+    let (master, mut mc) = start_binary(&["--repl-ping-replica-period", "3600"]);
+    let port = master.addr.port().to_string();
+    let (_replica, mut rc) = start_binary(&["--replicaof", "127.0.0.1", &port]);
+    mc.expect("DEBUG SET-ACTIVE-EXPIRE 0", b"+OK\r\n");
+    mc.expect("SET theirs 5 PX 50", b"+OK\r\n");
+    mc.expect("SET theirs2 5 PX 50", b"+OK\r\n");
+    assert!(wait_until(Duration::from_secs(10), || rc.cmd_str("DBSIZE") == b":2\r\n"));
+    rc.expect("CONFIG SET replica-read-only no", b"+OK\r\n");
+    rc.expect("SET mine 1 PX 50", b"+OK\r\n");
+    rc.expect("SET mine2 1", b"+OK\r\n");
+    rc.expect("PEXPIRE mine2 50", b":1\r\n");
+    rc.expect("DBSIZE", b":4\r\n");
+    assert!(wait_until(Duration::from_secs(10), || rc.cmd_str("DBSIZE") == b":2\r\n"));
+    assert_eq!(field(&mut rc, "stats", "expired_keys"), "2");
+    // The master's keys are past their TTL: hidden, not deleted.
+    rc.expect("EXISTS theirs theirs2", b":0\r\n");
+    rc.expect("INCR theirs", b":1\r\n");
+    rc.expect("TTL theirs", b":-1\r\n");
+    rc.expect("GET theirs2", b"$-1\r\n");
+    rc.expect("DBSIZE", b":2\r\n");
+}

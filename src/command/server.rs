@@ -767,6 +767,7 @@ pub fn config_resetstat(ctx: &mut Ctx, _args: &Args) {
         db.expired = 0;
     }
     ctx.st.evictor.reset_stats();
+    ctx.st.repl.reset_stats();
     ctx.reply.ok();
 }
 

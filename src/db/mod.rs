@@ -184,6 +184,9 @@ pub struct Db {
     /// stay (Redis deletes nothing during a pause, so nothing reaches
     /// the AOF or replicas); they go at the first lookup after it.
     pub hold_expired: bool,
+    /// A writable replica: the keys a client (not the master) gave a TTL,
+    /// for the replica to expire itself (`rememberSlaveKeyWithExpire`).
+    pub local_ttls: Option<Vec<Vec<u8>>>,
     /// The append-only file is being replayed: no key expires (Redis's
     /// `keyIsExpired` while loading), as the commands were run on them.
     pub replaying: bool,
@@ -286,6 +289,7 @@ impl Db {
             lfu: None,
             share_ints: true,
             hold_expired: false,
+            local_ttls: None,
             replaying: false,
             lazy_expire: false,
             lazy_server_del: false,
@@ -352,6 +356,20 @@ impl Db {
             return None;
         }
         Some(id)
+    }
+
+    /// A writable replica's own TTL on `key` (`activeExpireCycleTryExpire`):
+    /// the key is deleted if it has passed. None when the key has no TTL.
+    pub fn expire_if_due(&mut self, key: &[u8], now: u64) -> Option<bool> {
+        let id = self.dict.find(key)?;
+        let at = Ttl::read(self.dict.node(id))?.at;
+        if at > now {
+            return Some(false);
+        }
+        self.note(Note::Expired, key);
+        self.remove_with(id, Free::lazy_if(self.lazy_expire));
+        self.expired += 1;
+        Some(true)
     }
 
     /// Like `lookup`, and records the access (LRU clock, or the LFU
@@ -591,7 +609,11 @@ impl Db {
         match self.dict.find(key) {
             Some(id) => {
                 self.preserve(id);
-                if !keep_ttl {
+                // A held key past its TTL is gone for a client's write
+                // (not for the master's, which decides when it expires):
+                // its TTL is not kept.
+                let held_expired = self.hold_expired && !self.replaying && self.is_expired(id, now);
+                if !keep_ttl || held_expired {
                     self.clear_expire(id);
                 }
                 if self.kind(id) != Kind::String {
@@ -799,6 +821,11 @@ impl Db {
 
     /// Sets node `id` to expire at `at` ms, replacing any TTL.
     pub fn set_expire(&mut self, id: u32, at: u64) {
+        if !self.replaying
+            && let Some(keys) = &mut self.local_ttls
+        {
+            keys.push(self.dict.node(id).key().to_vec());
+        }
         self.preserve(id);
         let slot = match Ttl::read(self.dict.node(id)) {
             Some(old) => {

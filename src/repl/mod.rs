@@ -242,6 +242,11 @@ pub struct Repl {
     /// This server's history and offset may be continued with PSYNC (false
     /// after a failed load emptied the dataset).
     pub psync_ok: bool,
+    /// A writable replica's keys with a TTL of its own (database, key),
+    /// checked in turn by [`replica::expire_own_keys`]; the set avoids
+    /// duplicates in the queue.
+    pub own_ttls: std::collections::VecDeque<(usize, Vec<u8>)>,
+    own_ttl_set: hashbrown::HashSet<(usize, Vec<u8>)>,
     /// The second `cron` last ran in, and how many seconds it ran
     /// (Redis's `replication_cron_loops`: PINGs go every period of them).
     cron_secs: u64,
@@ -274,6 +279,8 @@ impl Repl {
             cron_loops: 0,
             master: None,
             psync_ok: true,
+            own_ttls: std::collections::VecDeque::new(),
+            own_ttl_set: hashbrown::HashSet::new(),
         }
     }
 
@@ -533,6 +540,37 @@ pub(crate) fn create_backlog(st: &mut State) {
     st.repl.seldb = None;
     st.prop.on = true;
     st.sync_notes();
+}
+
+impl Repl {
+    /// Queues the keys given a TTL by clients of a writable replica.
+    pub fn remember_own_ttls(&mut self, db: usize, keys: Vec<Vec<u8>>) {
+        for key in keys {
+            let entry = (db, key);
+            if !self.own_ttl_set.contains(&entry) {
+                self.own_ttl_set.insert(entry.clone());
+                self.own_ttls.push_back(entry);
+            }
+        }
+    }
+
+    /// Stops checking an entry `own_ttls` gave.
+    pub fn forget_own_ttl(&mut self, entry: &(usize, Vec<u8>)) {
+        self.own_ttl_set.remove(entry);
+    }
+
+    /// CONFIG RESETSTAT's part: `sync_full`, `sync_partial_ok`, `sync_partial_err`.
+    pub fn reset_stats(&mut self) {
+        self.sync_full = 0;
+        self.sync_partial_ok = 0;
+        self.sync_partial_err = 0;
+    }
+
+    /// No more keys of its own to expire (promoted, or the data replaced).
+    pub fn clear_own_ttls(&mut self) {
+        self.own_ttls.clear();
+        self.own_ttl_set.clear();
+    }
 }
 
 /// A master restarted on a snapshot of history `id` at `offset`
@@ -1058,6 +1096,7 @@ pub fn on_close(st: &mut State, token: usize, c: &crate::client::Client) {
 pub fn cron(st: &mut State, clients: &mut Clients, now: u64) {
     // A failover is looked after on every call (`hz` times a second).
     failover::update(st, clients, now);
+    replica::expire_own_keys(st, now);
     let secs = now / 1000;
     if secs == st.repl.cron_secs {
         return;

@@ -996,6 +996,40 @@ pub fn loaded(st: &mut State, clients: &mut Clients, stream_db: usize) {
     info!("MASTER <-> REPLICA sync: Finished with success");
 }
 
+/// A writable replica expires the keys its own clients gave a TTL
+/// (`expireSlaveKeys`, unless active expiry is off): a few of them each
+/// call, in turn, until more than three in a row are still alive.
+pub fn expire_own_keys(st: &mut State, now: u64) {
+    if !st.repl.is_replica() {
+        return;
+    }
+    for (db, d) in st.dbs.iter_mut().enumerate() {
+        if let Some(keys) = d.local_ttls.as_mut().filter(|k| !k.is_empty()) {
+            let keys = std::mem::take(keys);
+            st.repl.remember_own_ttls(db, keys);
+        }
+    }
+    if !st.active_expire {
+        return;
+    }
+    let mut alive = 0;
+    for _ in 0..64 {
+        let Some(entry) = st.repl.own_ttls.pop_front() else {
+            break;
+        };
+        match st.dbs.get_mut(entry.0).and_then(|d| d.expire_if_due(&entry.1, now)) {
+            Some(false) => {
+                alive += 1;
+                st.repl.own_ttls.push_back(entry);
+            }
+            _ => st.repl.forget_own_ttl(&entry),
+        }
+        if alive > 3 {
+            break;
+        }
+    }
+}
+
 /// A command of the master's ran (or was queued in its transaction):
 /// the offset moves past it and it goes on, byte for byte, to this
 /// server's replicas and backlog (a transaction's commands at its EXEC).

@@ -468,6 +468,8 @@ impl Server {
                 if crate::persist::control::load_step(&mut self.state, &mut self.clients).map_err(io::Error::other)? {
                     self.announce_ready();
                 }
+                // A master link whose snapshot the load has room for again.
+                self.schedule_woken();
             }
             self.serve_ready();
             if self.state.loading.is_some() {

@@ -488,6 +488,17 @@ impl State {
                 db.hold_expired = hold;
             }
         }
+        // A writable replica notes the TTLs its clients set.
+        let own_ttls =
+            self.repl.is_replica() && self.loading.is_none() && self.config.value("replica-read-only") == b"no";
+        if self.dbs.first().is_some_and(|db| db.local_ttls.is_some() != own_ttls) {
+            for db in &mut self.dbs {
+                db.local_ttls = own_ttls.then(Vec::new);
+            }
+            if !own_ttls && !self.repl.is_replica() {
+                self.repl.clear_own_ttls();
+            }
+        }
     }
 
     /// Runs active expiry on every database within `budget` timers.
