@@ -1235,3 +1235,27 @@ fn a_full_disk_with_fsync_always_stops_the_server() {
     drop(c);
     s.stop().unwrap();
 }
+
+/// SIGTERM during the start-up load ends the server at once and without
+/// a save, as Redis does: the file is not replaced by the part loaded.
+#[cfg(unix)]
+#[test]
+fn a_signal_during_the_load_exits_without_saving() {
+    let dir = scratch_dir();
+    let s = start_in(&dir, &[]);
+    let mut c = s.conn();
+    c.cmd_str("DEBUG POPULATE 20000");
+    c.expect("SAVE", b"+OK\r\n");
+    s.stop().unwrap();
+    let before = std::fs::read(dir.join("dump.rdb")).unwrap();
+    let (mut child, port) = spawn_binary(&dir, &["--key-load-delay", "1000", "--save", "3600 1"]);
+    let mut c = Conn::connect(std::net::SocketAddr::from(([127, 0, 0, 1], port)));
+    c.expect("GET key:1", b"-LOADING Redis is loading the dataset in memory\r\n");
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    assert!(child.wait().unwrap().success());
+    assert_eq!(std::fs::read(dir.join("dump.rdb")).unwrap(), before);
+}

@@ -1294,3 +1294,43 @@ fn a_writable_replica_expires_only_its_own_keys() {
     rc.expect("GET theirs2", b"$-1\r\n");
     rc.expect("DBSIZE", b":2\r\n");
 }
+
+/// A command of the master's that fails on the replica (DEBUG REPLICATE
+/// of an unknown command; INCRBY on a value a writable replica changed)
+/// is counted in `unexpected_error_replies` and the stream goes on, as
+/// on a real redis-server replica.
+#[test]
+fn errors_from_the_master_s_stream_are_counted_and_passed_over() {
+    let (server, conn) = start_binary(&[]);
+    let mut replicas: Vec<(&str, Box<dyn std::any::Any>, Conn)> = vec![("loopkv", Box::new(server), conn)];
+    if redis_or_skip("errors_from_the_master_s_stream (redis-server side)") {
+        let dir = diff_support::scratch_dir();
+        let redis = Redis::start_with(&["--dir", dir.to_str().unwrap()]);
+        let conn = redis.conn();
+        replicas.push(("redis-server", Box::new(redis), conn));
+    }
+    for (name, _replica, mut rc) in replicas {
+        let (master, mut mc) = start_binary(&[]);
+        let port = master.addr.port().to_string();
+        rc.expect(&format!("REPLICAOF 127.0.0.1 {port}"), b"+OK\r\n");
+        assert!(
+            wait_until(Duration::from_secs(20), || field(
+                &mut rc,
+                "replication",
+                "master_link_status"
+            ) == "up"),
+            "{name}"
+        );
+        mc.expect("DEBUG REPLICATE fake-command-1", b"+OK\r\n");
+        mc.expect("SET foo bar2", b"+OK\r\n");
+        mc.expect("WAIT 1 5000", b":1\r\n");
+        rc.expect("GET foo", b"$4\r\nbar2\r\n");
+        assert_eq!(field(&mut rc, "stats", "unexpected_error_replies"), "1", "{name}");
+        rc.expect("CONFIG SET replica-read-only no", b"+OK\r\n");
+        rc.expect("SET number2 foo", b"+OK\r\n");
+        mc.expect("INCRBY number2 1", b":1\r\n");
+        mc.expect("WAIT 1 5000", b":1\r\n");
+        rc.expect("GET number2", b"$3\r\nfoo\r\n");
+        assert_eq!(field(&mut rc, "stats", "unexpected_error_replies"), "2", "{name}");
+    }
+}

@@ -2,8 +2,8 @@
 //! sense for loopkv's data model (DIGEST and DIGEST-VALUE with Redis's
 //! algorithm, so digests equal a real redis-server's for the same data;
 //! OBJECT, POPULATE, HTSTATS, LISTPACK, QUICKLIST, SLEEP, PROTOCOL, ...).
-//! RELOAD saves and loads the RDB file back. Subcommands that crash or
-//! replicate wait for the features they exercise (LOADAOF: the AOF).
+//! RELOAD saves and loads the RDB file back; REPLICATE puts a command in
+//! the replication stream alone.
 
 use super::server::{protected_allowed, reply_help};
 use super::{Args, Ctx};
@@ -25,6 +25,15 @@ pub fn debug(ctx: &mut Ctx, args: &Args) {
             ctx.reply.ok();
         }
         ("error", 3) => ctx.reply.error(&args[2]),
+        ("replicate", n) if n >= 3 => {
+            // Straight into the replication stream, in the database it has
+            // selected (a test hook for diverging replicas).
+            let mut command = Vec::new();
+            let argv: Vec<&[u8]> = args.iter().skip(2).collect();
+            crate::server::propagate::write_command(&mut command, argv.into_iter());
+            ctx.st.repl.feed(None, &command);
+            ctx.reply.ok();
+        }
         ("sleep", 3) => {
             let secs = crate::util::number::parse_f64(&args[2]).unwrap_or(0.0);
             if secs > 0.0 && secs.is_finite() {

@@ -465,6 +465,14 @@ fn execute_with(ctx: &mut Ctx, args: &Args, start: Instant, run: Run, known: Opt
     }
     monitor::after_command(ctx, args, ran, mark);
     if ctx.reply.has_errors() {
+        if ctx.clients[ctx.me].master_link {
+            let name = if resolved.is_ok() {
+                ctx.clients[ctx.me].last_cmd
+            } else {
+                "<unknown>"
+            };
+            crate::repl::replica::error_to_master(ctx.st, ctx.reply.since(mark), name);
+        }
         ctx.st.count_errors(ctx.reply);
     }
     // CLIENT REPLY: the mode after the command decides whether its reply

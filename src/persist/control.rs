@@ -419,17 +419,24 @@ pub fn begin_socket_load(st: &mut State, len: Option<u64>, kept: Option<Kept>) {
     }));
 }
 
-/// How many bytes a socket load takes now (None: no socket load); at 0
-/// the link holds its input until the load wakes it.
-pub fn socket_load_room(loading: &mut Option<Box<Loading>>) -> Option<usize> {
-    let Some(Source::Socket(s)) = loading.as_mut().map(|l| &mut l.source) else {
+/// How many bytes a socket load takes now (None: no socket load).
+pub fn socket_load_room(loading: &Option<Box<Loading>>) -> Option<usize> {
+    let Some(Source::Socket(s)) = loading.as_ref().map(|l| &l.source) else {
         return None;
     };
-    let room = s.feed().map_or(0, |f| f.room(SOCKET_LOAD_AHEAD));
-    if room == 0 {
+    let feed = match s.parse.as_ref()? {
+        Ok(loader) => loader.feed(),
+        Err(feed) => feed,
+    };
+    Some(feed.room(SOCKET_LOAD_AHEAD))
+}
+
+/// The link left bytes unread for want of room: the load wakes it once
+/// it has parsed some.
+pub fn hold_socket_load_link(loading: &mut Option<Box<Loading>>) {
+    if let Some(Source::Socket(s)) = loading.as_mut().map(|l| &mut l.source) {
         s.link_held = true;
     }
-    Some(room)
 }
 
 /// Bytes of the snapshot a socket load reads; `ended` once it is whole.
@@ -515,6 +522,7 @@ pub fn load_step(st: &mut State, clients: &mut Clients) -> Result<bool, String> 
         Source::Aof(_) => return aof_load_step(st, clients, interval),
         Source::Socket(_) => {
             socket_load_step(st, clients, interval);
+            wake_held_link(st);
             return Ok(false);
         }
         Source::Rdb(_) => {}
@@ -612,12 +620,6 @@ fn socket_load_step(st: &mut State, clients: &mut Clients, interval: u64) {
     };
     let now = crate::server::now_ms();
     let until = loader.position() + interval;
-    if s.link_held && loader.feed_mut().room(SOCKET_LOAD_AHEAD) > 0 {
-        s.link_held = false;
-        if let Some(t) = st.repl.master.as_ref().and_then(|l| l.token) {
-            st.woken.push(t);
-        }
-    }
     while !s.parsed {
         let done = loader.keys_loaded + loader.keys_expired;
         let budget = snapshot::keys_allowed(loading.started, loading.delay_us)
@@ -651,6 +653,25 @@ fn socket_load_step(st: &mut State, clients: &mut Clients, interval: u64) {
     finish_load(st, &loader);
     let db = loader.repl_stream_db.unwrap_or(0);
     crate::repl::replica::socket_loaded(st, clients, db, s.kept);
+}
+
+/// The master link left bytes unread for want of room: once the load
+/// has made some, it reads again.
+fn wake_held_link(st: &mut State) {
+    let Some(Source::Socket(s)) = st.loading.as_mut().map(|l| &mut l.source) else {
+        return;
+    };
+    let room = match s.parse.as_ref() {
+        Some(Ok(loader)) => loader.feed().room(SOCKET_LOAD_AHEAD),
+        Some(Err(feed)) => feed.room(SOCKET_LOAD_AHEAD),
+        None => 0,
+    };
+    if s.link_held && room > 0 {
+        s.link_held = false;
+        if let Some(t) = st.repl.master.as_ref().and_then(|l| l.token) {
+            st.woken.push(t);
+        }
+    }
 }
 
 fn socket_load_failed(st: &mut State, clients: &mut Clients, f: Failure) {

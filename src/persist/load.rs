@@ -918,6 +918,10 @@ impl FileLoader<Feed> {
         FileLoader::new(feed, len.unwrap_or(u64::MAX), config, false).map(Ok)
     }
 
+    pub fn feed(&self) -> &Feed {
+        &self.r.inner
+    }
+
     pub fn feed_mut(&mut self) -> &mut Feed {
         &mut self.r.inner
     }

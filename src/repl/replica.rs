@@ -657,25 +657,23 @@ fn receive(st: &mut State, clients: &mut Clients, token: usize) -> Input {
         return Input::Hold;
     }
     let held = &c.rbuf[c.rpos..c.rlen];
-    let take = match (r.left, &r.mark) {
+    // A load that parses as it receives reads no faster than it parses.
+    let room = crate::persist::control::socket_load_room(&st.loading).unwrap_or(usize::MAX);
+    let ahead = &held[..held.len().min(room.saturating_add(40))];
+    let want = match (r.left, &r.mark) {
         (Some(left), _) => held.len().min(left as usize),
         // Up to the end of the mark, which may straddle two reads:
         // nothing after it belongs to the snapshot.
-        (None, Some(mark)) => {
-            let mut window = r.tail.clone();
-            window.extend_from_slice(held);
-            match memchr::memmem::find(&window, mark) {
-                Some(at) => (at + mark.len()).saturating_sub(r.tail.len()),
-                None => held.len(),
-            }
-        }
+        (None, Some(mark)) => mark_end(&r.tail, ahead, mark).unwrap_or(held.len()),
         (None, None) => held.len(),
     };
-    // A load that parses as it receives reads no faster than it parses.
-    let room = crate::persist::control::socket_load_room(&mut st.loading).unwrap_or(usize::MAX);
-    let take = take.min(room);
-    if take == 0 && !held.is_empty() {
-        return Input::Hold;
+    let take = want.min(room);
+    let held_back = take < want;
+    if held_back {
+        crate::persist::control::hold_socket_load_link(&mut st.loading);
+        if take == 0 {
+            return Input::Hold;
+        }
     }
     let bytes = &held[..take];
     r.read += take as u64;
@@ -701,6 +699,9 @@ fn receive(st: &mut State, clients: &mut Clients, token: usize) -> Input {
         crate::persist::control::feed_socket_load(&mut st.loading, bytes, ended);
     }
     c.rpos += take;
+    if held_back {
+        return Input::Hold;
+    }
     if ended {
         // The writer cuts the mark off a `$EOF:` transfer.
         let cut = if r.mark.is_some() { 40 } else { 0 };
@@ -711,6 +712,17 @@ fn receive(st: &mut State, clients: &mut Clients, token: usize) -> Input {
         return Input::Hold;
     }
     Input::Continue
+}
+
+/// Where in `held` a `$EOF:` transfer's end mark ends, `tail` holding
+/// the bytes received just before (the mark may straddle the two).
+fn mark_end(tail: &[u8], held: &[u8], mark: &[u8; 40]) -> Option<usize> {
+    let mut seam = tail.to_vec();
+    seam.extend_from_slice(&held[..held.len().min(39)]);
+    if let Some(at) = memchr::memmem::find(&seam, mark) {
+        return Some((at + mark.len()).saturating_sub(tail.len()));
+    }
+    memchr::memmem::find(held, mark).map(|at| at + mark.len())
 }
 
 /// What the writer thread is sent.
@@ -994,6 +1006,43 @@ pub fn loaded(st: &mut State, clients: &mut Clients, stream_db: usize) {
         warn!("Failed enabling the AOF after successful master synchronization!");
     }
     info!("MASTER <-> REPLICA sync: Finished with success");
+}
+
+/// A command of the master's failed here (`afterErrorReply`): the
+/// datasets may have diverged. Logged with the latest stream bytes,
+/// counted (`unexpected_error_replies`), and fatal on a read-only replica
+/// when `propagation-error-behavior` says so.
+pub fn error_to_master(st: &mut State, reply: &[u8], command: &str) {
+    // Each error line (EXEC's array may hold several).
+    for line in reply.split(|&b| b == b'\n') {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        let Some(text) = line.strip_prefix(b"-") else { continue };
+        warn!(
+            "== CRITICAL == This replica is sending an error to its master: '{}' after processing the command '{command}'",
+            String::from_utf8_lossy(&text[..text.len().min(4096)])
+        );
+        if let Some(b) = st.repl.backlog.as_ref().filter(|b| b.histlen() > 0) {
+            let n = b.histlen().min(256) as u64;
+            let mut tail = Vec::new();
+            b.copy_after(b.first_offset() + b.histlen() as u64 - 1 - n, &mut tail);
+            let mut quoted = Vec::new();
+            crate::command::monitor::quote_into(&mut quoted, &tail);
+            warn!(
+                "Latest backlog is: '{}'",
+                String::from_utf8_lossy(&quoted[1..quoted.len() - 1])
+            );
+        }
+        st.stats.unexpected_error_replies += 1;
+        let panic = st.config.value("replica-read-only") == b"yes"
+            && matches!(
+                st.config.value("propagation-error-behavior"),
+                b"panic" | b"panic-on-replicas"
+            );
+        if panic {
+            warn!("This replica panicked sending an error to its master after processing the command '{command}'");
+            std::process::abort();
+        }
+    }
 }
 
 /// A writable replica expires the keys its own clients gave a TTL

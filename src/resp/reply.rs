@@ -121,6 +121,11 @@ impl Reply {
         self.buf.len()
     }
 
+    /// What was appended after `mark`.
+    pub fn since(&self, mark: usize) -> &[u8] {
+        self.buf.get(mark.max(self.sent)..).unwrap_or_default()
+    }
+
     /// Drops everything appended after `mark` (CLIENT REPLY OFF / SKIP)
     /// except the push messages written by [`Reply::pushing`].
     pub fn truncate(&mut self, mark: usize) {

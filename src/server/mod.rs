@@ -477,7 +477,19 @@ impl Server {
                 self.flush_writes();
                 self.close_marked();
                 self.take_signal();
+                // A signal during a load ends the server at once, without
+                // a save (Redis's `whileBlockedCron`).
+                if self.state.shutdown_asap && !self.state.shutdown_requested {
+                    self.state.shutdown_asap = false;
+                    match shutdown::request(&mut self.state, &mut self.clients, None, Some(false), false, false) {
+                        shutdown::Requested::Exit => self.state.shutdown_requested = true,
+                        shutdown::Requested::Waiting | shutdown::Requested::Refused => warn!(
+                            "SIGTERM received but errors trying to shut down the server, check the logs for more information"
+                        ),
+                    }
+                }
                 if self.state.shutdown_requested {
+                    warn!("User requested shutdown...");
                     break;
                 }
                 continue;
