@@ -1063,6 +1063,16 @@ fn a_replica_asking_for_a_reply_is_dropped() {
             field(&mut c, "replication", "connected_slaves") == "0"
         });
         assert!(gone, "{name} kept the replica");
+        // A keyspace command from a replica is refused, and the error
+        // (never sent) counted, before the replica is dropped for it.
+        let mut r = FakeReplica::connect(addr);
+        r.full_sync();
+        r.send(&[b"GET", b"foo"]);
+        let n = r.s.read(&mut chunk).unwrap_or(0);
+        assert_eq!(n, 0, "{name} answered the replica: {}", esc(&chunk[..n]));
+        assert_eq!(field(&mut c, "stats", "unexpected_error_replies"), "1", "{name}");
+        let errors = String::from_utf8(c.cmd_str("INFO errorstats")).unwrap();
+        assert!(errors.contains("errorstat_ERR:count=1"), "{name}: {errors}");
     }
 }
 

@@ -465,13 +465,11 @@ fn execute_with(ctx: &mut Ctx, args: &Args, start: Instant, run: Run, known: Opt
     }
     monitor::after_command(ctx, args, ran, mark);
     if ctx.reply.has_errors() {
-        if ctx.clients[ctx.me].master_link {
-            let name = if resolved.is_ok() {
-                ctx.clients[ctx.me].last_cmd
-            } else {
-                "<unknown>"
-            };
-            crate::repl::replica::error_to_master(ctx.st, ctx.reply.since(mark), name);
+        let c = &ctx.clients[ctx.me];
+        if c.master_link || c.is_replica() {
+            let name = if resolved.is_ok() { c.last_cmd } else { "<unknown>" };
+            let to_master = c.master_link;
+            crate::repl::replica::error_on_link(ctx.st, ctx.reply.since(mark), name, to_master);
         }
         ctx.st.count_errors(ctx.reply);
     }
@@ -583,7 +581,8 @@ fn refused_by_state(ctx: &mut Ctx, def: &CommandDef, idx: usize) -> bool {
         .filter(|r| r.timed_out)
         .map(crate::script::busy_error);
     let replica = ctx.st.repl.is_replica();
-    if limit == 0 && min_replicas == 0 && !misconf && !loading && busy.is_none() && !replica {
+    let from_replica = ctx.clients[ctx.me].is_replica();
+    if limit == 0 && min_replicas == 0 && !misconf && !loading && busy.is_none() && !replica && !from_replica {
         return false;
     }
     let c = &ctx.clients[ctx.me];
@@ -634,6 +633,10 @@ fn refused_by_state(ctx: &mut Ctx, def: &CommandDef, idx: usize) -> bool {
         } else {
             error
         }
+    } else if from_replica && has(flags::READONLY | flags::WRITE | flags::MAY_REPLICATE) {
+        // A replica's link is for the stream (and its REPLCONFs): a pause
+        // must not be sidestepped through it.
+        b"ERR Replica can't interact with the keyspace"
     } else {
         return false;
     };

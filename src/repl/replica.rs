@@ -1008,20 +1008,27 @@ pub fn loaded(st: &mut State, clients: &mut Clients, stream_db: usize) {
     info!("MASTER <-> REPLICA sync: Finished with success");
 }
 
-/// A command of the master's failed here (`afterErrorReply`): the
-/// datasets may have diverged. Logged with the latest stream bytes,
-/// counted (`unexpected_error_replies`), and fatal on a read-only replica
-/// when `propagation-error-behavior` says so.
-pub fn error_to_master(st: &mut State, reply: &[u8], command: &str) {
+/// An error replied on a replication link (`afterErrorReply`): a
+/// command of this server's master failed here (`to_master`: the datasets
+/// may have diverged), or a replica of this server sent one it may not.
+/// Logged with the latest stream bytes and counted
+/// (`unexpected_error_replies`); fatal on a read-only replica when
+/// `propagation-error-behavior` says so.
+pub fn error_on_link(st: &mut State, reply: &[u8], command: &str, to_master: bool) {
+    let (from, to) = if to_master {
+        ("replica", "master")
+    } else {
+        ("master", "replica")
+    };
     // Each error line (EXEC's array may hold several).
     for line in reply.split(|&b| b == b'\n') {
         let line = line.strip_suffix(b"\r").unwrap_or(line);
         let Some(text) = line.strip_prefix(b"-") else { continue };
         warn!(
-            "== CRITICAL == This replica is sending an error to its master: '{}' after processing the command '{command}'",
+            "== CRITICAL == This {from} is sending an error to its {to}: '{}' after processing the command '{command}'",
             String::from_utf8_lossy(&text[..text.len().min(4096)])
         );
-        if let Some(b) = st.repl.backlog.as_ref().filter(|b| b.histlen() > 0) {
+        if let Some(b) = st.repl.backlog.as_ref().filter(|b| to_master && b.histlen() > 0) {
             let n = b.histlen().min(256) as u64;
             let mut tail = Vec::new();
             b.copy_after(b.first_offset() + b.histlen() as u64 - 1 - n, &mut tail);
@@ -1033,7 +1040,8 @@ pub fn error_to_master(st: &mut State, reply: &[u8], command: &str) {
             );
         }
         st.stats.unexpected_error_replies += 1;
-        let panic = st.config.value("replica-read-only") == b"yes"
+        let panic = to_master
+            && st.config.value("replica-read-only") == b"yes"
             && matches!(
                 st.config.value("propagation-error-behavior"),
                 b"panic" | b"panic-on-replicas"
