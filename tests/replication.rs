@@ -1344,3 +1344,30 @@ fn errors_from_the_master_s_stream_are_counted_and_passed_over() {
         assert_eq!(field(&mut rc, "stats", "unexpected_error_replies"), "2", "{name}");
     }
 }
+
+/// A replica paused for writes holds its master's commands: what it has
+/// read (`slave_read_repl_offset`) reaches the master's offset while what
+/// it has applied (`slave_repl_offset`) waits for the pause to end.
+#[test]
+fn a_paused_replica_reads_ahead_of_what_it_applies() {
+    let (master, mut mc) = start_binary(&["--repl-ping-replica-period", "3600"]);
+    let port = master.addr.port().to_string();
+    let (_replica, mut rc) = start_binary(&["--replicaof", "127.0.0.1", &port]);
+    // After the full sync, so the stream has selected its database.
+    mc.expect("SET foo bar", b"+OK\r\n");
+    assert_in_sync(&mut mc, &mut rc);
+    mc.expect("SET foo bar", b"+OK\r\n");
+    assert_in_sync(&mut mc, &mut rc);
+    let before = field(&mut rc, "replication", "slave_repl_offset");
+    rc.expect("CLIENT PAUSE 100000 WRITE", b"+OK\r\n");
+    mc.expect("SET foo2 bar2", b"+OK\r\n");
+    let master_offset = field(&mut mc, "replication", "master_repl_offset");
+    assert!(wait_until(Duration::from_secs(10), || {
+        field(&mut rc, "replication", "slave_read_repl_offset") == master_offset
+    }));
+    assert_eq!(field(&mut rc, "replication", "slave_repl_offset"), before);
+    rc.expect("GET foo2", b"$-1\r\n");
+    rc.expect("CLIENT UNPAUSE", b"+OK\r\n");
+    assert_in_sync(&mut mc, &mut rc);
+    rc.expect("GET foo2", b"$4\r\nbar2\r\n");
+}

@@ -1219,7 +1219,13 @@ pub fn info(st: &State, clients: &Clients, out: &mut dyn FnMut(&str, String)) {
                 u8::from(link.phase == replica::Phase::Transfer).to_string(),
             );
             let offset = if st.repl.psync_ok { st.repl.offset } else { 1 };
-            out("slave_read_repl_offset", offset.to_string());
+            // Read from the master, not yet applied: a command held by a
+            // pause, a partial one, a transaction until its EXEC.
+            let unread = match link.token.and_then(|t| clients.get(t)) {
+                Some(c) if link.is_connected() => (c.rlen - c.rpos + link.unapplied_len()) as u64,
+                _ => 0,
+            };
+            out("slave_read_repl_offset", (offset + unread).to_string());
             out("slave_repl_offset", offset.to_string());
             if link.phase == replica::Phase::Transfer {
                 let (total, read) = link.transfer().unwrap_or((0, 0));

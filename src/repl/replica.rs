@@ -120,6 +120,11 @@ impl MasterLink {
         self.phase == Phase::Connected
     }
 
+    /// Bytes of the master's open transaction, consumed but not applied.
+    pub fn unapplied_len(&self) -> usize {
+        self.unapplied.len()
+    }
+
     /// `master_sync_in_progress` figures: total and read bytes.
     pub fn transfer(&self) -> Option<(u64, u64)> {
         self.receive.as_ref().map(|r| (r.total, r.read))
