@@ -553,14 +553,20 @@ fn crc64(data: &[u8]) -> u64 {
     crc
 }
 
-#[test]
-fn clients_get_loading_while_the_dataset_loads() {
+/// A directory whose dump.rdb holds `n` keys (DEBUG POPULATE's).
+fn saved_keys(n: usize) -> PathBuf {
     let dir = scratch_dir();
     let s = start_in(&dir, &[]);
     let mut c = s.conn();
-    c.cmd_str("DEBUG POPULATE 20000");
+    c.cmd_str(&format!("DEBUG POPULATE {n}"));
     c.expect("SAVE", b"+OK\r\n");
     s.stop().unwrap();
+    dir
+}
+
+#[test]
+fn clients_get_loading_while_the_dataset_loads() {
+    let dir = saved_keys(20_000);
     // 200 us a key: the load takes about four seconds.
     let s = start_in(
         &dir,
@@ -1241,12 +1247,7 @@ fn a_full_disk_with_fsync_always_stops_the_server() {
 #[cfg(unix)]
 #[test]
 fn a_signal_during_the_load_exits_without_saving() {
-    let dir = scratch_dir();
-    let s = start_in(&dir, &[]);
-    let mut c = s.conn();
-    c.cmd_str("DEBUG POPULATE 20000");
-    c.expect("SAVE", b"+OK\r\n");
-    s.stop().unwrap();
+    let dir = saved_keys(20_000);
     let before = std::fs::read(dir.join("dump.rdb")).unwrap();
     let (mut child, port) = spawn_binary(&dir, &["--key-load-delay", "1000", "--save", "3600 1"]);
     let mut c = Conn::connect(std::net::SocketAddr::from(([127, 0, 0, 1], port)));

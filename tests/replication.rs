@@ -1098,6 +1098,19 @@ fn fake_master_accepts(listener: &std::net::TcpListener) -> Conn {
     }
 }
 
+/// The fake master sends `snapshot` as a `$<len>` transfer; returns once
+/// the replica (`rc`) reports its link up.
+fn full_sync_from_fake(listener: &std::net::TcpListener, snapshot: &[u8], rc: &mut Conn) -> Conn {
+    let mut master = fake_master_accepts(listener);
+    master.send_raw(format!("${}\r\n", snapshot.len()).as_bytes());
+    master.send_raw(snapshot);
+    let up = wait_until(Duration::from_secs(10), || {
+        field(rc, "replication", "master_link_status") == "up"
+    });
+    assert!(up, "the replica did not load the snapshot");
+    master
+}
+
 /// A snapshot loopkv saved of a few thousand keys of every type, and the
 /// digest of that dataset.
 fn a_snapshot() -> (Vec<u8>, Vec<u8>) {
@@ -1194,26 +1207,12 @@ fn on_empty_db_loads_from_the_socket_only_when_empty() {
     let (closed, _) = master.closed();
     assert!(closed, "the replica drops a master whose snapshot is corrupt");
     rc.expect("DBSIZE", b":0\r\n");
-    let mut master = fake_master_accepts(&listener);
-    master.send_raw(format!("${}\r\n", snapshot.len()).as_bytes());
-    master.send_raw(&snapshot);
-    assert!(wait_until(Duration::from_secs(10), || field(
-        &mut rc,
-        "replication",
-        "master_link_status"
-    ) == "up"));
+    let master = full_sync_from_fake(&listener, &snapshot, &mut rc);
     assert_eq!(esc(&rc.cmd_str("DEBUG DIGEST")), esc(&digest));
     assert_eq!(rdb_files(&replica.dir), Vec::<String>::new());
     // Not empty now: the next full sync goes through the disk.
     drop(master);
-    let mut master = fake_master_accepts(&listener);
-    master.send_raw(format!("${}\r\n", snapshot.len()).as_bytes());
-    master.send_raw(&snapshot);
-    assert!(wait_until(Duration::from_secs(10), || field(
-        &mut rc,
-        "replication",
-        "master_link_status"
-    ) == "up"));
+    let _master = full_sync_from_fake(&listener, &snapshot, &mut rc);
     assert_eq!(esc(&rc.cmd_str("DEBUG DIGEST")), esc(&digest));
     assert_eq!(rdb_files(&replica.dir), vec!["dump.rdb".to_string()]);
 }

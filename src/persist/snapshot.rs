@@ -858,6 +858,18 @@ mod tests {
     use crate::db::hash::{Hash, Limits};
     use std::time::Duration;
 
+    /// An empty directory of its own, and a config saving into it.
+    fn scratch(name: &str) -> (PathBuf, Config) {
+        let dir = std::env::temp_dir().join(format!("{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut config = Config::default();
+        config
+            .apply(b"dir", &[dir.clone().into_os_string().into_encoded_bytes()])
+            .unwrap();
+        (dir, config)
+    }
+
     /// A save of `dbs` to `path`, as BGSAVE starts one.
     fn start_to_file(dbs: &mut [Db], config: &Config, path: &Path) -> Bgsave {
         Bgsave::start(
@@ -898,13 +910,7 @@ mod tests {
     /// write the rest first, and the file holds the value as it was.
     #[test]
     fn a_big_value_changed_half_written_is_saved_as_it_was() {
-        let dir = std::env::temp_dir().join(format!("loopkv-snapshot-unit-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        let mut config = Config::default();
-        config
-            .apply(b"dir", &[dir.clone().into_os_string().into_encoded_bytes()])
-            .unwrap();
+        let (dir, config) = scratch("loopkv-snapshot-unit");
         let limits = Limits {
             max_entries: 128,
             max_value: 64,
@@ -952,13 +958,7 @@ mod tests {
     /// removed; the next save, started at once, completes untouched.
     #[test]
     fn an_aborted_save_leaves_nothing_behind() {
-        let dir = std::env::temp_dir().join(format!("loopkv-snapshot-abort-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        let mut config = Config::default();
-        config
-            .apply(b"dir", &[dir.clone().into_os_string().into_encoded_bytes()])
-            .unwrap();
+        let (dir, config) = scratch("loopkv-snapshot-abort");
         let mut dbs = vec![Db::new(0)];
         let value = vec![b'x'; 200];
         for i in 0..50_000 {
@@ -992,13 +992,7 @@ mod tests {
     #[test]
     fn a_snapshot_fed_in_pieces_loads_whole() {
         use super::super::load::{Fed, Feed, FileLoader};
-        let dir = std::env::temp_dir().join(format!("loopkv-snapshot-feed-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        let mut config = Config::default();
-        config
-            .apply(b"dir", &[dir.clone().into_os_string().into_encoded_bytes()])
-            .unwrap();
+        let (dir, config) = scratch("loopkv-snapshot-feed");
         let mut dbs = vec![Db::new(0)];
         for i in 0..300 {
             let value = vec![b'a' + (i % 26) as u8; i * 7];
