@@ -1121,6 +1121,11 @@ fn a_snapshot() -> (Vec<u8>, Vec<u8>) {
     c.expect("RPUSH l a b c", b":3\r\n");
     c.expect("SADD s 1 2 3", b":3\r\n");
     c.expect("SET t v PX 100000000", b"+OK\r\n");
+    // Past its TTL when the replica loads it: kept, as the master's DEL
+    // will delete it (the digest counts it).
+    c.expect("DEBUG SET-ACTIVE-EXPIRE 0", b"+OK\r\n");
+    c.expect("SET gone v PX 1", b"+OK\r\n");
+    std::thread::sleep(Duration::from_millis(5));
     c.expect("SAVE", b"+OK\r\n");
     let bytes = std::fs::read(server.dir.join("dump.rdb")).unwrap();
     (bytes, c.cmd_str("DEBUG DIGEST"))
@@ -1162,6 +1167,15 @@ fn swapdb_loads_from_the_socket_and_keeps_the_old_data_on_failure() {
         "persistence",
         "loading"
     ) == "0"));
+    rc.expect("GET mykey", b"$7\r\nmyvalue\r\n");
+    rc.expect("DBSIZE", b":201\r\n");
+    // A mark that does not follow the snapshot at once: refused too.
+    let mut master = fake_master_accepts(&listener);
+    master.send_raw(format!("$EOF:{mark}\r\n").as_bytes());
+    master.send_raw(&snapshot);
+    master.send_raw(format!("xx{mark}").as_bytes());
+    let (closed, _) = master.closed();
+    assert!(closed, "the replica drops a master whose end mark is broken");
     rc.expect("GET mykey", b"$7\r\nmyvalue\r\n");
     rc.expect("DBSIZE", b":201\r\n");
     // The replica comes back for a full sync; this time all of it comes,
@@ -1369,4 +1383,24 @@ fn a_paused_replica_reads_ahead_of_what_it_applies() {
     rc.expect("CLIENT UNPAUSE", b"+OK\r\n");
     assert_in_sync(&mut mc, &mut rc);
     rc.expect("GET foo2", b"$4\r\nbar2\r\n");
+}
+
+/// A master that stops sending the snapshot a replica parses as it
+/// arrives is given up after `repl-timeout`: the load fails and the data
+/// `swapdb` set aside comes back.
+#[test]
+fn a_stalled_socket_load_times_out() {
+    let (snapshot, _) = a_snapshot();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port().to_string();
+    let (_replica, mut rc) = start_binary(&["--repl-diskless-load", "swapdb", "--repl-timeout", "1"]);
+    rc.expect("SET mykey myvalue", b"+OK\r\n");
+    rc.expect(&format!("REPLICAOF 127.0.0.1 {port}"), b"+OK\r\n");
+    let mut master = fake_master_accepts(&listener);
+    master.send_raw(format!("$EOF:{}\r\n", "m".repeat(40)).as_bytes());
+    master.send_raw(&snapshot[..snapshot.len() / 2]);
+    let (closed, _) = master.closed();
+    assert!(closed, "the replica gives up on a silent master");
+    rc.expect("GET mykey", b"$7\r\nmyvalue\r\n");
+    rc.expect("DBSIZE", b":1\r\n");
 }

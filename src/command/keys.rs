@@ -491,6 +491,7 @@ pub fn flushall(ctx: &mut Ctx, args: &Args) {
     crate::persist::control::abort_bgsave(ctx.st);
     let flushed = ctx.st.dbs.iter_mut().map(Db::flush).collect();
     free_flushed(flushed, lazy, n);
+    ctx.st.repl.clear_own_ttls();
     ctx.dirty(n as u64);
     ctx.force_propagation();
     crate::persist::control::after_flushall(ctx.st);

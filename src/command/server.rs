@@ -354,7 +354,7 @@ fn info_section(ctx: &Ctx, name: &str, out: &mut String) {
                 let eta = if elapsed == 0 {
                     1
                 } else {
-                    elapsed * remaining / (done + 1)
+                    elapsed.saturating_mul(remaining) / (done + 1)
                 };
                 o.f("loading_start_time", l.start_secs);
                 o.f("loading_total_bytes", total);

@@ -271,6 +271,8 @@ struct SocketLoad {
     kept: Option<Kept>,
     /// The link stopped reading with the feed full: woken once it is not.
     link_held: bool,
+    /// Bytes received after the snapshot was parsed to its end.
+    after_end: u64,
 }
 
 /// Bytes of a socket load received but not yet parsed, at most: past
@@ -410,6 +412,7 @@ pub fn begin_socket_load(st: &mut State, len: Option<u64>, kept: Option<Kept>) {
             starved: false,
             kept,
             link_held: false,
+            after_end: 0,
         })),
         total_bytes: len.unwrap_or(0),
         start_secs: crate::server::now_ms() / 1000,
@@ -424,6 +427,10 @@ pub fn socket_load_room(loading: &Option<Box<Loading>>) -> Option<usize> {
     let Some(Source::Socket(s)) = loading.as_ref().map(|l| &l.source) else {
         return None;
     };
+    if s.parsed {
+        // What follows the snapshot is not kept.
+        return Some(usize::MAX);
+    }
     let feed = match s.parse.as_ref()? {
         Ok(loader) => loader.feed(),
         Err(feed) => feed,
@@ -445,8 +452,15 @@ pub fn feed_socket_load(loading: &mut Option<Box<Loading>>, bytes: &[u8], ended:
         return;
     };
     s.starved = false;
+    let parsed = s.parsed;
+    if parsed {
+        // Past the snapshot's end: only counted (a `$EOF:` mark).
+        s.after_end += bytes.len() as u64;
+    }
     if let Some(feed) = s.feed() {
-        feed.push(bytes);
+        if !parsed {
+            feed.push(bytes);
+        }
         if ended {
             feed.end();
         }
@@ -456,6 +470,11 @@ pub fn feed_socket_load(loading: &mut Option<Box<Loading>>, bytes: &[u8], ended:
 /// True while a master's snapshot is parsed from the link.
 pub fn is_socket_load(st: &State) -> bool {
     matches!(st.loading.as_ref().map(|l| &l.source), Some(Source::Socket(_)))
+}
+
+/// True while a socket load waits for bytes from the master.
+pub fn socket_load_waiting(st: &State) -> bool {
+    matches!(st.loading.as_ref().map(|l| &l.source), Some(Source::Socket(s)) if s.starved && !s.link_held)
 }
 
 /// Stops a socket load (its link went away): what it loaded stays in
@@ -606,7 +625,17 @@ fn socket_load_step(st: &mut State, clients: &mut Clients, interval: u64) {
             unreachable!()
         };
         match FileLoader::from_feed(feed, s.len, &st.config) {
-            Ok(parse) => s.parse = Some(parse),
+            Ok(Ok(mut loader)) => {
+                // As from a file: keys past their TTL stay (the master
+                // deletes them), the access clocks follow the policy.
+                loader.keep_expired = true;
+                loader.skip_checksum = st.skip_checksum;
+                for db in &mut st.dbs {
+                    db.lfu = st.config.lfu;
+                }
+                s.parse = Some(Ok(loader));
+            }
+            Ok(Err(feed)) => s.parse = Some(Err(feed)),
             Err(f) => return socket_load_failed(st, clients, f),
         }
     }
@@ -644,6 +673,13 @@ fn socket_load_step(st: &mut State, clients: &mut Clients, interval: u64) {
     if !loader.feed_mut().ended() {
         s.starved = true;
         return;
+    }
+    // A `$EOF:` transfer ends with its mark right after the snapshot.
+    let after_end = loader.feed().held() as u64 + s.after_end;
+    if s.len.is_none() && after_end != 40 {
+        log::warn!("Replication stream EOF marker is broken");
+        let kept = abort_socket_load(st);
+        return crate::repl::replica::socket_load_failed(st, clients, kept);
     }
     let loading = st.loading.take().expect("loading");
     let Source::Socket(s) = loading.source else {

@@ -158,8 +158,21 @@ impl<R: Read> Reader<R> {
         if n > self.remaining {
             return Err(Error::Io(std::io::ErrorKind::UnexpectedEof.into()));
         }
-        let mut buf = vec![0u8; n as usize];
-        self.fill(&mut buf)?;
+        // A big one is read in parts, the buffer growing as they come: a
+        // corrupt length from a source of unknown size (a streamed
+        // transfer) runs out of bytes before memory runs out.
+        const PART: u64 = 1 << 20;
+        let mut buf = Vec::new();
+        let mut left = n;
+        while left > 0 {
+            let part = left.min(PART) as usize;
+            let at = buf.len();
+            buf.try_reserve(part)
+                .map_err(|_| Error::Corrupt(format!("cannot allocate {n} bytes")))?;
+            buf.resize(at + part, 0);
+            self.fill(&mut buf[at..])?;
+            left -= part as u64;
+        }
         Ok(buf)
     }
 

@@ -887,6 +887,7 @@ pub fn socket_loaded(
         link.receive = None;
     }
     if let Some(kept) = kept {
+        st.repl.clear_own_ttls();
         attach_to_new_master(st);
         info!("MASTER <-> REPLICA sync: Swapping active DB with loaded DB");
         info!("MASTER <-> REPLICA sync: Discarding old DB in background");
@@ -954,6 +955,7 @@ fn attach_to_new_master(st: &mut State) {
 
 /// Every database emptied, and the function libraries.
 fn empty_data(st: &mut State) {
+    st.repl.clear_own_ttls();
     let n: usize = st.dbs.iter().map(crate::db::Db::len).sum();
     let flushed = st.dbs.iter_mut().map(crate::db::Db::flush).collect();
     let lazy = st.config.value("replica-lazy-flush") == b"yes";
@@ -1025,10 +1027,8 @@ pub fn error_on_link(st: &mut State, reply: &[u8], command: &str, to_master: boo
     } else {
         ("master", "replica")
     };
-    // Each error line (EXEC's array may hold several).
-    for line in reply.split(|&b| b == b'\n') {
-        let line = line.strip_suffix(b"\r").unwrap_or(line);
-        let Some(text) = line.strip_prefix(b"-") else { continue };
+    // Each error reply (EXEC's array may hold several).
+    for text in error_lines(reply) {
         warn!(
             "== CRITICAL == This {from} is sending an error to its {to}: '{}' after processing the command '{command}'",
             String::from_utf8_lossy(&text[..text.len().min(4096)])
@@ -1056,6 +1056,32 @@ pub fn error_on_link(st: &mut State, reply: &[u8], command: &str, to_master: boo
             std::process::abort();
         }
     }
+}
+
+/// The texts of the error replies in `reply` (RESP2 or RESP3), walked
+/// element by element so a bulk's content is never taken for one.
+fn error_lines(reply: &[u8]) -> Vec<&[u8]> {
+    let mut errors = Vec::new();
+    let mut at = 0;
+    while at < reply.len() {
+        let kind = reply[at];
+        let Some(end) = memchr::memmem::find(&reply[at..], b"\r\n").map(|e| at + e) else {
+            break;
+        };
+        let line = &reply[at + 1..end];
+        at = end + 2;
+        match kind {
+            b'-' => errors.push(line),
+            b'$' | b'=' | b'!' => {
+                // A bulk: its bytes and CRLF are skipped (`$-1` has none).
+                if let Some(n) = crate::util::number::parse_i64(line).filter(|&n| n >= 0) {
+                    at = at.saturating_add(n as usize + 2);
+                }
+            }
+            _ => {}
+        }
+    }
+    errors
 }
 
 /// A writable replica expires the keys its own clients gave a TTL
@@ -1120,6 +1146,26 @@ pub fn getack(st: &mut State, from_master: bool) {
     }
 }
 
+/// During a load: a snapshot parsed as it arrives whose master has sent
+/// nothing for `repl-timeout` while the parser waited fails (Redis's
+/// receive timeout), bringing back what `swapdb` set aside.
+pub fn loading_cron(st: &mut State, clients: &mut Clients, now: u64) {
+    if !crate::persist::control::socket_load_waiting(st) {
+        return;
+    }
+    let Some(link) = st.repl.master.as_ref() else { return };
+    let last_io = link
+        .token
+        .and_then(|t| clients.get(t))
+        .map_or(link.last_io_ms, |c| c.last_interaction_ms.max(link.last_io_ms));
+    if now.saturating_sub(last_io) > super::repl_timeout_ms(&st.config) {
+        warn!(
+            "Timeout receiving bulk data from MASTER... If the problem persists try to set the 'repl-timeout' parameter in redis.conf to a larger value."
+        );
+        drop_link(st, clients);
+    }
+}
+
 /// Once a second: connect a link that is down, give up on one that
 /// stopped answering (`repl-timeout`), acknowledge the offset.
 pub fn cron(st: &mut State, clients: &mut Clients, now: u64) {
@@ -1148,5 +1194,21 @@ pub fn cron(st: &mut State, clients: &mut Clients, now: u64) {
         }
         Phase::Connected => link.ack_due = Some(st.repl.offset),
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::error_lines;
+
+    #[test]
+    fn error_replies_are_found_and_bulks_skipped() {
+        let reply =
+            b"*3\r\n$5\r\n-fake\r\n-ERR value is not an integer or out of range\r\n:1\r\n$-1\r\n-WRONGTYPE x\r\n";
+        assert_eq!(
+            error_lines(reply),
+            vec![&b"ERR value is not an integer or out of range"[..], &b"WRONGTYPE x"[..]]
+        );
+        assert!(error_lines(b"+OK\r\n").is_empty());
     }
 }

@@ -477,6 +477,13 @@ impl Server {
                 self.flush_writes();
                 self.close_marked();
                 self.take_signal();
+                // The cron's part that matters during a load: a master
+                // that stops sending the snapshot being parsed.
+                let now = now_ms();
+                if now >= next_cron {
+                    next_cron = now + 1000 / self.state.config.hz.max(1);
+                    crate::repl::replica::loading_cron(&mut self.state, &mut self.clients, now);
+                }
                 // A signal during a load ends the server at once, without
                 // a save (Redis's `whileBlockedCron`).
                 if self.state.shutdown_asap && !self.state.shutdown_requested {
