@@ -281,6 +281,19 @@ struct SocketLoad {
 const SOCKET_LOAD_AHEAD: usize = 1 << 20;
 
 impl SocketLoad {
+    /// How many more bytes the link may hand over now.
+    fn room(&self) -> usize {
+        if self.parsed {
+            // What follows the snapshot is only counted.
+            return usize::MAX;
+        }
+        match &self.parse {
+            Some(Ok(loader)) => loader.feed().room(SOCKET_LOAD_AHEAD),
+            Some(Err(feed)) => feed.room(SOCKET_LOAD_AHEAD),
+            None => 0,
+        }
+    }
+
     fn feed(&mut self) -> Option<&mut Feed> {
         match self.parse.as_mut()? {
             Ok(loader) => Some(loader.feed_mut()),
@@ -427,15 +440,7 @@ pub fn socket_load_room(loading: &Option<Box<Loading>>) -> Option<usize> {
     let Some(Source::Socket(s)) = loading.as_ref().map(|l| &l.source) else {
         return None;
     };
-    if s.parsed {
-        // What follows the snapshot is not kept.
-        return Some(usize::MAX);
-    }
-    let feed = match s.parse.as_ref()? {
-        Ok(loader) => loader.feed(),
-        Err(feed) => feed,
-    };
-    Some(feed.room(SOCKET_LOAD_AHEAD))
+    Some(s.room())
 }
 
 /// The link left bytes unread for want of room: the load wakes it once
@@ -697,12 +702,7 @@ fn wake_held_link(st: &mut State) {
     let Some(Source::Socket(s)) = st.loading.as_mut().map(|l| &mut l.source) else {
         return;
     };
-    let room = match s.parse.as_ref() {
-        Some(Ok(loader)) => loader.feed().room(SOCKET_LOAD_AHEAD),
-        Some(Err(feed)) => feed.room(SOCKET_LOAD_AHEAD),
-        None => 0,
-    };
-    if s.link_held && room > 0 {
+    if s.link_held && s.room() > 0 {
         s.link_held = false;
         if let Some(t) = st.repl.master.as_ref().and_then(|l| l.token) {
             st.woken.push(t);

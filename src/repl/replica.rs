@@ -949,8 +949,7 @@ fn stop_persistence(st: &mut State) {
 /// backlog follow ends.
 fn attach_to_new_master(st: &mut State) {
     disconnect_replicas(st);
-    st.repl.backlog = None;
-    st.prop.on = st.aof.mode != crate::persist::aof::Mode::Off;
+    super::drop_backlog(st);
 }
 
 /// Every database emptied, and the function libraries.
