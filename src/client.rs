@@ -398,7 +398,13 @@ impl Client {
         let reply = taken.unwrap_or(&self.reply);
         let name = self.name.as_deref().map(String::from_utf8_lossy).unwrap_or_default();
         let pending = reply.pending();
-        let (obl, omem) = (pending.min(STATIC_BUF), output_memory(reply));
+        // A replica's share of the replication buffer counts as its own.
+        let share = self
+            .peer
+            .as_ref()
+            .and_then(|p| p.link.as_ref())
+            .map_or(0, |l| l.buffer_share);
+        let (obl, omem) = (pending.min(STATIC_BUF), output_memory(reply) + share);
         let (qbuf, qbuf_free) = self.qbuf_fields(taken.is_some());
         format!(
             "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub={} psub={} ssub={} multi={} qbuf={} qbuf-free={} argv-mem=0 multi-mem=0 rbs={} rbp={} obl={obl} oll={} omem={omem} tot-mem={} events={} cmd={} user=default redir={} resp={}",
@@ -420,7 +426,7 @@ impl Client {
             reply.size_and_peak().0,
             reply.size_and_peak().1,
             usize::from(omem > 0),
-            self.memory_usage(taken.map(|r| qbuf + qbuf_free + r.capacity())),
+            self.memory_usage(taken.map(|r| qbuf + qbuf_free + r.capacity())) + share,
             if self.want_write { "rw" } else { "r" },
             self.last_cmd,
             self.tracking.redir_field(),
@@ -437,15 +443,15 @@ impl Client {
         self.peer.as_ref().is_some_and(|p| p.link.is_some())
     }
 
-    /// `client-output-buffer-limit replica` for a replica: its output and
-    /// the stream it holds back while its snapshot is made and sent count
-    /// together. Flags it `close_asap` and returns true if over.
-    pub fn close_on_replica_limit(&mut self, held: usize, limits: &OutputLimits, now_ms: u64) -> bool {
+    /// `client-output-buffer-limit replica` (as `limit`) for a replica:
+    /// its own output and the part of the shared replication buffer it
+    /// holds on to (`held`) count together. Flags it `close_asap` and
+    /// returns true if over.
+    pub fn close_on_replica_limit(&mut self, held: usize, limit: &OutputLimit, now_ms: u64) -> bool {
         let used = (self.reply.pending() + held) as u64;
         if self.close_asap {
             return false;
         }
-        let limit = limits.class(ClientClass::Replica);
         if !limit_reached(limit, used, &mut self.obuf_soft_since, now_ms / 1000) {
             return false;
         }

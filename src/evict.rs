@@ -185,13 +185,18 @@ impl Evictor {
 }
 
 /// Bytes Redis leaves out of the figure eviction compares with
-/// `maxmemory` (its `freeMemoryGetNotCountedMemory`): the AOF buffer.
+/// `maxmemory` (its `freeMemoryGetNotCountedMemory`): the AOF buffer and
+/// the replicas' share of the replication buffer.
 pub fn not_counted(st: &State) -> usize {
-    if st.aof.mode == crate::persist::aof::Mode::Off {
+    // The replication buffer past the backlog's size: what slow replicas
+    // hold on to.
+    let (_, _, replicas) = crate::repl::buffer_memory(st);
+    let aof = if st.aof.mode == crate::persist::aof::Mode::Off {
         0
     } else {
         st.aof.buf.capacity()
-    }
+    };
+    replicas + aof
 }
 
 /// Bytes over `maxmemory`, if over it.

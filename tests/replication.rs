@@ -1404,3 +1404,96 @@ fn a_stalled_socket_load_times_out() {
     rc.expect("GET mykey", b"$7\r\nmyvalue\r\n");
     rc.expect("DBSIZE", b":1\r\n");
 }
+
+/// The replication buffer is shared and keeps what a replica still
+/// needs: while one waits for its (slowed) snapshot, the backlog grows
+/// past `repl-backlog-size`, another replica continues partially from
+/// any offset in it, and once they leave it shrinks back. Redis 7.0's
+/// behaviour, checked against redis-server too.
+#[test]
+fn the_buffer_keeps_what_a_waiting_replica_needs() {
+    for (name, _server, addr) in masters_with(&["--repl-diskless-sync", "no", "--repl-backlog-size", "16384"]) {
+        let mut c = Conn::connect(addr);
+        for i in 0..10 {
+            c.cmd(&[b"SET", format!("seed{i}").as_bytes(), b"x"]);
+        }
+        c.expect("CONFIG SET rdb-key-save-delay 1000000", b"+OK\r\n");
+        let mut waiting = FakeReplica::connect(addr);
+        let reply = waiting.psync("?", -1);
+        let words: Vec<&str> = reply.split(' ').collect();
+        assert_eq!(words[0], "+FULLRESYNC", "{name}: {reply}");
+        let (id, start): (String, u64) = (words[1].into(), words[2].parse().unwrap());
+        let value = vec![b'v'; 10_000];
+        let mut expected = b"*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n".to_vec();
+        for i in 0..300 {
+            let key = format!("big{i}");
+            c.cmd(&[b"SET", key.as_bytes(), &value]);
+            expected.extend_from_slice(&diff_support::encode(&[b"SET", key.as_bytes(), &value]));
+        }
+        let end = repl_offset(&mut c);
+        assert_eq!(end - start, expected.len() as u64, "{name}");
+        // All of it is held for the waiting replica, in one buffer.
+        let histlen: u64 = field(&mut c, "replication", "repl_backlog_histlen").parse().unwrap();
+        assert!(histlen >= end - start, "{name}: {histlen}");
+        let first: u64 = field(&mut c, "replication", "repl_backlog_first_byte_offset")
+            .parse()
+            .unwrap();
+        assert!(first <= start + 1, "{name}: {first} {start}");
+        let total: u64 = field(&mut c, "memory", "mem_total_replication_buffers")
+            .parse()
+            .unwrap();
+        assert!(total >= histlen && total < 2 * histlen, "{name}: {total} {histlen}");
+        // A replica continuing from the waiting one's offset (far beyond
+        // `repl-backlog-size`) gets the stream from the buffer.
+        let mut other = FakeReplica::connect(addr);
+        assert_eq!(other.psync(&id, start as i64 + 1), format!("+CONTINUE {id}"), "{name}");
+        assert_eq!(
+            esc(&without_pings(&other.bytes(expected.len()))),
+            esc(&expected),
+            "{name}"
+        );
+        assert_eq!(field(&mut c, "stats", "sync_partial_ok"), "1", "{name}");
+        // Both gone: the buffer shrinks back to about the backlog's size.
+        drop((waiting, other));
+        let shrunk = wait_until(Duration::from_secs(20), || {
+            field(&mut c, "replication", "repl_backlog_histlen")
+                .parse::<u64>()
+                .unwrap()
+                <= 2 * 16384
+        });
+        assert!(
+            shrunk,
+            "{name}: {}",
+            field(&mut c, "replication", "repl_backlog_histlen")
+        );
+        c.expect("CONFIG SET rdb-key-save-delay 0", b"+OK\r\n");
+    }
+}
+
+/// A replica moved to another master and back continues its stream
+/// partially in the database the stream had selected (Redis keeps it in
+/// the cached master).
+#[test]
+fn a_replica_moved_away_and_back_continues_in_the_stream_s_database() {
+    let quiet = ["--repl-ping-replica-period", "3600", "--repl-backlog-size", "10mb"];
+    let (master, mut mc) = start_binary(&quiet);
+    let port = master.addr.port().to_string();
+    let (_replica, mut rc) = start_binary(&["--replicaof", "127.0.0.1", &port]);
+    // A replica that is not linked to its own master refuses PSYNC.
+    let (stranded, _) = start_binary(&["--replicaof", "127.0.0.1", "1"]);
+    let stranded_port = stranded.addr.port().to_string();
+    mc.expect("SELECT 9", b"+OK\r\n");
+    mc.expect("SET a 1", b"+OK\r\n");
+    assert_in_sync(&mut mc, &mut rc);
+    rc.expect(&format!("REPLICAOF 127.0.0.1 {stranded_port}"), b"+OK\r\n");
+    mc.expect("SET b 2", b"+OK\r\n");
+    mc.expect("INCR a", b":2\r\n");
+    rc.expect(&format!("REPLICAOF 127.0.0.1 {port}"), b"+OK\r\n");
+    assert_in_sync(&mut mc, &mut rc);
+    assert_eq!(field(&mut mc, "stats", "sync_partial_ok"), "1");
+    assert_eq!(field(&mut mc, "stats", "sync_full"), "1");
+    rc.expect("SELECT 9", b"+OK\r\n");
+    rc.expect("MGET a b", b"*2\r\n$1\r\n2\r\n$1\r\n2\r\n");
+    rc.expect("SELECT 0", b"+OK\r\n");
+    rc.expect("DBSIZE", b":0\r\n");
+}

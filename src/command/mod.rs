@@ -573,7 +573,8 @@ fn refused_by_state(ctx: &mut Ctx, def: &CommandDef, idx: usize) -> bool {
     let config = &ctx.st.config;
     let (limit, min_replicas) = (config.maxmemory, config.min_replicas_to_write);
     let misconf = ctx.st.rdb.last_bgsave_failed || ctx.st.aof.failing();
-    let loading = ctx.st.loading.is_some();
+    let loading = ctx.st.loading_blocks();
+    let async_loading = ctx.st.async_loading();
     let busy = ctx
         .st
         .script
@@ -582,7 +583,15 @@ fn refused_by_state(ctx: &mut Ctx, def: &CommandDef, idx: usize) -> bool {
         .map(crate::script::busy_error);
     let replica = ctx.st.repl.is_replica();
     let from_replica = ctx.clients[ctx.me].is_replica();
-    if limit == 0 && min_replicas == 0 && !misconf && !loading && busy.is_none() && !replica && !from_replica {
+    if limit == 0
+        && min_replicas == 0
+        && !misconf
+        && !loading
+        && !async_loading
+        && busy.is_none()
+        && !replica
+        && !from_replica
+    {
         return false;
     }
     let c = &ctx.clients[ctx.me];
@@ -618,7 +627,7 @@ fn refused_by_state(ctx: &mut Ctx, def: &CommandDef, idx: usize) -> bool {
         b"READONLY You can't write against a read only replica."
     } else if denied_when_stale && crate::repl::serving_stale_refused(ctx.st) {
         b"MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'."
-    } else if loading && def.flags & flags::LOADING == 0 {
+    } else if loading && def.flags & flags::LOADING == 0 || async_loading && has(flags::NO_ASYNC_LOADING) {
         b"LOADING Redis is loading the dataset in memory"
     } else if let Some(error) = busy {
         // A script past busy-reply-threshold: only ALLOW_BUSY commands run.

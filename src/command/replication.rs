@@ -105,7 +105,7 @@ pub fn replconf(ctx: &mut Ctx, args: &Args) {
         } else if args.is(j, "ack") {
             // Acknowledgements get no reply, and count only from replicas.
             if let Some(offset) = parse_i64(value) {
-                crate::repl::ack(ctx.st, ctx.clients, ctx.me, offset.max(0) as u64, ctx.reply);
+                crate::repl::ack(ctx.st, ctx.clients, ctx.me, offset.max(0) as u64);
             }
             return;
         } else if args.is(j, "getack") {

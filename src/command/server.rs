@@ -283,7 +283,7 @@ fn info_section(ctx: &Ctx, name: &str, out: &mut String) {
                 o.f("mem_fragmentation_bytes", rss as i64 - used as i64);
             }
             o.f("mem_not_counted_for_evict", crate::evict::not_counted(st));
-            let (backlog, total, replicas) = crate::repl::buffer_memory(st, ctx.clients);
+            let (backlog, total, replicas) = crate::repl::buffer_memory(st);
             o.f("mem_replication_backlog", backlog);
             o.f("mem_total_replication_buffers", total);
             o.f("mem_clients_slaves", replicas);
@@ -303,13 +303,9 @@ fn info_section(ctx: &Ctx, name: &str, out: &mut String) {
         }
         "persistence" => {
             title(o.0, "Persistence");
-            o.f("loading", u8::from(st.loading.is_some()));
-            for field in [
-                "async_loading",
-                "current_cow_peak",
-                "current_cow_size",
-                "current_cow_size_age",
-            ] {
+            o.f("loading", u8::from(st.loading_blocks()));
+            o.f("async_loading", u8::from(st.async_loading()));
+            for field in ["current_cow_peak", "current_cow_size", "current_cow_size_age"] {
                 o.f(field, 0);
             }
             let bg = st.rdb.bgsave.as_ref();
@@ -722,6 +718,7 @@ pub fn config_set(ctx: &mut Ctx, args: &Args) {
     }
     ctx.st.sync_notes();
     ctx.st.sync_lazyfree();
+    crate::repl::config_changed(ctx.st);
     if pairs
         .iter()
         .any(|(name, _)| Config::canonical_name(name) == Some("maxmemory"))
@@ -1312,7 +1309,7 @@ fn ratio(a: u64, b: u64) -> f64 {
 pub fn memory_stats(ctx: &mut Ctx, _args: &Args) {
     let m = Overhead::measure(ctx.st, ctx.clients);
     let (allocated, active, resident) = m.allocator();
-    let (backlog, _, replicas) = crate::repl::buffer_memory(ctx.st, ctx.clients);
+    let (backlog, _, replicas) = crate::repl::buffer_memory(ctx.st);
     let r = &mut *ctx.reply;
     r.map(27 + m.dbs.len());
     let int = |r: &mut crate::resp::reply::Reply, name: &str, v: i64| {

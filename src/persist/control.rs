@@ -11,6 +11,7 @@ use super::aof::{self, load::AofLoader, load::Outcome as AofOutcome};
 use super::load::{Failure, Fed, Feed, FileLoader, Progress};
 use super::snapshot::{self, Bgsave, Step};
 use crate::client::Clients;
+use crate::db::Db;
 use crate::server::State;
 
 /// Seconds after a failed background save before a save point may start
@@ -248,6 +249,9 @@ pub struct Loading {
     /// A snapshot from this server's master: a failure is not fatal, and
     /// the end hands over to replication.
     from_master: bool,
+    /// It loads beside the live dataset, which clients go on using
+    /// (`async_loading`): the loop runs it between its usual work.
+    pub background: bool,
 }
 
 /// What is being loaded.
@@ -269,6 +273,9 @@ struct SocketLoad {
     starved: bool,
     /// `swapdb`: the data from before, back if the load fails.
     kept: Option<Kept>,
+    /// `async_loading`: the databases it loads into, swapped with the
+    /// live ones at the end.
+    beside: Option<Vec<Db>>,
     /// The link stopped reading with the feed full: woken once it is not.
     link_held: bool,
     /// Bytes received after the snapshot was parsed to its end.
@@ -306,6 +313,16 @@ impl SocketLoad {
 pub struct Kept {
     pub dbs: Vec<crate::db::Flushed>,
     pub functions: Vec<Box<[u8]>>,
+}
+
+/// What undoing a socket load that did not finish takes.
+pub enum Undo {
+    /// Emptying what it loaded into the live databases.
+    Empty,
+    /// `swapdb`: bringing back the dataset set aside.
+    Restore(Kept),
+    /// Nothing: it loaded beside the live dataset (`async_loading`).
+    Nothing,
 }
 
 impl Loading {
@@ -357,6 +374,7 @@ pub fn begin_load(st: &mut State) -> Result<(), String> {
             started: Instant::now(),
             delay_us: delay,
             from_master: false,
+            background: false,
         }))
     };
     if st.aof.mode == aof::Mode::On {
@@ -408,15 +426,20 @@ pub fn begin_master_load(st: &mut State) -> Result<(), LoadError> {
         started: Instant::now(),
         delay_us: delay,
         from_master: true,
+        background: false,
     }));
     Ok(())
 }
 
 /// Starts loading a master's snapshot from the link itself, as its bytes
 /// arrive ([`feed_socket_load`]); `kept` is the dataset a `swapdb` load
-/// set aside.
-pub fn begin_socket_load(st: &mut State, len: Option<u64>, kept: Option<Kept>) {
+/// set aside. With `beside`, it loads into databases of its own while the
+/// live ones serve clients (`async_loading`).
+pub fn begin_socket_load(st: &mut State, len: Option<u64>, kept: Option<Kept>, beside: bool) {
     let delay = crate::util::number::parse_i64(st.config.value("key-load-delay")).unwrap_or(0);
+    let now = crate::server::now_ms();
+    let background = beside;
+    let beside = beside.then(|| st.dbs.iter().map(|_| Db::new(now)).collect());
     st.loading = Some(Box::new(Loading {
         source: Source::Socket(Box::new(SocketLoad {
             parse: Some(Err(Feed::default())),
@@ -424,14 +447,16 @@ pub fn begin_socket_load(st: &mut State, len: Option<u64>, kept: Option<Kept>) {
             parsed: false,
             starved: false,
             kept,
+            beside,
             link_held: false,
             after_end: 0,
         })),
         total_bytes: len.unwrap_or(0),
-        start_secs: crate::server::now_ms() / 1000,
+        start_secs: now / 1000,
         started: Instant::now(),
         delay_us: delay,
         from_master: true,
+        background,
     }));
 }
 
@@ -482,17 +507,32 @@ pub fn socket_load_waiting(st: &State) -> bool {
     matches!(st.loading.as_ref().map(|l| &l.source), Some(Source::Socket(s)) if s.starved && !s.link_held)
 }
 
-/// Stops a socket load (its link went away): what it loaded stays in
-/// the databases; the dataset a `swapdb` load set aside is returned.
-pub fn abort_socket_load(st: &mut State) -> Option<Kept> {
+/// Stops a socket load (its link went away, or the snapshot is bad),
+/// and says what undoing it takes. Databases it loaded beside the live
+/// ones are freed on the lazyfree thread.
+pub fn abort_socket_load(st: &mut State) -> Undo {
     if !is_socket_load(st) {
-        return None;
+        return Undo::Nothing;
     }
-    let loading = st.loading.take()?;
-    let Source::Socket(s) = loading.source else {
-        return None;
+    let Some(Source::Socket(s)) = st.loading.take().map(|l| l.source) else {
+        return Undo::Nothing;
     };
-    s.kept
+    match (s.kept, s.beside) {
+        (Some(kept), _) => Undo::Restore(kept),
+        (None, Some(mut beside)) => {
+            log::info!("MASTER <-> REPLICA sync: Discarding temporary DB in background");
+            free_databases(&mut beside);
+            Undo::Nothing
+        }
+        (None, None) => Undo::Empty,
+    }
+}
+
+/// Empties databases, their contents freed on the lazyfree thread.
+fn free_databases(dbs: &mut [Db]) {
+    let n = dbs.iter().map(Db::len).sum();
+    let flushed = dbs.iter_mut().map(Db::flush).collect();
+    crate::command::keys::free_flushed(flushed, true, n);
 }
 
 /// Replaying the AOF: nothing expires and nothing is propagated.
@@ -635,7 +675,10 @@ fn socket_load_step(st: &mut State, clients: &mut Clients, interval: u64) {
                 // deletes them), the access clocks follow the policy.
                 loader.keep_expired = true;
                 loader.skip_checksum = st.skip_checksum;
-                for db in &mut st.dbs {
+                if s.beside.is_some() {
+                    loader.functions_aside = Some(Vec::new());
+                }
+                for db in st.dbs.iter_mut().chain(s.beside.iter_mut().flatten()) {
                     db.lfu = st.config.lfu;
                 }
                 s.parse = Some(Ok(loader));
@@ -662,7 +705,8 @@ fn socket_load_step(st: &mut State, clients: &mut Clients, interval: u64) {
         if budget == 0 {
             return;
         }
-        match loader.step_fed(&mut st.dbs, now, budget) {
+        let dbs = s.beside.as_mut().unwrap_or(&mut st.dbs);
+        match loader.step_fed(dbs, now, budget) {
             Ok(Fed::Done) => s.parsed = true,
             Ok(Fed::More) => {}
             Ok(Fed::Starved) => {
@@ -683,17 +727,40 @@ fn socket_load_step(st: &mut State, clients: &mut Clients, interval: u64) {
     let after_end = loader.feed().held() as u64 + s.after_end;
     if s.len.is_none() && after_end != 40 {
         log::warn!("Replication stream EOF marker is broken");
-        let kept = abort_socket_load(st);
-        return crate::repl::replica::socket_load_failed(st, clients, kept);
+        let undo = abort_socket_load(st);
+        return crate::repl::replica::socket_load_failed(st, clients, undo);
     }
     let loading = st.loading.take().expect("loading");
     let Source::Socket(s) = loading.source else {
         unreachable!()
     };
-    let Some(Ok(loader)) = s.parse else { unreachable!() };
+    let Some(Ok(mut loader)) = s.parse else { unreachable!() };
+    // Loaded beside the live dataset: the two swap now, the old one to
+    // be freed like `swapdb`'s, the libraries replaced.
+    let kept = match s.beside {
+        Some(mut beside) => {
+            let old = st
+                .dbs
+                .iter_mut()
+                .zip(beside.iter_mut())
+                .map(|(db, new)| db.restore(new.flush()))
+                .collect();
+            crate::script::function::flush();
+            for code in loader.functions_aside.take().unwrap_or_default() {
+                if let Err(e) = crate::script::function::load(&code, true) {
+                    log::warn!("Failed loading library, {}", String::from_utf8_lossy(&e));
+                }
+            }
+            Some(Kept {
+                dbs: old,
+                functions: Vec::new(),
+            })
+        }
+        None => s.kept,
+    };
     finish_load(st, &loader);
     let db = loader.repl_stream_db.unwrap_or(0);
-    crate::repl::replica::socket_loaded(st, clients, db, s.kept);
+    crate::repl::replica::socket_loaded(st, clients, db, kept);
 }
 
 /// The master link left bytes unread for want of room: once the load
@@ -713,8 +780,8 @@ fn wake_held_link(st: &mut State) {
 fn socket_load_failed(st: &mut State, clients: &mut Clients, f: Failure) {
     log::warn!("{f}");
     log::warn!("Failed trying to load the MASTER synchronization DB from socket");
-    let kept = abort_socket_load(st);
-    crate::repl::replica::socket_load_failed(st, clients, kept);
+    let undo = abort_socket_load(st);
+    crate::repl::replica::socket_load_failed(st, clients, undo);
 }
 
 /// A slice of replaying the AOF at start-up; when it is done the AOF is

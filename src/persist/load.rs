@@ -587,6 +587,9 @@ pub struct FileLoader<R> {
     /// A master's start-up load: the keys dropped as expired, with their
     /// database, for the replication stream's DELs (`RDBFLAGS_FEED_REPL`).
     pub dropped: Option<Vec<(usize, Vec<u8>)>>,
+    /// A load beside the live dataset (`async_loading`): the function
+    /// libraries' code is kept here, to replace the live ones at the end.
+    pub functions_aside: Option<Vec<Box<[u8]>>>,
 }
 
 impl<R: Read> FileLoader<R> {
@@ -633,6 +636,7 @@ impl<R: Read> FileLoader<R> {
             repl_offset: None,
             keep_expired: false,
             dropped: None,
+            functions_aside: None,
         })
     }
 
@@ -732,7 +736,9 @@ impl<R: Read> FileLoader<R> {
             OPCODE_FUNCTION_PRE_GA => return Err(self.corrupt("Pre-release function format not supported.")),
             OPCODE_FUNCTION2 => {
                 let code = self.r.string().map_err(|e| self.fail(e))?;
-                if let Err(e) = crate::script::function::load(&code, self.allow_dup) {
+                if let Some(aside) = &mut self.functions_aside {
+                    aside.push(code.into());
+                } else if let Err(e) = crate::script::function::load(&code, self.allow_dup) {
                     return Err(Failure::Fatal(format!(
                         "Failed loading library, {}",
                         String::from_utf8_lossy(e.strip_prefix(b"ERR ").unwrap_or(&e))

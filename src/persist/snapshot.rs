@@ -697,6 +697,12 @@ impl Bgsave {
                 self.append(&bytes, &deferred);
             }
             let Some(pos) = dbs.iter().position(|db| db.snap.as_ref().is_some_and(|s| !s.walked)) else {
+                // Keys that writes saved ahead of the walk count too: a
+                // slowed save lasts as long as a forked child's would.
+                if self.allowed_keys() < self.keys_total {
+                    self.flush_out(1);
+                    return Step::At(now + 1);
+                }
                 return self.finish_walk(dbs);
             };
             let allowed = self.allowed_keys();

@@ -4,11 +4,12 @@
 //! Every change the dataset goes through reaches `Repl::feed` from the
 //! one propagation point (`server::propagate`), as RESP commands with a
 //! SELECT in front whenever the database changes, as Redis's
-//! `replicationFeedSlaves`. The bytes go into the backlog at once and
-//! wait in `pending` until the loop is about to sleep, when
-//! `before_sleep` hands them to every replica: into its output if it is
-//! online, or into what it holds back (`Link::held`) while its snapshot
-//! is made and sent.
+//! `replicationFeedSlaves`. The bytes go once into the replication
+//! buffer (`Backlog`), which the backlog and every replica share: each
+//! replica reads its stream from there at its own offset, once it is
+//! online; until then (its snapshot made and sent) the buffer keeps what
+//! it will need. Stream bytes leave only once the loop is about to sleep
+//! (`before_sleep`, after the AOF is written).
 //!
 //! A replica is a client that sent SYNC or PSYNC. A PSYNC naming this
 //! server's history at an offset the backlog still covers continues at
@@ -103,14 +104,18 @@ pub struct Link {
     pub ack_ms: u64,
     /// It used SYNC: it sends no acknowledgements.
     pub pre_psync: bool,
-    /// The stream since its snapshot began, sent after the snapshot.
-    held: Vec<u8>,
+    /// The offset of the next stream byte it is to get, from the shared
+    /// buffer (None: it gets no stream, or not yet).
+    pub stream_at: Option<u64>,
+    /// The part of the shared buffer it holds on to, as of the last time
+    /// the loop slept: its output memory in CLIENT LIST.
+    pub buffer_share: usize,
     /// The snapshot file being sent.
     transfer: Option<Transfer>,
     /// Its snapshot goes straight to its socket (`$EOF:` transfer).
     diskless: bool,
-    /// Online after a diskless transfer: the stream waits in `held` for
-    /// its first acknowledgement (`repl_start_cmd_stream_on_ack`).
+    /// Online after a diskless transfer: the stream waits for its first
+    /// acknowledgement (`repl_start_cmd_stream_on_ack`).
     stream_on_ack: bool,
     /// It acknowledged while its diskless transfer was still being
     /// handed over here.
@@ -125,7 +130,8 @@ impl Link {
             ack_offset: 0,
             ack_ms: now,
             pre_psync,
-            held: Vec::new(),
+            stream_at: None,
+            buffer_share: 0,
             transfer: None,
             diskless: false,
             stream_on_ack: false,
@@ -133,13 +139,11 @@ impl Link {
         }
     }
 
-    /// Gets the stream into `held` rather than its output.
-    fn holds_stream(&self) -> bool {
-        match self.state {
-            LinkState::WaitBgsaveStart => false,
-            LinkState::WaitBgsaveEnd | LinkState::SendBulk => true,
-            LinkState::Online => self.stream_on_ack,
-        }
+    /// Its stream is being sent: it is online (and acknowledged its
+    /// diskless snapshot).
+    pub fn streaming(&self) -> Option<u64> {
+        self.stream_at
+            .filter(|_| self.state == LinkState::Online && !self.stream_on_ack)
     }
 }
 
@@ -213,8 +217,9 @@ pub struct Repl {
     pub backlog: Option<Backlog>,
     /// The database the stream last selected (`slaveseldb`).
     seldb: Option<usize>,
-    /// Stream bytes the replicas have not been given yet.
-    pending: Vec<u8>,
+    /// The stream up to this offset may be sent: it is in the AOF (set
+    /// before the loop sleeps).
+    pub released: u64,
     /// Replicas' client tokens, in the order they attached.
     pub replicas: Vec<usize>,
     /// When the last replica left (ms), for `repl-backlog-ttl`.
@@ -262,7 +267,7 @@ impl Repl {
             second_offset: -1,
             backlog: None,
             seldb: None,
-            pending: Vec::new(),
+            released: 0,
             replicas: Vec::new(),
             no_replicas_since: None,
             get_ack: false,
@@ -303,12 +308,10 @@ impl Repl {
             let n = db.to_string();
             let select = format!("*2\r\n$6\r\nSELECT\r\n${}\r\n{n}\r\n", n.len());
             backlog.feed(select.as_bytes());
-            self.pending.extend_from_slice(select.as_bytes());
             self.offset += select.len() as u64;
             self.seldb = Some(db);
         }
         backlog.feed(command);
-        self.pending.extend_from_slice(command);
         self.offset += command.len() as u64;
     }
 
@@ -317,9 +320,6 @@ impl Repl {
         self.offset += bytes.len() as u64;
         if let Some(backlog) = &mut self.backlog {
             backlog.feed(bytes);
-        }
-        if !self.replicas.is_empty() {
-            self.pending.extend_from_slice(bytes);
         }
     }
 
@@ -438,20 +438,13 @@ pub fn sync(st: &mut State, clients: &mut Clients, me: usize, reply: &mut Reply,
             .and_then(|t| clients[t].peer.as_ref())
             .is_some_and(|p| (capa_eof || !p.capa_eof) && p.req == req);
         if let Some(other) = other.filter(|_| fits) {
-            let (held, initial) = {
-                let link = clients[other]
-                    .peer
-                    .as_ref()
-                    .and_then(|p| p.link.as_ref())
-                    .expect("found");
-                (link.held.clone(), link.initial_offset)
-            };
-            let c = &mut clients[me];
-            let link = c.peer.as_mut().and_then(|p| p.link.as_mut()).expect("just set");
-            if !rdb_only {
-                link.held = held;
-            }
-            full_resync_reply(st, c, reply, initial);
+            let initial = clients[other]
+                .peer
+                .as_ref()
+                .and_then(|p| p.link.as_ref())
+                .expect("found")
+                .initial_offset;
+            full_resync_reply(st, &mut clients[me], reply, initial);
             log::info!("Waiting for end of BGSAVE for SYNC");
             return;
         }
@@ -508,17 +501,15 @@ fn try_partial(
     } else {
         reply.raw(b"+CONTINUE\r\n");
     }
-    // The newest bytes of the backlog are also in `pending`, which every
-    // online replica (this one included, from now on) gets before the
-    // loop sleeps: only what was sent out already comes from the backlog.
-    let mut missed = Vec::new();
-    backlog.copy_after(offset.saturating_sub(1), &mut missed);
-    missed.truncate(missed.len().saturating_sub(repl.pending.len()));
-    reply.raw(&missed);
-    let sent = missed.len() + repl.pending.len();
+    // What it missed is read from the shared buffer, as the rest of its
+    // stream will be.
+    let sent = backlog.end_offset() + 1 - offset;
     let now = crate::server::now_ms();
     let peer = c.peer.get_or_insert_with(Default::default);
-    peer.link = Some(Link::new(LinkState::Online, offset, now, false));
+    let mut link = Link::new(LinkState::Online, offset, now, false);
+    link.stream_at = Some(offset);
+    peer.link = Some(link);
+    st.repl.backlog.as_mut().expect("covers").hold_from(offset);
     attach(st, me);
     log::info!(
         "Partial resynchronization request from {name} accepted. Sending {sent} bytes of backlog starting from offset {offset}."
@@ -590,13 +581,13 @@ pub fn restarted_at(st: &mut State, id: String, offset: u64) {
 /// No backlog (a master whose snapshot named no history to continue).
 pub fn drop_backlog(st: &mut State) {
     st.repl.backlog = None;
-    st.repl.pending.clear();
     st.prop.on = st.aof.mode != crate::persist::aof::Mode::Off;
     st.sync_notes();
 }
 
+/// `repl-backlog-size`, at least Redis's minimum of 16 KiB.
 fn backlog_size(st: &State) -> usize {
-    crate::util::number::parse_i64(st.config.value("repl-backlog-size")).map_or(1 << 20, |n| n.max(1) as usize)
+    crate::util::number::parse_i64(st.config.value("repl-backlog-size")).map_or(1 << 20, |n| n.max(16 * 1024) as usize)
 }
 
 /// Follows CONFIG SET repl-backlog-size.
@@ -608,11 +599,18 @@ pub fn config_changed(st: &mut State) {
 }
 
 /// `+FULLRESYNC <replid> <offset>` to a PSYNC replica whose snapshot
-/// stands for `offset`; SYNC's replicas get no such line.
-fn full_resync_reply(st: &State, c: &mut crate::client::Client, reply: &mut Reply, offset: u64) {
-    let link = c.peer.as_mut().and_then(|p| p.link.as_mut()).expect("a replica");
+/// stands for `offset`; SYNC's replicas get no such line. From then on
+/// the buffer keeps its stream (unless it wants only the snapshot).
+fn full_resync_reply(st: &mut State, c: &mut crate::client::Client, reply: &mut Reply, offset: u64) {
+    let peer = c.peer.as_mut().expect("a replica");
+    let rdb_only = peer.rdb_only;
+    let link = peer.link.as_mut().expect("a replica");
     link.state = LinkState::WaitBgsaveEnd;
     link.initial_offset = offset;
+    if !rdb_only && let Some(backlog) = &mut st.repl.backlog {
+        link.stream_at = Some(offset + 1);
+        backlog.hold_from(offset + 1);
+    }
     if !link.pre_psync {
         reply.raw(format!("+FULLRESYNC {} {}\r\n", st.repl.replid, offset).as_bytes());
     }
@@ -655,42 +653,44 @@ pub fn before_sleep(st: &mut State, clients: &mut Clients, writes: &mut Vec<usiz
     if std::mem::take(&mut st.repl.save_maybe_useless) {
         stop_useless_save(st, clients);
     }
-    if st.repl.replicas.is_empty() && st.repl.pending.is_empty() {
-        // A diskless save whose replicas all left is stopped.
+    if st.repl.replicas.is_empty() {
+        // A diskless save whose replicas all left is stopped; a history
+        // they held on to goes back to the backlog's size.
         pump_diskless(st, clients);
+        if let Some(backlog) = &mut st.repl.backlog {
+            backlog.set_readers(None);
+            backlog.trim(10 * backlog::TRIM_PER_CALL);
+        }
+        st.repl.released = st.repl.offset;
         return;
     }
     // Not while clients are paused: it would move the offset the replicas
     // are to catch up with; it goes once the pause is over.
     let paused = st.pause.kind(crate::server::now_ms()) != crate::server::state::PauseKind::Off;
-    if st.repl.get_ack && !paused && !st.repl.replicas.is_empty() {
+    if st.repl.get_ack && !paused {
         st.repl.get_ack = false;
         send_getack(st);
     }
-    // The stream so far goes out first: a snapshot started below already
-    // holds its effects (and the offset it announces counts it). A
-    // replica still waiting for its snapshot to start needs none of it.
-    let pending = std::mem::take(&mut st.repl.pending);
-    for &token in &st.repl.replicas {
-        let Some(c) = clients.get_mut(token) else { continue };
-        let Some(peer) = c.peer.as_mut() else { continue };
-        let rdb_only = peer.rdb_only;
-        let Some(link) = peer.link.as_mut() else { continue };
-        if link.holds_stream() {
-            if !rdb_only {
-                link.held.extend_from_slice(&pending);
-            }
-        } else if link.state == LinkState::Online {
-            c.reply.raw(&pending);
-        }
-    }
+    // The stream so far may leave: the AOF is written before any output
+    // of this iteration. A snapshot started below holds its effects (and
+    // the offset it announces counts it).
+    st.repl.released = st.repl.offset;
     if let Some(ok) = st.repl.snapshot_done.take() {
         snapshot_finished(st, clients, ok);
     }
     start_snapshot_if_needed(st, clients);
     pump_diskless(st, clients);
-    let limits = st.config.client_output_limits;
+    // A limit below the backlog's size would drop a replica that a
+    // partial resync then brings back: the backlog's size applies.
+    let mut limit = *st
+        .config
+        .client_output_limits
+        .class(crate::config::ClientClass::Replica);
+    if limit.hard != 0 {
+        limit.hard = limit.hard.max(st.repl.backlog.as_ref().map_or(0, |b| b.size() as u64));
+    }
     let now = crate::server::now_ms();
+    let mut readers_from = None::<u64>;
     for i in 0..st.repl.replicas.len() {
         let token = st.repl.replicas[i];
         let Some(c) = clients.get_mut(token) else { continue };
@@ -701,25 +701,62 @@ pub fn before_sleep(st: &mut State, clients: &mut Clients, writes: &mut Vec<usiz
             st.kills.push(token);
             continue;
         }
-        let held = c
-            .peer
-            .as_ref()
-            .and_then(|p| p.link.as_ref())
-            .map_or(0, |l| l.held.len());
-        if c.close_on_replica_limit(held, &limits, now) {
+        let link = c.peer.as_mut().and_then(|p| p.link.as_mut()).expect("a replica");
+        let (stream_at, streaming) = (link.stream_at, link.streaming());
+        let held = match (&st.repl.backlog, stream_at) {
+            (Some(b), Some(at)) => b.held_for(at),
+            _ => 0,
+        };
+        link.buffer_share = held;
+        if let Some(at) = stream_at {
+            readers_from = Some(readers_from.map_or(at, |r| r.min(at)));
+            if at < st.repl.backlog.as_ref().map_or(0, Backlog::first_offset) {
+                // Never expected: the buffer keeps what a replica will read.
+                log::warn!("Replica {} lost its place in the replication buffer", c.addr_text());
+                st.kills.push(token);
+                continue;
+            }
+        }
+        if c.close_on_replica_limit(held, &limit, now) {
             st.stats.client_obuf_limit_disconnections += 1;
             st.kills.push(token);
             continue;
         }
-        if c.reply.pending() > 0 && !c.write_queued {
+        let unsent_stream = streaming.is_some_and(|at| at <= st.repl.released);
+        if (c.reply.pending() > 0 || unsent_stream) && !c.write_queued {
             c.write_queued = true;
             writes.push(token);
         }
     }
-    let mut pending = pending;
-    pending.clear();
-    if st.repl.pending.is_empty() && pending.capacity() <= 1 << 20 {
-        st.repl.pending = pending;
+    if let Some(backlog) = &mut st.repl.backlog {
+        backlog.set_readers(readers_from);
+        backlog.trim(10 * backlog::TRIM_PER_CALL);
+    }
+}
+
+/// Stream bytes replica `c` is to get next from the shared buffer: one
+/// block's worth at most, and only what may leave yet (empty if none).
+pub fn stream_to_send<'a>(repl: &'a Repl, c: &Client) -> &'a [u8] {
+    let (Some(backlog), Some(at)) = (
+        &repl.backlog,
+        c.peer.as_ref().and_then(|p| p.link.as_ref()).and_then(Link::streaming),
+    ) else {
+        return &[];
+    };
+    let part = backlog.slice_from(at);
+    let allowed = (repl.released + 1).saturating_sub(at) as usize;
+    &part[..part.len().min(allowed)]
+}
+
+/// `n` stream bytes were written to replica `c`.
+pub fn stream_sent(c: &mut Client, n: usize) {
+    if let Some(at) = c
+        .peer
+        .as_mut()
+        .and_then(|p| p.link.as_mut())
+        .and_then(|l| l.stream_at.as_mut())
+    {
+        *at += n as u64;
     }
 }
 
@@ -932,12 +969,7 @@ fn pump_diskless(st: &mut State, clients: &mut Clients) {
                     link.ack_ms = now;
                     // An ACK that came before the end was pumped (the
                     // replica had read it all) starts the stream at once.
-                    if std::mem::take(&mut link.acked_early) {
-                        let held = std::mem::take(&mut link.held);
-                        c.reply.raw(&held);
-                    } else {
-                        link.stream_on_ack = true;
-                    }
+                    link.stream_on_ack = !std::mem::take(&mut link.acked_early);
                     log::info!("Synchronization with replica {name} succeeded");
                 }
                 st.repl.diskless = None;
@@ -1011,7 +1043,7 @@ fn snapshot_finished(st: &mut State, clients: &mut Clients, ok: bool) {
 }
 
 /// Moves more of the snapshot file into the replica's output; at its
-/// end, what it held back follows and it is online. True if the replica
+/// end it is online, its stream following from the shared buffer. True if the replica
 /// is to be closed now (a read error, or an rdb-only one with all sent).
 fn send_more(c: &mut crate::client::Client, now: u64) -> bool {
     let name = c.addr_text();
@@ -1036,8 +1068,6 @@ fn send_more(c: &mut crate::client::Client, now: u64) -> bool {
                     c.close_after_reply = true;
                     return c.reply.pending() == 0;
                 }
-                let held = std::mem::take(&mut link.held);
-                c.reply.raw(&held);
                 log::info!("Synchronization with replica {name} succeeded");
                 return false;
             }
@@ -1047,25 +1077,11 @@ fn send_more(c: &mut crate::client::Client, now: u64) -> bool {
 }
 
 /// INFO memory's `mem_replication_backlog`, `mem_total_replication_buffers`
-/// and `mem_clients_slaves`: the backlog's bytes and what the replicas'
-/// outputs hold (sent or held back), split as Redis splits its shared
-/// buffer: past `repl-backlog-size`, the rest counts as the replicas'.
-pub fn buffer_memory(st: &State, clients: &Clients) -> (usize, usize, usize) {
-    let backlog = st.repl.backlog.as_ref().map_or(0, Backlog::histlen);
-    let outputs: usize = st
-        .repl
-        .replicas
-        .iter()
-        .filter_map(|&t| clients.get(t))
-        .map(|c| {
-            c.reply.pending()
-                + c.peer
-                    .as_ref()
-                    .and_then(|p| p.link.as_ref())
-                    .map_or(0, |l| l.held.len())
-        })
-        .sum();
-    let total = backlog + outputs;
+/// and `mem_clients_slaves`: the shared buffer, split as Redis splits it:
+/// with replicas attached, what passes `repl-backlog-size` counts as
+/// theirs.
+pub fn buffer_memory(st: &State) -> (usize, usize, usize) {
+    let total = st.repl.backlog.as_ref().map_or(0, Backlog::memory);
     let size = backlog_size(st);
     let replicas = if !st.repl.replicas.is_empty() && total > size {
         total - size
@@ -1154,9 +1170,8 @@ pub fn cron(st: &mut State, clients: &mut Clients, now: u64) {
 
 // ---- acknowledgements and WAIT ----------------------------------------------------------
 
-/// `REPLCONF ACK <offset>` from replica `me`, whose output is `reply`
-/// while the command runs.
-pub fn ack(st: &mut State, clients: &mut Clients, me: usize, offset: u64, reply: &mut Reply) {
+/// `REPLCONF ACK <offset>` from replica `me`.
+pub fn ack(st: &mut State, clients: &mut Clients, me: usize, offset: u64) {
     let Some(link) = clients[me].peer.as_mut().and_then(|p| p.link.as_mut()) else {
         return;
     };
@@ -1165,9 +1180,9 @@ pub fn ack(st: &mut State, clients: &mut Clients, me: usize, offset: u64, reply:
     if link.diskless && link.state == LinkState::WaitBgsaveEnd {
         link.acked_early = true;
     }
-    if link.state == LinkState::Online && link.stream_on_ack {
+    if link.state == LinkState::Online {
+        // Its stream goes from the next time the loop sleeps.
         link.stream_on_ack = false;
-        reply.raw(&std::mem::take(&mut link.held));
     }
     if !st.repl.waiting.is_empty() {
         serve_waiting(st, clients);

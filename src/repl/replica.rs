@@ -152,7 +152,12 @@ pub fn set_master(st: &mut State, clients: &mut Clients, host: &str, port: u16) 
     drop_link(st, clients);
     // Clients blocked in a command that may change under them learn it.
     release_blocked(st, clients);
-    st.repl.master = Some(new_link(host.to_string(), port));
+    // A PSYNC to the new master continues the old one's stream, in the
+    // database it had selected (Redis's cached master keeps it).
+    let stream_db = st.repl.master.as_ref().map_or(0, |l| l.stream_db);
+    let mut link = new_link(host.to_string(), port);
+    link.stream_db = stream_db;
+    st.repl.master = Some(link);
     st.sync_expire_hold(crate::server::now_ms());
     save_config(st);
     info!("Connecting to MASTER {host}:{port}");
@@ -266,6 +271,10 @@ fn drop_link(st: &mut State, clients: &mut Clients) {
     if let Some(token) = link.token.take()
         && let Some(c) = clients.get_mut(token)
     {
+        // The cached master keeps the stream's database.
+        if link.phase == Phase::Connected {
+            link.stream_db = c.db;
+        }
         c.master_link = false;
         st.kills.push(token);
     }
@@ -365,8 +374,8 @@ pub fn on_close(st: &mut State, token: usize, c: &Client) {
 fn stop_socket_load(st: &mut State) {
     if crate::persist::control::is_socket_load(st) {
         warn!("Failed trying to load the MASTER synchronization DB from socket: the connection was lost");
-        let kept = crate::persist::control::abort_socket_load(st);
-        restore_kept(st, kept);
+        let undo = crate::persist::control::abort_socket_load(st);
+        undo_load(st, undo);
     }
 }
 
@@ -858,6 +867,20 @@ fn begin_load(st: &mut State, clients: &mut Clients) {
 /// else (`on-empty-db`) it goes, as for a disk load.
 fn begin_socket_load(st: &mut State, len: Option<u64>, swap: bool) {
     stop_persistence(st);
+    // A full sync that goes on with the history this server already
+    // follows loads beside the live dataset, which clients keep using
+    // until the swap (`async_loading`).
+    let same_history = st
+        .repl
+        .master
+        .as_ref()
+        .and_then(|l| l.initial.as_ref())
+        .is_some_and(|(id, _)| *id == st.repl.replid);
+    if swap && same_history {
+        info!("MASTER <-> REPLICA sync: Loading DB in memory");
+        crate::persist::control::begin_socket_load(st, len, None, true);
+        return;
+    }
     let kept = if swap {
         let kept = crate::persist::control::Kept {
             dbs: st.dbs.iter_mut().map(crate::db::Db::flush).collect(),
@@ -872,7 +895,7 @@ fn begin_socket_load(st: &mut State, len: Option<u64>, swap: bool) {
         None
     };
     info!("MASTER <-> REPLICA sync: Loading DB in memory");
-    crate::persist::control::begin_socket_load(st, len, kept);
+    crate::persist::control::begin_socket_load(st, len, kept, false);
 }
 
 /// A socket load is complete: with `swapdb` the old history ends now and
@@ -901,17 +924,19 @@ pub fn socket_loaded(
 /// A socket load failed, or its link went: `swapdb`'s old dataset comes
 /// back (the history it stands for too); otherwise the half-loaded data
 /// goes and the next sync is a full one.
-pub fn socket_load_failed(st: &mut State, clients: &mut Clients, kept: Option<crate::persist::control::Kept>) {
+pub fn socket_load_failed(st: &mut State, clients: &mut Clients, undo: crate::persist::control::Undo) {
     if let Some(link) = st.repl.master.as_mut() {
         link.receive = None;
     }
-    restore_kept(st, kept);
+    undo_load(st, undo);
     drop_link(st, clients);
 }
 
-fn restore_kept(st: &mut State, kept: Option<crate::persist::control::Kept>) {
-    match kept {
-        Some(kept) => {
+fn undo_load(st: &mut State, undo: crate::persist::control::Undo) {
+    use crate::persist::control::Undo;
+    match undo {
+        Undo::Nothing => {}
+        Undo::Restore(kept) => {
             let loaded: Vec<_> = st.dbs.iter_mut().zip(kept.dbs).map(|(db, k)| db.restore(k)).collect();
             info!("MASTER <-> REPLICA sync: Discarding temporary DB in background");
             free_kept(loaded);
@@ -920,7 +945,7 @@ fn restore_kept(st: &mut State, kept: Option<crate::persist::control::Kept>) {
                 let _ = crate::script::function::load(&code, true);
             }
         }
-        None => {
+        Undo::Empty => {
             empty_data(st);
             st.repl.psync_ok = false;
         }
@@ -1168,6 +1193,8 @@ pub fn loading_cron(st: &mut State, clients: &mut Clients, now: u64) {
 /// Once a second: connect a link that is down, give up on one that
 /// stopped answering (`repl-timeout`), acknowledge the offset.
 pub fn cron(st: &mut State, clients: &mut Clients, now: u64) {
+    // A snapshot parsed as it arrives may hold the link back itself.
+    let held_by_load = crate::persist::control::is_socket_load(st) && !crate::persist::control::socket_load_waiting(st);
     let Some(link) = st.repl.master.as_mut() else { return };
     let timeout = super::repl_timeout_ms(&st.config);
     let last_io = link
@@ -1181,7 +1208,7 @@ pub fn cron(st: &mut State, clients: &mut Clients, now: u64) {
             warn!("Timeout connecting to the MASTER...");
             drop_link(st, clients);
         }
-        Phase::Transfer if silent => {
+        Phase::Transfer if silent && !held_by_load => {
             warn!(
                 "Timeout receiving bulk data from MASTER... If the problem persists try to set the 'repl-timeout' parameter in redis.conf to a larger value."
             );

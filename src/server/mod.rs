@@ -462,7 +462,7 @@ impl Server {
             }
             // A pause that ran out lets expired keys go again.
             self.state.sync_expire_hold(now_ms());
-            if self.state.loading.is_some() {
+            if self.state.loading_blocks() {
                 // The start-up load: a slice per iteration, before clients
                 // are served; nothing else runs until it is done.
                 if crate::persist::control::load_step(&mut self.state, &mut self.clients).map_err(io::Error::other)? {
@@ -472,7 +472,7 @@ impl Server {
                 self.schedule_woken();
             }
             self.serve_ready();
-            if self.state.loading.is_some() {
+            if self.state.loading_blocks() {
                 crate::persist::aof::flush(&mut self.state, false);
                 self.flush_writes();
                 self.close_marked();
@@ -514,6 +514,11 @@ impl Server {
             self.release_held(now);
             if self.state.rdb.bgsave.is_some() {
                 crate::persist::control::step(&mut self.state);
+            }
+            if self.state.async_loading() {
+                // A master's snapshot loading beside the live dataset.
+                crate::persist::control::load_step(&mut self.state, &mut self.clients).map_err(io::Error::other)?;
+                self.schedule_woken();
             }
             if self.state.aof.rewrite.is_some() {
                 crate::persist::aof::rewrite::step(&mut self.state);
@@ -779,14 +784,34 @@ impl Server {
         let mut written = 0;
         let mut blocked = false;
         c.reply.note_peak();
-        while c.reply.pending() > 0 && written < MAX_WRITE_PER_EVENT {
-            match c.stream.write(c.reply.unsent()) {
+        // A replica's own output goes first, then its stream straight
+        // from the shared replication buffer, without the per-event cap
+        // (as Redis: a replica's output is bounded by its limit).
+        let replica = c.is_replica();
+        loop {
+            let own = c.reply.pending() > 0;
+            if !replica && written >= MAX_WRITE_PER_EVENT {
+                break;
+            }
+            let out = if own {
+                c.reply.unsent()
+            } else {
+                crate::repl::stream_to_send(&self.state.repl, c)
+            };
+            if out.is_empty() {
+                break;
+            }
+            match c.stream.write(out) {
                 Ok(0) => {
                     self.mark_close(token);
                     return;
                 }
                 Ok(n) => {
-                    c.reply.advance(n);
+                    if own {
+                        c.reply.advance(n);
+                    } else {
+                        crate::repl::stream_sent(c, n);
+                    }
                     written += n;
                 }
                 Err(e) if e.kind() == ErrorKind::WouldBlock => {
@@ -807,7 +832,7 @@ impl Server {
         c.net_out += written as u64;
         self.state.stats.net_output_bytes += written as u64;
         self.state.stats.total_writes_processed += 1;
-        let pending = c.reply.pending();
+        let pending = c.reply.pending() + crate::repl::stream_to_send(&self.state.repl, c).len();
         if pending == 0 {
             if c.close_after_reply {
                 self.mark_close(token);

@@ -222,7 +222,8 @@ pub struct State {
     /// DEBUG SET-SKIP-CHECKSUM-VALIDATION: RESTORE payloads and RDB files
     /// are not checked against their CRC-64.
     pub skip_checksum: bool,
-    /// The dataset being loaded at start-up (clients get -LOADING).
+    /// The dataset being loaded: at start-up or from a master (clients
+    /// get -LOADING), or beside the live one (`async_loading`).
     pub loading: Option<Box<crate::persist::control::Loading>>,
     /// Snapshots: the background save in progress, the last results.
     pub rdb: crate::persist::control::RdbStatus,
@@ -282,6 +283,17 @@ pub struct State {
 }
 
 impl State {
+    /// A load holds the dataset: clients get -LOADING and the loop does
+    /// little else (Redis's `loading` without `async_loading`).
+    pub fn loading_blocks(&self) -> bool {
+        self.loading.as_ref().is_some_and(|l| !l.background)
+    }
+
+    /// A load runs beside the live dataset (`async_loading`).
+    pub fn async_loading(&self) -> bool {
+        self.loading.as_ref().is_some_and(|l| l.background)
+    }
+
     /// Counts the error replies `reply` recorded (INFO errorstats and
     /// `total_error_replies`).
     pub fn count_errors(&mut self, reply: &mut crate::resp::reply::Reply) {
