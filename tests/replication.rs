@@ -1497,3 +1497,74 @@ fn a_replica_moved_away_and_back_continues_in_the_stream_s_database() {
     rc.expect("SELECT 0", b"+OK\r\n");
     rc.expect("DBSIZE", b":0\r\n");
 }
+
+/// A `swapdb` full sync that continues the history the replica follows
+/// loads beside the live dataset (`async_loading`): meanwhile clients
+/// read the old keys and call the old libraries, commands flagged
+/// `no-async-loading` and CONFIG SET appendonly get -LOADING; a transfer
+/// cut short leaves the old dataset as it was, a whole one replaces it
+/// and its libraries.
+#[test]
+fn async_loading_serves_the_old_data_while_the_same_history_loads() {
+    let (snapshot, digest) = a_snapshot();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port().to_string();
+    let (_replica, mut rc) = start_binary(&["--repl-diskless-load", "swapdb", "--replica-read-only", "no"]);
+    rc.expect(&format!("REPLICAOF 127.0.0.1 {port}"), b"+OK\r\n");
+    // The first full sync gives the replica the fake master's history.
+    let master = full_sync_from_fake(&listener, &snapshot, &mut rc);
+    assert_eq!(field(&mut rc, "persistence", "async_loading"), "0");
+    rc.expect("SET mykey myvalue", b"+OK\r\n");
+    rc.expect_args(
+        &[
+            b"FUNCTION",
+            b"LOAD",
+            b"#!lua name=lib\nredis.register_function('f', function() return 'old' end)",
+        ],
+        b"$3\r\nlib\r\n",
+    );
+    let keys = rc.cmd_str("DBSIZE");
+    drop(master);
+    let mark = "m".repeat(40);
+    let loading_async = |rc: &mut Conn| {
+        wait_until(Duration::from_secs(10), || {
+            field(rc, "persistence", "async_loading") == "1"
+        })
+    };
+    let mut master = fake_master_accepts(&listener);
+    master.send_raw(format!("$EOF:{mark}\r\n").as_bytes());
+    master.send_raw(&snapshot[..snapshot.len() / 2]);
+    assert!(
+        loading_async(&mut rc),
+        "{}",
+        String::from_utf8_lossy(&rc.cmd_str("INFO replication"))
+    );
+    assert_eq!(field(&mut rc, "persistence", "loading"), "0");
+    rc.expect("GET mykey", b"$7\r\nmyvalue\r\n");
+    rc.expect("FCALL f 0", b"$3\r\nold\r\n");
+    assert_eq!(rc.cmd_str("DBSIZE"), keys);
+    let loading_error = b"-LOADING Redis is loading the dataset in memory\r\n";
+    rc.expect("REPLICAOF NO ONE", loading_error);
+    rc.expect("CONFIG SET appendonly no", loading_error);
+    // The link drops: the old dataset stays as it was.
+    drop(master);
+    assert!(wait_until(Duration::from_secs(10), || {
+        field(&mut rc, "persistence", "async_loading") == "0"
+    }));
+    rc.expect("GET mykey", b"$7\r\nmyvalue\r\n");
+    rc.expect("FCALL f 0", b"$3\r\nold\r\n");
+    assert_eq!(rc.cmd_str("DBSIZE"), keys);
+    // Whole this time: the loaded dataset and its (no) libraries replace
+    // the live ones.
+    let mut master = fake_master_accepts(&listener);
+    master.send_raw(format!("$EOF:{mark}\r\n").as_bytes());
+    master.send_raw(&snapshot);
+    master.send_raw(mark.as_bytes());
+    assert!(wait_until(Duration::from_secs(10), || {
+        field(&mut rc, "replication", "master_link_status") == "up"
+    }));
+    assert_eq!(field(&mut rc, "persistence", "async_loading"), "0");
+    rc.expect("GET mykey", b"$-1\r\n");
+    assert!(rc.cmd_str("FCALL f 0").starts_with(b"-ERR Function not found"));
+    assert_eq!(esc(&rc.cmd_str("DEBUG DIGEST")), esc(&digest));
+}
