@@ -10,7 +10,11 @@ first replica takes to show it.
 
 Reports the median requests/s of each setup, the ratios the issue asks
 about (loopkv with two replicas / without; loopkv / redis-server, both
-with two replicas) and the probe's lag percentiles.
+with two replicas) and the probe's lag percentiles. On a machine with
+fewer cores than processes the throughput ratio mostly measures CPU
+sharing, so it also reports the master's own CPU time per SET (from
+/proc/<pid>/stat, over the benchmark run): what replication costs the
+master itself.
 
     cargo build --release
     python3 benches/replication_compare.py [--rounds 5] [--requests 300000]
@@ -121,6 +125,13 @@ def probe_lag(master, replica, stop, out):
         time.sleep(0.01)
 
 
+def cpu_seconds(pid):
+    """User + system CPU time of a process so far (Linux)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def run_once(kind, replicas, requests, workdir):
     mport = free_port()
     procs = [start(kind, mport, workdir)]
@@ -137,10 +148,12 @@ def run_once(kind, replicas, requests, workdir):
         if rports:
             prober = threading.Thread(target=probe_lag, args=(mport, rports[0], stop, lags))
             prober.start()
+        cpu0 = cpu_seconds(procs[0].pid)
         out = subprocess.run(
             ["redis-benchmark", "-p", str(mport), "-t", "set", "-P", "16", "-n", str(requests),
              "-c", "50", "-r", "100000", "--csv"],
             capture_output=True, text=True, timeout=300).stdout
+        cpu = cpu_seconds(procs[0].pid) - cpu0
         stop.set()
         if prober:
             prober.join()
@@ -149,7 +162,7 @@ def run_once(kind, replicas, requests, workdir):
             cells = [c.strip('"') for c in l.split(",")]
             if cells and cells[0] == "SET":
                 rps = float(cells[1])
-        return rps, lags
+        return rps, lags, cpu * 1e6 / requests
     finally:
         for p in procs:
             p.kill()
@@ -170,24 +183,30 @@ def main():
     args = ap.parse_args()
     workdir = tempfile.mkdtemp(prefix="loopkv-replbench-")
     results = {}
+    cpus = {}
     lags = {}
     try:
         for r in range(args.rounds):
             for kind in ("loopkv", "redis-server"):
                 for replicas in (0, 2):
-                    rps, lag = run_once(kind, replicas, args.requests, workdir)
+                    rps, lag, us = run_once(kind, replicas, args.requests, workdir)
                     results.setdefault((kind, replicas), []).append(rps)
+                    cpus.setdefault((kind, replicas), []).append(us)
                     lags.setdefault(kind, []).extend(lag)
-                    print(f"round {r + 1}: {kind} with {replicas} replicas: {rps:.0f} SET/s", flush=True)
+                    print(f"round {r + 1}: {kind} with {replicas} replicas: {rps:.0f} SET/s, "
+                          f"master CPU {us:.2f} us/SET", flush=True)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     med = {k: statistics.median(v) for k, v in results.items()}
+    cpu = {k: statistics.median(v) for k, v in cpus.items()}
     print()
-    print("| server | replicas | median SET/s (-P 16, -c 50) |")
-    print("|---|---|---|")
+    print("| server | replicas | median SET/s (-P 16, -c 50) | master CPU per SET (median) |")
+    print("|---|---|---|---|")
     for (kind, replicas), v in sorted(med.items()):
-        print(f"| {kind} | {replicas} | {v:.0f} |")
+        print(f"| {kind} | {replicas} | {v:.0f} | {cpu[(kind, replicas)]:.2f} us |")
     print()
+    for kind in ("loopkv", "redis-server"):
+        print(f"{kind} master CPU per SET, 2 replicas / none: {cpu[(kind, 2)] / cpu[(kind, 0)]:.2f}")
     print(f"loopkv with 2 replicas / without: {med[('loopkv', 2)] / med[('loopkv', 0)]:.2f}")
     print(f"redis-server with 2 replicas / without: {med[('redis-server', 2)] / med[('redis-server', 0)]:.2f}")
     print(f"loopkv / redis-server, both with 2 replicas: {med[('loopkv', 2)] / med[('redis-server', 2)]:.2f}")
