@@ -1260,3 +1260,36 @@ fn a_signal_during_the_load_exits_without_saving() {
     assert!(child.wait().unwrap().success());
     assert_eq!(std::fs::read(dir.join("dump.rdb")).unwrap(), before);
 }
+
+/// The AOF's scripts are obeyed on a read-only replica, as its master's
+/// are: their writes replay at start-up (Redis's `mustObeyClient`).
+#[test]
+fn a_read_only_replica_replays_the_aof_s_scripts() {
+    let dir = scratch_dir();
+    std::fs::create_dir_all(aof_dir(&dir)).unwrap();
+    std::fs::write(
+        aof_dir(&dir).join("appendonly.aof.manifest"),
+        "file appendonly.aof.1.incr.aof seq 1 type i\n",
+    )
+    .unwrap();
+    let mut commands = diff_support::encode(&[b"SELECT", b"9"]);
+    for body in [
+        &b"redis.call('set',KEYS[1],'100')"[..],
+        b"redis.call('incr',KEYS[1])",
+        b"redis.call('incr',KEYS[1])",
+    ] {
+        commands.extend_from_slice(&diff_support::encode(&[b"EVAL", body, b"1", b"foo"]));
+    }
+    std::fs::write(aof_dir(&dir).join("appendonly.aof.1.incr.aof"), commands).unwrap();
+    let s = start_in(
+        &dir,
+        &[
+            ("appendonly", "yes"),
+            ("replica-read-only", "yes"),
+            ("replicaof", "127.0.0.1 1"),
+        ],
+    );
+    let mut c = s.conn();
+    c.expect("SELECT 9", b"+OK\r\n");
+    c.expect("GET foo", b"$3\r\n102\r\n");
+}

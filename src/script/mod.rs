@@ -1117,11 +1117,13 @@ impl Call<'_, '_> {
         if def.flags & (flags::WRITE | flags::MAY_REPLICATE) != 0 && self.read_only {
             return Err((b"Write commands are not allowed from read-only scripts.", Some(idx)));
         }
+        // The master's scripts, and those the AOF replays, are obeyed
+        // (Redis's `mustObeyClient`).
+        let obeyed = st.replaying || self.ctx.clients.get(self.ctx.me).is_some_and(|c| c.master_link);
         if def.flags & flags::STALE == 0 && crate::repl::serving_stale_refused(st) {
             return Err((b"Can not execute the command on a stale replica", Some(idx)));
         }
         let wrote = st.script.as_ref().is_some_and(|r| r.wrote);
-        let obeyed = self.ctx.clients.get(self.ctx.me).is_some_and(|c| c.master_link);
         if def.flags & flags::WRITE != 0
             && st.repl.is_replica()
             && !obeyed
