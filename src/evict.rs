@@ -189,8 +189,12 @@ impl Evictor {
 /// the replicas' share of the replication buffer.
 pub fn not_counted(st: &State) -> usize {
     // The replication buffer past the backlog's size: what slow replicas
-    // hold on to.
-    let (_, _, replicas) = crate::repl::buffer_memory(st);
+    // hold on to (freed a slice at a time once they are gone).
+    let replicas = st
+        .repl
+        .backlog
+        .as_ref()
+        .map_or(0, crate::repl::backlog::Backlog::beyond_size);
     let aof = if st.aof.mode == crate::persist::aof::Mode::Off {
         0
     } else {

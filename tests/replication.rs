@@ -1568,3 +1568,49 @@ fn async_loading_serves_the_old_data_while_the_same_history_loads() {
     assert!(rc.cmd_str("FCALL f 0").starts_with(b"-ERR Function not found"));
     assert_eq!(esc(&rc.cmd_str("DEBUG DIGEST")), esc(&digest));
 }
+
+/// What a replica that stopped reading holds of the replication buffer
+/// is left out of what `maxmemory` compares (Redis's
+/// `freeMemoryGetNotCountedMemory`): writes that do not grow the dataset
+/// evict nothing however far behind it falls, and INFO counts the buffer
+/// as the replica's.
+#[test]
+fn a_stalled_replica_s_buffer_does_not_cause_eviction() {
+    let (master, mut c) = start_binary(&[
+        "--repl-backlog-size",
+        "16384",
+        "--repl-diskless-sync",
+        "no",
+        "--maxmemory-policy",
+        "allkeys-random",
+        "--client-output-buffer-limit",
+        "replica 0 0 0",
+    ]);
+    for j in 0..100 {
+        c.cmd(&[b"SETRANGE", format!("key:{j}").as_bytes(), b"100000", b"asdf"]);
+    }
+    // It takes its snapshot, then reads nothing more.
+    let mut stalled = FakeReplica::connect(master.addr);
+    stalled.full_sync();
+    let used: u64 = field(&mut c, "memory", "used_memory").parse().unwrap();
+    let not_counted: u64 = field(&mut c, "memory", "mem_not_counted_for_evict").parse().unwrap();
+    c.expect_args(
+        &[
+            b"CONFIG",
+            b"SET",
+            b"maxmemory",
+            (used - not_counted + (1 << 20)).to_string().as_bytes(),
+        ],
+        b"+OK\r\n",
+    );
+    let payload = vec![b'A'; 5000];
+    for _ in 0..4000 {
+        c.expect_args(&[b"SETRANGE", b"key:0", b"0", &payload], b":100004\r\n");
+    }
+    c.expect("DBSIZE", b":100\r\n");
+    assert_eq!(field(&mut c, "stats", "evicted_keys"), "0");
+    let not_counted: u64 = field(&mut c, "memory", "mem_not_counted_for_evict").parse().unwrap();
+    let replicas: u64 = field(&mut c, "memory", "mem_clients_slaves").parse().unwrap();
+    assert!(not_counted > 8 << 20 && replicas > 8 << 20, "{not_counted} {replicas}");
+    drop(stalled);
+}

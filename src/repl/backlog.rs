@@ -85,6 +85,14 @@ impl Backlog {
         self.memory
     }
 
+    /// What the blocks take beyond the backlog's size and the blocks
+    /// that size needs: what slow replicas hold on to, which eviction
+    /// leaves out of its count (`freeMemoryGetNotCountedMemory`).
+    pub fn beyond_size(&self) -> usize {
+        let counted = self.size + (self.size / MIN_BLOCK + 1) * BLOCK_OVERHEAD;
+        self.memory.saturating_sub(counted)
+    }
+
     /// Offset of the oldest byte held (`repl_backlog_first_byte_offset`).
     pub fn first_offset(&self) -> u64 {
         self.end_offset + 1 - self.histlen as u64
