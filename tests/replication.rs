@@ -1503,13 +1503,20 @@ fn a_replica_moved_away_and_back_continues_in_the_stream_s_database() {
 /// read the old keys and call the old libraries, commands flagged
 /// `no-async-loading` and CONFIG SET appendonly get -LOADING; a transfer
 /// cut short leaves the old dataset as it was, a whole one replaces it
-/// and its libraries.
+/// and its libraries, WATCH and client tracking hear of it, and the
+/// swapped-in keys are in the next background save.
 #[test]
 fn async_loading_serves_the_old_data_while_the_same_history_loads() {
     let (snapshot, digest) = a_snapshot();
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port().to_string();
-    let (_replica, mut rc) = start_binary(&["--repl-diskless-load", "swapdb", "--replica-read-only", "no"]);
+    let (replica, mut rc) = start_binary(&["--repl-diskless-load", "swapdb", "--replica-read-only", "no"]);
+    let bgsave = |rc: &mut Conn| {
+        rc.expect("BGSAVE", b"+Background saving started\r\n");
+        assert!(wait_until(Duration::from_secs(20), || {
+            field(rc, "persistence", "rdb_bgsave_in_progress") == "0"
+        }));
+    };
     rc.expect(&format!("REPLICAOF 127.0.0.1 {port}"), b"+OK\r\n");
     // The first full sync gives the replica the fake master's history.
     let master = full_sync_from_fake(&listener, &snapshot, &mut rc);
@@ -1524,6 +1531,8 @@ fn async_loading_serves_the_old_data_while_the_same_history_loads() {
         b"$3\r\nlib\r\n",
     );
     let keys = rc.cmd_str("DBSIZE");
+    // A save before the load: the live databases' snapshot marks flip.
+    bgsave(&mut rc);
     drop(master);
     let mark = "m".repeat(40);
     let loading_async = |rc: &mut Conn| {
@@ -1554,6 +1563,13 @@ fn async_loading_serves_the_old_data_while_the_same_history_loads() {
     rc.expect("GET mykey", b"$7\r\nmyvalue\r\n");
     rc.expect("FCALL f 0", b"$3\r\nold\r\n");
     assert_eq!(rc.cmd_str("DBSIZE"), keys);
+    // A client caching mykey, another watching it.
+    let mut cached = Conn::connect(replica.addr);
+    cached.cmd_str("HELLO 3");
+    cached.expect("CLIENT TRACKING on", b"+OK\r\n");
+    cached.expect("GET mykey", b"$7\r\nmyvalue\r\n");
+    let mut watching = Conn::connect(replica.addr);
+    watching.expect("WATCH mykey", b"+OK\r\n");
     // Whole this time: the loaded dataset and its (no) libraries replace
     // the live ones.
     let mut master = fake_master_accepts(&listener);
@@ -1566,6 +1582,18 @@ fn async_loading_serves_the_old_data_while_the_same_history_loads() {
     assert_eq!(field(&mut rc, "persistence", "async_loading"), "0");
     rc.expect("GET mykey", b"$-1\r\n");
     assert!(rc.cmd_str("FCALL f 0").starts_with(b"-ERR Function not found"));
+    assert_eq!(esc(&rc.cmd_str("DEBUG DIGEST")), esc(&digest));
+    assert_eq!(
+        esc(&cached.read_reply().unwrap()),
+        esc(b">2\r\n$10\r\ninvalidate\r\n_\r\n")
+    );
+    watching.expect("MULTI", b"+OK\r\n");
+    watching.expect("GET mykey", b"+QUEUED\r\n");
+    watching.expect("EXEC", b"*-1\r\n");
+    // The next background save has every swapped-in key (the one past
+    // its TTL too: a replica keeps it for its master's DEL).
+    bgsave(&mut rc);
+    rc.expect("DEBUG RELOAD NOSAVE", b"+OK\r\n");
     assert_eq!(esc(&rc.cmd_str("DEBUG DIGEST")), esc(&digest));
 }
 

@@ -624,26 +624,38 @@ fn read_keys(def: &CommandDef, name: &str, args: &Args) -> Vec<usize> {
 /// tracking client is told all its keys are invalid, with a null (the
 /// running client once its reply is complete), and the table is emptied.
 pub fn flushed(ctx: &mut Ctx) {
-    let (tr, parts) = split(ctx.st);
+    invalidate_all(ctx.st, ctx.clients, Some((ctx.me, &mut *ctx.reply)), ctx.now);
+}
+
+/// The dataset was replaced outside any command (a replica's full sync):
+/// every tracking client drops all it cached (Redis's
+/// `trackingInvalidateKeysOnFlush`).
+pub fn dataset_replaced(st: &mut State, clients: &mut Clients, now: u64) {
+    invalidate_all(st, clients, None, now);
+}
+
+/// Every tracking client is told to drop everything; `own` is the
+/// running client and its reply, whose message waits for its reply.
+fn invalidate_all(st: &mut State, clients: &mut Clients, own: Option<(usize, &mut Reply)>, now: u64) {
+    let (tr, parts) = split(st);
     if tr.clients > 0 {
-        let mut targets: Vec<(u64, usize)> = ctx
-            .clients
+        let me = own.as_ref().map_or(usize::MAX, |(me, _)| *me);
+        let mut targets: Vec<(u64, usize)> = clients
             .iter()
             .filter(|(_, c)| c.tracking.on)
             .map(|(t, c)| (c.id, t))
             .collect();
         // In connection order, as Redis's client list.
         targets.sort_unstable();
-        let mut out = Outbox::new(Some((ctx.me, &mut *ctx.reply)), &mut *ctx.clients, parts, ctx.now);
+        let mut out = Outbox::new(own, clients, parts, now);
         for (_, token) in targets {
-            if token == ctx.me {
+            if token == me {
                 tr.pending.push(None);
             } else {
                 send(&mut out, token, Payload::All);
             }
         }
     }
-    let st = &mut *ctx.st;
     st.tracking.keys.clear();
     st.tracking.items = 0;
 }

@@ -475,6 +475,26 @@ fn signal_modified(ctx: &mut Ctx, db: usize, key: &[u8]) {
 /// `key` of database `db` changed (Redis's `touchWatchedKey`). A watcher
 /// that saw the key already expired at WATCH time is not failed by its
 /// deletion; if the key exists again, Redis stops at that watcher.
+/// The dataset was replaced outside any command (a replica's full sync):
+/// each watched key `existed` says was there (before or after) counts as
+/// changed, as Redis's `touchAllWatchedKeysInDb`.
+pub fn touch_replaced(st: &mut State, clients: &mut Clients, existed: impl Fn(&State, usize, &[u8]) -> bool) {
+    if st.watched.is_empty() {
+        return;
+    }
+    let keys: Vec<(usize, Box<[u8]>)> = st
+        .watched
+        .dbs
+        .iter()
+        .enumerate()
+        .flat_map(|(db, map)| map.keys().map(move |key| (db, key.clone())))
+        .filter(|(db, key)| existed(st, *db, key))
+        .collect();
+    for (db, key) in keys {
+        touch_with(st, clients, db, &key, true);
+    }
+}
+
 fn touch(st: &mut State, clients: &mut Clients, db: usize, key: &[u8]) {
     let exists = st.dbs.get(db).is_some_and(|d| d.peek(key).is_some());
     touch_with(st, clients, db, key, exists);

@@ -213,6 +213,8 @@ pub struct Flushed {
     volatile: Chunked<u32, 4096>,
     #[allow(dead_code)]
     wheel: Wheel<u32>,
+    /// The database's snapshot bit its keys were marked with.
+    snap_bit: u32,
 }
 
 impl Flushed {
@@ -988,17 +990,22 @@ impl Db {
             objs: std::mem::take(&mut self.objs),
             volatile: std::mem::take(&mut self.volatile),
             wheel: std::mem::replace(&mut self.wheel, Wheel::new(now)),
+            snap_bit: self.snap_bit,
         }
     }
 
-    /// Puts back what `flush` took (a failed `swapdb` load), handing over
-    /// what the database held meanwhile.
+    /// Puts in what `flush` took, from this database (a failed `swapdb`
+    /// load) or another (an `async_loading` swap), handing over what it
+    /// held meanwhile. No snapshot may be running: the keys keep the
+    /// snapshot bit they were marked with, which becomes the database's.
     pub fn restore(&mut self, kept: Flushed) -> Flushed {
+        debug_assert!(self.snap.is_none(), "restore during a snapshot");
         let meanwhile = self.flush();
         self.dict = kept.dict;
         self.objs = kept.objs;
         self.volatile = kept.volatile;
         self.wheel = kept.wheel;
+        self.snap_bit = kept.snap_bit;
         self.fired.clear();
         meanwhile
     }

@@ -739,6 +739,13 @@ fn socket_load_step(st: &mut State, clients: &mut Clients, interval: u64) {
     // be freed like `swapdb`'s, the libraries replaced.
     let kept = match s.beside {
         Some(mut beside) => {
+            // A save of the live dataset (for this server's replicas)
+            // cannot go on across the swap; WATCH hears of every key
+            // either side holds.
+            abort_bgsave(st);
+            crate::command::transaction::touch_replaced(st, clients, |st, db, key| {
+                st.dbs[db].peek(key).is_some() || beside[db].peek(key).is_some()
+            });
             let old = st
                 .dbs
                 .iter_mut()
@@ -924,6 +931,9 @@ fn open(st: &mut State, merge: bool) -> Result<Option<(FileLoader<FileReader>, u
     let reader = io::BufReader::with_capacity(1 << 16, file);
     let mut loader = FileLoader::new(reader, len, &st.config, merge).map_err(LoadError::Failed)?;
     loader.skip_checksum = st.skip_checksum;
+    // A replica keeps keys past their TTL: its master deletes them
+    // (Redis drops them only when `iAmMaster`).
+    loader.keep_expired = st.repl.is_replica();
     for db in &mut st.dbs {
         db.lfu = st.config.lfu;
     }

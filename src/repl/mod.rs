@@ -793,7 +793,14 @@ fn start_snapshot_if_needed(st: &mut State, clients: &mut Clients) {
             })
         })
         .collect();
-    if waiting.is_empty() || st.rdb.bgsave.is_some() || st.aof.rewrite.is_some() || st.repl.diskless.is_some() {
+    // Not while this server loads its own master's snapshot (an
+    // `async_loading` swap would pull the dataset from under the save).
+    if waiting.is_empty()
+        || st.rdb.bgsave.is_some()
+        || st.aof.rewrite.is_some()
+        || st.repl.diskless.is_some()
+        || st.loading.is_some()
+    {
         return;
     }
     if !diskless_delay_over(st, clients, &waiting) {
@@ -1153,8 +1160,10 @@ pub fn cron(st: &mut State, clients: &mut Clients, now: u64) {
     let ttl = crate::util::number::parse_i64(st.config.value("repl-backlog-ttl"))
         .unwrap_or(3600)
         .max(0) as u64;
+    // Only a master: a replica keeps its backlog for when it is promoted.
     if let Some(since) = st.repl.no_replicas_since
         && st.repl.replicas.is_empty()
+        && st.repl.master.is_none()
         && ttl > 0
         && now.saturating_sub(since) >= ttl * 1000
     {

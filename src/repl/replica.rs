@@ -1033,6 +1033,10 @@ pub fn loaded(st: &mut State, clients: &mut Clients, stream_db: usize) {
         c.readable = true;
         st.woken.push(t);
     }
+    // The dataset was replaced: cached keys and WATCHed ones that are
+    // there now are changed.
+    crate::command::tracking::dataset_replaced(st, clients, crate::server::now_ms());
+    crate::command::transaction::touch_replaced(st, clients, |st, db, key| st.dbs[db].peek(key).is_some());
     if restart_aof && crate::persist::aof::start(st, false).is_err() {
         warn!("Failed enabling the AOF after successful master synchronization!");
     }
