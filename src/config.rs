@@ -307,7 +307,7 @@ static DIRECTIVES: &[Directive] = &[
     hidden(d("key-load-delay", int(i32::MIN as i64, I32), "0")),
     hidden(d("loading-process-events-interval-bytes", int(1024, I32), "2097152")),
     hidden(fixed("use-exit-on-panic", Kind::Bool, "no")),
-    hidden(only("watchdog-period", int(0, I32), "0", &["0"])),
+    hidden(d("watchdog-period", int(0, I32), "0")),
     // Replication, cluster, modules, threads, TLS, ACL: not built yet.
     aka("slaveof", checked(fixed("replicaof", Kind::Words, ""), check_replicaof)),
     d("masterauth", Kind::Str, ""),
@@ -721,6 +721,8 @@ pub struct Config {
     /// `enable-protected-configs`: who may CONFIG SET `dir`, `dbfilename`.
     pub enable_protected_configs: Enable,
     pub hz: u64,
+    /// `watchdog-period` in ms (0: off), at least two cron periods.
+    pub watchdog_period: u64,
     pub slowlog_slower_than: i64,
     pub slowlog_max_len: usize,
     pub latency_threshold_ms: u64,
@@ -784,6 +786,7 @@ impl Default for Config {
             enable_debug: Enable::No,
             enable_protected_configs: Enable::No,
             hz: 10,
+            watchdog_period: 0,
             slowlog_slower_than: 10000,
             slowlog_max_len: 128,
             latency_threshold_ms: 0,
@@ -1194,6 +1197,15 @@ impl Config {
         self.hz = self.int("hz").clamp(1, 500) as u64;
         if let Some(i) = find(b"hz") {
             self.values[i] = self.hz.to_string().into_bytes();
+        }
+        // As Redis: a watchdog period under two cron periods is raised to
+        // that, and CONFIG GET shows it.
+        self.watchdog_period = self.int("watchdog-period") as u64;
+        if self.watchdog_period > 0 && self.watchdog_period < 2 * (1000 / self.hz) {
+            self.watchdog_period = 2 * (1000 / self.hz);
+            if let Some(i) = find(b"watchdog-period") {
+                self.values[i] = self.watchdog_period.to_string().into_bytes();
+            }
         }
         self.slowlog_slower_than = self.int("slowlog-log-slower-than");
         self.slowlog_max_len = self.int("slowlog-max-len") as usize;

@@ -34,6 +34,8 @@
 //!   candidate pool, passes in slices).
 //! - [`lazyfree`]: the background thread that drops big deleted values
 //!   and closes unlinked AOF history files.
+//! - [`crash`]: crash reports for fatal signals and panics, and the
+//!   software watchdog (`watchdog-period`).
 //! - [`fuzzing`]: the invariant checks the fuzz targets and
 //!   `tests/fuzz_corpus.rs` share.
 //!
@@ -50,12 +52,15 @@
 
 // Unsafe code only where a module allows it with a SAFETY comment: the
 // counting allocator (`memory::Counting`), the script run pointer
-// (`script::Shared::with_call`) and `redis.call` (`script::fastcall`).
+// (`script::Shared::with_call`), `redis.call` (`script::fastcall`) and
+// the signal handlers of `crash`.
 #![deny(unsafe_code)]
 
 pub mod client;
 pub mod command;
 pub mod config;
+#[cfg(unix)]
+pub mod crash;
 pub mod db;
 pub mod evict;
 pub mod expiry;

@@ -91,19 +91,6 @@ fn load(args: &[String]) -> Result<Config, StartupError> {
     Ok(config)
 }
 
-/// Civil date from days since the epoch (Howard Hinnant's algorithm).
-fn civil(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
-}
-
 /// Logging in Redis's format: `pid:M 26 Nov 2026 19:40:01.123 * message`.
 fn init_logging(config: &Config) -> Result<(), String> {
     let mut builder = env_logger::Builder::new();
@@ -111,30 +98,14 @@ fn init_logging(config: &Config) -> Result<(), String> {
     if std::env::var_os("RUST_LOG").is_some() {
         builder.parse_default_env();
     }
-    let pid = std::process::id();
     builder.format(move |buf, record| {
-        const MONTHS: [&str; 12] = [
-            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-        ];
-        let ms = loopkv::server::now_ms();
-        let (secs, millis) = ((ms / 1000) as i64, ms % 1000);
-        let (y, m, d) = civil(secs.div_euclid(86_400));
-        let tod = secs.rem_euclid(86_400);
         let mark = match record.level() {
             log::Level::Error | log::Level::Warn => '#',
             log::Level::Info => '*',
             log::Level::Debug => '-',
             log::Level::Trace => '.',
         };
-        writeln!(
-            buf,
-            "{pid}:M {d:02} {} {y} {:02}:{:02}:{:02}.{millis:03} {mark} {}",
-            MONTHS[(m - 1) as usize],
-            tod / 3600,
-            tod / 60 % 60,
-            tod % 60,
-            record.args()
-        )
+        writeln!(buf, "{}{}", loopkv::util::logline::prefix(mark), record.args())
     });
     let logfile = String::from_utf8_lossy(config.value("logfile")).into_owned();
     if !logfile.is_empty() {
@@ -222,6 +193,14 @@ fn main() -> ExitCode {
     if let Err(e) = init_logging(&config) {
         eprintln!("{e}");
         return ExitCode::from(1);
+    }
+    #[cfg(unix)]
+    {
+        let logfile = String::from_utf8_lossy(config.value("logfile")).into_owned();
+        if let Err(e) = loopkv::crash::install(&logfile) {
+            log::warn!("Can't set up crash reports: {e}");
+        }
+        loopkv::crash::set_enabled(config.value("crash-log-enabled") == b"yes");
     }
     let dir = String::from_utf8_lossy(config.value("dir")).into_owned();
     if !dir.is_empty()

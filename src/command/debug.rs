@@ -1,7 +1,8 @@
 //! DEBUG: the introspection and test hooks of Redis's `debug.c` that make
 //! sense for loopkv's data model (DIGEST and DIGEST-VALUE with Redis's
 //! algorithm, so digests equal a real redis-server's for the same data;
-//! OBJECT, POPULATE, HTSTATS, LISTPACK, QUICKLIST, SLEEP, PROTOCOL, ...).
+//! OBJECT, POPULATE, HTSTATS, LISTPACK, QUICKLIST, SLEEP, PROTOCOL, ...),
+//! and SEGFAULT, PANIC and ASSERT, which crash the server on purpose.
 //! RELOAD saves and loads the RDB file back; REPLICATE puts a command in
 //! the replication stream alone.
 
@@ -25,6 +26,11 @@ pub fn debug(ctx: &mut Ctx, args: &Args) {
             ctx.reply.ok();
         }
         ("error", 3) => ctx.reply.error(&args[2]),
+        // Crashes on purpose, to see the crash report (`crate::crash`).
+        #[cfg(unix)]
+        ("segfault", 2) => crate::crash::segfault(),
+        ("panic", 2) => panic!("DEBUG PANIC called at Unix time {}", ctx.now / 1000),
+        ("assert", 2) => panic!("assertion failed: DEBUG ASSERT"),
         ("replicate", n) if n >= 3 => {
             // Straight into the replication stream, in the database it has
             // selected (a test hook for diverging replicas).
@@ -157,6 +163,8 @@ pub fn debug(ctx: &mut Ctx, args: &Args) {
 const HELP: &[&str] = &[
     "AOF-FLUSH-SLEEP <microsec>",
     "    Server will sleep before flushing the AOF, this is used for testing.",
+    "ASSERT",
+    "    Crash by assertion failed.",
     "CHANGE-REPL-ID",
     "    Change the replication IDs of the instance.",
     "    Dangerous: should be used only for testing the replication subsystem.",
@@ -177,6 +185,8 @@ const HELP: &[&str] = &[
     "    Like HTSTATS but for the hash table stored at <key>'s value.",
     "OBJECT <key>",
     "    Show low level info about `key` and associated value.",
+    "PANIC",
+    "    Crash the server simulating a panic.",
     "POPULATE <count> [<prefix>] [<size>]",
     "    Create <count> string keys named key:<num>. If <prefix> is specified then",
     "    it is used instead of the 'key' prefix. These are not propagated to",
@@ -199,6 +209,8 @@ const HELP: &[&str] = &[
     "      existing RDB file.",
     "    * DEBUG RELOAD NOSAVE NOFLUSH MERGE: add the contents of an existing RDB",
     "      file to the database.",
+    "SEGFAULT",
+    "    Crash the server with sigsegv.",
     "SET-ACTIVE-EXPIRE <0|1>",
     "    Setting it to 0 disables expiring keys in background when they are not",
     "    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",

@@ -719,6 +719,12 @@ pub fn config_set(ctx: &mut Ctx, args: &Args) {
     ctx.st.sync_notes();
     ctx.st.sync_lazyfree();
     crate::repl::config_changed(ctx.st);
+    #[cfg(unix)]
+    if ctx.st.config.watchdog_period != old.watchdog_period {
+        crate::crash::set_watchdog(ctx.st.config.watchdog_period);
+    }
+    #[cfg(unix)]
+    crate::crash::set_enabled(ctx.st.config.value("crash-log-enabled") == b"yes");
     if pairs
         .iter()
         .any(|(name, _)| Config::canonical_name(name) == Some("maxmemory"))

@@ -387,6 +387,10 @@ impl Server {
         crate::script::install();
         crate::script::function::install();
         crate::repl::replica::configure(&mut self.state);
+        #[cfg(unix)]
+        if self.state.config.watchdog_period > 0 {
+            crate::crash::set_watchdog(self.state.config.watchdog_period);
+        }
         crate::persist::control::begin_load(&mut self.state).map_err(io::Error::other)?;
         if self.state.loading.is_none() {
             self.announce_ready();
@@ -524,6 +528,8 @@ impl Server {
                 crate::persist::aof::rewrite::step(&mut self.state);
             }
             if now >= next_cron {
+                #[cfg(unix)]
+                crate::crash::heartbeat(now);
                 self.cron(now);
                 next_cron = now + 1000 / self.state.config.hz.max(1);
             }

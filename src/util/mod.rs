@@ -6,6 +6,7 @@ pub mod chunked;
 pub mod exttable;
 pub mod glob;
 pub mod hdr;
+pub mod logline;
 pub mod lzf;
 pub mod number;
 pub mod sha1;

@@ -31,6 +31,15 @@ pub fn scratch_dir() -> std::path::PathBuf {
 /// has use it: the counting allocator behind `used_memory` and
 /// `maxmemory`, `kill -9`.
 pub fn spawn_binary(dir: &std::path::Path, extra: &[&str]) -> (Child, u16) {
+    let (child, port, _) = spawn_binary_logged(dir, extra);
+    (child, port)
+}
+
+/// `spawn_binary`, also keeping its log (standard output) as it grows.
+pub fn spawn_binary_logged(
+    dir: &std::path::Path,
+    extra: &[&str],
+) -> (Child, u16, std::sync::Arc<std::sync::Mutex<String>>) {
     use std::io::BufRead;
     let mut child = Command::new(env!("CARGO_BIN_EXE_loopkv"))
         .args(["--port", "0", "--bind", "127.0.0.1", "--save", "", "--dir"])
@@ -41,16 +50,26 @@ pub fn spawn_binary(dir: &std::path::Path, extra: &[&str]) -> (Child, u16) {
         .spawn()
         .expect("spawn loopkv");
     let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let log = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
     let port = loop {
         let line = lines.next().expect("a start-up line").unwrap();
+        log.lock().unwrap().push_str(&line);
+        log.lock().unwrap().push('\n');
         if let Some(rest) = line.split("port=").nth(1) {
             let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
             break digits.parse().unwrap();
         }
     };
     // Keep reading its log so it never blocks on a full pipe.
-    std::thread::spawn(move || lines.for_each(drop));
-    (child, port)
+    let kept = std::sync::Arc::clone(&log);
+    std::thread::spawn(move || {
+        for line in lines.map_while(Result::ok) {
+            let mut log = kept.lock().unwrap();
+            log.push_str(&line);
+            log.push('\n');
+        }
+    });
+    (child, port, log)
 }
 
 // ---- the binary or redis-server, chosen by LOOPKV_TEST_REAL_REDIS --------------
