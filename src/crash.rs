@@ -11,7 +11,8 @@
 //! reporter thread of its own resolves the symbols and writes the report
 //! while the crashed thread waits, at most 5 s.
 //!
-//! **The watchdog** (`watchdog-period`, a hidden directive): a thread
+//! **The watchdog** (`watchdog-period`, a hidden directive; the binary's
+//! only, as SIGALRM is the process's): a thread
 //! notices when the event loop's cron has not run for the period and
 //! interrupts the loop's thread with SIGALRM. That handler only records the
 //! stack's return addresses (no allocation, no lock); the watchdog thread
@@ -24,7 +25,7 @@ use std::ffi::{c_int, c_void};
 use std::fs::File;
 use std::io::Write;
 use std::sync::OnceLock;
-use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU8, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU8, AtomicU32, AtomicU64, AtomicUsize, Ordering};
 use std::time::Duration;
 
 /// Where reports go: the log file, or a copy of standard output.
@@ -36,9 +37,14 @@ static REPORTING: AtomicBool = AtomicBool::new(false);
 
 const FATAL: [c_int; 5] = [libc::SIGSEGV, libc::SIGBUS, libc::SIGFPE, libc::SIGILL, libc::SIGABRT];
 const MAX_FRAMES: usize = 100;
-/// The alternate signal stack: big enough to resolve symbols on it after a
-/// stack overflow.
-const ALT_STACK: usize = 1 << 20;
+/// The main thread's alternate signal stack, for `fatal` after a stack
+/// overflow (it captures the stack there; symbols are resolved elsewhere).
+const ALT_STACK: usize = 256 << 10;
+/// Under this much alternate stack (std gives its threads a few KiB),
+/// `fatal` reports without the stack trace rather than overflow it.
+const MIN_CAPTURE_STACK: usize = 64 << 10;
+/// Set by `install`: the watchdog is the binary's, like the handlers.
+static INSTALLED: AtomicBool = AtomicBool::new(false);
 
 /// Installs the fatal-signal handlers and the panic hook, reporting to
 /// `logfile` (standard output when empty). Called once by the binary, on
@@ -60,6 +66,7 @@ pub fn install(logfile: &str) -> std::io::Result<()> {
         set_action(sig, fatal, libc::SA_NODEFER | libc::SA_RESETHAND | libc::SA_ONSTACK);
     }
     std::panic::set_hook(Box::new(panicked));
+    INSTALLED.store(true, Ordering::SeqCst);
     Ok(())
 }
 
@@ -83,14 +90,17 @@ fn set_action(sig: c_int, handler: extern "C" fn(c_int, *mut libc::siginfo_t, *m
 }
 
 /// Gives this thread an alternate signal stack, so a stack overflow is
-/// reported too (the handler cannot run on the exhausted stack).
+/// reported too (the handler cannot run on the exhausted stack), with a
+/// guard page below it.
 fn alternate_stack() {
-    // SAFETY: an anonymous private mapping is requested and checked; it is
-    // never unmapped, so the stack stays valid for the thread's life.
+    const GUARD: usize = 4096;
+    // SAFETY: an anonymous private mapping is requested and checked, its
+    // lowest page made inaccessible; it is never unmapped, so the stack
+    // stays valid for the thread's life.
     unsafe {
         let base = libc::mmap(
             std::ptr::null_mut(),
-            ALT_STACK,
+            ALT_STACK + GUARD,
             libc::PROT_READ | libc::PROT_WRITE,
             libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE,
             -1,
@@ -99,12 +109,25 @@ fn alternate_stack() {
         if base == libc::MAP_FAILED {
             return;
         }
+        libc::mprotect(base, GUARD, libc::PROT_NONE);
         let stack = libc::stack_t {
-            ss_sp: base,
+            ss_sp: base.cast::<u8>().add(GUARD).cast(),
             ss_flags: 0,
             ss_size: ALT_STACK,
         };
         libc::sigaltstack(&stack, std::ptr::null_mut());
+    }
+}
+
+/// Whether this handler runs on an alternate stack too small to unwind on.
+fn on_small_alt_stack() -> bool {
+    // SAFETY: `sigaltstack` with a null new stack only reads the current
+    // one into `current`, and is async-signal-safe.
+    unsafe {
+        let mut current: libc::stack_t = std::mem::zeroed();
+        libc::sigaltstack(std::ptr::null(), &mut current) == 0
+            && current.ss_flags & libc::SS_ONSTACK != 0
+            && current.ss_size < MIN_CAPTURE_STACK
     }
 }
 
@@ -165,17 +188,26 @@ fn report_end(out: &mut String) {
     );
 }
 
-/// What a fatal signal's handler leaves for the reporter thread: the
-/// signal, `si_code`, the address, the sender's PID and UID, the
-/// instruction pointer (0: unknown), then the number of frames.
-static FAULT: [AtomicUsize; 7] = [const { AtomicUsize::new(0) }; 7];
+// What a fatal signal's handler leaves for the reporter thread.
+static FAULT_SIGNAL: AtomicI32 = AtomicI32::new(0);
+static FAULT_CODE: AtomicI32 = AtomicI32::new(0);
+/// `si_addr`: the address a SIGSEGV or SIGBUS accessed.
+static FAULT_ADDR: AtomicUsize = AtomicUsize::new(0);
+/// `si_pid` and `si_uid`: who sent a signal from outside (SI_USER).
+static FAULT_PID: AtomicI32 = AtomicI32::new(0);
+static FAULT_UID: AtomicU32 = AtomicU32::new(0);
+/// The instruction that faulted; 0 when the context does not say.
+static FAULT_EIP: AtomicUsize = AtomicUsize::new(0);
 static FAULT_FRAMES: [AtomicUsize; MAX_FRAMES] = [const { AtomicUsize::new(0) }; MAX_FRAMES];
+static FAULT_FRAME_COUNT: AtomicUsize = AtomicUsize::new(0);
 /// The write end of the reporter's socket; -1 until it runs.
 static WAKE_FD: AtomicI32 = AtomicI32::new(-1);
+/// The reporter's thread (`pthread_self`), which must not wait for itself.
+static REPORTER_THREAD: AtomicU64 = AtomicU64::new(0);
 /// Set by the reporter once the report is written.
 static REPORTED: AtomicBool = AtomicBool::new(false);
 /// How long a crashed thread waits for its report before it ends anyway.
-const REPORT_WAIT_MS: u32 = 5000;
+const REPORT_WAIT_MS: u32 = 10_000;
 
 /// The handler of the fatal signals. A signal can arrive in the middle of
 /// a `malloc` (a SIGABRT sent from outside does), so the handler only
@@ -184,48 +216,65 @@ const REPORT_WAIT_MS: u32 = 5000;
 /// (SA_RESETHAND has restored it already).
 extern "C" fn fatal(sig: c_int, info: *mut libc::siginfo_t, context: *mut c_void) {
     let fd = WAKE_FD.load(Ordering::SeqCst);
-    if REPORTING.swap(true, Ordering::SeqCst) || fd < 0 {
+    if fd < 0 {
+        die(sig);
+    }
+    if REPORTING.swap(true, Ordering::SeqCst) {
+        // A second crash: the reporter's own ends the process by the first
+        // signal; another thread's lets the first report finish.
+        if is_reporter() {
+            die(FAULT_SIGNAL.load(Ordering::SeqCst));
+        }
+        wait_for_report();
         die(sig);
     }
     let mut frames = [0usize; MAX_FRAMES];
-    let n = capture(&mut frames);
+    let n = if on_small_alt_stack() { 0 } else { capture(&mut frames) };
     // SAFETY: with SA_SIGINFO the kernel passes a valid `siginfo_t`.
     let (code, addr, pid, uid) = unsafe {
         let info = &*info;
         (info.si_code, info.si_addr(), info.si_pid(), info.si_uid())
     };
-    let eip = instruction_pointer(context).unwrap_or(0);
-    let facts = [
-        sig as usize,
-        code as usize,
-        addr as usize,
-        pid as usize,
-        uid as usize,
-        eip,
-        n,
-    ];
-    for (slot, value) in FAULT.iter().zip(facts) {
-        slot.store(value, Ordering::Relaxed);
-    }
+    FAULT_SIGNAL.store(sig, Ordering::Relaxed);
+    FAULT_CODE.store(code, Ordering::Relaxed);
+    FAULT_ADDR.store(addr as usize, Ordering::Relaxed);
+    FAULT_PID.store(pid, Ordering::Relaxed);
+    FAULT_UID.store(uid, Ordering::Relaxed);
+    FAULT_EIP.store(instruction_pointer(context).unwrap_or(0), Ordering::Relaxed);
     for (slot, &ip) in FAULT_FRAMES.iter().zip(&frames[..n]) {
         slot.store(ip, Ordering::Relaxed);
     }
-    // SAFETY: `write` and `nanosleep` are async-signal-safe; the buffer
-    // and the timespec live on this stack for the calls.
+    FAULT_FRAME_COUNT.store(n, Ordering::SeqCst);
+    // SAFETY: `write` is async-signal-safe; the byte lives on this stack
+    // for the call.
     unsafe {
         libc::write(fd, [1u8].as_ptr().cast(), 1);
-        let tick = libc::timespec {
-            tv_sec: 0,
-            tv_nsec: 1_000_000,
-        };
-        for _ in 0..REPORT_WAIT_MS {
-            if REPORTED.load(Ordering::SeqCst) {
-                break;
-            }
+    }
+    wait_for_report();
+    die(sig);
+}
+
+fn is_reporter() -> bool {
+    // SAFETY: `pthread_self` has no preconditions.
+    REPORTER_THREAD.load(Ordering::SeqCst) == unsafe { libc::pthread_self() } as u64
+}
+
+/// Sleeps until the reporter has written its report, at most
+/// `REPORT_WAIT_MS`.
+fn wait_for_report() {
+    let tick = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 1_000_000,
+    };
+    for _ in 0..REPORT_WAIT_MS {
+        if REPORTED.load(Ordering::SeqCst) {
+            return;
+        }
+        // SAFETY: `nanosleep` is async-signal-safe; `tick` outlives it.
+        unsafe {
             libc::nanosleep(&tick, std::ptr::null_mut());
         }
     }
-    die(sig);
 }
 
 /// Starts the thread that writes a fatal signal's report.
@@ -234,11 +283,18 @@ fn start_reporter() -> std::io::Result<()> {
     use std::os::fd::IntoRawFd;
     let (wake, mut wait) = std::os::unix::net::UnixStream::pair()?;
     std::thread::Builder::new().name("loopkv-crash".into()).spawn(move || {
+        // SAFETY: `pthread_self` has no preconditions.
+        REPORTER_THREAD.store(unsafe { libc::pthread_self() } as u64, Ordering::SeqCst);
         let mut byte = [0u8; 1];
-        if matches!(wait.read(&mut byte), Ok(1)) {
-            write_report(&fault_report());
-            REPORTED.store(true, Ordering::SeqCst);
+        loop {
+            match wait.read(&mut byte) {
+                Ok(1) => break,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                _ => return,
+            }
         }
+        write_report(&fault_report());
+        REPORTED.store(true, Ordering::SeqCst);
     })?;
     WAKE_FD.store(wake.into_raw_fd(), Ordering::SeqCst);
     Ok(())
@@ -246,8 +302,11 @@ fn start_reporter() -> std::io::Result<()> {
 
 /// The report of the fault `fatal` recorded.
 fn fault_report() -> String {
-    let [sig, code, addr, pid, uid, eip, n] = FAULT.each_ref().map(|f| f.load(Ordering::Relaxed));
-    let (sig, code) = (sig as c_int, code as c_int);
+    let n = FAULT_FRAME_COUNT.load(Ordering::SeqCst);
+    let sig = FAULT_SIGNAL.load(Ordering::Relaxed);
+    let code = FAULT_CODE.load(Ordering::Relaxed);
+    let (addr, eip) = (FAULT_ADDR.load(Ordering::Relaxed), FAULT_EIP.load(Ordering::Relaxed));
+    let (pid, uid) = (FAULT_PID.load(Ordering::Relaxed), FAULT_UID.load(Ordering::Relaxed));
     let mut out = String::with_capacity(8192);
     report_start(&mut out);
     line(
@@ -261,11 +320,8 @@ fn fault_report() -> String {
     if sig == libc::SIGSEGV || sig == libc::SIGBUS {
         line(&mut out, &format!("Accessing address: {addr:#x}"));
     }
-    if code == libc::SI_USER && pid as libc::pid_t != -1 {
-        line(
-            &mut out,
-            &format!("Killed by PID: {}, UID: {}", pid as libc::pid_t, uid as libc::uid_t),
-        );
+    if code == libc::SI_USER && pid != -1 {
+        line(&mut out, &format!("Killed by PID: {pid}, UID: {uid}"));
     }
     let eip = Some(eip).filter(|&e| e != 0);
     if let Some(eip) = eip {
@@ -286,6 +342,8 @@ fn fault_report() -> String {
 /// assertion, then SIGABRT.
 fn panicked(info: &std::panic::PanicHookInfo) {
     if REPORTING.swap(true, Ordering::SeqCst) {
+        // Another thread's report goes first, whole.
+        wait_for_report();
         write_report(&format!("\nPanicked while reporting a crash: {info}\n"));
         die(libc::SIGABRT);
     }
@@ -312,6 +370,7 @@ fn panicked(info: &std::panic::PanicHookInfo) {
     }
     report_end(&mut out);
     write_report(&out);
+    REPORTED.store(true, Ordering::SeqCst);
     die(libc::SIGABRT);
 }
 
@@ -321,8 +380,10 @@ fn capture(frames: &mut [usize]) -> usize {
     let mut n = 0;
     // SAFETY: on Linux the unwinder behind `trace_unsynchronized` is
     // libgcc's, which is thread-safe and, once warmed up by `install` or
-    // `set_watchdog`, neither allocates nor locks what the interrupted code
-    // could hold (Redis's `backtrace()` relies on the same unwinder).
+    // `set_watchdog`, does not allocate. It finds unwind tables through
+    // `dl_iterate_phdr`, which takes glibc's loader lock where glibc lacks
+    // `_dl_find_object` (before 2.35): a signal that interrupts a `dlopen`
+    // would wait for itself. Redis's `backtrace()` has the same exposure.
     unsafe {
         backtrace::trace_unsynchronized(|frame| {
             frames[n] = frame.ip() as usize;
@@ -346,6 +407,7 @@ fn instruction_pointer(context: *mut c_void) -> Option<usize> {
         Some(uc.uc_mcontext.gregs[libc::REG_RIP as usize] as usize)
     }
     #[cfg(all(target_os = "linux", target_arch = "aarch64"))]
+    // SAFETY: as above.
     unsafe {
         let uc = &*(context as *const libc::ucontext_t);
         Some(uc.uc_mcontext.pc as usize)
@@ -363,6 +425,15 @@ fn stack_trace(out: &mut String, eip: Option<usize>, frames: &[usize]) {
         describe(out, eip, true);
     }
     out.push_str("\nBacktrace:\n");
+    // A signal's trace starts at the instruction it interrupted, which the
+    // unwinder lists as the frame after the handler's and the kernel's.
+    if let Some(at) = eip.and_then(|eip| frames.iter().position(|&ip| ip == eip)) {
+        describe(out, frames[at], true);
+        for &ip in frames[at + 1..].iter().filter(|&&ip| ip != 0) {
+            describe(out, ip, false);
+        }
+        return;
+    }
     let lines: Vec<String> = frames
         .iter()
         .filter(|&&ip| ip != 0)
@@ -424,9 +495,9 @@ fn describe(out: &mut String, ip: usize, exact: bool) {
 
 /// `watchdog-period` in milliseconds; 0 is off.
 static PERIOD_MS: AtomicU64 = AtomicU64::new(0);
-/// When the loop's cron last ran (ms since the epoch).
+/// When the loop's cron last ran, on `monotonic_ms`'s clock.
 static LAST_CRON_MS: AtomicU64 = AtomicU64::new(0);
-/// The loop's thread, which SIGALRM interrupts.
+/// The loop's thread, which SIGALRM interrupts; 0 when none is watched.
 static LOOP_THREAD: AtomicU64 = AtomicU64::new(0);
 static WATCHDOG_STARTED: AtomicBool = AtomicBool::new(false);
 /// The handshake with the SIGALRM handler.
@@ -439,25 +510,39 @@ static FRAMES: [AtomicUsize; MAX_FRAMES] = [const { AtomicUsize::new(0) }; MAX_F
 static FRAME_COUNT: AtomicUsize = AtomicUsize::new(0);
 static ALARM_EIP: AtomicUsize = AtomicUsize::new(0);
 
-/// The loop's cron ran at `now_ms`: it is not stalled.
-pub fn heartbeat(now_ms: u64) {
-    LAST_CRON_MS.store(now_ms, Ordering::Relaxed);
+/// Milliseconds on a clock that never steps (a wall-clock jump is not a
+/// stall), from 1: the watchdog's 0 means "no stall reported yet".
+fn monotonic_ms() -> u64 {
+    static START: OnceLock<std::time::Instant> = OnceLock::new();
+    START.get_or_init(std::time::Instant::now).elapsed().as_millis() as u64 + 1
 }
 
-/// Applies `watchdog-period` (already clamped by the config); called on the
-/// loop's thread, which becomes the one watched.
+fn this_thread() -> u64 {
+    // SAFETY: `pthread_self` has no preconditions.
+    unsafe { libc::pthread_self() as u64 }
+}
+
+/// The loop's cron ran (or a loading slice did): it is not stalled.
+pub fn heartbeat() {
+    LAST_CRON_MS.store(monotonic_ms(), Ordering::Relaxed);
+}
+
+/// Applies `watchdog-period` (already clamped by the config), in the binary
+/// only (`install` ran): SIGALRM is the process's. Called on the loop's
+/// thread, which becomes the one watched until its `Watched` guard drops.
 pub fn set_watchdog(period_ms: u64) {
+    if !INSTALLED.load(Ordering::SeqCst) {
+        return;
+    }
     PERIOD_MS.store(period_ms, Ordering::Relaxed);
     if period_ms == 0 {
         return;
     }
-    // SAFETY: `pthread_self` has no preconditions.
-    LOOP_THREAD.store(unsafe { libc::pthread_self() } as u64, Ordering::Relaxed);
-    LAST_CRON_MS.store(crate::server::now_ms(), Ordering::Relaxed);
+    heartbeat();
+    LOOP_THREAD.store(this_thread(), Ordering::SeqCst);
     if WATCHDOG_STARTED.swap(true, Ordering::SeqCst) {
         return;
     }
-    backtrace::trace(|_| false);
     set_action(libc::SIGALRM, alarm, libc::SA_RESTART);
     let started = std::thread::Builder::new().name("loopkv-watchdog".into()).spawn(watch);
     if let Err(e) = started {
@@ -466,11 +551,27 @@ pub fn set_watchdog(period_ms: u64) {
     }
 }
 
-/// SIGALRM on the loop's thread: records the stack if the watchdog asked.
+/// Held by the loop while it runs: when it ends, its thread is no longer
+/// watched (it may be gone, and SIGALRM must not go to a thread that reused
+/// its id).
+pub struct Watched;
+
+impl Drop for Watched {
+    fn drop(&mut self) {
+        if LOOP_THREAD.load(Ordering::SeqCst) == this_thread() {
+            LOOP_THREAD.store(0, Ordering::SeqCst);
+            PERIOD_MS.store(0, Ordering::SeqCst);
+        }
+    }
+}
+
+/// SIGALRM on the loop's thread: records the stack if the watchdog asked
+/// (a SIGALRM sent from outside, or to another thread, records nothing).
 extern "C" fn alarm(_sig: c_int, _info: *mut libc::siginfo_t, context: *mut c_void) {
-    if CAPTURE
-        .compare_exchange(ASKED, TAKING, Ordering::SeqCst, Ordering::SeqCst)
-        .is_err()
+    if LOOP_THREAD.load(Ordering::SeqCst) != this_thread()
+        || CAPTURE
+            .compare_exchange(ASKED, TAKING, Ordering::SeqCst, Ordering::SeqCst)
+            .is_err()
     {
         return;
     }
@@ -484,28 +585,29 @@ extern "C" fn alarm(_sig: c_int, _info: *mut libc::siginfo_t, context: *mut c_vo
     CAPTURE.store(TAKEN, Ordering::SeqCst);
 }
 
-/// The watchdog thread.
+/// The watchdog thread: once per stall (the same heartbeat seen for the
+/// period), the loop's stack into the log.
 fn watch() {
     let mut reported = 0;
     loop {
         let period = PERIOD_MS.load(Ordering::Relaxed);
-        if period == 0 {
+        let thread = LOOP_THREAD.load(Ordering::SeqCst);
+        // A crash being reported holds the loop on purpose.
+        if period == 0 || thread == 0 || REPORTING.load(Ordering::SeqCst) {
             std::thread::sleep(Duration::from_millis(100));
             continue;
         }
         std::thread::sleep(Duration::from_millis((period / 4).clamp(1, 50)));
         let beat = LAST_CRON_MS.load(Ordering::Relaxed);
-        if beat == reported || crate::server::now_ms().saturating_sub(beat) < period {
+        if beat == reported || monotonic_ms().saturating_sub(beat) < period {
             continue;
         }
         reported = beat;
         CAPTURE.store(ASKED, Ordering::SeqCst);
-        // SAFETY: the id was taken from the loop's thread with
-        // `pthread_self`, and that thread lives as long as the process
-        // does in the binary (an embedder's ended loop thread would make
-        // the kill fail with ESRCH, which is ignored).
+        // SAFETY: `thread` is the loop's thread, which `Watched` takes out
+        // of `LOOP_THREAD` before it can end.
         unsafe {
-            libc::pthread_kill(LOOP_THREAD.load(Ordering::Relaxed) as libc::pthread_t, libc::SIGALRM);
+            libc::pthread_kill(thread as libc::pthread_t, libc::SIGALRM);
         }
         let mut waited = 0;
         while CAPTURE.load(Ordering::SeqCst) != TAKEN && waited < 1000 {

@@ -388,6 +388,8 @@ impl Server {
         crate::script::function::install();
         crate::repl::replica::configure(&mut self.state);
         #[cfg(unix)]
+        let _watched = crate::crash::Watched;
+        #[cfg(unix)]
         if self.state.config.watchdog_period > 0 {
             crate::crash::set_watchdog(self.state.config.watchdog_period);
         }
@@ -486,6 +488,8 @@ impl Server {
                 let now = now_ms();
                 if now >= next_cron {
                     next_cron = now + 1000 / self.state.config.hz.max(1);
+                    #[cfg(unix)]
+                    crate::crash::heartbeat();
                     crate::repl::replica::loading_cron(&mut self.state, &mut self.clients, now);
                 }
                 // A signal during a load ends the server at once, without
@@ -529,7 +533,7 @@ impl Server {
             }
             if now >= next_cron {
                 #[cfg(unix)]
-                crate::crash::heartbeat(now);
+                crate::crash::heartbeat();
                 self.cron(now);
                 next_cron = now + 1000 / self.state.config.hz.max(1);
             }
