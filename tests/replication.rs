@@ -1642,3 +1642,17 @@ fn a_stalled_replica_s_buffer_does_not_cause_eviction() {
     assert!(not_counted > 8 << 20 && replicas > 8 << 20, "{not_counted} {replicas}");
     drop(stalled);
 }
+
+#[test]
+fn a_replica_connects_from_bind_source_addr() {
+    let (master_server, mut master) = start_binary(NO_DELAY);
+    let (_replica_server, mut replica) = start_binary(NO_DELAY);
+    replica.expect("CONFIG SET bind-source-addr 127.0.0.2", b"+OK\r\n");
+    let port = master_server.addr.port().to_string();
+    replica.expect_args(&[b"REPLICAOF", b"127.0.0.1", port.as_bytes()], b"+OK\r\n");
+    master.expect("SET k v", b"+OK\r\n");
+    assert_in_sync(&mut master, &mut replica);
+    let slave0 = field(&mut master, "replication", "slave0");
+    assert!(slave0.starts_with("ip=127.0.0.2,"), "{slave0}");
+    replica.expect("GET k", b"$1\r\nv\r\n");
+}

@@ -301,6 +301,30 @@ fn disconnect_replicas(st: &mut State) {
 
 // ---- the connection -------------------------------------------------------------------------
 
+/// A non-blocking connection to `addr`, from the address `source`
+/// (`bind-source-addr`; any when empty), as Redis's
+/// `anetTcpNonBlockBestEffortBindConnect` makes it.
+fn dial(addr: SocketAddr, source: &str) -> std::io::Result<mio::net::TcpStream> {
+    if source.is_empty() {
+        return mio::net::TcpStream::connect(addr);
+    }
+    let ip: std::net::IpAddr = source.parse().map_err(|_| {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!("Invalid bind-source-addr '{source}'"),
+        )
+    })?;
+    let socket = socket2::Socket::new(socket2::Domain::for_address(addr), socket2::Type::STREAM, None)?;
+    socket.set_nonblocking(true)?;
+    socket.bind(&SocketAddr::new(ip, 0).into())?;
+    match socket.connect(&addr.into()) {
+        Ok(()) => {}
+        Err(e) if e.raw_os_error() == Some(libc::EINPROGRESS) => {}
+        Err(e) => return Err(e),
+    }
+    Ok(mio::net::TcpStream::from_std(socket.into()))
+}
+
 /// `connectWithMaster`: a non-blocking connection whose first write (the
 /// PING) goes when it is established.
 fn connect(st: &mut State, clients: &mut Clients) {
@@ -313,7 +337,8 @@ fn connect(st: &mut State, clients: &mut Clients) {
         warn!("Unable to connect to MASTER: can't resolve {}", link.host);
         return;
     };
-    let stream = match mio::net::TcpStream::connect(addr) {
+    let source = String::from_utf8_lossy(st.config.value("bind-source-addr")).into_owned();
+    let stream = match dial(addr, &source) {
         Ok(s) => s,
         Err(e) => {
             warn!("Unable to connect to MASTER: {e}");
