@@ -1106,8 +1106,8 @@ fn percentile_and_oom_values_config_as_redis() {
 }
 
 /// oom-score-adj sets this process's OOM score as Redis does: relative to
-/// the score found when it was turned on, absolute, and restored when
-/// turned off. (The embedded server shares the test's process.)
+/// the score found when it was turned on, absolute, by role, and restored
+/// when turned off. (The embedded server shares the test's process.)
 #[test]
 fn oom_score_adj_writes_the_process_score() {
     let read = || -> i64 {
@@ -1130,6 +1130,11 @@ fn oom_score_adj_writes_the_process_score() {
     c.expect_args(&[b"CONFIG", b"SET", b"oom-score-adj", b"absolute"], b"+OK\r\n");
     assert_eq!(read(), 9);
     c.expect_args(&[b"CONFIG", b"SET", b"oom-score-adj-values", b"15 20 30"], b"+OK\r\n");
+    assert_eq!(read(), 15);
+    // A replica takes the second value, a master again the first.
+    c.expect("REPLICAOF 127.0.0.1 1", b"+OK\r\n");
+    assert_eq!(read(), 20);
+    c.expect("REPLICAOF NO ONE", b"+OK\r\n");
     assert_eq!(read(), 15);
     c.expect_args(&[b"CONFIG", b"SET", b"oom-score-adj", b"no"], b"+OK\r\n");
     assert_eq!(read(), base);

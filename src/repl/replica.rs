@@ -160,8 +160,16 @@ pub fn set_master(st: &mut State, clients: &mut Clients, host: &str, port: u16) 
     st.repl.master = Some(link);
     st.sync_expire_hold(crate::server::now_ms());
     save_config(st);
+    role_changed(st);
     info!("Connecting to MASTER {host}:{port}");
     connect(st, clients);
+}
+
+/// The OOM score follows the role.
+fn role_changed(st: &mut State) {
+    if let Err(e) = st.apply_oom_score() {
+        warn!("Unable to write oom_score_adj: {e}");
+    }
 }
 
 /// The `replicaof` directive at start-up: the link is made once the
@@ -185,6 +193,7 @@ pub fn configure(st: &mut State) {
     // No history to continue unless the snapshot loaded names one.
     st.repl.psync_ok = false;
     st.sync_expire_hold(crate::server::now_ms());
+    role_changed(st);
 }
 
 fn new_link(host: String, port: u16) -> MasterLink {
@@ -219,6 +228,7 @@ pub fn unset_master(st: &mut State, clients: &mut Clients) {
     st.repl.no_replicas_since = Some(crate::server::now_ms());
     st.sync_expire_hold(crate::server::now_ms());
     save_config(st);
+    role_changed(st);
 }
 
 /// `shiftReplicationId`.

@@ -12,10 +12,12 @@ use std::io;
 const PROC_FILE: &str = "/proc/self/oom_score_adj";
 
 /// Process classes of `oom-score-adj-values`, in its order. loopkv has no
-/// replicas or background children yet, so it is always `Master`.
+/// background children (it saves without fork), so the third value, for
+/// them, is never used.
 #[derive(Debug, Clone, Copy)]
 pub enum Class {
     Master = 0,
+    Replica = 1,
 }
 
 /// What loopkv did to the process's score.

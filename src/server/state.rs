@@ -430,13 +430,18 @@ impl State {
         }
     }
 
-    /// Sets the process's OOM score from `oom-score-adj` and its values.
+    /// Sets the process's OOM score from `oom-score-adj` and its values,
+    /// for this server's role (Redis's `setOOMScoreAdj(-1)`).
     pub fn apply_oom_score(&mut self) -> std::io::Result<()> {
         let (mode, values) = (
             self.config.value("oom-score-adj"),
             self.config.value("oom-score-adj-values"),
         );
-        self.oom.apply(mode, values, super::oom::Class::Master)
+        let class = match self.repl.master {
+            Some(_) => super::oom::Class::Replica,
+            None => super::oom::Class::Master,
+        };
+        self.oom.apply(mode, values, class)
     }
 
     /// DEBUG CHANGE-REPL-ID: a new random replication ID.
