@@ -147,3 +147,31 @@ fn the_watchdog_logs_the_stalled_loop_s_stack_once_per_stall() {
     let log = server.log.lock().unwrap().clone();
     assert_eq!(log.matches("--- WATCHDOG TIMER EXPIRED ---").count(), 1, "{log}");
 }
+
+#[test]
+fn a_slow_start_up_load_is_not_a_stall() {
+    let dir = scratch_dir();
+    let (mut child, port, _) = spawn_binary_logged(&dir, &["--enable-debug-command", "yes"]);
+    let mut conn = Conn::connect(([127, 0, 0, 1], port).into());
+    conn.expect("DEBUG POPULATE 3000", b"+OK\r\n");
+    conn.expect("SAVE", b"+OK\r\n");
+    conn.send(&[b"SHUTDOWN", b"NOSAVE"]);
+    assert!(conn.closed().0);
+    child.wait().unwrap();
+    // 3000 keys at 0.5 ms each: a load of about 1.5 s, in slices.
+    let args = ["--key-load-delay", "500", "--watchdog-period", "200"];
+    let (child, port, log) = spawn_binary_logged(&dir, &args);
+    let mut server = Crashable {
+        child,
+        conn: Conn::connect(([127, 0, 0, 1], port).into()),
+        log,
+    };
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !server.log.lock().unwrap().contains("DB loaded from disk") && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    server.conn.expect("DBSIZE", b":3000\r\n");
+    let log = server.log.lock().unwrap().clone();
+    assert!(log.contains("DB loaded from disk"), "{log}");
+    assert!(!log.contains("WATCHDOG"), "{log}");
+}
