@@ -9,7 +9,7 @@
 //! A signal's handler only records the facts and the stack's return
 //! addresses (a signal can interrupt `malloc`, so it must not allocate); a
 //! reporter thread of its own resolves the symbols and writes the report
-//! while the crashed thread waits, at most 5 s.
+//! while the crashed thread waits, at most 10 s.
 //!
 //! **The watchdog** (`watchdog-period`, a hidden directive; the binary's
 //! only, as SIGALRM is the process's): a thread
@@ -342,8 +342,11 @@ fn fault_report() -> String {
 /// assertion, then SIGABRT.
 fn panicked(info: &std::panic::PanicHookInfo) {
     if REPORTING.swap(true, Ordering::SeqCst) {
-        // Another thread's report goes first, whole.
-        wait_for_report();
+        // Another thread's report goes first, whole (unless this is the
+        // reporter, which cannot wait for itself).
+        if !is_reporter() {
+            wait_for_report();
+        }
         write_report(&format!("\nPanicked while reporting a crash: {info}\n"));
         die(libc::SIGABRT);
     }

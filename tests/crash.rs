@@ -143,21 +143,31 @@ fn the_watchdog_logs_the_stalled_loop_s_stack_once_per_stall() {
     // Turned off, a stall is not reported; the server lives on.
     server.conn.expect("CONFIG SET watchdog-period 0", b"+OK\r\n");
     server.conn.expect("DEBUG SLEEP 0.5", b"+OK\r\n");
-    server.conn.expect("PING", b"+PONG\r\n");
+    // A line logged after the stall: the log is read up to it.
+    server.conn.expect("DEBUG LOG after-the-second-stall", b"+OK\r\n");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !server.log.lock().unwrap().contains("after-the-second-stall") && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(10));
+    }
     let log = server.log.lock().unwrap().clone();
+    assert!(log.contains("after-the-second-stall"), "{log}");
     assert_eq!(log.matches("--- WATCHDOG TIMER EXPIRED ---").count(), 1, "{log}");
 }
 
 #[test]
 fn a_slow_start_up_load_is_not_a_stall() {
     let dir = scratch_dir();
-    let (mut child, port, _) = spawn_binary_logged(&dir, &["--enable-debug-command", "yes"]);
-    let mut conn = Conn::connect(([127, 0, 0, 1], port).into());
-    conn.expect("DEBUG POPULATE 3000", b"+OK\r\n");
-    conn.expect("SAVE", b"+OK\r\n");
-    conn.send(&[b"SHUTDOWN", b"NOSAVE"]);
-    assert!(conn.closed().0);
-    child.wait().unwrap();
+    let (child, port, log) = spawn_binary_logged(&dir, &["--enable-debug-command", "yes"]);
+    let mut first = Crashable {
+        child,
+        conn: Conn::connect(([127, 0, 0, 1], port).into()),
+        log,
+    };
+    first.conn.expect("DEBUG POPULATE 3000", b"+OK\r\n");
+    first.conn.expect("SAVE", b"+OK\r\n");
+    first.conn.send(&[b"SHUTDOWN", b"NOSAVE"]);
+    assert!(first.conn.closed().0);
+    first.child.wait().unwrap();
     // 3000 keys at 0.5 ms each: a load of about 1.5 s, in slices.
     let args = ["--key-load-delay", "500", "--watchdog-period", "200"];
     let (child, port, log) = spawn_binary_logged(&dir, &args);

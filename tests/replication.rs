@@ -1647,6 +1647,8 @@ fn a_stalled_replica_s_buffer_does_not_cause_eviction() {
 fn a_replica_connects_from_bind_source_addr() {
     let (master_server, mut master) = start_binary(NO_DELAY);
     let (_replica_server, mut replica) = start_binary(NO_DELAY);
+    // 127.0.0.2 is not local to protected mode (Redis's islocalClient).
+    master.expect("CONFIG SET protected-mode no", b"+OK\r\n");
     replica.expect("CONFIG SET bind-source-addr 127.0.0.2", b"+OK\r\n");
     let port = master_server.addr.port().to_string();
     replica.expect_args(&[b"REPLICAOF", b"127.0.0.1", port.as_bytes()], b"+OK\r\n");
@@ -1655,4 +1657,30 @@ fn a_replica_connects_from_bind_source_addr() {
     let slave0 = field(&mut master, "replication", "slave0");
     assert!(slave0.starts_with("ip=127.0.0.2,"), "{slave0}");
     replica.expect("GET k", b"$1\r\nv\r\n");
+    // A source this host does not have: Redis's best effort connects
+    // from any address instead.
+    replica.expect("CONFIG SET bind-source-addr 192.0.2.1", b"+OK\r\n");
+    replica.expect("CLIENT KILL TYPE master", b":1\r\n");
+    master.expect("SET k2 v2", b"+OK\r\n");
+    assert_in_sync(&mut master, &mut replica);
+    let slave0 = field(&mut master, "replication", "slave0");
+    assert!(slave0.starts_with("ip=127.0.0.1,"), "{slave0}");
+}
+
+/// Protected mode serves 127.0.0.1 and ::1 only, as Redis's
+/// `islocalClient`: not the rest of 127.0.0.0/8.
+#[test]
+fn protected_mode_refuses_other_loopback_addresses() {
+    let (server, _) = start_binary(&[]);
+    let socket = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+    socket.bind(&SocketAddr::from(([127, 0, 0, 2], 0)).into()).unwrap();
+    socket.connect(&server.addr.into()).unwrap();
+    let mut conn = Conn::from_stream(socket.into());
+    let (closed, said) = conn.closed();
+    assert!(closed);
+    assert!(
+        said.starts_with(b"-DENIED Redis is running in protected mode"),
+        "{}",
+        esc(&said)
+    );
 }

@@ -1509,7 +1509,7 @@ pub fn slowlog_help(ctx: &mut Ctx, _args: &Args) {
 pub fn protected_allowed(setting: Enable, peer: std::net::SocketAddr) -> bool {
     match setting {
         Enable::Yes => true,
-        Enable::Local => peer.ip().is_loopback(),
+        Enable::Local => crate::server::is_local(peer),
         Enable::No => false,
     }
 }

@@ -168,7 +168,7 @@ pub fn set_master(st: &mut State, clients: &mut Clients, host: &str, port: u16) 
 /// The OOM score follows the role.
 fn role_changed(st: &mut State) {
     if let Err(e) = st.apply_oom_score() {
-        warn!("Unable to write oom_score_adj: {e}");
+        warn!("Unable to set oom_score_adj: {e}");
     }
 }
 
@@ -312,27 +312,29 @@ fn disconnect_replicas(st: &mut State) {
 // ---- the connection -------------------------------------------------------------------------
 
 /// A non-blocking connection to `addr`, from the address `source`
-/// (`bind-source-addr`; any when empty), as Redis's
-/// `anetTcpNonBlockBestEffortBindConnect` makes it.
+/// (`bind-source-addr`) when that can be used, as Redis's
+/// `anetTcpNonBlockBestEffortBindConnect`: if the source cannot be parsed
+/// or bound, or the connection from it fails at once, it connects from
+/// any address.
 fn dial(addr: SocketAddr, source: &str) -> std::io::Result<mio::net::TcpStream> {
-    if source.is_empty() {
-        return mio::net::TcpStream::connect(addr);
+    let from = |ip: std::net::IpAddr| -> std::io::Result<mio::net::TcpStream> {
+        let socket = socket2::Socket::new(socket2::Domain::for_address(addr), socket2::Type::STREAM, None)?;
+        socket.set_nonblocking(true)?;
+        socket.set_reuse_address(true)?;
+        socket.bind(&SocketAddr::new(ip, 0).into())?;
+        match socket.connect(&addr.into()) {
+            Ok(()) => {}
+            Err(e) if e.raw_os_error() == Some(libc::EINPROGRESS) => {}
+            Err(e) => return Err(e),
+        }
+        Ok(mio::net::TcpStream::from_std(socket.into()))
+    };
+    if let Ok(ip) = source.parse()
+        && let Ok(stream) = from(ip)
+    {
+        return Ok(stream);
     }
-    let ip: std::net::IpAddr = source.parse().map_err(|_| {
-        std::io::Error::new(
-            std::io::ErrorKind::InvalidInput,
-            format!("Invalid bind-source-addr '{source}'"),
-        )
-    })?;
-    let socket = socket2::Socket::new(socket2::Domain::for_address(addr), socket2::Type::STREAM, None)?;
-    socket.set_nonblocking(true)?;
-    socket.bind(&SocketAddr::new(ip, 0).into())?;
-    match socket.connect(&addr.into()) {
-        Ok(()) => {}
-        Err(e) if e.raw_os_error() == Some(libc::EINPROGRESS) => {}
-        Err(e) => return Err(e),
-    }
-    Ok(mio::net::TcpStream::from_std(socket.into()))
+    mio::net::TcpStream::connect(addr)
 }
 
 /// `connectWithMaster`: a non-blocking connection whose first write (the

@@ -185,6 +185,16 @@ impl Drop for ServerHandle {
     }
 }
 
+/// Redis's `islocalClient`: a client from 127.0.0.1 or ::1 (Unix-socket
+/// clients carry 127.0.0.1). Other loopback addresses such as 127.0.0.2
+/// are not local to protected mode.
+pub fn is_local(addr: SocketAddr) -> bool {
+    match addr.ip() {
+        std::net::IpAddr::V4(ip) => ip == std::net::Ipv4Addr::LOCALHOST,
+        std::net::IpAddr::V6(ip) => ip == std::net::Ipv6Addr::LOCALHOST,
+    }
+}
+
 fn bind_one(addr: &str, port: u16, backlog: i32) -> io::Result<TcpListener> {
     // `*` and `::*` are Redis's spellings of every IPv4 / IPv6 address.
     let ip: std::net::IpAddr = match addr {
@@ -1184,7 +1194,7 @@ fn admit(
         return None;
     }
     let config = &st.config;
-    if config.protected_mode && config.requirepass.is_none() && !addr.ip().is_loopback() {
+    if config.protected_mode && config.requirepass.is_none() && !is_local(addr) {
         st.stats.rejected_connections += 1;
         let _ = stream.write(PROTECTED_MODE_DENIED);
         warn!("Refused connection from {addr}: protected mode is on and no password is set");

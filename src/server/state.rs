@@ -437,9 +437,10 @@ impl State {
             self.config.value("oom-score-adj"),
             self.config.value("oom-score-adj-values"),
         );
-        let class = match self.repl.master {
-            Some(_) => super::oom::Class::Replica,
-            None => super::oom::Class::Master,
+        let class = if self.repl.is_replica() {
+            super::oom::Class::Replica
+        } else {
+            super::oom::Class::Master
         };
         self.oom.apply(mode, values, class)
     }
